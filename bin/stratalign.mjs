@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Runs the TypeScript CLI through tsx so the package needs no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+const { runCli } = await import('../src/cli/main.ts');
+const code = await runCli(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  cwd: process.cwd(),
+});
+// Explicit exit: stdout is flushed first, and no stray handle keeps the process alive.
+process.stdout.write('', () => process.exit(code));

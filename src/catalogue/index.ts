@@ -1,0 +1,15 @@
+import type { ActionSpace } from '../games/action-space.js';
+import { defaultCatalogue } from './load.js';
+
+export { Catalogue, type Context, type Protocol } from './catalogue.js';
+export { defaultCatalogue, loadCatalogue, DEFAULT_CATALOGUE_DIR } from './load.js';
+
+/** Action space of a shipped game by id or alias; undefined when no such game exists. */
+export function findActionSpace(id: string): ActionSpace | undefined {
+  return defaultCatalogue().findGame(id)?.actionSpace;
+}
+
+/** Ids and aliases of the shipped games, for error messages. */
+export function knownGameIds(): string[] {
+  return defaultCatalogue().games.flatMap((g) => [g.id, ...g.aliases]);
+}

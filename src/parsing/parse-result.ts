@@ -1,0 +1,31 @@
+import type { Action } from '../games/action-space.js';
+
+/** Why an answer could not be read as an action. Every failure is counted, never turned into a guess. */
+export type ParseFailureKind = 'empty' | 'no-choice' | 'ambiguous' | 'out-of-range' | 'refusal' | 'truncated';
+
+export const PARSE_FAILURE_KINDS: readonly ParseFailureKind[] = [
+  'empty',
+  'no-choice',
+  'ambiguous',
+  'out-of-range',
+  'refusal',
+  'truncated',
+];
+
+export type ParseSuccess = {
+  ok: true;
+  action: Action;
+  /** Which extraction step found the action (e.g. 'json', 'explicit-statement'), for audits. */
+  rule: string;
+  /** The text the action was read from, as it appears in the answer. */
+  evidence: string;
+};
+
+export type ParseFailure = {
+  ok: false;
+  failure: ParseFailureKind;
+  /** Human-readable explanation naming what was (not) found. */
+  reason: string;
+};
+
+export type ParseResult = ParseSuccess | ParseFailure;

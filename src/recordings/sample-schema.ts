@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { PARSE_FAILURE_KINDS } from '../parsing/parse-result.js';
+import { SAMPLE_SCHEMA } from './types.js';
+
+const parseResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), action: z.union([z.string(), z.number()]), rule: z.string(), evidence: z.string() }),
+  z.object({ ok: z.literal(false), failure: z.enum(PARSE_FAILURE_KINDS as [string, ...string[]]), reason: z.string() }),
+]);
+
+/** One line of a JSONL recording (see SampleRecord). */
+export const sampleRecordSchema = z.object({
+  schema: z.literal(SAMPLE_SCHEMA),
+  scenario: z.string().min(1),
+  split: z.string().min(1),
+  model: z.string().min(1),
+  role: z.string().min(1).nullable(),
+  text: z.string().nullable(),
+  parse: parseResult,
+  provenance: z.looseObject({
+    source: z.enum(['recorded-counts', 'recorded-text', 'replay', 'live']),
+    origin: z.string().min(1),
+  }),
+});

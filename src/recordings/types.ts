@@ -1,0 +1,71 @@
+import type { Action } from '../games/action-space.js';
+import type { ParseFailureKind, ParseResult } from '../parsing/parse-result.js';
+
+/** Version tag carried by every sample line and file we write; bump on any incompatible change. */
+export const SAMPLE_SCHEMA = 'stratalign.sample/v1';
+
+/** Where a sample came from; shown wherever its numbers are shown. */
+export type SampleSource =
+  /** Published or recorded counts: the choice is known, the text is not. */
+  | 'recorded-counts'
+  /** A recorded raw answer text. */
+  | 'recorded-text'
+  /** A replay of a recording through the replay provider. */
+  | 'replay'
+  /** A live model call. */
+  | 'live';
+
+export type Provenance = {
+  source: SampleSource;
+  /** File, run or dataset the sample came from. */
+  origin: string;
+  /** Free-form extras: config hash, model id, seed, time, sampling mode. */
+  [key: string]: unknown;
+};
+
+/**
+ * One answer of one model to one scenario: the common currency of providers, reference builder,
+ * exporter and report. `parse` is the parse outcome; counts recordings carry
+ * `{ ok: true, rule: 'recorded-choice' }` because their choice was recorded, not parsed.
+ */
+export type SampleRecord = {
+  schema: typeof SAMPLE_SCHEMA;
+  scenario: string;
+  /** Group the sample is reported in, e.g. 'in-sample' or 'oos-context'; kept as given. */
+  split: string;
+  /** Model label, e.g. 'llama2-7b-chat'. */
+  model: string;
+  /** 'base', 'fine-tuned', 'teacher', or another role the user names; null when unknown. */
+  role: string | null;
+  text: string | null;
+  parse: ParseResult;
+  provenance: Provenance;
+};
+
+/**
+ * Counts of one model's answers to one scenario. Statistics work on tallies, so counts tables,
+ * text recordings and promptfoo results all meet here.
+ */
+export type Tally = {
+  split: string;
+  scenario: string;
+  model: string;
+  role: string | null;
+  /** Valid answers per action, keyed by String(action). */
+  counts: Record<string, number>;
+  /** Answers that could not be read as an action, per failure kind. Never folded into counts. */
+  failures: Partial<Record<ParseFailureKind, number>>;
+  source: SampleSource;
+};
+
+export function validCount(tally: Tally): number {
+  return Object.values(tally.counts).reduce((a, b) => a + b, 0);
+}
+
+export function failureCount(tally: Tally): number {
+  return Object.values(tally.failures).reduce((a, b) => a + (b ?? 0), 0);
+}
+
+export function actionKey(action: Action): string {
+  return String(action);
+}
