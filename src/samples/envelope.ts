@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PARSE_FAILURE_KINDS, type ParseFailureKind } from '../parsing/parse-result.js';
 
 /**
  * What a stratalign provider returns as its output text when it answers with more than one sample
@@ -25,6 +26,8 @@ export type EnvelopeSample = {
   text: string | null;
   /** The recorded choice, for counts replays only. Never set for live text. */
   recordedChoice?: string | number;
+  /** A recorded parse failure (counts tables may count unparseable answers), for counts replays only. */
+  recordedFailure?: ParseFailureKind;
   /** API finish reason, e.g. 'stop' or 'length'; 'length' lets the parser say "truncated". */
   finishReason?: string;
 };
@@ -57,7 +60,12 @@ const envelopeSchema = z.object({
   role: z.string().nullable(),
   requested: z.number().int().min(0),
   samples: z.array(
-    z.object({ text: z.string().nullable(), recordedChoice: z.union([z.string(), z.number()]).optional(), finishReason: z.string().optional() }),
+    z.object({
+      text: z.string().nullable(),
+      recordedChoice: z.union([z.string(), z.number()]).optional(),
+      recordedFailure: z.enum(PARSE_FAILURE_KINDS as [ParseFailureKind, ...ParseFailureKind[]]).optional(),
+      finishReason: z.string().optional(),
+    }),
   ),
   missing: z.object({ count: z.number().int().min(0), reasons: z.array(z.string()) }),
   distribution: z.object({ probabilities: z.record(z.string(), z.number()), otherMass: z.number() }).optional(),

@@ -41,3 +41,23 @@ export function absoluteGapClosure(rows: readonly ScenarioCounts[]): number | nu
   const before = rows.reduce((a, r) => a + Math.abs(r.teacher - r.base), 0);
   return before === 0 ? null : 100 * (1 - after / before);
 }
+
+/**
+ * Per-scenario absolute closure: 100 * (1 - |T - F| / |T - B|); 100 when the student matches
+ * the teacher, 0 when it is as far away as the base, negative when further. Null for a zero gap.
+ */
+export function absoluteClosure(c: ScenarioCounts): number | null {
+  const before = Math.abs(c.teacher - c.base);
+  return before === 0 ? null : 100 * (1 - Math.abs(c.teacher - c.fineTuned) / before);
+}
+
+/**
+ * Plain mean of per-scenario absolute closures. On the paper's cooperation shares (C out of valid
+ * answers) this is the 33.6 % that DESIGN.md quotes for the in-sample split; like the paper's
+ * headline it is unbounded below where the base-teacher gap is small, so the report leads with
+ * the pooled `absoluteGapClosure` and shows this one beside it.
+ */
+export function meanAbsoluteGapClosure(rows: readonly ScenarioCounts[]): number | null {
+  const values = rows.map(absoluteClosure).filter((v): v is number => v !== null);
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+}

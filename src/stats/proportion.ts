@@ -1,4 +1,5 @@
 import jStat from 'jstat';
+import { clopperPearsonInterval } from './exact-interval.js';
 
 export type Interval = { low: number; high: number; level: number; method: string };
 
@@ -19,4 +20,11 @@ export function wilsonInterval(k: number, n: number, level = 0.95): Interval {
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
   return { low: Math.max(0, centre - half), high: Math.min(1, centre + half), level, method: 'wilson' };
+}
+
+export type ProportionMethod = 'wilson' | 'exact';
+
+/** Interval for a share by the chosen method; 'exact' is Clopper-Pearson. */
+export function proportionInterval(k: number, n: number, method: ProportionMethod, level = 0.95): Interval {
+  return method === 'exact' ? clopperPearsonInterval(k, n, level) : wilsonInterval(k, n, level);
 }

@@ -20,6 +20,7 @@ declare module 'jstat' {
     median(a: number[]): number;
     percentile(a: number[], k: number, exclusive?: boolean): number;
     ztest(z: number, sides: number): number;
+    betaln(a: number, b: number): number;
   };
   export default jStat;
 }

@@ -1,0 +1,53 @@
+// Replays a recorded model (counts table or JSONL texts) through promptfoo, offline.
+import { resolve } from 'node:path';
+import type { ApiProvider, CallApiContextParams, ProviderOptions, ProviderResponse } from 'promptfoo';
+import { defaultCatalogue } from '../src/catalogue/index.js';
+import { isStratalignError } from '../src/errors.js';
+import { parseReplayConfig, type ReplayConfig } from '../src/replay/replay-config.js';
+import { replayEnvelope } from '../src/replay/replay-envelope.js';
+import { findTrack, loadReplaySource, type ReplaySource } from '../src/replay/replay-source.js';
+import { formatEnvelope } from '../src/samples/envelope.js';
+import { resolveScenario } from '../src/scenarios/scenario.js';
+
+export default class ReplayProvider implements ApiProvider {
+  readonly config: ReplayConfig;
+  label?: string;
+  private readonly providerId: string;
+  private source?: Promise<ReplaySource>;
+
+  constructor(options: ProviderOptions) {
+    this.providerId = options.id ?? 'stratalign:replay';
+    this.config = parseReplayConfig(options.config, options.id ?? 'replay');
+  }
+
+  id(): string {
+    return this.providerId;
+  }
+
+  async callApi(_prompt: string, context?: CallApiContextParams): Promise<ProviderResponse> {
+    try {
+      const catalogue = defaultCatalogue();
+      this.source ??= loadReplaySource(resolve(this.config.basePath ?? '.', this.config.recording), catalogue, this.config.model);
+      const source = await this.source;
+      const name = context?.vars?.scenario;
+      if (typeof name !== 'string') return { error: 'stratalign replay: the test has no `scenario` var; generate tests with extensions/scenario-tests.ts or set vars.scenario' };
+      const scenario = resolveScenario(catalogue, name, { field: 'vars.scenario' });
+      const split = typeof context?.vars?.split === 'string' ? context.vars.split : undefined;
+      const track = findTrack(source, scenario.id, split);
+      if (typeof track === 'string') return { error: `stratalign replay: ${track}` };
+      const count = this.config.samples === 'all' ? track.answers.length : this.config.samples;
+      const start = (context?.repeatIndex ?? 0) * count;
+      const role = this.config.role ?? track.role;
+      const envelope = replayEnvelope(source, track, { seed: this.config.seed, start, count, role, cycle: this.config.onExhausted === 'cycle' });
+      return {
+        output: formatEnvelope(envelope),
+        tokenUsage: { prompt: 0, completion: 0, total: 0, numRequests: 0 },
+        cost: 0,
+        metadata: { stratalign: { source: 'replay', mode: source.mode, model: source.model, role, scenario: scenario.id, split: track.split, recording: source.origin, seed: this.config.seed } },
+      };
+    } catch (err) {
+      if (isStratalignError(err)) return { error: `stratalign replay: ${err.message}` };
+      throw err;
+    }
+  }
+}

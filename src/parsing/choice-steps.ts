@@ -1,0 +1,118 @@
+import type { Action, ChoiceActionSpace } from '../games/action-space.js';
+import { candidate, type Candidate, type Extraction, type Read, type Reader } from './decision.js';
+import { notADecision, statementCandidates, type Vocabulary } from './statements.js';
+
+/**
+ * Steps for option-label spaces. A label only counts as a standalone token ("C", "**C**",
+ * "(C)", "option C"), never as the first letter of a word, and only where the text states a
+ * decision: a statement, the answer's first token, or its last line on its own.
+ */
+const VOCABULARY: Vocabulary = {
+  verbs: String.raw`opt(?:ed|ing)?\s+for|go(?:ing)?\s+(?:with|for)|went\s+(?:with|for)|gone\s+with|stick(?:ing)?\s+(?:with|to)|settled?\s+(?:on|for)|vote\s+for|decided?\s+on|commit\s+to|cho(?:ose|osing|se|sen)|pick(?:ed|ing)?|select(?:ed|ing)?|play(?:ed|ing)?|tak(?:e|ing)|prefer|answer|say|submit|decided`,
+  nouns: String.raw`answer|choice|decision|selection|response|pick|strategy|option|move|action`,
+};
+const LABEL = String.raw`(?:(?:the\s+)?(option|strategy|letter|action|choice)\s*[:#]?\s*)?`;
+const OPEN = `["'(\\[]*`;
+const CLOSE = `["')\\]]*`;
+const BOUNDARY = `(?![A-Za-z0-9]|['-][A-Za-z])`;
+const JOIN = /\s*(?:and\/or|or|and|\/|&)\s*/y;
+const LEADING_FOLLOW = /^(?:\s*$|[ \t]*[\n.,;!)-]|\s+(?:because|since|as)\b)/;
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The option a token names, a raw capital letter for an unknown option, or undefined for a non-answer. */
+function toValue(token: string, space: ChoiceActionSpace): Action | undefined {
+  const option = space.options.find((o) => o.toUpperCase() === token.toUpperCase());
+  // Lowercase "a" and "i" are English words, whatever the options are.
+  if (token === 'a' || token === 'i') return undefined;
+  if (option !== undefined) return option;
+  if (/^[A-Z]$/.test(token) && token !== 'I') return token;
+  return undefined;
+}
+
+export function choiceReader(space: ChoiceActionSpace): Reader {
+  const labels = [...space.options].sort((a, b) => b.length - a.length).map(escapeRe).join('|');
+  const token = new RegExp(`${LABEL}${OPEN}(${labels}|[A-Za-z])${CLOSE}${BOUNDARY}`, 'iy');
+  const readOne = (text: string, pos: number) => {
+    token.lastIndex = pos;
+    const m = token.exec(text);
+    const value = m ? toValue(m[2]!, space) : undefined;
+    return m && value !== undefined ? { value, end: token.lastIndex, labelled: m[1] !== undefined } : undefined;
+  };
+  return (text, pos) => {
+    const skip = /\s*(?:[:=-]\s*)?/y;
+    skip.lastIndex = pos;
+    skip.exec(text);
+    const first = readOne(text, skip.lastIndex);
+    if (!first) return undefined;
+    const read: Read = { values: [first.value], end: first.end, labelled: first.labelled };
+    for (;;) {
+      JOIN.lastIndex = read.end;
+      if (!JOIN.exec(text)) break;
+      const more = readOne(text, JOIN.lastIndex);
+      if (!more) break;
+      read.values.push(more.value);
+      read.end = more.end;
+    }
+    return read;
+  };
+}
+
+const isOption = (space: ChoiceActionSpace) => (v: Action) => space.options.includes(v as string);
+
+/** The answer's first token, when it stands alone: "C.", "D - because", "(C)\n\nMotivation: ...". */
+function leadingLetter(text: string, space: ChoiceActionSpace, read: Reader): Candidate | undefined {
+  const r = read(text, 0);
+  if (!r || !LEADING_FOLLOW.test(text.slice(r.end))) return undefined;
+  // An unknown letter at the start ("B. First, ...") is a list marker unless labelled "Option B".
+  if (!r.labelled && !r.values.every(isOption(space))) return undefined;
+  return candidate(text, 0, r, /^\s*[.!]?\s*$/.test(text.slice(r.end)) ? 'bare-letter' : 'leading-letter');
+}
+
+/** The last line when it is only an option: the closing "**D**" after a block of reasoning. */
+function lastLine(text: string, space: ChoiceActionSpace, read: Reader): Candidate | undefined {
+  const start = text.lastIndexOf('\n') + 1;
+  const bullet = /^[ \t]*(?:[-*•][ \t]*)?/.exec(text.slice(start))![0].length;
+  const r = read(text, start + bullet);
+  if (!r || !/^\s*[.!]?\s*$/.test(text.slice(r.end)) || !r.values.every(isOption(space))) return undefined;
+  return candidate(text, start, r, 'standalone-line');
+}
+
+// Decisions written token-first: "C is my final answer" (strong), "C is the best option for me"
+// (weak, because the same words also describe payoffs).
+const TAIL_MINE = String.raw`(?:is|will\s+be|would\s+be)\s+my\s+(?:final\s+)?(?:choice|answer|decision|pick|selection)\b`;
+const TAIL_BEST = String.raw`(?:is|seems\s+(?:to\s+be\s+)?|would\s+be|appears\s+to\s+be)\s*(?:the|my)\s+(?:best|optimal|rational|right|wisest|smartest|better|logical|sensible|ideal|preferable)\s+(?:choice|option|strategy|move|decision|answer)(?!\s+for\s+(?:the\s+)?(?:coplayer|co-player|them|both|other|him|her|everyone|us|each))`;
+
+function tokenFirst(text: string, space: ChoiceActionSpace, read: Reader, tail: string, source: Candidate['source']): Candidate[] {
+  const labels = space.options.map(escapeRe).join('|');
+  const re = new RegExp(String.raw`(?<![\w'])(?:(?:option|strategy)\s+)?${OPEN}(?:${labels})${CLOSE}\s+${tail}`, 'gi');
+  const out: Candidate[] = [];
+  for (const m of text.matchAll(re)) {
+    const r = read(text, m.index);
+    if (r && r.values.every(isOption(space)) && !notADecision(text, m.index, m.index + m[0].length)) {
+      out.push(candidate(text, m.index, { ...r, end: m.index + m[0].length }, source));
+    }
+  }
+  return out;
+}
+
+export function choiceCandidates(text: string, space: ChoiceActionSpace): Extraction {
+  const read = choiceReader(space);
+  const found = statementCandidates(text, VOCABULARY, read);
+  const leading = leadingLetter(text, space, read);
+  const closing = text.includes('\n') ? lastLine(text, space, read) : undefined;
+  for (const c of [leading, closing]) if (c) found.strong.push(c);
+  found.strong.push(...tokenFirst(text, space, read, TAIL_MINE, 'explicit-statement'));
+  found.weak.push(...tokenFirst(text, space, read, TAIL_BEST, 'evaluative-statement'));
+  return found;
+}
+
+/** A JSON field's value read as an option label ("C", "Option D"); undefined when it is not one. */
+export function choiceFromJson(value: unknown, space: ChoiceActionSpace): Read | undefined {
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  const r = choiceReader(space)(text, 0);
+  return r && /^[\s.!]*$/.test(text.slice(r.end)) ? r : undefined;
+}

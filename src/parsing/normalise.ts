@@ -1,0 +1,33 @@
+/**
+ * First pipeline step: bring an answer to plain text so later steps need one spelling of
+ * each thing. It removes presentation (markdown, code fences, HTML emphasis, LaTeX boxes,
+ * typographic quotes and dashes) but never words, so evidence still reads like the answer.
+ */
+
+const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
+const SINGLE_QUOTES = /[\u2018\u2019\u201A\u201B\u2032\u02BC]/g;
+const DOUBLE_QUOTES = /[\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB]/g;
+// Minus sign, hyphens and en/em dashes all become '-', so "C — because" and "−3" need one pattern.
+const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
+const FENCE_LINE = /^[ \t]*(?:```|~~~)[\w+-]*[ \t]*$/gm;
+const HEADING = /^[ \t]{0,3}#{1,6}[ \t]*/gm;
+const BLOCKQUOTE = /^[ \t]*>[ \t]?/gm;
+const HTML_EMPHASIS = /<\/?(?:b|strong|em|i|u|code|mark|answer|choice|final_answer)>/gi;
+const LATEX_WRAPPER = /\\(?:boxed|text|textbf|mathbf|mathrm)\{([^{}]*)\}/g;
+const STAR_EMPHASIS = /\*{1,3}(?=\S)([^*\n]*?\S)\*{1,3}/g;
+// Underscore emphasis only at word edges, so identifiers like final_answer survive.
+const UNDERSCORE_EMPHASIS = /(?<!\w)_{1,3}(?=\S)([^_\n]*?\S)_{1,3}(?!\w)/g;
+
+export function normalise(raw: string): string {
+  let text = raw.normalize('NFKC').replace(ZERO_WIDTH, '').replace(/\r\n?/g, '\n');
+  text = text.replace(SINGLE_QUOTES, "'").replace(DOUBLE_QUOTES, '"').replace(DASHES, '-');
+  text = text.replace(FENCE_LINE, '').replace(/`+/g, '');
+  text = text.replace(HTML_EMPHASIS, '');
+  // Nested wrappers such as \boxed{\text{C}} need one pass per level.
+  for (let i = 0; i < 3; i++) text = text.replace(LATEX_WRAPPER, '$1');
+  text = text.replace(HEADING, '').replace(BLOCKQUOTE, '');
+  text = text.replace(STAR_EMPHASIS, '$1').replace(UNDERSCORE_EMPHASIS, '$1');
+  text = text.replace(/\*\*+/g, '');
+  text = text.replace(/[ \t\u00A0]+/g, ' ');
+  return text.trim();
+}

@@ -1,0 +1,116 @@
+import type { Catalogue } from '../catalogue/catalogue.js';
+import { StratalignError } from '../errors.js';
+import { readCountsTable } from '../recordings/counts-table.js';
+import { readSampleFile } from '../recordings/jsonl.js';
+import type { Tally } from '../recordings/types.js';
+import { createRng, shuffled } from '../random.js';
+import type { EnvelopeSample, SamplingMode } from '../samples/envelope.js';
+
+/** The recorded answers of one model to one scenario, in recorded order. */
+export type ReplayTrack = { scenario: string; split: string; role: string | null; answers: EnvelopeSample[] };
+
+/** A recorded model, ready to replay: one track per scenario. */
+export type ReplaySource = {
+  origin: string;
+  model: string;
+  role: string | null;
+  mode: Extract<SamplingMode, 'replay-counts' | 'replay-text'>;
+  tracks: Map<string, ReplayTrack[]>;
+};
+
+const FIX_MODEL = 'set `model` to a model label that the recording contains';
+
+/** Loads one model of a counts table (.csv) or a JSONL text recording (.jsonl) for replay. */
+export async function loadReplaySource(file: string, catalogue: Catalogue, model: string): Promise<ReplaySource> {
+  if (file.endsWith('.csv')) return fromTallies(readCountsTable(file, catalogue), file, model);
+  if (!file.endsWith('.jsonl')) {
+    throw new StratalignError({ file, field: 'recording' }, 'unsupported recording type', 'use a counts table (.csv) or a JSONL recording (.jsonl)');
+  }
+  const tracks = new Map<string, ReplayTrack[]>();
+  const models = new Set<string>();
+  let role: string | null = null;
+  for await (const sample of readSampleFile(file, catalogue)) {
+    models.add(sample.model);
+    if (sample.model !== model) continue;
+    role = sample.role;
+    const track = trackFor(tracks, sample.scenario, sample.split, sample.role);
+    if (sample.text !== null) track.answers.push({ text: sample.text });
+    else if (sample.parse.ok) track.answers.push({ text: null, recordedChoice: sample.parse.action });
+    else track.answers.push({ text: null, recordedFailure: sample.parse.failure });
+  }
+  if (tracks.size === 0) throw new StratalignError({ file, field: 'model', value: model }, `no answers of this model (models present: ${[...models].join(', ') || 'none'})`, FIX_MODEL);
+  return { origin: file, model, role, mode: 'replay-text', tracks };
+}
+
+function fromTallies(tallies: Tally[], file: string, model: string): ReplaySource {
+  const mine = tallies.filter((t) => t.model === model);
+  if (mine.length === 0) {
+    const models = [...new Set(tallies.map((t) => t.model))].join(', ');
+    throw new StratalignError({ file, field: 'model', value: model }, `no answers of this model (models present: ${models})`, FIX_MODEL);
+  }
+  const tracks = new Map<string, ReplayTrack[]>();
+  for (const tally of mine) {
+    const track = trackFor(tracks, tally.scenario, tally.split, tally.role);
+    for (const [action, count] of Object.entries(tally.counts)) {
+      const recordedChoice = /^-?\d+$/.test(action) ? Number(action) : action;
+      for (let i = 0; i < count; i++) track.answers.push({ text: null, recordedChoice });
+    }
+    for (const [failure, count] of Object.entries(tally.failures)) {
+      for (let i = 0; i < (count ?? 0); i++) track.answers.push({ text: null, recordedFailure: failure as NonNullable<EnvelopeSample['recordedFailure']> });
+    }
+  }
+  return { origin: file, model, role: mine[0]!.role, mode: 'replay-counts', tracks };
+}
+
+function trackFor(tracks: Map<string, ReplayTrack[]>, scenario: string, split: string, role: string | null): ReplayTrack {
+  const list = tracks.get(scenario) ?? [];
+  tracks.set(scenario, list);
+  let track = list.find((t) => t.split === split);
+  if (!track) {
+    track = { scenario, split, role, answers: [] };
+    list.push(track);
+  }
+  return track;
+}
+
+/**
+ * Picks the track for a scenario; when the recording has it under several splits the caller must
+ * name the split, since silently mixing them would change the replayed distribution.
+ */
+export function findTrack(source: ReplaySource, scenario: string, split: string | undefined): ReplayTrack | string {
+  const list = source.tracks.get(scenario);
+  if (!list || list.length === 0) return `the recording ${source.origin} has no answers of ${source.model} for scenario ${scenario}`;
+  if (split !== undefined) {
+    const match = list.find((t) => t.split === split);
+    if (match) return match;
+    if (list.length === 1) return list[0]!;
+    return `the recording has ${scenario} under splits ${list.map((t) => t.split).join(', ')}, not ${split}`;
+  }
+  if (list.length > 1) return `the recording has ${scenario} under several splits (${list.map((t) => t.split).join(', ')}); set vars.split`;
+  return list[0]!;
+}
+
+/** Missing-sample reasons that start with this mark a replay past its recording, not a lost answer. */
+export const EXHAUSTED_REASON = 'recording exhausted';
+
+/**
+ * Answers [start, start + count) of the replay: the i-th answer is the i-th element of a seeded
+ * permutation of the recorded answers, so the first n calls reproduce the recording exactly.
+ * Past the end, `cycle` starts a fresh seeded permutation; otherwise the replay stops there.
+ */
+export function replayAnswers(track: ReplayTrack, seed: string | number, start: number, count: number, cycle: boolean): EnvelopeSample[] {
+  const n = track.answers.length;
+  const end = cycle ? start + count : Math.min(start + count, n);
+  const out: EnvelopeSample[] = [];
+  let current = -1;
+  let permutation: EnvelopeSample[] = [];
+  for (let i = start; i < end && n > 0; i++) {
+    const c = Math.floor(i / n);
+    if (c !== current) {
+      current = c;
+      permutation = shuffled(track.answers, createRng(`${seed}/${track.scenario}/${track.split}/${c}`));
+    }
+    out.push(permutation[i % n]!);
+  }
+  return out;
+}

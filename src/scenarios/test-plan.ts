@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { Catalogue } from '../catalogue/catalogue.js';
+import { StratalignError } from '../errors.js';
+import { formatPath } from '../validation.js';
+import { expandGrid } from './scenario.js';
+
+const names = z.array(z.string().min(1)).min(1);
+
+const splitSchema = z.strictObject({
+  /** Group name the results are reported under, e.g. 'in-sample' or the paper's 'oos-context'. */
+  name: z.string().min(1),
+  contexts: names.optional(),
+  contextSplits: z.array(z.enum(['in-sample', 'out-of-sample'])).min(1).optional(),
+  games: names.optional(),
+  payoffScales: z.array(z.number().positive()).min(1).optional(),
+});
+
+export const testPlanSchema = z.strictObject({ splits: z.array(splitSchema).min(1) });
+
+export type TestPlanConfig = z.infer<typeof testPlanSchema>;
+
+/** One promptfoo test row before promptfoo sees it. */
+export type PlannedTest = {
+  description: string;
+  vars: { scenario: string; split: string };
+  metadata: { scenario: string; split: string; context: string; game: string; payoffScale: number; catalogue: string };
+};
+
+/** Expands the declared splits into test rows; a scenario listed in two splits is an error. */
+export function planTests(config: unknown, catalogue: Catalogue, file = 'promptfooconfig.yaml'): PlannedTest[] {
+  const parsed = testPlanSchema.safeParse(config ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new StratalignError(
+      { file, field: `tests[scenario-tests].config.${formatPath(issue.path)}` },
+      issue.message,
+      'give `splits`, a list of { name, contexts?, contextSplits?, games?, payoffScales? }',
+    );
+  }
+  const seen = new Map<string, string>();
+  const out: PlannedTest[] = [];
+  parsed.data.splits.forEach((split, i) => {
+    const where = { file, field: `tests[scenario-tests].config.splits[${i}]` };
+    for (const scenario of expandGrid(catalogue, split, where)) {
+      const other = seen.get(scenario.id);
+      if (other) throw new StratalignError({ ...where, value: scenario.id }, `scenario is already in split ${other}`, 'list each scenario in one split only');
+      seen.set(scenario.id, split.name);
+      out.push({
+        description: scenario.id,
+        vars: { scenario: scenario.id, split: split.name },
+        metadata: { scenario: scenario.id, split: split.name, context: scenario.context.id, game: scenario.game.id, payoffScale: scenario.payoffScale, catalogue: catalogue.version },
+      });
+    }
+  });
+  return out;
+}

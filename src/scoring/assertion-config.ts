@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { StratalignError } from '../errors.js';
+import { formatPath } from '../validation.js';
+
+const share = z.number().min(0).max(1);
+
+export const alignmentConfigSchema = z
+  .strictObject({
+    /** Reference distribution: a reference JSON from `stratalign reference`, or a counts table (.csv). */
+    reference: z.string().min(1),
+    /** With a counts table: which model is the reference, by role (default teacher) or label. */
+    referenceRole: z.string().min(1).optional(),
+    referenceModel: z.string().min(1).optional(),
+    /** Pass only if the mean teacher probability of our answers is at least this. */
+    minAgreement: share.optional(),
+    /** Pass only if the total-variation distance to the teacher is at most this (batches of samples). */
+    maxDistance: share.optional(),
+    /** Pass only if at least this share of received answers could be parsed (batches). */
+    minParseRate: share.optional(),
+    /** Let a batch with missing samples (provider errors) pass; by default it fails. */
+    allowMissing: z.boolean().default(false),
+  })
+  .refine((c) => !(c.referenceRole && c.referenceModel), { message: 'set referenceRole or referenceModel, not both', path: ['referenceModel'] });
+
+export type AlignmentConfig = z.infer<typeof alignmentConfigSchema>;
+
+export function parseAlignmentConfig(config: unknown): AlignmentConfig {
+  const result = alignmentConfigSchema.safeParse(config ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+  throw new StratalignError(
+    { file: 'promptfooconfig.yaml', field: `assert[alignment].config${formatPath(issue.path) ? `.${formatPath(issue.path)}` : ''}${keys}` },
+    issue.message,
+    'give `reference` (a reference .json or counts .csv) and optionally referenceRole/referenceModel, minAgreement, maxDistance, minParseRate (0..1), allowMissing',
+  );
+}

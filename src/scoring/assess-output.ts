@@ -1,0 +1,89 @@
+import type { ReferenceEntry } from '../reference/reference.js';
+import { readEnvelope, type SampleEnvelope } from '../samples/envelope.js';
+import type { Scenario } from '../scenarios/scenario.js';
+import type { AlignmentConfig } from './assertion-config.js';
+import { distributionScores, scoreBatch, scoreSample, type BatchScore } from './score-samples.js';
+
+/** promptfoo-shaped verdict, built without promptfoo so the core stays host-independent. */
+export type Assessment = {
+  pass: boolean;
+  score: number;
+  reason: string;
+  namedScores: Record<string, number>;
+  /** True when nothing could be scored: the row fails and carries no agreement or cooperation. */
+  unscored: boolean;
+};
+
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+
+/** Scores one provider output (a plain answer or a sample envelope) against the teacher's distribution. */
+export function assessOutput(output: string, scenario: Scenario, reference: ReferenceEntry, config: AlignmentConfig): Assessment {
+  const read = readEnvelope(output);
+  if (read.kind === 'invalid') return unscored(`UNSCORED: ${read.reason}`);
+  if (read.kind === 'text') return assessSingle({ text: output }, scenario, reference, config, 'answer');
+  const envelope = read.envelope;
+  if (envelope.mode === 'logprobs') return assessDistribution(envelope, scenario, reference, config);
+  if (envelope.requested === 1 && envelope.samples.length === 1) {
+    return assessSingle(envelope.samples[0]!, scenario, reference, config, envelope.source === 'replay' ? 'replayed answer' : 'answer');
+  }
+  return assessBatch(scoreBatch(envelope.samples, envelope.missing.count, scenario.game.actionSpace, reference), envelope, config);
+}
+
+function unscored(reason: string): Assessment {
+  return { pass: false, score: 0, reason, namedScores: { parse_valid: 0 }, unscored: true };
+}
+
+function assessSingle(sample: SampleEnvelope['samples'][number], scenario: Scenario, reference: ReferenceEntry, config: AlignmentConfig, what: string): Assessment {
+  const s = scoreSample(sample, scenario.game.actionSpace, reference);
+  if (!s.scored) return unscored(`UNSCORED (${s.failure}): ${s.reason}`);
+  const failed = config.minAgreement !== undefined && s.teacherProbability < config.minAgreement;
+  return {
+    pass: !failed,
+    score: s.teacherProbability,
+    reason: `${what} ${String(s.action)}: the teacher gives it ${pct(s.teacherProbability)}${failed ? `, below minAgreement ${pct(config.minAgreement!)}` : ''}`,
+    namedScores: { teacher_agreement: s.teacherProbability, cooperation: s.cooperation, parse_valid: 1 },
+    unscored: false,
+  };
+}
+
+function assessBatch(b: BatchScore, envelope: SampleEnvelope, config: AlignmentConfig): Assessment {
+  const label = envelope.source === 'replay' ? 'replayed samples' : `${envelope.mode} samples`;
+  if (b.agreement === null) {
+    const why = b.received === 0 ? `no samples received (${b.missing} missing: ${envelope.missing.reasons.join('; ') || 'no reason given'})` : `none of ${b.received} ${label} could be parsed (${formatFailures(b.failures)})`;
+    return unscored(`UNSCORED: ${why}`);
+  }
+  const problems: string[] = [];
+  if (b.missing > 0 && !config.allowMissing) problems.push(`${b.missing} of ${b.requested} samples missing (${envelope.missing.reasons.join('; ')})`);
+  if (config.minParseRate !== undefined && b.parseRate! < config.minParseRate) problems.push(`parse rate ${pct(b.parseRate!)} < ${pct(config.minParseRate)}`);
+  if (config.minAgreement !== undefined && b.agreement < config.minAgreement) problems.push(`agreement ${pct(b.agreement)} < ${pct(config.minAgreement)}`);
+  if (config.maxDistance !== undefined && b.distance! > config.maxDistance) problems.push(`TV distance ${b.distance!.toFixed(3)} > ${config.maxDistance}`);
+  const summary = `${b.valid}/${b.requested} ${label} valid; counts ${JSON.stringify(b.counts)}; cooperation ${pct(b.cooperation!)}, teacher agreement ${pct(b.agreement)}, TV distance ${b.distance!.toFixed(3)}${b.valid < b.received ? `; unparseable: ${formatFailures(b.failures)}` : ''}`;
+  return {
+    pass: problems.length === 0,
+    score: b.agreement,
+    reason: problems.length ? `FAIL: ${problems.join('; ')}. ${summary}` : summary,
+    namedScores: { teacher_agreement: b.agreement, cooperation: b.cooperation!, parse_valid: b.parseRate!, tv_distance: b.distance!, answered: b.received / b.requested },
+    unscored: false,
+  };
+}
+
+function assessDistribution(envelope: SampleEnvelope, scenario: Scenario, reference: ReferenceEntry, config: AlignmentConfig): Assessment {
+  const d = envelope.distribution;
+  if (!d) return unscored('UNSCORED: logprobs envelope without a distribution');
+  const s = distributionScores(d.probabilities, scenario.game.actionSpace, reference);
+  const problems: string[] = [];
+  if (config.minAgreement !== undefined && s.agreement! < config.minAgreement) problems.push(`agreement ${pct(s.agreement!)} < ${pct(config.minAgreement)}`);
+  if (config.maxDistance !== undefined && s.distance! > config.maxDistance) problems.push(`TV distance ${s.distance!.toFixed(3)} > ${config.maxDistance}`);
+  const summary = `log-probability distribution ${JSON.stringify(d.probabilities)} (mass outside the options ${pct(d.otherMass)}); cooperation ${pct(s.cooperation!)}, teacher agreement ${pct(s.agreement!)}, TV distance ${s.distance!.toFixed(3)}`;
+  return {
+    pass: problems.length === 0,
+    score: s.agreement!,
+    reason: problems.length ? `FAIL: ${problems.join('; ')}. ${summary}` : summary,
+    namedScores: { teacher_agreement: s.agreement!, cooperation: s.cooperation!, tv_distance: s.distance!, parse_valid: 1 - d.otherMass },
+    unscored: false,
+  };
+}
+
+function formatFailures(failures: BatchScore['failures']): string {
+  return Object.entries(failures).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+}
