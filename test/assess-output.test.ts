@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { defaultCatalogue } from '../src/catalogue/index.js';
+import type { ReferenceEntry } from '../src/reference/reference.js';
+import { ENVELOPE_TAG, formatEnvelope, type SampleEnvelope } from '../src/samples/envelope.js';
+import { parseAlignmentConfig } from '../src/scoring/assertion-config.js';
+import { assessOutput } from '../src/scoring/assess-output.js';
+import { resolveScenario } from '../src/scenarios/scenario.js';
+
+const catalogue = defaultCatalogue();
+const pd = resolveScenario(catalogue, 'IR/prison');
+const pgg = resolveScenario(catalogue, 'team/public-goods');
+// The teacher's recorded IR/prisoners-dilemma distribution: 77 C, 223 D.
+const teacher: ReferenceEntry = { counts: { C: 77, D: 223 }, n: 300, failures: {} };
+const config = (extra: object = {}) => parseAlignmentConfig({ reference: 'unused.csv', ...extra });
+
+function envelope(samples: SampleEnvelope['samples'], extra: Partial<SampleEnvelope> = {}): string {
+  const missing = extra.missing ?? { count: 0, reasons: [] };
+  return formatEnvelope({ stratalign: ENVELOPE_TAG, note: 'test', source: 'live', mode: 'multi', scenario: pd.id, model: 'm', role: null, requested: samples.length + missing.count, samples, missing, ...extra });
+}
+
+describe('per-response scoring', () => {
+  it("scores an answer by the teacher's probability of it", () => {
+    const d = assessOutput('D\n\nMotivation: the coplayer will likely defect.', pd, teacher, config());
+    expect(d).toMatchObject({ pass: true, unscored: false, namedScores: { teacher_agreement: 223 / 300, cooperation: 0, parse_valid: 1 } });
+    expect(d.score).toBeCloseTo(0.7433, 4);
+    expect(assessOutput('C', pd, teacher, config()).score).toBeCloseTo(77 / 300, 10);
+  });
+
+  it('fails below minAgreement, naming both numbers', () => {
+    const c = assessOutput('C', pd, teacher, config({ minAgreement: 0.5 }));
+    expect(c.pass).toBe(false);
+    expect(c.reason).toMatch(/25\.7 %, below minAgreement 50\.0 %/);
+  });
+
+  it('leaves an unparseable answer unscored and failing, never guessed', () => {
+    const r = assessOutput("I'm sorry, but I cannot take part in this game.", pd, teacher, config());
+    expect(r).toMatchObject({ pass: false, score: 0, unscored: true, namedScores: { parse_valid: 0 } });
+    expect(r.namedScores).not.toHaveProperty('teacher_agreement');
+    expect(r.reason).toMatch(/^UNSCORED \(refusal\)/);
+  });
+});
+
+describe('batch scoring', () => {
+  it('scores the distribution: agreement, cooperation, TV distance, parse rate', () => {
+    const samples = [...Array(6).fill({ text: 'C' }), ...Array(3).fill({ text: 'D' }), { text: 'no idea' }];
+    const r = assessOutput(envelope(samples), pd, teacher, config());
+    // 6 C and 3 D valid: p = (2/3, 1/3); agreement = 2/3*77/300 + 1/3*223/300.
+    expect(r.score).toBeCloseTo((2 / 3) * (77 / 300) + (1 / 3) * (223 / 300), 10);
+    expect(r.namedScores.cooperation).toBeCloseTo(2 / 3, 10);
+    expect(r.namedScores.tv_distance).toBeCloseTo(2 / 3 - 77 / 300, 10);
+    expect(r.namedScores.parse_valid).toBeCloseTo(0.9, 10);
+    expect(r.pass).toBe(true);
+  });
+
+  it('equals the mean of per-response scores on the same answers', () => {
+    const texts = ['C', 'D', 'D', 'D', 'C'];
+    const batch = assessOutput(envelope(texts.map((text) => ({ text }))), pd, teacher, config()).score;
+    const single = texts.map((t) => assessOutput(t, pd, teacher, config()).score).reduce((a, b) => a + b) / texts.length;
+    expect(batch).toBeCloseTo(single, 12);
+  });
+
+  it('fails on missing samples unless allowed, and on thresholds', () => {
+    const out = envelope([{ text: 'D' }, { text: 'D' }], { missing: { count: 1, reasons: ['HTTP 503 after 2 retries'] } });
+    expect(assessOutput(out, pd, teacher, config()).reason).toMatch(/FAIL: 1 of 3 samples missing \(HTTP 503 after 2 retries\)/);
+    expect(assessOutput(out, pd, teacher, config({ allowMissing: true })).pass).toBe(true);
+    expect(assessOutput(out, pd, teacher, config({ allowMissing: true, maxDistance: 0.1 })).reason).toMatch(/TV distance 0\.257 > 0\.1/);
+  });
+
+  it('reads recorded choices of counts replays, and unscored when nothing parses', () => {
+    const replay = envelope([{ text: null, recordedChoice: 'C' }, { text: null, recordedChoice: 'D' }], { source: 'replay', mode: 'replay-counts' });
+    expect(assessOutput(replay, pd, teacher, config()).namedScores.cooperation).toBe(0.5);
+    const none = assessOutput(envelope([{ text: '' }, { text: 'maybe' }]), pd, teacher, config());
+    expect(none).toMatchObject({ pass: false, unscored: true });
+    expect(none.reason).toMatch(/none of 2 multi samples could be parsed \(empty 1, no-choice 1\)/);
+  });
+
+  it('scores a log-probability distribution directly', () => {
+    const out = envelope([], { mode: 'logprobs', requested: 0, distribution: { probabilities: { C: 0.2, D: 0.8 }, otherMass: 0.01 } });
+    const r = assessOutput(out, pd, teacher, config());
+    expect(r.score).toBeCloseTo(0.2 * (77 / 300) + 0.8 * (223 / 300), 12);
+    expect(r.namedScores.tv_distance).toBeCloseTo(Math.abs(0.2 - 77 / 300), 12);
+  });
+
+  it('refuses a malformed envelope instead of scoring it as one answer', () => {
+    const broken = JSON.stringify({ stratalign: ENVELOPE_TAG, samples: 'C' });
+    expect(assessOutput(broken, pd, teacher, config())).toMatchObject({ pass: false, unscored: true });
+  });
+
+  it('scores numeric answers of the public-goods game by their donation', () => {
+    const ref: ReferenceEntry = { counts: { 5: 50, 10: 50 }, n: 100, failures: {} };
+    const r = assessOutput('I choose to donate $5.', pgg, ref, config());
+    expect(r.namedScores).toMatchObject({ teacher_agreement: 0.5, cooperation: 0.5 });
+  });
+});
+
+describe('assertion config', () => {
+  it('rejects unknown keys and conflicting selectors', () => {
+    expect(() => parseAlignmentConfig({ reference: 'r.csv', maxDistnce: 0.1 })).toThrowError(/maxDistnce/);
+    expect(() => parseAlignmentConfig({})).toThrowError(/config\.reference/);
+    expect(() => parseAlignmentConfig({ reference: 'r.csv', referenceRole: 'teacher', referenceModel: 'x' })).toThrowError(/not both/);
+    expect(() => parseAlignmentConfig({ reference: 'r.csv', maxDistance: 2 })).toThrowError(/maxDistance/);
+  });
+});
