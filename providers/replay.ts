@@ -10,14 +10,23 @@ import { formatEnvelope } from '../src/samples/envelope.js';
 import { resolveScenario } from '../src/scenarios/scenario.js';
 
 export default class ReplayProvider implements ApiProvider {
-  readonly config: ReplayConfig;
+  readonly config: ReplayConfig | undefined;
   label?: string;
   private readonly providerId: string;
+  private readonly configError?: string;
   private source?: Promise<ReplaySource>;
 
   constructor(options: ProviderOptions) {
     this.providerId = options.id ?? 'stratalign:replay';
-    this.config = parseReplayConfig(options.config, options.id ?? 'replay');
+    try {
+      this.config = parseReplayConfig(options.config, `replay ${String(options.config?.model ?? options.id)}`);
+    } catch (err) {
+      if (!isStratalignError(err)) throw err;
+      // Thrown here, promptfoo would crash with a stack trace; instead say it once, clearly, and
+      // fail every row of this provider so the summary counts them and the run exits non-zero.
+      this.configError = `stratalign replay: ${err.message}`;
+      process.stderr.write(`${this.configError}\n`);
+    }
   }
 
   id(): string {
@@ -25,6 +34,7 @@ export default class ReplayProvider implements ApiProvider {
   }
 
   async callApi(_prompt: string, context?: CallApiContextParams): Promise<ProviderResponse> {
+    if (!this.config) return { error: this.configError };
     try {
       const catalogue = defaultCatalogue();
       this.source ??= loadReplaySource(resolve(this.config.basePath ?? '.', this.config.recording), catalogue, this.config.model);

@@ -70,8 +70,8 @@ describe('replay of a text recording', () => {
 
 describe('replay config', () => {
   it('rejects unknown keys and missing fields with a fix', () => {
-    expect(() => parseReplayConfig({ recording: 'x.csv', model: 'm', sample: 3 }, 'base')).toThrowError(/providers\[base\]\.config sample: .*Fix: use only recording, model, samples/);
-    expect(() => parseReplayConfig({ model: 'm' }, 'base')).toThrowError(/config\.recording/);
+    expect(() => parseReplayConfig({ recording: 'x.csv', model: 'm', sample: 3 }, 'base')).toThrowError(/providers\[base\]\.config: unknown key\(s\) sample.*Fix: use only recording, model, samples/);
+    expect(() => parseReplayConfig({ model: 'm' }, 'base')).toThrowError(/config: recording: /);
     expect(parseReplayConfig({ recording: 'x.csv', model: 'm', samples: 'all' }, 'b')).toMatchObject({ samples: 'all', seed: 1, onExhausted: 'missing' });
   });
 });

@@ -8,8 +8,12 @@ import { statementCandidates, type Vocabulary } from './statements.js';
  * ("I have $10", "multiplied by 2.5", "4 residents") are never read. Values are kept exactly:
  * 7.5 and -2 come back as out-of-range, never rounded or clamped.
  */
-const VERBS = String.raw`donat(?:e|es|ed|ing)|contribut(?:e|es|ed|ing)|put(?:ting)?\s+in|put(?:ting)?|chip(?:ping)?\s+in|throw(?:ing)?\s+in|pledg(?:e|ed|ing)|invest(?:ed|ing)?|allocat(?:e|ed|ing)|offer(?:ed|ing)?|giv(?:e|ing)|gave|given`;
-const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+const VERBS = String.raw`cho(?:ose|osing|se|sen)|pick(?:ed|ing)?|select(?:ed|ing)?|go(?:ing)?\s+with|opt(?:ed|ing)?\s+for|settled?\s+on|donat(?:e|es|ed|ing)|contribut(?:e|es|ed|ing)|put(?:ting)?\s+in|put(?:ting)?|chip(?:ping)?\s+in|throw(?:ing)?\s+in|pledg(?:e|ed|ing)|invest(?:ed|ing)?|allocat(?:e|ed|ing)|offer(?:ed|ing)?|giv(?:e|ing)|gave|given`;
+// Spelled numbers past ten are read too, so "donate twelve dollars" is out of range, not unread.
+const NUMBER_WORDS = [
+  'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten',
+  'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty',
+];
 const UNIT_WORDS: Record<string, string> = { $: 'dollars?|bucks|usd', '€': 'euros?|eur', '£': 'pounds?|gbp' };
 // Number followers that make it a count or a rate rather than the amount given.
 const NOT_AN_AMOUNT = /^(?:\s*(?:%|percent\b|times\b|x\b|more\b|other\b|others\b|residents?\b|people\b|persons?\b|players?\b|neighbou?rs?\b|each\b|per\b|of\s+(?:them|the\s+(?:other|residents|players)))|[A-Za-z0-9])/i;
@@ -33,8 +37,9 @@ export function amountReader(space: IntegerActionSpace): Reader {
   const wordRe = new RegExp(word, 'iy');
   const allRe = new RegExp(`${all}(?:\\s+(?:of\\s+)?(?:my\\s+)?(?=[\\d${unit}]))?`, 'iy');
   const noneRe = new RegExp(none, 'iy');
-  const outOf = new RegExp(String.raw`\s+out\s+of\s+(?:my\s+|the\s+)?(?:${unit}\s*)?\d+(?:\s*(?:${words})\b)?`, 'iy');
-  const join = /\s*(?:or|to|-|and)\s*/iy;
+  const outOf = new RegExp(String.raw`\s+(?:out\s+)?of\s+(?:my\s+|the\s+)?(?:${unit}\s*)?\d+(?:\s*(?:${words})\b)?`, 'iy');
+  // "$5 or $6", "5 to 7", "$4, maybe $5": several amounts in one statement decide nothing.
+  const join = /\s*(?:,\s*(?:or\s+)?(?:maybe|perhaps|possibly)|,?\s*or|to|-|and)\s*/iy;
 
   const readNumber = (text: string, pos: number): Read | undefined => {
     numberRe.lastIndex = pos;
@@ -105,7 +110,7 @@ export function amountCandidates(text: string, space: IntegerActionSpace): Extra
   const read = amountReader(space);
   const vocabulary: Vocabulary = {
     verbs: VERBS,
-    nouns: String.raw`(?:donation|contribution)\s+amount|amount\s+(?:I(?:'ll|'d|\s+will|\s+would)?\s+)?(?:donate|contribute|give)|${escapeRe(space.meaning)}|donation|contribution|amount|pledge|answer|choice|decision`,
+    nouns: String.raw`(?:donation|contribution)\s+amount|amount\s+(?:I(?:'ll|'d|\s+will|\s+would)?\s+)?(?:donate|contribute|give)|${escapeRe(space.meaning)}|donation|contribution|amount|pledge|donate|answer|choice|decision`,
     onNegated: negatedReader(space),
   };
   const found = statementCandidates(text, vocabulary, read);

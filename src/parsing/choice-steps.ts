@@ -15,7 +15,8 @@ const LABEL = String.raw`(?:(?:the\s+)?(option|strategy|letter|action|choice)\s*
 const OPEN = `["'(\\[]*`;
 const CLOSE = `["')\\]]*`;
 const BOUNDARY = `(?![A-Za-z0-9]|['-][A-Za-z])`;
-const JOIN = /\s*(?:and\/or|or|and|\/|&)\s*/y;
+// "C or D", "C and D", "C, maybe D": a statement naming several options decides nothing.
+const JOIN = /\s*(?:,\s*(?:or\s+)?(?:maybe|perhaps|possibly)|,?\s*or|and\/or|and|\/|&)\s*/iy;
 const LEADING_FOLLOW = /^(?:\s*$|[ \t]*[\n.,;!)-]|\s+(?:because|since|as)\b)/;
 
 function escapeRe(s: string): string {
@@ -34,7 +35,11 @@ function toValue(token: string, space: ChoiceActionSpace): Action | undefined {
 
 export function choiceReader(space: ChoiceActionSpace): Reader {
   const labels = [...space.options].sort((a, b) => b.length - a.length).map(escapeRe).join('|');
-  const token = new RegExp(`${LABEL}${OPEN}(${labels}|[A-Za-z])${CLOSE}${BOUNDARY}`, 'iy');
+  // "the C option" is read like "option C"; a bare "the C" is not, since "the" then starts a noun phrase.
+  const token = new RegExp(
+    `${LABEL}(?:the\\s+(?=\\S+\\s+(?:option|strategy)\\b))?${OPEN}(${labels}|[A-Za-z])${CLOSE}${BOUNDARY}(?:\\s+(?:option|strategy)\\b)?`,
+    'iy',
+  );
   const readOne = (text: string, pos: number) => {
     token.lastIndex = pos;
     const m = token.exec(text);
@@ -64,7 +69,8 @@ const isOption = (space: ChoiceActionSpace) => (v: Action) => space.options.incl
 
 /** The answer's first token, when it stands alone: "C.", "D - because", "(C)\n\nMotivation: ...". */
 function leadingLetter(text: string, space: ChoiceActionSpace, read: Reader): Candidate | undefined {
-  const r = read(text, 0);
+  const opener = /^(?:(?:definitely|certainly|clearly|absolutely|obviously|surely)[,!.:]?\s+)?/i.exec(text)![0].length;
+  const r = read(text, opener);
   if (!r || !LEADING_FOLLOW.test(text.slice(r.end))) return undefined;
   // An unknown letter at the start ("B. First, ...") is a list marker unless labelled "Option B".
   if (!r.labelled && !r.values.every(isOption(space))) return undefined;

@@ -6,6 +6,8 @@
 export type JsonField = { key: string; value: unknown; index: number; end: number };
 
 const MAX_DEPTH = 3;
+// Each opening brace is scanned to its match; capping the attempts keeps brace-heavy text linear.
+const MAX_OBJECTS = 200;
 
 function balancedEnd(text: string, start: number): number | undefined {
   let depth = 0;
@@ -45,7 +47,8 @@ function looseFields(slice: string, keys: RegExp): Array<[string, unknown]> {
 export function findJsonFields(text: string, keyNames: readonly string[]): JsonField[] {
   const keys = new RegExp(`^(?:${keyNames.join('|')})$`, 'i');
   const found: JsonField[] = [];
-  for (let start = text.indexOf('{'); start !== -1; start = text.indexOf('{', start + 1)) {
+  let attempts = 0;
+  for (let start = text.indexOf('{'); start !== -1 && attempts++ < MAX_OBJECTS; start = text.indexOf('{', start + 1)) {
     const end = balancedEnd(text, start);
     if (end === undefined) continue;
     const slice = text.slice(start, end);

@@ -27,16 +27,25 @@ const FILLER = /^[\s\-*•]*(?:(?:so|thus|therefore|hence|overall|ultimately|fin
 const CORRECTION_LEAD =
   /\b(?:actually|wait|sorry|correction|scratch that|on second thoughts?|on (?:further )?reflection|I mean|make (?:that|it)|no\s*[,:;!.-])(?:[\s,.:;!-]|\b(?:no|I mean|make (?:that|it)|rather|actually|wait)\b)*/gi;
 
-const HYPOTHETICAL_BEFORE = /\b(?:if|when|whenever|whether|suppose|supposing|assuming|unless|imagine|in case)\b|^\s*(?:should|would|will|do|did|can|could|shall|must|were|had)\s*$/i;
+// Conditions and concessions ("if I choose C", "although I'd like to pick C") are not decisions.
+const HYPOTHETICAL_BEFORE = /\b(?:if|when|whenever|whether|suppose|supposing|assuming|unless|imagine|in case|while|whilst|although|though)\b|^\s*(?:should|would|will|do|did|can|could|shall|must|were|had)\s*$/i;
 const REPORTED_BEFORE =
   /\b(?:they|he|she|coplayer|co-player|opponent|counterpart|partner|other\s+(?:player|party|side|delegate|ceo|resident|investor|athlete))s?\b.*\b(?:thinks?|expects?|believes?|assumes?|predicts?|anticipates?|knows?|suspects?|guess(?:es)?|hopes?|fears?|sees?|realizes?|realises?)\b/i;
 const CONDITION_AFTER = /^\s*,?\s*(?:only\s+)?(?:if|when|whenever|unless|provided|assuming|in case)\b/i;
 const CLAUSE_RESET = /\b(?:so|then|therefore|thus|hence|but|however)\b/gi;
-const OTHER_SUBJECT = /\b(?:they|he|she|we|you|coplayer|co-player|opponent|other|others|everyone)\b/i;
+// Pronouns are always subjects; nouns only when a verb follows ("trust the coplayer and pick C" is still mine).
+const OTHER_SUBJECT =
+  /\b(?:they|he|she|we|you)\b|\b(?:coplayer|co-player|opponent|other player|others|everyone)\s+(?:will|would|might|may|could|can|should|is|are|does|did|also|probably|likely|chooses|picks|decides)\b/i;
+// "I don't think I will choose C" negates the statement from outside it.
+const NEGATED_BEFORE = /\b(?:(?:do|does|did)\s+not|don't|doesn't|didn't)\s+(?:think|believe|expect)\b|\bdoubt\b|\bunlikely\b/i;
+
+// Look-behind is capped so a long unpunctuated answer cannot make parsing quadratic.
+const MAX_LOOKBEHIND = 400;
 
 function lastBoundary(text: string, index: number, chars: string): number {
-  for (let i = index - 1; i >= 0; i--) if (chars.includes(text[i]!)) return i + 1;
-  return 0;
+  const stop = Math.max(0, index - MAX_LOOKBEHIND);
+  for (let i = index - 1; i >= stop; i--) if (chars.includes(text[i]!)) return i + 1;
+  return stop;
 }
 
 function clausePrefix(text: string, index: number): string {
@@ -52,10 +61,25 @@ export function notADecision(text: string, index: number, end: number): boolean 
   const after = text.slice(end);
   return (
     HYPOTHETICAL_BEFORE.test(before) ||
+    conditionalSentence(text, index) ||
     REPORTED_BEFORE.test(before) ||
     CONDITION_AFTER.test(after) ||
-    /^[^.!\n]*\?/.test(after)
+    /^[^.!\n,;]{0,15}\?/.test(after)
   );
+}
+
+// "If the coplayer picks D, I would pick D" is a contingent plan, not the decision; "even if",
+// "so" and idioms such as "if I had to choose" still lead to the writer's actual choice.
+const CONDITIONAL_OPENING = /^[\s,]*(?:and\s+)?(?:if|when|whenever|unless|assuming|suppose|supposing|in case)\b/i;
+const DECIDING_IDIOM = /\bif I (?:had|have|were|was) to\b|\bif (?:I'm |I am )?(?:forced|pressed|asked) to\b|\bif I must\b|\bif you ask me\b|\bwhen it comes to\b/i;
+const SENTENCE_RESET = /\b(?:but|however|so|therefore|thus|hence)\b/gi;
+
+function conditionalSentence(text: string, index: number): boolean {
+  const sentence = text.slice(lastBoundary(text, index, '.!?\n;'), index);
+  let cut = 0;
+  for (const m of sentence.matchAll(SENTENCE_RESET)) cut = m.index + m[0].length;
+  const part = sentence.slice(cut);
+  return CONDITIONAL_OPENING.test(part) && !DECIDING_IDIOM.test(part);
 }
 
 // "and choose C" belongs to the writer only if the sentence's last subject is "I".
@@ -67,13 +91,12 @@ function conjunctionIsMine(text: string, index: number): boolean {
 
 export function statementCandidates(text: string, vocab: Vocabulary, reader: Reader): Extraction {
   const out: Extraction = { strong: [], weak: [], negated: [] };
-  const firstPerson = new RegExp(String.raw`\b(I|and)((?:'(?:d|ll|m|ve)\b|\s+${AUX}\b)*)\s+(?:${vocab.verbs})\b`, 'gi');
+  const firstPerson = new RegExp(String.raw`\b(I|and|let\s+me)((?:'(?:d|ll|m|ve)\b|\s+${AUX}\b)*)\s+(?:${vocab.verbs})\b`, 'gi');
   for (const m of text.matchAll(firstPerson)) {
     const lead = m.index + m[0].length;
     const aux = m[2] ?? '';
     if (m[1]!.toLowerCase() === 'and' && !conjunctionIsMine(text, m.index)) continue;
-    if (m[1] === 'i') continue;
-    if (NEGATED.test(aux)) {
+    if (NEGATED.test(aux) || NEGATED_BEFORE.test(clausePrefix(text, m.index))) {
       const meant = vocab.onNegated?.(text, lead);
       if (meant && !notADecision(text, m.index, meant.end)) out.strong.push(candidate(text, m.index, meant, 'explicit-statement'));
       else out.negated.push(text.slice(m.index, reader(text, lead)?.end ?? lead).trim());
@@ -90,7 +113,7 @@ export function statementCandidates(text: string, vocab: Vocabulary, reader: Rea
   for (const m of text.matchAll(noun)) {
     const [, det, final, head] = m;
     const owned = /^(?:my|our)$/i.test(det ?? '') || final !== undefined;
-    const opener = text.slice(lastBoundary(text, m.index, '.;:!?\n'), m.index) + (det ?? '');
+    const opener = text.slice(lastBoundary(text, m.index, '.;:!?\n'), m.index) + (det ? `${det} ` : '');
     if (!owned && !(FILLER.test(opener) && (det === undefined || SIMPLE_NOUN.test(head!) || /\bI\b/.test(head!)))) continue;
     push(out.strong, text, m.index, reader(text, m.index + m[0].length), final ? 'final-answer' : 'explicit-statement');
   }

@@ -33,11 +33,14 @@ export type ReplayConfig = z.infer<typeof replayConfigSchema>;
 export function parseReplayConfig(config: unknown, providerName: string): ReplayConfig {
   const result = replayConfigSchema.safeParse(config ?? {});
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const keys = issue.code === 'unrecognized_keys' ? ` ${issue.keys.join(', ')}` : '';
+  // Every problem at once: a misspelt key usually also shows up as a missing required one.
+  const problems = result.error.issues.map((issue) => {
+    const path = formatPath(issue.path);
+    return issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : `${path || 'config'}: ${issue.message}`;
+  });
   throw new StratalignError(
-    { file: 'promptfooconfig.yaml', field: `providers[${providerName}].config${formatPath(issue.path) ? `.${formatPath(issue.path)}` : ''}${keys}` },
-    issue.message,
+    { file: 'promptfooconfig.yaml', field: `providers[${providerName}].config` },
+    problems.join('; '),
     `use only ${Object.keys(replayConfigSchema.shape).filter((k) => k !== 'basePath').join(', ')}; recording and model are required`,
   );
 }
