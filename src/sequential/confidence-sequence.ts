@@ -2,56 +2,78 @@ import jStat from 'jstat';
 import { StratalignError } from '../errors.js';
 
 /**
- * Always-valid (anytime) confidence sequence for a Bernoulli proportion p: the beta-binomial
- * mixture of Robbins (1970, "Statistical methods related to the law of the iterated logarithm",
- * Ann. Math. Statist. 41) as presented in Howard, Ramdas, McAuliffe & Sekhon (2021,
- * "Time-uniform, nonparametric, nonasymptotic confidence sequences", Ann. Statist. 49, §3 and
- * Prop. 6 / the beta-binomial boundary).
+ * Always-valid (anytime) confidence sequence for a Bernoulli proportion p: the mixture
+ * likelihood-ratio sequence of Robbins (1970, "Statistical methods related to the law of the
+ * iterated logarithm", Ann. Math. Statist. 41:1397) and Lai (1976, "On confidence sequences",
+ * Ann. Statist. 4:265), with a beta (beta-binomial) mixture; see Howard, Ramdas, McAuliffe &
+ * Sekhon (2021, "Time-uniform, nonparametric, nonasymptotic confidence sequences", Ann. Statist.
+ * 49:1055) for the general theory.
  *
- * Why it holds over every look: for a fixed candidate p, the ratio
+ * Why it holds over every look: for a candidate p, after k successes in n draws,
  *
- *     M_n(p) = ∫ θ^k (1-θ)^(n-k) dBeta(θ; a, b)  /  p^k (1-p)^(n-k)
- *            = B(a + k, b + n - k) / B(a, b)  /  (p^k (1-p)^(n-k))
+ *     M_n(p) = ∫ θ^k (1-θ)^(n-k) dπ(θ)  /  p^k (1-p)^(n-k)
  *
- * (k successes in n draws) is a nonnegative martingale with M_0 = 1 when p is the truth: a
- * mixture of likelihood ratios. Ville's inequality gives P(sup_n M_n(p) ≥ 1/α) ≤ α, so the
- * set {p : M_n(p) < 1/α} covers the truth at every n simultaneously with probability ≥ 1 − α.
- * Looking after every batch, stopping whenever we like, or never stopping all keep that
- * guarantee; a fixed-n interval re-tested at each look does not.
+ * is a nonnegative martingale with M_0 = 1 when p is the truth (a mixture of likelihood
+ * ratios; with π a Beta(a, b) the integral is B(a+k, b+n-k)/B(a, b)). Ville's inequality gives
+ * P(sup_n M_n(p) ≥ 1/α) ≤ α, so {p : M_n(p) < 1/α} covers the truth at every n at once with
+ * probability ≥ 1 − α. Looking after every batch, stopping when the data look decisive, or going
+ * on keep the guarantee; re-testing a fixed-n interval at each look does not.
  *
- * −log M_n(p) is concave in p, so the set is one interval around k/n; its ends are found by
- * bisection. The mixture prior only shapes where the sequence is tight, never its validity.
+ * The numerator does not depend on p and −log of the denominator is convex in p, so the set is
+ * one interval around k/n; its ends are found by bisection. π may be any mixture of Betas fixed
+ * before the data: it only decides where the sequence is tight, never whether it is valid.
  */
-export type BetaPrior = { a: number; b: number };
+export type BetaComponent = { weight: number; a: number; b: number };
+export type MixturePrior = readonly BetaComponent[];
 
-/** Jeffreys' Beta(1/2, 1/2): puts mass near 0 and 1, where teachers often sit (0 of 300 C answers). */
-export const DEFAULT_PRIOR: BetaPrior = { a: 0.5, b: 0.5 };
+/** Jeffreys' Beta(1/2, 1/2): keeps mass near 0 and 1, where teachers often sit (0 of 300 C answers). */
+export const JEFFREYS_PRIOR: MixturePrior = [{ weight: 1, a: 0.5, b: 0.5 }];
+
+/**
+ * For a tolerance gate around a reference q: half Jeffreys (power against far-away truths, the
+ * "outside" verdicts) and half a Beta centred on q with standard deviation tolerance/2 (power
+ * against truths near q, which must be told apart from q ± tolerance for an "inside" verdict).
+ * Chosen from the gate's own geometry before any data, so validity is untouched.
+ */
+export function gatePrior(reference: number, tolerance: number): MixturePrior {
+  const centre = Math.min(Math.max(reference, tolerance / 2), 1 - tolerance / 2);
+  const sd = tolerance / 2;
+  const concentration = Math.max(2, (centre * (1 - centre)) / (sd * sd) - 1);
+  return [
+    { weight: 0.5, a: 0.5, b: 0.5 },
+    { weight: 0.5, a: centre * concentration, b: (1 - centre) * concentration },
+  ];
+}
 
 export type ProportionInterval = { low: number; high: number; level: number; method: string };
 
-/** log M_n(p) of the beta-binomial mixture martingale; +Infinity where p is impossible given the data. */
-export function logMixtureMartingale(k: number, n: number, p: number, prior: BetaPrior = DEFAULT_PRIOR): number {
-  return logMixture(k, n, prior) - logLikelihood(k, n, p);
+/** log M_n(p); +Infinity where the data rule p out (p = 0 after a success, p = 1 after a failure). */
+export function logMixtureMartingale(k: number, n: number, p: number, prior: MixturePrior = JEFFREYS_PRIOR): number {
+  return logMarginal(k, n, prior) - logLikelihood(k, n, p);
 }
 
-/** The confidence sequence's interval after k successes in n draws, valid uniformly over n. */
-export function confidenceSequence(k: number, n: number, level: number, prior: BetaPrior = DEFAULT_PRIOR): ProportionInterval {
+/** The interval of the confidence sequence after k successes in n draws, valid uniformly over n. */
+export function confidenceSequence(k: number, n: number, level: number, prior: MixturePrior = JEFFREYS_PRIOR): ProportionInterval {
   checkCounts(k, n);
   checkLevel(level);
-  const method = `beta-binomial mixture CS, Beta(${prior.a}, ${prior.b})`;
+  checkPrior(prior);
+  const method = 'beta-binomial mixture confidence sequence (anytime-valid)';
   if (n === 0) return { low: 0, high: 1, level, method };
-  // p is inside while logLikelihood(p) > logMixture − log(1/α); the mixture never beats the
-  // maximum likelihood, so k/n is always inside and the set is never empty.
-  const floor = logMixture(k, n, prior) - Math.log(1 / (1 - level));
+  // p is inside while its likelihood exceeds the mixture's by more than a factor α; the mixture
+  // never beats the maximum likelihood, so k/n is always inside and the set is never empty.
+  const floor = logMarginal(k, n, prior) + Math.log(1 - level);
   const inside = (p: number) => logLikelihood(k, n, p) > floor;
   const centre = k / n;
-  const low = k === 0 ? 0 : bisect(0, centre, inside, 'rising');
-  const high = k === n ? 1 : bisect(centre, 1, inside, 'falling');
+  const low = k === 0 ? 0 : boundary(0, centre, inside);
+  const high = k === n ? 1 : boundary(1, centre, inside);
   return { low, high, level, method };
 }
 
-function logMixture(k: number, n: number, prior: BetaPrior): number {
-  return jStat.betaln(prior.a + k, prior.b + n - k) - jStat.betaln(prior.a, prior.b);
+/** log ∫ θ^k (1-θ)^(n-k) dπ(θ), summed over the mixture components with log-sum-exp. */
+function logMarginal(k: number, n: number, prior: MixturePrior): number {
+  const terms = prior.map(({ weight, a, b }) => Math.log(weight) + jStat.betaln(a + k, b + n - k) - jStat.betaln(a, b));
+  const top = Math.max(...terms);
+  return top + Math.log(terms.reduce((sum, t) => sum + Math.exp(t - top), 0));
 }
 
 function logLikelihood(k: number, n: number, p: number): number {
@@ -60,17 +82,16 @@ function logLikelihood(k: number, n: number, p: number): number {
   return success + failure;
 }
 
-/** Finds where `inside` flips between lo and hi to 1e-9; 'rising' means outside at lo, inside at hi. */
-function bisect(lo: number, hi: number, inside: (p: number) => boolean, direction: 'rising' | 'falling'): number {
-  let outsideEnd = direction === 'rising' ? lo : hi;
-  let insideEnd = direction === 'rising' ? hi : lo;
-  while (Math.abs(insideEnd - outsideEnd) > 1e-9) {
-    const mid = (outsideEnd + insideEnd) / 2;
-    if (inside(mid)) insideEnd = mid;
-    else outsideEnd = mid;
+/** Bisects between a point outside and one inside to 1e-10; returns the outer end so the interval errs wide. */
+function boundary(outside: number, inside: number, isInside: (p: number) => boolean): number {
+  let out = outside;
+  let ins = inside;
+  while (Math.abs(ins - out) > 1e-10) {
+    const mid = (out + ins) / 2;
+    if (isInside(mid)) ins = mid;
+    else out = mid;
   }
-  // Report the outer end so the interval errs on the wide (safe) side.
-  return outsideEnd;
+  return out;
 }
 
 function checkCounts(k: number, n: number): void {
@@ -82,5 +103,13 @@ function checkCounts(k: number, n: number): void {
 export function checkLevel(level: number): void {
   if (!(level > 0 && level < 1)) {
     throw new StratalignError({ field: 'level', value: level }, 'confidence level must lie strictly between 0 and 1', 'use e.g. 0.95');
+  }
+}
+
+function checkPrior(prior: MixturePrior): void {
+  const total = prior.reduce((sum, c) => sum + c.weight, 0);
+  const bad = prior.length === 0 || prior.some((c) => !(c.weight > 0 && c.a > 0 && c.b > 0)) || Math.abs(total - 1) > 1e-9;
+  if (bad) {
+    throw new StratalignError({ field: 'prior', value: prior }, 'mixture prior needs Beta components with positive a, b and weights summing to 1', 'use JEFFREYS_PRIOR or gatePrior(reference, tolerance)');
   }
 }

@@ -1,0 +1,92 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultCatalogue } from '../catalogue/index.js';
+import { readCountsTable } from '../recordings/counts-table.js';
+import { sequentialSavings, type SavingsOptions } from '../sequential/savings.js';
+import { renderSavings } from '../sequential/render-savings.js';
+import { UsageError, type Command } from './command.js';
+
+const USAGE = `Usage: stratalign sequential-savings [options]
+
+Simulates sequential sampling on a recording: every model's recorded distribution per scenario
+is taken as the truth and the reference model's (the teacher's) as the fixed reference; the
+gate "is |p - teacher| within the tolerance?" is sampled until an anytime-valid confidence
+sequence settles it (or the cap is reached) and compared with the recording's fixed design.
+The draws are simulated from recorded counts; no model is called.
+
+Options:
+  --counts <file>        counts table (default datasets/recordings/lfb-counts.csv)
+  --tolerance <x>        largest |p - teacher| that counts as aligned (default 0.1)
+  --level <x>            confidence level of the sequence (default 0.95)
+  --runs <n>             simulated runs per model and scenario (default 200)
+  --seed <s>             random seed (default 1)
+  --batch <n>            answers drawn between looks (default 10)
+  --cap <n>              most calls per scenario (default 300)
+  --fixed <n>            calls per scenario of the fixed design compared with (default 300)
+  --reference-role <r>   role of the reference model in the table (default teacher)
+  --reference-model <m>  reference model by label instead of role
+  --scenarios            also print one line per model and scenario
+  --json                 print the full report as JSON instead of tables
+`;
+
+export const sequentialCommand: Command = {
+  name: 'sequential-savings',
+  summary: 'Simulate sequential sampling on recorded distributions: calls saved vs a fixed design',
+  usage: USAGE,
+  async run(args, io) {
+    const { values } = parseOptions(args);
+    const file = resolve(io.cwd, values.counts);
+    const catalogue = defaultCatalogue();
+    const options: SavingsOptions = {
+      tolerance: number(values.tolerance, '--tolerance'),
+      level: number(values.level, '--level'),
+      runs: integer(values.runs, '--runs'),
+      seed: values.seed,
+      batch: integer(values.batch, '--batch'),
+      cap: integer(values.cap, '--cap'),
+      fixedCalls: integer(values.fixed, '--fixed'),
+      reference: values['reference-model'] ? { model: values['reference-model'] } : { role: values['reference-role'] },
+      origin: values.counts,
+    };
+    const report = sequentialSavings(readCountsTable(file, catalogue), catalogue, options);
+    io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderSavings(report, { perScenario: values.scenarios }));
+    return 0;
+  },
+};
+
+function parseOptions(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: false,
+      options: {
+        counts: { type: 'string', default: 'datasets/recordings/lfb-counts.csv' },
+        tolerance: { type: 'string', default: '0.1' },
+        level: { type: 'string', default: '0.95' },
+        runs: { type: 'string', default: '200' },
+        seed: { type: 'string', default: '1' },
+        batch: { type: 'string', default: '10' },
+        cap: { type: 'string', default: '300' },
+        fixed: { type: 'string', default: '300' },
+        'reference-role': { type: 'string', default: 'teacher' },
+        'reference-model': { type: 'string' },
+        scenarios: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function number(text: string, flag: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`${flag} must be a number, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+function integer(text: string, flag: string): number {
+  const value = number(text, flag);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} must be a whole number, 1 or more, got ${JSON.stringify(text)}`);
+  return value;
+}
