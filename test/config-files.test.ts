@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
@@ -21,10 +21,11 @@ describe.each(configs)('file references in %s', (config) => {
   });
 
   it.each(refs.map((r) => [r.raw, r]))('%s resolves to what it names', async (_raw, ref) => {
-    const path = ref.path;
+    // promptfoo resolves file:// references against the folder of the config file.
+    const path = resolve(dirname(config), ref.path);
     expect(existsSync(path), `${path} exists`).toBe(true);
     if (!/\.(ts|mts|js|mjs)$/.test(path)) return;
-    const mod = await import(/* @vite-ignore */ pathToFileURL(resolve(ref.path)).href);
+    const mod = await import(/* @vite-ignore */ pathToFileURL(path).href);
     if (ref.exportName) {
       expect(typeof mod[ref.exportName], `${ref.raw} exports a function`).toBe('function');
       // promptfoo takes `default` first when it exists, hiding named exports (PROMPTFOO-NOTES P1).

@@ -1,0 +1,82 @@
+// Calls any OpenAI chat-completions API: OpenAI (fine-tuned ft: models included), vLLM, Ollama,
+// llama.cpp server, LM Studio, Together, Groq, OpenRouter. Retries are the SDK's own policy.
+import OpenAI from 'openai';
+import type { ApiProvider, CallApiContextParams, CallApiOptionsParams, ProviderOptions, ProviderResponse } from 'promptfoo';
+import { defaultCatalogue } from '../src/catalogue/index.js';
+import { LiveFaultError } from '../src/live/faults.js';
+import { LiveProviderCore } from '../src/live/live-provider.js';
+import { parseLiveConfig, type LiveConfig } from '../src/live/provider-config.js';
+import { faultFromSdkError, type SdkErrorFacts } from '../src/live/sdk-errors.js';
+import type { ChatTransport, CompletionRequest, CompletionResult } from '../src/live/transport.js';
+
+export default class OpenAICompatibleProvider implements ApiProvider {
+  readonly config: LiveConfig;
+  label?: string;
+  private readonly providerId: string;
+  private readonly core: LiveProviderCore;
+
+  constructor(options: ProviderOptions) {
+    const catalogue = defaultCatalogue();
+    this.providerId = options.id ?? 'stratalign:openai-compatible';
+    this.config = parseLiveConfig(options.config, 'openai-compatible', this.providerId, catalogue);
+    this.core = new LiveProviderCore(this.config, (apiKey) => openAITransport(this.config, apiKey), catalogue);
+  }
+
+  id(): string {
+    return this.providerId;
+  }
+
+  async callApi(_prompt: string, context?: CallApiContextParams, options?: CallApiOptionsParams): Promise<ProviderResponse> {
+    return this.core.call({ vars: context?.vars ?? {}, repeatIndex: context?.repeatIndex, signal: options?.abortSignal });
+  }
+}
+
+function openAITransport(config: LiveConfig, apiKey: string | null): ChatTransport {
+  // Keyless local servers ignore the header, but the SDK refuses to start without a key.
+  const client = new OpenAI({ apiKey: apiKey ?? 'no-key', baseURL: config.baseUrl, timeout: config.timeoutMs, maxRetries: config.maxRetries });
+  const { seed: _seed, ...sampling } = config.sampling;
+  return {
+    async complete(request: CompletionRequest): Promise<CompletionResult> {
+      const completion: unknown = await client.chat.completions.create(
+        {
+          model: config.model,
+          messages: request.prompt.messages,
+          ...sampling,
+          ...(request.n > 1 ? { n: request.n } : {}),
+          ...(request.seed === undefined ? {} : { seed: request.seed }),
+          ...(request.topLogprobs === undefined ? {} : { logprobs: true, top_logprobs: request.topLogprobs }),
+        },
+        { signal: request.signal },
+      );
+      return readCompletion(completion);
+    },
+    faultOf: (error) => faultFromSdkError(factsOf(error), config.maxRetries),
+  };
+}
+
+/** The body is untrusted: a proxy or a local server may send anything with status 200. */
+function readCompletion(body: unknown): CompletionResult {
+  const completion = body as Partial<OpenAI.Chat.ChatCompletion> | null;
+  if (!completion || typeof completion !== 'object' || !Array.isArray(completion.choices)) {
+    throw new LiveFaultError({ kind: 'malformed', detail: `expected a chat completion with a choices array, got ${typeof body === 'string' ? 'text' : typeof body}` });
+  }
+  const choices = [...completion.choices].sort((a, b) => (a?.index ?? 0) - (b?.index ?? 0));
+  return {
+    choices: choices.map((choice) => ({
+      text: typeof choice?.message?.content === 'string' ? choice.message.content : null,
+      finishReason: choice?.finish_reason ?? 'unknown',
+      refusal: choice?.message?.refusal ?? null,
+      firstTokenTopLogprobs: choice?.logprobs?.content?.[0]?.top_logprobs?.map((t) => ({ token: t.token, logprob: t.logprob })) ?? null,
+    })),
+    usage: completion.usage ? { prompt: completion.usage.prompt_tokens, completion: completion.usage.completion_tokens } : null,
+  };
+}
+
+function factsOf(error: unknown): SdkErrorFacts {
+  if (error instanceof OpenAI.APIUserAbortError) return { kind: 'aborted' };
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return { kind: 'timeout' };
+  if (error instanceof OpenAI.APIConnectionError) return { kind: 'connection', cause: error.cause };
+  if (error instanceof OpenAI.APIError && typeof error.status === 'number') return { kind: 'http', status: error.status, headers: error.headers, message: error.message };
+  if (error instanceof SyntaxError) return { kind: 'malformed', detail: `invalid JSON (${error.message})` };
+  return { kind: 'other', error };
+}

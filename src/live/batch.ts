@@ -1,0 +1,86 @@
+import { ENVELOPE_TAG, type EnvelopeSample, type SampleEnvelope } from '../samples/envelope.js';
+import { classifyChoice } from './choice-outcome.js';
+import { addUsage, emptyUsage, type UsageTotals } from './cost.js';
+import { describeFault, type FaultContext, type LiveFault } from './faults.js';
+import type { LogprobDistribution } from './logprob-distribution.js';
+import type { LiveConfig } from './provider-config.js';
+import type { CompletionResult } from './transport.js';
+
+/** One request of a batch: how many answers it was asked for, and what came of it. */
+export type CallOutcome = { asked: number; result: CompletionResult } | { asked: number; fault: LiveFault };
+
+export type MissingReason = { reason: string; count: number };
+
+export type BatchTally = {
+  samples: EnvelopeSample[];
+  missingCount: number;
+  /** Distinct reasons in first-seen order, with how many answers each cost. */
+  missingReasons: MissingReason[];
+  usage: UsageTotals;
+};
+
+/**
+ * Counts every asked-for answer exactly once: as a sample, or as missing with its reason.
+ * `shortReason` explains a request that returned fewer choices than asked.
+ */
+export function tallyOutcomes(outcomes: readonly CallOutcome[], ctx: FaultContext, shortReason: (got: number, asked: number) => string): BatchTally {
+  const samples: EnvelopeSample[] = [];
+  const missing = new Map<string, number>();
+  const miss = (reason: string, count: number) => missing.set(reason, (missing.get(reason) ?? 0) + count);
+  const usage = emptyUsage();
+  for (const outcome of outcomes) {
+    usage.requests++;
+    if ('fault' in outcome) {
+      miss(describeFault(outcome.fault, ctx), outcome.asked);
+      continue;
+    }
+    addUsage(usage, outcome.result.usage);
+    const choices = outcome.result.choices.slice(0, outcome.asked);
+    if (choices.length === 0) {
+      miss(describeFault({ kind: 'no-choices' }, ctx), outcome.asked);
+      continue;
+    }
+    for (const choice of choices) {
+      const classified = classifyChoice(choice);
+      if (classified.kind === 'sample') samples.push(classified.sample);
+      else miss(classified.reason, 1);
+    }
+    if (choices.length < outcome.asked) miss(shortReason(choices.length, outcome.asked), outcome.asked - choices.length);
+  }
+  const missingReasons = [...missing].map(([reason, count]) => ({ reason, count }));
+  return { samples, missingCount: missingReasons.reduce((sum, r) => sum + r.count, 0), missingReasons, usage };
+}
+
+/** Reasons as the envelope and error messages show them: `3× 503 server error at …`. */
+export function formatReasons(reasons: readonly MissingReason[]): string[] {
+  return reasons.map(({ reason, count }) => `${count}× ${reason}`);
+}
+
+/** The envelope a multi or logprobs call returns; the counts must add up or this is a bug. */
+export function liveEnvelope(
+  config: LiveConfig,
+  scenarioId: string,
+  mode: 'multi' | 'logprobs',
+  requested: number,
+  tally: BatchTally,
+  distribution?: LogprobDistribution,
+): SampleEnvelope {
+  if (tally.samples.length + tally.missingCount !== requested) {
+    throw new Error(`bug: ${tally.samples.length} samples + ${tally.missingCount} missing != ${requested} requested`);
+  }
+  const who = `${config.model}${config.role ? ` (${config.role})` : ''}`;
+  const lost = tally.missingCount ? `, ${tally.missingCount} missing` : '';
+  return {
+    stratalign: ENVELOPE_TAG,
+    note: `LIVE ${mode}: ${tally.samples.length} of ${requested} answers from ${who} at ${config.baseUrl}${lost}`,
+    source: 'live',
+    mode,
+    scenario: scenarioId,
+    model: config.model,
+    role: config.role,
+    requested,
+    samples: tally.samples,
+    missing: { count: tally.missingCount, reasons: formatReasons(tally.missingReasons) },
+    ...(distribution ? { distribution } : {}),
+  };
+}

@@ -1,0 +1,161 @@
+import type { Catalogue, Protocol } from '../catalogue/catalogue.js';
+import { isStratalignError } from '../errors.js';
+import type { ChatMessage, RenderedPrompt } from '../prompts/render.js';
+import { renderPrompt } from '../prompts/render.js';
+import { formatEnvelope } from '../samples/envelope.js';
+import { resolveScenario, type Scenario } from '../scenarios/scenario.js';
+import { lookupApiKey, redactSecret } from './api-key.js';
+import { formatReasons, liveEnvelope, tallyOutcomes, type BatchTally } from './batch.js';
+import { createLimiter, type Limiter } from './concurrency.js';
+import { costOf, emptyUsage, toTokenUsage, type UsageTotals } from './cost.js';
+import { describeFault, type FaultContext } from './faults.js';
+import { distributionFromTopLogprobs, logprobsUnsupportedReason } from './logprob-distribution.js';
+import type { LiveConfig } from './provider-config.js';
+import { runCall, runMulti, type NSupport, type SamplingContext } from './sampling.js';
+import type { ChatTransport } from './transport.js';
+
+export type CallInput = { vars: Record<string, unknown>; repeatIndex?: number; signal?: AbortSignal };
+
+/** The subset of promptfoo's ProviderResponse a live provider returns (src/ does not import promptfoo). */
+export type LiveResponse = {
+  output?: string;
+  error?: string;
+  tokenUsage: { prompt: number; completion: number; total: number; numRequests: number };
+  cost?: number;
+  prompt?: ChatMessage[];
+  metadata: { stratalign: Record<string, unknown>; rateLimitKind?: 'quota' };
+};
+
+/**
+ * Everything a live provider does apart from speaking its SDK: reads the scenario from the test,
+ * renders the prompt, runs the sampling mode, accounts for every asked-for answer, and keeps the
+ * key out of everything it returns.
+ */
+export class LiveProviderCore {
+  readonly config: LiveConfig;
+  private readonly protocol: Protocol;
+  private readonly limiter: Limiter;
+  private readonly nSupport: NSupport = { state: 'unknown' };
+  private transport?: { key: string | null; transport: ChatTransport };
+
+  constructor(
+    config: LiveConfig,
+    private readonly makeTransport: (apiKey: string | null) => ChatTransport,
+    private readonly catalogue: Catalogue,
+    private readonly env: Record<string, string | undefined> = process.env,
+  ) {
+    this.config = config;
+    this.protocol = catalogue.protocol(config.protocol, { field: `providers[${config.providerId}].config.protocol` });
+    this.limiter = createLimiter(config.concurrency);
+  }
+
+  async call(input: CallInput): Promise<LiveResponse> {
+    const repeatIndex = input.repeatIndex ?? 0;
+    const split = typeof input.vars.split === 'string' ? input.vars.split : undefined;
+    const meta: Record<string, unknown> = { ...this.provenance(), repeatIndex, ...(split ? { split } : {}) };
+    const name = input.vars.scenario;
+    if (typeof name !== 'string' || name.trim() === '') {
+      return this.fail(meta, 'the test has no `scenario` var; generate tests with extensions/scenario-tests.ts or set vars.scenario (e.g. business/prisoners-dilemma)');
+    }
+    let scenario: Scenario;
+    let prompt: RenderedPrompt;
+    try {
+      scenario = resolveScenario(this.catalogue, name, { field: 'vars.scenario' });
+      prompt = renderPrompt(scenario, this.protocol);
+    } catch (err) {
+      if (isStratalignError(err)) return this.fail(meta, err.message);
+      throw err;
+    }
+    meta.scenario = scenario.id;
+    const unreadable = this.config.mode === 'logprobs' ? logprobsUnsupportedReason(scenario.game.actionSpace) : null;
+    if (unreadable) return this.fail(meta, `scenario ${scenario.id}: ${unreadable}`);
+    const key = lookupApiKey(this.config.apiKeyEnv, this.env);
+    if (!key.ok) return this.fail(meta, describeFault(key.fault, this.faultContext()));
+    const ctx: SamplingContext = {
+      config: this.config,
+      transport: this.transportFor(key.key),
+      limiter: this.limiter,
+      prompt,
+      repeatIndex,
+      nSupport: this.nSupport,
+      ...(input.signal ? { signal: input.signal } : {}),
+    };
+    const response = await this.sample(ctx, scenario, meta);
+    return redactSecret({ ...response, prompt: prompt.messages }, key.key);
+  }
+
+  /** Provider facts every result carries, so each number says where it came from. */
+  provenance(): Record<string, unknown> {
+    const c = this.config;
+    return { source: 'live', provider: c.kind, mode: c.mode, model: c.model, role: c.role, protocol: c.protocol, baseUrl: c.baseUrl };
+  }
+
+  private async sample(ctx: SamplingContext, scenario: Scenario, meta: Record<string, unknown>): Promise<LiveResponse> {
+    const c = this.config;
+    if (c.mode === 'multi') {
+      const { outcomes, usedN } = await runMulti(ctx);
+      const tally = tallyOutcomes(outcomes, this.faultContext(), (got, asked) => `server returned ${got} of ${asked} choices for n=${asked}: it may ignore n; set useN: auto or false`);
+      const batchMeta = { ...meta, ...counts(tally, c.samples), usedN };
+      if (tally.samples.length === 0) return this.fail(batchMeta, `no answer recorded for any of ${c.samples} samples: ${formatReasons(tally.missingReasons).join('; ')}`, tally.usage);
+      return this.succeed(formatEnvelope(liveEnvelope(c, scenario.id, 'multi', c.samples, tally)), batchMeta, tally.usage);
+    }
+    const outcome = await runCall(ctx, 1, ctx.repeatIndex, c.mode === 'logprobs' ? c.topLogprobs : undefined);
+    const tally = tallyOutcomes([outcome], this.faultContext(), () => 'no choice returned');
+    const sample = tally.samples[0];
+    if (!sample) return this.fail({ ...meta, ...counts(tally, 1) }, tally.missingReasons.map((r) => r.reason).join('; '), tally.usage);
+    const callMeta = { ...meta, ...counts(tally, 1), finishReason: sample.finishReason };
+    if (c.mode === 'single') return this.succeed(sample.text ?? '', callMeta, tally.usage);
+
+    const top = 'result' in outcome ? outcome.result.choices[0]?.firstTokenTopLogprobs : undefined;
+    const reading = top?.length ? distributionFromTopLogprobs(top, scenario.game.actionSpace) : { ok: false as const, reason: describeFault({ kind: 'no-logprobs' }, this.faultContext()) };
+    if (!reading.ok) {
+      // What logprobs mode asked for, the distribution, is missing; the answer text is kept, as the call was made and paid for.
+      const unread = { ...meta, requested: 1, recorded: 0, missing: { count: 1, reasons: [`1× ${reading.reason}`] }, finishReason: sample.finishReason, unscoredText: sample.text };
+      return this.fail(unread, reading.reason, tally.usage);
+    }
+    const envelope = liveEnvelope(c, scenario.id, 'logprobs', 1, tally, reading.distribution);
+    return this.succeed(formatEnvelope(envelope), { ...callMeta, otherMass: reading.distribution.otherMass }, tally.usage);
+  }
+
+  private transportFor(key: string | null): ChatTransport {
+    if (!this.transport || this.transport.key !== key) this.transport = { key, transport: this.makeTransport(key) };
+    return this.transport.transport;
+  }
+
+  private faultContext(): FaultContext {
+    return { baseUrl: this.config.baseUrl, model: this.config.model, timeoutMs: this.config.timeoutMs };
+  }
+
+  private succeed(output: string, meta: Record<string, unknown>, usage: UsageTotals): LiveResponse {
+    return { output, ...this.accounting(usage), metadata: { stratalign: meta } };
+  }
+
+  /**
+   * promptfoo's scheduler calls a provider again when its error mentions "429" or "rate limit",
+   * and after its own retries throws the response away. The SDK has already retried, so every
+   * error says `rateLimitKind: 'quota'`, promptfoo's only "do not retry" mark; this keeps one
+   * retry policy and keeps the missing-sample accounting in the result.
+   */
+  private fail(meta: Record<string, unknown>, message: string, usage: UsageTotals = emptyUsage()): LiveResponse {
+    return {
+      error: `stratalign ${this.config.kind} "${this.config.model}": ${message}`,
+      ...this.accounting(usage),
+      metadata: { stratalign: meta, rateLimitKind: 'quota' },
+    };
+  }
+
+  private accounting(usage: UsageTotals): Pick<LiveResponse, 'tokenUsage' | 'cost'> {
+    const prices = this.config.prices ?? (this.config.apiKeyEnv === null ? { inputPerMTok: 0, outputPerMTok: 0 } : null);
+    const cost = costOf(usage, prices);
+    return { tokenUsage: toTokenUsage(usage), ...(cost === undefined ? {} : { cost }) };
+  }
+}
+
+function counts(tally: BatchTally, requested: number): Record<string, unknown> {
+  return {
+    requested,
+    recorded: tally.samples.length,
+    missing: { count: tally.missingCount, reasons: formatReasons(tally.missingReasons) },
+    ...(tally.usage.unreported ? { usageUnreportedRequests: tally.usage.unreported } : {}),
+  };
+}

@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import type { Catalogue } from '../catalogue/catalogue.js';
+import { StratalignError } from '../errors.js';
+import { formatPath } from '../validation.js';
+import { closestName } from './closest-name.js';
+
+export type ProviderKind = 'openai-compatible' | 'anthropic';
+export type LiveMode = 'single' | 'multi' | 'logprobs';
+export type Prices = { inputPerMTok: number; outputPerMTok: number };
+
+const count = z.number().int();
+
+export const liveConfigSchema = z.strictObject({
+  model: z.string().min(1),
+  /** OpenAI-compatible: up to and including /v1. Anthropic: the host, without /v1. */
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Name of the env var holding the key; null for a local server that needs none. */
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the NAME of an environment variable (letters, digits, _), never the key itself')
+    .nullable()
+    .optional(),
+  role: z.string().min(1).optional(),
+  protocol: z.string().min(1),
+  samples: count.min(1).max(100_000).optional(),
+  mode: z.enum(['single', 'multi', 'logprobs']).optional(),
+  useN: z.union([z.boolean(), z.literal('auto')]).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  top_p: z.number().gt(0).max(1).optional(),
+  max_tokens: count.min(1).optional(),
+  seed: count.optional(),
+  timeoutMs: count.min(1).optional(),
+  maxRetries: count.min(0).max(20).optional(),
+  concurrency: count.min(1).max(256).optional(),
+  topLogprobs: count.min(1).max(20).optional(),
+  prices: z.strictObject({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) }).optional(),
+});
+
+export const LIVE_CONFIG_KEYS = Object.keys(liveConfigSchema.shape);
+
+export type LiveConfig = {
+  kind: ProviderKind;
+  /** promptfoo's id for this provider, used in messages. */
+  providerId: string;
+  model: string;
+  baseUrl: string;
+  apiKeyEnv: string | null;
+  role: string | null;
+  protocol: string;
+  mode: LiveMode;
+  samples: number;
+  /** Whether multi mode asks for N choices in one request (OpenAI `n`); 'auto' tops up when a server ignores it. */
+  useN: boolean | 'auto';
+  sampling: { temperature?: number; top_p?: number; max_tokens?: number; seed?: number };
+  timeoutMs: number;
+  maxRetries: number;
+  concurrency: number;
+  topLogprobs: number;
+  /** Null when no prices are configured: cost is then not reported rather than reported as $0. */
+  prices: Prices | null;
+};
+
+const KIND_DEFAULTS = {
+  'openai-compatible': { baseUrl: 'https://api.openai.com/v1', apiKeyEnv: 'OPENAI_API_KEY', useN: 'auto' as const, maxTemperature: 2 },
+  anthropic: { baseUrl: 'https://api.anthropic.com', apiKeyEnv: 'ANTHROPIC_API_KEY', useN: false, maxTemperature: 1 },
+};
+/** The SDKs' own defaults, stated here so the docs and metadata can show them. */
+export const SDK_DEFAULT_TIMEOUT_MS = 600_000;
+export const SDK_DEFAULT_MAX_RETRIES = 2;
+export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_TOP_LOGPROBS = 20;
+
+/** Values under keys like these are never echoed in errors, in case they hold a secret. */
+const SECRET_LOOKING = /key|token|secret|auth|password/i;
+/** Unknown keys that look like someone pasted a credential into the config. */
+const CREDENTIAL_KEY = /^(api_?key|key|token|secret|password|auth_?token|access_?token|bearer)$/i;
+
+/**
+ * Validates a live provider's config when promptfoo loads it. Unknown keys, impossible mode
+ * combinations and features the API lacks are config errors naming the provider and the key.
+ */
+export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: string, catalogue: Catalogue): LiveConfig {
+  const input = stripPromptfooKeys(raw);
+  const fail = (key: string, problem: string, fix: string, value?: unknown): never => {
+    const location = { field: `providers[${providerId}].config${key ? `.${key}` : ''}` };
+    throw new StratalignError(value === undefined || SECRET_LOOKING.test(key) ? location : { ...location, value }, problem, fix);
+  };
+  const parsed = liveConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    if (issue.code === 'unrecognized_keys') {
+      const key = issue.keys[0]!;
+      if (CREDENTIAL_KEY.test(key)) {
+        fail(key, 'API keys are never read from config', 'put the key in an environment variable and name it with apiKeyEnv (e.g. apiKeyEnv: OPENAI_API_KEY)');
+      }
+      const hint = closestName(key, LIVE_CONFIG_KEYS);
+      fail(key, 'unknown key', `${hint ? `did you mean ${hint}? ` : ''}known keys: ${LIVE_CONFIG_KEYS.join(', ')}`);
+    }
+    const key = formatPath(issue.path);
+    const value = valueAt(input, issue.path);
+    fail(key, issue.message, fixFor(key), value);
+  }
+  const c = parsed.data!;
+  const defaults = KIND_DEFAULTS[kind];
+  catalogue.protocol(c.protocol, { field: `providers[${providerId}].config.protocol` });
+
+  const samples = c.samples ?? 1;
+  const mode: LiveMode = c.mode ?? (samples > 1 ? 'multi' : 'single');
+  if (mode === 'single' && samples > 1) fail('samples', 'mode single makes one answer per call', 'use mode: multi for N answers per call, or keep samples: 1 and use promptfoo --repeat', samples);
+  if (mode === 'multi' && samples < 2) fail('samples', 'mode multi needs at least 2 samples', 'set samples: N (N >= 2), or use mode: single', samples);
+  if (mode === 'logprobs') {
+    if (kind === 'anthropic') fail('mode', "Anthropic's API returns no log-probabilities", 'use mode: multi with samples: N on Anthropic, or an OpenAI-compatible server for logprobs', mode);
+    if (c.protocol !== 'letter-only') fail('mode', 'logprobs mode reads the first answer token, so it needs the letter-only protocol', 'set protocol: letter-only, or use mode: multi', mode);
+    if (samples !== 1) fail('samples', 'logprobs mode reads the whole distribution in one call', 'remove samples (or set it to 1)', samples);
+  }
+  if (c.topLogprobs !== undefined && mode !== 'logprobs') fail('topLogprobs', 'topLogprobs only applies to mode logprobs', 'remove topLogprobs, or set mode: logprobs', c.topLogprobs);
+  if (c.useN !== undefined && mode !== 'multi') fail('useN', 'useN only applies to mode multi', 'remove useN, or set mode: multi with samples: N', c.useN);
+  if (kind === 'anthropic') {
+    if (c.useN !== undefined && c.useN !== false) fail('useN', "Anthropic's API has no `n`; multi mode makes N calls", 'remove useN', c.useN);
+    if (c.seed !== undefined) fail('seed', "Anthropic's API has no seed parameter", 'remove seed', c.seed);
+    if (c.max_tokens === undefined) fail('max_tokens', "Anthropic's API requires max_tokens", 'set max_tokens, e.g. 1024 for protocol reasoned or 5 for letter-only');
+  }
+  if (c.temperature !== undefined && c.temperature > defaults.maxTemperature) {
+    fail('temperature', `temperature must be at most ${defaults.maxTemperature} for this API`, `use a value from 0 to ${defaults.maxTemperature}`, c.temperature);
+  }
+  return {
+    kind,
+    providerId,
+    model: c.model,
+    baseUrl: (c.baseUrl ?? defaults.baseUrl).replace(/\/+$/, ''),
+    apiKeyEnv: c.apiKeyEnv === undefined ? defaults.apiKeyEnv : c.apiKeyEnv,
+    role: c.role ?? null,
+    protocol: c.protocol,
+    mode,
+    samples,
+    useN: c.useN ?? defaults.useN,
+    sampling: pickDefined({ temperature: c.temperature, top_p: c.top_p, max_tokens: c.max_tokens, seed: c.seed }),
+    timeoutMs: c.timeoutMs ?? SDK_DEFAULT_TIMEOUT_MS,
+    maxRetries: c.maxRetries ?? SDK_DEFAULT_MAX_RETRIES,
+    concurrency: c.concurrency ?? DEFAULT_CONCURRENCY,
+    topLogprobs: c.topLogprobs ?? DEFAULT_TOP_LOGPROBS,
+    prices: c.prices ?? null,
+  };
+}
+
+/** promptfoo adds `basePath` (the config's directory) to every provider config; it is not ours to validate. */
+function stripPromptfooKeys(raw: unknown): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw ?? {};
+  const { basePath: _basePath, ...rest } = raw as Record<string, unknown>;
+  return rest;
+}
+
+function fixFor(key: string): string {
+  if (key === '') return 'give the provider a `config:` mapping with at least model and protocol';
+  if (key === 'model') return 'set model to the model name the server knows, e.g. gpt-4o-mini or ft:gpt-4o-mini-2024-07-18:org::abc123';
+  if (key === 'protocol') return 'set protocol: reasoned (answer + motivation, how the teacher was asked) or letter-only (one letter, how students were scored)';
+  if (key === 'baseUrl') return 'give an http(s) URL, e.g. http://127.0.0.1:11434/v1 for Ollama';
+  if (key.startsWith('prices')) return 'give prices: { inputPerMTok, outputPerMTok } in dollars per million tokens';
+  return `see the config keys table in the README (known keys: ${LIVE_CONFIG_KEYS.join(', ')})`;
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let current = data;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function pickDefined<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
