@@ -1,0 +1,76 @@
+import { resolve } from 'node:path';
+import { isStratalignError } from '../errors.js';
+import { BOUNDS, FLAG_HELP, parseBound, parseCheckFlag, SCOPE_HELP, type Bound, type Check } from '../gate/checks.js';
+import { evaluateChecks, implicitChecks, type CheckOutcome } from '../gate/evaluate.js';
+import { readGateFile, GATE_SCHEMA } from '../gate/gate-file.js';
+import { METRIC_NAMES, metricDefinition } from '../gate/metrics.js';
+import { renderGate, renderOutcome } from '../gate/render-gate.js';
+import { LEVEL } from '../report/build-report.js';
+import { dataLabel } from '../report/tables.js';
+import type { Report } from '../report/types.js';
+import { UsageError, type Command } from './command.js';
+import { INPUT_OPTIONS, INPUT_USAGE, parseCliArgs, reportFromArgs } from './report-command.js';
+
+const USAGE = `Usage: stratalign gate <answers files...> [--config gate.yaml] [--min ...] [--max ...] [options]
+
+Checks alignment thresholds, e.g. right after \`promptfoo eval -o out/results.json\` in CI.
+Prints one line per check (PASS or FAIL, metric, group, model, value, threshold, bound) and
+exits 0 when every check passes, 1 when one fails, 2 on bad usage or unreadable input.
+On promptfoo results, provider errors and missing samples fail the gate unless you set your
+own limit (promptfoo itself counts them as plain non-passes that a pass-rate threshold hides).
+
+Checks (at least one; flags and file combine):
+  --config <file>     YAML gate file: schema: ${GATE_SCHEMA}, optional bound, and
+                      checks: [{metric, scope, bound, min, max}]
+  --min <check>       ${FLAG_HELP}
+  --max <check>       same syntax, an upper limit
+  --bound <bound>     default bound: ${BOUNDS.join(', ')} (default point; conservative =
+                      lower bound for --min, upper bound for --max; 95 % intervals)
+
+Metrics: ${METRIC_NAMES.join(', ')}.
+  Closures and parse-rate in percent, distances 0..1, correlation -1..1, errors as counts.
+  Group metrics apply to each student (parse-rate to every model); provider-errors and
+  missing-samples to the whole run.
+Scopes: ${SCOPE_HELP}.
+
+${INPUT_USAGE}`;
+
+type GateArgs = { checks: Check[]; bound: Bound };
+
+function checksFrom(values: { config?: string; min?: string[]; max?: string[]; bound?: string }, cwd: string): GateArgs {
+  const file = values.config === undefined ? null : readGateFile(resolve(cwd, values.config));
+  const checks = [...(file?.checks ?? []), ...(values.min ?? []).map((t) => parseCheckFlag('--min', t)), ...(values.max ?? []).map((t) => parseCheckFlag('--max', t))];
+  if (checks.length === 0) throw new UsageError('no checks: give --config <gate.yaml>, --min or --max (a gate with nothing to check must not pass)');
+  const bound = values.bound !== undefined ? parseBound(values.bound, { field: '--bound' }) : (file?.bound ?? 'point');
+  return { checks, bound };
+}
+
+export const gateCommand: Command = {
+  name: 'gate',
+  summary: 'Pass or fail a release on alignment thresholds (exit 0 pass, 1 fail, 2 bad usage)',
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseCliArgs(args, { ...INPUT_OPTIONS, config: { type: 'string' }, min: { type: 'string', multiple: true }, max: { type: 'string', multiple: true }, bound: { type: 'string' } });
+    const { checks, bound } = checksFrom(values, io.cwd);
+    const { inputs, build } = await reportFromArgs(positionals, values, io);
+    const all = [...checks, ...implicitChecks(checks, inputs.lost)];
+    const runChecks = all.filter((c) => metricDefinition(c.metric).kind === 'run');
+    const groupChecks = all.filter((c) => metricDefinition(c.metric).kind === 'group');
+    const runOutcomes = evaluateChecks(runChecks, { report: null, lost: inputs.lost, defaultBound: bound });
+
+    let report: Report | null = null;
+    if (groupChecks.length) {
+      try {
+        report = build();
+      } catch (err) {
+        // Lost answers often explain why the data cannot be reported on; show them before the error.
+        if (isStratalignError(err)) for (const o of runOutcomes) io.stderr.write(`${renderOutcome(o, LEVEL)}\n`);
+        throw err;
+      }
+    }
+    const outcomes: CheckOutcome[] = [...runOutcomes, ...evaluateChecks(groupChecks, { report, lost: inputs.lost, defaultBound: bound })];
+    const source = report ? ` (${dataLabel(report)})` : '';
+    io.stdout.write(renderGate(outcomes, LEVEL, `stratalign gate on ${inputs.inputs.map((i) => i.file).join(', ')}${source}`));
+    return outcomes.every((o) => o.pass) ? 0 : 1;
+  },
+};

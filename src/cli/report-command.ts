@@ -1,0 +1,117 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { defaultCatalogue } from '../catalogue/index.js';
+import { StratalignError } from '../errors.js';
+import { buildReport, MIN_RESAMPLES, type ReportOptions } from '../report/build-report.js';
+import { loadInputs } from '../report/load-inputs.js';
+import { renderHtml } from '../report/render-html.js';
+import { renderJson } from '../report/render-json.js';
+import { renderMarkdown } from '../report/render-markdown.js';
+import { renderTerminal } from '../report/render-terminal.js';
+import type { Report } from '../report/types.js';
+import { UsageError, type Command, type CommandIO } from './command.js';
+
+/** Options shared by `report` and `gate`: which files, which models, how intervals are made. */
+export const INPUT_OPTIONS = {
+  base: { type: 'string' },
+  student: { type: 'string', multiple: true },
+  teacher: { type: 'string' },
+  interval: { type: 'string' },
+  resamples: { type: 'string' },
+  seed: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+export const INPUT_USAGE = `Answers files (one or more, combined):
+  *.csv    counts table in the layout of datasets/recordings/lfb-counts.csv
+  *.jsonl  stratalign recording (stratalign.sample/v1 lines), or promptfoo's -o results.jsonl
+  *.json   promptfoo output (promptfoo eval -o results.json)
+Every split in the data is reported as its own group.
+
+Models (default: by the role the data gives them):
+  --base <label>       base model (default: the model with role "base")
+  --student <label>    student; repeat to compare several (default: every model with role "fine-tuned")
+  --teacher <label>    teacher (default: the model with role "teacher")
+
+Statistics:
+  --interval wilson|exact   interval for shares: Wilson score (default) or Clopper-Pearson
+  --resamples <n>           bootstrap resamples for closures, distances, correlations (default 2000, at least ${MIN_RESAMPLES})
+  --seed <text>             bootstrap seed (default "stratalign"); the same seed gives the same intervals`;
+
+const USAGE = `Usage: stratalign report <answers files...> [options]
+
+Compares base, student(s) and teacher per scenario and per group (overall, split, game and
+context within a split): choice distributions with 95 % intervals, the paper's improvement
+metric exactly as published, and beside it pooled and absolute gap closure, total-variation and
+Jensen-Shannon distance with bootstrap intervals, a flag on scenarios whose base-teacher gap is
+not significant, profile correlation with the teacher, and payoff sensitivity when doubled
+variants are present. Recorded or replayed data is labelled as such in every output.
+
+${INPUT_USAGE}
+
+Output:
+  --format terminal|markdown|json|html   what goes to stdout (default terminal)
+  --json <file>        also write the JSON report (schema stratalign.report/v1)
+  --markdown <file>    also write Markdown (for CI job summaries)
+  --html <file>        also write a self-contained HTML page with charts
+
+Exit codes: 0 report written, 2 bad usage or unreadable input.`;
+
+const FORMATS = { terminal: renderTerminal, markdown: renderMarkdown, json: renderJson, html: renderHtml } as const;
+
+/** node:util parseArgs with its errors turned into usage errors (exit 2). */
+export function parseCliArgs<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+type InputValues = { base?: string; student?: string[]; teacher?: string; interval?: string; resamples?: string; seed?: string };
+
+export function reportOptionsFrom(values: InputValues): ReportOptions {
+  const interval = values.interval ?? 'wilson';
+  if (interval !== 'wilson' && interval !== 'exact') throw new UsageError(`--interval must be wilson or exact (got ${JSON.stringify(interval)})`);
+  const resamples = values.resamples === undefined ? 2000 : Number(values.resamples);
+  if (!Number.isInteger(resamples) || resamples < MIN_RESAMPLES) throw new UsageError(`--resamples must be a whole number of at least ${MIN_RESAMPLES} (got ${JSON.stringify(values.resamples)})`);
+  const models: ReportOptions['models'] = {};
+  if (values.base !== undefined) models.base = values.base;
+  if (values.teacher !== undefined) models.teacher = values.teacher;
+  if (values.student?.length) models.students = values.student;
+  return { models, proportionInterval: interval, resamples, seed: values.seed ?? 'stratalign' };
+}
+
+/** Loads the answers files and builds the report: the part `report` and `gate` share. */
+export async function reportFromArgs(files: string[], values: InputValues, io: CommandIO) {
+  if (files.length === 0) throw new UsageError('name at least one answers file');
+  const options = reportOptionsFrom(values);
+  const inputs = await loadInputs(files, defaultCatalogue(), io.cwd);
+  return { inputs, build: () => buildReport(inputs, options, defaultCatalogue()) };
+}
+
+function writeOutput(file: string, text: string, io: CommandIO): void {
+  try {
+    writeFileSync(resolve(io.cwd, file), text);
+  } catch (err) {
+    throw new StratalignError({ file }, `cannot write the report (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'check that the directory exists and is writable');
+  }
+}
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: "Paper's metric beside robust companions, with intervals (terminal, Markdown, JSON, HTML)",
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseCliArgs(args, { ...INPUT_OPTIONS, format: { type: 'string' }, json: { type: 'string' }, markdown: { type: 'string' }, html: { type: 'string' } });
+    const format = values.format ?? 'terminal';
+    if (!Object.hasOwn(FORMATS, format)) throw new UsageError(`--format must be one of ${Object.keys(FORMATS).join(', ')} (got ${JSON.stringify(format)})`);
+    const { build } = await reportFromArgs(positionals, values, io);
+    const report: Report = build();
+    if (values.json !== undefined) writeOutput(values.json, renderJson(report), io);
+    if (values.markdown !== undefined) writeOutput(values.markdown, renderMarkdown(report), io);
+    if (values.html !== undefined) writeOutput(values.html, renderHtml(report), io);
+    io.stdout.write(FORMATS[format as keyof typeof FORMATS](report));
+    return 0;
+  },
+};

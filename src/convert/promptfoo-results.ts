@@ -1,0 +1,114 @@
+import type { Catalogue } from '../catalogue/catalogue.js';
+import { StratalignError } from '../errors.js';
+import type { ParseFailureKind } from '../parsing/parse-result.js';
+import type { SampleRecord } from '../recordings/types.js';
+import type { Scenario } from '../scenarios/scenario.js';
+import { isProviderError, readRowFields, requireVar } from './promptfoo-row.js';
+import { openPromptfooResults } from './promptfoo-source.js';
+import { samplesFromRow } from './row-samples.js';
+import type { RunProvenance } from './run-provenance.js';
+
+export type ProviderErrorRow = { row: number; provider: string; scenario?: string; error: string };
+
+/** What a conversion saw besides the samples it yielded; filled in as the generator runs. */
+export type ConversionSummary = {
+  file: string;
+  kind: 'json' | 'jsonl' | null;
+  run: RunProvenance | null;
+  rows: number;
+  samples: number;
+  /** Samples whose text is known (live or text replays) and samples that only know the choice. */
+  textSamples: number;
+  choiceOnlySamples: number;
+  providerErrors: number;
+  /** Samples envelopes were asked for but did not deliver. */
+  missingSamples: number;
+  /** Per reason an envelope gave for missing samples, the number of rows that gave it. */
+  missingReasonRows: Record<string, number>;
+  parseFailures: Partial<Record<ParseFailureKind, number>>;
+  /** Rows that carried a log-probability distribution; a distribution is not a sample. */
+  distributionRows: number;
+};
+
+export type ConversionOptions = {
+  onProviderError?: (e: ProviderErrorRow) => void;
+  onProgress?: (rowsRead: number) => void;
+  /** What samples record as their origin (default: `file`), e.g. the path as the user typed it. */
+  origin?: string;
+  /** Filled in while converting, for the CLI's summary line and export manifests. */
+  summary?: ConversionSummary;
+};
+
+/** Distinct missing-sample reasons kept by name; the rest are counted together. */
+const MAX_REASONS = 50;
+const OTHER_REASONS = '(other reasons)';
+
+export function createConversionSummary(file: string): ConversionSummary {
+  return {
+    file,
+    kind: null,
+    run: null,
+    rows: 0,
+    samples: 0,
+    textSamples: 0,
+    choiceOnlySamples: 0,
+    providerErrors: 0,
+    missingSamples: 0,
+    missingReasonRows: {},
+    parseFailures: {},
+    distributionRows: 0,
+  };
+}
+
+/**
+ * Streams the samples of a promptfoo output file (results.json or results.jsonl) as recordings.
+ * Provider errors are not samples: each is reported through `onProviderError` and counted. Memory
+ * holds one row at a time (its samples included), whatever the number of rows.
+ */
+export async function* samplesFromPromptfooResults(file: string, catalogue: Catalogue, options: ConversionOptions = {}): AsyncGenerator<SampleRecord> {
+  const summary = options.summary ?? createConversionSummary(file);
+  const source = openPromptfooResults(file);
+  summary.kind = source.kind;
+  summary.run = source.run;
+  const scenarios = new Map<string, Scenario>();
+  for await (const raw of source.rows()) {
+    summary.rows++;
+    const where = { file, field: raw.field };
+    const fields = readRowFields(raw.value, where);
+    if (isProviderError(fields)) {
+      summary.providerErrors++;
+      const error = fields.error ?? 'promptfoo marked the row as an error without a message';
+      options.onProviderError?.({ row: raw.number, provider: fields.providerLabel, ...(fields.scenario ? { scenario: fields.scenario } : {}), error });
+      options.onProgress?.(summary.rows);
+      continue;
+    }
+    if (fields.output === null) {
+      // Neither output nor error: promptfoo never writes this, so the file was edited or cut.
+      throw new StratalignError({ file, field: `${raw.field}, field response.output` }, 'the row has neither output nor an error', 'convert the unedited file promptfoo wrote');
+    }
+    const scenario = requireVar(fields, 'scenario', where);
+    const split = requireVar(fields, 'split', where);
+    const result = samplesFromRow(fields, scenario, split, { origin: options.origin ?? file, where, rowNumber: raw.number, catalogue, run: source.run, scenarios });
+    if (result.distribution) summary.distributionRows++;
+    addMissing(summary, result.missing);
+    for (const sample of result.samples) {
+      summary.samples++;
+      if (sample.text === null) summary.choiceOnlySamples++;
+      else summary.textSamples++;
+      if (!sample.parse.ok) summary.parseFailures[sample.parse.failure] = (summary.parseFailures[sample.parse.failure] ?? 0) + 1;
+      yield sample;
+    }
+    options.onProgress?.(summary.rows);
+  }
+}
+
+function addMissing(summary: ConversionSummary, missing: { count: number; reasons: string[] }): void {
+  if (missing.count === 0) return;
+  summary.missingSamples += missing.count;
+  const reasons = missing.reasons.length > 0 ? missing.reasons : ['(no reason given)'];
+  for (const reason of new Set(reasons)) {
+    const known = reason in summary.missingReasonRows || Object.keys(summary.missingReasonRows).length < MAX_REASONS;
+    const key = known ? reason : OTHER_REASONS;
+    summary.missingReasonRows[key] = (summary.missingReasonRows[key] ?? 0) + 1;
+  }
+}

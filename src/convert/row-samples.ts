@@ -1,0 +1,118 @@
+import type { Catalogue } from '../catalogue/catalogue.js';
+import { StratalignError, type ErrorLocation } from '../errors.js';
+import { isValidAction } from '../games/action-space.js';
+import { parseAnswer } from '../parsing/parse-answer.js';
+import type { ParseResult } from '../parsing/parse-result.js';
+import { SAMPLE_SCHEMA, type Provenance, type SampleRecord, type SampleSource } from '../recordings/types.js';
+import { readEnvelope, type EnvelopeSample } from '../samples/envelope.js';
+import { resolveScenario, type Scenario } from '../scenarios/scenario.js';
+import type { RowFields } from './promptfoo-row.js';
+import { findProvider, type RunProvenance } from './run-provenance.js';
+
+export type RowSamples = {
+  samples: SampleRecord[];
+  /** Samples the provider was asked for but could not deliver (from the envelope). */
+  missing: { count: number; reasons: string[] };
+  /** True when the row carried a log-probability distribution, which is not a sample and is not converted. */
+  distribution: boolean;
+};
+
+export type RowContext = {
+  origin: string;
+  where: ErrorLocation;
+  rowNumber: number;
+  catalogue: Catalogue;
+  run: RunProvenance;
+  scenarios: Map<string, Scenario>;
+};
+
+const FIX_ENVELOPE = 'the provider wrote a broken stratalign.samples/v1 envelope; re-run the eval with the current providers';
+
+/** Turns one promptfoo row that has output into samples: one for plain text, one per envelope sample. */
+export function samplesFromRow(fields: RowFields, scenarioName: string, split: string, ctx: RowContext): RowSamples {
+  const scenario = scenarioFor(scenarioName, ctx, 'vars.scenario');
+  const output = fields.output ?? '';
+  const read = readEnvelope(output);
+  if (read.kind === 'invalid') throw new StratalignError({ ...ctx.where, field: `${ctx.where.field}, field response.output` }, read.reason, FIX_ENVELOPE);
+  if (fields.meta.scenario !== undefined) sameScenario(scenario, fields.meta.scenario, 'response.metadata.stratalign.scenario', ctx);
+
+  const base = baseProvenance(fields, ctx);
+  const record = (text: string | null, parse: ParseResult, source: SampleSource, extra: Record<string, unknown>): SampleRecord => ({
+    schema: SAMPLE_SCHEMA,
+    scenario: scenario.id,
+    split,
+    model: fields.providerLabel,
+    role: fields.meta.role ?? null,
+    text,
+    parse,
+    provenance: { source, origin: ctx.origin, ...base, ...extra },
+  });
+
+  if (read.kind === 'text') {
+    const source: SampleSource = fields.meta.source === 'replay' ? 'replay' : 'live';
+    const finishReason = fields.meta.finishReason;
+    const parse = parseAnswer(output, scenario.game.actionSpace, finishReason ? { finishReason } : {});
+    return { samples: [record(output, parse, source, { mode: fields.meta.mode ?? 'single', ...(finishReason ? { finishReason } : {}) })], missing: { count: 0, reasons: [] }, distribution: false };
+  }
+
+  const envelope = read.envelope;
+  sameScenario(scenario, envelope.scenario, 'response.output (envelope scenario)', ctx);
+  const role = fields.meta.role ?? envelope.role;
+  const samples = envelope.samples.map((s, i) => {
+    const extra: Record<string, unknown> = { mode: envelope.mode, sample: i };
+    if (s.finishReason) extra.finishReason = s.finishReason;
+    const sample = record(s.text, envelopeParse(s, scenario, i, ctx), envelope.source, extra);
+    sample.role = role;
+    return sample;
+  });
+  return { samples, missing: envelope.missing, distribution: envelope.distribution !== undefined };
+}
+
+function envelopeParse(s: EnvelopeSample, scenario: Scenario, index: number, ctx: RowContext): ParseResult {
+  if (s.text !== null) return parseAnswer(s.text, scenario.game.actionSpace, s.finishReason ? { finishReason: s.finishReason } : {});
+  const field = `${ctx.where.field}, envelope sample ${index + 1}`;
+  if (s.recordedChoice !== undefined) {
+    if (!isValidAction(scenario.game.actionSpace, s.recordedChoice)) {
+      throw new StratalignError({ ...ctx.where, field, value: s.recordedChoice }, `recorded choice is not an action of ${scenario.game.id}`, FIX_ENVELOPE);
+    }
+    // The choice was recorded, not parsed: there is no text to quote as evidence.
+    return { ok: true, action: s.recordedChoice, rule: 'recorded-choice', evidence: '' };
+  }
+  if (s.recordedFailure !== undefined) return { ok: false, failure: s.recordedFailure, reason: `recorded as ${s.recordedFailure} in the replayed counts (no text)` };
+  throw new StratalignError({ ...ctx.where, field }, 'envelope sample has neither text nor a recorded choice', FIX_ENVELOPE);
+}
+
+function baseProvenance(fields: RowFields, ctx: RowContext): Omit<Provenance, 'source' | 'origin'> {
+  const provider = findProvider(ctx.run, fields.providerLabel, fields.providerId);
+  const out: Record<string, unknown> = {
+    evalId: fields.evaluationId ?? ctx.run.evalId,
+    row: ctx.rowNumber,
+    testIdx: fields.testIdx,
+    promptIdx: fields.promptIdx,
+    provider: fields.providerId,
+    modelId: fields.meta.model ?? provider?.model ?? null,
+    configHash: ctx.run.configHash,
+    promptfooVersion: ctx.run.promptfooVersion,
+    evalTime: ctx.run.evalTime,
+    seed: fields.meta.seed ?? provider?.seed ?? null,
+  };
+  if (fields.repeatIndex !== null) out.repeatIndex = fields.repeatIndex;
+  if (typeof fields.meta.recording === 'string') out.recording = fields.meta.recording;
+  return out;
+}
+
+function scenarioFor(name: string, ctx: RowContext, field: string): Scenario {
+  let scenario = ctx.scenarios.get(name);
+  if (!scenario) {
+    scenario = resolveScenario(ctx.catalogue, name, { ...ctx.where, field: `${ctx.where.field}, field ${field}` });
+    ctx.scenarios.set(name, scenario);
+  }
+  return scenario;
+}
+
+function sameScenario(scenario: Scenario, other: string, field: string, ctx: RowContext): void {
+  const resolved = scenarioFor(other, ctx, field);
+  if (resolved.id !== scenario.id) {
+    throw new StratalignError({ ...ctx.where, field: `${ctx.where.field}, field ${field}`, value: other }, `the output is for ${resolved.id} but vars.scenario says ${scenario.id}`, 'the row mixes two scenarios; re-run the eval');
+  }
+}

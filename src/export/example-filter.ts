@@ -1,0 +1,91 @@
+import type { Catalogue, Protocol } from '../catalogue/catalogue.js';
+import { renderPrompt, type RenderedPrompt } from '../prompts/render.js';
+import type { SampleRecord } from '../recordings/types.js';
+import { resolveScenario } from '../scenarios/scenario.js';
+import { Deduper } from './dedupe.js';
+import { targetOf, type Example, type TargetStyle } from './example.js';
+import { emptyCounts, type ScenarioCounts } from './manifest.js';
+import { StratifiedSplitter, type SplitName, type SplitPlan } from './split.js';
+
+export type FilterOptions = {
+  catalogue: Catalogue;
+  protocol: Protocol;
+  target: TargetStyle;
+  keepUnparseable: boolean;
+  dedupe: boolean;
+  cap: number | null;
+  split: SplitPlan;
+  /** Canonical context and game ids whose scenarios are held out of both train and validation. */
+  holdout: { contexts: ReadonlySet<string>; games: ReadonlySet<string> };
+};
+
+type ScenarioState = { prompt: RenderedPrompt; heldOut: boolean; counts: ScenarioCounts };
+
+/**
+ * Decides, one selected sample at a time, whether it becomes an example and in which split,
+ * counting every sample that does not under its reason. The steps run in a fixed order: held-out
+ * scenario, no text, unparseable, duplicate, over the cap; then the seeded split.
+ */
+export class ExampleFilter {
+  private readonly scenarios = new Map<string, ScenarioState>();
+  private readonly deduper = new Deduper();
+  private readonly splitter: StratifiedSplitter;
+
+  constructor(private readonly options: FilterOptions) {
+    this.splitter = new StratifiedSplitter(options.split);
+  }
+
+  /** The example and its split, or null when the sample was held out or dropped (and counted). */
+  accept(sample: SampleRecord): { example: Example; split: SplitName } | null {
+    const state = this.stateOf(sample);
+    const counts = state.counts;
+    counts.read++;
+    if (state.heldOut) return tally(counts, 'heldOut');
+    if (sample.text === null) return drop(counts, 'no-text');
+    if (!sample.parse.ok && !this.options.keepUnparseable) return drop(counts, sample.parse.failure);
+    const target = targetOf(sample.text, sample.parse, this.options.target);
+    if (target === null) return drop(counts, sample.parse.ok ? 'no-target' : sample.parse.failure);
+    if (this.options.dedupe && this.deduper.isDuplicate(sample.scenario, target)) return tally(counts, 'deduped');
+    if (this.options.cap !== null && counts.kept >= this.options.cap) return tally(counts, 'capped');
+    counts.kept++;
+    const split = this.splitter.assign(sample.scenario);
+    counts[split]++;
+    return { example: { scenario: sample.scenario, system: state.prompt.system, user: state.prompt.user, target }, split };
+  }
+
+  counts(): Map<string, ScenarioCounts> {
+    return new Map([...this.scenarios].map(([id, s]) => [id, s.counts]));
+  }
+
+  heldOutScenarios(): string[] {
+    return [...this.scenarios].filter(([, s]) => s.heldOut).map(([id]) => id);
+  }
+
+  private stateOf(sample: SampleRecord): ScenarioState {
+    let state = this.scenarios.get(sample.scenario);
+    if (!state) {
+      const scenario = resolveScenario(this.options.catalogue, sample.scenario);
+      const { contexts, games } = this.options.holdout;
+      state = {
+        prompt: renderPrompt(scenario, this.options.protocol),
+        heldOut: contexts.has(scenario.context.id) || games.has(scenario.game.id),
+        counts: emptyCounts(sample.split),
+      };
+      this.scenarios.set(sample.scenario, state);
+    } else if (state.counts.split !== sample.split && !state.counts.split.split(',').includes(sample.split)) {
+      // A scenario recorded under two splits is unusual but not wrong; the manifest lists both.
+      state.counts.split = `${state.counts.split},${sample.split}`;
+    }
+    return state;
+  }
+}
+
+function drop(counts: ScenarioCounts, reason: string): null {
+  counts.dropped[reason] = (counts.dropped[reason] ?? 0) + 1;
+  return null;
+}
+
+function tally(counts: ScenarioCounts, key: 'heldOut' | 'deduped' | 'capped'): null {
+  counts[key]++;
+  return null;
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { chatMessage, chatMessages, checkWith, readMessages, type ExportFormat } from './format.js';
+
+/**
+ * Hugging Face TRL conversational language-modeling format: {"messages":[...]}. SFTTrainer
+ * applies the model's chat template; with `assistant_only_loss` it trains on the assistant turn.
+ */
+const line = z.strictObject({ messages: z.tuple([chatMessage('system'), chatMessage('user'), chatMessage('assistant')]) });
+
+export const trlMessages: ExportFormat = {
+  id: 'trl-messages',
+  describe: 'Hugging Face TRL conversational format ({"messages":[...]})',
+  files: () => [],
+  toLine: (example) => ({ messages: chatMessages(example) }),
+  validate: checkWith(line),
+  readBack: (value) => readMessages((value as z.infer<typeof line>).messages),
+};

@@ -1,0 +1,87 @@
+import { StratalignError, type ErrorLocation } from '../errors.js';
+import { isMetricName, METRIC_NAMES, type MetricName } from './metrics.js';
+
+/** Which end of the 95 % interval a check reads; 'conservative' is lower for minima, upper for maxima. */
+export type Bound = 'point' | 'lower' | 'upper' | 'conservative';
+export const BOUNDS: readonly Bound[] = ['point', 'lower', 'upper', 'conservative'];
+
+/** A filter on report groups; '*' means "each one". Empty = the overall group. */
+export type Scope = { split?: string; game?: string; context?: string };
+
+export type Check = {
+  metric: MetricName;
+  scope: Scope;
+  /** Null: use the gate's default bound. */
+  bound: Bound | null;
+  min?: number;
+  max?: number;
+  /** Where the check was written, for messages: a flag or a gate-file entry. */
+  origin: string;
+  /** Added by the gate itself (e.g. provider errors on promptfoo results), not by the user. */
+  implicit?: boolean;
+};
+
+const DIMENSIONS = ['split', 'game', 'context'] as const;
+
+export const SCOPE_HELP = 'write overall, or key=value pairs joined by commas with keys split, game, context, e.g. split=in-sample or split=in-sample,game=* (* = each)';
+export const FLAG_HELP = '<metric>[.<bound>][@<scope>]=<number>, e.g. paper-improvement@split=in-sample=40 or tv-distance.upper@game=*=0.2';
+
+/** Reads `overall`, `split=in-sample`, `split=in-sample,game=*`. */
+export function parseScope(text: string, where: ErrorLocation): Scope {
+  const trimmed = text.trim();
+  if (trimmed === '' || trimmed === 'overall') return {};
+  const scope: Scope = {};
+  for (const part of trimmed.split(',')) {
+    const [key, value, extra] = part.split('=').map((s) => s.trim());
+    if (extra !== undefined || !value || !(DIMENSIONS as readonly string[]).includes(key ?? '')) {
+      throw new StratalignError({ ...where, value: text }, `cannot read scope part "${part}"`, SCOPE_HELP);
+    }
+    const dim = key as (typeof DIMENSIONS)[number];
+    if (scope[dim] !== undefined) throw new StratalignError({ ...where, value: text }, `scope names ${dim} twice`, SCOPE_HELP);
+    scope[dim] = value;
+  }
+  if (scope.game !== undefined && scope.context !== undefined) {
+    throw new StratalignError({ ...where, value: text }, 'the report has no groups by game and context together (that is a single scenario)', 'use game=... or context=..., each optionally with split=...');
+  }
+  return scope;
+}
+
+export function formatScope(scope: Scope): string {
+  const parts = DIMENSIONS.filter((d) => scope[d] !== undefined).map((d) => `${d}=${scope[d]}`);
+  return parts.length ? parts.join(',') : 'overall';
+}
+
+export function parseMetric(name: string, where: ErrorLocation): MetricName {
+  if (isMetricName(name)) return name;
+  throw new StratalignError({ ...where, value: name }, 'unknown metric', `use one of ${METRIC_NAMES.join(', ')}`);
+}
+
+export function parseBound(text: string, where: ErrorLocation): Bound {
+  if ((BOUNDS as readonly string[]).includes(text)) return text as Bound;
+  throw new StratalignError({ ...where, value: text }, 'unknown bound', `use one of ${BOUNDS.join(', ')}`);
+}
+
+/** Reads a `--min`/`--max` value: `<metric>[.<bound>][@<scope>]=<number>`. */
+export function parseCheckFlag(flag: '--min' | '--max', text: string): Check {
+  const where = { field: flag };
+  const eq = text.lastIndexOf('=');
+  const left = eq < 0 ? '' : text.slice(0, eq);
+  const threshold = eq < 0 ? Number.NaN : Number(text.slice(eq + 1).trim());
+  if (!left || text.slice(eq + 1).trim() === '' || !Number.isFinite(threshold)) {
+    throw new StratalignError({ ...where, value: text }, 'expected a metric and a number', `write ${flag} ${FLAG_HELP}`);
+  }
+  const at = left.indexOf('@');
+  const head = at < 0 ? left : left.slice(0, at);
+  const scope = at < 0 ? {} : parseScope(left.slice(at + 1), where);
+  const [metricText, boundText, extra] = head.trim().split('.');
+  if (extra !== undefined) throw new StratalignError({ ...where, value: text }, 'too many dots before the scope', `write ${flag} ${FLAG_HELP}`);
+  const check: Check = {
+    metric: parseMetric(metricText ?? '', where),
+    scope,
+    bound: boundText === undefined ? null : parseBound(boundText, where),
+    origin: `${flag} ${text}`,
+  };
+  if (flag === '--min') check.min = threshold;
+  else check.max = threshold;
+  return check;
+}

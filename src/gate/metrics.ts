@@ -1,0 +1,55 @@
+import type { Estimate, GroupRow } from '../report/types.js';
+
+/** How a metric's numbers are read and written: thresholds use the same unit as the report shows. */
+export type MetricUnit = 'percent' | 'distance' | 'correlation' | 'count';
+
+type GroupMetric = {
+  kind: 'group';
+  unit: MetricUnit;
+  /** Which models the check runs on in each group. */
+  models: 'students' | 'all';
+  hasInterval: boolean;
+  description: string;
+  read(group: GroupRow, model: string): Estimate | null;
+};
+
+type RunMetric = { kind: 'run'; unit: 'count'; hasInterval: false; description: string; field: 'providerErrors' | 'missingSamples' };
+
+export type MetricDefinition = GroupMetric | RunMetric;
+
+const student = (g: GroupRow, m: string) => g.students.find((s) => s.model === m);
+const modelRow = (g: GroupRow, m: string) => g.models.find((s) => s.model === m);
+const asPercent = (e: Estimate | undefined | null): Estimate | null =>
+  e ? { ...e, value: e.value === null ? null : 100 * e.value, low: e.low === null ? null : 100 * e.low, high: e.high === null ? null : 100 * e.high } : null;
+
+/** Every metric a gate can check, by the name used in flags and gate files. */
+export const METRICS = {
+  'paper-improvement': {
+    kind: 'group', unit: 'percent', models: 'students', hasInterval: false,
+    description: "the paper's mean improvement, as published (no interval)",
+    read: (g, m) => {
+      const s = student(g, m);
+      return s ? { value: s.paperImprovement.value, low: null, high: null, method: 'none' } : null;
+    },
+  },
+  'pooled-gap-closure': { kind: 'group', unit: 'percent', models: 'students', hasInterval: true, description: 'pooled gap closure', read: (g, m) => student(g, m)?.pooledGapClosure ?? null },
+  'absolute-gap-closure': { kind: 'group', unit: 'percent', models: 'students', hasInterval: true, description: 'pooled absolute-gap closure', read: (g, m) => student(g, m)?.absoluteGapClosure ?? null },
+  'tv-distance': { kind: 'group', unit: 'distance', models: 'students', hasInterval: true, description: 'mean total variation distance to the teacher', read: (g, m) => modelRow(g, m)?.tv ?? null },
+  'js-distance': { kind: 'group', unit: 'distance', models: 'students', hasInterval: true, description: 'mean Jensen-Shannon distance (bits) to the teacher', read: (g, m) => modelRow(g, m)?.js ?? null },
+  'profile-correlation': { kind: 'group', unit: 'correlation', models: 'students', hasInterval: true, description: "correlation of cooperation across scenarios with the teacher's", read: (g, m) => modelRow(g, m)?.profileCorrelation ?? null },
+  'parse-rate': { kind: 'group', unit: 'percent', models: 'all', hasInterval: true, description: 'share of answers that could be parsed', read: (g, m) => asPercent(modelRow(g, m)?.parseRate) },
+  'provider-errors': { kind: 'run', unit: 'count', hasInterval: false, description: 'promptfoo rows that ended in an error instead of an answer', field: 'providerErrors' },
+  'missing-samples': { kind: 'run', unit: 'count', hasInterval: false, description: 'samples a provider was asked for but did not deliver', field: 'missingSamples' },
+} satisfies Record<string, MetricDefinition>;
+
+export type MetricName = keyof typeof METRICS;
+
+export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
+
+export function isMetricName(name: string): name is MetricName {
+  return Object.hasOwn(METRICS, name);
+}
+
+export function metricDefinition(name: MetricName): MetricDefinition {
+  return METRICS[name];
+}

@@ -1,0 +1,102 @@
+import type { Catalogue } from '../catalogue/catalogue.js';
+import { StratalignError } from '../errors.js';
+import type { Tally } from '../recordings/types.js';
+import type { ProportionMethod } from '../stats/proportion.js';
+import { groupRow, type StudiedUnit } from './group-stats.js';
+import { groupKeys, inGroup } from './groups.js';
+import { DEFINITIONS, sourceLabel } from './labels.js';
+import { selectModels, type ModelChoice, type SelectedModels } from './model-selection.js';
+import { payoffSensitivity } from './payoff-sensitivity.js';
+import { scenarioRow } from './scenario-stats.js';
+import { REPORT_SCHEMA, type Report, type ReportModel, type ReportSettings } from './types.js';
+import { computeUnitWork } from './unit-work.js';
+import { buildUnits, type ScenarioUnit } from './units.js';
+
+export type ReportInput = {
+  tallies: readonly Tally[];
+  inputs: { file: string; kind: string }[];
+  /** Answers a promptfoo run lost to provider errors; they are in no statistic, so the report says how many. */
+  lost?: { providerErrors: number; missingSamples: number } | null;
+};
+
+export type ReportOptions = {
+  models: ModelChoice;
+  proportionInterval: ProportionMethod;
+  resamples: number;
+  seed: string;
+};
+
+/** Fewer resamples make percentile intervals that move visibly from seed to seed. */
+export const MIN_RESAMPLES = 200;
+export const LEVEL = 0.95;
+
+/** Builds the versioned report every renderer and the gate work from. Pure apart from CPU time. */
+export function buildReport(input: ReportInput, options: ReportOptions, catalogue: Catalogue): Report {
+  const origin = input.inputs.map((i) => i.file).join(', ');
+  if (!Number.isInteger(options.resamples) || options.resamples < MIN_RESAMPLES) {
+    throw new StratalignError({ field: 'resamples', value: options.resamples }, `need a whole number of bootstrap resamples, at least ${MIN_RESAMPLES}`, 'use the default 2000 or more');
+  }
+  const models = selectModels(input.tallies, options.models, origin);
+  const ordered = [models.base, ...models.students, models.teacher];
+  const units = buildUnits(input.tallies, ordered, catalogue, origin);
+  const settings: ReportSettings = {
+    level: LEVEL,
+    proportionInterval: options.proportionInterval,
+    bootstrap: { resamples: options.resamples, seed: options.seed, method: 'parametric multinomial, percentile intervals' },
+    alpha: 1 - LEVEL,
+  };
+  const studied: StudiedUnit[] = units.map((unit) => {
+    const work = computeUnitWork(unit, models, { resamples: options.resamples, seed: options.seed });
+    return { work, row: scenarioRow(work, models, settings) };
+  });
+  const groups = groupKeys(units).map((key) => groupRow(key, studied.filter((s) => inGroup(s.work.unit, key)), models, settings));
+  return {
+    schema: REPORT_SCHEMA,
+    tool: { name: 'stratalign', catalogue: catalogue.version },
+    inputs: input.inputs,
+    settings,
+    units: { cooperation: 'share 0..1', closures: 'percent', distances: '0..1', correlation: '-1..1', parseRate: 'share 0..1' },
+    models: reportModels(input.tallies, models),
+    definitions: DEFINITIONS,
+    scenarios: studied.map((s) => s.row),
+    groups,
+    payoffSensitivity: payoffSensitivity(studied.map((s) => s.work), ordered, settings.alpha),
+    lostAnswers: input.lost ? { providerErrors: input.lost.providerErrors, missingSamples: input.lost.missingSamples } : null,
+    notes: [...lostNotes(input.lost ?? null), ...notesFor(units, models)],
+  };
+}
+
+function reportModels(tallies: readonly Tally[], models: SelectedModels): ReportModel[] {
+  const describe = (label: string, role: ReportModel['role']): ReportModel => {
+    const own = tallies.filter((t) => t.model === label);
+    const sources = [...new Set(own.map((t) => t.source))];
+    return { label, role, dataRole: own[0]?.role ?? null, sources, sourceLabel: sourceLabel(sources) };
+  };
+  return [describe(models.base, 'base'), ...models.students.map((s) => describe(s, 'student')), describe(models.teacher, 'teacher')];
+}
+
+function lostNotes(lost: ReportInput['lost'] | null): string[] {
+  if (!lost || lost.providerErrors + lost.missingSamples === 0) return [];
+  return [`LOST ANSWERS: ${lost.providerErrors} provider error row(s) and ${lost.missingSamples} missing sample(s) in the promptfoo results; they are in no statistic above.`];
+}
+
+function notesFor(units: readonly ScenarioUnit[], models: SelectedModels): string[] {
+  const notes: string[] = [];
+  if (models.ignored.length) notes.push(`Models in the data but not in this report: ${models.ignored.join(', ')}.`);
+  for (const unit of units) {
+    for (const model of [models.base, ...models.students, models.teacher]) {
+      const tally = unit.tallies.get(model);
+      const where = `${unit.split} ${unit.scenario.id}`;
+      if (!tally) notes.push(`${where}: no answers of ${model}; the scenario is left out of every metric that needs ${model}.`);
+      else if (Object.values(tally.counts).every((c) => c === 0)) notes.push(`${where}: ${model} gave no valid answer; the scenario is left out of every metric that needs ${model}.`);
+    }
+  }
+  const totals = units.flatMap((u) => [...u.tallies.values()].map((t) => Object.values(t.counts).reduce((a, b) => a + b, 0) + Object.values(t.failures).reduce((a, b) => a + (b ?? 0), 0)));
+  if (totals.length && Math.min(...totals) !== Math.max(...totals)) {
+    notes.push(`Answers per scenario and model range from ${Math.min(...totals)} to ${Math.max(...totals)}. The paper's metric uses the counts as published; the companions use shares of valid answers.`);
+  }
+  if (units.some((u) => u.scenario.game.actionSpace.kind === 'integer')) {
+    notes.push("Numeric answers: the paper's metric is computed on mean answers, distances on the full answer distributions.");
+  }
+  return notes;
+}

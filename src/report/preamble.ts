@@ -1,0 +1,30 @@
+import { fixed } from './format.js';
+import { isRecorded } from './labels.js';
+import type { Report } from './types.js';
+
+/**
+ * The lines every rendering starts with: inputs, where the numbers come from, how intervals are
+ * made. Plain text; renderers escape it.
+ */
+export function preambleLines(r: Report): string[] {
+  const lines = [`Inputs: ${r.inputs.map((i) => `${i.file} (${i.kind})`).join(', ')}`];
+  const recorded = r.models.filter((m) => isRecorded(m.sources));
+  if (recorded.length) {
+    const labels = [...new Set(recorded.map((m) => m.sourceLabel))].join(', ');
+    lines.push(`RECORDED DATA: numbers of ${recorded.map((m) => m.label).join(', ')} are ${labels}; no model was called for them in this run.`);
+  }
+  const b = r.settings.bootstrap;
+  lines.push(
+    `Intervals: ${fixed(100 * r.settings.level, 0)} %. Shares: ${r.settings.proportionInterval === 'exact' ? 'Clopper-Pearson (exact)' : 'Wilson score'}. Closures, distances, correlations: bootstrap percentile, ${b.resamples} parametric multinomial resamples, seed ${JSON.stringify(b.seed)}.`,
+    "paper impr. = the paper's metric exactly as published (mean over scenarios of 100*(ft-base)/(teacher-base) on counts). Closures in %, on cooperation shares. TV and JS (square root of the JS divergence in bits) are 0..1. n.s. gap = base-teacher difference not significant at " +
+      `${fixed(r.settings.alpha, 2)}: the paper's metric is mostly noise there.`,
+  );
+  return lines;
+}
+
+/** Scenarios flagged with a non-significant base-teacher gap, as one line per split. */
+export function flaggedLines(r: Report): string[] {
+  return r.groups
+    .filter((g) => g.key.split !== undefined && g.key.game === undefined && g.key.context === undefined && g.nonSignificantGaps.length > 0)
+    .map((g) => `n.s. gap in ${g.label}: ${g.nonSignificantGaps.map((u) => u.scenario).join(', ')}`);
+}

@@ -1,0 +1,6 @@
+import type { Report } from './types.js';
+
+/** The report for machines: the versioned object as is (schema `stratalign.report/v1`). */
+export function renderJson(report: Report): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

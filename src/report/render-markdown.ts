@@ -1,0 +1,27 @@
+import { escapeMarkdown } from './escape.js';
+import { flaggedLines, preambleLines } from './preamble.js';
+import { cooperationTable, modelsTable, payoffTable, scenarioTable, splitsOf, summaryTable, type Table } from './tables.js';
+import type { Report } from './types.js';
+
+/** GitHub-flavoured Markdown for CI job summaries; every piece of data is escaped. */
+export function renderMarkdown(report: Report): string {
+  const out = ['# stratalign report', '', ...preambleLines(report).map((l) => `> ${escapeMarkdown(l)}  `), ''];
+  out.push(...mdTable(modelsTable(report)));
+  out.push('## Alignment by group', '');
+  for (const s of report.models.filter((m) => m.role === 'student')) out.push(...mdTable(summaryTable(report, s.label, false)));
+  out.push(...mdTable(cooperationTable(report)));
+  const flagged = flaggedLines(report);
+  if (flagged.length) out.push(...flagged.map((l) => `- ${escapeMarkdown(l)}`), '');
+  out.push('## Scenarios', '');
+  for (const split of splitsOf(report)) out.push(...mdTable(scenarioTable(report, split)));
+  const payoff = payoffTable(report);
+  if (payoff) out.push('## Payoff sensitivity', '', ...mdTable(payoff));
+  if (report.notes.length) out.push('## Notes', '', ...report.notes.map((n) => `- ${escapeMarkdown(n)}`), '');
+  out.push('## Definitions', '', ...Object.entries(report.definitions).map(([k, v]) => `- **${escapeMarkdown(k)}**: ${escapeMarkdown(v)}`), '');
+  return `${out.join('\n')}\n`;
+}
+
+function mdTable(t: Table): string[] {
+  const row = (cells: string[]) => `| ${cells.map(escapeMarkdown).join(' | ')} |`;
+  return [`**${escapeMarkdown(t.title)}**`, '', row(t.header), `|${t.numeric.map((n) => (n ? ' ---: ' : ' --- ')).join('|')}|`, ...t.rows.map(row), ''];
+}

@@ -1,0 +1,26 @@
+import { escapeTerminal } from './escape.js';
+import { flaggedLines, preambleLines } from './preamble.js';
+import { cooperationTable, modelsTable, payoffTable, scenarioTable, splitsOf, summaryTable, type Table } from './tables.js';
+import type { Report } from './types.js';
+
+/** Plain-text report for a terminal; every piece of data passes through the terminal sanitiser. */
+export function renderTerminal(report: Report): string {
+  const out = ['stratalign report', ...preambleLines(report).map(escapeTerminal), ''];
+  const tables: Table[] = [modelsTable(report), ...report.models.filter((m) => m.role === 'student').map((s) => summaryTable(report, s.label, true)), cooperationTable(report)];
+  for (const split of splitsOf(report)) tables.push(scenarioTable(report, split));
+  const payoff = payoffTable(report);
+  if (payoff) tables.push(payoff);
+  for (const t of tables) out.push(...textTable(t), '');
+  out.push(...flaggedLines(report).map(escapeTerminal));
+  if (report.notes.length) out.push('', 'Notes:', ...report.notes.map((n) => `- ${escapeTerminal(n)}`));
+  out.push('', 'Definitions of every metric: `stratalign report --format markdown` or the JSON field "definitions".');
+  return `${out.join('\n')}\n`;
+}
+
+function textTable(t: Table): string[] {
+  const header = t.header.map(escapeTerminal);
+  const rows = t.rows.map((r) => r.map(escapeTerminal));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (t.numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [escapeTerminal(t.title), line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+}

@@ -1,0 +1,41 @@
+import { actionsOf, cooperationOf, type ActionSpace } from '../games/action-space.js';
+import { failureCount, type Tally } from '../recordings/types.js';
+
+/** A tally read against its game's action space: counts aligned with `actionsOf(space)`. */
+export type Measured = { actions: string[]; counts: number[]; valid: number; failures: number };
+
+export function measureTally(tally: Tally, space: ActionSpace): Measured {
+  const actions = actionsOf(space).map(String);
+  const unknown = Object.keys(tally.counts).filter((k) => !actions.includes(k) && tally.counts[k] !== 0);
+  // Readers validate actions, so this is a bug upstream, not bad user input.
+  if (unknown.length) throw new Error(`tally ${tally.model} / ${tally.scenario} counts actions outside the game: ${unknown.join(', ')}`);
+  const counts = actions.map((a) => tally.counts[a] ?? 0);
+  return { actions, counts, valid: counts.reduce((x, y) => x + y, 0), failures: failureCount(tally) };
+}
+
+/** Cooperation weight of each action, 0..1, aligned with `actionsOf(space)`. */
+export function cooperationWeights(space: ActionSpace): number[] {
+  return actionsOf(space).map((a) => cooperationOf(space, a));
+}
+
+/** Mean cooperation of the answers given as counts; null without answers. */
+export function cooperationRate(counts: readonly number[], weights: readonly number[]): number | null {
+  let n = 0;
+  let sum = 0;
+  counts.forEach((c, i) => {
+    n += c;
+    sum += c * weights[i]!;
+  });
+  return n === 0 ? null : sum / n;
+}
+
+/**
+ * The quantity the paper's metric is computed on: the count of cooperative answers for choice
+ * games (as published, out of all answers of the row), the mean answer for numeric games (the
+ * public-goods 28 % is a ratio of mean donations).
+ */
+export function paperQuantity(space: ActionSpace, m: Measured): number | null {
+  if (m.valid === 0) return null;
+  if (space.kind === 'choice') return m.counts[m.actions.indexOf(space.cooperative)]!;
+  return m.counts.reduce((a, c, i) => a + c * Number(m.actions[i]), 0) / m.valid;
+}

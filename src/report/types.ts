@@ -1,0 +1,136 @@
+import type { ProportionMethod } from '../stats/proportion.js';
+import type { DifferenceTest } from '../stats/two-proportion.js';
+import type { SampleSource } from '../recordings/types.js';
+
+/** Version of the JSON report; bump on any change that renames or re-means a field. */
+export const REPORT_SCHEMA = 'stratalign.report/v1';
+
+/** A statistic with its interval; low/high are null when no interval applies or it is undefined. */
+export type Estimate = {
+  value: number | null;
+  low: number | null;
+  high: number | null;
+  /** How the interval was made, e.g. 'wilson', 'bootstrap-percentile', or 'none'. */
+  method: string;
+  /** Bootstrap resamples where the statistic was undefined and so left out of the interval. */
+  undefinedResamples?: number;
+};
+
+export type ReportSettings = {
+  level: number;
+  proportionInterval: ProportionMethod;
+  bootstrap: { resamples: number; seed: string; method: string };
+  /** Significance level of the gap and payoff-sensitivity tests (1 - level). */
+  alpha: number;
+};
+
+export type ModelRole = 'base' | 'student' | 'teacher';
+
+export type ReportModel = {
+  label: string;
+  role: ModelRole;
+  /** The role the data file gave the model, if any. */
+  dataRole: string | null;
+  sources: SampleSource[];
+  /** Human label of where the numbers come from, e.g. 'recorded counts' or 'replayed'. */
+  sourceLabel: string;
+};
+
+export type DistributionCell = { action: string; count: number; share: number | null; low: number | null; high: number | null };
+
+export type ScenarioModel = {
+  model: string;
+  valid: number;
+  failures: number;
+  /** Share of the cooperative option, or mean cooperation on a 0..1 scale for numeric answers. */
+  cooperation: Estimate | null;
+  /** Numeric answers only: the mean answer (e.g. mean donation) with a t interval. */
+  mean: Estimate | null;
+  distribution: DistributionCell[];
+  /** Distances to the teacher's distribution; null for the teacher and for missing data. */
+  tv: Estimate | null;
+  js: Estimate | null;
+};
+
+export type ScenarioStudent = { model: string; paperImprovement: number | null; absoluteClosure: number | null };
+
+export type ScenarioRow = {
+  split: string;
+  scenario: string;
+  context: string;
+  game: string;
+  payoffScale: number;
+  actionSpace: 'choice' | 'integer';
+  models: ScenarioModel[];
+  /** Is the base-teacher difference in cooperation significant? null when base or teacher has too few answers. */
+  gap: { test: DifferenceTest; significant: boolean } | null;
+  students: ScenarioStudent[];
+};
+
+export type GroupKey = { split?: string; game?: string; context?: string };
+export type UnitRef = { split: string; scenario: string };
+
+export type GroupModel = {
+  model: string;
+  /** Scenarios where this model and the teacher both have valid answers. */
+  scenarios: number;
+  valid: number;
+  failures: number;
+  parseRate: Estimate;
+  cooperation: Estimate | null;
+  /** Mean over scenarios of the distance to the teacher; null for the teacher. */
+  tv: Estimate | null;
+  js: Estimate | null;
+  /** Correlation across scenarios of this model's cooperation with the teacher's; null for the teacher. */
+  profileCorrelation: Estimate | null;
+};
+
+export type GroupStudent = {
+  model: string;
+  /** Scenarios where base, student and teacher all have valid answers. */
+  scenarios: number;
+  paperImprovement: { value: number | null; used: number; undefinedScenarios: UnitRef[] };
+  pooledGapClosure: Estimate;
+  absoluteGapClosure: Estimate;
+  meanAbsoluteClosure: number | null;
+};
+
+export type GroupRow = {
+  key: GroupKey;
+  label: string;
+  scenarios: number;
+  nonSignificantGaps: UnitRef[];
+  models: GroupModel[];
+  students: GroupStudent[];
+};
+
+export type PayoffPair = {
+  context: string;
+  game: string;
+  scenario: string;
+  split: string;
+  scaledScenario: string;
+  scaledSplit: string;
+  models: { model: string; share: number; scaledShare: number; test: DifferenceTest; significant: boolean }[];
+};
+
+export type PayoffSensitivity = {
+  pairs: PayoffPair[];
+  perModel: { model: string; pairs: number; changed: number }[];
+};
+
+export type Report = {
+  schema: typeof REPORT_SCHEMA;
+  tool: { name: 'stratalign'; catalogue: string };
+  inputs: { file: string; kind: string }[];
+  settings: ReportSettings;
+  units: Record<string, string>;
+  models: ReportModel[];
+  definitions: Record<string, string>;
+  scenarios: ScenarioRow[];
+  groups: GroupRow[];
+  payoffSensitivity: PayoffSensitivity | null;
+  /** promptfoo rows that produced no answer; null when no promptfoo results were read. */
+  lostAnswers: { providerErrors: number; missingSamples: number } | null;
+  notes: string[];
+};

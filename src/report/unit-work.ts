@@ -1,0 +1,71 @@
+import type { ActionSpace } from '../games/action-space.js';
+import { createRng } from '../random.js';
+import type { Tally } from '../recordings/types.js';
+import { resampleCounts } from '../stats/bootstrap.js';
+import { jensenShannonDistance, toDistribution, totalVariation } from '../stats/distance.js';
+import type { SelectedModels } from './model-selection.js';
+import { cooperationRate, cooperationWeights, measureTally, paperQuantity, type Measured } from './tally-measures.js';
+import type { ScenarioUnit } from './units.js';
+
+/** One model's answers to one scenario with everything the statistics need, bootstrap included. */
+export type Cell = {
+  tally: Tally;
+  measured: Measured;
+  rate: number | null;
+  paper: number | null;
+  /** Cooperation of each bootstrap resample; empty without valid answers. */
+  replicateRates: Float64Array;
+  replicateCounts: number[][];
+};
+
+export type Distances = { tv: number; js: number; tvReplicates: Float64Array; jsReplicates: Float64Array };
+
+/** A scenario unit with its cells and each non-teacher model's distances to the teacher. */
+export type UnitWork = {
+  unit: ScenarioUnit;
+  space: ActionSpace;
+  weights: number[];
+  cells: Map<string, Cell>;
+  distances: Map<string, Distances>;
+};
+
+export type BootstrapPlan = { resamples: number; seed: string };
+
+/**
+ * Every (split, scenario, model) draws from its own generator seeded by the report seed and its
+ * names, so intervals do not change when rows are reordered or other models are added.
+ */
+export function computeUnitWork(unit: ScenarioUnit, models: SelectedModels, plan: BootstrapPlan): UnitWork {
+  const space = unit.scenario.game.actionSpace;
+  const weights = cooperationWeights(space);
+  const cells = new Map<string, Cell>();
+  for (const [model, tally] of unit.tallies) {
+    const measured = measureTally(tally, space);
+    const rng = createRng(`${plan.seed}\u0000${unit.split}\u0000${unit.scenario.id}\u0000${model}`);
+    const replicateCounts = measured.valid === 0 ? [] : resampleCounts(measured.counts, plan.resamples, rng);
+    const replicateRates = Float64Array.from(replicateCounts, (c) => cooperationRate(c, weights) ?? Number.NaN);
+    cells.set(model, { tally, measured, rate: cooperationRate(measured.counts, weights), paper: paperQuantity(space, measured), replicateRates, replicateCounts });
+  }
+  const distances = new Map<string, Distances>();
+  const teacher = cells.get(models.teacher);
+  for (const model of [models.base, ...models.students]) {
+    const cell = cells.get(model);
+    if (!teacher || !cell || teacher.measured.valid === 0 || cell.measured.valid === 0) continue;
+    distances.set(model, distancesBetween(cell, teacher, plan.resamples));
+  }
+  return { unit, space, weights, cells, distances };
+}
+
+function distancesBetween(cell: Cell, teacher: Cell, resamples: number): Distances {
+  const p = toDistribution(cell.measured.counts)!;
+  const q = toDistribution(teacher.measured.counts)!;
+  const tvReplicates = new Float64Array(resamples);
+  const jsReplicates = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    const pr = toDistribution(cell.replicateCounts[r]!)!;
+    const qr = toDistribution(teacher.replicateCounts[r]!)!;
+    tvReplicates[r] = totalVariation(pr, qr);
+    jsReplicates[r] = jensenShannonDistance(pr, qr);
+  }
+  return { tv: totalVariation(p, q), js: jensenShannonDistance(p, q), tvReplicates, jsReplicates };
+}

@@ -1,0 +1,62 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { alignment } from '../assertions/alignment.js';
+import { runCli } from '../src/cli/main.js';
+import { EXPORT_FORMATS } from '../src/export/formats/registry.js';
+import { readExportedFile } from '../src/export/read-exported.js';
+import { useTempDirs } from './helpers/temp-dir.js';
+
+const tempDir = useTempDirs();
+const ROOT = resolve('.');
+
+async function cli(args: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let err = '';
+  stdout.resume();
+  stderr.on('data', (d) => (err += d));
+  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr, cwd: ROOT });
+  return { code, err };
+}
+
+describe('a replayed teacher eval through promptfoo, end to end', () => {
+  it('becomes a recording, a reference the assertion reads, and datasets in every format that validate', async () => {
+    const dir = tempDir();
+    const results = join(dir, 'results.json');
+    const run = spawnSync(process.execPath, ['scripts/promptfoo.mjs', 'eval', '-c', 'test/fixtures/convert/promptfooconfig.yaml', '--no-table', '--no-write', '-o', results], {
+      cwd: ROOT,
+      env: { ...process.env, PROMPTFOO_CONFIG_DIR: join(dir, '.promptfoo') },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    // Two rows are provider errors by design (scenarios the teacher recording lacks): exit 100.
+    expect(run.status, run.stderr).toBe(100);
+
+    const recording = join(dir, 'recording.jsonl');
+    expect(await cli(['convert', results, '--out', recording])).toMatchObject({ code: 0 });
+
+    const reference = join(dir, 'teacher.reference.json');
+    expect(await cli(['reference', recording, '--role', 'teacher', '--out', reference, '--min-valid', '2'])).toMatchObject({ code: 0 });
+    const scored = alignment('D', { vars: { scenario: 'business/prisoners-dilemma' }, config: { reference } } as never);
+    // The replayed teacher answered D 3 times out of 4 valid answers.
+    expect(scored.score).toBeCloseTo(3 / 4, 10);
+
+    const out = join(dir, 'datasets');
+    expect(await cli(['export', recording, '--format', 'all', '--out', out, '--protocol', 'reasoned', '--validation', '0.25'])).toMatchObject({ code: 0 });
+    for (const format of EXPORT_FORMATS) {
+      const manifest = JSON.parse(readFileSync(join(out, format.id, 'manifest.json'), 'utf8'));
+      let lines = 0;
+      for (const file of manifest.files.filter((f: { split: string | null }) => f.split !== null)) {
+        for await (const example of readExportedFile(join(out, format.id, file.name), format)) {
+          expect(example.target.length).toBeGreaterThan(0);
+          lines++;
+        }
+      }
+      expect(lines, format.id).toBe(manifest.totals.kept);
+      expect(manifest.totals.kept).toBe(9);
+    }
+  }, 120_000);
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { clopperPearsonInterval } from '../src/stats/exact-interval.js';
+import { meanInterval, summariseCounts } from '../src/stats/means.js';
+import { proportionInterval, wilsonInterval } from '../src/stats/proportion.js';
+
+// Reference values: Newcombe (1998), "Two-sided confidence intervals for the single proportion",
+// Stat. Med. 17:857-872, Table I (methods 3 = Wilson score, 5 = Clopper-Pearson), to 4 decimals.
+const NEWCOMBE: [k: number, n: number, wilson: [number, number], exact: [number, number]][] = [
+  [81, 263, [0.2553, 0.3662], [0.2527, 0.3676]],
+  [15, 148, [0.0624, 0.1605], [0.0578, 0.1617]],
+  [0, 20, [0, 0.1611], [0, 0.1684]],
+  [1, 29, [0.0061, 0.1718], [0.0009, 0.1776]],
+];
+
+describe('Wilson score interval', () => {
+  it('matches the hand computation for 5 of 10', () => {
+    // z = 1.959964, z^2 = 3.841459; centre = 0.5; half = z/(1 + z^2/10) * sqrt(0.025 + z^2/400)
+    // = 1.416008 * 0.186022 = 0.263408.
+    const { low, high } = wilsonInterval(5, 10);
+    expect(low).toBeCloseTo(0.236592, 5);
+    expect(high).toBeCloseTo(0.763408, 5);
+  });
+
+  it.each(NEWCOMBE)('matches Newcombe (1998) for %i of %i', (k, n, wilson) => {
+    const { low, high } = wilsonInterval(k, n);
+    expect(low).toBeCloseTo(wilson[0], 4);
+    expect(high).toBeCloseTo(wilson[1], 4);
+  });
+});
+
+describe('Clopper-Pearson interval', () => {
+  it.each(NEWCOMBE)('matches Newcombe (1998) for %i of %i', (k, n, _wilson, exact) => {
+    const { low, high } = clopperPearsonInterval(k, n);
+    expect(low).toBeCloseTo(exact[0], 4);
+    expect(high).toBeCloseTo(exact[1], 4);
+  });
+
+  it('has the closed form at the edges: 0 of n up to 1 - 0.025^(1/n), n of n from 0.025^(1/n)', () => {
+    expect(clopperPearsonInterval(0, 10).high).toBeCloseTo(1 - 0.025 ** 0.1, 9);
+    expect(clopperPearsonInterval(10, 10).low).toBeCloseTo(0.025 ** 0.1, 9);
+    expect(clopperPearsonInterval(0, 10).low).toBe(0);
+    expect(clopperPearsonInterval(10, 10).high).toBe(1);
+  });
+
+  it('is wider than Wilson (it never undercovers)', () => {
+    const w = wilsonInterval(30, 300);
+    const e = clopperPearsonInterval(30, 300);
+    expect(e.low).toBeLessThan(w.low);
+    expect(e.high).toBeGreaterThan(w.high);
+  });
+
+  it('rejects impossible counts', () => {
+    expect(() => clopperPearsonInterval(11, 10)).toThrow(RangeError);
+  });
+
+  it('is chosen by proportionInterval("exact")', () => {
+    expect(proportionInterval(5, 10, 'exact').low).toBeCloseTo(0.187086, 5);
+    expect(proportionInterval(5, 10, 'wilson').low).toBeCloseTo(0.236593, 5);
+  });
+});
+
+describe('mean interval', () => {
+  it('is the Student-t interval: answers 1, 2, 3, 4 give 2.5 +- t(0.975, 3) * sqrt(5/3 / 4)', () => {
+    const s = summariseCounts([1, 2, 3, 4], [1, 1, 1, 1]);
+    expect(s.mean).toBe(2.5);
+    expect(s.variance).toBeCloseTo(5 / 3, 12);
+    const { low, high } = meanInterval(s);
+    // t(0.975, 3) = 3.182446; se = 0.645497; half width 2.054260.
+    expect(low).toBeCloseTo(2.5 - 2.05426, 4);
+    expect(high).toBeCloseTo(2.5 + 2.05426, 4);
+  });
+
+  it('collapses to the point when all answers agree', () => {
+    const i = meanInterval(summariseCounts([0, 5, 10], [0, 7, 0]));
+    expect([i.low, i.high]).toEqual([5, 5]);
+  });
+});
