@@ -41,7 +41,7 @@ if (!Number.isInteger(samples) || samples < 1) {
 const SECTIONS: Section[] = [
   { id: 'a', title: "our providers and assertion vs promptfoo's minimal provider, same rows (our overhead)", file: './promptfoo-overhead.ts', exportName: 'benchPromptfooOverhead', options: (dir) => ({ dir, rows: quick ? 50 : 500, repeats: quick ? 1 : 3 }) },
   { id: 'b', title: 'per-response mode vs batch-sample mode, 300 samples per scenario', file: './batch-vs-per-response.ts', exportName: 'benchBatchVsPerResponse', options: (dir) => ({ dir, samples: 300, scenarios: quick ? 1 : 4 }) },
-  { id: 'c', title: `conversion and export of ${samples.toLocaleString('en-US')} samples vs plain JSON parse + stringify (the floor), with peak memory`, file: './convert-export.ts', exportName: 'benchConvertExport', options: (dir) => ({ dir, samples: quick ? Math.min(samples, 100_000) : samples }) },
+  { id: 'c', title: `conversion and export of ${(quick ? Math.min(samples, 100_000) : samples).toLocaleString('en-US')} samples vs plain JSON parse + stringify (the floor), with peak memory`, file: './convert-export-rows.ts', exportName: 'benchConvertExportRows', options: (dir) => ({ dir, samples: quick ? Math.min(samples, 100_000) : samples }) },
   { id: 'd', title: "calls to pin each scenario's distribution (±0.05 at 95 %) and to settle the 0.1 gate, on the paper's distributions", file: './sampling-efficiency.ts', exportName: 'benchSamplingEfficiency', options: (dir) => ({ dir }) },
   { id: 'e', title: 'throughput against the loopback server at a set latency, as a share of concurrency / latency', file: './loopback-throughput.ts', exportName: 'benchLoopbackThroughput', options: (dir) => ({ dir, concurrencies: quick ? [1, 16] : [1, 4, 16, 64], repeats: quick ? 1 : 3 }) },
 ];
