@@ -18,7 +18,8 @@ export function alignment(output: string, context: AssertionValueFunctionContext
     const reference = cachedReference(config.reference, selector, catalogue);
     const entry = reference.scenarios[scenario.id];
     if (!entry) return { pass: false, score: 0, reason: `stratalign: reference ${config.reference} (${reference.model}) has no distribution for ${scenario.id}` };
-    const { pass, score, reason, namedScores } = assessOutput(output, scenario, entry, config);
+    const finishReason = (context.providerResponse?.metadata as { stratalign?: { finishReason?: unknown } } | undefined)?.stratalign?.finishReason;
+    const { pass, score, reason, namedScores } = assessOutput(output, scenario, entry, config, typeof finishReason === 'string' ? { finishReason } : {});
     return { pass, score, reason, namedScores };
   } catch (err) {
     if (isStratalignError(err)) return { pass: false, score: 0, reason: `stratalign: ${err.message}` };

@@ -26,6 +26,16 @@ describe('per-response scoring', () => {
     expect(assessOutput('C', pd, teacher, config()).score).toBeCloseTo(77 / 300, 10);
   });
 
+  it('reads a cut-off answer as truncated when the provider says so', () => {
+    const text = 'Let me weigh the payoffs. If my coplayer picks';
+    expect(assessOutput(text, pd, teacher, config()).reason).toMatch(/^UNSCORED \(no-choice\)/);
+    expect(assessOutput(text, pd, teacher, config(), { finishReason: 'length' }).reason).toMatch(/^UNSCORED \(truncated\)/);
+  });
+
+  it('leaves every answer unscored against an empty reference', () => {
+    expect(assessOutput('C', pd, { counts: { C: 0, D: 0 }, n: 0, failures: {} }, config())).toMatchObject({ pass: false, unscored: true });
+  });
+
   it('fails below minAgreement, naming both numbers', () => {
     const c = assessOutput('C', pd, teacher, config({ minAgreement: 0.5 }));
     expect(c.pass).toBe(false);
@@ -79,6 +89,9 @@ describe('batch scoring', () => {
     const r = assessOutput(out, pd, teacher, config());
     expect(r.score).toBeCloseTo(0.2 * (77 / 300) + 0.8 * (223 / 300), 12);
     expect(r.namedScores.tv_distance).toBeCloseTo(Math.abs(0.2 - 77 / 300), 12);
+    // Probability mass on the options is not a parse rate, so it gets its own name.
+    expect(r.namedScores.in_space_mass).toBeCloseTo(0.99, 12);
+    expect(r.namedScores).not.toHaveProperty('parse_valid');
   });
 
   it('refuses a malformed envelope instead of scoring it as one answer', () => {

@@ -75,6 +75,7 @@ function summaryLine(s: ConversionSummary, out: string, errors: string | undefin
     `converted ${s.rows} rows: ${s.samples} samples written to ${out} (${s.textSamples} with text, ${s.choiceOnlySamples} recorded choices without text)`,
     `${s.providerErrors} provider errors${s.providerErrors > 0 ? (errors ? ` (written to ${errors})` : ' (not samples; use --errors to keep them)') : ''}`,
     `${s.missingSamples} samples missing from envelopes`,
+    ...(s.exhaustedReplays > 0 ? [`${s.exhaustedReplays} asked of replays past the end of their recording (not lost)`] : []),
     `parse failures: ${failures}`,
   ];
   if (s.distributionRows > 0) parts.push(`${s.distributionRows} rows carried a log-probability distribution, which is not a sample and was not converted`);

@@ -2,6 +2,7 @@ import type { Catalogue } from '../catalogue/catalogue.js';
 import { StratalignError } from '../errors.js';
 import type { ParseFailureKind } from '../parsing/parse-result.js';
 import type { SampleRecord } from '../recordings/types.js';
+import { lostSamples, type SampleEnvelope } from '../samples/envelope.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { isProviderError, readRowFields, requireVar } from './promptfoo-row.js';
 import { openPromptfooResults } from './promptfoo-source.js';
@@ -21,8 +22,10 @@ export type ConversionSummary = {
   textSamples: number;
   choiceOnlySamples: number;
   providerErrors: number;
-  /** Samples envelopes were asked for but did not deliver. */
+  /** Samples envelopes were asked for but did not deliver: lost answers (exhausted replays not included). */
   missingSamples: number;
+  /** Samples asked of a replay past the end of its recording: shown, but not lost answers. */
+  exhaustedReplays: number;
   /** Per reason an envelope gave for missing samples, the number of rows that gave it. */
   missingReasonRows: Record<string, number>;
   parseFailures: Partial<Record<ParseFailureKind, number>>;
@@ -54,6 +57,7 @@ export function createConversionSummary(file: string): ConversionSummary {
     choiceOnlySamples: 0,
     providerErrors: 0,
     missingSamples: 0,
+    exhaustedReplays: 0,
     missingReasonRows: {},
     parseFailures: {},
     distributionRows: 0,
@@ -102,9 +106,10 @@ export async function* samplesFromPromptfooResults(file: string, catalogue: Cata
   }
 }
 
-function addMissing(summary: ConversionSummary, missing: { count: number; reasons: string[] }): void {
+function addMissing(summary: ConversionSummary, missing: SampleEnvelope['missing']): void {
   if (missing.count === 0) return;
-  summary.missingSamples += missing.count;
+  summary.missingSamples += lostSamples(missing);
+  summary.exhaustedReplays += missing.exhausted ?? 0;
   const reasons = missing.reasons.length > 0 ? missing.reasons : ['(no reason given)'];
   for (const reason of new Set(reasons)) {
     const known = reason in summary.missingReasonRows || Object.keys(summary.missingReasonRows).length < MAX_REASONS;

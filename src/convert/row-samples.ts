@@ -4,7 +4,7 @@ import { isValidAction } from '../games/action-space.js';
 import { parseAnswer } from '../parsing/parse-answer.js';
 import type { ParseResult } from '../parsing/parse-result.js';
 import { SAMPLE_SCHEMA, type Provenance, type SampleRecord, type SampleSource } from '../recordings/types.js';
-import { readEnvelope, type EnvelopeSample } from '../samples/envelope.js';
+import { readEnvelope, type EnvelopeSample, type SampleEnvelope } from '../samples/envelope.js';
 import { resolveScenario, type Scenario } from '../scenarios/scenario.js';
 import type { RowFields } from './promptfoo-row.js';
 import { findProvider, type RunProvenance } from './run-provenance.js';
@@ -12,7 +12,7 @@ import { findProvider, type RunProvenance } from './run-provenance.js';
 export type RowSamples = {
   samples: SampleRecord[];
   /** Samples the provider was asked for but could not deliver (from the envelope). */
-  missing: { count: number; reasons: string[] };
+  missing: SampleEnvelope['missing'];
   /** True when the row carried a log-probability distribution, which is not a sample and is not converted. */
   distribution: boolean;
 };

@@ -17,6 +17,7 @@ export function replayEnvelope(source: ReplaySource, track: ReplayTrack, options
     samples,
     missing: {
       count: options.count - samples.length,
+      exhausted: options.count - samples.length,
       reasons: samples.length < options.count ? [`${EXHAUSTED_REASON}: it holds ${track.answers.length} answers for this scenario, answer ${options.start + samples.length + 1} was asked for`] : [],
     },
   };

@@ -44,8 +44,12 @@ export type SampleEnvelope = {
   /** Samples asked for; `samples.length + missing.count` always equals it. */
   requested: number;
   samples: EnvelopeSample[];
-  /** Requested samples that produced no answer (provider errors, partial batches), with reasons. */
-  missing: { count: number; reasons: string[] };
+  /**
+   * Requested samples that produced no answer, with reasons. `exhausted` counts those that were
+   * asked of a replay past the end of its recording: nothing was collected for them, so they are
+   * shown but are not lost answers.
+   */
+  missing: { count: number; reasons: string[]; exhausted?: number };
   /** Logprobs mode: probability per action (renormalised over the action space), and the mass outside it. */
   distribution?: { probabilities: Record<string, number>; otherMass: number };
 };
@@ -67,9 +71,16 @@ const envelopeSchema = z.object({
       finishReason: z.string().optional(),
     }),
   ),
-  missing: z.object({ count: z.number().int().min(0), reasons: z.array(z.string()) }),
+  missing: z
+    .object({ count: z.number().int().min(0), reasons: z.array(z.string()), exhausted: z.number().int().min(0).optional() })
+    .refine((m) => (m.exhausted ?? 0) <= m.count, 'exhausted cannot exceed count'),
   distribution: z.object({ probabilities: z.record(z.string(), z.number()), otherMass: z.number() }).optional(),
 });
+
+/** Missing samples that are lost answers (provider errors, filtered or failed calls), not exhausted replays. */
+export function lostSamples(missing: SampleEnvelope['missing']): number {
+  return missing.count - (missing.exhausted ?? 0);
+}
 
 export function formatEnvelope(envelope: SampleEnvelope): string {
   return JSON.stringify(envelope);

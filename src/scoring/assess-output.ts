@@ -16,11 +16,16 @@ export type Assessment = {
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
-/** Scores one provider output (a plain answer or a sample envelope) against the teacher's distribution. */
-export function assessOutput(output: string, scenario: Scenario, reference: ReferenceEntry, config: AlignmentConfig): Assessment {
+/**
+ * Scores one provider output (a plain answer or a sample envelope) against the teacher's
+ * distribution. `finishReason` is the provider's for a plain answer, so a cut-off answer reads as
+ * truncated rather than as no choice.
+ */
+export function assessOutput(output: string, scenario: Scenario, reference: ReferenceEntry, config: AlignmentConfig, options: { finishReason?: string } = {}): Assessment {
+  if (reference.n === 0) return unscored(`UNSCORED: the reference has no valid answers for ${scenario.id}`);
   const read = readEnvelope(output);
   if (read.kind === 'invalid') return unscored(`UNSCORED: ${read.reason}`);
-  if (read.kind === 'text') return assessSingle({ text: output }, scenario, reference, config, 'answer');
+  if (read.kind === 'text') return assessSingle({ text: output, ...(options.finishReason ? { finishReason: options.finishReason } : {}) }, scenario, reference, config, 'answer');
   const envelope = read.envelope;
   if (envelope.mode === 'logprobs') return assessDistribution(envelope, scenario, reference, config);
   if (envelope.requested === 1 && envelope.samples.length === 1) {
@@ -79,7 +84,7 @@ function assessDistribution(envelope: SampleEnvelope, scenario: Scenario, refere
     pass: problems.length === 0,
     score: s.agreement!,
     reason: problems.length ? `FAIL: ${problems.join('; ')}. ${summary}` : summary,
-    namedScores: { teacher_agreement: s.agreement!, cooperation: s.cooperation!, tv_distance: s.distance!, parse_valid: 1 - d.otherMass },
+    namedScores: { teacher_agreement: s.agreement!, cooperation: s.cooperation!, tv_distance: s.distance!, in_space_mass: 1 - d.otherMass },
     unscored: false,
   };
 }
