@@ -1,33 +1,17 @@
 // Calls Anthropic's Messages API. No `n` (multi mode makes N calls) and no log-probabilities
 // (mode logprobs is a config error). Retries are the SDK's own policy.
 import Anthropic from '@anthropic-ai/sdk';
-import type { ApiProvider, CallApiContextParams, CallApiOptionsParams, ProviderOptions, ProviderResponse } from 'promptfoo';
-import { defaultCatalogue } from '../src/catalogue/index.js';
+import type { ProviderOptions } from 'promptfoo';
 import { LiveFaultError } from '../src/live/faults.js';
-import { LiveProviderCore } from '../src/live/live-provider.js';
-import { parseLiveConfig, type LiveConfig } from '../src/live/provider-config.js';
-import { faultFromSdkError, type SdkErrorFacts } from '../src/live/sdk-errors.js';
+import type { LiveConfig } from '../src/live/provider-config.js';
+import { faultFromSdkError } from '../src/live/sdk-errors.js';
 import { normaliseAnthropicStopReason, type ChatTransport, type CompletionRequest, type CompletionResult } from '../src/live/transport.js';
+import { anthropicErrorFacts } from './anthropic-errors.js';
+import { LiveAdapter } from './live-adapter.js';
 
-export default class AnthropicProvider implements ApiProvider {
-  readonly config: LiveConfig;
-  label?: string;
-  private readonly providerId: string;
-  private readonly core: LiveProviderCore;
-
+export default class AnthropicProvider extends LiveAdapter {
   constructor(options: ProviderOptions) {
-    const catalogue = defaultCatalogue();
-    this.providerId = options.id ?? 'stratalign:anthropic';
-    this.config = parseLiveConfig(options.config, 'anthropic', this.providerId, catalogue);
-    this.core = new LiveProviderCore(this.config, (apiKey) => anthropicTransport(this.config, apiKey), catalogue);
-  }
-
-  id(): string {
-    return this.providerId;
-  }
-
-  async callApi(_prompt: string, context?: CallApiContextParams, options?: CallApiOptionsParams): Promise<ProviderResponse> {
-    return this.core.call({ vars: context?.vars ?? {}, repeatIndex: context?.repeatIndex, signal: options?.abortSignal });
+    super(options, 'anthropic', anthropicTransport);
   }
 }
 
@@ -52,7 +36,7 @@ function anthropicTransport(config: LiveConfig, apiKey: string | null): ChatTran
       );
       return readMessage(message);
     },
-    faultOf: (error) => faultFromSdkError(factsOf(error), config.maxRetries),
+    faultOf: (error) => faultFromSdkError(anthropicErrorFacts(error), config.maxRetries),
   };
 }
 
@@ -70,17 +54,4 @@ function readMessage(body: unknown): CompletionResult {
       ? { prompt: usage.input_tokens + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0), completion: usage.output_tokens }
       : null,
   };
-}
-
-function factsOf(error: unknown): SdkErrorFacts {
-  if (error instanceof Anthropic.APIUserAbortError) return { kind: 'aborted' };
-  if (error instanceof Anthropic.APIConnectionTimeoutError) return { kind: 'timeout' };
-  if (error instanceof Anthropic.APIConnectionError) return { kind: 'connection', cause: error.cause };
-  if (error instanceof Anthropic.APIError && typeof error.status === 'number') {
-    // The SDK stringifies the whole error body; the server's own sentence is nested inside it.
-    const nested = (error.error as { error?: { message?: unknown } } | undefined)?.error?.message;
-    return { kind: 'http', status: error.status, headers: error.headers, message: typeof nested === 'string' ? nested : error.message };
-  }
-  if (error instanceof SyntaxError) return { kind: 'malformed', detail: `invalid JSON (${error.message})` };
-  return { kind: 'other', error };
 }

@@ -1,33 +1,17 @@
 // Calls any OpenAI chat-completions API: OpenAI (fine-tuned ft: models included), vLLM, Ollama,
 // llama.cpp server, LM Studio, Together, Groq, OpenRouter. Retries are the SDK's own policy.
 import OpenAI from 'openai';
-import type { ApiProvider, CallApiContextParams, CallApiOptionsParams, ProviderOptions, ProviderResponse } from 'promptfoo';
-import { defaultCatalogue } from '../src/catalogue/index.js';
+import type { ProviderOptions } from 'promptfoo';
 import { LiveFaultError } from '../src/live/faults.js';
-import { LiveProviderCore } from '../src/live/live-provider.js';
-import { parseLiveConfig, type LiveConfig } from '../src/live/provider-config.js';
-import { faultFromSdkError, type SdkErrorFacts } from '../src/live/sdk-errors.js';
+import type { LiveConfig } from '../src/live/provider-config.js';
+import { faultFromSdkError } from '../src/live/sdk-errors.js';
 import type { ChatTransport, CompletionRequest, CompletionResult } from '../src/live/transport.js';
+import { LiveAdapter } from './live-adapter.js';
+import { openAIErrorFacts } from './openai-errors.js';
 
-export default class OpenAICompatibleProvider implements ApiProvider {
-  readonly config: LiveConfig;
-  label?: string;
-  private readonly providerId: string;
-  private readonly core: LiveProviderCore;
-
+export default class OpenAICompatibleProvider extends LiveAdapter {
   constructor(options: ProviderOptions) {
-    const catalogue = defaultCatalogue();
-    this.providerId = options.id ?? 'stratalign:openai-compatible';
-    this.config = parseLiveConfig(options.config, 'openai-compatible', this.providerId, catalogue);
-    this.core = new LiveProviderCore(this.config, (apiKey) => openAITransport(this.config, apiKey), catalogue);
-  }
-
-  id(): string {
-    return this.providerId;
-  }
-
-  async callApi(_prompt: string, context?: CallApiContextParams, options?: CallApiOptionsParams): Promise<ProviderResponse> {
-    return this.core.call({ vars: context?.vars ?? {}, repeatIndex: context?.repeatIndex, signal: options?.abortSignal });
+    super(options, 'openai-compatible', openAITransport);
   }
 }
 
@@ -50,7 +34,7 @@ function openAITransport(config: LiveConfig, apiKey: string | null): ChatTranspo
       );
       return readCompletion(completion);
     },
-    faultOf: (error) => faultFromSdkError(factsOf(error), config.maxRetries),
+    faultOf: (error) => faultFromSdkError(openAIErrorFacts(error), config.maxRetries),
   };
 }
 
@@ -70,13 +54,4 @@ function readCompletion(body: unknown): CompletionResult {
     })),
     usage: completion.usage ? { prompt: completion.usage.prompt_tokens, completion: completion.usage.completion_tokens } : null,
   };
-}
-
-function factsOf(error: unknown): SdkErrorFacts {
-  if (error instanceof OpenAI.APIUserAbortError) return { kind: 'aborted' };
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return { kind: 'timeout' };
-  if (error instanceof OpenAI.APIConnectionError) return { kind: 'connection', cause: error.cause };
-  if (error instanceof OpenAI.APIError && typeof error.status === 'number') return { kind: 'http', status: error.status, headers: error.headers, message: error.message };
-  if (error instanceof SyntaxError) return { kind: 'malformed', detail: `invalid JSON (${error.message})` };
-  return { kind: 'other', error };
 }

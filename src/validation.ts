@@ -19,7 +19,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at a zod issue path, to show what was found there. */
+export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   let current: unknown = data;
   for (const key of path) {
     if (current === null || typeof current !== 'object') return undefined;

@@ -3,33 +3,21 @@ import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { runCli } from '../src/cli/main.js';
 import { Progress } from '../src/convert/progress.js';
 import { samplesFromPromptfooResults } from '../src/convert/promptfoo-results.js';
 import { readSampleFile } from '../src/recordings/jsonl.js';
 import type { SampleRecord } from '../src/recordings/types.js';
+import { run as cli } from './helpers/run-cli.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
 const catalogue = defaultCatalogue();
-const ROOT = resolve('.');
 const REPLAY = 'test/fixtures/convert/replay.results.json';
-
-async function cli(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr, cwd: ROOT });
-  return { code, out, err };
-}
 
 describe('stratalign convert', () => {
   it('writes a recording that reads back as the converted samples, and the provider errors beside it', async () => {
     const dir = tempDir();
-    const { code, out, err } = await cli(['convert', REPLAY, '--out', join(dir, 'rec.jsonl'), '--errors', join(dir, 'errors.jsonl')]);
+    const { code, stdout: out, stderr: err } = await cli(['convert', REPLAY, '--out', join(dir, 'rec.jsonl'), '--errors', join(dir, 'errors.jsonl')]);
     expect(code).toBe(0);
     expect(err).toBe('');
     expect(out).toMatch(/^converted 10 rows: 112 samples written to .*rec\.jsonl \(12 with text, 100 recorded choices without text\); 2 provider errors \(written to .*errors\.jsonl\); 6 samples missing from envelopes; parse failures: refusal 1, no-choice 1, ambiguous 1\n$/);
@@ -52,7 +40,7 @@ describe('stratalign convert', () => {
     delete doc.results.results[6].vars.split;
     const file = join(dir, 'late-error.json');
     writeFileSync(file, JSON.stringify(doc, null, 2));
-    const { code, err } = await cli(['convert', file, '--out', join(dir, 'rec.jsonl'), '--errors', join(dir, 'e.jsonl')]);
+    const { code, stderr: err } = await cli(['convert', file, '--out', join(dir, 'rec.jsonl'), '--errors', join(dir, 'e.jsonl')]);
     expect(code).toBe(2);
     expect(err).toMatch(/late-error\.json: line \d+ \(results\.results\[6\]\), field vars\.split: the row has no vars\.split\. Fix: /);
     expect(readdirSync(dir)).toEqual(['late-error.json']);
@@ -60,11 +48,11 @@ describe('stratalign convert', () => {
 
   it('exits 2 on bad usage and on a file that is not promptfoo output', async () => {
     expect((await cli(['convert', REPLAY])).code).toBe(2);
-    expect((await cli(['convert', REPLAY, '--out', 'x.jsonl', '--bogus'])).err).toMatch(/Unknown option '--bogus'/);
+    expect((await cli(['convert', REPLAY, '--out', 'x.jsonl', '--bogus'])).stderr).toMatch(/Unknown option '--bogus'/);
     const dir = tempDir();
     const notResults = join(dir, 'config.json');
     writeFileSync(notResults, '{"providers": []}');
-    const { code, err } = await cli(['convert', notResults, '--out', join(dir, 'r.jsonl')]);
+    const { code, stderr: err } = await cli(['convert', notResults, '--out', join(dir, 'r.jsonl')]);
     expect(code).toBe(2);
     expect(err).toMatch(/config\.json: results\.version: not a promptfoo results file/);
     expect(existsSync(join(dir, 'r.jsonl'))).toBe(false);

@@ -1,26 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { alignment } from '../assertions/alignment.js';
-import { runCli } from '../src/cli/main.js';
 import { EXPORT_FORMATS } from '../src/export/formats/registry.js';
 import { readExportedFile } from '../src/export/read-exported.js';
+import { run as cli } from './helpers/run-cli.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
 const ROOT = resolve('.');
-
-async function cli(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let err = '';
-  stdout.resume();
-  stderr.on('data', (d) => (err += d));
-  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr, cwd: ROOT });
-  return { code, err };
-}
 
 describe('a replayed teacher eval through promptfoo, end to end', () => {
   it('becomes a recording, a reference the assertion reads, and datasets in every format that validate', async () => {

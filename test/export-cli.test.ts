@@ -1,30 +1,18 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/main.js';
+import { run as cli } from './helpers/run-cli.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
 const ROOT = resolve('.');
 const TEACHER = 'test/fixtures/convert/teacher-texts.jsonl';
 
-async function cli(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr, cwd: ROOT });
-  return { code, out, err };
-}
-
 describe('stratalign export', () => {
   it('writes the chosen formats and prints what it kept and dropped', async () => {
     const out = tempDir();
-    const { code, out: text } = await cli(['export', TEACHER, '--format', 'openai-chat,llamafactory-alpaca', '--out', out, '--protocol', 'reasoned', '--validation', '0.25', '--dedupe']);
+    const { code, stdout: text } = await cli(['export', TEACHER, '--format', 'openai-chat,llamafactory-alpaca', '--out', out, '--protocol', 'reasoned', '--validation', '0.25', '--dedupe']);
     expect(code).toBe(0);
     expect(text.trim().split('\n')).toHaveLength(2);
     expect(text).toMatch(/^openai-chat: 6 train \+ 2 validation examples in .*; of 12 selected samples: dropped refusal 1, no-choice 1, ambiguous 1; deduped 1; capped 0; held out 0; 0 samples of other models$/m);
@@ -50,12 +38,12 @@ describe('stratalign export', () => {
     const out = tempDir();
     const noProtocol = await cli(['export', TEACHER, '--format', 'together', '--out', out]);
     expect(noProtocol).toMatchObject({ code: 2 });
-    expect(noProtocol.err).toMatch(/--protocol is required/);
+    expect(noProtocol.stderr).toMatch(/--protocol is required/);
     const unknown = await cli(['export', TEACHER, '--format', 'alpaca', '--out', out, '--protocol', 'reasoned']);
-    expect(unknown.err).toMatch(/unknown format "alpaca"; use openai-chat, .* or all/);
+    expect(unknown.stderr).toMatch(/unknown format "alpaca"; use openai-chat, .* or all/);
     const combo = await cli(['export', TEACHER, '--format', 'all', '--out', out, '--protocol', 'reasoned', '--keep-unparseable', '--target', 'normalised']);
     expect(combo.code).toBe(2);
-    expect(combo.err).toMatch(/unparseable answers have no action for a normalised target/);
+    expect(combo.stderr).toMatch(/unparseable answers have no action for a normalised target/);
     expect(readdirSync(out)).toEqual([]);
   });
 

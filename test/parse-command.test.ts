@@ -1,24 +1,9 @@
-import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/main.js';
-
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer | string, _encoding, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
+import { run as runCli } from './helpers/run-cli.js';
 
 async function run(argv: string[], input: string[]): Promise<{ code: number; out: string[]; err: string }> {
-  const stdout = collector();
-  const stderr = collector();
-  const code = await runCli(argv, { stdin: Readable.from(input), stdout: stdout.stream, stderr: stderr.stream, cwd: process.cwd() });
-  const out = stdout.text().split('\n').filter((l) => l !== '');
-  return { code, out, err: stderr.text() };
+  const { code, stdout, stderr } = await runCli(argv, undefined, input);
+  return { code, out: stdout.split('\n').filter((l) => l !== ''), err: stderr };
 }
 
 const json = (lines: string[]) => lines.map((l) => JSON.parse(l) as Record<string, unknown>);

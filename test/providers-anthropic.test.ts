@@ -1,23 +1,17 @@
 // The Anthropic provider through the real @anthropic-ai/sdk against a loopback server, over the fault matrix.
-import type { CallApiContextParams, CallApiOptionsParams, ProviderResponse } from 'promptfoo';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CallApiContextParams, CallApiOptionsParams } from 'promptfoo';
+import { describe, expect, it, vi } from 'vitest';
 import AnthropicProvider from '../providers/anthropic.js';
 import { StratalignError } from '../src/errors.js';
-import { readEnvelope, type SampleEnvelope } from '../src/samples/envelope.js';
-import { contentFilter, delay, emptyChoices, malformed, ok, reset, startLoopbackServer, status, truncated, type LoopbackServer } from './loopback/server.js';
+import { envelopeOf, stratalignMeta as meta, useLoopbackServer } from './helpers/loopback-provider.js';
+import { contentFilter, delay, emptyChoices, malformed, ok, reset, status, truncated, type LoopbackServer } from './loopback/server.js';
 
 const KEY_ENV = 'STRATALIGN_TEST_ANTHROPIC_KEY';
 const KEY = 'sk-ant-loopback-8e1b55c0d2';
 const fast = { retryAfterMs: 5 };
 
 let server: LoopbackServer;
-beforeEach(async () => {
-  server = await startLoopbackServer();
-  process.env[KEY_ENV] = KEY;
-});
-afterEach(async () => {
-  await server.close();
-});
+useLoopbackServer(KEY_ENV, KEY, (s) => (server = s));
 
 const provider = (config: Record<string, unknown> = {}) =>
   new AnthropicProvider({
@@ -28,13 +22,6 @@ const provider = (config: Record<string, unknown> = {}) =>
 const call = (p: AnthropicProvider, vars: Record<string, unknown> = { scenario: 'team/delight' }, options?: CallApiOptionsParams) =>
   p.callApi('display only', { vars } as unknown as CallApiContextParams, options);
 
-const meta = (r: ProviderResponse) => r.metadata?.stratalign as Record<string, any>;
-
-function envelopeOf(r: ProviderResponse): SampleEnvelope {
-  const read = readEnvelope(r.output as string);
-  if (read.kind !== 'envelope') throw new Error(`not an envelope: ${JSON.stringify(r)}`);
-  return read.envelope;
-}
 
 describe('anthropic provider: config', () => {
   it('refuses logprobs mode, n and seed when the config is loaded', () => {

@@ -1,9 +1,9 @@
 // The OpenAI-compatible provider through the real openai SDK against a loopback server, over the fault matrix.
-import { createServer } from 'node:net';
-import type { CallApiContextParams, CallApiOptionsParams, ProviderResponse } from 'promptfoo';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CallApiContextParams, CallApiOptionsParams } from 'promptfoo';
+import { describe, expect, it, vi } from 'vitest';
 import OpenAICompatibleProvider from '../providers/openai-compatible.js';
-import { readEnvelope, type SampleEnvelope } from '../src/samples/envelope.js';
+import { closedPort } from './helpers/closed-port.js';
+import { envelopeOf, stratalignMeta as meta, useLoopbackServer } from './helpers/loopback-provider.js';
 import {
   contentFilter,
   delay,
@@ -13,7 +13,6 @@ import {
   okLogprobs,
   okTexts,
   reset,
-  startLoopbackServer,
   status,
   truncated,
   type LoopbackServer,
@@ -24,13 +23,7 @@ const KEY = 'sk-loopback-openai-4f9c2a7d1e';
 const fast = { retryAfterMs: 5 };
 
 let server: LoopbackServer;
-beforeEach(async () => {
-  server = await startLoopbackServer();
-  process.env[KEY_ENV] = KEY;
-});
-afterEach(async () => {
-  await server.close();
-});
+useLoopbackServer(KEY_ENV, KEY, (s) => (server = s));
 
 const provider = (config: Record<string, unknown> = {}) =>
   new OpenAICompatibleProvider({
@@ -41,14 +34,7 @@ const provider = (config: Record<string, unknown> = {}) =>
 const call = (p: OpenAICompatibleProvider, vars: Record<string, unknown> = { scenario: 'biz/prison' }, repeatIndex = 0, options?: CallApiOptionsParams) =>
   p.callApi('display only', { vars, repeatIndex } as unknown as CallApiContextParams, options);
 
-const meta = (r: ProviderResponse) => r.metadata?.stratalign as Record<string, any>;
 const behaviours = () => server.requests.map((r) => r.behaviour);
-
-function envelopeOf(r: ProviderResponse): SampleEnvelope {
-  const read = readEnvelope(r.output as string);
-  if (read.kind !== 'envelope') throw new Error(`not an envelope: ${JSON.stringify(r)}`);
-  return read.envelope;
-}
 
 describe('openai-compatible provider: answers', () => {
   it('sends the rendered scenario and sampling parameters, and returns the raw text with usage and cost', async () => {
@@ -269,11 +255,3 @@ describe('openai-compatible provider: partial batches', () => {
     expect(meta(r)).toMatchObject({ requested: 3, recorded: 0, missing: { count: 3 } });
   });
 });
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}

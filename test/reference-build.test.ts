@@ -1,38 +1,25 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { alignment } from '../assertions/alignment.js';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { runCli } from '../src/cli/main.js';
 import { readCountsTable } from '../src/recordings/counts-table.js';
 import { readSampleFile } from '../src/recordings/jsonl.js';
 import { TallyBuilder } from '../src/recordings/tally-builder.js';
 import { buildReference } from '../src/reference/build-reference.js';
 import { readReference } from '../src/reference/read-reference.js';
 import { wilsonInterval } from '../src/stats/proportion.js';
+import { run as cli } from './helpers/run-cli.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
 const catalogue = defaultCatalogue();
-const ROOT = resolve('.');
 const SHIPPED = 'datasets/references/lfb-teacher.reference.json';
-
-async function cli(args: string[], cwd = ROOT) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr, cwd });
-  return { code, out, err };
-}
 
 describe('stratalign reference', () => {
   it('rebuilds the shipped teacher reference byte for byte', async () => {
     const out = join(tempDir(), 'ref.json');
-    const { code, out: text } = await cli(['reference', 'datasets/recordings/lfb-counts.csv', '--role', 'teacher', '--out', out]);
+    const { code, stdout: text } = await cli(['reference', 'datasets/recordings/lfb-counts.csv', '--role', 'teacher', '--out', out]);
     expect(code).toBe(0);
     expect(text).toMatch(/reference for llama2-70b-chat \(role teacher, recorded-counts\) written to .*: 32 scenarios/);
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(SHIPPED, 'utf8'));
@@ -63,7 +50,7 @@ describe('stratalign reference', () => {
 
   it('builds from promptfoo results: the replayed teacher texts, parse failures apart', async () => {
     const out = join(tempDir(), 'ref.json');
-    const { code, out: text } = await cli(['reference', 'test/fixtures/convert/replay.results.json', '--model', 'teacher llama2-70b-chat [replay]', '--out', out, '--min-valid', '2']);
+    const { code, stdout: text } = await cli(['reference', 'test/fixtures/convert/replay.results.json', '--model', 'teacher llama2-70b-chat [replay]', '--out', out, '--min-valid', '2']);
     expect(code).toBe(0);
     expect(text).toMatch(/input had 2 provider-error rows and 6 missing samples/);
     const ref = JSON.parse(readFileSync(out, 'utf8'));
@@ -76,10 +63,10 @@ describe('stratalign reference', () => {
     const out = join(tempDir(), 'ref.json');
     const thin = await cli(['reference', 'test/fixtures/convert/teacher-texts.jsonl', '--role', 'teacher', '--out', out, '--min-valid', '3']);
     expect(thin.code).toBe(2);
-    expect(thin.err).toMatch(/1 scenario\(s\) of llama2-70b-chat have fewer than 3 valid answers: sports\/snowdrift \(2\).*--allow-thin/);
+    expect(thin.stderr).toMatch(/1 scenario\(s\) of llama2-70b-chat have fewer than 3 valid answers: sports\/snowdrift \(2\).*--allow-thin/);
     const allowed = await cli(['reference', 'test/fixtures/convert/teacher-texts.jsonl', '--role', 'teacher', '--out', out, '--min-valid', '3', '--allow-thin']);
     expect(allowed.code).toBe(0);
-    expect(allowed.out).toMatch(/thin .*sports\/snowdrift \(2\)/);
+    expect(allowed.stdout).toMatch(/thin .*sports\/snowdrift \(2\)/);
     const ref = JSON.parse(readFileSync(out, 'utf8'));
     expect(ref.scenarios['sports/snowdrift'].thin).toBe(true);
     expect(ref.scenarios['friends/stag-hunt'].thin).toBeUndefined();
@@ -99,11 +86,11 @@ describe('stratalign reference', () => {
   it('rejects bad usage with exit 2', async () => {
     const both = await cli(['reference', 'datasets/recordings/lfb-counts.csv', '--role', 'teacher', '--model', 'x', '--out', 'x.json']);
     expect(both.code).toBe(2);
-    expect(both.err).toMatch(/give --role or --model \(exactly one\)/);
+    expect(both.stderr).toMatch(/give --role or --model \(exactly one\)/);
     const file = join(tempDir(), 'bad.csv');
     writeFileSync(file, 'split,context,game,payoff_scale,model,role,C,D\nin-sample,IR,prison,1,m,teacher,1,x\n');
     const bad = await cli(['reference', file, '--role', 'teacher', '--out', join(tempDir(), 'r.json')]);
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/bad\.csv: line 2, column D: count must be a whole number/);
+    expect(bad.stderr).toMatch(/bad\.csv: line 2, column D: count must be a whole number/);
   });
 });

@@ -1,11 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { runCli } from '../src/cli/main.js';
 import { parseCountsTable, readCountsTable } from '../src/recordings/counts-table.js';
 import { sequentialSavings, type SavingsOptions } from '../src/sequential/savings.js';
+import { run } from './helpers/run-cli.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const catalogue = defaultCatalogue();
@@ -63,25 +62,22 @@ describe('sequentialSavings', () => {
 describe('stratalign sequential-savings', () => {
   const tempDir = useTempDirs();
 
-  async function cli(args: string[], cwd: string) {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (c) => (out += c));
-    stderr.on('data', (c) => (err += c));
-    const code = await runCli(['sequential-savings', ...args], { stdin: new PassThrough(), stdout, stderr, cwd });
-    return { code, out, err };
-  }
+  const cli = (args: string[], cwd: string) => run(['sequential-savings', ...args], cwd);
 
   it('prints the summary with the data labelled as recorded and the draws as simulated', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'counts.csv'), TABLE);
-    const { code, out } = await cli(['--counts', 'counts.csv', '--runs', '20', '--scenarios'], dir);
+    const { code, stdout: out } = await cli(['--counts', 'counts.csv', '--runs', '20', '--scenarios'], dir);
     expect(code).toBe(0);
     expect(out).toContain('RECORDED distributions (counts.csv) with SIMULATED draws');
     expect(out).toMatch(/Gated models \(all but teacher\): [\d.]+ mean calls per scenario = 0\.\d{3} of the fixed 300/);
     expect(out).toMatch(/in-sample business\/prisoners-dilemma/);
+  });
+
+  it("reads the paper's counts by default from any working directory", async () => {
+    const { code, stdout } = await cli(['--runs', '2'], tempDir());
+    expect(code).toBe(0);
+    expect(stdout).toContain('RECORDED distributions (datasets/recordings/lfb-counts.csv) with SIMULATED draws');
   });
 
   it('exits 2 with the reason for bad arguments and bad values', async () => {
@@ -91,15 +87,15 @@ describe('stratalign sequential-savings', () => {
     expect(unknown.code).toBe(2);
     const runs = await cli(['--counts', 'counts.csv', '--runs', '0'], dir);
     expect(runs).toMatchObject({ code: 2 });
-    expect(runs.err).toContain('--runs must be a whole number');
+    expect(runs.stderr).toContain('--runs must be a whole number');
     const tolerance = await cli(['--counts', 'counts.csv', '--tolerance', '1.5'], dir);
     expect(tolerance.code).toBe(2);
-    expect(tolerance.err).toContain('tolerance must lie strictly between 0 and 1');
+    expect(tolerance.stderr).toContain('tolerance must lie strictly between 0 and 1');
     const missing = await cli(['--counts', 'nope.csv'], dir);
     expect(missing.code).toBe(2);
-    expect(missing.err).toContain('nope.csv');
+    expect(missing.stderr).toContain('nope.csv');
     const role = await cli(['--counts', 'counts.csv', '--reference-role', 'oracle'], dir);
     expect(role.code).toBe(2);
-    expect(role.err).toContain('no answers of role "oracle"');
+    expect(role.stderr).toContain('no answers of role "oracle"');
   });
 });

@@ -1,7 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultCatalogue } from '../catalogue/index.js';
-import { Progress, TurnYielder } from '../convert/progress.js';
+import { stderrProgress, TurnYielder } from '../convert/progress.js';
 import { createConversionSummary, samplesFromPromptfooResults, type ConversionSummary } from '../convert/promptfoo-results.js';
 import { AtomicFile } from '../export/atomic-file.js';
 import { formatSampleLine } from '../recordings/jsonl.js';
@@ -42,7 +42,7 @@ async function convert(args: string[], io: CommandIO, signal: AbortSignal): Prom
   const out = new AtomicFile(resolve(io.cwd, values.out));
   const errors = values.errors ? new AtomicFile(resolve(io.cwd, values.errors)) : null;
   const summary = createConversionSummary(input);
-  const progress = new Progress({ out: io.stderr, enabled: Boolean(values.progress) || isTty(io), overwrite: isTty(io), label: `convert ${positionals[0]}`, unit: 'rows' });
+  const progress = stderrProgress(io.stderr, { asked: Boolean(values.progress), label: `convert ${positionals[0]}`, unit: 'rows' });
   const turns = new TurnYielder();
   try {
     const samples = samplesFromPromptfooResults(input, defaultCatalogue(), {
@@ -81,10 +81,6 @@ function summaryLine(s: ConversionSummary, out: string, errors: string | undefin
   if (s.distributionRows > 0) parts.push(`${s.distributionRows} rows carried a log-probability distribution, which is not a sample and was not converted`);
   if (s.run?.configHash === null && s.kind === 'jsonl') parts.push('JSONL output carries no config: config hash unknown');
   return sanitizeForTerminal(parts.join('; '));
-}
-
-function isTty(io: CommandIO): boolean {
-  return Boolean((io.stderr as { isTTY?: boolean }).isTTY);
 }
 
 function parseOptions(args: string[]) {

@@ -1,7 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultCatalogue } from '../catalogue/index.js';
-import { Progress } from '../convert/progress.js';
+import { stderrProgress } from '../convert/progress.js';
 import { createConversionSummary } from '../convert/promptfoo-results.js';
 import { readLocatedSamples, sampleInputKind } from '../convert/read-samples.js';
 import { TARGET_STYLES, type TargetStyle } from '../export/example.js';
@@ -75,9 +75,9 @@ async function runExport(args: string[], io: CommandIO, signal: AbortSignal): Pr
   const catalogue = defaultCatalogue();
   const input = resolve(io.cwd, positionals[0]!);
   const origin = relative(io.cwd, input) || input;
-  const kind = await sampleInputKind(input);
+  const kind = sampleInputKind(input);
   const conversion = createConversionSummary(input);
-  const progress = new Progress({ out: io.stderr, enabled: Boolean(values.progress) || isTty(io), overwrite: isTty(io), label: `export ${positionals[0]}`, unit: 'samples' });
+  const progress = stderrProgress(io.stderr, { asked: Boolean(values.progress), label: `export ${positionals[0]}`, unit: 'samples' });
   const manifests = await exportDatasets(readLocatedSamples(input, catalogue, { origin, summary: conversion }), {
     formats: parseFormats(values.format),
     outDir: resolve(io.cwd, values.out),
@@ -126,10 +126,6 @@ function describeManifest(m: ExportManifest, out: string): string {
   const files = m.files.filter((f) => f.split !== null).map((f) => `${f.name} ${f.lines}`).join(', ');
   const warn = m.warnings.length > 0 ? `; warning: ${m.warnings.join('; ')}` : '';
   return `${m.format}: ${t.train} train + ${t.validation} validation examples in ${out}/${m.format}/ (${files}); of ${t.read} selected samples: dropped ${dropped}; deduped ${t.deduped}; capped ${t.capped}; held out ${t.heldOut}; ${t.notSelected} samples of other models${warn}`;
-}
-
-function isTty(io: CommandIO): boolean {
-  return Boolean((io.stderr as { isTTY?: boolean }).isTTY);
 }
 
 function parseOptions(args: string[]) {

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
+import { numberedLines } from '../files/json-lines.js';
 import type { ActionSpace } from '../games/action-space.js';
 import { actionSpaceForGame, type ActionSpaceLookup } from '../parsing/game-action-space.js';
 import { parseAnswer } from '../parsing/parse-answer.js';
@@ -127,11 +127,7 @@ export const parseCommand: Command = {
     const space = actionSpaceForGame(options.game, games.lookup, games.knownIds());
     const counts = new Map<string, number>();
     const errors: number[] = [];
-    let lineNo = 0;
-    const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
-    for await (const line of lines) {
-      lineNo++;
-      if (line.trim() === '') continue;
+    for await (const { line: lineNo, text: line } of numberedLines(io.stdin)) {
       const parsed = parseLine(line, space, options.finishReasonField);
       if ('error' in parsed) {
         errors.push(lineNo);

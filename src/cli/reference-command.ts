@@ -4,11 +4,12 @@ import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { defaultCatalogue } from '../catalogue/index.js';
-import { Progress, TurnYielder } from '../convert/progress.js';
+import { stderrProgress, TurnYielder } from '../convert/progress.js';
 import { createConversionSummary, type ConversionSummary } from '../convert/promptfoo-results.js';
 import { readLocatedSamples } from '../convert/read-samples.js';
-import { StratalignError } from '../errors.js';
 import { writeFileAtomic } from '../export/atomic-file.js';
+import { answersFileKind } from '../files/answers-file.js';
+import { unreadableFile } from '../files/file-errors.js';
 import { readCountsTable } from '../recordings/counts-table.js';
 import { TallyBuilder } from '../recordings/tally-builder.js';
 import type { Tally } from '../recordings/types.js';
@@ -60,7 +61,7 @@ async function runReference(args: string[], io: CommandIO, signal: AbortSignal):
   const input = resolve(io.cwd, positionals[0]!);
   const origin = relative(io.cwd, input) || input;
   const summary = createConversionSummary(input);
-  const tallies = input.toLowerCase().endsWith('.csv') ? readCountsTable(input, catalogue) : await talliesOf(input, origin, catalogue, summary, io, Boolean(values.progress), signal);
+  const tallies = answersFileKind(input) === 'counts-table' ? readCountsTable(input, catalogue) : await talliesOf(input, origin, catalogue, summary, io, Boolean(values.progress), signal);
   const selector = values.model ? { model: values.model } : { role: values.role! };
   const built = ['stratalign reference', values.model ? `--model ${values.model}` : `--role ${values.role}`, `--min-valid ${minValid}`, values['allow-thin'] ? '--allow-thin' : ''].filter(Boolean).join(' ');
   const reference = buildReference(tallies, { selector, catalogue, origin, built, sha256: await sha256File(input), minValid, allowThin: Boolean(values['allow-thin']) });
@@ -86,8 +87,7 @@ function parseOptions(args: string[]) {
 }
 
 async function talliesOf(input: string, origin: string, catalogue: Catalogue, summary: ConversionSummary, io: CommandIO, showProgress: boolean, signal: AbortSignal): Promise<Tally[]> {
-  const tty = Boolean((io.stderr as { isTTY?: boolean }).isTTY);
-  const progress = new Progress({ out: io.stderr, enabled: showProgress || tty, overwrite: tty, label: `reference ${origin}`, unit: 'samples' });
+  const progress = stderrProgress(io.stderr, { asked: showProgress, label: `reference ${origin}`, unit: 'samples' });
   const turns = new TurnYielder();
   const builder = new TallyBuilder();
   let n = 0;
@@ -106,7 +106,7 @@ function sha256File(file: string): Promise<string> {
     const hash = createHash('sha256');
     createReadStream(file)
       .on('data', (chunk) => hash.update(chunk))
-      .on('error', (err) => fail(new StratalignError({ file }, `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'check the path')))
+      .on('error', (err) => fail(unreadableFile(file, err)))
       .on('end', () => done(hash.digest('hex')));
   });
 }

@@ -1,10 +1,15 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultCatalogue } from '../catalogue/index.js';
 import { readCountsTable } from '../recordings/counts-table.js';
 import { sequentialSavings, type SavingsOptions } from '../sequential/savings.js';
 import { renderSavings } from '../sequential/render-savings.js';
 import { UsageError, type Command } from './command.js';
+
+/** The paper's counts, found next to the package rather than in whatever folder the command runs from. */
+const PAPER_COUNTS = 'datasets/recordings/lfb-counts.csv';
+const PAPER_COUNTS_FILE = fileURLToPath(new URL(`../../${PAPER_COUNTS}`, import.meta.url));
 
 const USAGE = `Usage: stratalign sequential-savings [options]
 
@@ -15,7 +20,7 @@ sequence settles it (or the cap is reached) and compared with the recording's fi
 The draws are simulated from recorded counts; no model is called.
 
 Options:
-  --counts <file>        counts table (default datasets/recordings/lfb-counts.csv)
+  --counts <file>        counts table (default: the paper's, ${PAPER_COUNTS} in the package)
   --tolerance <x>        largest |p - teacher| that counts as aligned (default 0.1)
   --level <x>            confidence level of the sequence (default 0.95)
   --runs <n>             simulated runs per model and scenario (default 200)
@@ -35,7 +40,7 @@ export const sequentialCommand: Command = {
   usage: USAGE,
   async run(args, io) {
     const { values } = parseOptions(args);
-    const file = resolve(io.cwd, values.counts);
+    const file = values.counts === undefined ? PAPER_COUNTS_FILE : resolve(io.cwd, values.counts);
     const catalogue = defaultCatalogue();
     const options: SavingsOptions = {
       tolerance: number(values.tolerance, '--tolerance'),
@@ -46,7 +51,7 @@ export const sequentialCommand: Command = {
       cap: integer(values.cap, '--cap'),
       fixedCalls: integer(values.fixed, '--fixed'),
       reference: values['reference-model'] ? { model: values['reference-model'] } : { role: values['reference-role'] },
-      origin: values.counts,
+      origin: values.counts ?? PAPER_COUNTS,
     };
     const report = sequentialSavings(readCountsTable(file, catalogue), catalogue, options);
     io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderSavings(report, { perScenario: values.scenarios }));
@@ -60,7 +65,7 @@ function parseOptions(args: string[]) {
       args,
       allowPositionals: false,
       options: {
-        counts: { type: 'string', default: 'datasets/recordings/lfb-counts.csv' },
+        counts: { type: 'string' },
         tolerance: { type: 'string', default: '0.1' },
         level: { type: 'string', default: '0.95' },
         runs: { type: 'string', default: '200' },

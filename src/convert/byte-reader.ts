@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { StratalignError } from '../errors.js';
+import { unreadableFile } from '../files/file-errors.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -29,8 +29,7 @@ export class ByteReader {
     try {
       this.fd = openSync(file, 'r');
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new StratalignError({ file }, code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? 'error'})`, 'check the path');
+      throw unreadableFile(file, err);
     }
     this.size = fstatSync(this.fd).size;
     this.chunk = Buffer.allocUnsafe(chunkSize);

@@ -51,6 +51,15 @@ export class Progress {
 }
 
 /**
+ * Progress on a command's stderr: shown when it is a terminal (one line, overwritten) or when
+ * the user asked for it with --progress (a line per update, for logs).
+ */
+export function stderrProgress(stderr: Writable, options: { asked: boolean; label: string; unit: string }): Progress {
+  const tty = Boolean((stderr as { isTTY?: boolean }).isTTY);
+  return new Progress({ out: stderr, enabled: options.asked || tty, overwrite: tty, label: options.label, unit: options.unit });
+}
+
+/**
  * Long loops here read and write synchronously in chunks, so without a pause the event loop
  * never runs a signal handler (Ctrl-C would kill the process before temp files are removed).
  * Call `maybe()` once per item: it yields a macrotask turn about every 50 ms.

@@ -1,6 +1,7 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { StratalignError } from '../errors.js';
+import { answersFileKind } from '../files/answers-file.js';
+import { readJsonLines } from '../files/json-lines.js';
+import { SAMPLE_SCHEMA } from '../recordings/types.js';
 import { scanJsonValues, type JsonPath, type ScanDecision } from './json-scanner.js';
 import { runProvenanceFrom, type RunProvenance } from './run-provenance.js';
 
@@ -31,7 +32,10 @@ const REEXPORT = 'export the eval again with promptfoo 0.121 (`promptfoo export 
  * (one row per line, which carries no config, so its config hash is unknown).
  */
 export function openPromptfooResults(file: string): PromptfooResultsFile {
-  if (/\.(jsonl|ndjson)$/i.test(file)) return { file, kind: 'jsonl', run: runProvenanceFrom({}), rows: () => jsonlRows(file) };
+  const kind = answersFileKind(file);
+  if (kind === 'counts-table') throw new StratalignError({ file }, 'this is a counts table, not promptfoo results', 'counts tables need no conversion: pass them straight to `stratalign report` or `stratalign reference`');
+  if (kind === 'recording') throw notPromptfoo(file, SAMPLE_SCHEMA);
+  if (kind === 'promptfoo-results-jsonl') return { file, kind: 'jsonl', run: runProvenanceFrom({}), rows: () => jsonlRows(file) };
   const run = readRunParts(file);
   return { file, kind: 'json', run, rows: () => jsonRows(file) };
 }
@@ -105,33 +109,14 @@ async function* jsonRows(file: string): AsyncGenerator<RawRow> {
 }
 
 async function* jsonlRows(file: string): AsyncGenerator<RawRow> {
-  const stream = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let lineNo = 0;
   let number = 0;
-  try {
-    for await (const line of lines) {
-      lineNo++;
-      if (line.trim() === '') continue;
-      number++;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        throw new StratalignError({ file, field: `line ${lineNo}`, value: line }, 'not valid JSON', `each line must be one promptfoo result row; ${REEXPORT}`);
-      }
-      const schema = (value as { schema?: unknown } | null)?.schema;
-      if (typeof schema === 'string') throw notPromptfoo(file, schema);
-      if (value !== null && typeof value === 'object' && 'evalId' in value && 'results' in value) {
-        throw new StratalignError({ file, field: `line ${lineNo}` }, 'this is a promptfoo results.json document, not JSONL', 'name the file with a .json extension');
-      }
-      yield { value, number, field: `line ${lineNo}` };
+  for await (const { line, value } of readJsonLines(file, { fix: `each line must be one promptfoo result row; ${REEXPORT}` })) {
+    number++;
+    const schema = (value as { schema?: unknown } | null)?.schema;
+    if (typeof schema === 'string') throw notPromptfoo(file, schema);
+    if (value !== null && typeof value === 'object' && 'evalId' in value && 'results' in value) {
+      throw new StratalignError({ file, field: `line ${line}` }, 'this is a promptfoo results.json document, not JSONL', 'name the file with a .json extension');
     }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new StratalignError({ file }, 'file not found', 'check the path');
-    throw err;
-  } finally {
-    lines.close();
-    stream.destroy();
+    yield { value, number, field: `line ${line}` };
   }
 }

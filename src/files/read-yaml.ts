@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { load as loadYaml } from 'js-yaml';
 import { StratalignError } from '../errors.js';
+import { unreadableFile } from './file-errors.js';
 
 /** Reads and parses a YAML file; missing files and syntax errors become errors naming the file and line. */
 export function readYamlFile(file: string): unknown {
@@ -8,8 +9,7 @@ export function readYamlFile(file: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new StratalignError({ file }, code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? 'error'})`, 'check the path, relative to the directory you run from');
+    throw unreadableFile(file, err, 'check the path, relative to the directory you run from');
   }
   try {
     return loadYaml(text, { filename: file });

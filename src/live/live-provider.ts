@@ -5,12 +5,12 @@ import { renderPrompt } from '../prompts/render.js';
 import { formatEnvelope } from '../samples/envelope.js';
 import { resolveScenario, type Scenario } from '../scenarios/scenario.js';
 import { lookupApiKey, redactSecret } from './api-key.js';
-import { formatReasons, liveEnvelope, tallyOutcomes, type BatchTally } from './batch.js';
 import { createLimiter, type Limiter } from './concurrency.js';
 import { costOf, emptyUsage, toTokenUsage, type UsageTotals } from './cost.js';
 import { describeFault, type FaultContext } from './faults.js';
 import { distributionFromTopLogprobs, logprobsUnsupportedReason } from './logprob-distribution.js';
 import type { LiveConfig } from './provider-config.js';
+import { formatReasons, liveEnvelope, tallyOutcomes, type SampleTally } from './sample-tally.js';
 import { runCall, runMulti, type NSupport, type SamplingContext } from './sampling.js';
 import type { ChatTransport } from './transport.js';
 
@@ -95,9 +95,9 @@ export class LiveProviderCore {
     if (c.mode === 'multi') {
       const { outcomes, usedN } = await runMulti(ctx);
       const tally = tallyOutcomes(outcomes, this.faultContext(), (got, asked) => `server returned ${got} of ${asked} choices for n=${asked}: it may ignore n; set useN: auto or false`);
-      const batchMeta = { ...meta, ...counts(tally, c.samples), usedN };
-      if (tally.samples.length === 0) return this.fail(batchMeta, `no answer recorded for any of ${c.samples} samples: ${formatReasons(tally.missingReasons).join('; ')}`, tally.usage);
-      return this.succeed(formatEnvelope(liveEnvelope(c, scenario.id, 'multi', c.samples, tally)), batchMeta, tally.usage);
+      const multiMeta = { ...meta, ...counts(tally, c.samples), usedN };
+      if (tally.samples.length === 0) return this.fail(multiMeta, `no answer recorded for any of ${c.samples} samples: ${formatReasons(tally.missingReasons).join('; ')}`, tally.usage);
+      return this.succeed(formatEnvelope(liveEnvelope(c, scenario.id, 'multi', c.samples, tally)), multiMeta, tally.usage);
     }
     const outcome = await runCall(ctx, 1, ctx.repeatIndex, c.mode === 'logprobs' ? c.topLogprobs : undefined);
     const tally = tallyOutcomes([outcome], this.faultContext(), () => 'no choice returned');
@@ -151,7 +151,7 @@ export class LiveProviderCore {
   }
 }
 
-function counts(tally: BatchTally, requested: number): Record<string, unknown> {
+function counts(tally: SampleTally, requested: number): Record<string, unknown> {
   return {
     requested,
     recorded: tally.samples.length,

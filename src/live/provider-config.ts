@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { StratalignError } from '../errors.js';
-import { formatPath } from '../validation.js';
+import { formatPath, valueAt } from '../validation.js';
 import { closestName } from './closest-name.js';
 
 export type ProviderKind = 'openai-compatible' | 'anthropic';
@@ -157,15 +157,6 @@ function fixFor(key: string): string {
   if (key === 'baseUrl') return 'give an http(s) URL, e.g. http://127.0.0.1:11434/v1 for Ollama';
   if (key.startsWith('prices')) return 'give prices: { inputPerMTok, outputPerMTok } in dollars per million tokens';
   return `see the config keys table in the README (known keys: ${LIVE_CONFIG_KEYS.join(', ')})`;
-}
-
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
-  let current = data;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
 }
 
 function pickDefined<T extends Record<string, unknown>>(values: T): Partial<T> {

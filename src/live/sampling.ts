@@ -1,8 +1,8 @@
 import type { RenderedPrompt } from '../prompts/render.js';
-import type { CallOutcome } from './batch.js';
 import type { Limiter } from './concurrency.js';
 import { LiveFaultError } from './faults.js';
 import type { LiveConfig } from './provider-config.js';
+import type { CallOutcome } from './sample-tally.js';
 import type { ChatTransport, CompletionRequest } from './transport.js';
 
 /** OpenAI caps `n` at 128; larger batches are split into several requests. */

@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Catalogue } from '../catalogue/catalogue.js';
-import { StratalignError } from '../errors.js';
+import { StratalignError, type ErrorLocation } from '../errors.js';
+import { readJsonLines } from '../files/json-lines.js';
 import { isValidAction } from '../games/action-space.js';
 import { resolveScenario } from '../scenarios/scenario.js';
 import { formatPath } from '../validation.js';
@@ -10,37 +9,24 @@ import { SAMPLE_SCHEMA, type SampleRecord } from './types.js';
 
 const FIX = `write one JSON object per line with schema "${SAMPLE_SCHEMA}", scenario, split, model, role, text, parse and provenance (see README, "Recordings")`;
 
+export type NumberedSample = { sample: SampleRecord; line: number };
+
 /**
  * Streams a JSONL recording, validating every line; scenario names may use the paper's aliases
  * and come back canonical. Blank lines are skipped; anything else malformed stops with the line.
  */
 export async function* readSampleFile(file: string, catalogue: Catalogue): AsyncGenerator<SampleRecord> {
-  const stream = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let lineNo = 0;
-  try {
-    for await (const line of lines) {
-      lineNo++;
-      if (line.trim() === '') continue;
-      yield parseSampleLine(line, file, lineNo, catalogue);
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new StratalignError({ file }, 'file not found', 'check the path');
-    throw err;
-  } finally {
-    lines.close();
-    stream.destroy();
+  for await (const { sample } of readNumberedSamples(file, catalogue)) yield sample;
+}
+
+/** readSampleFile with the line each sample came from, for messages about it later. */
+export async function* readNumberedSamples(file: string, catalogue: Catalogue): AsyncGenerator<NumberedSample> {
+  for await (const { line, value } of readJsonLines(file, { fix: FIX })) {
+    yield { sample: sampleFromJson(value, { file, field: `line ${line}` }, catalogue), line };
   }
 }
 
-export function parseSampleLine(line: string, file: string, lineNo: number, catalogue: Catalogue): SampleRecord {
-  const where = { file, field: `line ${lineNo}` };
-  let data: unknown;
-  try {
-    data = JSON.parse(line);
-  } catch {
-    throw new StratalignError({ ...where, value: line }, 'not valid JSON', FIX);
-  }
+function sampleFromJson(data: unknown, where: ErrorLocation & { field: string }, catalogue: Catalogue): SampleRecord {
   const result = sampleRecordSchema.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0]!;

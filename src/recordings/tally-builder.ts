@@ -23,3 +23,10 @@ export class TallyBuilder {
     return [...this.byKey.values()];
   }
 }
+
+/** Reads a stream of samples to the end and returns their tallies. */
+export async function tallySamples(samples: AsyncIterable<SampleRecord>): Promise<Tally[]> {
+  const builder = new TallyBuilder();
+  for await (const sample of samples) builder.add(sample);
+  return builder.tallies();
+}

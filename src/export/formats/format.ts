@@ -44,7 +44,7 @@ export function checkWith(schema: z.ZodType): (line: unknown) => LineCheck {
 }
 
 /** Reads system, user and assistant turns out of an already validated messages list. */
-export function readMessages(messages: readonly { role: string; content: string }[]): ReadBack {
+export function readMessages(messages: readonly ChatTurn[]): ReadBack {
   const find = (role: string) => messages.find((m) => m.role === role)?.content ?? '';
   return { system: find('system'), user: find('user'), target: find('assistant') };
 }
@@ -56,4 +56,21 @@ export function chatMessages(example: Example): { role: 'system' | 'user' | 'ass
     { role: 'user', content: example.user },
     { role: 'assistant', content: example.target },
   ];
+}
+
+type ChatTurn = { role: string; content: string };
+
+/**
+ * A format whose line is {"messages":[system,user,assistant]} (OpenAI, TRL, Together): they differ
+ * only in name and in what their schema allows besides the three turns.
+ */
+export function messagesFormat(id: string, describe: string, line: z.ZodType<{ messages: readonly ChatTurn[] }>): ExportFormat {
+  return {
+    id,
+    describe,
+    files: () => [],
+    toLine: (example) => ({ messages: chatMessages(example) }),
+    validate: checkWith(line),
+    readBack: (value) => readMessages((value as { messages: readonly ChatTurn[] }).messages),
+  };
 }

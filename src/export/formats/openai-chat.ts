@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chatMessage, chatMessages, checkWith, readMessages, type ExportFormat } from './format.js';
+import { chatMessage, messagesFormat, type ExportFormat } from './format.js';
 
 /**
  * OpenAI chat fine-tuning JSONL: {"messages":[system,user,assistant]}. The conversation must end
@@ -9,11 +9,4 @@ const line = z.strictObject({
   messages: z.tuple([chatMessage('system'), chatMessage('user'), chatMessage('assistant').extend({ weight: z.union([z.literal(0), z.literal(1)]).optional() })]),
 });
 
-export const openaiChat: ExportFormat = {
-  id: 'openai-chat',
-  describe: 'OpenAI chat fine-tuning JSONL ({"messages":[system,user,assistant]})',
-  files: () => [],
-  toLine: (example) => ({ messages: chatMessages(example) }),
-  validate: checkWith(line),
-  readBack: (value) => readMessages((value as z.infer<typeof line>).messages),
-};
+export const openaiChat: ExportFormat = messagesFormat('openai-chat', 'OpenAI chat fine-tuning JSONL ({"messages":[system,user,assistant]})', line);

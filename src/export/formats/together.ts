@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chatMessage, chatMessages, checkWith, readMessages, type ExportFormat } from './format.js';
+import { chatMessage, messagesFormat, type ExportFormat } from './format.js';
 
 /**
  * Together AI conversational fine-tuning JSONL: {"messages":[...]} with roles system, user,
@@ -8,11 +8,4 @@ import { chatMessage, chatMessages, checkWith, readMessages, type ExportFormat }
  */
 const line = z.strictObject({ messages: z.tuple([chatMessage('system'), chatMessage('user'), chatMessage('assistant')]) });
 
-export const together: ExportFormat = {
-  id: 'together',
-  describe: 'Together AI conversational JSONL ({"messages":[...]}, no other keys)',
-  files: () => [],
-  toLine: (example) => ({ messages: chatMessages(example) }),
-  validate: checkWith(line),
-  readBack: (value) => readMessages((value as z.infer<typeof line>).messages),
-};
+export const together: ExportFormat = messagesFormat('together', 'Together AI conversational JSONL ({"messages":[...]}, no other keys)', line);

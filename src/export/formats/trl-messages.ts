@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chatMessage, chatMessages, checkWith, readMessages, type ExportFormat } from './format.js';
+import { chatMessage, messagesFormat, type ExportFormat } from './format.js';
 
 /**
  * Hugging Face TRL conversational language-modeling format: {"messages":[...]}. SFTTrainer
@@ -7,11 +7,4 @@ import { chatMessage, chatMessages, checkWith, readMessages, type ExportFormat }
  */
 const line = z.strictObject({ messages: z.tuple([chatMessage('system'), chatMessage('user'), chatMessage('assistant')]) });
 
-export const trlMessages: ExportFormat = {
-  id: 'trl-messages',
-  describe: 'Hugging Face TRL conversational format ({"messages":[...]})',
-  files: () => [],
-  toLine: (example) => ({ messages: chatMessages(example) }),
-  validate: checkWith(line),
-  readBack: (value) => readMessages((value as z.infer<typeof line>).messages),
-};
+export const trlMessages: ExportFormat = messagesFormat('trl-messages', 'Hugging Face TRL conversational format ({"messages":[...]})', line);

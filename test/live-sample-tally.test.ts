@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { formatReasons, liveEnvelope, tallyOutcomes, type CallOutcome } from '../src/live/batch.js';
+import { formatReasons, liveEnvelope, tallyOutcomes, type CallOutcome } from '../src/live/sample-tally.js';
 import { classifyChoice } from '../src/live/choice-outcome.js';
 import { parseLiveConfig } from '../src/live/provider-config.js';
 import { formatEnvelope, readEnvelope } from '../src/samples/envelope.js';

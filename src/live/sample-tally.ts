@@ -6,12 +6,12 @@ import type { LogprobDistribution } from './logprob-distribution.js';
 import type { LiveConfig } from './provider-config.js';
 import type { CompletionResult } from './transport.js';
 
-/** One request of a batch: how many answers it was asked for, and what came of it. */
+/** One request of a multi-sample call: how many answers it was asked for, and what came of it. */
 export type CallOutcome = { asked: number; result: CompletionResult } | { asked: number; fault: LiveFault };
 
 export type MissingReason = { reason: string; count: number };
 
-export type BatchTally = {
+export type SampleTally = {
   samples: EnvelopeSample[];
   missingCount: number;
   /** Distinct reasons in first-seen order, with how many answers each cost. */
@@ -23,7 +23,7 @@ export type BatchTally = {
  * Counts every asked-for answer exactly once: as a sample, or as missing with its reason.
  * `shortReason` explains a request that returned fewer choices than asked.
  */
-export function tallyOutcomes(outcomes: readonly CallOutcome[], ctx: FaultContext, shortReason: (got: number, asked: number) => string): BatchTally {
+export function tallyOutcomes(outcomes: readonly CallOutcome[], ctx: FaultContext, shortReason: (got: number, asked: number) => string): SampleTally {
   const samples: EnvelopeSample[] = [];
   const missing = new Map<string, number>();
   const miss = (reason: string, count: number) => missing.set(reason, (missing.get(reason) ?? 0) + count);
@@ -62,7 +62,7 @@ export function liveEnvelope(
   scenarioId: string,
   mode: 'multi' | 'logprobs',
   requested: number,
-  tally: BatchTally,
+  tally: SampleTally,
   distribution?: LogprobDistribution,
 ): SampleEnvelope {
   if (tally.samples.length + tally.missingCount !== requested) {
