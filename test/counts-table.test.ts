@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { parseCountsTable, readCountsTable } from '../src/recordings/counts-table.js';
+import { failuresKnown } from '../src/recordings/types.js';
 
 const catalogue = defaultCatalogue();
 const HEADER = 'split,context,game,payoff_scale,model,role,C,D';
@@ -20,6 +21,18 @@ describe('counts tables', () => {
   it('keeps any split name and reads failure columns', () => {
     const [t] = parseCountsTable(`${HEADER},refusal\nmy-holdout,biz,prison,2,m,,3,4,5\n`, 'x.csv', catalogue);
     expect(t).toMatchObject({ split: 'my-holdout', scenario: 'business/prisoners-dilemma@x2', role: null, counts: { C: 3, D: 4 }, failures: { refusal: 5 } });
+    expect(failuresKnown(t!)).toBe(true);
+  });
+
+  it('marks parse failures as not recorded where no failure cell is filled, rather than as 0', () => {
+    const paper = readCountsTable('datasets/recordings/lfb-counts.csv', catalogue);
+    expect(paper.every((t) => t.failuresRecorded === false && !failuresKnown(t))).toBe(true);
+    const [filled, empty, zero] = parseCountsTable(`${HEADER},refusal,empty\nin,biz,prison,1,a,,3,4,,1\nin,biz,prison,1,b,,3,4,,\nin,biz,prison,1,c,,3,4,0,\n`, 'x.csv', catalogue);
+    expect(failuresKnown(filled!)).toBe(true);
+    expect(filled!.failures).toEqual({ empty: 1 });
+    expect(failuresKnown(empty!)).toBe(false);
+    // A filled 0 is a recorded zero.
+    expect(failuresKnown(zero!)).toBe(true);
   });
 
   it.each([

@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatScope, parseCheckFlag, parseScope } from '../src/gate/checks.js';
+import type { CheckOutcome } from '../src/gate/evaluate.js';
 import { readGateFile } from '../src/gate/gate-file.js';
+import { renderOutcome } from '../src/gate/render-gate.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
@@ -48,10 +50,42 @@ describe('gate files', () => {
     ['schema: stratalign.gate/v1\nchecks: [{ metric: tv, max: 0.2 }]\n', /checks\[0\]\.metric.*unknown metric/],
     ['schema: stratalign.gate/v1\nchecks: [{ metric: tv-distance, min: 0.3, max: 0.2 }]\n', /can never pass/],
     ['schema: stratalign.gate/v1\nchecks: [{ metric: tv-distance, max: 0.2\n', /invalid YAML/],
+    ['schema: stratalign.gate/v1\nchecks: [{ metric: tv-distance, max: 3 }]\n', /checks\[0\]\.max: tv-distance is a distance between 0 and 1 \(got 3\)/],
+    ['schema: stratalign.gate/v1\nchecks: [{ metric: provider-errors, max: 0.5 }]\n', /checks\[0\]\.max: provider-errors is a count/],
   ])('name the file and field of a mistake (%#)', (text, message) => {
     const file = join(tempDir(), 'gate.yaml');
     writeFileSync(file, text);
     expect(() => readGateFile(file)).toThrow(message);
     expect(() => readGateFile(file)).toThrow(/gate\.yaml/);
+  });
+});
+
+describe('gate file thresholds in percent', () => {
+  it('carry a warning when they look like a share', () => {
+    const file = join(tempDir(), 'gate.yaml');
+    writeFileSync(file, 'schema: stratalign.gate/v1\nchecks: [{ metric: pooled-gap-closure, min: 0.25 }, { metric: paper-improvement, min: 40 }]\n');
+    const checks = readGateFile(file).checks;
+    expect(checks[0]!.warnings).toEqual([`${file}: checks[0].min: pooled-gap-closure is in percent, so 0.25 means 0.25 %; if you meant a share of 0.25, write 25`]);
+    expect(checks[1]!.warnings).toBeUndefined();
+  });
+});
+
+describe('outcome lines', () => {
+  const outcome = (over: Partial<CheckOutcome>): CheckOutcome => ({
+    pass: false, metric: 'pooled-gap-closure', unit: 'percent', where: 'split=in-sample', model: 'ft', bound: 'point', boundNote: null,
+    comparator: '>=', threshold: 40, value: 39.996, estimate: null, detail: null, implicit: false, origin: '--min', ...over,
+  });
+
+  it('show as many digits as it takes to tell a failing value from its threshold', () => {
+    expect(renderOutcome(outcome({}), 0.95)).toBe('FAIL pooled-gap-closure at split=in-sample for ft: point estimate 39.996 % < min 40.000 % (short by 0.004 points)');
+    expect(renderOutcome(outcome({ unit: 'distance', metric: 'tv-distance', comparator: '<=', threshold: 0.2, value: 0.2000004 }), 0.95)).toBe(
+      'FAIL tv-distance at split=in-sample for ft: point estimate 0.2000004 > max 0.2000000 (over by 0.0000004)',
+    );
+    expect(renderOutcome(outcome({ pass: true, value: 40.004 }), 0.95)).toBe('PASS pooled-gap-closure at split=in-sample for ft: point estimate 40.00 % >= min 40.00 %');
+  });
+
+  it('call a run-level count a count, not a point estimate', () => {
+    const line = renderOutcome(outcome({ metric: 'provider-errors', unit: 'count', where: 'overall', model: null, comparator: '<=', threshold: 0, value: 3 }), 0.95);
+    expect(line).toBe('FAIL provider-errors at overall: count 3 > max 0 (over by 3)');
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { studentRun } from './fixtures/report/promptfoo-results.js';
@@ -13,7 +14,9 @@ describe('stratalign gate on the paper counts', () => {
     const { code, stdout } = await run(['gate', PAPER, ...FAST, '--config', 'test/fixtures/report/gate-pass.yaml']);
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
-    expect(lines[0]).toBe('stratalign gate on datasets/recordings/lfb-counts.csv (data: recorded counts)');
+    expect(lines[0]).toBe(
+      'stratalign gate on datasets/recordings/lfb-counts.csv (data: recorded counts); no promptfoo results among the inputs, so provider errors and missing samples are not recorded and not checked by default',
+    );
     expect(lines.slice(1, -1)).toEqual([
       'PASS paper-improvement at split=in-sample for llama2-7b-chat-lfb-lora: point estimate 46.26 % >= min 40.00 %',
       expect.stringMatching(/^PASS pooled-gap-closure at split=in-sample for llama2-7b-chat-lfb-lora: lower 95 % bound 3\d\.\d\d % >= min 25\.00 % \(estimate 35\.01 %\)$/),
@@ -60,6 +63,70 @@ describe('stratalign gate on the paper counts', () => {
   });
 });
 
+describe('stratalign gate on data that cannot hold a number', () => {
+  it('fails a provider-errors check on a counts table as not recorded, and adds none by itself', async () => {
+    const { code, stdout } = await run(['gate', PAPER, ...FAST, '--max', 'provider-errors=0']);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^FAIL provider-errors at overall: count is undefined \(not recorded in this input: only promptfoo results record provider errors and missing samples\), max 0$/m);
+    expect(stdout).not.toMatch(/missing-samples/);
+    const implicit = await run(['gate', PAPER, ...FAST, '--min', 'paper-improvement@split=in-sample=40']);
+    expect(implicit.code).toBe(0);
+    expect(implicit.stdout).not.toMatch(/provider-errors at|missing-samples at/);
+  });
+
+  it('fails a parse-rate check on counts without failure columns instead of reading 100 %', async () => {
+    const { code, stdout } = await run(['gate', PAPER, ...FAST, '--min', 'parse-rate.lower=99.9']);
+    expect(code).toBe(1);
+    expect(stdout.match(/^FAIL parse-rate at overall for .*: lower 95 % bound is undefined \(not recorded in this input: the data has no parse-failure counts\), min 99\.90 %$/gm)).toHaveLength(3);
+  });
+
+  it('says which inputs hold no run-level counts when promptfoo results and a counts table are mixed', async () => {
+    const file = join(tempDir(), 'results.json');
+    studentRun(file, 1);
+    const { code, stdout } = await run(['gate', file, PAPER, ...FAST, '--max', 'provider-errors=1']);
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toMatch(/; provider errors and missing samples are counted over the promptfoo results only, not datasets\/recordings\/lfb-counts\.csv$/);
+    expect(stdout).toMatch(/^PASS provider-errors at overall: count 1 <= max 1 \(first: .*; counted over the promptfoo results only, not datasets\/recordings\/lfb-counts\.csv\)$/m);
+  });
+
+  it('passes a student whose answers equal the teacher\'s on a tight upper bound of the TV distance', async () => {
+    const lines = readFileSync(PAPER, 'utf8').trim().split('\n');
+    const key = (cells: string[]) => cells.slice(0, 4).join(',');
+    const teacher = new Map(lines.slice(1).map((l) => l.split(',')).filter((c) => c[5] === 'teacher').map((c) => [key(c), c.slice(6)]));
+    const identical = lines.map((l, i) => {
+      const c = l.split(',');
+      return i > 0 && c[5] === 'fine-tuned' ? [...c.slice(0, 6), ...teacher.get(key(c))!].join(',') : l;
+    });
+    const file = join(tempDir(), 'identical.csv');
+    writeFileSync(file, `${identical.join('\n')}\n`);
+    const { code, stdout } = await run(['gate', file, ...FAST, '--max', 'tv-distance.upper=0.05', '--max', 'js-distance.upper@split=*=0.05']);
+    // The line passes, and says why the interval has no width rather than looking certain.
+    expect(stdout).toMatch(/^PASS tv-distance at overall for llama2-7b-chat-lfb-lora: upper 95 % bound 0\.000 <= max 0\.050 \(estimate 0\.000; zero width: at the range end, the observed value is below what answer noise alone produces\)$/m);
+    expect(code).toBe(0);
+  });
+});
+
+describe('thresholds', () => {
+  it.each([
+    [['--max', 'tv-distance=3'], /--max tv-distance=3: tv-distance is a distance between 0 and 1 \(got 3\)/],
+    [['--min', 'profile-correlation=-1.5'], /profile-correlation is a correlation between -1 and 1/],
+    [['--max', 'provider-errors=1.5'], /provider-errors is a count, a whole number 0 or more \(got 1\.5\)/],
+    [['--max', 'missing-samples=-1'], /missing-samples is a count/],
+    [['--min', 'parse-rate=120'], /parse-rate is a percentage between 0 and 100 \(got 120\)/],
+  ])('are refused outside what the metric can take: %j', async (args, message) => {
+    const { code, stderr } = await run(['gate', PAPER, ...FAST, ...args]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
+  it('in percent draw a warning when they look like a share, and still run', async () => {
+    const { code, stdout, stderr } = await run(['gate', PAPER, ...FAST, '--min', 'pooled-gap-closure@split=in-sample=0.4']);
+    expect(stderr).toBe('warning: --min pooled-gap-closure@split=in-sample=0.4: pooled-gap-closure is in percent, so 0.4 means 0.4 %; if you meant a share of 0.4, write 40\n');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/PASS pooled-gap-closure .* >= min 0\.40 %/);
+  });
+});
+
 describe('stratalign gate on promptfoo results', () => {
   it('fails on provider errors that a pass-rate threshold would hide, naming the first', async () => {
     const file = join(tempDir(), 'results.json');
@@ -67,7 +134,7 @@ describe('stratalign gate on promptfoo results', () => {
     const { code, stdout } = await run(['gate', file, ...FAST, '--min', 'paper-improvement=10']);
     expect(code).toBe(1);
     expect(stdout).toContain('(data: replayed)');
-    expect(stdout).toMatch(/^FAIL provider-errors at overall: point estimate 1 > max 0 \(over by 1; first: row 10, student <b>v2<\/b>, business\/prisoners-dilemma: API error: 503 Service Unavailable; default for promptfoo results\)$/m);
+    expect(stdout).toMatch(/^FAIL provider-errors at overall: count 1 > max 0 \(over by 1; first: row 10, student <b>v2<\/b>, business\/prisoners-dilemma: API error: 503 Service Unavailable; default for promptfoo results\)$/m);
     expect(stdout).toMatch(/^PASS missing-samples at overall/m);
     expect(stdout).toMatch(/^PASS paper-improvement at overall for student <b>v2<\/b>/m);
   });
@@ -80,6 +147,6 @@ describe('stratalign gate on promptfoo results', () => {
     studentRun(noisy, 2);
     const allowed = await run(['gate', noisy, ...FAST, '--min', 'paper-improvement=10', '--max', 'provider-errors=2']);
     expect(allowed.code).toBe(0);
-    expect(allowed.stdout).toMatch(/^PASS provider-errors at overall: point estimate 2 <= max 2/m);
+    expect(allowed.stdout).toMatch(/^PASS provider-errors at overall: count 2 <= max 2/m);
   });
 });

@@ -3,7 +3,10 @@ import { defaultCatalogue } from '../src/catalogue/index.js';
 import { isStratalignError } from '../src/errors.js';
 import { readCountsTable } from '../src/recordings/counts-table.js';
 import { buildReport, type ReportOptions } from '../src/report/build-report.js';
-import type { Report } from '../src/report/types.js';
+import { parseCheckFlag } from '../src/gate/checks.js';
+import { evaluateChecks } from '../src/gate/evaluate.js';
+import { ZERO_WIDTH } from '../src/report/estimate.js';
+import type { Estimate, Report } from '../src/report/types.js';
 import { twoProportionTest } from '../src/stats/two-proportion.js';
 
 const catalogue = defaultCatalogue();
@@ -15,8 +18,85 @@ function reportOf(file: string, options: Partial<ReportOptions> = {}): Report {
 }
 
 const paper = reportOf(PAPER);
+const three = reportOf('test/fixtures/report/three-scenarios.csv');
 const group = (r: Report, label: string) => r.groups.find((g) => g.label === label)!;
 const scenario = (r: Report, split: string, id: string) => r.scenarios.find((s) => s.split === split && s.scenario === id)!;
+
+/** Every estimate of a report that has an interval. */
+function estimatesOf(r: Report): Estimate[] {
+  const all: (Estimate | null)[] = [];
+  for (const row of r.scenarios) for (const m of row.models) all.push(m.cooperation, m.mean, m.tv, m.js);
+  for (const g of r.groups) {
+    for (const m of g.models) all.push(m.parseRate, m.cooperation, m.tv, m.js, m.profileCorrelation);
+    for (const st of g.students) all.push(st.pooledGapClosure, st.absoluteGapClosure);
+  }
+  return all.filter((e): e is Estimate => e !== null && e.value !== null && e.low !== null && e.high !== null);
+}
+
+/** The paper's counts with the fine-tuned student answering exactly as the teacher did. */
+function identicalTallies() {
+  const tallies = readCountsTable(PAPER, catalogue);
+  const teacher = new Map(tallies.filter((t) => t.role === 'teacher').map((t) => [`${t.split}/${t.scenario}`, t]));
+  return tallies.map((t) => (t.role === 'fine-tuned' ? { ...t, counts: { ...teacher.get(`${t.split}/${t.scenario}`)!.counts } } : t));
+}
+
+describe('a student whose answers equal the teacher\'s', () => {
+  const r = buildReport({ tallies: identicalTallies(), inputs: [{ file: 'identical.csv', kind: 'counts-table' }] }, OPTIONS, catalogue);
+
+  it('gets intervals that contain the estimate: distance 0, closures 100 %, correlation 1', () => {
+    const all = estimatesOf(r);
+    expect(all.length).toBeGreaterThan(200);
+    for (const e of all) {
+      expect(e.low!).toBeLessThanOrEqual(e.value!);
+      expect(e.high!).toBeGreaterThanOrEqual(e.value!);
+    }
+    const overall = group(r, 'overall');
+    const student = overall.models.find((m) => m.model === 'llama2-7b-chat-lfb-lora')!;
+    expect(student.tv).toMatchObject({ value: 0, low: 0, high: 0 });
+    expect(student.js).toMatchObject({ value: 0, low: 0, high: 0 });
+    // Zero width is explained, never presented as certainty.
+    expect(student.tv!.note).toBe(ZERO_WIDTH.atRangeEnd);
+    expect(student.profileCorrelation!.value).toBeCloseTo(1, 12);
+    const closures = overall.students[0]!;
+    expect(closures.absoluteGapClosure).toMatchObject({ value: 100, high: 100 });
+    expect(closures.pooledGapClosure.value).toBeCloseTo(100, 10);
+    expect(closures.pooledGapClosure.low!).toBeLessThan(100);
+  });
+
+  it('passes a tight gate on the upper bound of its TV distance', () => {
+    const checks = [parseCheckFlag('--max', 'tv-distance.upper=0.05'), parseCheckFlag('--max', 'tv-distance.upper@split=*=0.05')];
+    const outcomes = evaluateChecks(checks, { report: r, lost: null, defaultBound: 'point' });
+    expect(outcomes).toHaveLength(3);
+    for (const o of outcomes) {
+      expect(o.value).toBe(0);
+      expect(o.pass).toBe(true);
+    }
+  });
+});
+
+describe('the report on three hand-computed scenarios', () => {
+  // Shares of valid answers (the student has 50 in s3, and 5 refusals there):
+  //   business/prisoners-dilemma  base .8  student .6   teacher .4
+  //   team/stag-hunt              base .5  student .55  teacher .6
+  //   friends/snowdrift           base .7  student .6   teacher .2
+  const s = group(three, 'split=in-sample').students[0]!;
+
+  it("computes the paper's metric on counts: (-20/-40, 5/10, -40/-50) = (50, 50, 80) %, mean 60 %", () => {
+    expect(s.paperImprovement).toEqual({ value: 60, used: 3, undefinedScenarios: [] });
+    expect(three.scenarios.map((row) => row.students[0]!.paperImprovement)).toEqual([50, 50, 80]);
+  });
+
+  it('computes the companions on shares: pooled 100 * -0.25 / -0.8 = 31.25 %, absolute 100 * (1 - 0.65 / 1.0) = 35 %, mean absolute (50 + 50 + 20) / 3 = 40 %', () => {
+    expect(s.pooledGapClosure.value).toBeCloseTo(31.25, 10);
+    expect(s.absoluteGapClosure.value).toBeCloseTo(35, 10);
+    expect(s.meanAbsoluteClosure).toBeCloseTo(40, 10);
+  });
+
+  it('measures TV per scenario as the difference in C shares: .2, .05, .4', () => {
+    expect(three.scenarios.map((row) => row.models[1]!.tv!.value)).toEqual([expect.closeTo(0.2, 12), expect.closeTo(0.05, 12), expect.closeTo(0.4, 12)]);
+    expect(group(three, 'overall').models[1]!.tv!.value).toBeCloseTo(0.65 / 3, 12);
+  });
+});
 
 describe('report on the paper counts', () => {
   it("reproduces the paper's headline per split: 46.26 % in-sample, 17.90 % new contexts", () => {
@@ -24,14 +104,24 @@ describe('report on the paper counts', () => {
     expect(group(paper, 'split=oos-context').students[0]!.paperImprovement.value!.toFixed(2)).toBe('17.90');
   });
 
-  it('shows pooled closure (35.0 %) and absolute closure with bootstrap intervals around them', () => {
+  it('shows pooled closure (35.0 %, as published) and absolute closure with basic bootstrap intervals around them', () => {
     const s = group(paper, 'split=in-sample').students[0]!;
     expect(s.pooledGapClosure.value!.toFixed(1)).toBe('35.0');
-    expect(s.pooledGapClosure.method).toBe('bootstrap-percentile');
+    expect(s.pooledGapClosure.method).toBe('bootstrap-basic');
     expect(s.pooledGapClosure.low!).toBeLessThan(35);
     expect(s.pooledGapClosure.high!).toBeGreaterThan(35);
-    expect(s.absoluteGapClosure.value!.toFixed(2)).toBe('33.02');
+    expect(s.absoluteGapClosure.low!).toBeLessThan(s.absoluteGapClosure.value!);
+    expect(s.absoluteGapClosure.high!).toBeGreaterThan(s.absoluteGapClosure.value!);
+    // DESIGN.md quotes 33.6 % for the per-scenario mean.
     expect(s.meanAbsoluteClosure!.toFixed(1)).toBe('33.6');
+  });
+
+  it('keeps every interval around its estimate and inside its range', () => {
+    for (const e of estimatesOf(paper)) {
+      expect(e.low!).toBeLessThanOrEqual(e.value!);
+      expect(e.high!).toBeGreaterThanOrEqual(e.value!);
+    }
+    for (const g of paper.groups) for (const m of g.models) if (m.tv?.low != null) expect(m.tv.low).toBeGreaterThanOrEqual(0);
   });
 
   it('flags team / prisoners-delight: 200 % from a base-teacher gap that is not significant', () => {
@@ -47,8 +137,11 @@ describe('report on the paper counts', () => {
     const base = scenario(paper, 'in-sample', 'team/prisoners-delight').models.find((m) => m.model === 'llama2-7b-chat')!;
     expect(base.distribution.map((d) => d.count)).toEqual([237, 63]);
     expect(base.cooperation!.method).toBe('wilson');
-    expect(base.cooperation!.low).toBeCloseTo(0.74039, 4);
-    expect(base.cooperation!.high).toBeCloseTo(0.83228, 4);
+    // Wilson's ends are the two roots of (p̂ - p)² = z² p (1 - p) / n, here p̂ = 237/300, z = 1.959964, n = 300.
+    const z = 1.959964;
+    for (const p of [base.cooperation!.low!, base.cooperation!.high!]) expect((237 / 300 - p) ** 2).toBeCloseTo((z * z * p * (1 - p)) / 300, 7);
+    expect(base.cooperation!.low!).toBeLessThan(237 / 300);
+    expect(base.cooperation!.high!).toBeGreaterThan(237 / 300);
     const teacher = group(paper, 'split=oos-context,context=sports').models.find((m) => m.model === 'llama2-70b-chat')!;
     // sports: the teacher chose C 37 times in 1200 answers.
     expect(teacher.cooperation!.value).toBeCloseTo(37 / 1200, 12);
@@ -84,7 +177,7 @@ describe('report on the paper counts', () => {
   it('labels recorded counts as such and says the answer totals differ', () => {
     expect(paper.models.map((m) => m.sourceLabel)).toEqual(['recorded counts', 'recorded counts', 'recorded counts']);
     expect(paper.notes.join('\n')).toMatch(/range from 295 to 300/);
-    expect(paper.schema).toBe('stratalign.report/v1');
+    expect(paper.schema).toBe('stratalign.report/v2');
   });
 
   it('is reproducible from its seed; another seed moves intervals, never point values', () => {
@@ -166,8 +259,14 @@ describe('numeric answers (public goods)', () => {
     // the base {5: .51, 6: .49} is just as far, though its mean is further away.
     expect(student!.tv!.value).toBeCloseTo(0.7, 12);
     expect(base!.tv!.value).toBeCloseTo(0.7, 12);
-    expect(student!.js!.value).toBeCloseTo(0.713528, 6);
-    expect(base!.js!.value).toBeCloseTo(0.788444, 6);
+    // JS divergence in bits = (KL(P||M) + KL(Q||M)) / 2 with M the average. Student: M = {5: .04, 6: .61, 7: .2, 8: .15},
+    // KL(P||M) = .08 log2(.08/.04) + .92 log2(.92/.61), KL(Q||M) = .3 log2(.3/.61) + .4 log2(.4/.2) + .3 log2(.3/.15).
+    const studentJs = Math.sqrt((0.08 + 0.92 * Math.log2(0.92 / 0.61) + 0.3 * Math.log2(0.3 / 0.61) + 0.4 + 0.3) / 2);
+    // Base: M = {5: .255, 6: .395, 7: .2, 8: .15}; KL(P||M) = .51 log2(2) + .49 log2(.49/.395), KL(Q||M) = .3 log2(.3/.395) + .4 + .3.
+    const baseJs = Math.sqrt((0.51 + 0.49 * Math.log2(0.49 / 0.395) + 0.3 * Math.log2(0.3 / 0.395) + 0.4 + 0.3) / 2);
+    expect(studentJs).toBeCloseTo(0.71352, 4);
+    expect(student!.js!.value).toBeCloseTo(studentJs, 12);
+    expect(base!.js!.value).toBeCloseTo(baseJs, 12);
   });
 
   it('gives a t interval for each mean and says how numeric answers are scored', () => {
@@ -191,13 +290,31 @@ describe('incomplete and unparseable data', () => {
   });
 
   it('counts parse failures apart: they lower the parse rate, never the cooperation share', () => {
-    const tallies = readCountsTable(PAPER, catalogue).map((t) => (t.role === 'fine-tuned' && t.scenario === 'business/stag-hunt' ? { ...t, failures: { refusal: 30 } } : t));
+    // Failures recorded everywhere (0 unless set), so a parse rate exists.
+    const tallies = readCountsTable(PAPER, catalogue).map((t) => ({ ...t, failuresRecorded: true, failures: t.role === 'fine-tuned' && t.scenario === 'business/stag-hunt' ? { refusal: 30 } : {} }));
     const r = buildReport({ tallies, inputs: [{ file: PAPER, kind: 'counts-table' }] }, OPTIONS, catalogue);
     const cell = scenario(r, 'in-sample', 'business/stag-hunt').models[1]!;
     expect(cell.failures).toBe(30);
     expect(cell.cooperation!.value).toBeCloseTo(214 / 300, 12);
     const student = group(r, 'split=in-sample,context=business').models[1]!;
-    expect(student.parseRate.value).toBeCloseTo(1200 / 1230, 12);
-    expect(student.parseRate.high!).toBeLessThan(1);
+    expect(student.parseRate!.value).toBeCloseTo(1200 / 1230, 12);
+    expect(student.parseRate!.high!).toBeLessThan(1);
+  });
+
+  it('knows no parse rate for a counts table without failure columns: unknown, not 100 %', () => {
+    const g = group(paper, 'overall');
+    for (const m of g.models) {
+      expect(m.failures).toBeNull();
+      expect(m.parseRate).toBeNull();
+    }
+    expect(scenario(paper, 'in-sample', 'team/stag-hunt').models[0]!.failures).toBeNull();
+    expect(paper.notes.join('\n')).toMatch(/Parse failures are not recorded in the data of llama2-7b-chat, llama2-7b-chat-lfb-lora, llama2-70b-chat/);
+  });
+
+  it('computes a parse rate where failure columns are filled', () => {
+    const student = group(three, 'overall').models[1]!;
+    expect(student.failures).toBe(5);
+    // 100 + 100 + 50 valid answers and 5 refusals: 250 / 255.
+    expect(student.parseRate!.value).toBeCloseTo(250 / 255, 12);
   });
 });

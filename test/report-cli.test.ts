@@ -26,7 +26,7 @@ describe('stratalign report', () => {
     const { code, stdout } = await run(['report', join(process.cwd(), PAPER), ...FAST, '--format', 'json', '--markdown', 'r.md', '--html', 'r.html', '--json', 'r.json'], dir);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as Report;
-    expect(report.schema).toBe('stratalign.report/v1');
+    expect(report.schema).toBe('stratalign.report/v2');
     expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'))).toEqual(report);
     expect(readFileSync(join(dir, 'r.md'), 'utf8')).toContain('| split=in-sample | 20 | 46.26 % |');
     expect(readFileSync(join(dir, 'r.html'), 'utf8')).toMatch(/^<!doctype html>/);

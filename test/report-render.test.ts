@@ -3,7 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { readCountsTable } from '../src/recordings/counts-table.js';
+import { parseCheckFlag } from '../src/gate/checks.js';
+import { evaluateChecks } from '../src/gate/evaluate.js';
+import { parseCountsTable, readCountsTable } from '../src/recordings/counts-table.js';
 import { loadTallies } from '../src/recordings/load-tallies.js';
 import { buildReport } from '../src/report/build-report.js';
 import { renderHtml } from '../src/report/render-html.js';
@@ -49,6 +51,55 @@ describe('terminal rendering', () => {
   });
 });
 
+describe('what the tables leave out, they say', () => {
+  it('shows parse failures and parse rate of counts without failure columns as not recorded, not 0 and 100 %', () => {
+    const text = renderTerminal(paper);
+    expect(text).toMatch(/^base\s+llama2-7b-chat\s+recorded counts\s+9590\s+n\/a \(not recorded\)\s+n\/a \(not recorded\)$/m);
+    expect(text).not.toContain('100.0 % [100.0, 100.0]');
+  });
+
+  it("says over how many scenarios the paper's mean runs when a zero gap leaves one out", () => {
+    // team/prisoners-delight: the teacher given the base's 237 C answers, so its improvement is undefined.
+    const tallies = readCountsTable(PAPER, catalogue).map((t) => (t.role === 'teacher' && t.scenario === 'team/prisoners-delight' ? { ...t, counts: { C: 237, D: 63 } } : t));
+    const text = renderTerminal(buildReport({ tallies, inputs: [{ file: PAPER, kind: 'counts-table' }] }, options, catalogue));
+    expect(text).toMatch(/^split=in-sample\s+20\s+\d+\.\d\d % \(19 of 20\)/m);
+    expect(text).toMatch(/^split=oos-context\s+12\s+17\.90 %\s/m);
+  });
+
+  it('withholds an interval when the statistic is undefined in more than 5 % of resamples, and says so', () => {
+    // The student's C shares 0, 0, 0.1 (of 10): shares of 0 redraw to themselves, so the profile is flat,
+    // and its correlation undefined, whenever the third scenario redraws 0 C (0.9^10 = 35 % of resamples).
+    const rows = [['biz', 'prison', 8, 0, 4], ['team', 'staghunt', 9, 0, 6], ['friendsharing', 'snowdrift', 7, 1, 2]];
+    const csv = ['split,context,game,payoff_scale,model,role,C,D', ...rows.flatMap(([ctx, game, b, st, t]) => [
+      `s,${ctx},${game},1,base,base,${b},${10 - Number(b)}`, `s,${ctx},${game},1,student,fine-tuned,${st},${10 - Number(st)}`, `s,${ctx},${game},1,teacher,teacher,${t},${10 - Number(t)}`,
+    ])].join('\n');
+    const r = buildReport({ tallies: parseCountsTable(csv, 'flat.csv', catalogue), inputs: [{ file: 'flat.csv', kind: 'counts-table' }] }, options, catalogue);
+    const profile = r.groups.find((g) => g.label === 'split=s')!.models.find((m) => m.model === 'student')!.profileCorrelation!;
+    expect(profile.value).not.toBeNull();
+    expect(profile.low).toBeNull();
+    expect(profile.undefinedResamples! / 300).toBeGreaterThan(0.25);
+    expect(profile.note).toMatch(/^interval withheld: the statistic is undefined in \d+\.\d % of resamples$/);
+    expect(renderTerminal(r)).toMatch(/\d\.\d\d \(interval withheld: the statistic is undefined in \d+\.\d % of resamples\)/);
+    const [outcome] = evaluateChecks([parseCheckFlag('--min', 'profile-correlation.lower@split=s=-1')], { report: r, lost: null, defaultBound: 'point' });
+    expect(outcome).toMatchObject({ pass: false, value: null, detail: profile.note });
+  });
+
+  it('shows no zero-width interval for one answer or answers without spread', () => {
+    const r = buildReport({ tallies: readCountsTable('test/fixtures/report/public-goods-counts.csv', catalogue), inputs: [{ file: 'pg.csv', kind: 'counts-table' }] }, options, catalogue);
+    // team: the student donated $5 all 100 times: an exact bound, not [50.0, 50.0].
+    const student = r.scenarios.find((s) => s.scenario === 'team/public-goods')!.models[1]!;
+    expect(student.cooperation!.method).toBe('exact bound (no spread)');
+    expect(student.cooperation!.low!).toBeLessThan(0.5);
+    expect(student.cooperation!.high!).toBeGreaterThan(0.5);
+    const one = buildReport(
+      { tallies: readCountsTable('test/fixtures/report/public-goods-counts.csv', catalogue).map((t) => (t.model === 'base-7b' && t.scenario === 'team/public-goods' ? { ...t, counts: { ...t.counts, 4: 1, 6: 0 } } : t)), inputs: [{ file: 'pg.csv', kind: 'counts-table' }] },
+      options,
+      catalogue,
+    );
+    expect(renderTerminal(one)).toMatch(/40\.0 % \(no interval: one answer\) mean 4\.00/);
+  });
+});
+
 describe('Markdown rendering', () => {
   it('has tables for CI summaries, the definitions, and the source label', () => {
     const md = renderMarkdown(paper);
@@ -70,7 +121,7 @@ describe('Markdown rendering', () => {
 describe('JSON rendering', () => {
   it('round-trips the versioned report', () => {
     const parsed = JSON.parse(renderJson(paper)) as Report;
-    expect(parsed.schema).toBe('stratalign.report/v1');
+    expect(parsed.schema).toBe('stratalign.report/v2');
     expect(parsed.settings.bootstrap).toMatchObject({ resamples: 300, seed: 'render' });
     expect(parsed.groups.find((g) => g.label === 'split=in-sample')!.students[0]!.paperImprovement.value!.toFixed(2)).toBe('46.26');
   });

@@ -70,8 +70,29 @@ describe('mean interval', () => {
     expect(high).toBeCloseTo(2.5 + 2.05426, 4);
   });
 
-  it('collapses to the point when all answers agree', () => {
-    const i = meanInterval(summariseCounts([0, 5, 10], [0, 7, 0]));
-    expect([i.low, i.high]).toEqual([5, 5]);
+  it('gives no interval for a single answer: one answer says nothing about the spread', () => {
+    const i = meanInterval(summariseCounts([0, 5, 10], [0, 1, 0]), 0.95, { min: 0, max: 10 });
+    expect(i.low).toBeNaN();
+    expect(i.high).toBeNaN();
+    expect(i.method).toBe('none (one answer)');
+  });
+
+  it('never collapses to the point when all answers agree: an exact bound over the answer range, or none', () => {
+    // 300 donations of $5 out of $0..$10. Clopper-Pearson upper end for 0 of 300 "answers other than 5"
+    // at 95 % is u = 1 - 0.025^(1/300) = 0.012221; such answers move the mean by at most $5 either way.
+    const s = summariseCounts([0, 5, 10], [0, 300, 0]);
+    const u = 1 - Math.pow(0.025, 1 / 300);
+    const i = meanInterval(s, 0.95, { min: 0, max: 10 });
+    expect(u).toBeCloseTo(0.012221, 6);
+    expect(i.low).toBeCloseTo(5 - 5 * u, 10);
+    expect(i.high).toBeCloseTo(5 + 5 * u, 10);
+    expect(i.method).toBe('exact bound (no spread)');
+    // At the top of the range the bound is one-sided: all $10 answers give [10 - 10u, 10].
+    const top = meanInterval(summariseCounts([0, 10], [0, 300]), 0.95, { min: 0, max: 10 });
+    expect(top.low).toBeCloseTo(10 - 10 * u, 10);
+    expect(top.high).toBe(10);
+    const noRange = meanInterval(s);
+    expect(noRange.low).toBeNaN();
+    expect(noRange.method).toBe('none (no spread)');
   });
 });

@@ -18,6 +18,8 @@ Prints one line per check (PASS or FAIL, metric, group, model, value, threshold,
 exits 0 when every check passes, 1 when one fails, 2 on bad usage or unreadable input.
 On promptfoo results, provider errors and missing samples fail the gate unless you set your
 own limit (promptfoo itself counts them as plain non-passes that a pass-rate threshold hides).
+Counts tables and recordings do not record them: those checks are not added there, and one you
+ask for fails as "not recorded in this input".
 
 Checks (at least one; flags and file combine):
   --config <file>     YAML gate file: schema: ${GATE_SCHEMA}, optional bound, and
@@ -28,7 +30,8 @@ Checks (at least one; flags and file combine):
                       lower bound for --min, upper bound for --max; 95 % intervals)
 
 Metrics: ${METRIC_NAMES.join(', ')}.
-  Closures and parse-rate in percent, distances 0..1, correlation -1..1, errors as counts.
+  Closures and parse-rate in percent (write 40 for 40 %), distances 0..1, correlation -1..1,
+  errors as whole counts; thresholds outside these are refused.
   Group metrics apply to each student (parse-rate to every model); provider-errors and
   missing-samples to the whole run.
 Scopes: ${SCOPE_HELP}.
@@ -45,6 +48,13 @@ function checksFrom(values: { config?: string; min?: string[]; max?: string[]; b
   return { checks, bound };
 }
 
+/** Says on the inputs line when provider errors and missing samples are not (fully) checked. */
+function runCountsNote(anyPromptfoo: boolean, withoutRunCounts: readonly string[]): string {
+  if (!anyPromptfoo) return '; no promptfoo results among the inputs, so provider errors and missing samples are not recorded and not checked by default';
+  if (withoutRunCounts.length) return `; provider errors and missing samples are counted over the promptfoo results only, not ${withoutRunCounts.join(', ')}`;
+  return '';
+}
+
 export const gateCommand: Command = {
   name: 'gate',
   summary: 'Pass or fail a release on alignment thresholds (exit 0 pass, 1 fail, 2 bad usage)',
@@ -52,11 +62,13 @@ export const gateCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseCliArgs(args, { ...INPUT_OPTIONS, config: { type: 'string' }, min: { type: 'string', multiple: true }, max: { type: 'string', multiple: true }, bound: { type: 'string' } });
     const { checks, bound } = checksFrom(values, io.cwd);
+    for (const warning of checks.flatMap((c) => c.warnings ?? [])) io.stderr.write(`warning: ${warning}\n`);
     const { inputs, build } = await reportFromArgs(positionals, values, io);
+    const withoutRunCounts = inputs.inputs.filter((i) => i.kind !== 'promptfoo-results').map((i) => i.file);
     const all = [...checks, ...implicitChecks(checks, inputs.lost)];
     const runChecks = all.filter((c) => metricDefinition(c.metric).kind === 'run');
     const groupChecks = all.filter((c) => metricDefinition(c.metric).kind === 'group');
-    const runOutcomes = evaluateChecks(runChecks, { report: null, lost: inputs.lost, defaultBound: bound });
+    const runOutcomes = evaluateChecks(runChecks, { report: null, lost: inputs.lost, defaultBound: bound, withoutRunCounts });
 
     let report: Report | null = null;
     if (groupChecks.length) {
@@ -70,7 +82,7 @@ export const gateCommand: Command = {
     }
     const outcomes: CheckOutcome[] = [...runOutcomes, ...evaluateChecks(groupChecks, { report, lost: inputs.lost, defaultBound: bound })];
     const source = report ? ` (${dataLabel(report)})` : '';
-    io.stdout.write(renderGate(outcomes, LEVEL, `stratalign gate on ${inputs.inputs.map((i) => i.file).join(', ')}${source}`));
+    io.stdout.write(renderGate(outcomes, LEVEL, `stratalign gate on ${inputs.inputs.map((i) => i.file).join(', ')}${source}${runCountsNote(inputs.lost !== null, withoutRunCounts)}`));
     return outcomes.every((o) => o.pass) ? 0 : 1;
   },
 };

@@ -1,23 +1,27 @@
 import { isStratalignError } from '../errors.js';
-import { UsageError, type CommandIO } from './command.js';
+import { UsageError, type Command, type CommandIO } from './command.js';
 import { COMMANDS } from './commands.js';
 
-function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+function helpText(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return ['Usage: stratalign <command> [options]', '', 'Commands:', ...lines, '', 'Run `stratalign <command> --help` for its options.', ''].join('\n');
 }
 
-/** Runs one CLI invocation and returns its exit code; never throws for user errors. */
-export async function runCli(argv: string[], io: CommandIO): Promise<number> {
+/**
+ * Runs one CLI invocation and returns its exit code; never throws for user errors.
+ * `extraCommands` are commands built outside the core (bin/stratalign.mjs adds `batch`, which needs the SDK adapters).
+ */
+export async function runCli(argv: string[], io: CommandIO, extraCommands: readonly Command[] = []): Promise<number> {
+  const commands = [...COMMANDS, ...extraCommands];
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(helpText());
+    io.stdout.write(helpText(commands));
     return name ? 0 : 2;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr.write(`stratalign: unknown command ${JSON.stringify(name)}.\n\n${helpText()}`);
+    io.stderr.write(`stratalign: unknown command ${JSON.stringify(name)}.\n\n${helpText(commands)}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

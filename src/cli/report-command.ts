@@ -51,7 +51,7 @@ ${INPUT_USAGE}
 
 Output:
   --format terminal|markdown|json|html   what goes to stdout (default terminal)
-  --json <file>        also write the JSON report (schema stratalign.report/v1)
+  --json <file>        also write the JSON report (schema stratalign.report/v2)
   --markdown <file>    also write Markdown (for CI job summaries)
   --html <file>        also write a self-contained HTML page with charts
 

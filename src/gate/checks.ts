@@ -1,5 +1,5 @@
 import { StratalignError, type ErrorLocation } from '../errors.js';
-import { isMetricName, METRIC_NAMES, type MetricName } from './metrics.js';
+import { isMetricName, METRIC_NAMES, metricDefinition, thresholdRange, type MetricName } from './metrics.js';
 
 /** Which end of the 95 % interval a check reads; 'conservative' is lower for minima, upper for maxima. */
 export type Bound = 'point' | 'lower' | 'upper' | 'conservative';
@@ -19,6 +19,8 @@ export type Check = {
   origin: string;
   /** Added by the gate itself (e.g. provider errors on promptfoo results), not by the user. */
   implicit?: boolean;
+  /** Doubts about a threshold that may still be meant (e.g. 0.4 for a percent metric); printed on stderr. */
+  warnings?: string[];
 };
 
 const DIMENSIONS = ['split', 'game', 'context'] as const;
@@ -61,6 +63,23 @@ export function parseBound(text: string, where: ErrorLocation): Bound {
   throw new StratalignError({ ...where, value: text }, 'unknown bound', `use one of ${BOUNDS.join(', ')}`);
 }
 
+/**
+ * Refuses a threshold outside what the metric can take (a distance of 3, a count of 1.5) and
+ * returns a warning for one that is probably a share typed where a percent is meant.
+ */
+export function checkThreshold(metric: MetricName, threshold: number, where: ErrorLocation): string | null {
+  const def = metricDefinition(metric);
+  const range = thresholdRange(def);
+  if (threshold < range.min || threshold > range.max || (range.whole && !Number.isInteger(threshold))) {
+    throw new StratalignError({ ...where, value: threshold }, `${metric} is ${range.text}`, `give a threshold in that range, in the unit the report shows (${def.unit})`);
+  }
+  if (def.unit === 'percent' && threshold > 0 && threshold < 1) {
+    const asPercent = Number((threshold * 100).toPrecision(12));
+    return `${[where.file, where.field].filter(Boolean).join(': ')}: ${metric} is in percent, so ${threshold} means ${threshold} %; if you meant a share of ${threshold}, write ${asPercent}`;
+  }
+  return null;
+}
+
 /** Reads a `--min`/`--max` value: `<metric>[.<bound>][@<scope>]=<number>`. */
 export function parseCheckFlag(flag: '--min' | '--max', text: string): Check {
   const where = { field: flag };
@@ -81,6 +100,8 @@ export function parseCheckFlag(flag: '--min' | '--max', text: string): Check {
     bound: boundText === undefined ? null : parseBound(boundText, where),
     origin: `${flag} ${text}`,
   };
+  const warning = checkThreshold(check.metric, threshold, { field: `${flag} ${text}` });
+  if (warning) check.warnings = [warning];
   if (flag === '--min') check.min = threshold;
   else check.max = threshold;
   return check;

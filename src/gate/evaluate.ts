@@ -24,7 +24,17 @@ export type CheckOutcome = {
   origin: string;
 };
 
-export type GateInput = { report: Report | null; lost: LostAnswers | null; defaultBound: Bound };
+export type GateInput = {
+  report: Report | null;
+  /** Provider errors and missing samples over the promptfoo results among the inputs; null when there were none. */
+  lost: LostAnswers | null;
+  defaultBound: Bound;
+  /** Inputs that are not promptfoo results, so hold no run-level counts (named in run-level outcomes). */
+  withoutRunCounts?: readonly string[];
+};
+
+/** Why a run-level count is missing: only promptfoo results record provider errors and missing samples. */
+export const RUN_COUNTS_NOT_RECORDED = 'not recorded in this input: only promptfoo results record provider errors and missing samples';
 
 /**
  * Runs every check on every group and model it covers. A value that cannot be computed fails:
@@ -39,7 +49,11 @@ export function evaluateChecks(checks: readonly Check[], input: GateInput): Chec
   });
 }
 
-/** Checks the gate adds by itself: lost answers of a promptfoo run fail it unless the user set their own limit. */
+/**
+ * Checks the gate adds by itself: lost answers of a promptfoo run fail it unless the user set their
+ * own limit. None without promptfoo results: those inputs cannot record lost answers, and a check
+ * on a number that does not exist would fail every gate on a counts table or recording.
+ */
 export function implicitChecks(explicit: readonly Check[], lost: LostAnswers | null): Check[] {
   if (!lost) return [];
   return (['provider-errors', 'missing-samples'] as const)
@@ -57,10 +71,13 @@ function evaluateSide(check: Check, comparator: '>=' | '<=', threshold: number, 
     if (formatScope(check.scope) !== 'overall') {
       throw new StratalignError({ field: check.origin, value: formatScope(check.scope) }, `${check.metric} is counted over the whole run`, 'drop the scope (it is always overall)');
     }
-    const value = input.lost ? input.lost[def.field] : 0;
-    const example = input.lost?.examples[0];
-    const detail = !input.lost ? 'no promptfoo results among the inputs' : def.field === 'providerErrors' && example ? `first: row ${example.row}, ${example.provider}${example.scenario ? `, ${example.scenario}` : ''}: ${example.error}` : null;
-    return [{ ...base, pass: decide(value), where: 'overall', model: null, bound, boundNote, value, estimate: null, detail }];
+    if (!input.lost) return [{ ...base, pass: false, where: 'overall', model: null, bound, boundNote, value: null, estimate: null, detail: RUN_COUNTS_NOT_RECORDED }];
+    const value = input.lost[def.field];
+    const example = input.lost.examples[0];
+    const details: string[] = [];
+    if (def.field === 'providerErrors' && example) details.push(`first: row ${example.row}, ${example.provider}${example.scenario ? `, ${example.scenario}` : ''}: ${example.error}`);
+    if (input.withoutRunCounts?.length) details.push(`counted over the promptfoo results only, not ${input.withoutRunCounts.join(', ')}`);
+    return [{ ...base, pass: decide(value), where: 'overall', model: null, bound, boundNote, value, estimate: null, detail: details.length ? details.join('; ') : null }];
   }
 
   if (!input.report) throw new Error('group metrics need a report');
@@ -71,7 +88,9 @@ function evaluateSide(check: Check, comparator: '>=' | '<=', threshold: number, 
     models.map((model) => {
       const estimate = def.read(group, model);
       const value = estimate === null ? null : bound === 'point' ? estimate.value : bound === 'lower' ? estimate.low : estimate.high;
-      const detail = value !== null ? null : estimate?.value === null || estimate === null ? 'undefined for this group' : 'no interval could be computed';
+      const missing = estimate === null || estimate.value === null ? 'undefined for this group' : (estimate.note ?? 'no interval could be computed');
+      // A note on a defined bound (e.g. a zero-width interval) is shown too: the line must not look more certain than the report.
+      const detail = value !== null ? (bound === 'point' ? null : (estimate?.note ?? null)) : (def.missing?.(group, model) ?? missing);
       return { ...base, pass: decide(value), where: group.label, model, bound, boundNote, value, estimate, detail };
     }),
   );

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { StratalignError } from '../errors.js';
 import { readYamlFile } from '../files/read-yaml.js';
 import { validateFile } from '../validation.js';
-import { BOUNDS, parseMetric, parseScope, type Bound, type Check } from './checks.js';
+import { BOUNDS, checkThreshold, parseMetric, parseScope, type Bound, type Check } from './checks.js';
 
 export const GATE_SCHEMA = 'stratalign.gate/v1';
 
@@ -46,8 +46,15 @@ export function readGateFile(file: string): GateFile {
       bound: entry.bound ?? null,
       origin: `${file} ${field}`,
     };
-    if (entry.min !== undefined) check.min = entry.min;
-    if (entry.max !== undefined) check.max = entry.max;
+    const warnings: string[] = [];
+    for (const side of ['min', 'max'] as const) {
+      const threshold = entry[side];
+      if (threshold === undefined) continue;
+      const warning = checkThreshold(check.metric, threshold, { file, field: `${field}.${side}` });
+      if (warning) warnings.push(warning);
+      check[side] = threshold;
+    }
+    if (warnings.length) check.warnings = warnings;
     return check;
   });
   return { bound: data.bound ?? null, checks };

@@ -6,11 +6,15 @@ export type MetricUnit = 'percent' | 'distance' | 'correlation' | 'count';
 type GroupMetric = {
   kind: 'group';
   unit: MetricUnit;
+  /** Thresholds outside this cannot mean anything (e.g. a parse rate above 100 %); the unit's range otherwise. */
+  range?: { min: number; max: number };
   /** Which models the check runs on in each group. */
   models: 'students' | 'all';
   hasInterval: boolean;
   description: string;
   read(group: GroupRow, model: string): Estimate | null;
+  /** Why `read` gives nothing when the data cannot hold the number at all, e.g. unrecorded parse failures. */
+  missing?(group: GroupRow, model: string): string | null;
 };
 
 type RunMetric = { kind: 'run'; unit: 'count'; hasInterval: false; description: string; field: 'providerErrors' | 'missingSamples' };
@@ -37,7 +41,12 @@ export const METRICS = {
   'tv-distance': { kind: 'group', unit: 'distance', models: 'students', hasInterval: true, description: 'mean total variation distance to the teacher', read: (g, m) => modelRow(g, m)?.tv ?? null },
   'js-distance': { kind: 'group', unit: 'distance', models: 'students', hasInterval: true, description: 'mean Jensen-Shannon distance (bits) to the teacher', read: (g, m) => modelRow(g, m)?.js ?? null },
   'profile-correlation': { kind: 'group', unit: 'correlation', models: 'students', hasInterval: true, description: "correlation of cooperation across scenarios with the teacher's", read: (g, m) => modelRow(g, m)?.profileCorrelation ?? null },
-  'parse-rate': { kind: 'group', unit: 'percent', models: 'all', hasInterval: true, description: 'share of answers that could be parsed', read: (g, m) => asPercent(modelRow(g, m)?.parseRate) },
+  'parse-rate': {
+    kind: 'group', unit: 'percent', models: 'all', hasInterval: true, range: { min: 0, max: 100 },
+    description: 'share of answers that could be parsed',
+    read: (g, m) => asPercent(modelRow(g, m)?.parseRate),
+    missing: (g, m) => (modelRow(g, m)?.parseRate === null ? 'not recorded in this input: the data has no parse-failure counts' : null),
+  },
   'provider-errors': { kind: 'run', unit: 'count', hasInterval: false, description: 'promptfoo rows that ended in an error instead of an answer', field: 'providerErrors' },
   'missing-samples': { kind: 'run', unit: 'count', hasInterval: false, description: 'samples a provider was asked for but did not deliver', field: 'missingSamples' },
 } satisfies Record<string, MetricDefinition>;
@@ -52,4 +61,20 @@ export function isMetricName(name: string): name is MetricName {
 
 export function metricDefinition(name: MetricName): MetricDefinition {
   return METRICS[name];
+}
+
+export type ThresholdRange = { min: number; max: number; whole: boolean; text: string };
+
+/** Where a threshold of each unit can lie; percent metrics (closures) are unbounded ratios. */
+const UNIT_RANGES: Record<MetricUnit, ThresholdRange> = {
+  percent: { min: Number.NEGATIVE_INFINITY, max: Number.POSITIVE_INFINITY, whole: false, text: 'a percentage' },
+  distance: { min: 0, max: 1, whole: false, text: 'a distance between 0 and 1' },
+  correlation: { min: -1, max: 1, whole: false, text: 'a correlation between -1 and 1' },
+  count: { min: 0, max: Number.POSITIVE_INFINITY, whole: true, text: 'a count, a whole number 0 or more' },
+};
+
+/** The thresholds a metric can meaningfully be compared with. */
+export function thresholdRange(def: MetricDefinition): ThresholdRange {
+  if (def.kind === 'group' && def.range) return { ...def.range, whole: false, text: `a percentage between ${def.range.min} and ${def.range.max}` };
+  return UNIT_RANGES[def.unit];
 }

@@ -5,29 +5,43 @@ import type { MetricUnit } from './metrics.js';
 
 const DIGITS: Record<MetricUnit, number> = { percent: 2, distance: 3, correlation: 3, count: 0 };
 const MARGIN_UNIT: Record<MetricUnit, string> = { percent: ' points', distance: '', correlation: '', count: '' };
+/** Enough for any double that differs from its threshold in a way a user could act on. */
+const MAX_DIGITS = 12;
 
-function show(value: number, unit: MetricUnit): string {
-  return `${fixed(value, DIGITS[unit])}${unit === 'percent' ? ' %' : ''}`;
+function show(value: number, unit: MetricUnit, digits: number): string {
+  return `${fixed(value, digits)}${unit === 'percent' ? ' %' : ''}`;
+}
+
+/**
+ * Digits that tell a failing value from its threshold: 39.996 against 40 needs three, or the line
+ * would read "40.00 % < min 40.00 %".
+ */
+function separatingDigits(value: number, threshold: number, unit: MetricUnit): number {
+  let digits = DIGITS[unit];
+  while (digits < MAX_DIGITS && fixed(value, digits) === fixed(threshold, digits)) digits++;
+  return digits;
 }
 
 function boundText(o: CheckOutcome, level: number): string {
-  const pct = `${fixed(100 * level, 0)} %`;
-  return o.bound === 'point' ? 'point estimate' : `${o.bound} ${pct} bound`;
+  if (o.bound !== 'point') return `${o.bound} ${fixed(100 * level, 0)} % bound`;
+  // Run-level counts are counted, not estimated.
+  return o.unit === 'count' ? 'count' : 'point estimate';
 }
 
 /** One line per check: verdict, what, where, the value read, the threshold, the bound, and by how much it failed. */
 export function renderOutcome(o: CheckOutcome, level: number): string {
   const who = o.model === null ? '' : ` for ${o.model}`;
-  const limit = `${o.comparator === '>=' ? 'min' : 'max'} ${show(o.threshold, o.unit)}`;
+  const digits = o.value === null || o.pass ? DIGITS[o.unit] : separatingDigits(o.value, o.threshold, o.unit);
+  const limit = `${o.comparator === '>=' ? 'min' : 'max'} ${show(o.threshold, o.unit, digits)}`;
   const parts = [`${o.pass ? 'PASS' : 'FAIL'} ${o.metric} at ${o.where}${who}:`];
   if (o.value === null) {
     parts.push(`${boundText(o, level)} is undefined (${o.detail ?? 'not computed'}), ${limit}`);
   } else {
     const op = o.pass ? o.comparator : o.comparator === '>=' ? '<' : '>';
-    parts.push(`${boundText(o, level)} ${show(o.value, o.unit)} ${op} ${limit}`);
+    parts.push(`${boundText(o, level)} ${show(o.value, o.unit, digits)} ${op} ${limit}`);
     const extras: string[] = [];
-    if (!o.pass) extras.push(`${o.comparator === '>=' ? 'short' : 'over'} by ${fixed(Math.abs(o.value - o.threshold), DIGITS[o.unit])}${MARGIN_UNIT[o.unit]}`);
-    if (o.bound !== 'point' && o.estimate?.value != null) extras.push(`estimate ${show(o.estimate.value, o.unit)}`);
+    if (!o.pass) extras.push(`${o.comparator === '>=' ? 'short' : 'over'} by ${fixed(Math.abs(o.value - o.threshold), digits)}${MARGIN_UNIT[o.unit]}`);
+    if (o.bound !== 'point' && o.estimate?.value != null) extras.push(`estimate ${show(o.estimate.value, o.unit, DIGITS[o.unit])}`);
     if (o.boundNote) extras.push(o.boundNote);
     if (o.detail) extras.push(o.detail);
     if (o.implicit) extras.push(o.origin);

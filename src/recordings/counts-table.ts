@@ -32,6 +32,7 @@ export function parseCountsTable(text: string, file: string, catalogue: Catalogu
     if (columns[i] !== name) throw new StratalignError({ file, field: `line ${header.line}, column ${i + 1}`, value: columns[i] }, `expected column "${name}"`, FIX_HEADER);
   });
   const valueColumns = columns.slice(COUNTS_KEY_COLUMNS.length);
+  const failureColumns = new Set(valueColumns.filter((c) => (PARSE_FAILURE_KINDS as readonly string[]).includes(c)));
   const seen = new Map<string, number>();
 
   return rows.map(({ line, cells }) => {
@@ -47,9 +48,11 @@ export function parseCountsTable(text: string, file: string, catalogue: Catalogu
     const scenario = scenarioFromParts(catalogue, { context, game, payoffScale: scaleText === '' ? Number.NaN : payoffScale }, where);
     const actions = new Set(actionsOf(scenario.game.actionSpace).map(String));
     const tally: Tally = { split, scenario: scenario.id, model, role: role || null, counts: {}, failures: {}, source: 'recorded-counts' };
+    let failureCells = 0;
     valueColumns.forEach((column, i) => {
       const raw = cells[COUNTS_KEY_COLUMNS.length + i]!.trim();
       if (raw === '') return;
+      if (failureColumns.has(column)) failureCells++;
       const count = Number(raw);
       if (!Number.isInteger(count) || count < 0) {
         throw new StratalignError({ ...where, field: `${where.field}, column ${column}`, value: raw }, 'count must be a whole number of answers, 0 or more', 'write a non-negative integer or leave the cell empty');
@@ -60,6 +63,8 @@ export function parseCountsTable(text: string, file: string, catalogue: Catalogu
         throw new StratalignError({ ...where, field: `${where.field}, column ${column}`, value: count }, `"${column}" is not an action of ${scenario.game.id} nor a parse failure kind`, FIX_HEADER);
       }
     });
+    // Without a filled failure cell the row says nothing about unparseable answers: 0 would be a guess.
+    if (failureCells === 0) tally.failuresRecorded = false;
     for (const action of actions) {
       if (scenario.game.actionSpace.kind === 'choice' && tally.counts[action] === undefined) {
         throw new StratalignError({ ...where, value: scenario.id }, `no count for action ${action}`, `add a "${action}" column and fill it for every ${scenario.game.id} row`);

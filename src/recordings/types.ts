@@ -56,6 +56,12 @@ export type Tally = {
   /** Answers that could not be read as an action, per failure kind. Never folded into counts. */
   failures: Partial<Record<ParseFailureKind, number>>;
   source: SampleSource;
+  /**
+   * False when the data could not have recorded parse failures (a counts table without failure
+   * columns, replayed recorded choices): `failures` is then empty because nothing was counted, not
+   * because every answer parsed, and no parse rate exists. Absent means true.
+   */
+  failuresRecorded?: boolean;
 };
 
 export function validCount(tally: Tally): number {
@@ -64,6 +70,20 @@ export function validCount(tally: Tally): number {
 
 export function failureCount(tally: Tally): number {
   return Object.values(tally.failures).reduce((a, b) => a + (b ?? 0), 0);
+}
+
+/** Whether a tally's failure counts were recorded at all (see Tally.failuresRecorded). */
+export function failuresKnown(tally: Tally): boolean {
+  return tally.failuresRecorded !== false;
+}
+
+/**
+ * Whether a sample shows that its source records parse failures: a text (parsed, so a failure
+ * would have been counted) or a failure itself. A recorded choice without text (a replayed counts
+ * table) shows nothing; a tally made only of such samples should get `failuresRecorded: false`.
+ */
+export function showsFailureRecording(sample: SampleRecord): boolean {
+  return sample.text !== null || !sample.parse.ok;
 }
 
 export function actionKey(action: Action): string {

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { StratalignError } from '../errors.js';
+import { actionsOf } from '../games/action-space.js';
+import { PARSE_FAILURE_KINDS } from '../parsing/parse-result.js';
 import { readCountsTable } from '../recordings/counts-table.js';
 import { validCount, type Tally } from '../recordings/types.js';
 import { resolveScenario } from '../scenarios/scenario.js';
@@ -19,6 +21,7 @@ const referenceFileSchema = z.object({
       counts: z.record(z.string(), z.number().int().min(0)),
       n: z.number().int().min(0),
       failures: z.record(z.string(), z.number().int().min(0)).default({}),
+      thin: z.literal(true).optional(),
     }),
   ),
 });
@@ -31,7 +34,13 @@ export type ReferenceSelector = { role?: string; model?: string };
  * (.csv) from which the selected model's tallies are taken directly.
  */
 export function readReference(file: string, catalogue: Catalogue, selector: ReferenceSelector = { role: 'teacher' }): Reference {
-  if (file.endsWith('.csv')) return referenceFromTallies(readCountsTable(file, catalogue), selector, { origin: file, catalogue: catalogue.version });
+  if (file.endsWith('.csv')) {
+    const reference = referenceFromTallies(readCountsTable(file, catalogue), selector, { origin: file, catalogue: catalogue.version });
+    for (const [id, entry] of Object.entries(reference.scenarios)) {
+      if (entry.n === 0) throw new StratalignError({ file, field: `${reference.model} / ${id}`, value: entry.counts }, 'the reference model has no valid answer for this scenario, so there is no distribution to score against', 'remove the row, give it answers, or build a reference with `stratalign reference --allow-thin` to keep it marked thin');
+    }
+    return reference;
+  }
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
@@ -42,10 +51,29 @@ export function readReference(file: string, catalogue: Catalogue, selector: Refe
   const parsed = validateFile(referenceFileSchema, data, file, 'rebuild the file with `stratalign reference`');
   const scenarios: Record<string, ReferenceEntry> = {};
   for (const [name, entry] of Object.entries(parsed.scenarios)) {
-    const id = resolveScenario(catalogue, name, { file, field: `scenarios.${name}` }).id;
-    scenarios[id] = { counts: entry.counts, n: entry.n, failures: entry.failures };
+    const field = `scenarios.${name}`;
+    const scenario = resolveScenario(catalogue, name, { file, field });
+    if (scenarios[scenario.id]) throw new StratalignError({ file, field, value: scenario.id }, 'a second entry for the same scenario (under another name)', 'keep one entry per scenario');
+    checkEntry(entry, actionsOf(scenario.game.actionSpace).map(String), { file, field, game: scenario.game.id });
+    scenarios[scenario.id] = { counts: entry.counts, n: entry.n, failures: entry.failures, ...(entry.thin ? { thin: true as const } : {}) };
   }
   return { ...parsed, schema: REFERENCE_SCHEMA, scenarios };
+}
+
+const REBUILD = 'rebuild the file with `stratalign reference`';
+
+/** What the schema cannot see: counts of the game's actions only, n their sum, a usable n unless marked thin. */
+function checkEntry(entry: { counts: Record<string, number>; n: number; failures: Record<string, number>; thin?: true }, actions: string[], at: { file: string; field: string; game: string }): void {
+  const foreign = Object.keys(entry.counts).filter((k) => !actions.includes(k));
+  if (foreign.length) throw new StratalignError({ file: at.file, field: `${at.field}.counts`, value: foreign }, `not an action of ${at.game} (actions: ${actions.join(', ')})`, REBUILD);
+  const kinds = PARSE_FAILURE_KINDS as readonly string[];
+  const badKinds = Object.keys(entry.failures).filter((k) => !kinds.includes(k));
+  if (badKinds.length) throw new StratalignError({ file: at.file, field: `${at.field}.failures`, value: badKinds }, `not a parse failure kind (kinds: ${kinds.join(', ')})`, REBUILD);
+  const sum = Object.values(entry.counts).reduce((a, b) => a + b, 0);
+  if (entry.n !== sum) throw new StratalignError({ file: at.file, field: `${at.field}.n`, value: entry.n }, `n must be the number of valid answers, the sum of the counts (${sum})`, REBUILD);
+  if (entry.n === 0 && !entry.thin) {
+    throw new StratalignError({ file: at.file, field: `${at.field}.n`, value: 0 }, 'no valid answers, so there is no distribution to score against', 'collect answers for this scenario and rebuild with `stratalign reference`, remove the entry, or mark it `"thin": true` (what `--allow-thin` writes) to keep it knowingly');
+  }
 }
 
 /** Picks one model's tallies (by role or label) as the reference; a scenario seen twice is an error. */

@@ -10,6 +10,8 @@ export type ReferenceEntry = {
   n: number;
   /** Answers that could not be parsed; kept to show how thin or noisy the reference is. */
   failures: Tally['failures'];
+  /** Fewer valid answers than the builder's minimum, kept on request (`--allow-thin`); scores against it deserve saying so. */
+  thin?: true;
 };
 
 export type Reference = {

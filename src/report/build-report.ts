@@ -1,6 +1,6 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { StratalignError } from '../errors.js';
-import type { Tally } from '../recordings/types.js';
+import { failuresKnown, type Tally } from '../recordings/types.js';
 import type { ProportionMethod } from '../stats/proportion.js';
 import { groupRow, type StudiedUnit } from './group-stats.js';
 import { groupKeys, inGroup } from './groups.js';
@@ -26,7 +26,7 @@ export type ReportOptions = {
   seed: string;
 };
 
-/** Fewer resamples make percentile intervals that move visibly from seed to seed. */
+/** Fewer resamples make bootstrap intervals that move visibly from seed to seed. */
 export const MIN_RESAMPLES = 200;
 export const LEVEL = 0.95;
 
@@ -42,7 +42,7 @@ export function buildReport(input: ReportInput, options: ReportOptions, catalogu
   const settings: ReportSettings = {
     level: LEVEL,
     proportionInterval: options.proportionInterval,
-    bootstrap: { resamples: options.resamples, seed: options.seed, method: 'parametric multinomial, percentile intervals' },
+    bootstrap: { resamples: options.resamples, seed: options.seed, method: "parametric multinomial; basic (reverse-percentile) intervals cut to each metric's range; profile correlations: hull of basic and percentile" },
     alpha: 1 - LEVEL,
   };
   const studied: StudiedUnit[] = units.map((unit) => {
@@ -90,6 +90,10 @@ function notesFor(units: readonly ScenarioUnit[], models: SelectedModels): strin
       if (!tally) notes.push(`${where}: no answers of ${model}; the scenario is left out of every metric that needs ${model}.`);
       else if (Object.values(tally.counts).every((c) => c === 0)) notes.push(`${where}: ${model} gave no valid answer; the scenario is left out of every metric that needs ${model}.`);
     }
+  }
+  const unrecorded = [models.base, ...models.students, models.teacher].filter((m) => units.some((u) => u.tallies.has(m) && !failuresKnown(u.tallies.get(m)!)));
+  if (unrecorded.length) {
+    notes.push(`Parse failures are not recorded in the data of ${unrecorded.join(', ')} (a counts table without failure columns, or replayed recorded choices): their parse rate is unknown and shown as n/a, not 100 %.`);
   }
   const totals = units.flatMap((u) => [...u.tallies.values()].map((t) => Object.values(t.counts).reduce((a, b) => a + b, 0) + Object.values(t.failures).reduce((a, b) => a + (b ?? 0), 0)));
   if (totals.length && Math.min(...totals) !== Math.max(...totals)) {

@@ -1,3 +1,4 @@
+import { ZERO_WIDTH_SHORT } from './estimate.js';
 import type { Estimate } from './types.js';
 
 /** Fixed digits without a minus sign on values that round to zero ("-0.0" reads as a loss). */
@@ -18,14 +19,22 @@ export function share(value: number | null, digits = 1): string {
 
 export type Scale = 'percent' | 'share' | 'plain';
 
-/** "35.0 % [30.5, 39.2]"; the interval is left out when there is none. */
+/**
+ * "35.0 % [30.5, 39.2]". Without an interval: the value alone when none applies (method 'none'),
+ * else the value with the reason, e.g. "50.0 % (no interval: one answer)".
+ */
 export function withInterval(e: Estimate | null, scale: Scale, digits = 1): string {
   if (!e || e.value === null) return 'n/a';
   const factor = scale === 'share' ? 100 : 1;
   const unit = scale === 'plain' ? '' : ' %';
   const main = `${fixed(factor * e.value, digits)}${unit}`;
-  if (e.low === null || e.high === null) return main;
-  return `${main} [${fixed(factor * e.low, digits)}, ${fixed(factor * e.high, digits)}]`;
+  if (e.low === null || e.high === null) {
+    const why = /^none \((.+)\)$/.exec(e.method)?.[1];
+    const reason = e.note ?? (why ? `no interval: ${why}` : null);
+    return reason ? `${main} (${reason})` : main;
+  }
+  const interval = `${main} [${fixed(factor * e.low, digits)}, ${fixed(factor * e.high, digits)}]`;
+  return e.note ? `${interval} (${ZERO_WIDTH_SHORT[e.note] ?? e.note})` : interval;
 }
 
 export function pValue(p: number): string {

@@ -1,7 +1,7 @@
 import { pearsonCorrelation } from '../stats/correlation.js';
 import { absoluteGapClosure, meanAbsoluteGapClosure, meanPaperImprovement, pooledGapClosure, type ScenarioCounts } from '../stats/gap-closure.js';
 import { proportionInterval } from '../stats/proportion.js';
-import { bootstrapEstimate, intervalEstimate } from './estimate.js';
+import { bootstrapEstimate, intervalEstimate, RANGES } from './estimate.js';
 import { groupLabel } from './groups.js';
 import type { SelectedModels } from './model-selection.js';
 import type { Estimate, GroupKey, GroupModel, GroupRow, GroupStudent, ReportSettings, ScenarioRow, UnitRef } from './types.js';
@@ -31,8 +31,9 @@ function groupModel(works: readonly UnitWork[], model: string, teacher: string, 
   const { resamples } = settings.bootstrap;
   const cells = works.flatMap((w) => (w.cells.has(model) ? [{ w, c: w.cells.get(model)! }] : []));
   const valid = cells.reduce((a, x) => a + x.c.measured.valid, 0);
-  const failures = cells.reduce((a, x) => a + x.c.measured.failures, 0);
-  const parseRate = intervalEstimate(valid + failures === 0 ? null : valid / (valid + failures), proportionInterval(valid, valid + failures, settings.proportionInterval, level));
+  // One scenario without recorded failures leaves the group's total unknown: no partial sum passes for it.
+  const failures = cells.every((x) => x.c.measured.failures !== null) ? cells.reduce((a, x) => a + x.c.measured.failures!, 0) : null;
+  const parseRate = failures === null ? null : intervalEstimate(valid + failures === 0 ? null : valid / (valid + failures), proportionInterval(valid, valid + failures, settings.proportionInterval, level));
 
   let cooperation: Estimate | null = null;
   const answered = cells.filter((x) => x.c.measured.valid > 0);
@@ -42,7 +43,7 @@ function groupModel(works: readonly UnitWork[], model: string, teacher: string, 
       cooperation = intervalEstimate(sum / valid, proportionInterval(Math.round(sum), valid, settings.proportionInterval, level));
     } else {
       const reps = Array.from({ length: resamples }, (_, r) => answered.reduce((a, x) => a + x.c.replicateRates[r]! * x.c.measured.valid, 0) / valid);
-      cooperation = bootstrapEstimate(sum / valid, reps, level);
+      cooperation = bootstrapEstimate(sum / valid, reps, level, RANGES.share);
     }
   }
   if (model === teacher) return { model, scenarios: answered.length, valid, failures, parseRate, cooperation, tv: null, js: null, profileCorrelation: null };
@@ -51,7 +52,7 @@ function groupModel(works: readonly UnitWork[], model: string, teacher: string, 
   const averaged = (pick: 'tv' | 'js') => {
     if (!withDistances.length) return null;
     const reps = Array.from({ length: resamples }, (_, r) => mean(withDistances.map((d) => d[`${pick}Replicates`][r]!)));
-    return bootstrapEstimate(mean(withDistances.map((d) => d[pick])), reps, level);
+    return bootstrapEstimate(mean(withDistances.map((d) => d[pick])), reps, level, RANGES.distance);
   };
   const paired = works.filter((w) => w.distances.has(model)).map((w) => ({ m: w.cells.get(model)!, t: w.cells.get(teacher)! }));
   const profile = pearsonCorrelation(paired.map((p) => p.m.rate!), paired.map((p) => p.t.rate!));
@@ -65,7 +66,7 @@ function groupModel(works: readonly UnitWork[], model: string, teacher: string, 
     cooperation,
     tv: averaged('tv'),
     js: averaged('js'),
-    profileCorrelation: bootstrapEstimate(profile, profileReps, level),
+    profileCorrelation: bootstrapEstimate(profile, profileReps, level, RANGES.correlation, 'hull'),
   };
 }
 
@@ -90,8 +91,8 @@ function groupStudent(works: readonly UnitWork[], model: string, models: Selecte
     model,
     scenarios: complete.length,
     paperImprovement: { value: paper.mean, used: paper.used, undefinedScenarios: paper.undefinedScenarios.map((i) => refOf(complete[Number(i)]!)) },
-    pooledGapClosure: bootstrapEstimate(pooledGapClosure(observed), replicates.map(pooledGapClosure), settings.level),
-    absoluteGapClosure: bootstrapEstimate(absoluteGapClosure(observed), replicates.map(absoluteGapClosure), settings.level),
+    pooledGapClosure: bootstrapEstimate(pooledGapClosure(observed), replicates.map(pooledGapClosure), settings.level, RANGES.pooledClosure),
+    absoluteGapClosure: bootstrapEstimate(absoluteGapClosure(observed), replicates.map(absoluteGapClosure), settings.level, RANGES.absoluteClosure),
     meanAbsoluteClosure: meanAbsoluteGapClosure(observed),
   };
 }

@@ -15,8 +15,8 @@ export function preambleLines(r: Report): string[] {
   }
   const b = r.settings.bootstrap;
   lines.push(
-    `Intervals: ${fixed(100 * r.settings.level, 0)} %. Shares: ${r.settings.proportionInterval === 'exact' ? 'Clopper-Pearson (exact)' : 'Wilson score'}. Closures, distances, correlations: bootstrap percentile, ${b.resamples} parametric multinomial resamples, seed ${JSON.stringify(b.seed)}.`,
-    "paper impr. = the paper's metric exactly as published (mean over scenarios of 100*(ft-base)/(teacher-base) on counts). Closures in %, on cooperation shares. TV and JS (square root of the JS divergence in bits) are 0..1. n.s. gap = base-teacher difference not significant at " +
+    `Intervals: ${fixed(100 * r.settings.level, 0)} %. Shares: ${r.settings.proportionInterval === 'exact' ? 'Clopper-Pearson (exact)' : 'Wilson score'}. Closures and distances: basic bootstrap cut to each metric's range (correlations: its hull with the percentile interval), ${b.resamples} parametric multinomial resamples, seed ${JSON.stringify(b.seed)}; conditional on these scenarios (answer noise only, not other scenarios).`,
+    "paper impr. = the paper's metric exactly as published (mean over scenarios of 100*(ft-base)/(teacher-base) on counts). Closures in %, on cooperation shares. TV and JS (square root of the JS divergence in bits) are 0..1 and biased upwards by answer noise. n.s. gap = base-teacher difference not significant at " +
       `${fixed(r.settings.alpha, 2)}: the paper's metric is mostly noise there.`,
   );
   return lines;

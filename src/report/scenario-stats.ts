@@ -2,8 +2,9 @@ import { paperImprovement, absoluteClosure } from '../stats/gap-closure.js';
 import { meanInterval, summariseCounts, welchTest } from '../stats/means.js';
 import { proportionInterval } from '../stats/proportion.js';
 import { twoProportionTest, type DifferenceTest } from '../stats/two-proportion.js';
-import { bootstrapEstimate, intervalEstimate } from './estimate.js';
+import { bootstrapEstimate, intervalEstimate, RANGES } from './estimate.js';
 import type { SelectedModels } from './model-selection.js';
+import { answerRange } from './tally-measures.js';
 import type { Estimate, ReportSettings, ScenarioModel, ScenarioRow, ScenarioStudent } from './types.js';
 import type { Cell, UnitWork } from './unit-work.js';
 
@@ -54,10 +55,10 @@ function scenarioModel(work: UnitWork, model: string, settings: ReportSettings):
     const k = measured.counts[measured.actions.indexOf(work.space.cooperative)]!;
     cooperation = intervalEstimate(cell.rate, proportionInterval(k, measured.valid, settings.proportionInterval, level));
   } else if (measured.valid > 0) {
-    cooperation = intervalEstimate(cell.rate, meanInterval(summariseCounts(work.weights, measured.counts), level));
+    cooperation = intervalEstimate(cell.rate, meanInterval(summariseCounts(work.weights, measured.counts), level, RANGES.share));
     const values = measured.actions.map(Number);
     const summary = summariseCounts(values, measured.counts);
-    mean = intervalEstimate(summary.mean, meanInterval(summary, level));
+    mean = intervalEstimate(summary.mean, meanInterval(summary, level, answerRange(work.space) ?? undefined));
   }
   const d = work.distances.get(model);
   return {
@@ -67,8 +68,8 @@ function scenarioModel(work: UnitWork, model: string, settings: ReportSettings):
     cooperation,
     mean,
     distribution,
-    tv: d ? bootstrapEstimate(d.tv, d.tvReplicates, level) : null,
-    js: d ? bootstrapEstimate(d.js, d.jsReplicates, level) : null,
+    tv: d ? bootstrapEstimate(d.tv, d.tvReplicates, level, RANGES.distance) : null,
+    js: d ? bootstrapEstimate(d.js, d.jsReplicates, level, RANGES.distance) : null,
   };
 }
 

@@ -1,5 +1,8 @@
 import { fixed, percent, pValue, share, withInterval } from './format.js';
-import type { GroupRow, Report, ReportModel, ScenarioRow } from './types.js';
+import type { GroupRow, GroupStudent, Report, ReportModel, ScenarioRow } from './types.js';
+
+/** Shown where the data could not have recorded a number (e.g. parse failures in a counts table without failure columns). */
+export const NOT_RECORDED = 'n/a (not recorded)';
 
 /**
  * The report as tables of plain, unescaped text. Renderers escape every cell for their medium
@@ -26,7 +29,7 @@ export function modelsTable(r: Report): Table {
     numeric: [false, false, false, true, true, true],
     rows: r.models.map((m) => {
       const g = overall.models.find((x) => x.model === m.label)!;
-      return [m.role, m.label, m.sourceLabel, String(g.valid), String(g.failures), withInterval(g.parseRate, 'share')];
+      return [m.role, m.label, m.sourceLabel, String(g.valid), g.failures === null ? NOT_RECORDED : String(g.failures), g.parseRate === null ? NOT_RECORDED : withInterval(g.parseRate, 'share')];
     }),
   };
 }
@@ -43,7 +46,7 @@ export function summaryTable(r: Report, student: string, compact: boolean): Tabl
     const s = g.students.find((x) => x.model === student)!;
     const m = g.models.find((x) => x.model === student)!;
     const b = g.models.find((x) => x.model === base)!;
-    const row = [g.label, String(s.scenarios), percent(s.paperImprovement.value, 2), String(g.nonSignificantGaps.length), withInterval(s.pooledGapClosure, 'percent'), withInterval(s.absoluteGapClosure, 'percent')];
+    const row = [g.label, String(s.scenarios), paperCell(s), String(g.nonSignificantGaps.length), withInterval(s.pooledGapClosure, 'percent'), withInterval(s.absoluteGapClosure, 'percent')];
     if (!compact) row.push(percent(s.meanAbsoluteClosure));
     row.push(withInterval(m.tv, 'plain', 3), plain(b.tv?.value ?? null, 3), withInterval(m.js, 'plain', 3));
     if (!compact) row.push(plain(b.js?.value ?? null, 3));
@@ -101,6 +104,13 @@ export function payoffTable(r: Report): Table | null {
     return `${x.changed} of ${x.pairs}`;
   })]);
   return { id: 'payoff', title: `Payoff sensitivity: cooperation at x1 -> scaled payoffs, * = significant at ${fixed(r.settings.alpha, 2)} (${dataLabel(r)})`, header, numeric: header.map(() => false), rows };
+}
+
+/** The paper's mean, saying over how many scenarios when a zero base-teacher gap left some out. */
+function paperCell(s: GroupStudent): string {
+  const value = percent(s.paperImprovement.value, 2);
+  if (s.paperImprovement.value === null || s.paperImprovement.used === s.scenarios) return value;
+  return `${value} (${s.paperImprovement.used} of ${s.scenarios})`;
 }
 
 /** Cooperation with its interval; numeric games add the mean answer the paper's metric uses. */

@@ -2,18 +2,24 @@ import type { ProportionMethod } from '../stats/proportion.js';
 import type { DifferenceTest } from '../stats/two-proportion.js';
 import type { SampleSource } from '../recordings/types.js';
 
-/** Version of the JSON report; bump on any change that renames or re-means a field. */
-export const REPORT_SCHEMA = 'stratalign.report/v1';
+/**
+ * Version of the JSON report; bump on any change that renames or re-means a field.
+ * v2: basic instead of percentile bootstrap intervals; `failures` and `parseRate` null when the
+ * data did not record parse failures; `Estimate.note`.
+ */
+export const REPORT_SCHEMA = 'stratalign.report/v2';
 
 /** A statistic with its interval; low/high are null when no interval applies or it is undefined. */
 export type Estimate = {
   value: number | null;
   low: number | null;
   high: number | null;
-  /** How the interval was made, e.g. 'wilson', 'bootstrap-percentile', or 'none'. */
+  /** How the interval was made, e.g. 'wilson', 'bootstrap-basic', 'none', or 'none (one answer)'. */
   method: string;
   /** Bootstrap resamples where the statistic was undefined and so left out of the interval. */
   undefinedResamples?: number;
+  /** Why an interval that would normally be there is not (e.g. withheld for undefined resamples). */
+  note?: string;
 };
 
 export type ReportSettings = {
@@ -41,7 +47,8 @@ export type DistributionCell = { action: string; count: number; share: number | 
 export type ScenarioModel = {
   model: string;
   valid: number;
-  failures: number;
+  /** Answers that could not be parsed; null when the data did not record parse failures. */
+  failures: number | null;
   /** Share of the cooperative option, or mean cooperation on a 0..1 scale for numeric answers. */
   cooperation: Estimate | null;
   /** Numeric answers only: the mean answer (e.g. mean donation) with a t interval. */
@@ -75,8 +82,10 @@ export type GroupModel = {
   /** Scenarios where this model and the teacher both have valid answers. */
   scenarios: number;
   valid: number;
-  failures: number;
-  parseRate: Estimate;
+  /** Null when some of the model's data in the group did not record parse failures. */
+  failures: number | null;
+  /** valid / (valid + failures); null when the failures are not recorded, so no rate is known. */
+  parseRate: Estimate | null;
   cooperation: Estimate | null;
   /** Mean over scenarios of the distance to the teacher; null for the teacher. */
   tv: Estimate | null;
@@ -89,6 +98,7 @@ export type GroupStudent = {
   model: string;
   /** Scenarios where base, student and teacher all have valid answers. */
   scenarios: number;
+  /** `used` of `scenarios` enter the mean: the others have a zero base-teacher gap. */
   paperImprovement: { value: number | null; used: number; undefinedScenarios: UnitRef[] };
   pooledGapClosure: Estimate;
   absoluteGapClosure: Estimate;

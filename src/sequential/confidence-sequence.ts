@@ -1,5 +1,6 @@
 import jStat from 'jstat';
 import { StratalignError } from '../errors.js';
+import type { Interval } from '../stats/proportion.js';
 
 /**
  * Always-valid (anytime) confidence sequence for a Bernoulli proportion p: the mixture
@@ -45,7 +46,8 @@ export function gatePrior(reference: number, tolerance: number): MixturePrior {
   ];
 }
 
-export type ProportionInterval = { low: number; high: number; level: number; method: string };
+/** The same type as `Interval` (src/stats/proportion.ts); the name stays for existing imports. */
+export type ProportionInterval = Interval;
 
 /** log M_n(p); +Infinity where the data rule p out (p = 0 after a success, p = 1 after a failure). */
 export function logMixtureMartingale(k: number, n: number, p: number, prior: MixturePrior = JEFFREYS_PRIOR): number {
@@ -53,7 +55,7 @@ export function logMixtureMartingale(k: number, n: number, p: number, prior: Mix
 }
 
 /** The interval of the confidence sequence after k successes in n draws, valid uniformly over n. */
-export function confidenceSequence(k: number, n: number, level: number, prior: MixturePrior = JEFFREYS_PRIOR): ProportionInterval {
+export function confidenceSequence(k: number, n: number, level: number, prior: MixturePrior = JEFFREYS_PRIOR): Interval {
   checkCounts(k, n);
   checkLevel(level);
   checkPrior(prior);

@@ -1,5 +1,6 @@
 import { StratalignError } from '../errors.js';
-import { checkLevel, confidenceSequence, gatePrior, JEFFREYS_PRIOR, type MixturePrior, type ProportionInterval } from './confidence-sequence.js';
+import type { Interval } from '../stats/proportion.js';
+import { checkLevel, confidenceSequence, gatePrior, JEFFREYS_PRIOR, type MixturePrior } from './confidence-sequence.js';
 
 /**
  * When to stop sampling one scenario. The gate asks whether the model's probability p of the
@@ -24,7 +25,7 @@ export type StoppingOptions = {
 };
 
 export type LookVerdict = 'settled-within' | 'settled-outside' | 'pinned' | 'continue';
-export type Look = { verdict: LookVerdict; interval: ProportionInterval };
+export type Look = { verdict: LookVerdict; interval: Interval };
 export type StoppingRule = (k: number, n: number) => Look;
 
 /** The verdict after k counted answers among n valid ones: pure, no memory of earlier looks needed. */
@@ -37,11 +38,13 @@ export function sequentialDecision(k: number, n: number, options: StoppingOption
 export function createStoppingRule(options: StoppingOptions): StoppingRule {
   checkStoppingOptions(options);
   const prior = options.prior ?? defaultPrior(options);
-  const memo = new Map<number, Look>();
+  // Keyed by n, then k: an arithmetic packing such as n * M + k collides once k can reach M.
+  const memo = new Map<number, Map<number, Look>>();
   return (k, n) => {
-    const key = n * 100_003 + k;
-    let look = memo.get(key);
-    if (!look) memo.set(key, (look = decide(k, n, options, prior)));
+    let byK = memo.get(n);
+    if (!byK) memo.set(n, (byK = new Map()));
+    let look = byK.get(k);
+    if (!look) byK.set(k, (look = decide(k, n, options, prior)));
     return look;
   };
 }

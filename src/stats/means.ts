@@ -1,4 +1,5 @@
 import jStat from 'jstat';
+import { clopperPearsonInterval } from './exact-interval.js';
 import type { Interval } from './proportion.js';
 import type { DifferenceTest } from './two-proportion.js';
 
@@ -13,22 +14,52 @@ export function summariseCounts(values: readonly number[], counts: readonly numb
   return { n, mean, variance: n > 1 ? squares / (n - 1) : 0 };
 }
 
-/** Student-t interval for a mean; a single answer or no spread gives the point itself. */
-export function meanInterval(s: MeanSummary, level = 0.95): Interval {
-  if (s.n === 0) return { low: Number.NaN, high: Number.NaN, level, method: 'student-t' };
-  if (s.n === 1 || s.variance === 0) return { low: s.mean, high: s.mean, level, method: 'student-t' };
+/** Smallest and largest answer the game allows, e.g. 0 and 10 dollars. */
+export type AnswerRange = { min: number; max: number };
+
+/** Marks "no interval" while keeping the Interval shape older callers spread into their records. */
+const NO_INTERVAL = (level: number, why: string): Interval => ({ low: Number.NaN, high: Number.NaN, level, method: `none (${why})` });
+
+/**
+ * Interval for a mean. Student-t when the answers vary. Fewer than 2 answers give no interval
+ * (low/high NaN): one answer says nothing about the spread. When every answer is the same value
+ * v, a t interval would have zero width, so with the game's answer range it is an exact bound
+ * instead: the share of answers other than v is at most u (Clopper-Pearson upper end for 0 of n),
+ * and each such answer moves the mean by at most its distance to the range's end; without a range
+ * there is no interval.
+ */
+export function meanInterval(s: MeanSummary, level = 0.95, range?: AnswerRange): Interval {
+  if (s.n < 2) return NO_INTERVAL(level, s.n === 0 ? 'no answers' : 'one answer');
+  if (s.variance === 0) {
+    if (!range) return NO_INTERVAL(level, 'no spread');
+    const u = clopperPearsonInterval(0, s.n, level).high;
+    return { low: s.mean - u * (s.mean - range.min), high: s.mean + u * (range.max - s.mean), level, method: 'exact bound (no spread)' };
+  }
   const half = jStat.studentt.inv(1 - (1 - level) / 2, s.n - 1) * Math.sqrt(s.variance / s.n);
   return { low: s.mean - half, high: s.mean + half, level, method: 'student-t' };
 }
 
-/** Welch's two-sided t-test for a difference of means with unequal variances. */
+/**
+ * Welch's two-sided t-test for a difference of means with unequal variances. When neither side
+ * varies the t statistic is undefined (null): equal means give p = 1; different means are a
+ * complete separation, whose exact permutation p-value is 2 / C(n1 + n2, n1) (both orderings of
+ * the two groups are as extreme), e.g. 1/3 for two answers a side, below 1e-170 for 300.
+ */
 export function welchTest(a: MeanSummary, b: MeanSummary): DifferenceTest {
   if (a.n < 2 || b.n < 2) throw new RangeError(`welchTest needs at least 2 answers per side (got ${a.n} and ${b.n})`);
   const va = a.variance / a.n;
   const vb = b.variance / b.n;
-  const method = "Welch's t-test";
-  if (va + vb === 0) return { difference: a.mean - b.mean, statistic: null, pValue: a.mean === b.mean ? 1 : 0, method };
-  const t = (a.mean - b.mean) / Math.sqrt(va + vb);
+  const difference = a.mean - b.mean;
+  if (va + vb === 0) {
+    if (a.mean === b.mean) return { difference, statistic: null, pValue: 1, method: "Welch's t-test (no spread on either side)" };
+    return { difference, statistic: null, pValue: Math.min(1, 2 * Math.exp(-logBinomial(a.n + b.n, a.n))), method: 'exact permutation test (no spread on either side)' };
+  }
+  const t = difference / Math.sqrt(va + vb);
   const df = (va + vb) ** 2 / (va ** 2 / (a.n - 1) + vb ** 2 / (b.n - 1));
-  return { difference: a.mean - b.mean, statistic: t, pValue: 2 * (1 - jStat.studentt.cdf(Math.abs(t), df)), method };
+  return { difference, statistic: t, pValue: 2 * (1 - jStat.studentt.cdf(Math.abs(t), df)), method: "Welch's t-test" };
+}
+
+/** log C(n, k) = −log(n + 1) − log B(k + 1, n − k + 1). */
+function logBinomial(n: number, k: number): number {
+  return -Math.log(n + 1) - jStat.betaln(k + 1, n - k + 1);
 }

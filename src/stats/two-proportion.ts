@@ -5,7 +5,11 @@ export type DifferenceTest = {
   difference: number;
   /** Test statistic (z or t); null when it is undefined because neither side has any spread (e.g. both all C). */
   statistic: number | null;
-  /** Two-sided p-value; 1 when the statistic is null. */
+  /**
+   * Two-sided p-value. When the statistic is null it comes from the data directly: 1 when both
+   * sides are the same (always so here: a null z means both sides are all C or all D), or
+   * welchTest's exact permutation p-value when two numeric samples without spread differ.
+   */
   pValue: number;
   method: string;
 };

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LoopbackBatches } from './batch-routes.js';
 import { describeBehaviour, type Behaviour, type RecordedRequest } from './behaviours.js';
 import { anthropicEmpty, anthropicOk, errorBody, openAIEmpty, openAIOk, wireFormatOf, type WireFormat } from './wire.js';
 
@@ -8,6 +9,8 @@ export * from './behaviours.js';
 export type LoopbackOptions = {
   /** Answer for requests no script covers. Default: a 500 with `x-should-retry: false`, so an unscripted request is loud, not retried. */
   fallback?: Behaviour | ((request: RecordedRequest) => Behaviour);
+  /** OpenAI files/batches and Anthropic message-batches endpoints (batch-routes.ts). */
+  batches?: LoopbackBatches;
 };
 
 export type LoopbackServer = {
@@ -57,6 +60,7 @@ export async function startLoopbackServer(options: LoopbackOptions = {}): Promis
       }
       const request: RecordedRequest = { index: requests.length, method: req.method ?? '', path: (req.url ?? '').split('?')[0]!, headers: req.headers, body, behaviour: '' };
       requests.push(request);
+      if (options.batches?.handle(request, raw, res)) return;
       const format = req.method === 'POST' ? wireFormatOf(request.path) : null;
       if (!format) {
         request.behaviour = 'not found';

@@ -1,0 +1,19 @@
+/** Readers for untrusted JSON bodies: a wrong shape gives null, never a throw or a guess. */
+export function record(value: unknown): Record<string, any> | null {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, any>) : null;
+}
+
+export function num(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** A short JSON rendering of a value for error messages. */
+export function describe(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+}

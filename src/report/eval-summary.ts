@@ -1,0 +1,72 @@
+import type { Catalogue } from '../catalogue/catalogue.js';
+import { isStratalignError } from '../errors.js';
+import type { Tally } from '../recordings/types.js';
+import { buildReport, MIN_RESAMPLES } from './build-report.js';
+import type { Estimate, ModelRole } from './types.js';
+
+export type EvalSummaryModel = {
+  label: string;
+  /** Role in the comparison: base, student or teacher. */
+  role: ModelRole;
+  /** The role the data gave the model (e.g. 'fine-tuned'), if any. */
+  dataRole: string | null;
+  /** Where the numbers come from, e.g. 'replayed' or 'live'. */
+  sourceLabel: string;
+  valid: number;
+  /** Unparseable answers; null when the data did not record parse failures (replayed counts). */
+  failures: number | null;
+  /** Cooperation pooled over all valid answers (the report's definition), with its interval. */
+  cooperation: Estimate | null;
+};
+
+export type EvalSummaryStudent = {
+  model: string;
+  /** The paper's metric as published: mean over `used` of `scenarios` scenarios (the rest have a zero gap). */
+  paperImprovement: { value: number | null; used: number; scenarios: number };
+  pooledGapClosure: Estimate;
+};
+
+export type EvalSummary = {
+  models: EvalSummaryModel[];
+  splits: { split: string; students: EvalSummaryStudent[] }[];
+  /** Why no summary could be made (e.g. two models with role teacher); models and splits are then empty. */
+  error?: string;
+};
+
+export type EvalSummaryOptions = { resamples?: number; seed?: string };
+
+/**
+ * The end-of-eval summary's numbers, taken from the report so the two never disagree: cooperation
+ * per model over all its answers, and per split the paper's metric beside pooled gap closure.
+ * Models are chosen by role (base, fine-tuned, teacher); a choice the data leaves open (no
+ * teacher, two bases) comes back as `error`, since an eval hook must not throw on it.
+ */
+export function summariseForEval(tallies: readonly Tally[], catalogue: Catalogue, options: EvalSummaryOptions = {}): EvalSummary {
+  let report;
+  try {
+    report = buildReport(
+      { tallies, inputs: [{ file: 'the eval results', kind: 'promptfoo-results' }] },
+      { models: {}, proportionInterval: 'wilson', resamples: options.resamples ?? MIN_RESAMPLES, seed: options.seed ?? 'stratalign' },
+      catalogue,
+    );
+  } catch (err) {
+    if (isStratalignError(err)) return { models: [], splits: [], error: err.message };
+    throw err;
+  }
+  const overall = report.groups.find((g) => g.label === 'overall')!;
+  const models = report.models.map((m): EvalSummaryModel => {
+    const g = overall.models.find((x) => x.model === m.label)!;
+    return { label: m.label, role: m.role, dataRole: m.dataRole, sourceLabel: m.sourceLabel, valid: g.valid, failures: g.failures, cooperation: g.cooperation };
+  });
+  const splits = report.groups
+    .filter((g) => g.key.split !== undefined && g.key.game === undefined && g.key.context === undefined)
+    .map((g) => ({
+      split: g.key.split!,
+      students: g.students.map((s) => ({
+        model: s.model,
+        paperImprovement: { value: s.paperImprovement.value, used: s.paperImprovement.used, scenarios: s.scenarios },
+        pooledGapClosure: s.pooledGapClosure,
+      })),
+    }));
+  return { models, splits };
+}
