@@ -40,3 +40,16 @@ describe('JSONL recordings', () => {
     await expect(attempt).rejects.toThrowError(/rec\.jsonl/);
   });
 });
+
+describe('tallies of replayed counts', () => {
+  it('mark parse failures as not recorded when no sample had text', () => {
+    const builder = new TallyBuilder();
+    const choice = (c: string) => ({ ...sample({ text: null, parse: { ok: true, action: c, rule: 'recorded-choice', evidence: '' } }), scenario: 'international-relations/prisoners-dilemma' }) as never;
+    builder.add(choice('C'));
+    builder.add(choice('D'));
+    builder.add({ ...(sample() as object), scenario: 'business/prisoners-dilemma' } as never);
+    const [replayed, texts] = builder.tallies();
+    expect(replayed).toMatchObject({ counts: { C: 1, D: 1 }, failuresRecorded: false });
+    expect(texts!.failuresRecorded).toBeUndefined();
+  });
+});

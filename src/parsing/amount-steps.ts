@@ -1,6 +1,7 @@
 import type { IntegerActionSpace } from '../games/action-space.js';
 import { candidate, type Candidate, type Extraction, type Read, type Reader } from './decision.js';
-import { statementCandidates, type Vocabulary } from './statements.js';
+import { perSpace } from './space-cache.js';
+import { evaluativeCandidates, statementCandidates, type Vocabulary } from './statements.js';
 
 /**
  * Steps for integer spaces (the public-goods donation). A number counts only where it is
@@ -24,7 +25,10 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export function amountReader(space: IntegerActionSpace): Reader {
+/** The reader of a space's amounts; built once per space (see space-cache.ts). */
+export const amountReader = perSpace((space: IntegerActionSpace): Reader => buildAmountReader(space));
+
+function buildAmountReader(space: IntegerActionSpace): Reader {
   const unit = escapeRe(space.unit);
   const words = UNIT_WORDS[space.unit] ?? 'units?';
   const num = String.raw`(-)?\s*(?:${unit}\s*)?(-)?(\d+(?:\.\d+)?)(?:\s*(?:${unit}|(?:${words})\b))?`;
@@ -106,17 +110,22 @@ function leadingNumber(text: string, read: Reader): Candidate | undefined {
   return candidate(text, 0, r, /^\s*[.!]?\s*$/.test(text.slice(r.end)) ? 'bare-number' : 'leading-number');
 }
 
-export function amountCandidates(text: string, space: IntegerActionSpace): Extraction {
-  const read = amountReader(space);
-  const vocabulary: Vocabulary = {
+// One vocabulary object per space, so the statement patterns built from it are reused too.
+const vocabularyOf = perSpace(
+  (space: IntegerActionSpace): Vocabulary => ({
     verbs: VERBS,
     nouns: String.raw`(?:donation|contribution)\s+amount|amount\s+(?:I(?:'ll|'d|\s+will|\s+would)?\s+)?(?:donate|contribute|give)|${escapeRe(space.meaning)}|donation|contribution|amount|pledge|donate|answer|choice|decision`,
     onNegated: negatedReader(space),
-  };
-  const found = statementCandidates(text, vocabulary, read);
+  }),
+);
+
+export function amountCandidates(text: string, space: IntegerActionSpace): Extraction {
+  const read = amountReader(space);
+  const vocabulary = vocabularyOf(space);
+  const { strong, negated } = statementCandidates(text, vocabulary, read);
   const leading = leadingNumber(text, read);
-  if (leading) found.strong.push(leading);
-  return found;
+  if (leading) strong.push(leading);
+  return { strong, weak: () => evaluativeCandidates(text, vocabulary, read), negated };
 }
 
 /** A JSON field's value as an amount: 7, "7", "$7", "seven dollars". */

@@ -1,6 +1,8 @@
 import type { Action, ChoiceActionSpace } from '../games/action-space.js';
 import { candidate, type Candidate, type Extraction, type Read, type Reader } from './decision.js';
-import { notADecision, statementCandidates, type Vocabulary } from './statements.js';
+import { allMatches } from './all-matches.js';
+import { perSpace } from './space-cache.js';
+import { evaluativeCandidates, notADecision, statementCandidates, type Vocabulary } from './statements.js';
 
 /**
  * Steps for option-label spaces. A label only counts as a standalone token ("C", "**C**",
@@ -18,39 +20,52 @@ const BOUNDARY = `(?![A-Za-z0-9]|['-][A-Za-z])`;
 // "C or D", "C and D", "C, maybe D": a statement naming several options decides nothing.
 const JOIN = /\s*(?:,\s*(?:or\s+)?(?:maybe|perhaps|possibly)|,?\s*or|and\/or|and|\/|&)\s*/iy;
 const LEADING_FOLLOW = /^(?:\s*$|[ \t]*[\n.,;!)-]|\s+(?:because|since|as)\b)/;
+const SKIP = /\s*(?:[:=-]\s*)?/y;
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const CAPITAL = /^[A-Z]$/;
+
 /** The option a token names, a raw capital letter for an unknown option, or undefined for a non-answer. */
-function toValue(token: string, space: ChoiceActionSpace): Action | undefined {
-  const option = space.options.find((o) => o.toUpperCase() === token.toUpperCase());
+function toValue(token: string, byUpperCase: ReadonlyMap<string, string>): Action | undefined {
   // Lowercase "a" and "i" are English words, whatever the options are.
   if (token === 'a' || token === 'i') return undefined;
+  const option = byUpperCase.get(token.toUpperCase());
   if (option !== undefined) return option;
-  if (/^[A-Z]$/.test(token) && token !== 'I') return token;
+  if (CAPITAL.test(token) && token !== 'I') return token;
   return undefined;
 }
 
-export function choiceReader(space: ChoiceActionSpace): Reader {
+/** Options by their upper-case spelling; the first listed wins, as a search in order would. */
+function optionsByUpperCase(space: ChoiceActionSpace): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const o of space.options) if (!map.has(o.toUpperCase())) map.set(o.toUpperCase(), o);
+  return map;
+}
+
+/** The reader of a space's option labels; built once per space (see space-cache.ts). */
+export const choiceReader = perSpace((space: ChoiceActionSpace): Reader => buildChoiceReader(space));
+
+function buildChoiceReader(space: ChoiceActionSpace): Reader {
   const labels = [...space.options].sort((a, b) => b.length - a.length).map(escapeRe).join('|');
   // "the C option" is read like "option C"; a bare "the C" is not, since "the" then starts a noun phrase.
   const token = new RegExp(
     `${LABEL}(?:the\\s+(?=\\S+\\s+(?:option|strategy)\\b))?${OPEN}(${labels}|[A-Za-z])${CLOSE}${BOUNDARY}(?:\\s+(?:option|strategy)\\b)?`,
     'iy',
   );
+  const byUpperCase = optionsByUpperCase(space);
   const readOne = (text: string, pos: number) => {
     token.lastIndex = pos;
     const m = token.exec(text);
-    const value = m ? toValue(m[2]!, space) : undefined;
+    const value = m ? toValue(m[2]!, byUpperCase) : undefined;
     return m && value !== undefined ? { value, end: token.lastIndex, labelled: m[1] !== undefined } : undefined;
   };
   return (text, pos) => {
-    const skip = /\s*(?:[:=-]\s*)?/y;
-    skip.lastIndex = pos;
-    skip.exec(text);
-    const first = readOne(text, skip.lastIndex);
+    SKIP.lastIndex = pos;
+    SKIP.exec(text);
+    const first = readOne(text, SKIP.lastIndex);
     if (!first) return undefined;
     const read: Read = { values: [first.value], end: first.end, labelled: first.labelled };
     for (;;) {
@@ -91,11 +106,19 @@ function lastLine(text: string, space: ChoiceActionSpace, read: Reader): Candida
 const TAIL_MINE = String.raw`(?:is|will\s+be|would\s+be)\s+my\s+(?:final\s+)?(?:choice|answer|decision|pick|selection)\b`;
 const TAIL_BEST = String.raw`(?:is|seems\s+(?:to\s+be\s+)?|would\s+be|appears\s+to\s+be)\s*(?:the|my)\s+(?:best|optimal|rational|right|wisest|smartest|better|logical|sensible|ideal|preferable)\s+(?:choice|option|strategy|move|decision|answer)(?!\s+for\s+(?:the\s+)?(?:coplayer|co-player|them|both|other|him|her|everyone|us|each))`;
 
-function tokenFirst(text: string, space: ChoiceActionSpace, read: Reader, tail: string, source: Candidate['source']): Candidate[] {
+function tokenFirstPattern(space: ChoiceActionSpace, tail: string): RegExp {
   const labels = space.options.map(escapeRe).join('|');
-  const re = new RegExp(String.raw`(?<![\w'])(?:(?:option|strategy)\s+)?${OPEN}(?:${labels})${CLOSE}\s+${tail}`, 'gi');
+  return new RegExp(String.raw`(?<![\w'])(?:(?:option|strategy)\s+)?${OPEN}(?:${labels})${CLOSE}\s+${tail}`, 'gi');
+}
+
+const tokenFirstPatterns = perSpace((space: ChoiceActionSpace) => ({
+  mine: tokenFirstPattern(space, TAIL_MINE),
+  best: tokenFirstPattern(space, TAIL_BEST),
+}));
+
+function tokenFirst(text: string, space: ChoiceActionSpace, read: Reader, re: RegExp, source: Candidate['source']): Candidate[] {
   const out: Candidate[] = [];
-  for (const m of text.matchAll(re)) {
+  for (const m of allMatches(re, text)) {
     const r = read(text, m.index);
     if (r && r.values.every(isOption(space)) && !notADecision(text, m.index, m.index + m[0].length)) {
       out.push(candidate(text, m.index, { ...r, end: m.index + m[0].length }, source));
@@ -106,13 +129,14 @@ function tokenFirst(text: string, space: ChoiceActionSpace, read: Reader, tail: 
 
 export function choiceCandidates(text: string, space: ChoiceActionSpace): Extraction {
   const read = choiceReader(space);
-  const found = statementCandidates(text, VOCABULARY, read);
+  const { strong, negated } = statementCandidates(text, VOCABULARY, read);
   const leading = leadingLetter(text, space, read);
   const closing = text.includes('\n') ? lastLine(text, space, read) : undefined;
-  for (const c of [leading, closing]) if (c) found.strong.push(c);
-  found.strong.push(...tokenFirst(text, space, read, TAIL_MINE, 'explicit-statement'));
-  found.weak.push(...tokenFirst(text, space, read, TAIL_BEST, 'evaluative-statement'));
-  return found;
+  for (const c of [leading, closing]) if (c) strong.push(c);
+  const patterns = tokenFirstPatterns(space);
+  strong.push(...tokenFirst(text, space, read, patterns.mine, 'explicit-statement'));
+  const weak = () => [...evaluativeCandidates(text, VOCABULARY, read), ...tokenFirst(text, space, read, patterns.best, 'evaluative-statement')];
+  return { strong, weak, negated };
 }
 
 /** A JSON field's value read as an option label ("C", "Option D"); undefined when it is not one. */

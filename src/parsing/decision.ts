@@ -29,8 +29,11 @@ export type Candidate = {
 export type Read = { values: Action[]; end: number; labelled?: boolean };
 export type Reader = (text: string, pos: number) => Read | undefined;
 
-/** Candidates by strength: weak ones count only when no strong one exists. */
-export type Extraction = { strong: Candidate[]; weak: Candidate[]; negated: string[] };
+/**
+ * Candidates by strength: weak ones count only when no strong one exists, so they are found
+ * only when asked for (most answers are settled by a strong one).
+ */
+export type Extraction = { strong: Candidate[]; weak: () => Candidate[]; negated: string[] };
 
 // When two readings agree, the one that reports the most specific rule is kept.
 const PRIORITY: Record<CandidateSource, number> = {
@@ -49,7 +52,34 @@ const PRIORITY: Record<CandidateSource, number> = {
 // Words with which a writer takes back what came before; only these let a later decision win.
 const CORRECTION_MARKER =
   /\b(?:actually|wait|on second thoughts?|on (?:further |more )?reflection|correction|scratch that|I mean|changed? my mind|reconsider(?:ing|ed)?|rethink(?:ing)?|after (?:further|more) thought|ultimately|in the end|finally|instead(?! of))\b/i;
-const INSTEAD_AFTER = /^[^.!?\n]*\binstead\b(?! of)/i;
+
+/**
+ * Whether the sentence going on from a position says "instead" (not "instead of"), as
+ * /^[^.!?\n]*\binstead\b(?! of)/i on the text from there would say. One finder serves the
+ * positions of one answer in increasing order and remembers how far it has searched, so a long
+ * chain of statements costs one pass rather than one pass per statement.
+ */
+function insteadFinder(text: string): (from: number) => boolean {
+  const word = /\binstead\b(?! of)/gi;
+  const stopChar = /[.!?\n]/g;
+  const atStart = /instead\b(?! of)/iy;
+  let searchedFrom = Infinity;
+  let nextWord = 0;
+  let nextStop = 0;
+  const next = (re: RegExp, from: number) => {
+    re.lastIndex = from;
+    return re.exec(text)?.index ?? text.length;
+  };
+  return (from) => {
+    // At the position itself the cut-off text starts a word whatever precedes it.
+    atStart.lastIndex = from;
+    if (atStart.test(text)) return true;
+    if (from < searchedFrom || nextWord < from) nextWord = next(word, from);
+    if (from < searchedFrom || nextStop < from) nextStop = next(stopChar, from);
+    searchedFrom = from;
+    return nextWord < nextStop;
+  };
+}
 
 export function candidate(text: string, index: number, read: Read, source: CandidateSource): Candidate {
   return { values: read.values, index, end: read.end, source, evidence: text.slice(index, read.end).trim() };
@@ -71,9 +101,9 @@ function sameValues(a: Action[], b: Action[]): boolean {
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
-function overrides(text: string, earlier: Candidate, later: Candidate): boolean {
+function overrides(text: string, earlier: Candidate, later: Candidate, insteadAfter: (from: number) => boolean): boolean {
   if (later.source === 'correction' || later.source === 'final-answer') return true;
-  return CORRECTION_MARKER.test(text.slice(earlier.end, later.index)) || INSTEAD_AFTER.test(text.slice(later.end));
+  return CORRECTION_MARKER.test(text.slice(earlier.end, later.index)) || insteadAfter(later.end);
 }
 
 /** Overlapping readings of the same words are one decision; keep the more specific reading. */
@@ -100,12 +130,13 @@ export function resolveCandidates(found: Candidate[], text: string, space: Actio
   let current = list[0];
   if (!current) return undefined;
   let corrected = false;
+  const insteadAfter = insteadFinder(text);
   for (const next of list.slice(1)) {
     if (sameValues(current.values, next.values)) {
       if (PRIORITY[next.source] > PRIORITY[current.source]) current = next;
       continue;
     }
-    if (!overrides(text, current, next)) {
+    if (!overrides(text, current, next, insteadAfter)) {
       return {
         ok: false,
         failure: 'ambiguous',

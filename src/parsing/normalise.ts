@@ -18,16 +18,31 @@ const STAR_EMPHASIS = /\*{1,3}(?=\S)([^*\n]*?\S)\*{1,3}/g;
 // Underscore emphasis only at word edges, so identifiers like final_answer survive.
 const UNDERSCORE_EMPHASIS = /(?<!\w)_{1,3}(?=\S)([^_\n]*?\S)_{1,3}(?!\w)/g;
 
+// Non-ASCII text is all that NFKC, the zero-width and the typographic passes can change.
+const NON_ASCII = /[^\x00-\x7F]/;
+// Runs of blanks other than a single space: a lone space is already what the pass writes.
+const BLANK_RUNS = /[ \t\u00A0]{2,}|[\t\u00A0]/g;
+
+/**
+ * Each pass runs only when the text holds a character it needs to match, which gives the same
+ * text as running it; most answers are plain ASCII prose, so most passes are skipped.
+ */
 export function normalise(raw: string): string {
-  let text = raw.normalize('NFKC').replace(ZERO_WIDTH, '').replace(/\r\n?/g, '\n');
-  text = text.replace(SINGLE_QUOTES, "'").replace(DOUBLE_QUOTES, '"').replace(DASHES, '-');
-  text = text.replace(FENCE_LINE, '').replace(/`+/g, '');
-  text = text.replace(HTML_EMPHASIS, '');
+  const ascii = !NON_ASCII.test(raw);
+  let text = raw;
+  if (!ascii) text = text.normalize('NFKC').replace(ZERO_WIDTH, '');
+  if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
+  if (!ascii) text = text.replace(SINGLE_QUOTES, "'").replace(DOUBLE_QUOTES, '"').replace(DASHES, '-');
+  if (text.includes('```') || text.includes('~~~')) text = text.replace(FENCE_LINE, '');
+  if (text.includes('`')) text = text.replace(/`+/g, '');
+  if (text.includes('<')) text = text.replace(HTML_EMPHASIS, '');
   // Nested wrappers such as \boxed{\text{C}} need one pass per level.
-  for (let i = 0; i < 3; i++) text = text.replace(LATEX_WRAPPER, '$1');
-  text = text.replace(HEADING, '').replace(BLOCKQUOTE, '');
-  text = text.replace(STAR_EMPHASIS, '$1').replace(UNDERSCORE_EMPHASIS, '$1');
-  text = text.replace(/\*\*+/g, '');
-  text = text.replace(/[ \t\u00A0]+/g, ' ');
+  if (text.includes('\\')) for (let i = 0; i < 3; i++) text = text.replace(LATEX_WRAPPER, '$1');
+  if (text.includes('#')) text = text.replace(HEADING, '');
+  if (text.includes('>')) text = text.replace(BLOCKQUOTE, '');
+  if (text.includes('*')) text = text.replace(STAR_EMPHASIS, '$1');
+  if (text.includes('_')) text = text.replace(UNDERSCORE_EMPHASIS, '$1');
+  if (text.includes('*')) text = text.replace(/\*\*+/g, '');
+  if (text.includes('  ') || text.includes('\t') || text.includes('\u00A0')) text = text.replace(BLANK_RUNS, ' ');
   return text.trim();
 }

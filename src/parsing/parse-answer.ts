@@ -1,4 +1,4 @@
-import type { ActionSpace } from '../games/action-space.js';
+import type { ActionSpace, IntegerActionSpace } from '../games/action-space.js';
 import { amountCandidates, amountFromJson } from './amount-steps.js';
 import { choiceCandidates, choiceFromJson } from './choice-steps.js';
 import { candidate, describeSpace, resolveCandidates, type Candidate, type Extraction, type Read } from './decision.js';
@@ -6,6 +6,7 @@ import { findJsonFields } from './json-answer.js';
 import { normalise } from './normalise.js';
 import type { ParseResult } from './parse-result.js';
 import { findRefusal } from './refusal.js';
+import { perSpace } from './space-cache.js';
 
 export type ParseOptions = {
   /** The provider's finish reason; 'length' means the answer was cut off. */
@@ -24,8 +25,11 @@ function empty(reason: string): ParseResult {
   return { ok: false, failure: 'empty', reason };
 }
 
+// One list per space, so findJsonFields finds its compiled key pattern by the list.
+const amountJsonKeys = perSpace((space: IntegerActionSpace) => [space.meaning, ...JSON_AMOUNT_KEYS]);
+
 function jsonCandidates(text: string, space: ActionSpace): Candidate[] {
-  const keys = space.kind === 'choice' ? JSON_KEYS : [space.meaning, ...JSON_AMOUNT_KEYS];
+  const keys = space.kind === 'choice' ? JSON_KEYS : amountJsonKeys(space);
   const out: Candidate[] = [];
   for (const field of findJsonFields(text, keys)) {
     const read: Read | undefined = space.kind === 'choice' ? choiceFromJson(field.value, space) : amountFromJson(field.value, space);
@@ -59,7 +63,7 @@ export const PIPELINE: readonly Step[] = [
   },
   { name: 'json', run: (s) => cutOff(resolveCandidates(jsonCandidates(s.text, s.space), s.text, s.space), s) },
   { name: 'statements', run: (s) => cutOff(resolveCandidates(extract(s).strong, s.text, s.space), s) },
-  { name: 'evaluative', run: (s) => cutOff(resolveCandidates(extract(s).weak, s.text, s.space), s) },
+  { name: 'evaluative', run: (s) => cutOff(resolveCandidates(extract(s).weak(), s.text, s.space), s) },
   {
     name: 'refusal',
     run: (s) => {

@@ -1,10 +1,12 @@
-import { candidate, type Candidate, type Extraction, type Read, type Reader } from './decision.js';
+import { allMatches } from './all-matches.js';
+import { candidate, type Candidate, type Read, type Reader } from './decision.js';
 
 /**
  * Decision statements shared by every action space: a first-person verb phrase ("I'd pick"),
  * a decision noun ("My answer is", "Final answer:"), an evaluative phrase ("the best option
  * for me is") and a bare correction ("wait, no: D"). The space supplies the verbs, nouns and a
- * reader for its values; this file decides which occurrences are decisions at all.
+ * reader for its values; this file decides which occurrences are decisions at all. Patterns
+ * are compiled once per Vocabulary object, so a space keeps one and never changes it.
  */
 export type Vocabulary = {
   /** Regex alternation of decision verbs, longest first ("go with|choose"). */
@@ -42,29 +44,53 @@ const NEGATED_BEFORE = /\b(?:(?:do|does|did)\s+not|don't|doesn't|didn't)\s+(?:th
 // Look-behind is capped so a long unpunctuated answer cannot make parsing quadratic.
 const MAX_LOOKBEHIND = 400;
 
-function lastBoundary(text: string, index: number, chars: string): number {
+// Boundary characters (all ASCII) as a lookup by character code: this scan runs several times
+// per statement found, over up to MAX_LOOKBEHIND characters each.
+function charSet(chars: string): Uint8Array {
+  const set = new Uint8Array(128);
+  for (const c of chars) set[c.charCodeAt(0)] = 1;
+  return set;
+}
+const CLAUSE_ENDS = charSet('.;:!?\n,');
+const SENTENCE_ENDS = charSet('.!?\n;');
+const OPENER_ENDS = charSet('.;:!?\n');
+
+function lastBoundary(text: string, index: number, chars: Uint8Array): number {
   const stop = Math.max(0, index - MAX_LOOKBEHIND);
-  for (let i = index - 1; i >= stop; i--) if (chars.includes(text[i]!)) return i + 1;
+  for (let i = index - 1; i >= stop; i--) {
+    const code = text.charCodeAt(i);
+    if (code < 128 && chars[code] === 1) return i + 1;
+  }
   return stop;
 }
 
-function clausePrefix(text: string, index: number): string {
-  const prefix = text.slice(lastBoundary(text, index, '.;:!?\n,'), index);
+/** The end of the last match of a global regex in `text`, or 0. */
+function afterLastMatch(re: RegExp, text: string): number {
   let cut = 0;
-  for (const m of prefix.matchAll(CLAUSE_RESET)) cut = m.index + m[0].length;
-  return prefix.slice(cut);
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) cut = m.index + m[0].length;
+  return cut;
 }
 
-/** True when an occurrence is not the writer's decision: a condition, a question, or someone else's view. */
-export function notADecision(text: string, index: number, end: number): boolean {
-  const before = clausePrefix(text, index);
+function clausePrefix(text: string, index: number): string {
+  const prefix = text.slice(lastBoundary(text, index, CLAUSE_ENDS), index);
+  return prefix.slice(afterLastMatch(CLAUSE_RESET, prefix));
+}
+
+const QUESTION_AFTER = /^[^.!\n,;]{0,15}\?/;
+
+/**
+ * True when an occurrence is not the writer's decision: a condition, a question, or someone
+ * else's view. `before` is clausePrefix(text, index), passed by callers that already have it.
+ */
+export function notADecision(text: string, index: number, end: number, before: string = clausePrefix(text, index)): boolean {
   const after = text.slice(end);
   return (
     HYPOTHETICAL_BEFORE.test(before) ||
     conditionalSentence(text, index) ||
     REPORTED_BEFORE.test(before) ||
     CONDITION_AFTER.test(after) ||
-    /^[^.!\n,;]{0,15}\?/.test(after)
+    QUESTION_AFTER.test(after)
   );
 }
 
@@ -75,65 +101,98 @@ const DECIDING_IDIOM = /\bif I (?:had|have|were|was) to\b|\bif (?:I'm |I am )?(?
 const SENTENCE_RESET = /\b(?:but|however|so|therefore|thus|hence)\b/gi;
 
 function conditionalSentence(text: string, index: number): boolean {
-  const sentence = text.slice(lastBoundary(text, index, '.!?\n;'), index);
-  let cut = 0;
-  for (const m of sentence.matchAll(SENTENCE_RESET)) cut = m.index + m[0].length;
-  const part = sentence.slice(cut);
+  const sentence = text.slice(lastBoundary(text, index, SENTENCE_ENDS), index);
+  const part = sentence.slice(afterLastMatch(SENTENCE_RESET, sentence));
   return CONDITIONAL_OPENING.test(part) && !DECIDING_IDIOM.test(part);
 }
 
+const PRONOUN_I = /\bI\b/g;
+
 // "and choose C" belongs to the writer only if the sentence's last subject is "I".
 function conjunctionIsMine(text: string, index: number): boolean {
-  const sentence = text.slice(lastBoundary(text, index, '.!?\n;'), index);
-  const mine = [...sentence.matchAll(/\bI\b/g)].pop();
-  return mine !== undefined && !OTHER_SUBJECT.test(sentence.slice(mine.index + 1));
+  const sentence = text.slice(lastBoundary(text, index, SENTENCE_ENDS), index);
+  const mine = afterLastMatch(PRONOUN_I, sentence);
+  return mine !== 0 && !OTHER_SUBJECT.test(sentence.slice(mine));
 }
 
-export function statementCandidates(text: string, vocab: Vocabulary, reader: Reader): Extraction {
-  const out: Extraction = { strong: [], weak: [], negated: [] };
-  const firstPerson = new RegExp(String.raw`\b(I|and|let\s+me)((?:'(?:d|ll|m|ve)\b|\s+${AUX}\b)*)\s+(?:${vocab.verbs})\b`, 'gi');
-  for (const m of text.matchAll(firstPerson)) {
+type Patterns = { firstPerson: RegExp; noun: RegExp; evaluative: RegExp };
+
+// Built once per vocabulary (each is over a kilobyte of source): rebuilding them for every
+// answer was the parser's largest cost. Vocabularies live as long as their space's cache entry.
+const PATTERNS = new WeakMap<Vocabulary, Patterns>();
+
+function patternsOf(vocab: Vocabulary): Patterns {
+  let patterns = PATTERNS.get(vocab);
+  if (patterns === undefined) {
+    patterns = buildPatterns(vocab);
+    PATTERNS.set(vocab, patterns);
+  }
+  return patterns;
+}
+
+function buildPatterns(vocab: Vocabulary): Patterns {
+  return {
+    firstPerson: new RegExp(String.raw`\b(I|and|let\s+me)((?:'(?:d|ll|m|ve)\b|\s+${AUX}\b)*)\s+(?:${vocab.verbs})\b`, 'gi'),
+    noun: new RegExp(
+      String.raw`\b(?:(my|our|the)\s+)?(?:(final|ultimate)\s+)?(${vocab.nouns})\s*(?:is|will\s+be|would\s+be|remains|[:=-]|(?=\n))\s*(?:to\s+(?:${AUX}\s+)*(?:${vocab.verbs})\b)?`,
+      'gi',
+    ),
+    evaluative: new RegExp(
+      String.raw`\b(?:the|my)\s+${ADJECTIVE}\s+(?:${vocab.nouns}|course\s+of\s+action)(?:\s+for\s+me|\s+here|\s+in\s+this\s+(?:situation|scenario|case|game))?\s*(?:is|would\s+be|seems\s+to\s+be|appears\s+to\s+be|:)\s*(?:to\s+(?:${AUX}\s+)*(?:${vocab.verbs})\b)?`,
+      'gi',
+    ),
+  };
+}
+
+export type Statements = { strong: Candidate[]; negated: string[] };
+
+const OWNING = /^(?:my|our)$/i;
+const HAS_I = /\bI\b/;
+const CORRECTION_END = /^\s*(?:$|[\n.,;!)])/;
+
+export function statementCandidates(text: string, vocab: Vocabulary, reader: Reader): Statements {
+  const out: Statements = { strong: [], negated: [] };
+  const { firstPerson, noun } = patternsOf(vocab);
+  for (const m of allMatches(firstPerson, text)) {
     const lead = m.index + m[0].length;
     const aux = m[2] ?? '';
     if (m[1]!.toLowerCase() === 'and' && !conjunctionIsMine(text, m.index)) continue;
-    if (NEGATED.test(aux) || NEGATED_BEFORE.test(clausePrefix(text, m.index))) {
+    const before = clausePrefix(text, m.index);
+    if (NEGATED.test(aux) || NEGATED_BEFORE.test(before)) {
       const meant = vocab.onNegated?.(text, lead);
-      if (meant && !notADecision(text, m.index, meant.end)) out.strong.push(candidate(text, m.index, meant, 'explicit-statement'));
+      if (meant && !notADecision(text, m.index, meant.end, before)) out.strong.push(candidate(text, m.index, meant, 'explicit-statement'));
       else out.negated.push(text.slice(m.index, reader(text, lead)?.end ?? lead).trim());
       continue;
     }
     if (TENTATIVE.test(aux)) continue;
-    push(out.strong, text, m.index, reader(text, lead), 'explicit-statement');
+    push(out.strong, text, m.index, reader(text, lead), 'explicit-statement', before);
   }
 
-  const noun = new RegExp(
-    String.raw`\b(?:(my|our|the)\s+)?(?:(final|ultimate)\s+)?(${vocab.nouns})\s*(?:is|will\s+be|would\s+be|remains|[:=-]|(?=\n))\s*(?:to\s+(?:${AUX}\s+)*(?:${vocab.verbs})\b)?`,
-    'gi',
-  );
-  for (const m of text.matchAll(noun)) {
+  for (const m of allMatches(noun, text)) {
     const [, det, final, head] = m;
-    const owned = /^(?:my|our)$/i.test(det ?? '') || final !== undefined;
-    const opener = text.slice(lastBoundary(text, m.index, '.;:!?\n'), m.index) + (det ? `${det} ` : '');
-    if (!owned && !(FILLER.test(opener) && (det === undefined || SIMPLE_NOUN.test(head!) || /\bI\b/.test(head!)))) continue;
+    const owned = OWNING.test(det ?? '') || final !== undefined;
+    const opener = text.slice(lastBoundary(text, m.index, OPENER_ENDS), m.index) + (det ? `${det} ` : '');
+    if (!owned && !(FILLER.test(opener) && (det === undefined || SIMPLE_NOUN.test(head!) || HAS_I.test(head!)))) continue;
     push(out.strong, text, m.index, reader(text, m.index + m[0].length), final ? 'final-answer' : 'explicit-statement');
   }
 
-  const evaluative = new RegExp(
-    String.raw`\b(?:the|my)\s+${ADJECTIVE}\s+(?:${vocab.nouns}|course\s+of\s+action)(?:\s+for\s+me|\s+here|\s+in\s+this\s+(?:situation|scenario|case|game))?\s*(?:is|would\s+be|seems\s+to\s+be|appears\s+to\s+be|:)\s*(?:to\s+(?:${AUX}\s+)*(?:${vocab.verbs})\b)?`,
-    'gi',
-  );
-  for (const m of text.matchAll(evaluative)) {
-    push(out.weak, text, m.index, reader(text, m.index + m[0].length), 'evaluative-statement');
-  }
-
-  for (const m of text.matchAll(CORRECTION_LEAD)) {
+  for (const m of allMatches(CORRECTION_LEAD, text)) {
     const read = reader(text, m.index + m[0].length);
     // A bare correction must end there ("no: D."), so "Actually, C is worse" is not one.
-    if (read && /^\s*(?:$|[\n.,;!)])/.test(text.slice(read.end))) out.strong.push(candidate(text, m.index, read, 'correction'));
+    if (read && CORRECTION_END.test(text.slice(read.end))) out.strong.push(candidate(text, m.index, read, 'correction'));
   }
   return out;
 }
 
-function push(into: Candidate[], text: string, index: number, read: Read | undefined, source: Candidate['source']): void {
-  if (read && !notADecision(text, index, read.end)) into.push(candidate(text, index, read, source));
+/** "The best option for me is D": weak, because the same words also describe payoffs. */
+export function evaluativeCandidates(text: string, vocab: Vocabulary, reader: Reader): Candidate[] {
+  const out: Candidate[] = [];
+  for (const m of allMatches(patternsOf(vocab).evaluative, text)) {
+    push(out, text, m.index, reader(text, m.index + m[0].length), 'evaluative-statement');
+  }
+  return out;
+}
+
+function push(into: Candidate[], text: string, index: number, read: Read | undefined, source: Candidate['source'], before?: string): void {
+  if (read && !notADecision(text, index, read.end, before)) into.push(candidate(text, index, read, source));
 }

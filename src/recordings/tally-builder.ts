@@ -1,8 +1,10 @@
-import { actionKey, type SampleRecord, type Tally } from './types.js';
+import { actionKey, showsFailureRecording, type SampleRecord, type Tally } from './types.js';
 
 /** Folds samples into one tally per (split, model, scenario), in first-seen order. */
 export class TallyBuilder {
   private readonly byKey = new Map<string, Tally>();
+  /** Tallies with at least one sample whose source would have recorded a parse failure. */
+  private readonly recordsFailures = new Set<Tally>();
 
   add(sample: SampleRecord): void {
     const key = `${sample.split}\u0000${sample.model}\u0000${sample.scenario}`;
@@ -11,6 +13,7 @@ export class TallyBuilder {
       tally = { split: sample.split, scenario: sample.scenario, model: sample.model, role: sample.role, counts: {}, failures: {}, source: sample.provenance.source };
       this.byKey.set(key, tally);
     }
+    if (showsFailureRecording(sample)) this.recordsFailures.add(tally);
     if (sample.parse.ok) {
       const k = actionKey(sample.parse.action);
       tally.counts[k] = (tally.counts[k] ?? 0) + 1;
@@ -19,8 +22,12 @@ export class TallyBuilder {
     }
   }
 
+  /**
+   * The tallies so far. One made only of recorded choices without text (a replayed counts table)
+   * is marked `failuresRecorded: false`: its zero parse failures mean "not recorded", not "none".
+   */
   tallies(): Tally[] {
-    return [...this.byKey.values()];
+    return [...this.byKey.values()].map((t) => (this.recordsFailures.has(t) ? t : { ...t, failuresRecorded: false }));
   }
 }
 
