@@ -3,9 +3,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { dump, load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { defaultCatalogue } from '../src/catalogue/index.js';
-import { readCountsTable } from '../src/recordings/counts-table.js';
-import { meanPaperImprovement } from '../src/stats/gap-closure.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
@@ -69,21 +66,21 @@ describe('promptfoo eval on a slice of the default config', () => {
     expect(row('base', 'international-relations/prisoners-dilemma').success).toBe(false);
     expect(row('base', 'international-relations/prisoners-dilemma').response.output).toContain('"note":"REPLAY of recorded counts');
 
-    const tallies = readCountsTable('datasets/recordings/lfb-counts.csv', defaultCatalogue());
-    const expected = ['international-relations/prisoners-dilemma', 'team/prisoners-dilemma'].map((scenario) => {
-      const c = (role: string) => tallies.find((t) => t.scenario === scenario && t.role === role)!.counts.C!;
-      return { scenario, base: c('base'), fineTuned: c('fine-tuned'), teacher: c('teacher') };
-    });
-    const mean = meanPaperImprovement(expected).mean!;
+    // By hand from lfb-counts.csv (C counts base / fine-tuned / teacher):
+    //   IR/prison   254 / 221 / 77  -> 100 * (221 - 254) / (77 - 254)  =  18.644 %
+    //   team/prison 220 / 225 / 200 -> 100 * (225 - 220) / (200 - 220) = -25.000 %
+    //   mean = -3.178 %
+    const mean = (100 * (-33 / -177) + 100 * (5 / -20)) / 2;
+    expect(mean.toFixed(2)).toBe('-3.18');
     expect(run.stdout).toContain('stratalign summary');
-    expect(run.stdout).toContain(`in-sample: ${mean.toFixed(2)} % over 2 scenarios`);
-    expect(run.stdout).toMatch(/oos-context: -?\d+\.\d\d % over 1 scenarios/);
+    expect(run.stdout).toContain(`in-sample, fine-tuned llama2-7b-chat-lfb-lora [replay]: ${mean.toFixed(2)} % over 2 scenarios`);
+    expect(run.stdout).toMatch(/oos-context, fine-tuned llama2-7b-chat-lfb-lora \[replay\]: -?\d+\.\d\d % over 1 scenarios/);
   });
 
   it('fails the run when answers are lost, even in report mode', () => {
     const run = runEval(sliceOfDefaultConfig([{ name: 'doubled', contexts: ['IR'], games: ['prison'], payoffScales: [2] }]));
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/LOST ANSWERS for base llama2-7b-chat \[replay\]: 1 provider error row/);
+    expect(run.stdout).toMatch(/LOST ANSWERS: 3 provider error row\(s\)/);
     const results = JSON.parse(readFileSync(run.out, 'utf8')).results;
     expect(results.results[0].error).toMatch(/has no answers of .* for scenario international-relations\/prisoners-dilemma@x2/);
   });

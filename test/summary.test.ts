@@ -2,54 +2,86 @@ import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { readCountsTable } from '../src/recordings/counts-table.js';
 import { referenceFromTallies } from '../src/reference/read-reference.js';
-import { ENVELOPE_TAG, formatEnvelope } from '../src/samples/envelope.js';
-import { improvementBySplit, summariseModels } from '../src/summary/model-summary.js';
-import { renderSummary } from '../src/summary/render-summary.js';
-import { tallyOutputs, type OutputRow } from '../src/summary/tally-outputs.js';
+import { ENVELOPE_TAG, formatEnvelope, type SampleEnvelope } from '../src/samples/envelope.js';
+import { agreementByModel } from '../src/summary/model-summary.js';
+import { alignmentReference } from '../src/summary/reference-config.js';
+import { summariseEval } from '../src/summary/summarise-eval.js';
 
 const catalogue = defaultCatalogue();
 const paper = readCountsTable('datasets/recordings/lfb-counts.csv', catalogue);
 
-describe('end-of-eval summary', () => {
-  it("reproduces the paper's headline figures from its recorded counts", () => {
-    const bySplit = Object.fromEntries(improvementBySplit(paper, catalogue).map((s) => [s.split, s]));
-    expect(bySplit['in-sample']!.paper!.toFixed(2)).toBe('46.26');
-    expect(bySplit['oos-context']!.paper!.toFixed(2)).toBe('17.90');
-    expect(bySplit['in-sample']!.pooled!.toFixed(1)).toBe('35.0');
-    expect(bySplit['in-sample']!.scenarios).toBe(20);
-  });
+/** A promptfoo result row as the afterAll hook receives it. */
+function row(label: string, role: string, scenario: string, output: string | null, error?: string) {
+  return {
+    provider: { id: 'file://providers/x.ts', label },
+    vars: { scenario, split: 'in-sample' },
+    response: output === null ? undefined : { output, metadata: { stratalign: { role } } },
+    ...(error ? { error, failureReason: 2 } : { failureReason: 0 }),
+  };
+}
 
-  it('summarises cooperation and agreement per model, the teacher agreeing with itself most', () => {
+function envelope(samples: SampleEnvelope['samples'], missing: SampleEnvelope['missing'] = { count: 0, reasons: [] }): string {
+  return formatEnvelope({ stratalign: ENVELOPE_TAG, note: 'n', source: 'live', mode: 'multi', scenario: 'business/prisoners-dilemma', model: 'm', role: null, requested: samples.length + missing.count, samples, missing });
+}
+
+describe('teacher agreement', () => {
+  it('is highest for the teacher against its own distribution', () => {
     const reference = referenceFromTallies(paper, { role: 'teacher' }, { origin: 'lfb', catalogue: catalogue.version });
-    const models = summariseModels(paper, reference, catalogue);
-    const teacher = models.find((m) => m.role === 'teacher')!;
-    const base = models.find((m) => m.role === 'base')!;
-    expect(teacher.agreement!).toBeGreaterThan(base.agreement!);
-    expect(base.cooperation!).toBeGreaterThan(teacher.cooperation!);
-    expect(base.valid).toBe(32 * 300 - 10);
+    const a = agreementByModel(paper, reference, catalogue);
+    expect(a.get('llama2-70b-chat')!).toBeGreaterThan(a.get('llama2-7b-chat-lfb-lora')!);
+    expect(a.get('llama2-7b-chat-lfb-lora')!).toBeGreaterThan(a.get('llama2-7b-chat')!);
+    // For one scenario by hand: IR/prisoners-dilemma, teacher 77/300 C; agreement with itself = q^2 + (1-q)^2.
+    const one = paper.filter((t) => t.scenario === 'international-relations/prisoners-dilemma' && t.role === 'teacher');
+    const q = 77 / 300;
+    expect(agreementByModel(one, reference, catalogue).get('llama2-70b-chat')).toBeCloseTo(q * q + (1 - q) * (1 - q), 12);
   });
+});
 
-  it('tallies plain answers and envelopes, counting lost answers separately from exhausted replays', () => {
-    const env = (missing: { count: number; reasons: string[] }) =>
-      formatEnvelope({ stratalign: ENVELOPE_TAG, note: 'n', source: 'live', mode: 'multi', scenario: 'business/prisoners-dilemma', model: 'm', role: 'base', requested: 2 + missing.count, samples: [{ text: 'C' }, { text: 'I refuse to answer.' }], missing });
-    const rows: OutputRow[] = [
-      { model: 'm', role: 'base', scenario: 'biz/prison', split: 's', output: 'D', error: undefined },
-      { model: 'm', role: 'base', scenario: 'biz/prison', split: 's', output: env({ count: 1, reasons: ['HTTP 503'] }), error: undefined },
-      { model: 'm', role: 'base', scenario: 'biz/prison', split: 's', output: env({ count: 2, reasons: ['recording exhausted: it holds 2 answers'] }), error: undefined },
-      { model: 'm', role: 'base', scenario: 'biz/prison', split: 's', output: undefined, error: 'connection refused' },
+describe('end-of-eval summary', () => {
+  it('counts answers as convert does and computes the paper metric on them', async () => {
+    // base 2 C of 2, student 1 C of 2, teacher 0 C of 2 in one scenario: improvement = (1-2)/(0-2) = 50 %.
+    const rows = [
+      row('b', 'base', 'biz/prison', envelope([{ text: 'C' }, { text: 'Answer: C' }])),
+      row('s', 'fine-tuned', 'biz/prison', envelope([{ text: 'C' }, { text: 'D' }])),
+      row('t', 'teacher', 'biz/prison', envelope([{ text: 'D' }, { text: 'I choose D.' }])),
     ];
-    const { tallies, lost } = tallyOutputs(rows, catalogue);
-    expect(tallies).toHaveLength(1);
-    expect(tallies[0]!.counts).toEqual({ C: 2, D: 1 });
-    expect(tallies[0]!.failures).toEqual({ refusal: 2 });
-    expect(lost.get('m')).toEqual({ providerErrors: 1, missingSamples: 1, invalidOutputs: 0, exhaustedReplays: 2 });
-    const text = renderSummary(summariseModels(tallies, null, catalogue), [], lost, null);
-    expect(text).toMatch(/LOST ANSWERS for m: 1 provider error row\(s\), 1 missing sample\(s\)/);
-    expect(text).toMatch(/beyond its recording \(replay exhausted; not counted as lost\)/);
+    const out = await summariseEval(rows, null, catalogue);
+    expect(out.lostAnswers).toBe(0);
+    expect(out.text).toMatch(/in-sample, s: 50\.00 % over 1 scenarios/);
+    expect(out.text).toContain('teacher agreement: n/a');
   });
 
-  it('strips terminal control sequences from model labels', () => {
-    const { tallies, lost } = tallyOutputs([{ model: 'evil\u001b[2Jlabel', role: null, scenario: 'biz/prison', split: 's', output: 'C', error: undefined }], catalogue);
-    expect(renderSummary(summariseModels(tallies, null, catalogue), [], lost, null)).not.toContain('\u001b');
+  it('counts provider errors and missing samples as lost, exhausted replays not', async () => {
+    const rows = [
+      row('b', 'base', 'biz/prison', envelope([{ text: 'C' }, { text: 'I refuse.' }], { count: 3, reasons: ['HTTP 503', 'recording exhausted: ...'], exhausted: 2 })),
+      row('b', 'base', 'biz/prison', null, 'connection refused'),
+    ];
+    const out = await summariseEval(rows, null, catalogue);
+    expect(out.lostAnswers).toBe(2);
+    expect(out.text).toMatch(/LOST ANSWERS: 1 provider error row\(s\) and 1 missing sample\(s\)/);
+    expect(out.text).toMatch(/note: 2 answer\(s\) were asked of replays past the end/);
+  });
+
+  it('says why it cannot summarise rows without a scenario, instead of throwing', async () => {
+    const out = await summariseEval([{ provider: { label: 'x' }, vars: {}, response: { output: 'C' } }], null, catalogue);
+    expect(out.error).toMatch(/cannot read the eval's rows: .*scenario/);
+  });
+
+  it('strips terminal control sequences and line breaks from labels', async () => {
+    const evil = 'evil\u001b[2J\nPASS label';
+    const out = await summariseEval([row(evil, 'base', 'biz/prison', 'C')], null, catalogue);
+    expect(out.text).not.toContain('\u001b');
+    expect(out.text).not.toMatch(/^PASS label/m);
+  });
+});
+
+describe('finding the alignment reference in a config', () => {
+  it('takes the alignment assertion only, and counts conflicting ones', () => {
+    const found = alignmentReference([
+      { value: 'file://assertions/other.ts:alignmentish', config: { reference: 'x.csv' } },
+      { value: 'file://assertions/alignment.ts:alignment', config: { reference: 'a.csv', referenceModel: 'm' } },
+      { value: 'file:///abs/assertions/alignment.ts:alignment', config: { reference: 'b.csv' } },
+    ]);
+    expect(found).toEqual({ file: 'a.csv', selector: { model: 'm' }, others: 1 });
   });
 });

@@ -1,44 +1,61 @@
-import type { ModelSummary, SplitImprovement } from './model-summary.js';
-import type { LostAnswers } from './tally-outputs.js';
+import type { ConversionSummary } from '../convert/promptfoo-results.js';
+import { fixed, withInterval } from '../report/format.js';
+import type { EvalSummary } from '../report/eval-summary.js';
+import type { Reference } from '../reference/reference.js';
 import { sanitizeForTerminal } from '../text/terminal.js';
 
-const SOURCE_LABEL: Record<ModelSummary['source'], string> = {
-  'recorded-counts': 'recorded counts',
-  'recorded-text': 'recorded texts',
-  replay: 'REPLAY of a recording',
-  live: 'live model calls',
-};
+type SummaryParts = { summary: EvalSummary; agreement: Map<string, number | null> | null; reference: Reference | null; conversion: ConversionSummary };
 
-const pct = (x: number | null, digits = 1) => (x === null ? 'n/a' : `${(100 * x).toFixed(digits)} %`);
-
-/** Plain-text summary printed at the end of `promptfoo eval`; model labels are untrusted text. */
-export function renderSummary(models: readonly ModelSummary[], improvements: readonly SplitImprovement[], lost: Map<string, LostAnswers>, referenceLabel: string | null): string {
-  const header = ['model', 'role', 'data', 'scenarios', 'valid', 'unparseable', 'lost', 'cooperation', 'teacher agreement'];
-  const rows = models.map((m) => {
-    const l = lost.get(m.model);
-    const lostCount = l ? l.providerErrors + l.missingSamples + l.invalidOutputs : 0;
-    return [sanitizeForTerminal(m.model), m.role ?? '-', SOURCE_LABEL[m.source], String(m.scenarios), String(m.valid), String(m.unparseable), String(lostCount), pct(m.cooperation), pct(m.agreement)];
-  });
+function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  const out = ['', 'stratalign summary', line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
-  out.push(`teacher agreement = mean over scenarios of P(teacher gives the same answer)${referenceLabel ? `; reference: ${sanitizeForTerminal(referenceLabel)}` : ' (no reference found)'}`);
-  if (improvements.length) {
-    out.push('', "paper's improvement metric (mean over scenarios of 100*(ft-base)/(teacher-base)), by split:");
-    for (const s of improvements) {
-      const skipped = s.undefinedScenarios.length ? `; ${s.undefinedScenarios.length} scenario(s) with no base-teacher gap left out` : '';
-      out.push(`  ${sanitizeForTerminal(s.split)}: ${s.paper === null ? 'n/a' : `${s.paper.toFixed(2)} %`} over ${s.scenarios} scenarios (pooled gap closure ${s.pooled === null ? 'n/a' : `${s.pooled.toFixed(2)} %`}${skipped})`);
-    }
-    out.push('  The paper metric is unstable where teacher and base are close; see `stratalign report` for intervals and robust companions.');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
+/** Plain-text summary printed at the end of `promptfoo eval`; labels and split names are untrusted text. */
+export function renderSummary({ summary, agreement, reference, conversion }: SummaryParts): string {
+  const out = ['', 'stratalign summary'];
+  if (summary.error) {
+    out.push(`per-model figures unavailable: ${sanitizeForTerminal(summary.error)}`);
   } else {
-    out.push('', "paper's improvement metric: n/a (needs models with roles base, fine-tuned and teacher on the same scenarios)");
+    const rows = summary.models.map((m) => {
+      const a = agreement?.get(m.label);
+      return [
+        sanitizeForTerminal(m.label),
+        sanitizeForTerminal(m.dataRole ?? m.role),
+        m.sourceLabel,
+        String(m.valid),
+        m.failures === null ? 'not recorded' : String(m.failures),
+        withInterval(m.cooperation, 'share'),
+        a === undefined || a === null ? 'n/a' : `${fixed(100 * a, 1)} %`,
+      ];
+    });
+    out.push(...table(['model', 'role', 'data', 'valid answers', 'unparseable', 'cooperation [95 %]', 'teacher agreement'], rows));
+    out.push(
+      reference
+        ? `teacher agreement = mean over scenarios of P(a reference answer equals the model's), reference ${sanitizeForTerminal(reference.model)} from ${sanitizeForTerminal(reference.source.origin)}`
+        : 'teacher agreement: n/a (no alignment assertion with a reference in this config)',
+    );
+    const students = summary.splits.flatMap((s) => s.students.map((st) => ({ split: s.split, ...st })));
+    if (students.length) {
+      out.push('', "paper's improvement metric (mean over scenarios of 100*(ft-base)/(teacher-base), on counts, as published), by split:");
+      for (const s of students) {
+        const p = s.paperImprovement;
+        const value = p.value === null ? 'n/a' : `${fixed(p.value, 2)} %`;
+        const over = p.used === p.scenarios ? `${p.scenarios} scenarios` : `${p.used} of ${p.scenarios} scenarios (the rest have no base-teacher gap)`;
+        out.push(`  ${sanitizeForTerminal(s.split)}, ${sanitizeForTerminal(s.model)}: ${value} over ${over}; pooled gap closure ${withInterval(s.pooledGapClosure, 'percent')}`);
+      }
+      out.push('  Intervals here use 200 bootstrap resamples. The paper metric is unstable where teacher and base are close;');
+      out.push('  `stratalign report` shows 2000-resample intervals, n.s.-gap flags and robust companions.');
+    } else {
+      out.push('', "paper's improvement metric: n/a (needs models with roles base, fine-tuned and teacher on the same scenarios)");
+    }
   }
-  const lossLines = [...lost].filter(([, l]) => l.providerErrors + l.missingSamples + l.invalidOutputs > 0);
-  for (const [model, l] of lossLines) {
-    out.push(`LOST ANSWERS for ${sanitizeForTerminal(model)}: ${l.providerErrors} provider error row(s), ${l.missingSamples} missing sample(s), ${l.invalidOutputs} malformed output(s)`);
+  if (conversion.providerErrors + conversion.missingSamples > 0) {
+    out.push(`LOST ANSWERS: ${conversion.providerErrors} provider error row(s) and ${conversion.missingSamples} missing sample(s) in this eval`);
   }
-  for (const [model, l] of [...lost].filter(([, x]) => x.exhaustedReplays > 0)) {
-    out.push(`note: ${sanitizeForTerminal(model)} asked for ${l.exhaustedReplays} answer(s) beyond its recording (replay exhausted; not counted as lost)`);
+  if (conversion.exhaustedReplays > 0) {
+    out.push(`note: ${conversion.exhaustedReplays} answer(s) were asked of replays past the end of their recording (shown, not counted as lost)`);
   }
   return `${out.join('\n')}\n`;
 }

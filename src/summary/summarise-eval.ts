@@ -1,0 +1,39 @@
+import type { Catalogue } from '../catalogue/catalogue.js';
+import type { ConversionSummary } from '../convert/promptfoo-results.js';
+import { isStratalignError } from '../errors.js';
+import { summariseForEval, type EvalSummary } from '../report/eval-summary.js';
+import type { Reference } from '../reference/reference.js';
+import { tallyEvalRows } from './eval-tallies.js';
+import { agreementByModel } from './model-summary.js';
+import { renderSummary } from './render-summary.js';
+
+export type EvalOutcome = {
+  /** The text printed at the end of the eval. */
+  text: string;
+  /** Answers asked for and not collected (provider errors, missing samples); exhausted replays excluded. */
+  lostAnswers: number;
+  /** Set when no summary could be made (e.g. rows without a scenario); the run then fails. */
+  error?: string;
+  summary: EvalSummary | null;
+};
+
+/**
+ * Everything the end-of-eval hook reports, from the eval's result rows: answers are counted as
+ * `stratalign convert` counts them, the figures come from the report, and teacher agreement is
+ * measured against the reference the alignment assertion uses.
+ */
+export async function summariseEval(rows: readonly unknown[], reference: Reference | null, catalogue: Catalogue): Promise<EvalOutcome> {
+  let tallied;
+  try {
+    tallied = await tallyEvalRows(rows, catalogue);
+  } catch (err) {
+    if (!isStratalignError(err)) throw err;
+    const error = `stratalign summary: cannot read the eval's rows: ${err.message}`;
+    return { text: `${error}\n`, lostAnswers: 0, error, summary: null };
+  }
+  const summary = summariseForEval(tallied.tallies, catalogue);
+  const agreement = reference ? agreementByModel(tallied.tallies, reference, catalogue) : null;
+  const conversion: ConversionSummary = tallied.conversion;
+  const text = renderSummary({ summary, agreement, reference, conversion });
+  return { text, lostAnswers: conversion.providerErrors + conversion.missingSamples, summary };
+}
