@@ -1,3 +1,4 @@
+import { sanitizeForTerminal } from '../text/terminal.js';
 import { isStratalignError } from '../errors.js';
 import { UsageError, type Command, type CommandIO } from './command.js';
 import { COMMANDS } from './commands.js';
@@ -21,7 +22,7 @@ export async function runCli(argv: string[], io: CommandIO, extraCommands: reado
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr.write(`stratalign: unknown command ${JSON.stringify(name)}.\n\n${helpText(commands)}`);
+    io.stderr.write(`stratalign: unknown command ${sanitizeForTerminal(JSON.stringify(name))}.\n\n${helpText(commands)}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -32,13 +33,18 @@ export async function runCli(argv: string[], io: CommandIO, extraCommands: reado
     return await command.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`stratalign ${name}: ${err.message}\n\n${command.usage.trimEnd()}\n`);
+      io.stderr.write(`stratalign ${name}: ${safeLines(err.message)}\n\n${command.usage.trimEnd()}\n`);
       return 2;
     }
     if (isStratalignError(err)) {
-      io.stderr.write(`stratalign ${name}: ${err.message}\n`);
+      io.stderr.write(`stratalign ${name}: ${safeLines(err.message)}\n`);
       return 2;
     }
     throw err;
   }
+}
+
+/** Error text can quote user data; our own line breaks stay, anything that could drive the terminal goes. */
+function safeLines(text: string): string {
+  return text.split('\n').map(sanitizeForTerminal).join('\n');
 }
