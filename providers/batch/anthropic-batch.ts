@@ -2,6 +2,7 @@
 // file's lines, poll it, stream its results. All wire parsing is in src/batch.
 import { readFileSync } from 'node:fs';
 import Anthropic from '@anthropic-ai/sdk';
+import { anthropicErrorFacts } from '../anthropic-errors.js';
 import { BATCH_MAX_RETRIES, describeBatchError, redactFailure, requireApiKey } from '../../src/batch/adapter-support.js';
 import type { BatchApi } from '../../src/batch/api.js';
 import type { CollectionPlan } from '../../src/batch/plan.js';
@@ -31,16 +32,8 @@ export function anthropicBatchApi(plan: CollectionPlan, env: Record<string, stri
 }
 
 function factsOf(error: unknown): SdkErrorFacts {
-  if (error instanceof Anthropic.APIUserAbortError) return { kind: 'aborted' };
-  if (error instanceof Anthropic.APIConnectionTimeoutError) return { kind: 'timeout' };
-  if (error instanceof Anthropic.APIConnectionError) return { kind: 'connection', cause: error.cause };
-  if (error instanceof Anthropic.APIError && typeof error.status === 'number') {
-    // The SDK stringifies the whole error body; the server's own sentence is nested inside it.
-    const nested = (error.error as { error?: { message?: unknown } } | undefined)?.error?.message;
-    return { kind: 'http', status: error.status, headers: error.headers, message: typeof nested === 'string' ? nested : error.message };
-  }
-  if (error instanceof SyntaxError) return { kind: 'malformed', detail: `invalid JSON (${error.message})` };
+  const facts = anthropicErrorFacts(error);
   // The SDK throws a plain AnthropicError when an ended batch has no results_url.
-  if (error instanceof Anthropic.AnthropicError) return { kind: 'malformed', detail: error.message };
-  return { kind: 'other', error };
+  if (facts.kind === 'other' && error instanceof Anthropic.AnthropicError) return { kind: 'malformed', detail: error.message };
+  return facts;
 }

@@ -2,11 +2,11 @@
 // create the batch, poll it, read its output and error files. All wire parsing is in src/batch.
 import { createReadStream } from 'node:fs';
 import OpenAI from 'openai';
+import { openAIErrorFacts } from '../openai-errors.js';
 import { BATCH_MAX_RETRIES, describeBatchError, redactFailure, jsonlValues, requireApiKey } from '../../src/batch/adapter-support.js';
 import type { BatchApi, BatchStatus } from '../../src/batch/api.js';
 import type { CollectionPlan } from '../../src/batch/plan.js';
 import { OPENAI_ENDPOINT, openAIResult, openAIStatus } from '../../src/batch/wire-openai.js';
-import type { SdkErrorFacts } from '../../src/live/sdk-errors.js';
 
 /** Batches searched for a tag after a crash; a collection's own batches are among the newest. */
 const FIND_LIMIT = 500;
@@ -42,15 +42,7 @@ export function openAIBatchApi(plan: CollectionPlan, env: Record<string, string 
       }
       return null;
     },
-    describeError: (error) => describeBatchError(error, factsOf, plan, key),
+    describeError: (error) => describeBatchError(error, openAIErrorFacts, plan, key),
   };
 }
 
-function factsOf(error: unknown): SdkErrorFacts {
-  if (error instanceof OpenAI.APIUserAbortError) return { kind: 'aborted' };
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return { kind: 'timeout' };
-  if (error instanceof OpenAI.APIConnectionError) return { kind: 'connection', cause: error.cause };
-  if (error instanceof OpenAI.APIError && typeof error.status === 'number') return { kind: 'http', status: error.status, headers: error.headers, message: error.message };
-  if (error instanceof SyntaxError) return { kind: 'malformed', detail: `invalid JSON (${error.message})` };
-  return { kind: 'other', error };
-}

@@ -1,6 +1,5 @@
-import { dirname } from 'node:path';
 import { StratalignError } from '../errors.js';
-import { AtomicFile, syncDirectory, type WrittenFile } from '../export/atomic-file.js';
+import { writeFileAtomic, type WrittenFile } from '../export/atomic-file.js';
 import { API_LIMITS, type BatchLimits, type BatchProvider } from './limits.js';
 import type { CollectionPlan, RequestItem } from './plan.js';
 import { anthropicRequestLine } from './wire-anthropic.js';
@@ -73,14 +72,5 @@ export function* chunkRequests(items: Iterable<RequestItem>, plan: CollectionPla
 
 /** Writes a request file atomically: it exists complete, with the hash the journal records, or not at all. */
 export function writeRequestFile(path: string, lines: readonly string[]): WrittenFile {
-  const file = new AtomicFile(path);
-  try {
-    for (const line of lines) file.writeLine(line);
-    const written = file.commit();
-    syncDirectory(dirname(path));
-    return written;
-  } catch (err) {
-    file.discard();
-    throw err;
-  }
+  return writeFileAtomic(path, lines.map((line) => `${line}\n`).join(''));
 }
