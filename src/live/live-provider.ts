@@ -2,6 +2,7 @@ import type { Catalogue, Protocol } from '../catalogue/catalogue.js';
 import { isStratalignError } from '../errors.js';
 import type { ChatMessage, RenderedPrompt } from '../prompts/render.js';
 import { renderPrompt } from '../prompts/render.js';
+import type { Reference } from '../reference/reference.js';
 import { formatEnvelope } from '../samples/envelope.js';
 import { resolveScenario, type Scenario } from '../scenarios/scenario.js';
 import { lookupApiKey, redactSecret } from './api-key.js';
@@ -12,6 +13,8 @@ import { distributionFromTopLogprobs, logprobsUnsupportedReason } from './logpro
 import type { LiveConfig } from './provider-config.js';
 import { formatReasons, liveEnvelope, tallyOutcomes, type SampleTally } from './sample-tally.js';
 import { runCall, runMulti, type NSupport, type SamplingContext } from './sampling.js';
+import { loadSequentialReference, sequentialGateFor, type SequentialGate } from './sequential-gate.js';
+import { sampleSequentially, sequentialEnvelope, sequentialMeta } from './sequential-sampling.js';
 import type { ChatTransport } from './transport.js';
 
 export type CallInput = { vars: Record<string, unknown>; repeatIndex?: number; signal?: AbortSignal };
@@ -37,6 +40,8 @@ export class LiveProviderCore {
   private readonly limiter: Limiter;
   private readonly nSupport: NSupport = { state: 'unknown' };
   private transport?: { key: string | null; transport: ChatTransport };
+  /** Mode sequential: the teacher reference, read once when the provider is built. */
+  private readonly reference: Reference | null;
 
   constructor(
     config: LiveConfig,
@@ -47,6 +52,7 @@ export class LiveProviderCore {
     this.config = config;
     this.protocol = catalogue.protocol(config.protocol, { field: `providers[${config.providerId}].config.protocol` });
     this.limiter = createLimiter(config.concurrency);
+    this.reference = config.sequential ? loadSequentialReference(config.sequential, config.providerId, catalogue) : null;
   }
 
   async call(input: CallInput): Promise<LiveResponse> {
@@ -69,6 +75,12 @@ export class LiveProviderCore {
     meta.scenario = scenario.id;
     const unreadable = this.config.mode === 'logprobs' ? logprobsUnsupportedReason(scenario.game.actionSpace) : null;
     if (unreadable) return this.fail(meta, `scenario ${scenario.id}: ${unreadable}`);
+    let gate: SequentialGate | undefined;
+    if (this.reference && this.config.sequential) {
+      const found = sequentialGateFor(scenario, this.reference, this.config.sequential);
+      if (!found.ok) return this.fail(meta, found.reason);
+      gate = found.gate;
+    }
     const key = lookupApiKey(this.config.apiKeyEnv, this.env);
     if (!key.ok) return this.fail(meta, describeFault(key.fault, this.faultContext()));
     const ctx: SamplingContext = {
@@ -80,7 +92,7 @@ export class LiveProviderCore {
       nSupport: this.nSupport,
       ...(input.signal ? { signal: input.signal } : {}),
     };
-    const response = await this.sample(ctx, scenario, meta);
+    const response = gate ? await this.sampleSequential(ctx, scenario, gate, meta) : await this.sample(ctx, scenario, meta);
     return redactSecret({ ...response, prompt: prompt.messages }, key.key);
   }
 
@@ -115,6 +127,15 @@ export class LiveProviderCore {
     }
     const envelope = liveEnvelope(c, scenario.id, 'logprobs', 1, tally, reading.distribution);
     return this.succeed(formatEnvelope(envelope), { ...callMeta, otherMass: reading.distribution.otherMass }, tally.usage);
+  }
+
+  private async sampleSequential(ctx: SamplingContext, scenario: Scenario, gate: SequentialGate, meta: Record<string, unknown>): Promise<LiveResponse> {
+    const settings = this.config.sequential!;
+    const sampling = await sampleSequentially(ctx, scenario, gate, settings, this.faultContext());
+    const { tally, run } = sampling;
+    const seqMeta = { ...meta, ...sequentialMeta(sampling, gate, settings) };
+    if (tally.samples.length === 0) return this.fail(seqMeta, `no answer recorded for any of the ${run.calls} answers asked (${run.decision}): ${formatReasons(tally.missingReasons).join('; ')}`, tally.usage);
+    return this.succeed(formatEnvelope(sequentialEnvelope(this.config, scenario.id, sampling, gate)), seqMeta, tally.usage);
   }
 
   private transportFor(key: string | null): ChatTransport {

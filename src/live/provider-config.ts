@@ -3,9 +3,10 @@ import type { Catalogue } from '../catalogue/catalogue.js';
 import { StratalignError } from '../errors.js';
 import { formatPath, valueAt } from '../validation.js';
 import { closestName } from './closest-name.js';
+import { SEQUENTIAL_KEYS, sequentialConfigSchema, sequentialFix, sequentialSettings, type SequentialSettings } from './sequential-config.js';
 
 export type ProviderKind = 'openai-compatible' | 'anthropic';
-export type LiveMode = 'single' | 'multi' | 'logprobs';
+export type LiveMode = 'single' | 'multi' | 'logprobs' | 'sequential';
 export type Prices = { inputPerMTok: number; outputPerMTok: number };
 
 const count = z.number().int();
@@ -23,7 +24,8 @@ export const liveConfigSchema = z.strictObject({
   role: z.string().min(1).optional(),
   protocol: z.string().min(1),
   samples: count.min(1).max(100_000).optional(),
-  mode: z.enum(['single', 'multi', 'logprobs']).optional(),
+  mode: z.enum(['single', 'multi', 'logprobs', 'sequential']).optional(),
+  sequential: sequentialConfigSchema.optional(),
   useN: z.union([z.boolean(), z.literal('auto')]).optional(),
   temperature: z.number().min(0).max(2).optional(),
   top_p: z.number().gt(0).max(1).optional(),
@@ -48,7 +50,10 @@ export type LiveConfig = {
   role: string | null;
   protocol: string;
   mode: LiveMode;
+  /** Answers per row in multi mode; 1 otherwise (sequential mode's cap is in `sequential`). */
   samples: number;
+  /** Mode sequential only: the gate, the reference it reads and the cost limits. */
+  sequential: SequentialSettings | null;
   /** Whether multi mode asks for N choices in one request (OpenAI `n`); 'auto' tops up when a server ignores it. */
   useN: boolean | 'auto';
   sampling: { temperature?: number; top_p?: number; max_tokens?: number; seed?: number };
@@ -90,6 +95,10 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
     const issue = parsed.error.issues[0]!;
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0]!;
+      if (issue.path[0] === 'sequential') {
+        const hint = closestName(key, SEQUENTIAL_KEYS);
+        fail(`sequential.${key}`, 'unknown key', `${hint ? `did you mean ${hint}? ` : ''}known keys under sequential: ${SEQUENTIAL_KEYS.join(', ')}`);
+      }
       if (CREDENTIAL_KEY.test(key)) {
         fail(key, 'API keys are never read from config', 'put the key in an environment variable and name it with apiKeyEnv (e.g. apiKeyEnv: OPENAI_API_KEY)');
       }
@@ -105,7 +114,13 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
   catalogue.protocol(c.protocol, { field: `providers[${providerId}].config.protocol` });
 
   const samples = c.samples ?? 1;
-  const mode: LiveMode = c.mode ?? (samples > 1 ? 'multi' : 'single');
+  const mode: LiveMode = c.mode ?? (c.sequential ? 'sequential' : samples > 1 ? 'multi' : 'single');
+  if (mode === 'sequential') {
+    if (!c.sequential) fail('sequential', 'mode sequential needs a sequential block: the teacher reference, the tolerance and the cap', sequentialFix('sequential'));
+    if (c.samples !== undefined) fail('samples', 'mode sequential draws until the decision settles, so a fixed number of samples does not apply', 'remove samples; sequential.cap limits the calls per row (e.g. cap: 300)', c.samples);
+  } else if (c.sequential) {
+    fail('mode', 'the sequential block only applies to mode sequential', 'set mode: sequential (or remove mode), or remove the sequential block', mode);
+  }
   if (mode === 'single' && samples > 1) fail('samples', 'mode single makes one answer per call', 'use mode: multi for N answers per call, or keep samples: 1 and use promptfoo --repeat', samples);
   if (mode === 'multi' && samples < 2) fail('samples', 'mode multi needs at least 2 samples', 'set samples: N (N >= 2), or use mode: single', samples);
   if (mode === 'logprobs') {
@@ -114,7 +129,7 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
     if (samples !== 1) fail('samples', 'logprobs mode reads the whole distribution in one call', 'remove samples (or set it to 1)', samples);
   }
   if (c.topLogprobs !== undefined && mode !== 'logprobs') fail('topLogprobs', 'topLogprobs only applies to mode logprobs', 'remove topLogprobs, or set mode: logprobs', c.topLogprobs);
-  if (c.useN !== undefined && mode !== 'multi') fail('useN', 'useN only applies to mode multi', 'remove useN, or set mode: multi with samples: N', c.useN);
+  if (c.useN !== undefined && mode !== 'multi' && mode !== 'sequential') fail('useN', 'useN only applies to mode multi and mode sequential', 'remove useN, or set mode: multi with samples: N', c.useN);
   if (kind === 'anthropic') {
     if (c.useN !== undefined && c.useN !== false) fail('useN', "Anthropic's API has no `n`; multi mode makes N calls", 'remove useN', c.useN);
     if (c.seed !== undefined) fail('seed', "Anthropic's API has no seed parameter", 'remove seed', c.seed);
@@ -133,6 +148,7 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
     protocol: c.protocol,
     mode,
     samples,
+    sequential: c.sequential ? sequentialSettings(c.sequential, fail) : null,
     useN: c.useN ?? defaults.useN,
     sampling: pickDefined({ temperature: c.temperature, top_p: c.top_p, max_tokens: c.max_tokens, seed: c.seed }),
     timeoutMs: c.timeoutMs ?? SDK_DEFAULT_TIMEOUT_MS,
@@ -155,6 +171,7 @@ function fixFor(key: string): string {
   if (key === 'model') return 'set model to the model name the server knows, e.g. gpt-4o-mini or ft:gpt-4o-mini-2024-07-18:org::abc123';
   if (key === 'protocol') return 'set protocol: reasoned (answer + motivation, how the teacher was asked) or letter-only (one letter, how students were scored)';
   if (key === 'baseUrl') return 'give an http(s) URL, e.g. http://127.0.0.1:11434/v1 for Ollama';
+  if (key === 'sequential' || key.startsWith('sequential.')) return sequentialFix(key);
   if (key.startsWith('prices')) return 'give prices: { inputPerMTok, outputPerMTok } in dollars per million tokens';
   return `see the config keys table in the README (known keys: ${LIVE_CONFIG_KEYS.join(', ')})`;
 }

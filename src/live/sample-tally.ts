@@ -16,6 +16,14 @@ export type SampleTally = {
   missingCount: number;
   /** Distinct reasons in first-seen order, with how many answers each cost. */
   missingReasons: MissingReason[];
+  /**
+   * Of the missing answers, those lost to a failed call or a server that returned fewer choices
+   * than asked; the rest were withheld by the API (content filter, refusal). Sequential mode
+   * stops after a failed call but keeps sampling past a refusal.
+   */
+  failedCount: number;
+  /** The first failed call's reason, null when no call failed. */
+  firstFailure: string | null;
   usage: UsageTotals;
 };
 
@@ -27,17 +35,24 @@ export function tallyOutcomes(outcomes: readonly CallOutcome[], ctx: FaultContex
   const samples: EnvelopeSample[] = [];
   const missing = new Map<string, number>();
   const miss = (reason: string, count: number) => missing.set(reason, (missing.get(reason) ?? 0) + count);
+  let failedCount = 0;
+  let firstFailure: string | null = null;
+  const fail = (reason: string, count: number) => {
+    miss(reason, count);
+    failedCount += count;
+    firstFailure ??= reason;
+  };
   const usage = emptyUsage();
   for (const outcome of outcomes) {
     usage.requests++;
     if ('fault' in outcome) {
-      miss(describeFault(outcome.fault, ctx), outcome.asked);
+      fail(describeFault(outcome.fault, ctx), outcome.asked);
       continue;
     }
     addUsage(usage, outcome.result.usage);
     const choices = outcome.result.choices.slice(0, outcome.asked);
     if (choices.length === 0) {
-      miss(describeFault({ kind: 'no-choices' }, ctx), outcome.asked);
+      fail(describeFault({ kind: 'no-choices' }, ctx), outcome.asked);
       continue;
     }
     for (const choice of choices) {
@@ -45,10 +60,31 @@ export function tallyOutcomes(outcomes: readonly CallOutcome[], ctx: FaultContex
       if (classified.kind === 'sample') samples.push(classified.sample);
       else miss(classified.reason, 1);
     }
-    if (choices.length < outcome.asked) miss(shortReason(choices.length, outcome.asked), outcome.asked - choices.length);
+    if (choices.length < outcome.asked) fail(shortReason(choices.length, outcome.asked), outcome.asked - choices.length);
   }
   const missingReasons = [...missing].map(([reason, count]) => ({ reason, count }));
-  return { samples, missingCount: missingReasons.reduce((sum, r) => sum + r.count, 0), missingReasons, usage };
+  return { samples, missingCount: missingReasons.reduce((sum, r) => sum + r.count, 0), missingReasons, failedCount, firstFailure, usage };
+}
+
+/** One tally of several, in order: a sequential run tallies batch by batch. */
+export function mergeTallies(tallies: readonly SampleTally[]): SampleTally {
+  const missing = new Map<string, number>();
+  const usage = emptyUsage();
+  for (const t of tallies) {
+    for (const { reason, count } of t.missingReasons) missing.set(reason, (missing.get(reason) ?? 0) + count);
+    usage.prompt += t.usage.prompt;
+    usage.completion += t.usage.completion;
+    usage.requests += t.usage.requests;
+    usage.unreported += t.usage.unreported;
+  }
+  return {
+    samples: tallies.flatMap((t) => t.samples),
+    missingCount: tallies.reduce((sum, t) => sum + t.missingCount, 0),
+    missingReasons: [...missing].map(([reason, count]) => ({ reason, count })),
+    failedCount: tallies.reduce((sum, t) => sum + t.failedCount, 0),
+    firstFailure: tallies.find((t) => t.firstFailure !== null)?.firstFailure ?? null,
+    usage,
+  };
 }
 
 /** Reasons as the envelope and error messages show them: `3× 503 server error at …`. */
@@ -60,7 +96,7 @@ export function formatReasons(reasons: readonly MissingReason[]): string[] {
 export function liveEnvelope(
   config: LiveConfig,
   scenarioId: string,
-  mode: 'multi' | 'logprobs',
+  mode: 'multi' | 'logprobs' | 'sequential',
   requested: number,
   tally: SampleTally,
   distribution?: LogprobDistribution,

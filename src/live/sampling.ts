@@ -47,13 +47,15 @@ export async function runCall(ctx: SamplingContext, n: number, sampleIndex: numb
 }
 
 /**
- * N answers: with `n` in as few requests as possible, or N single requests. Under 'auto', a
- * request that came back short (server ignores `n`) is topped up with single requests and the
- * provider stops sending `n`; it is never silently counted as fewer samples.
+ * N answers (`samples`, or one sequential batch): with `n` in as few requests as possible, or N
+ * single requests. Under 'auto', a request that came back short (server ignores `n`) is topped
+ * up with single requests and the provider stops sending `n`; it is never silently counted as
+ * fewer samples.
  */
-export async function runMulti(ctx: SamplingContext): Promise<{ outcomes: CallOutcome[]; usedN: boolean }> {
-  const total = ctx.config.samples;
-  const first = ctx.repeatIndex * total;
+export async function runMulti(ctx: SamplingContext, batch?: { size: number; first: number }): Promise<{ outcomes: CallOutcome[]; usedN: boolean }> {
+  // A sequential run asks batch by batch; `first` keeps the seeds of its samples distinct.
+  const total = batch?.size ?? ctx.config.samples;
+  const first = batch?.first ?? ctx.repeatIndex * total;
   const useN = ctx.config.useN === true || (ctx.config.useN === 'auto' && ctx.nSupport.state !== 'ignored');
   if (!useN) {
     return { outcomes: await Promise.all(range(total).map((i) => runCall(ctx, 1, first + i))), usedN: false };

@@ -19,7 +19,36 @@ export type SamplingMode =
   /** Replayed from a counts recording: the choice is recorded, the text is not. */
   | 'replay-counts'
   /** Replayed from a text recording. */
-  | 'replay-text';
+  | 'replay-text'
+  /** Live answers drawn in batches until the gate's decision settled, the interval was narrow enough, or a cap. */
+  | 'sequential';
+
+/** How a sequential run ended (src/sequential/run-sequential.ts SequentialOutcome). */
+export const SEQUENTIAL_DECISIONS = ['settled-within', 'settled-outside', 'pinned', 'unsettled-at-cap', 'stopped-by-error'] as const;
+export type SequentialDecision = (typeof SEQUENTIAL_DECISIONS)[number];
+
+/**
+ * What a sequential envelope adds: why sampling stopped where it did. `requested` of the
+ * envelope is the calls spent (at most `cap`); `valid` of them named one of the two actions.
+ */
+export type SequentialRecord = {
+  decision: SequentialDecision;
+  /** Looks at the data, one after each batch. */
+  looks: number;
+  batch: number;
+  cap: number;
+  /** The counted action (the cooperative option) whose probability the interval bounds. */
+  action: string;
+  /** Answers that named an action: the only data the interval uses. */
+  valid: number;
+  /** Always-valid interval for P(action) at the last look. */
+  interval: { low: number; high: number; level: number };
+  /** The teacher's share of `action`, a fixed estimate from `n` answers, and the gate's tolerance around it. */
+  reference: { share: number; n: number; tolerance: number; model: string; origin: string };
+  targetHalfWidth?: number;
+  /** The first failed call's reason when a call failed (the run stops after that batch). */
+  error?: string;
+};
 
 export type EnvelopeSample = {
   /** Raw model text; null for counts replays, which only know the choice. */
@@ -52,13 +81,29 @@ export type SampleEnvelope = {
   missing: { count: number; reasons: string[]; exhausted?: number };
   /** Logprobs mode: probability per action (renormalised over the action space), and the mass outside it. */
   distribution?: { probabilities: Record<string, number>; otherMass: number };
+  /** Sequential mode only: the decision, the interval and the gate it was checked against. */
+  sequential?: SequentialRecord;
 };
+
+const share = z.number().min(0).max(1);
+const sequentialSchema = z.object({
+  decision: z.enum(SEQUENTIAL_DECISIONS),
+  looks: z.number().int().min(0),
+  batch: z.number().int().min(1),
+  cap: z.number().int().min(1),
+  action: z.string(),
+  valid: z.number().int().min(0),
+  interval: z.object({ low: share, high: share, level: z.number().gt(0).lt(1) }),
+  reference: z.object({ share, n: z.number().int().min(0), tolerance: z.number().gt(0).lt(1), model: z.string(), origin: z.string() }),
+  targetHalfWidth: z.number().gt(0).lt(0.5).optional(),
+  error: z.string().optional(),
+});
 
 const envelopeSchema = z.object({
   stratalign: z.literal(ENVELOPE_TAG),
   note: z.string(),
   source: z.enum(['replay', 'live']),
-  mode: z.enum(['single', 'multi', 'logprobs', 'replay-counts', 'replay-text']),
+  mode: z.enum(['single', 'multi', 'logprobs', 'replay-counts', 'replay-text', 'sequential']),
   scenario: z.string(),
   model: z.string(),
   role: z.string().nullable(),
@@ -75,6 +120,7 @@ const envelopeSchema = z.object({
     .object({ count: z.number().int().min(0), reasons: z.array(z.string()), exhausted: z.number().int().min(0).optional() })
     .refine((m) => (m.exhausted ?? 0) <= m.count, 'exhausted cannot exceed count'),
   distribution: z.object({ probabilities: z.record(z.string(), z.number()), otherMass: z.number() }).optional(),
+  sequential: sequentialSchema.optional(),
 });
 
 /** Missing samples that are lost answers (provider errors, filtered or failed calls), not exhausted replays. */
@@ -107,5 +153,18 @@ export function readEnvelope(output: string): EnvelopeReadResult {
   if (envelope.samples.length + envelope.missing.count !== envelope.requested) {
     return { kind: 'invalid', reason: `envelope counts do not add up: ${envelope.samples.length} samples + ${envelope.missing.count} missing != ${envelope.requested} requested` };
   }
+  const sequentialProblem = checkSequential(envelope);
+  if (sequentialProblem) return { kind: 'invalid', reason: sequentialProblem };
   return { kind: 'envelope', envelope };
+}
+
+/** What the schema cannot see: the record belongs to sequential mode only, and no run spends past its cap. */
+function checkSequential(envelope: SampleEnvelope): string | null {
+  const record = envelope.sequential;
+  if ((envelope.mode === 'sequential') !== (record !== undefined)) {
+    return record ? `a ${envelope.mode} envelope carries a sequential record` : 'a sequential envelope without its sequential record (decision, interval, reference)';
+  }
+  if (record && envelope.requested > record.cap) return `sequential envelope spent ${envelope.requested} calls, more than its cap ${record.cap}`;
+  if (record && record.valid > envelope.samples.length) return `sequential envelope claims ${record.valid} valid answers among ${envelope.samples.length} samples`;
+  return null;
 }

@@ -1,6 +1,7 @@
 import type { ReferenceEntry } from '../reference/reference.js';
 import { readEnvelope, type SampleEnvelope } from '../samples/envelope.js';
 import type { Scenario } from '../scenarios/scenario.js';
+import { describeSequentialOutcome } from '../sequential/describe-outcome.js';
 import type { AlignmentConfig } from './assertion-config.js';
 import { distributionScores, scoreBatch, scoreSample, type BatchScore } from './score-samples.js';
 
@@ -28,6 +29,7 @@ export function assessOutput(output: string, scenario: Scenario, reference: Refe
   if (read.kind === 'text') return assessSingle({ text: output, ...(options.finishReason ? { finishReason: options.finishReason } : {}) }, scenario, reference, config, 'answer');
   const envelope = read.envelope;
   if (envelope.mode === 'logprobs') return assessDistribution(envelope, scenario, reference, config);
+  if (envelope.mode === 'sequential') return withSequential(assessBatch(scoreBatch(envelope.samples, envelope.missing.count, scenario.game.actionSpace, reference), envelope, config), envelope);
   if (envelope.requested === 1 && envelope.samples.length === 1) {
     return assessSingle(envelope.samples[0]!, scenario, reference, config, envelope.source === 'replay' ? 'replayed answer' : 'answer');
   }
@@ -86,6 +88,21 @@ function assessDistribution(envelope: SampleEnvelope, scenario: Scenario, refere
     reason: problems.length ? `FAIL: ${problems.join('; ')}. ${summary}` : summary,
     namedScores: { teacher_agreement: s.agreement!, cooperation: s.cooperation!, tv_distance: s.distance!, in_space_mass: 1 - d.otherMass },
     unscored: false,
+  };
+}
+
+/**
+ * A sequential batch is scored like any batch; the reason also says how sampling ended (the
+ * always-valid decision against the teacher share it was run with) and what share of the cap it
+ * cost, as `sequential_calls_share`.
+ */
+function withSequential(assessment: Assessment, envelope: SampleEnvelope): Assessment {
+  const record = envelope.sequential!;
+  const decision = `sequential: ${describeSequentialOutcome({ ...record, calls: envelope.requested })}`;
+  return {
+    ...assessment,
+    reason: `${assessment.reason}. ${decision}`,
+    namedScores: { ...assessment.namedScores, sequential_calls_share: envelope.requested / record.cap },
   };
 }
 

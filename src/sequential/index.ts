@@ -8,3 +8,5 @@ export { exactOperatingCharacteristics, type OperatingCharacteristics } from './
 export { fixedGateDecision, fixedGateProbabilities, wilsonSampleSize, worstCaseSampleSize, type FixedGate, type FixedVerdict } from './fixed-design.js';
 export { fixedWidthRule } from './fixed-width.js';
 export { sequentialSavings, type SavingsOptions, type SavingsReport, type SavingsSummary, type ScenarioSavings } from './savings.js';
+export { drawInBatches, type BatchOutcome, type DrawBatch } from './batch-draw.js';
+export { describeSequentialOutcome, type SequentialSummary } from './describe-outcome.js';
