@@ -2,6 +2,7 @@
 // provider file default-exports a subclass that only names its API and its transport.
 import type { ApiProvider, CallApiContextParams, CallApiOptionsParams, ProviderOptions, ProviderResponse } from 'promptfoo';
 import { defaultCatalogue } from '../src/catalogue/index.js';
+import { isStratalignError } from '../src/errors.js';
 import { LiveProviderCore } from '../src/live/live-provider.js';
 import { parseLiveConfig, type LiveConfig, type ProviderKind } from '../src/live/provider-config.js';
 import type { ChatTransport } from '../src/live/transport.js';
@@ -10,16 +11,28 @@ import type { ChatTransport } from '../src/live/transport.js';
 export type TransportFactory = (config: LiveConfig, apiKey: string | null) => ChatTransport;
 
 export abstract class LiveAdapter implements ApiProvider {
-  readonly config: LiveConfig;
+  /** The validated config; undefined when it was invalid (then `configError` says why). */
+  readonly config: LiveConfig | undefined;
+  /** Why the config was refused, e.g. an unknown key; every call then returns it as its error. */
+  readonly configError: string | undefined;
   label?: string;
   private readonly providerId: string;
-  private readonly core: LiveProviderCore;
+  private readonly core: LiveProviderCore | undefined;
 
   protected constructor(options: ProviderOptions, kind: ProviderKind, makeTransport: TransportFactory) {
     const catalogue = defaultCatalogue();
     this.providerId = options.id ?? `stratalign:${kind}`;
-    this.config = parseLiveConfig(options.config, kind, this.providerId, catalogue);
-    this.core = new LiveProviderCore(this.config, (apiKey) => makeTransport(this.config, apiKey), catalogue);
+    try {
+      const config = parseLiveConfig(options.config, kind, this.providerId, catalogue);
+      this.config = config;
+      this.core = new LiveProviderCore(config, (apiKey) => makeTransport(config, apiKey), catalogue);
+    } catch (err) {
+      if (!isStratalignError(err)) throw err;
+      // Thrown here, promptfoo would crash with a stack trace; instead say it once, clearly, and
+      // fail every row of this provider so the summary counts them and the run exits non-zero.
+      this.configError = `stratalign ${kind}: ${err.message}`;
+      process.stderr.write(`${this.configError}\n`);
+    }
   }
 
   id(): string {
@@ -27,6 +40,7 @@ export abstract class LiveAdapter implements ApiProvider {
   }
 
   async callApi(_prompt: string, context?: CallApiContextParams, options?: CallApiOptionsParams): Promise<ProviderResponse> {
+    if (!this.core) return { error: this.configError };
     return this.core.call({ vars: context?.vars ?? {}, repeatIndex: context?.repeatIndex, signal: options?.abortSignal });
   }
 }

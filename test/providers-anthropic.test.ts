@@ -2,7 +2,6 @@
 import type { CallApiContextParams, CallApiOptionsParams } from 'promptfoo';
 import { describe, expect, it, vi } from 'vitest';
 import AnthropicProvider from '../providers/anthropic.js';
-import { StratalignError } from '../src/errors.js';
 import { envelopeOf, stratalignMeta as meta, useLoopbackServer } from './helpers/loopback-provider.js';
 import { contentFilter, delay, emptyChoices, malformed, ok, reset, status, truncated, type LoopbackServer } from './loopback/server.js';
 
@@ -24,11 +23,21 @@ const call = (p: AnthropicProvider, vars: Record<string, unknown> = { scenario: 
 
 
 describe('anthropic provider: config', () => {
-  it('refuses logprobs mode, n and seed when the config is loaded', () => {
-    expect(() => provider({ protocol: 'letter-only', mode: 'logprobs' })).toThrow(StratalignError);
-    expect(() => provider({ protocol: 'letter-only', mode: 'logprobs' })).toThrow(/providers\[anthropic-test\]\.config\.mode.*no log-probabilities/);
-    expect(() => provider({ samples: 3, useN: 'auto' })).toThrow(/no `n`/);
-    expect(() => provider({ seed: 3 })).toThrow(/no seed/);
+  it('refuses logprobs mode, n and seed when the config is loaded, and fails every call with why', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const logprobs = provider({ protocol: 'letter-only', mode: 'logprobs' });
+      expect(logprobs.config).toBeUndefined();
+      expect(logprobs.configError).toMatch(/providers\[anthropic-test\]\.config\.mode.*no log-probabilities/);
+      expect(provider({ samples: 3, useN: 'auto' }).configError).toMatch(/no `n`/);
+      expect(provider({ seed: 3 }).configError).toMatch(/no seed/);
+      // Said once when loaded (promptfoo would print a stack trace for a throw), then on every row.
+      expect(stderr).toHaveBeenCalledWith(expect.stringMatching(/no log-probabilities/));
+      expect(await call(logprobs)).toEqual({ error: logprobs.configError });
+      expect(server.requests).toHaveLength(0);
+    } finally {
+      stderr.mockRestore();
+    }
   });
 });
 

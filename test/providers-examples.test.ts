@@ -28,7 +28,9 @@ describe.each(files)('examples/%s', (file) => {
     expect(live.length).toBeGreaterThan(0);
     for (const entry of live) {
       const Provider = entry.id.endsWith('anthropic.ts') ? AnthropicProvider : OpenAICompatibleProvider;
-      expect(() => new Provider({ id: entry.id, config: entry.config }), entry.label).not.toThrow();
+      const provider = new Provider({ id: entry.id, config: entry.config });
+      expect(provider.configError, entry.label).toBeUndefined();
+      expect(provider.config?.protocol, entry.label).toBe(entry.config.protocol);
     }
   });
 
@@ -37,8 +39,9 @@ describe.each(files)('examples/%s', (file) => {
     expect(header).toMatch(/Env vars needed:/);
     for (const entry of live) {
       const Provider = entry.id.endsWith('anthropic.ts') ? AnthropicProvider : OpenAICompatibleProvider;
-      const { apiKeyEnv } = new Provider({ id: entry.id, config: entry.config }).config;
-      if (apiKeyEnv !== null) expect(header, entry.label).toContain(apiKeyEnv);
+      const config = new Provider({ id: entry.id, config: entry.config }).config;
+      expect(config, entry.label).toBeDefined();
+      if (config!.apiKeyEnv !== null) expect(header, entry.label).toContain(config!.apiKeyEnv);
     }
   });
 

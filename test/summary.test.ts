@@ -85,3 +85,21 @@ describe('finding the alignment reference in a config', () => {
     expect(found).toEqual({ file: 'a.csv', selector: { model: 'm' }, others: 1 });
   });
 });
+
+describe('summary without a full comparison', () => {
+  it('still shows per-model answers and cooperation when no teacher is in the eval', async () => {
+    const out = await summariseEval([row('only', 'fine-tuned', 'biz/prison', envelope([{ text: 'C' }, { text: 'C' }, { text: 'D' }, { text: 'maybe' }]))], null, catalogue);
+    expect(out.summary?.error).toBeDefined();
+    // 2 C of 3 valid answers; the unparseable one is counted apart.
+    expect(out.text).toMatch(/only\s+fine-tuned\s+3\s+1\s+66\.7 %/);
+    expect(out.text).toMatch(/no base \/ fine-tuned \/ teacher comparison/);
+    expect(out.lostAnswers).toBe(0);
+  });
+
+  it('says so when promptfoo passes no rows', async () => {
+    const out = await summariseEval([], null, catalogue);
+    expect(out).toMatchObject({ lostAnswers: 0, summary: null });
+    expect(out.error).toBeUndefined();
+    expect(out.text).toMatch(/no result rows/);
+  });
+});

@@ -1,5 +1,6 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
-import { validCount, type Tally } from '../recordings/types.js';
+import { failureCount, failuresKnown, validCount, type Tally } from '../recordings/types.js';
+import { cooperationRate, cooperationWeights, measureTally } from '../report/tally-measures.js';
 import type { Reference } from '../reference/reference.js';
 import { resolveScenario } from '../scenarios/scenario.js';
 import { distributionScores } from '../scoring/score-samples.js';
@@ -21,4 +22,29 @@ export function agreementByModel(tallies: readonly Tally[], reference: Reference
     list.push(distributionScores(shares, resolveScenario(catalogue, t.scenario).game.actionSpace, entry).agreement!);
   }
   return new Map([...values].map(([model, xs]) => [model, xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null]));
+}
+
+export type PlainModelRow = { model: string; role: string | null; valid: number; failures: number | null; cooperation: number | null };
+
+/**
+ * Per-model answers and cooperation pooled over all answers (the report's definition), without
+ * intervals or a comparison: what the summary can still show when the data names no base,
+ * fine-tuned and teacher to compare.
+ */
+export function plainModelRows(tallies: readonly Tally[], catalogue: Catalogue): PlainModelRow[] {
+  const rows = new Map<string, PlainModelRow & { weighted: number; weight: number }>();
+  for (const t of tallies) {
+    const row = rows.get(t.model) ?? { model: t.model, role: t.role, valid: 0, failures: 0, cooperation: null, weighted: 0, weight: 0 };
+    rows.set(t.model, row);
+    const space = resolveScenario(catalogue, t.scenario).game.actionSpace;
+    const m = measureTally(t, space);
+    const rate = cooperationRate(m.counts, cooperationWeights(space));
+    row.valid += m.valid;
+    row.failures = row.failures === null || !failuresKnown(t) ? null : row.failures + failureCount(t);
+    if (rate !== null) {
+      row.weighted += rate * m.valid;
+      row.weight += m.valid;
+    }
+  }
+  return [...rows.values()].map(({ weighted, weight, ...row }) => ({ ...row, cooperation: weight ? weighted / weight : null }));
 }

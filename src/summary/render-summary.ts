@@ -3,8 +3,9 @@ import { fixed, withInterval } from '../report/format.js';
 import type { EvalSummary } from '../report/eval-summary.js';
 import type { Reference } from '../reference/reference.js';
 import { sanitizeForTerminal } from '../text/terminal.js';
+import type { PlainModelRow } from './model-summary.js';
 
-type SummaryParts = { summary: EvalSummary; agreement: Map<string, number | null> | null; reference: Reference | null; conversion: ConversionSummary };
+type SummaryParts = { summary: EvalSummary; plain: PlainModelRow[]; agreement: Map<string, number | null> | null; reference: Reference | null; conversion: ConversionSummary };
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -13,10 +14,16 @@ function table(header: string[], rows: string[][]): string[] {
 }
 
 /** Plain-text summary printed at the end of `promptfoo eval`; labels and split names are untrusted text. */
-export function renderSummary({ summary, agreement, reference, conversion }: SummaryParts): string {
+export function renderSummary({ summary, plain, agreement, reference, conversion }: SummaryParts): string {
   const out = ['', 'stratalign summary'];
   if (summary.error) {
-    out.push(`per-model figures unavailable: ${sanitizeForTerminal(summary.error)}`);
+    const rows = plain.map((m) => {
+      const a = agreement?.get(m.model);
+      return [sanitizeForTerminal(m.model), sanitizeForTerminal(m.role ?? '-'), String(m.valid), m.failures === null ? 'not recorded' : String(m.failures), m.cooperation === null ? 'n/a' : `${fixed(100 * m.cooperation, 1)} %`, a === undefined || a === null ? 'n/a' : `${fixed(100 * a, 1)} %`];
+    });
+    out.push(...table(['model', 'role', 'valid answers', 'unparseable', 'cooperation', 'teacher agreement'], rows));
+    out.push('', `no base / fine-tuned / teacher comparison: ${sanitizeForTerminal(summary.error)}`);
+    out.push("(set `role: base | fine-tuned | teacher` in each provider's config to get the paper's metric and its companions)");
   } else {
     const rows = summary.models.map((m) => {
       const a = agreement?.get(m.label);

@@ -4,7 +4,7 @@ import { isStratalignError } from '../errors.js';
 import { summariseForEval, type EvalSummary } from '../report/eval-summary.js';
 import type { Reference } from '../reference/reference.js';
 import { tallyEvalRows } from './eval-tallies.js';
-import { agreementByModel } from './model-summary.js';
+import { agreementByModel, plainModelRows } from './model-summary.js';
 import { renderSummary } from './render-summary.js';
 
 export type EvalOutcome = {
@@ -23,6 +23,8 @@ export type EvalOutcome = {
  * measured against the reference the alignment assertion uses.
  */
 export async function summariseEval(rows: readonly unknown[], reference: Reference | null, catalogue: Catalogue): Promise<EvalOutcome> {
+  // promptfoo hands the hook no rows when results are not kept (e.g. --no-write): nothing to count.
+  if (rows.length === 0) return { text: '\nstratalign summary: this eval passed no result rows to the hook (run without --no-write to get one)\n', lostAnswers: 0, summary: null };
   let tallied;
   try {
     tallied = await tallyEvalRows(rows, catalogue);
@@ -34,6 +36,6 @@ export async function summariseEval(rows: readonly unknown[], reference: Referen
   const summary = summariseForEval(tallied.tallies, catalogue);
   const agreement = reference ? agreementByModel(tallied.tallies, reference, catalogue) : null;
   const conversion: ConversionSummary = tallied.conversion;
-  const text = renderSummary({ summary, agreement, reference, conversion });
+  const text = renderSummary({ summary, plain: summary.error ? plainModelRows(tallied.tallies, catalogue) : [], agreement, reference, conversion });
   return { text, lostAnswers: conversion.providerErrors + conversion.missingSamples, summary };
 }
