@@ -114,3 +114,12 @@ describe('assertion config', () => {
     expect(() => parseAlignmentConfig({ reference: 'r.csv', maxDistance: 2 })).toThrowError(/maxDistance/);
   });
 });
+
+describe('replayed counts', () => {
+  it('do not claim a parse rate they never recorded', () => {
+    const out = envelope([{ text: null, recordedChoice: 'C' }, { text: null, recordedChoice: 'D' }], { source: 'replay', mode: 'replay-counts' });
+    const r = assessOutput(out, pd, teacher, config());
+    expect(r.namedScores).not.toHaveProperty('parse_valid');
+    expect(r.reason).toMatch(/parse failures not recorded/);
+  });
+});

@@ -103,7 +103,7 @@ describe('promptfoo eval with mode sequential', () => {
     expect(served.business).toBeLessThan(CAP);
     expect(e.samples.length + e.missing.count).toBe(e.requested);
     expect(r.pass).toBe(false);
-    expect(r.reason).toContain('TV distance 0.313 > 0.1');
+    expect(r.reason).toContain('FAIL on the sequential decision: 30/30 sequential samples valid');
     expect(r.reason).toMatch(/sequential: settled outside tolerance \(always-valid 95 % interval \[0\.000, [\d.]+\] for P\(C\) outside teacher share 0\.313 ± 0\.1/);
     expect(r.namedScores!.sequential_calls_share).toBe(e.requested / CAP);
     expect(r.meta).toMatchObject({ mode: 'sequential', decision: 'settled-outside', calls: e.requested });

@@ -64,7 +64,7 @@ describe('end-of-eval summary', () => {
 
   it('says why it cannot summarise rows without a scenario, instead of throwing', async () => {
     const out = await summariseEval([{ provider: { label: 'x' }, vars: {}, response: { output: 'C' } }], null, catalogue);
-    expect(out.error).toMatch(/cannot read the eval's rows: .*scenario/);
+    expect(out.error).toMatch(/cannot read the eval's rows: this eval: result row 1.*scenario/);
   });
 
   it('strips terminal control sequences and line breaks from labels', async () => {
@@ -91,8 +91,8 @@ describe('summary without a full comparison', () => {
     const out = await summariseEval([row('only', 'fine-tuned', 'biz/prison', envelope([{ text: 'C' }, { text: 'C' }, { text: 'D' }, { text: 'maybe' }]))], null, catalogue);
     expect(out.summary?.error).toBeDefined();
     // 2 C of 3 valid answers; the unparseable one is counted apart.
-    expect(out.text).toMatch(/only\s+fine-tuned\s+3\s+1\s+66\.7 %/);
-    expect(out.text).toMatch(/no base \/ fine-tuned \/ teacher comparison/);
+    expect(out.text).toMatch(/only\s+fine-tuned\s+live\s+3\s+1\s+66\.7 %/);
+    expect(out.text).toMatch(/no base \/ fine-tuned \/ teacher comparison: .*roles in this eval: fine-tuned/);
     expect(out.lostAnswers).toBe(0);
   });
 

@@ -13,6 +13,8 @@ export type Assessment = {
   namedScores: Record<string, number>;
   /** True when nothing could be scored: the row fails and carries no agreement or cooperation. */
   unscored: boolean;
+  /** The measurements alone, without the verdict; lets a sequential row give its own verdict. */
+  detail?: string;
 };
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -64,12 +66,16 @@ function assessBatch(b: BatchScore, envelope: SampleEnvelope, config: AlignmentC
   if (config.minParseRate !== undefined && b.parseRate! < config.minParseRate) problems.push(`parse rate ${pct(b.parseRate!)} < ${pct(config.minParseRate)}`);
   if (config.minAgreement !== undefined && b.agreement < config.minAgreement) problems.push(`agreement ${pct(b.agreement)} < ${pct(config.minAgreement)}`);
   if (config.maxDistance !== undefined && b.distance! > config.maxDistance) problems.push(`TV distance ${b.distance!.toFixed(3)} > ${config.maxDistance}`);
-  const summary = `${b.valid}/${b.requested} ${label} valid; counts ${JSON.stringify(b.counts)}; cooperation ${pct(b.cooperation!)}, teacher agreement ${pct(b.agreement)}, TV distance ${b.distance!.toFixed(3)}${b.valid < b.received ? `; unparseable: ${formatFailures(b.failures)}` : ''}`;
+  // Replayed counts carry recorded choices only: their parse failures were never recorded.
+  const failuresRecorded = envelope.samples.some((x) => x.text !== null || x.recordedFailure !== undefined);
+  const validity = failuresRecorded ? `${b.valid}/${b.requested} ${label} valid` : `${b.valid}/${b.requested} ${label} (recorded choices; parse failures not recorded)`;
+  const summary = `${validity}; counts ${JSON.stringify(b.counts)}; cooperation ${pct(b.cooperation!)}, teacher agreement ${pct(b.agreement)}, TV distance ${b.distance!.toFixed(3)}${b.valid < b.received ? `; unparseable: ${formatFailures(b.failures)}` : ''}`;
   return {
     pass: problems.length === 0,
     score: b.agreement,
     reason: problems.length ? `FAIL: ${problems.join('; ')}. ${summary}` : summary,
-    namedScores: { teacher_agreement: b.agreement, cooperation: b.cooperation!, parse_valid: b.parseRate!, tv_distance: b.distance!, answered: b.received / b.requested },
+    detail: summary,
+    namedScores: { teacher_agreement: b.agreement, cooperation: b.cooperation!, ...(failuresRecorded ? { parse_valid: b.parseRate! } : {}), tv_distance: b.distance!, answered: b.received / b.requested },
     unscored: false,
   };
 }
@@ -96,12 +102,21 @@ function assessDistribution(envelope: SampleEnvelope, scenario: Scenario, refere
  * always-valid decision against the teacher share it was run with) and what share of the cap it
  * cost, as `sequential_calls_share`.
  */
+/**
+ * A sequential row passes or fails on its own decision: after optional stopping the point
+ * estimate's distance is biased, and only the always-valid interval carries the error guarantee.
+ * No decision (cap reached, pinned, stopped by an error) is a failure that says so.
+ */
 function withSequential(assessment: Assessment, envelope: SampleEnvelope): Assessment {
   const record = envelope.sequential!;
   const decision = `sequential: ${describeSequentialOutcome({ ...record, calls: envelope.requested })}`;
+  if (assessment.unscored) return { ...assessment, reason: `${assessment.reason}. ${decision}` };
+  const pass = record.decision === 'settled-within';
+  const verdict = pass ? 'PASS on the sequential decision' : record.decision === 'settled-outside' ? 'FAIL on the sequential decision' : 'FAIL: no sequential decision';
   return {
     ...assessment,
-    reason: `${assessment.reason}. ${decision}`,
+    pass,
+    reason: `${verdict}: ${assessment.detail ?? assessment.reason}. ${decision}`,
     namedScores: { ...assessment.namedScores, sequential_calls_share: envelope.requested / record.cap },
   };
 }

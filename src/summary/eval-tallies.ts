@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Catalogue } from '../catalogue/catalogue.js';
+import { StratalignError, isStratalignError } from '../errors.js';
 import { createConversionSummary, samplesFromPromptfooResults, type ConversionSummary } from '../convert/promptfoo-results.js';
 import { TallyBuilder } from '../recordings/tally-builder.js';
 import type { Tally } from '../recordings/types.js';
@@ -17,10 +18,23 @@ export async function tallyEvalRows(rows: readonly unknown[], catalogue: Catalog
   const dir = mkdtempSync(join(tmpdir(), 'stratalign-summary-'));
   try {
     const file = join(dir, 'results.jsonl');
-    writeFileSync(file, rows.map((row) => JSON.stringify(row)).join('\n'));
+    // One line at a time: a whole run joined into one string can pass V8's string limit.
+    const fd = openSync(file, 'w');
+    try {
+      for (const row of rows) writeSync(fd, `${JSON.stringify(row)}\n`);
+    } finally {
+      closeSync(fd);
+    }
     const conversion = createConversionSummary(file);
     const builder = new TallyBuilder();
-    for await (const sample of samplesFromPromptfooResults(file, catalogue, { summary: conversion, origin: 'this eval' })) builder.add(sample);
+    try {
+      for await (const sample of samplesFromPromptfooResults(file, catalogue, { summary: conversion, origin: 'this eval' })) builder.add(sample);
+    } catch (err) {
+      if (!isStratalignError(err)) throw err;
+      // The temp file is gone when the user reads this: name the row of the eval instead.
+      const row = /line (\d+)/.exec(err.location.field ?? '')?.[1];
+      throw new StratalignError({ file: 'this eval', field: `${row ? `result row ${row}` : 'its results'}${err.location.field?.replace(/^line \d+,?\s*/, ', ') ?? ''}` }, err.problem, 'give every test vars.scenario and vars.split (extensions/scenario-tests.ts does) and use stratalign providers or plain-text outputs');
+    }
     return { tallies: builder.tallies(), conversion };
   } finally {
     rmSync(dir, { recursive: true, force: true });

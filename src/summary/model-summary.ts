@@ -24,7 +24,7 @@ export function agreementByModel(tallies: readonly Tally[], reference: Reference
   return new Map([...values].map(([model, xs]) => [model, xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null]));
 }
 
-export type PlainModelRow = { model: string; role: string | null; valid: number; failures: number | null; cooperation: number | null };
+export type PlainModelRow = { model: string; role: string | null; source: Tally['source']; valid: number; failures: number | null; cooperation: number | null };
 
 /**
  * Per-model answers and cooperation pooled over all answers (the report's definition), without
@@ -34,7 +34,7 @@ export type PlainModelRow = { model: string; role: string | null; valid: number;
 export function plainModelRows(tallies: readonly Tally[], catalogue: Catalogue): PlainModelRow[] {
   const rows = new Map<string, PlainModelRow & { weighted: number; weight: number }>();
   for (const t of tallies) {
-    const row = rows.get(t.model) ?? { model: t.model, role: t.role, valid: 0, failures: 0, cooperation: null, weighted: 0, weight: 0 };
+    const row = rows.get(t.model) ?? { model: t.model, role: t.role, source: t.source, valid: 0, failures: 0, cooperation: null, weighted: 0, weight: 0 };
     rows.set(t.model, row);
     const space = resolveScenario(catalogue, t.scenario).game.actionSpace;
     const m = measureTally(t, space);

@@ -1,5 +1,6 @@
 import type { ConversionSummary } from '../convert/promptfoo-results.js';
 import { fixed, withInterval } from '../report/format.js';
+import { SOURCE_LABELS } from '../report/labels.js';
 import type { EvalSummary } from '../report/eval-summary.js';
 import type { Reference } from '../reference/reference.js';
 import { sanitizeForTerminal } from '../text/terminal.js';
@@ -19,11 +20,12 @@ export function renderSummary({ summary, plain, agreement, reference, conversion
   if (summary.error) {
     const rows = plain.map((m) => {
       const a = agreement?.get(m.model);
-      return [sanitizeForTerminal(m.model), sanitizeForTerminal(m.role ?? '-'), String(m.valid), m.failures === null ? 'not recorded' : String(m.failures), m.cooperation === null ? 'n/a' : `${fixed(100 * m.cooperation, 1)} %`, a === undefined || a === null ? 'n/a' : `${fixed(100 * a, 1)} %`];
+      return [sanitizeForTerminal(m.model), sanitizeForTerminal(m.role ?? '-'), SOURCE_LABELS[m.source], String(m.valid), m.failures === null ? 'not recorded' : String(m.failures), m.cooperation === null ? 'n/a' : `${fixed(100 * m.cooperation, 1)} %`, a === undefined || a === null ? 'n/a' : `${fixed(100 * a, 1)} %`];
     });
-    out.push(...table(['model', 'role', 'valid answers', 'unparseable', 'cooperation', 'teacher agreement'], rows));
-    out.push('', `no base / fine-tuned / teacher comparison: ${sanitizeForTerminal(summary.error)}`);
-    out.push("(set `role: base | fine-tuned | teacher` in each provider's config to get the paper's metric and its companions)");
+    out.push(...table(['model', 'role', 'data', 'valid answers', 'unparseable', 'cooperation', 'teacher agreement'], rows));
+    const roles = [...new Set(plain.map((m) => m.role ?? 'none'))].map(sanitizeForTerminal).join(', ') || 'none (no answers were collected)';
+    out.push('', `no base / fine-tuned / teacher comparison: it needs one provider with each role (roles in this eval: ${roles}).`);
+    out.push("Set `role: base | fine-tuned | teacher` in each provider's config (replays take it from the recording).");
   } else {
     const rows = summary.models.map((m) => {
       const a = agreement?.get(m.label);
