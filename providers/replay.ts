@@ -1,5 +1,5 @@
 // Replays a recorded model (counts table or JSONL texts) through promptfoo, offline.
-import { resolve } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { ApiProvider, CallApiContextParams, ProviderOptions, ProviderResponse } from 'promptfoo';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { isStratalignError } from '../src/errors.js';
@@ -37,7 +37,9 @@ export default class ReplayProvider implements ApiProvider {
     if (!this.config) return { error: this.configError };
     try {
       const catalogue = defaultCatalogue();
-      this.source ??= loadReplaySource(resolve(this.config.basePath ?? '.', this.config.recording), catalogue, this.config.model);
+      // Kept relative where the config is, so outputs name the recording as the config does.
+      const recording = isAbsolute(this.config.recording) ? this.config.recording : join(this.config.basePath ?? '.', this.config.recording);
+      this.source ??= loadReplaySource(recording, catalogue, this.config.model);
       const source = await this.source;
       const name = context?.vars?.scenario;
       if (typeof name !== 'string') return { error: 'stratalign replay: the test has no `scenario` var; generate tests with extensions/scenario-tests.ts or set vars.scenario' };

@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import type { ConversionSummary } from '../convert/promptfoo-results.js';
 import { fixed, withInterval } from '../report/format.js';
 import { SOURCE_LABELS } from '../report/labels.js';
@@ -42,7 +43,7 @@ export function renderSummary({ summary, plain, agreement, reference, conversion
     out.push(...table(['model', 'role', 'data', 'valid answers', 'unparseable', 'cooperation [95 %]', 'teacher agreement'], rows));
     out.push(
       reference
-        ? `teacher agreement = mean over scenarios of P(a reference answer equals the model's), reference ${sanitizeForTerminal(reference.model)} from ${sanitizeForTerminal(reference.source.origin)}`
+        ? `teacher agreement = mean over scenarios of P(a reference answer equals the model's), reference ${sanitizeForTerminal(reference.model)} from ${sanitizeForTerminal(relative(process.cwd(), reference.source.origin) || reference.source.origin)}`
         : 'teacher agreement: n/a (no alignment assertion with a reference in this config)',
     );
     const students = summary.splits.flatMap((s) => s.students.map((st) => ({ split: s.split, ...st })));
