@@ -62,9 +62,29 @@ describe('end-of-eval summary', () => {
     expect(out.text).toMatch(/note: 2 answer\(s\) were asked of replays past the end/);
   });
 
-  it('says why it cannot summarise rows without a scenario, instead of throwing', async () => {
+  it('fails, saying why, when no row is a stratalign row', async () => {
     const out = await summariseEval([{ provider: { label: 'x' }, vars: {}, response: { output: 'C' } }], null, catalogue);
-    expect(out.error).toMatch(/cannot read the eval's rows: this eval: result row 1.*scenario/);
+    expect(out.error).toMatch(/none of the eval's rows could be read \(1 skipped; first: result row 1: .*scenario/);
+  });
+
+  it('skips rows of other tests, says so, and summarises the rest', async () => {
+    const other = { provider: { label: 'x' }, vars: { question: 'hi' }, response: { output: 'hello' } };
+    const out = await summariseEval([row('b', 'base', 'biz/prison', 'C'), other], null, catalogue);
+    expect(out.error).toBeUndefined();
+    expect(out.lostAnswers).toBe(0);
+    expect(out.text).toMatch(/SKIPPED 1 result row\(s\) that are not stratalign rows \(first: result row 2: /);
+    expect(out.text).toMatch(/^b\s+base\s+live\s+1\s+0\s+100\.0 %/m);
+  });
+
+  it('flags splits whose base-teacher gaps are not significant', async () => {
+    // 1 C of 2 for base and teacher: no gap at all, so the paper metric is undefined and the gap n.s.
+    const rows = [
+      row('b', 'base', 'biz/prison', envelope([{ text: 'C' }, { text: 'D' }])),
+      row('s', 'fine-tuned', 'biz/prison', envelope([{ text: 'C' }, { text: 'C' }])),
+      row('t', 'teacher', 'biz/prison', envelope([{ text: 'D' }, { text: 'C' }])),
+    ];
+    const out = await summariseEval(rows, null, catalogue);
+    expect(out.text).toMatch(/1 scenario\(s\) with a base-teacher gap that is not significant/);
   });
 
   it('strips terminal control sequences and line breaks from labels', async () => {

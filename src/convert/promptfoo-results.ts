@@ -26,6 +26,8 @@ export type ConversionSummary = {
   missingSamples: number;
   /** Samples asked of a replay past the end of its recording: shown, but not lost answers. */
   exhaustedReplays: number;
+  /** Rows skipped because they could not become samples (only with `onUnreadableRow`). */
+  unreadableRows: number;
   /** Per reason an envelope gave for missing samples, the number of rows that gave it. */
   missingReasonRows: Record<string, number>;
   parseFailures: Partial<Record<ParseFailureKind, number>>;
@@ -40,6 +42,11 @@ export type ConversionOptions = {
   origin?: string;
   /** Filled in while converting, for the CLI's summary line and export manifests. */
   summary?: ConversionSummary;
+  /**
+   * Given, a row that cannot become samples (no vars.scenario, an unknown scenario, a broken
+   * envelope) is reported here and skipped; not given, it stops the conversion with its error.
+   */
+  onUnreadableRow?: (e: { row: number; error: StratalignError }) => void;
 };
 
 /** Distinct missing-sample reasons kept by name; the rest are counted together. */
@@ -58,6 +65,7 @@ export function createConversionSummary(file: string): ConversionSummary {
     providerErrors: 0,
     missingSamples: 0,
     exhaustedReplays: 0,
+    unreadableRows: 0,
     missingReasonRows: {},
     parseFailures: {},
     distributionRows: 0,
@@ -78,21 +86,30 @@ export async function* samplesFromPromptfooResults(file: string, catalogue: Cata
   for await (const raw of source.rows()) {
     summary.rows++;
     const where = { file, field: raw.field };
-    const fields = readRowFields(raw.value, where);
-    if (isProviderError(fields)) {
-      summary.providerErrors++;
-      const error = fields.error ?? 'promptfoo marked the row as an error without a message';
-      options.onProviderError?.({ row: raw.number, provider: fields.providerLabel, ...(fields.scenario ? { scenario: fields.scenario } : {}), error });
-      options.onProgress?.(summary.rows);
+    let fields: ReturnType<typeof readRowFields>;
+    let result: ReturnType<typeof samplesFromRow>;
+    try {
+      fields = readRowFields(raw.value, where);
+      if (isProviderError(fields)) {
+        summary.providerErrors++;
+        const error = fields.error ?? 'promptfoo marked the row as an error without a message';
+        options.onProviderError?.({ row: raw.number, provider: fields.providerLabel, ...(fields.scenario ? { scenario: fields.scenario } : {}), error });
+        options.onProgress?.(summary.rows);
+        continue;
+      }
+      if (fields.output === null) {
+        // Neither output nor error: promptfoo never writes this, so the file was edited or cut.
+        throw new StratalignError({ file, field: `${raw.field}, field response.output` }, 'the row has neither output nor an error', 'convert the unedited file promptfoo wrote');
+      }
+      const scenario = requireVar(fields, 'scenario', where);
+      const split = requireVar(fields, 'split', where);
+      result = samplesFromRow(fields, scenario, split, { origin: options.origin ?? file, where, rowNumber: raw.number, catalogue, run: source.run, scenarios });
+    } catch (err) {
+      if (!options.onUnreadableRow || !(err instanceof StratalignError)) throw err;
+      summary.unreadableRows++;
+      options.onUnreadableRow({ row: raw.number, error: err });
       continue;
     }
-    if (fields.output === null) {
-      // Neither output nor error: promptfoo never writes this, so the file was edited or cut.
-      throw new StratalignError({ file, field: `${raw.field}, field response.output` }, 'the row has neither output nor an error', 'convert the unedited file promptfoo wrote');
-    }
-    const scenario = requireVar(fields, 'scenario', where);
-    const split = requireVar(fields, 'split', where);
-    const result = samplesFromRow(fields, scenario, split, { origin: options.origin ?? file, where, rowNumber: raw.number, catalogue, run: source.run, scenarios });
     if (result.distribution) summary.distributionRows++;
     addMissing(summary, result.missing);
     for (const sample of result.samples) {

@@ -28,7 +28,8 @@ export type EvalSummaryStudent = {
 
 export type EvalSummary = {
   models: EvalSummaryModel[];
-  splits: { split: string; students: EvalSummaryStudent[] }[];
+  /** Per split, the students' figures and how many scenarios have a base-teacher gap that is not significant. */
+  splits: { split: string; nonSignificantGaps: number; students: EvalSummaryStudent[] }[];
   /** Why no summary could be made (e.g. two models with role teacher); models and splits are then empty. */
   error?: string;
 };
@@ -62,6 +63,7 @@ export function summariseForEval(tallies: readonly Tally[], catalogue: Catalogue
     .filter((g) => g.key.split !== undefined && g.key.game === undefined && g.key.context === undefined)
     .map((g) => ({
       split: g.key.split!,
+      nonSignificantGaps: g.nonSignificantGaps.length,
       students: g.students.map((s) => ({
         model: s.model,
         paperImprovement: { value: s.paperImprovement.value, used: s.paperImprovement.used, scenarios: s.scenarios },

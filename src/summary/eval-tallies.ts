@@ -2,12 +2,17 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Catalogue } from '../catalogue/catalogue.js';
-import { StratalignError, isStratalignError } from '../errors.js';
+import type { StratalignError } from '../errors.js';
 import { createConversionSummary, samplesFromPromptfooResults, type ConversionSummary } from '../convert/promptfoo-results.js';
 import { TallyBuilder } from '../recordings/tally-builder.js';
 import type { Tally } from '../recordings/types.js';
 
-export type EvalTallies = { tallies: Tally[]; conversion: ConversionSummary };
+export type EvalTallies = {
+  tallies: Tally[];
+  conversion: ConversionSummary;
+  /** Rows that could not become samples (not stratalign rows, unknown scenarios), with the first reason. */
+  skipped: { rows: number; firstReason: string | null };
+};
 
 /**
  * Folds the rows of a finished eval into tallies through exactly the path `stratalign convert`
@@ -27,15 +32,14 @@ export async function tallyEvalRows(rows: readonly unknown[], catalogue: Catalog
     }
     const conversion = createConversionSummary(file);
     const builder = new TallyBuilder();
-    try {
-      for await (const sample of samplesFromPromptfooResults(file, catalogue, { summary: conversion, origin: 'this eval' })) builder.add(sample);
-    } catch (err) {
-      if (!isStratalignError(err)) throw err;
-      // The temp file is gone when the user reads this: name the row of the eval instead.
-      const row = /line (\d+)/.exec(err.location.field ?? '')?.[1];
-      throw new StratalignError({ file: 'this eval', field: `${row ? `result row ${row}` : 'its results'}${err.location.field?.replace(/^line \d+,?\s*/, ', ') ?? ''}` }, err.problem, 'give every test vars.scenario and vars.split (extensions/scenario-tests.ts does) and use stratalign providers or plain-text outputs');
-    }
-    return { tallies: builder.tallies(), conversion };
+    const skipped: EvalTallies['skipped'] = { rows: 0, firstReason: null };
+    // The temp file is gone when the user reads a reason: name the row of the eval instead.
+    const onUnreadableRow = ({ row, error }: { row: number; error: StratalignError }) => {
+      skipped.rows++;
+      skipped.firstReason ??= `result row ${row}: ${error.problem}`;
+    };
+    for await (const sample of samplesFromPromptfooResults(file, catalogue, { summary: conversion, origin: 'this eval', onUnreadableRow })) builder.add(sample);
+    return { tallies: builder.tallies(), conversion, skipped };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

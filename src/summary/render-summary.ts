@@ -7,7 +7,7 @@ import type { Reference } from '../reference/reference.js';
 import { sanitizeForTerminal } from '../text/terminal.js';
 import type { PlainModelRow } from './model-summary.js';
 
-type SummaryParts = { summary: EvalSummary; plain: PlainModelRow[]; agreement: Map<string, number | null> | null; reference: Reference | null; conversion: ConversionSummary };
+type SummaryParts = { skipped: { rows: number; firstReason: string | null }; summary: EvalSummary; plain: PlainModelRow[]; agreement: Map<string, number | null> | null; reference: Reference | null; conversion: ConversionSummary };
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -16,7 +16,7 @@ function table(header: string[], rows: string[][]): string[] {
 }
 
 /** Plain-text summary printed at the end of `promptfoo eval`; labels and split names are untrusted text. */
-export function renderSummary({ summary, plain, agreement, reference, conversion }: SummaryParts): string {
+export function renderSummary({ skipped, summary, plain, agreement, reference, conversion }: SummaryParts): string {
   const out = ['', 'stratalign summary'];
   if (summary.error) {
     const rows = plain.map((m) => {
@@ -46,14 +46,15 @@ export function renderSummary({ summary, plain, agreement, reference, conversion
         ? `teacher agreement = mean over scenarios of P(a reference answer equals the model's), reference ${sanitizeForTerminal(reference.model)} from ${sanitizeForTerminal(relative(process.cwd(), reference.source.origin) || reference.source.origin)}`
         : 'teacher agreement: n/a (no alignment assertion with a reference in this config)',
     );
-    const students = summary.splits.flatMap((s) => s.students.map((st) => ({ split: s.split, ...st })));
+    const students = summary.splits.flatMap((s) => s.students.map((st) => ({ split: s.split, nsGaps: s.nonSignificantGaps, ...st })));
     if (students.length) {
       out.push('', "paper's improvement metric (mean over scenarios of 100*(ft-base)/(teacher-base), on counts, as published), by split:");
       for (const s of students) {
         const p = s.paperImprovement;
         const value = p.value === null ? 'n/a' : `${fixed(p.value, 2)} %`;
         const over = p.used === p.scenarios ? `${p.scenarios} scenarios` : `${p.used} of ${p.scenarios} scenarios (the rest have no base-teacher gap)`;
-        out.push(`  ${sanitizeForTerminal(s.split)}, ${sanitizeForTerminal(s.model)}: ${value} over ${over}; pooled gap closure ${withInterval(s.pooledGapClosure, 'percent')}`);
+        const ns = s.nsGaps > 0 ? `; ${s.nsGaps} scenario(s) with a base-teacher gap that is not significant (the paper metric is noise there)` : '';
+        out.push(`  ${sanitizeForTerminal(s.split)}, ${sanitizeForTerminal(s.model)}: ${value} over ${over}; pooled gap closure ${withInterval(s.pooledGapClosure, 'percent')}${ns}`);
       }
       out.push('  Intervals here use 200 bootstrap resamples. The paper metric is unstable where teacher and base are close;');
       out.push('  `stratalign report` shows 2000-resample intervals, n.s.-gap flags and robust companions.');
@@ -63,6 +64,9 @@ export function renderSummary({ summary, plain, agreement, reference, conversion
   }
   if (conversion.providerErrors + conversion.missingSamples > 0) {
     out.push(`LOST ANSWERS: ${conversion.providerErrors} provider error row(s) and ${conversion.missingSamples} missing sample(s) in this eval`);
+  }
+  if (skipped.rows > 0) {
+    out.push(`SKIPPED ${skipped.rows} result row(s) that are not stratalign rows (first: ${sanitizeForTerminal(skipped.firstReason ?? 'no reason')}); they are not in the figures above`);
   }
   if (conversion.exhaustedReplays > 0) {
     out.push(`note: ${conversion.exhaustedReplays} answer(s) were asked of replays past the end of their recording (shown, not counted as lost)`);

@@ -33,9 +33,13 @@ export async function summariseEval(rows: readonly unknown[], reference: Referen
     const error = `stratalign summary: cannot read the eval's rows: ${err.message}`;
     return { text: `${error}\n`, lostAnswers: 0, error, summary: null };
   }
+  if (tallied.tallies.length === 0 && tallied.skipped.rows > 0) {
+    const error = `stratalign summary: none of the eval's rows could be read (${tallied.skipped.rows} skipped; first: ${tallied.skipped.firstReason})`;
+    return { text: `${error}\n`, lostAnswers: 0, error, summary: null };
+  }
   const summary = summariseForEval(tallied.tallies, catalogue);
   const agreement = reference ? agreementByModel(tallied.tallies, reference, catalogue) : null;
   const conversion: ConversionSummary = tallied.conversion;
-  const text = renderSummary({ summary, plain: summary.error ? plainModelRows(tallied.tallies, catalogue) : [], agreement, reference, conversion });
+  const text = renderSummary({ skipped: tallied.skipped, summary, plain: summary.error ? plainModelRows(tallied.tallies, catalogue) : [], agreement, reference, conversion });
   return { text, lostAnswers: conversion.providerErrors + conversion.missingSamples, summary };
 }
