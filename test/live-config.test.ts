@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { StratalignError } from '../src/errors.js';
 import { parseLiveConfig, type ProviderKind } from '../src/live/provider-config.js';
+import { errorOf } from './helpers/error-of.js';
 
 const catalogue = defaultCatalogue();
 const parse = (config: unknown, kind: ProviderKind = 'openai-compatible') => parseLiveConfig(config, kind, 'file://providers/x.ts', catalogue);
-
-function errorOf(fn: () => unknown): StratalignError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof StratalignError) return err;
-    throw err;
-  }
-  throw new Error('expected a StratalignError');
-}
 
 describe('parseLiveConfig', () => {
   it('fills the documented defaults for an OpenAI-compatible provider', () => {

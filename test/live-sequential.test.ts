@@ -4,7 +4,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { StratalignError } from '../src/errors.js';
 import { LiveProviderCore } from '../src/live/live-provider.js';
 import { parseLiveConfig, type ProviderKind } from '../src/live/provider-config.js';
 import type { ChatTransport, CompletionRequest, CompletionResult } from '../src/live/transport.js';
@@ -15,6 +14,7 @@ import { parseAlignmentConfig } from '../src/scoring/assertion-config.js';
 import { assessOutput } from '../src/scoring/assess-output.js';
 import { drawInBatches, runSequential, sequentialDecision, type BatchOutcome } from '../src/sequential/index.js';
 import { useTempDirs } from './helpers/temp-dir.js';
+import { errorOf } from './helpers/error-of.js';
 
 const catalogue = defaultCatalogue();
 const tempDir = useTempDirs();
@@ -24,16 +24,6 @@ const TEACHER_SHARE = 77 / 300;
 const GATE = { reference: COUNTS, tolerance: 0.1, cap: 300 };
 const parse = (config: Record<string, unknown>, kind: ProviderKind = 'openai-compatible') =>
   parseLiveConfig({ model: 'm', protocol: 'letter-only', ...(kind === 'anthropic' ? { max_tokens: 5 } : {}), ...config }, kind, 'file://providers/x.ts', catalogue);
-
-function errorOf(fn: () => unknown): StratalignError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof StratalignError) return err;
-    throw err;
-  }
-  throw new Error('expected a StratalignError');
-}
 
 describe('mode sequential: config', () => {
   it('fills the documented defaults and infers the mode from the sequential block', () => {

@@ -2,9 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { isStratalignError } from '../src/errors.js';
 import { readReference } from '../src/reference/read-reference.js';
 import { useTempDirs } from './helpers/temp-dir.js';
+import { errorOf } from './helpers/error-of.js';
 
 const catalogue = defaultCatalogue();
 const tempDir = useTempDirs();
@@ -15,16 +15,6 @@ function referenceFile(scenarios: Record<string, unknown>): string {
   const source = { origin: 'x.csv', kind: 'recorded-counts', built: 'test', catalogue: catalogue.version };
   writeFileSync(file, JSON.stringify({ schema: 'stratalign.reference/v1', model: 'teacher', role: 'teacher', source, minValid: 30, scenarios }));
   return file;
-}
-
-function errorOf(read: () => unknown): Error {
-  try {
-    read();
-  } catch (err) {
-    expect(isStratalignError(err)).toBe(true);
-    return err as Error;
-  }
-  throw new Error('expected a StratalignError');
 }
 
 describe('reading a reference file', () => {
