@@ -1,5 +1,6 @@
 import type { IntegerActionSpace } from '../games/action-space.js';
 import { candidate, type Candidate, type Extraction, type Read, type Reader } from './decision.js';
+import { otherLanguageCandidates } from './other-languages.js';
 import { perSpace } from './space-cache.js';
 import { evaluativeCandidates, statementCandidates, type Vocabulary } from './statements.js';
 
@@ -123,6 +124,7 @@ export function amountCandidates(text: string, space: IntegerActionSpace): Extra
   const read = amountReader(space);
   const vocabulary = vocabularyOf(space);
   const { strong, negated } = statementCandidates(text, vocabulary, read);
+  strong.push(...otherLanguageCandidates(text, read));
   const leading = leadingNumber(text, read);
   if (leading) strong.push(leading);
   return { strong, weak: () => evaluativeCandidates(text, vocabulary, read), negated };

@@ -1,4 +1,5 @@
 import { allMatches } from './all-matches.js';
+import type { Action } from '../games/action-space.js';
 import { candidate, type Candidate, type Read, type Reader } from './decision.js';
 
 /**
@@ -15,6 +16,8 @@ export type Vocabulary = {
   nouns: string;
   /** What a negated statement means, if anything ("I won't donate anything" is 0). */
   onNegated?: Reader;
+  /** Verbs that are themselves options ("I'll cooperate"), and the option each names. */
+  actionVerbs?: { pattern: string; option: (word: string) => Action | undefined };
 };
 
 // Auxiliaries and adverbs between "I" and the verb. Tentative and negated ones are matched so
@@ -117,6 +120,20 @@ function conjunctionIsMine(text: string, index: number): boolean {
 
 type Patterns = { firstPerson: RegExp; noun: RegExp; evaluative: RegExp };
 
+// A decision noun phrase is a head with its modifiers: "my final answer", "my donation choice",
+// "my choice of donation", "my chosen donation for the dorm party", "the option I pick". Words
+// that only describe (expected, total, individual) are not modifiers of a decision.
+const MODIFIER = String.raw`final|ultimate|chosen|selected|preferred|intended|planned|actual|definitive`;
+const OWNING_MODIFIER = /^(?:final|ultimate|chosen|selected)$/i;
+// "of donation", "for the dorm party", "for this round": words only, so "my contribution of $5" is not a head.
+const QUALIFIER = String.raw`(?:\s+(?:of|for|in)\s+(?:[A-Za-z'-]+\s+){0,3}?[A-Za-z'-]+)?`;
+// Word copulas need the space before them, so a qualifier's last word cannot end in one ("this" is not "th is").
+const COPULA = String.raw`(?:\s+(?:is|will\s+be|would\s+be|shall\s+be|remains)\b|\s*[:=-]|\s*(?=\n))`;
+
+function relativeClause(vocab: Vocabulary): string {
+  return String.raw`\s+(?:that\s+|which\s+)?I(?:'ll|'d|'m\s+going\s+to|\s+(?:will|would|shall|am\s+going\s+to|want\s+to|plan\s+to|intend\s+to|have\s+decided\s+to|decided\s+to))?\s+(?:${vocab.verbs})`;
+}
+
 // Built once per vocabulary (each is over a kilobyte of source): rebuilding them for every
 // answer was the parser's largest cost. Vocabularies live as long as their space's cache entry.
 const PATTERNS = new WeakMap<Vocabulary, Patterns>();
@@ -132,9 +149,12 @@ function patternsOf(vocab: Vocabulary): Patterns {
 
 function buildPatterns(vocab: Vocabulary): Patterns {
   return {
-    firstPerson: new RegExp(String.raw`\b(I|and|let\s+me)((?:'(?:d|ll|m|ve)\b|\s+${AUX}\b)*)\s+(?:${vocab.verbs})\b`, 'gi'),
+    firstPerson: new RegExp(
+      String.raw`\b(I|and|let\s+me)((?:'(?:d|ll|m|ve)\b|\s+${AUX}\b)*)\s+(?:${vocab.verbs}${vocab.actionVerbs ? `|(${vocab.actionVerbs.pattern})` : ''})\b`,
+      'gi',
+    ),
     noun: new RegExp(
-      String.raw`\b(?:(my|our|the)\s+)?(?:(final|ultimate)\s+)?(${vocab.nouns})\s*(?:is|will\s+be|would\s+be|remains|[:=-]|(?=\n))\s*(?:to\s+(?:${AUX}\s+)*(?:${vocab.verbs})\b)?`,
+      String.raw`\b(?:(my|our|the)\s+)?(?:(${MODIFIER})\s+)?((?:${vocab.nouns})(?:\s+(?:${vocab.nouns}))?)(${relativeClause(vocab)})?${QUALIFIER}${COPULA}\s*(?:to\s+(?:${AUX}\s+)*(?:${vocab.verbs})\b)?`,
       'gi',
     ),
     evaluative: new RegExp(
@@ -165,12 +185,15 @@ export function statementCandidates(text: string, vocab: Vocabulary, reader: Rea
       continue;
     }
     if (TENTATIVE.test(aux)) continue;
-    push(out.strong, text, m.index, reader(text, lead), 'explicit-statement', before);
+    const named = m[3] === undefined ? undefined : vocab.actionVerbs?.option(m[3]);
+    const read = named === undefined ? reader(text, lead) : { values: [named], end: lead };
+    push(out.strong, text, m.index, read, 'explicit-statement', before);
   }
 
   for (const m of allMatches(noun, text)) {
-    const [, det, final, head] = m;
-    const owned = OWNING.test(det ?? '') || final !== undefined;
+    const [, det, modifier, head, relative] = m;
+    const final = modifier !== undefined && /^(?:final|ultimate)$/i.test(modifier) ? modifier : undefined;
+    const owned = OWNING.test(det ?? '') || (modifier !== undefined && OWNING_MODIFIER.test(modifier)) || relative !== undefined;
     const opener = text.slice(lastBoundary(text, m.index, OPENER_ENDS), m.index) + (det ? `${det} ` : '');
     if (!owned && !(FILLER.test(opener) && (det === undefined || SIMPLE_NOUN.test(head!) || HAS_I.test(head!)))) continue;
     push(out.strong, text, m.index, reader(text, m.index + m[0].length), final ? 'final-answer' : 'explicit-statement');
