@@ -1,6 +1,7 @@
 import type { Action, ChoiceActionSpace } from '../games/action-space.js';
 import { candidate, type Candidate, type Extraction, type Read, type Reader } from './decision.js';
 import { allMatches } from './all-matches.js';
+import { LABEL_REASON } from './decision.js';
 import { otherLanguageCandidates } from './other-languages.js';
 import { perSpace } from './space-cache.js';
 import { evaluativeCandidates, notADecision, statementCandidates, type Vocabulary } from './statements.js';
@@ -115,9 +116,6 @@ function leadingLetter(text: string, space: ChoiceActionSpace, read: Reader): Ca
   return candidate(text, 0, r, /^\s*[.!]?\s*$/.test(text.slice(r.end)) ? 'bare-letter' : 'leading-letter');
 }
 
-// After "C:" a reason must follow for the label to be the answer; "C: I get 6 if ..." describes the option.
-const LABEL_REASON =
-  /^[ \t]*:[ \t]*(?:because|since|as|given|due\s+to|the\s+reason|my\s+(?:reason|reasoning|motivation|rationale)|reason(?:ing)?|motivation|rationale|explanation|(?:this|it)\s+(?:is\s+the|maximi[sz]es|protects|guarantees|ensures|secures|gives\s+me))\b/i;
 
 function listsOptions(text: string, space: ChoiceActionSpace, first: Action[]): boolean {
   const others = space.options.filter((o) => !first.includes(o)).map(escapeRe);

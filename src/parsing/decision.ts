@@ -25,6 +25,10 @@ export type Candidate = {
   evidence: string;
 };
 
+/** After a leading "C:" or "$7:" a reason must follow for it to be the answer; "C: I get 6 if ..." describes the option. */
+export const LABEL_REASON =
+  /^[ \t]*:[ \t]*(?:because|since|as|given|due\s+to|the\s+reason|my\s+(?:reason|reasoning|motivation|rationale)|reason(?:ing)?|motivation|rationale|explanation|(?:this|it)\s+(?:is\s+the|maximi[sz]es|protects|guarantees|ensures|secures|gives\s+me))\b/i;
+
 /** Value(s) a reader found at a position, and where the read stopped. */
 export type Read = { values: Action[]; end: number; labelled?: boolean };
 export type Reader = (text: string, pos: number) => Read | undefined;

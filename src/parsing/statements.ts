@@ -26,7 +26,7 @@ const AUX = String.raw`(?:won't|wouldn't|don't|didn't|can't|couldn't|shouldn't|s
 const NEGATED = /\bnot\b|\bnever\b|n't\b|\bcannot\b/i;
 const TENTATIVE = /\b(?:could|can|might|may)\b/i;
 const ADJECTIVE = String.raw`(?:best|optimal|rational|right|wisest|smartest|better|logical|sensible|ideal|preferable|most\s+(?:rational|logical|sensible|beneficial|advantageous|reasonable|strategic))`;
-const SIMPLE_NOUN = /^(?:answer|choice|decision)$/i;
+const SIMPLE_NOUN = /^(?:answer|choice|decision|final)$/i;
 // Openers after which a bare "Answer: C" or "The answer is C" still reads as the writer's own.
 const FILLER = /^[\s\-*•]*(?:(?:so|thus|therefore|hence|overall|ultimately|finally|in (?:conclusion|summary|short|the end)|to (?:conclude|summari[sz]e)|as a result)\s*,?\s*)?(?:the\s+)?$/i;
 const CORRECTION_LEAD =
@@ -118,7 +118,13 @@ function conjunctionIsMine(text: string, index: number): boolean {
   return mine !== 0 && !OTHER_SUBJECT.test(sentence.slice(mine));
 }
 
-type Patterns = { firstPerson: RegExp; noun: RegExp; evaluative: RegExp };
+type Patterns = { firstPerson: RegExp; noun: RegExp; evaluative: RegExp; telegraphic: RegExp };
+
+// Telegraphic decisions drop the subject: "Going with D; the downside of C is too large.",
+// "Contributing $7." Only -ing forms opening a sentence, and only when the sentence ends with
+// the value, so "Choosing C would be risky" stays a description.
+const TELEGRAPHIC_END = /^\s*(?:$|[.;!\n]|,?\s+(?:because|since|as|given)\b|\s+-\s)/i;
+const ING = /^\w*ing\b/i;
 
 // A decision noun phrase is a head with its modifiers: "my final answer", "my donation choice",
 // "my choice of donation", "my chosen donation for the dorm party", "the option I pick". Words
@@ -154,9 +160,10 @@ function buildPatterns(vocab: Vocabulary): Patterns {
       'gi',
     ),
     noun: new RegExp(
-      String.raw`\b(?:(my|our|the)\s+)?(?:(${MODIFIER})\s+)?((?:${vocab.nouns})(?:\s+(?:${vocab.nouns}))?)(${relativeClause(vocab)})?${QUALIFIER}${COPULA}\s*(?:to\s+(?:${AUX}\s+)*(?:${vocab.verbs})\b)?`,
+      String.raw`\b(?:(my|our|the)\s+)?(?:(${MODIFIER})\s+)?((?:${vocab.nouns}|final(?=\s*[:=]))(?:\s+(?:${vocab.nouns}))?)(${relativeClause(vocab)})?${QUALIFIER}${COPULA}\s*(?:to\s+(?:${AUX}\s+)*(?:${vocab.verbs})\b)?`,
       'gi',
     ),
+    telegraphic: new RegExp(String.raw`(?:^|[.!?;\n])[ \t*_-]*(${vocab.verbs})\b`, 'gi'),
     evaluative: new RegExp(
       String.raw`\b(?:the|my)\s+${ADJECTIVE}\s+(?:${vocab.nouns}|course\s+of\s+action)(?:\s+for\s+me|\s+here|\s+in\s+this\s+(?:situation|scenario|case|game))?\s*(?:is|would\s+be|seems\s+to\s+be|appears\s+to\s+be|:)\s*(?:to\s+(?:${AUX}\s+)*(?:${vocab.verbs})\b)?`,
       'gi',
@@ -192,11 +199,18 @@ export function statementCandidates(text: string, vocab: Vocabulary, reader: Rea
 
   for (const m of allMatches(noun, text)) {
     const [, det, modifier, head, relative] = m;
-    const final = modifier !== undefined && /^(?:final|ultimate)$/i.test(modifier) ? modifier : undefined;
+    const final = (modifier !== undefined && /^(?:final|ultimate)$/i.test(modifier)) || /^final$/i.test(head!) ? 'final' : undefined;
     const owned = OWNING.test(det ?? '') || (modifier !== undefined && OWNING_MODIFIER.test(modifier)) || relative !== undefined;
     const opener = text.slice(lastBoundary(text, m.index, OPENER_ENDS), m.index) + (det ? `${det} ` : '');
     if (!owned && !(FILLER.test(opener) && (det === undefined || SIMPLE_NOUN.test(head!) || HAS_I.test(head!)))) continue;
     push(out.strong, text, m.index, reader(text, m.index + m[0].length), final ? 'final-answer' : 'explicit-statement');
+  }
+
+  for (const m of allMatches(patternsOf(vocab).telegraphic, text)) {
+    if (!ING.test(m[1]!)) continue;
+    const index = m.index + m[0].length - m[1]!.length;
+    const read = reader(text, m.index + m[0].length);
+    if (read && TELEGRAPHIC_END.test(text.slice(read.end))) out.strong.push(candidate(text, index, read, 'explicit-statement'));
   }
 
   for (const m of allMatches(CORRECTION_LEAD, text)) {
