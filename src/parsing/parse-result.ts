@@ -8,8 +8,7 @@ export type ParseFailureKind =
   | 'out-of-range'
   | 'fractional-amount'
   | 'refusal'
-  | 'truncated'
-  | 'schema-violation';
+  | 'truncated';
 
 export const PARSE_FAILURE_KINDS: readonly ParseFailureKind[] = [
   'empty',
@@ -19,7 +18,6 @@ export const PARSE_FAILURE_KINDS: readonly ParseFailureKind[] = [
   'fractional-amount',
   'refusal',
   'truncated',
-  'schema-violation',
 ];
 
 export type ParseSuccess = {
@@ -31,8 +29,6 @@ export type ParseSuccess = {
   evidence: string;
   /** An amount with cents the game's stated rule rounded ("$7.50" read as 8); absent otherwise. */
   rounded?: { from: number; rule: 'round-half-up' };
-  /** Read by an LLM extractor, not by the rules: the extractor's model id. Absent for rule reads. */
-  extractor?: string;
 };
 
 export type ParseFailure = {

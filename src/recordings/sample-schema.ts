@@ -9,7 +9,6 @@ const parseResult = z.discriminatedUnion('ok', [
     rule: z.string(),
     evidence: z.string(),
     rounded: z.object({ from: z.number(), rule: z.literal('round-half-up') }).optional(),
-    extractor: z.string().min(1).optional(),
   }),
   z.object({ ok: z.literal(false), failure: z.enum(PARSE_FAILURE_KINDS as [string, ...string[]]), reason: z.string() }),
 ]);
