@@ -25,7 +25,7 @@ describe('shipped catalogue', () => {
       snowdrift: { CC: 5, CD: 3, DC: 10, DD: 2 },
       'prisoners-delight': { CC: 10, CD: 3, DC: 5, DD: 2 },
     });
-    expect(catalogue.findGame('public-goods')!.actionSpace).toEqual({ kind: 'integer', min: 0, max: 10, unit: '$', meaning: 'donation' });
+    expect(catalogue.findGame('public-goods')!.actionSpace).toEqual({ kind: 'integer', min: 0, max: 10, unit: '$', meaning: 'donation', fractionalAmounts: 'round-half-up' });
   });
 
   it('has 5 in-sample and 3 out-of-sample contexts and both protocols', () => {
@@ -43,7 +43,7 @@ describe('shipped catalogue', () => {
   });
 
   it('carries a version made of the three file versions', () => {
-    expect(catalogue.version).toBe('games@1+contexts@1+protocols@1');
+    expect(catalogue.version).toBe('games@2+contexts@1+protocols@1');
   });
 });
 

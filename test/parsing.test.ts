@@ -126,7 +126,7 @@ const AMOUNT_ROWS: Row[] = [
   ["I'll donate everything.", 10], ['I donate all of it.', 10], ['I donate all $10 to the fund.', 10], ['I will donate all I have.', 10],
   // out of range, never rounded or clamped
   ['I donate $12', 'out-of-range'], ['I will donate 15 dollars to the party fund.', 'out-of-range'], ['I donate -3', 'out-of-range'],
-  ['I donate $7.50.', 'out-of-range'], ['I donate $7.00', 7], ['I donate twelve dollars.', 'out-of-range'], ['I donate 0.5 dollars', 'out-of-range'],
+  ['I donate $7.50.', 'fractional-amount'], ['I donate $7.00', 7], ['I donate twelve dollars.', 'out-of-range'], ['I donate 0.5 dollars', 'fractional-amount'],
   ['I choose $7.', 7], ['Donate: 4', 4], ["I'd put in 6 bucks.", 6], ["I'll give $3 to the fund and keep $7.", 3],
   // numbers that are not the donation
   ['Since 4 residents share the fund equally, the return on each dollar is 2.5/4 = 0.625.', 'no-choice'],
@@ -138,7 +138,7 @@ const AMOUNT_ROWS: Row[] = [
   ['I donate $5 or $6.', 'ambiguous'], ["I'll donate $4, maybe $5.", 'ambiguous'], ['I will donate between 5 and 7 dollars.', 'ambiguous'], ['I donate $5. I donate $9.', 'ambiguous'],
   // JSON, refusals, empty
   ['{"donation": 7}', 7], ['{"donation": "$3", "motivation": "Keep some, share some."}', 3], ['{"donation": 12}', 'out-of-range'],
-  ['{"donation": 2.5}', 'out-of-range'], ['I cannot participate in this game.', 'refusal'], ['As an AI, I do not have money to donate.', 'refusal'],
+  ['{"donation": 2.5}', 'fractional-amount'], ['I cannot participate in this game.', 'refusal'], ['As an AI, I do not have money to donate.', 'refusal'],
   ['', 'empty'],
 ];
 

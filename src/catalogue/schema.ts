@@ -10,6 +10,8 @@ const matrixGame = z.strictObject({
   aliases: z.array(z.string().min(1)).default([]),
   kind: z.literal('matrix-2x2'),
   payoffs: z.strictObject({ CC: finite, CD: finite, DC: finite, DD: finite }),
+  // Words that name an option in prose ("cooperate" for C); the parser reads them as that option.
+  action_words: z.strictObject({ C: z.array(z.string().min(1)).default([]), D: z.array(z.string().min(1)).default([]) }).optional(),
 });
 
 const publicGoodsGame = z.strictObject({
@@ -21,6 +23,8 @@ const publicGoodsGame = z.strictObject({
   endowment: z.number().int().min(1),
   multiplier: finite.refine((m) => m > 0, 'must be positive'),
   unit: z.string().min(1),
+  // What an answer with cents ("$6.50") means: a 'fractional-amount' failure, or rounded to the nearest whole unit, halves up.
+  fractional_amounts: z.enum(['reject', 'round-half-up']).default('reject'),
 });
 
 export const gamesFileSchema = z.strictObject({

@@ -8,7 +8,15 @@ export type ChoiceActionSpace = {
   options: readonly string[];
   /** The option counted as cooperation in cooperation rates. */
   cooperative: string;
+  /**
+   * Words that name an option in prose, keyed by the option label as displayed ("I'll cooperate"
+   * reads as the option under 'cooperate'). Only what the game itself declares; none by default.
+   */
+  actionWords?: Readonly<Record<string, readonly string[]>>;
 };
+
+/** What an amount with cents ("$6.50") means in a whole-number space: a failure of its own, or a stated rounding. */
+export type FractionalAmountRule = 'reject' | 'round-half-up';
 
 export type IntegerActionSpace = {
   kind: 'integer';
@@ -18,6 +26,8 @@ export type IntegerActionSpace = {
   unit: string;
   /** What the number means, e.g. 'donation'; used in prompts and reasons. */
   meaning: string;
+  /** How an answer with cents is read; 'reject' (a 'fractional-amount' failure) unless the game says otherwise. */
+  fractionalAmounts?: FractionalAmountRule;
 };
 
 export type ActionSpace = ChoiceActionSpace | IntegerActionSpace;

@@ -27,6 +27,7 @@ function formatNumber(n: number): string {
 export function buildGame(entry: GameEntry): Game {
   if (entry.kind === 'matrix-2x2') {
     const space: ActionSpace = { kind: 'choice', options: ['C', 'D'], cooperative: 'C' };
+    if (entry.action_words) space.actionWords = { C: entry.action_words.C, D: entry.action_words.D };
     return {
       id: entry.id,
       name: entry.name,
@@ -51,7 +52,14 @@ export function buildGame(entry: GameEntry): Game {
       entry,
     };
   }
-  const space: ActionSpace = { kind: 'integer', min: 0, max: entry.endowment, unit: entry.unit, meaning: 'donation' };
+  const space: ActionSpace = {
+    kind: 'integer',
+    min: 0,
+    max: entry.endowment,
+    unit: entry.unit,
+    meaning: 'donation',
+    fractionalAmounts: entry.fractional_amounts,
+  };
   const others = entry.players - 1;
   return {
     id: entry.id,

@@ -1,5 +1,6 @@
 import type { IntegerActionSpace } from '../games/action-space.js';
-import { candidate, type Candidate, type Extraction, type Read, type Reader } from './decision.js';
+import { candidate, LABEL_REASON, type Candidate, type Extraction, type Read, type Reader } from './decision.js';
+import { otherLanguageCandidates } from './other-languages.js';
 import { perSpace } from './space-cache.js';
 import { evaluativeCandidates, statementCandidates, type Vocabulary } from './statements.js';
 
@@ -104,7 +105,7 @@ function isNumberedList(text: string, first: number): boolean {
 /** The answer's first token when it is only an amount: "7", "$7. Because...", "Seven dollars\n\n...". */
 function leadingNumber(text: string, read: Reader): Candidate | undefined {
   const r = read(text, 0);
-  if (!r || !LEADING_FOLLOW.test(text.slice(r.end))) return undefined;
+  if (!r || !(LEADING_FOLLOW.test(text.slice(r.end)) || LABEL_REASON.test(text.slice(r.end)))) return undefined;
   const first = r.values[0];
   if (typeof first === 'number' && /^\s*\d+[.)]\s/.test(text) && isNumberedList(text, first)) return undefined;
   return candidate(text, 0, r, /^\s*[.!]?\s*$/.test(text.slice(r.end)) ? 'bare-number' : 'leading-number');
@@ -123,6 +124,7 @@ export function amountCandidates(text: string, space: IntegerActionSpace): Extra
   const read = amountReader(space);
   const vocabulary = vocabularyOf(space);
   const { strong, negated } = statementCandidates(text, vocabulary, read);
+  strong.push(...otherLanguageCandidates(text, read));
   const leading = leadingNumber(text, read);
   if (leading) strong.push(leading);
   return { strong, weak: () => evaluativeCandidates(text, vocabulary, read), negated };

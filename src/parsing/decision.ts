@@ -1,4 +1,4 @@
-import { isValidAction, type Action, type ActionSpace } from '../games/action-space.js';
+import { isValidAction, type Action, type ActionSpace, type IntegerActionSpace } from '../games/action-space.js';
 import type { ParseResult } from './parse-result.js';
 
 /**
@@ -24,6 +24,10 @@ export type Candidate = {
   source: CandidateSource;
   evidence: string;
 };
+
+/** After a leading "C:" or "$7:" a reason must follow for it to be the answer; "C: I get 6 if ..." describes the option. */
+export const LABEL_REASON =
+  /^[ \t]*:[ \t]*(?:because|since|as|given|due\s+to|the\s+reason|my\s+(?:reason|reasoning|motivation|rationale)|reason(?:ing)?|motivation|rationale|explanation|(?:this|it)\s+(?:is\s+the|maximi[sz]es|protects|guarantees|ensures|secures|gives\s+me))\b/i;
 
 /** Value(s) a reader found at a position, and where the read stopped. */
 export type Read = { values: Action[]; end: number; labelled?: boolean };
@@ -155,8 +159,24 @@ function finish(chosen: Candidate, corrected: boolean, space: ActionSpace): Pars
     return { ok: false, failure: 'ambiguous', reason: `the decision names more than one action: "${chosen.evidence}"` };
   }
   const action = values[0]!;
+  const rule = corrected ? 'self-correction' : chosen.source;
+  if (typeof action === 'number' && !Number.isInteger(action) && space.kind === 'integer') return fractional(space, action, rule, chosen.evidence);
   if (!isValidAction(space, action)) return { ok: false, failure: 'out-of-range', reason: outOfRangeReason(space, action, chosen.evidence) };
-  return { ok: true, action, rule: corrected ? 'self-correction' : chosen.source, evidence: chosen.evidence };
+  return { ok: true, action, rule, evidence: chosen.evidence };
+}
+
+/** An amount with cents: the game's stated rule decides, never the range check (7.5 is not "out of range"). */
+function fractional(space: IntegerActionSpace, amount: number, rule: string, evidence: string): ParseResult {
+  if ((space.fractionalAmounts ?? 'reject') === 'round-half-up') {
+    const action = Math.floor(amount + 0.5);
+    if (isValidAction(space, action)) return { ok: true, action, rule, evidence, rounded: { from: amount, rule: 'round-half-up' } };
+    return { ok: false, failure: 'out-of-range', reason: outOfRangeReason(space, amount, evidence) };
+  }
+  return {
+    ok: false,
+    failure: 'fractional-amount',
+    reason: `${amount} is not a whole amount ("${evidence}") and this game reads amounts with cents as unanswered; expected ${describeSpace(space)}`,
+  };
 }
 
 function outOfRangeReason(space: ActionSpace, action: Action, evidence: string): string {

@@ -18,6 +18,20 @@ const STAR_EMPHASIS = /\*{1,3}(?=\S)([^*\n]*?\S)\*{1,3}/g;
 // Underscore emphasis only at word edges, so identifiers like final_answer survive.
 const UNDERSCORE_EMPHASIS = /(?<!\w)_{1,3}(?=\S)([^_\n]*?\S)_{1,3}(?!\w)/g;
 
+// Chat-template tokens a model leaks into its text (<|im_start|>assistant, [INST], </s>) and
+// speaker labels opening a line ("User: I choose D", "Assistant: C"): the words after them are
+// still the model's, so only the labels go.
+const TEMPLATE_TOKEN = /<\|[a-z_]{1,20}\|>(?:assistant|user|system)?|\[\/?INST\]|<\/?s>|<<\/?SYS>>/gi;
+const SPEAKER_LABEL = /^[ \t]*(?:\[?(?:user|assistant|ai|human|bot|model|gpt|llama|system)\]?)[ \t]*:[ \t]*/gim;
+// Markdown tables: "| Decision | D |" reads as "Decision: D"; divider rows go.
+const TABLE_DIVIDER = /^[ \t]*\|?[ \t:]*-{2,}[ \t:]*(?:\|[ \t:]*-{2,}[ \t:]*)*\|?[ \t]*$/gm;
+const TABLE_ROW = /^[ \t]*\|(.*)\|[ \t]*$/gm;
+
+function tableRow(_: string, inner: string): string {
+  const cells = inner.split('|').map((c) => c.trim());
+  return cells.length === 2 && cells[0] !== '' ? `${cells[0]}: ${cells[1]}` : cells.join(' ; ');
+}
+
 // Non-ASCII text is all that NFKC, the zero-width and the typographic passes can change.
 const NON_ASCII = /[^\x00-\x7F]/;
 // Runs of blanks other than a single space: a lone space is already what the pass writes.
@@ -35,6 +49,9 @@ export function normalise(raw: string): string {
   if (!ascii) text = text.replace(SINGLE_QUOTES, "'").replace(DOUBLE_QUOTES, '"').replace(DASHES, '-');
   if (text.includes('```') || text.includes('~~~')) text = text.replace(FENCE_LINE, '');
   if (text.includes('`')) text = text.replace(/`+/g, '');
+  if (text.includes('<') || text.includes('[')) text = text.replace(TEMPLATE_TOKEN, ' ');
+  if (text.includes(':')) text = text.replace(SPEAKER_LABEL, '');
+  if (text.includes('|')) text = text.replace(TABLE_DIVIDER, '').replace(TABLE_ROW, tableRow);
   if (text.includes('<')) text = text.replace(HTML_EMPHASIS, '');
   // Nested wrappers such as \boxed{\text{C}} need one pass per level.
   if (text.includes('\\')) for (let i = 0; i < 3; i++) text = text.replace(LATEX_WRAPPER, '$1');

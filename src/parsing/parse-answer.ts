@@ -88,9 +88,36 @@ export const PIPELINE: readonly Step[] = [
   },
 ];
 
-/** Reads a model's answer as an action of `space`, or says exactly why it cannot. Never guesses. */
+// Reasoning models write their deliberation in a tagged block before the answer.
+const REASONING_TAG = /<\/?(?:think|thinking|reasoning|reflection|scratchpad)>/gi;
+const CLOSING_TAG = /<\/(?:think|thinking|reasoning|reflection|scratchpad)>/gi;
+
+/** The text after the last closed reasoning block, or undefined when there is none. */
+function afterReasoning(text: string): string | undefined {
+  if (!text.includes('</')) return undefined;
+  let end = -1;
+  CLOSING_TAG.lastIndex = 0;
+  for (let m = CLOSING_TAG.exec(text); m !== null; m = CLOSING_TAG.exec(text)) end = m.index + m[0].length;
+  return end === -1 ? undefined : text.slice(end);
+}
+
+/**
+ * Reads a model's answer as an action of `space`, or says exactly why it cannot. Never guesses.
+ * After a reasoning block (<think>...</think>) the answer that follows wins; the deliberation is
+ * read only when nothing after it states a decision.
+ */
 export function parseAnswer(text: string | null | undefined, space: ActionSpace, options: ParseOptions = {}): ParseResult {
   if (text === null || text === undefined) return empty(`the answer is ${text === null ? 'null' : 'missing'}`);
+  const after = afterReasoning(text);
+  if (after !== undefined) {
+    const result = runPipeline(after, space, options);
+    if (result.ok || (result.failure !== 'no-choice' && result.failure !== 'empty')) return result;
+    return runPipeline(text.replace(REASONING_TAG, '\n'), space, options);
+  }
+  return runPipeline(text.includes('<') ? text.replace(REASONING_TAG, '\n') : text, space, options);
+}
+
+function runPipeline(text: string, space: ActionSpace, options: ParseOptions): ParseResult {
   const state: State = { raw: text, text: '', space, options };
   for (const step of PIPELINE) {
     const result = step.run(state);

@@ -1,13 +1,21 @@
 import type { Action } from '../games/action-space.js';
 
 /** Why an answer could not be read as an action. Every failure is counted, never turned into a guess. */
-export type ParseFailureKind = 'empty' | 'no-choice' | 'ambiguous' | 'out-of-range' | 'refusal' | 'truncated';
+export type ParseFailureKind =
+  | 'empty'
+  | 'no-choice'
+  | 'ambiguous'
+  | 'out-of-range'
+  | 'fractional-amount'
+  | 'refusal'
+  | 'truncated';
 
 export const PARSE_FAILURE_KINDS: readonly ParseFailureKind[] = [
   'empty',
   'no-choice',
   'ambiguous',
   'out-of-range',
+  'fractional-amount',
   'refusal',
   'truncated',
 ];
@@ -19,6 +27,8 @@ export type ParseSuccess = {
   rule: string;
   /** The text the action was read from, as it appears in the answer. */
   evidence: string;
+  /** An amount with cents the game's stated rule rounded ("$7.50" read as 8); absent otherwise. */
+  rounded?: { from: number; rule: 'round-half-up' };
 };
 
 export type ParseFailure = {

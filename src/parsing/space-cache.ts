@@ -14,18 +14,21 @@ const MAX_ENTRIES = 256;
 // Numbers spelled so that -0 and 0 (which a reader would hand back as different values) differ.
 const exact = (n: number) => (Object.is(n, -0) ? '-0' : String(n));
 
+const wordsKey = (space: ChoiceActionSpace) => JSON.stringify(Object.entries(space.actionWords ?? {}));
+
 function keyOf(space: ActionSpace): string {
   return space.kind === 'choice'
-    ? JSON.stringify(['choice', ...space.options])
-    : JSON.stringify(['integer', exact(space.min), exact(space.max), space.unit, space.meaning]);
+    ? JSON.stringify(['choice', wordsKey(space), ...space.options])
+    : JSON.stringify(['integer', exact(space.min), exact(space.max), space.unit, space.meaning, space.fractionalAmounts ?? 'reject']);
 }
 
 function sameValues(a: ActionSpace, b: ActionSpace): boolean {
   if (a.kind === 'choice' && b.kind === 'choice') {
-    return a.options.length === b.options.length && a.options.every((o, i) => o === b.options[i]);
+    return a.options.length === b.options.length && a.options.every((o, i) => o === b.options[i]) && wordsKey(a) === wordsKey(b);
   }
   if (a.kind === 'integer' && b.kind === 'integer') {
-    return Object.is(a.min, b.min) && Object.is(a.max, b.max) && a.unit === b.unit && a.meaning === b.meaning;
+    const sameRule = (a.fractionalAmounts ?? 'reject') === (b.fractionalAmounts ?? 'reject');
+    return Object.is(a.min, b.min) && Object.is(a.max, b.max) && a.unit === b.unit && a.meaning === b.meaning && sameRule;
   }
   return false;
 }
@@ -33,9 +36,14 @@ function sameValues(a: ActionSpace, b: ActionSpace): boolean {
 function snapshot<S extends ActionSpace>(space: S): S {
   if (space.kind === 'choice') {
     const copy: ChoiceActionSpace = { kind: 'choice', options: Object.freeze([...space.options]), cooperative: space.cooperative };
+    if (space.actionWords) {
+      const words = Object.entries(space.actionWords).map(([label, list]) => [label, Object.freeze([...list])] as const);
+      copy.actionWords = Object.freeze(Object.fromEntries(words));
+    }
     return Object.freeze(copy) as S;
   }
   const copy: IntegerActionSpace = { kind: 'integer', min: space.min, max: space.max, unit: space.unit, meaning: space.meaning };
+  if (space.fractionalAmounts) copy.fractionalAmounts = space.fractionalAmounts;
   return Object.freeze(copy) as S;
 }
 

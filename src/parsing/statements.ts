@@ -1,4 +1,5 @@
 import { allMatches } from './all-matches.js';
+import type { Action } from '../games/action-space.js';
 import { candidate, type Candidate, type Read, type Reader } from './decision.js';
 
 /**
@@ -15,6 +16,8 @@ export type Vocabulary = {
   nouns: string;
   /** What a negated statement means, if anything ("I won't donate anything" is 0). */
   onNegated?: Reader;
+  /** Verbs that are themselves options ("I'll cooperate"), and the option each names. */
+  actionVerbs?: { pattern: string; option: (word: string) => Action | undefined };
 };
 
 // Auxiliaries and adverbs between "I" and the verb. Tentative and negated ones are matched so
@@ -23,7 +26,7 @@ const AUX = String.raw`(?:won't|wouldn't|don't|didn't|can't|couldn't|shouldn't|s
 const NEGATED = /\bnot\b|\bnever\b|n't\b|\bcannot\b/i;
 const TENTATIVE = /\b(?:could|can|might|may)\b/i;
 const ADJECTIVE = String.raw`(?:best|optimal|rational|right|wisest|smartest|better|logical|sensible|ideal|preferable|most\s+(?:rational|logical|sensible|beneficial|advantageous|reasonable|strategic))`;
-const SIMPLE_NOUN = /^(?:answer|choice|decision)$/i;
+const SIMPLE_NOUN = /^(?:answer|choice|decision|final)$/i;
 // Openers after which a bare "Answer: C" or "The answer is C" still reads as the writer's own.
 const FILLER = /^[\s\-*•]*(?:(?:so|thus|therefore|hence|overall|ultimately|finally|in (?:conclusion|summary|short|the end)|to (?:conclude|summari[sz]e)|as a result)\s*,?\s*)?(?:the\s+)?$/i;
 const CORRECTION_LEAD =
@@ -115,7 +118,27 @@ function conjunctionIsMine(text: string, index: number): boolean {
   return mine !== 0 && !OTHER_SUBJECT.test(sentence.slice(mine));
 }
 
-type Patterns = { firstPerson: RegExp; noun: RegExp; evaluative: RegExp };
+type Patterns = { firstPerson: RegExp; noun: RegExp; evaluative: RegExp; telegraphic: RegExp };
+
+// Telegraphic decisions drop the subject: "Going with D; the downside of C is too large.",
+// "Contributing $7." Only -ing forms opening a sentence, and only when the sentence ends with
+// the value, so "Choosing C would be risky" stays a description.
+const TELEGRAPHIC_END = /^\s*(?:$|[.;!\n]|,?\s+(?:because|since|as|given)\b|\s+-\s)/i;
+const ING = /^\w*ing\b/i;
+
+// A decision noun phrase is a head with its modifiers: "my final answer", "my donation choice",
+// "my choice of donation", "my chosen donation for the dorm party", "the option I pick". Words
+// that only describe (expected, total, individual) are not modifiers of a decision.
+const MODIFIER = String.raw`final|ultimate|chosen|selected|preferred|intended|planned|actual|definitive`;
+const OWNING_MODIFIER = /^(?:final|ultimate|chosen|selected)$/i;
+// "of donation", "for the dorm party", "for this round": words only, so "my contribution of $5" is not a head.
+const QUALIFIER = String.raw`(?:\s+(?:of|for|in)\s+(?:[A-Za-z'-]+\s+){0,3}?[A-Za-z'-]+)?`;
+// Word copulas need the space before them, so a qualifier's last word cannot end in one ("this" is not "th is").
+const COPULA = String.raw`(?:\s+(?:is|will\s+be|would\s+be|shall\s+be|remains)\b|\s*[:=-]|\s*(?=\n))`;
+
+function relativeClause(vocab: Vocabulary): string {
+  return String.raw`\s+(?:that\s+|which\s+)?I(?:'ll|'d|'m\s+going\s+to|\s+(?:will|would|shall|am\s+going\s+to|want\s+to|plan\s+to|intend\s+to|have\s+decided\s+to|decided\s+to))?\s+(?:${vocab.verbs})`;
+}
 
 // Built once per vocabulary (each is over a kilobyte of source): rebuilding them for every
 // answer was the parser's largest cost. Vocabularies live as long as their space's cache entry.
@@ -132,11 +155,15 @@ function patternsOf(vocab: Vocabulary): Patterns {
 
 function buildPatterns(vocab: Vocabulary): Patterns {
   return {
-    firstPerson: new RegExp(String.raw`\b(I|and|let\s+me)((?:'(?:d|ll|m|ve)\b|\s+${AUX}\b)*)\s+(?:${vocab.verbs})\b`, 'gi'),
-    noun: new RegExp(
-      String.raw`\b(?:(my|our|the)\s+)?(?:(final|ultimate)\s+)?(${vocab.nouns})\s*(?:is|will\s+be|would\s+be|remains|[:=-]|(?=\n))\s*(?:to\s+(?:${AUX}\s+)*(?:${vocab.verbs})\b)?`,
+    firstPerson: new RegExp(
+      String.raw`\b(I|and|let\s+me)((?:'(?:d|ll|m|ve)\b|\s+${AUX}\b)*)\s+(?:${vocab.verbs}${vocab.actionVerbs ? `|(${vocab.actionVerbs.pattern})` : ''})\b`,
       'gi',
     ),
+    noun: new RegExp(
+      String.raw`\b(?:(my|our|the)\s+)?(?:(${MODIFIER})\s+)?((?:${vocab.nouns}|final(?=\s*[:=]))(?:\s+(?:${vocab.nouns}))?)(${relativeClause(vocab)})?${QUALIFIER}${COPULA}\s*(?:to\s+(?:${AUX}\s+)*(?:${vocab.verbs})\b)?`,
+      'gi',
+    ),
+    telegraphic: new RegExp(String.raw`(?:^|[.!?;\n])[ \t*_-]*(${vocab.verbs})\b`, 'gi'),
     evaluative: new RegExp(
       String.raw`\b(?:the|my)\s+${ADJECTIVE}\s+(?:${vocab.nouns}|course\s+of\s+action)(?:\s+for\s+me|\s+here|\s+in\s+this\s+(?:situation|scenario|case|game))?\s*(?:is|would\s+be|seems\s+to\s+be|appears\s+to\s+be|:)\s*(?:to\s+(?:${AUX}\s+)*(?:${vocab.verbs})\b)?`,
       'gi',
@@ -165,15 +192,25 @@ export function statementCandidates(text: string, vocab: Vocabulary, reader: Rea
       continue;
     }
     if (TENTATIVE.test(aux)) continue;
-    push(out.strong, text, m.index, reader(text, lead), 'explicit-statement', before);
+    const named = m[3] === undefined ? undefined : vocab.actionVerbs?.option(m[3]);
+    const read = named === undefined ? reader(text, lead) : { values: [named], end: lead };
+    push(out.strong, text, m.index, read, 'explicit-statement', before);
   }
 
   for (const m of allMatches(noun, text)) {
-    const [, det, final, head] = m;
-    const owned = OWNING.test(det ?? '') || final !== undefined;
+    const [, det, modifier, head, relative] = m;
+    const final = (modifier !== undefined && /^(?:final|ultimate)$/i.test(modifier)) || /^final$/i.test(head!) ? 'final' : undefined;
+    const owned = OWNING.test(det ?? '') || (modifier !== undefined && OWNING_MODIFIER.test(modifier)) || relative !== undefined;
     const opener = text.slice(lastBoundary(text, m.index, OPENER_ENDS), m.index) + (det ? `${det} ` : '');
     if (!owned && !(FILLER.test(opener) && (det === undefined || SIMPLE_NOUN.test(head!) || HAS_I.test(head!)))) continue;
     push(out.strong, text, m.index, reader(text, m.index + m[0].length), final ? 'final-answer' : 'explicit-statement');
+  }
+
+  for (const m of allMatches(patternsOf(vocab).telegraphic, text)) {
+    if (!ING.test(m[1]!)) continue;
+    const index = m.index + m[0].length - m[1]!.length;
+    const read = reader(text, m.index + m[0].length);
+    if (read && TELEGRAPHIC_END.test(text.slice(read.end))) out.strong.push(candidate(text, index, read, 'explicit-statement'));
   }
 
   for (const m of allMatches(CORRECTION_LEAD, text)) {

@@ -3,7 +3,13 @@ import { PARSE_FAILURE_KINDS } from '../parsing/parse-result.js';
 import { SAMPLE_SCHEMA } from './types.js';
 
 const parseResult = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), action: z.union([z.string(), z.number()]), rule: z.string(), evidence: z.string() }),
+  z.object({
+    ok: z.literal(true),
+    action: z.union([z.string(), z.number()]),
+    rule: z.string(),
+    evidence: z.string(),
+    rounded: z.object({ from: z.number(), rule: z.literal('round-half-up') }).optional(),
+  }),
   z.object({ ok: z.literal(false), failure: z.enum(PARSE_FAILURE_KINDS as [string, ...string[]]), reason: z.string() }),
 ]);
 

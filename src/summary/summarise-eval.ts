@@ -6,6 +6,17 @@ import type { Reference } from '../reference/reference.js';
 import { tallyEvalRows } from './eval-tallies.js';
 import { agreementByModel, plainModelRows } from './model-summary.js';
 import { renderSummary } from './render-summary.js';
+import { describeParseQuality, parseQualityByModel } from '../parsing/parse-quality.js';
+import { sanitizeForTerminal } from '../text/terminal.js';
+import type { Tally } from '../recordings/types.js';
+
+/** Per model, the share of answers the rules read and the failure kinds; only where failures were recorded. */
+function parseQualityBlock(tallies: readonly Tally[]): string {
+  const known = tallies.filter((t) => t.failuresRecorded !== false);
+  if (known.length === 0) return '';
+  const lines = parseQualityByModel(known).map((q) => `  ${sanitizeForTerminal(describeParseQuality(q))}`);
+  return `\nparse quality (answers read per model; unread answers are never guessed):\n${lines.join('\n')}\n`;
+}
 
 export type EvalOutcome = {
   /** The text printed at the end of the eval. */
@@ -40,6 +51,8 @@ export async function summariseEval(rows: readonly unknown[], reference: Referen
   const summary = summariseForEval(tallied.tallies, catalogue);
   const agreement = reference ? agreementByModel(tallied.tallies, reference, catalogue) : null;
   const conversion: ConversionSummary = tallied.conversion;
-  const text = renderSummary({ skipped: tallied.skipped, summary, plain: summary.error ? plainModelRows(tallied.tallies, catalogue) : [], agreement, reference, conversion });
+  const text =
+    renderSummary({ skipped: tallied.skipped, summary, plain: summary.error ? plainModelRows(tallied.tallies, catalogue) : [], agreement, reference, conversion }) +
+    parseQualityBlock(tallied.tallies);
   return { text, lostAnswers: conversion.providerErrors + conversion.missingSamples, summary };
 }
