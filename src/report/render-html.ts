@@ -2,6 +2,7 @@ import { chartSpecs, type ChartSpec } from './chart-data.js';
 import { escapeHtml, jsonForScript } from './escape.js';
 import { pageScripts, scriptHash } from './html-assets.js';
 import { flaggedLines, preambleLines } from './preamble.js';
+import { probeTables } from './probe-tables.js';
 import { cooperationTable, dataLabel, modelsTable, payoffTable, scenarioTable, splitsOf, summaryTable, type Table } from './tables.js';
 import type { Report } from './types.js';
 
@@ -16,6 +17,7 @@ const SECTIONS: { id: ChartSpec['section']; title: string }[] = [
   { id: 'heatmaps', title: 'Cooperation heat maps (context x game), % of valid answers' },
   { id: 'improvement', title: 'Improvement per scenario' },
   { id: 'distances', title: 'Distances to the teacher, with intervals' },
+  { id: 'gridmaps', title: 'Payoff-grid maps: cooperation and distance to the teacher over the payoff plane, by region' },
 ];
 
 /**
@@ -32,10 +34,11 @@ export function renderHtml(report: Report): string {
   const payoff = payoffTable(report);
   const body = [
     '<h1>stratalign report</h1>',
-    ...preambleLines(report).map((l) => (l.startsWith('RECORDED DATA') ? `<p class="banner">${escapeHtml(l)}</p>` : `<p>${escapeHtml(l)}</p>`)),
+    ...preambleLines(report).map((l) => (/^(RECORDED|SIMULATED) DATA/.test(l) ? `<p class="banner">${escapeHtml(l)}</p>` : `<p>${escapeHtml(l)}</p>`)),
     ...tables.map(htmlTable),
     ...flaggedLines(report).map((l) => `<p>${escapeHtml(l)}</p>`),
-    ...SECTIONS.map((s) => chartSection(s.title, specs.filter((c) => c.section === s.id))),
+    ...(report.probes ? ['<h2>Validity probes: label variants, fingerprint, payoff regions</h2>', ...probeTables(report).map(htmlTable)] : []),
+    ...SECTIONS.filter((s) => specs.some((c) => c.section === s.id)).map((s) => chartSection(s.title, specs.filter((c) => c.section === s.id))),
     '<h2>Scenarios</h2>',
     ...scenarioTables.map(htmlTable),
     ...(payoff ? ['<h2>Payoff sensitivity</h2>', htmlTable(payoff)] : []),
@@ -61,7 +64,7 @@ export function renderHtml(report: Report): string {
 }
 
 function chartSection(title: string, specs: ChartSpec[]): string {
-  const figures = specs.map((s) => `<figure class="chart${s.kind === 'heatmap' ? '' : ' wide'}"><canvas id="${s.id}" role="img" aria-label="${escapeHtml(s.title)}"></canvas></figure>`);
+  const figures = specs.map((s) => `<figure class="chart${s.kind === 'heatmap' || s.kind === 'gridmap' ? '' : ' wide'}"><canvas id="${s.id}" role="img" aria-label="${escapeHtml(s.title)}"></canvas></figure>`);
   return `<h2>${escapeHtml(title)}</h2><div class="charts">${figures.join('')}</div>`;
 }
 
