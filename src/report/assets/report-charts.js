@@ -62,6 +62,41 @@
     };
   }
 
+  // White (0) to dark red (1), for distances to the teacher.
+  function distanceColour(v) {
+    var t = Math.max(0, Math.min(1, v));
+    return 'rgb(' + Math.round(255 - t * (255 - 165)) + ',' + Math.round(245 - t * 245) + ',' + Math.round(240 - t * (240 - 21)) + ')';
+  }
+
+  // Payoff regions outline their cells, so the region lines of the payoff plane can be seen.
+  var REGION_BORDER = { 'prisoners-dilemma': '#d62728', 'stag-hunt': '#2ca02c', snowdrift: '#ff7f0e', harmony: '#1f77b4' };
+
+  function gridmap(spec) {
+    var nx = Math.max(1, spec.xs.length);
+    var ny = Math.max(1, spec.ys.length);
+    function cellRadius(ctx) {
+      var area = ctx.chart.chartArea;
+      if (!area) return 10;
+      return Math.max(2, (Math.min(area.width / nx, area.height / ny) / 2 - 2) * Math.SQRT2);
+    }
+    var colour = spec.measure === 'distance' ? distanceColour : heatColour;
+    var points = spec.cells.map(function (c) {
+      return { x: c.x, y: c.y, v: c.value, low: c.low, high: c.high, answers: c.answers, region: c.region };
+    });
+    return {
+      type: 'scatter',
+      data: { datasets: [{ label: spec.measure, data: points, pointStyle: 'rect', backgroundColor: points.map(function (p) { return colour(p.v); }),
+        borderColor: points.map(function (p) { return REGION_BORDER[p.region] || '#555'; }), borderWidth: 2, pointRadius: cellRadius, pointHoverRadius: cellRadius }] },
+      options: {
+        plugins: { legend: { display: false }, stratalignCellLabels: true, title: { display: true, text: wrap(spec.title + ' (outline: red PD, green Stag Hunt, orange Snowdrift, blue Harmony, grey boundary)', 60) },
+          tooltip: { callbacks: { label: function (item) { var p = item.raw; return spec.xLabel.split(':')[0] + '=' + p.x + ', ' + spec.yLabel.split(':')[0] + '=' + p.y + ' (' + p.region + '): ' +
+            fmt(100 * p.v, 1) + ' % [' + fmt(p.low === null ? null : 100 * p.low, 1) + ', ' + fmt(p.high === null ? null : 100 * p.high, 1) + '], ' + p.answers + ' answers'; } } } },
+        scales: { x: { type: 'category', labels: spec.xs, offset: true, grid: { display: false }, title: { display: true, text: spec.xLabel } },
+          y: { type: 'category', labels: spec.ys.slice().reverse(), offset: true, grid: { display: false }, title: { display: spec.yLabel !== '', text: spec.yLabel } } },
+      },
+    };
+  }
+
   function improvement(spec) {
     var datasets = spec.series.map(function (s, i) {
       var colour = PALETTE[i % PALETTE.length];
@@ -125,7 +160,7 @@
     Chart.register(cellLabels, estimateTicks);
     Chart.defaults.animation = false;
     Chart.defaults.maintainAspectRatio = false;
-    var builders = { heatmap: heatmap, improvement: improvement, intervals: intervals };
+    var builders = { heatmap: heatmap, improvement: improvement, intervals: intervals, gridmap: gridmap };
     specs.forEach(function (spec) {
       new Chart(document.getElementById(spec.id), builders[spec.kind](spec));
     });

@@ -1,0 +1,65 @@
+import { REGION_LABELS } from '../games/payoff-region.js';
+import { PARAMETER_LABELS, type ChoiceParameters } from '../probes/choice-covariates.js';
+import type { ProbesReport } from '../probes/probes-report.js';
+import type { EvalSummary } from '../report/eval-summary.js';
+import { fixed, percentagePoints, withInterval } from '../report/format.js';
+import { sanitizeForTerminal } from '../text/terminal.js';
+
+const clean = sanitizeForTerminal;
+
+/** "inside" or "OUTSIDE": whether a simulated truth lies in the estimate's interval. */
+function against(truth: number, low: number | null, high: number | null, digits: number, scale = 1, unit = ''): string {
+  const shown = `${fixed(scale * truth, digits)}${unit}`;
+  if (low === null || high === null) return `simulated truth ${shown}`;
+  // Compared at the digits shown, so a line never says OUTSIDE next to numbers that read inside.
+  const round = (v: number) => Number(fixed(scale * v, digits));
+  const inside = round(low) <= round(truth) && round(truth) <= round(high);
+  return `simulated truth ${shown}: ${inside ? 'inside' : 'OUTSIDE'} the interval`;
+}
+
+/**
+ * The probes part of the end-of-eval summary: per split and model, cooperation under each label
+ * variant, the label bias and how often the letter beat the action; each model's fingerprint; per
+ * payoff region the students' distance and gap closure. Simulated players' true values are shown
+ * beside the estimates, with whether the interval holds them.
+ */
+export function renderProbesSummary(probes: ProbesReport, regions: EvalSummary['regions'] | undefined, resamples: number): string[] {
+  const out: string[] = [];
+  const entries = probes.labelBias.filter((e) => e.key.split !== undefined && e.key.game === undefined && e.key.context === undefined && e.key.region === undefined);
+  if (entries.length) {
+    out.push('', 'label variants (cooperation [95 %] over the scenarios answered under every variant; label bias = largest difference between two variants):');
+    for (const e of entries) {
+      const s = e.stats;
+      out.push(`  ${clean(e.key.split!)}, ${clean(e.model)}: ${s.variants.map((v) => `${clean(v.labels)} ${withInterval(v.cooperation, 'share')}`).join('; ')} (${s.balancedScenarios} scenarios)`);
+      const truth = e.truth === undefined ? '' : `; ${against(e.truth, s.labelBias.low, s.labelBias.high, 1, 100, ' pp')}`;
+      const f = s.followsLetter;
+      const follows = f ? `; follows the letter, not the action, in ${f.letter} of ${f.compared} scenarios (${withInterval(f.share, 'share')}; ${f.action} keep the action, ${f.undecided} undecided)` : '';
+      out.push(`    label bias ${percentagePoints(s.labelBias)}${s.between ? ` (${s.between.map(clean).join(' vs ')})` : ''}${truth}${follows}`);
+    }
+    out.push(`  Label-bias intervals: basic bootstrap, ${resamples} resamples (the plug-in maximum of differences is biased upwards).`);
+  }
+  if (probes.fingerprints.length) {
+    out.push('', 'fingerprint: P(C) = logistic(cooperation bias + a (R-T) + b (S-P) + label bias x letter + position bias x position); log-odds, per payoff point:');
+    for (const { split, fingerprint: f, truth } of probes.fingerprints) {
+      out.push(`  ${clean(split)}, ${clean(f.model)} (${f.method}, ${f.interval} ${fixed(100 * f.level, 0)} % intervals; ${f.scenarios} scenarios, ${f.answers} answers; deviance ${fixed(f.fit.deviance, 1)} on ${f.fit.df} df):`);
+      for (const p of f.parameters) {
+        const value = p.estimate === null ? `not identified (${p.note})` : `${fixed(p.estimate, 3)} [${p.low === null ? '-inf' : fixed(p.low, 3)}, ${p.high === null ? 'inf' : fixed(p.high, 3)}]`;
+        const t = truth && p.estimate !== null ? `; ${against(truth[p.name as keyof ChoiceParameters], p.low, p.high, 3)}` : '';
+        out.push(`    ${PARAMETER_LABELS[p.name].padEnd(20)} ${value}${t}`);
+      }
+    }
+    for (const c of probes.comparisons) {
+      const parts = c.differences.map((d) => `${d.label} ${d.difference === null ? 'n/a' : `${fixed(d.difference, 3)} [${fixed(d.low!, 3)}, ${fixed(d.high!, 3)}]`}`);
+      out.push(`  ${clean(c.split)}, ${clean(c.model)} minus teacher (Wald): ${parts.join('; ')}`);
+    }
+  }
+  if (regions?.length) {
+    out.push('', 'payoff regions (every 2x2 scenario classified from its payoffs): per student TV distance to the teacher and pooled gap closure [95 %]:');
+    for (const r of regions) {
+      const name = r.region in REGION_LABELS ? REGION_LABELS[r.region as keyof typeof REGION_LABELS] : r.region;
+      const students = r.students.map((s) => `${clean(s.model)} TV ${withInterval(s.tv, 'plain', 3)}, closure ${withInterval(s.pooledGapClosure, 'percent')}`);
+      out.push(`  ${clean(r.split)}, ${name} (${r.scenarios} scenarios): ${students.join('; ') || 'no student'}`);
+    }
+  }
+  return out;
+}
