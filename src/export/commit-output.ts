@@ -16,11 +16,13 @@ export type CommitContext = {
   totals: ExportManifest['totals'];
   source: SourceSummary;
   heldOut: ExportManifest['heldOut'];
+  /** Warnings found before writing (e.g. scenarios --balance-labels could not balance fully). */
+  notes?: string[];
 };
 
 /** Renames one format's data files into place, then writes its side files and, last, its manifest. */
 export function commitOutput(output: FormatOutput, ctx: CommitContext): ExportManifest {
-  const warnings: string[] = [];
+  const warnings: string[] = [...(ctx.notes ?? [])];
   const files: ManifestFile[] = [];
   const dataFiles: DataFile[] = [];
   for (const [split, file] of output.files) {
@@ -46,7 +48,8 @@ export function commitOutput(output: FormatOutput, ctx: CommitContext): ExportMa
     format: output.format.id,
     describe: output.format.describe,
     protocol: options.protocol.id,
-    catalogue: options.catalogue.version,
+    // Examples of label variants or grid points are also made from labels.yaml and grids.yaml.
+    catalogue: [...ctx.counts.keys()].some((id) => id.includes('~') || id.includes('/grid:')) ? `${options.catalogue.version}+${options.catalogue.probesVersion}` : options.catalogue.version,
     source: ctx.source,
     options: {
       selector: options.selector,
@@ -58,6 +61,7 @@ export function commitOutput(output: FormatOutput, ctx: CommitContext): ExportMa
       seed: options.seed,
       holdout: { contexts: [...options.holdout.contexts], games: [...options.holdout.games] },
       name: options.name,
+      ...(options.balanceLabels ? { balanceLabels: true } : {}),
     },
     split: ctx.split,
     heldOut: ctx.heldOut,
