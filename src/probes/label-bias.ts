@@ -1,6 +1,6 @@
 import { isMeaningSwap, type LabelVariant } from '../games/label-variant.js';
 import type { Estimate } from '../report/types.js';
-import { basicInterval } from '../stats/bootstrap.js';
+import { quantileType7 } from '../stats/bootstrap.js';
 import { wilsonInterval } from '../stats/proportion.js';
 import { twoProportionTest } from '../stats/two-proportion.js';
 import { pooledShare, type ChoiceCell } from './choice-cells.js';
@@ -31,9 +31,9 @@ export type LabelBiasSettings = { level: number; resamples: number; alpha: numbe
 
 /**
  * Label-bias statistics of one model's cells in one group of scenarios; null with fewer than two
- * label variants (nothing to compare). Intervals: Wilson for each variant's cooperation; basic
- * bootstrap (cut to 0..1) for the label bias, whose plug-in value is biased upwards by answer
- * noise (the largest of several noisy differences); Wilson for the share following the letter.
+ * label variants (nothing to compare). Intervals: Wilson for each variant's cooperation;
+ * simultaneous bootstrap intervals of the pairwise differences for the label bias (see
+ * largestDifference); Wilson for the share of scenarios following the letter.
  */
 export function labelBiasOf(cells: readonly ChoiceCell[], variantOrder: readonly LabelVariant[], settings: LabelBiasSettings): LabelBiasStats | null {
   const split = balance(cells, variantOrder);
@@ -51,27 +51,7 @@ export function labelBiasOf(cells: readonly ChoiceCell[], variantOrder: readonly
     return { labels: variant.id, scenarios: balanced.length, answers: n, cooperation: pooled ? { value: pooled.value, low: interval.low, high: interval.high, method: 'wilson' } : none() };
   });
 
-  let labelBias: Estimate = none();
-  let between: [string, string] | null = null;
-  const defined = shares.filter((s) => s.pooled !== null);
-  if (defined.length >= 2) {
-    let best = -1;
-    const replicates = new Float64Array(resamples);
-    for (let i = 0; i < defined.length; i++) {
-      for (let j = i + 1; j < defined.length; j++) {
-        const a = defined[i]!.pooled!;
-        const b = defined[j]!.pooled!;
-        const diff = Math.abs(a.value - b.value);
-        if (diff > best) {
-          best = diff;
-          between = [defined[i]!.variant.id, defined[j]!.variant.id];
-        }
-        for (let r = 0; r < resamples; r++) replicates[r] = Math.max(replicates[r]!, Math.abs(a.replicates[r]! - b.replicates[r]!));
-      }
-    }
-    const interval = basicInterval(best, replicates, level, { min: 0, max: 1 });
-    labelBias = interval ? { value: best, low: interval.low, high: interval.high, method: 'bootstrap-basic' } : { ...none(), value: best };
-  }
+  const { labelBias, between } = largestDifference(shares.filter((x) => x.pooled !== null) as Pooled[], level, resamples);
   return {
     variants,
     balancedScenarios: balanced.length,
@@ -80,6 +60,59 @@ export function labelBiasOf(cells: readonly ChoiceCell[], variantOrder: readonly
     between,
     followsLetter: followsLetter(balanced, present, settings),
   };
+}
+
+type Pooled = { variant: LabelVariant; pooled: { value: number; replicates: Float64Array } };
+
+/**
+ * The largest absolute difference between two variants' cooperation, with an interval from
+ * simultaneous bootstrap intervals for every pairwise difference (max-t: one critical value for
+ * all pairs, so all hold together about 95 % of the time). If they all hold, the true largest
+ * difference lies between the largest lower end of |difference| and the largest upper end. A
+ * plain bootstrap of the maximum fails where two differences are equally large (the paper's
+ * letters against swapped ones, and order-swapped against swapped, for a pure letter bias):
+ * it covered 71 % in simulation, this 95 % or more.
+ */
+function largestDifference(shares: readonly Pooled[], level: number, resamples: number): { labelBias: Estimate; between: [string, string] | null } {
+  if (shares.length < 2) return { labelBias: none(), between: null };
+  type Pair = { a: Pooled; b: Pooled; d: number; se: number };
+  const pairs: Pair[] = [];
+  for (let i = 0; i < shares.length; i++) {
+    for (let j = i + 1; j < shares.length; j++) {
+      const a = shares[i]!;
+      const b = shares[j]!;
+      let sum = 0;
+      let sq = 0;
+      for (let r = 0; r < resamples; r++) {
+        const x = a.pooled.replicates[r]! - b.pooled.replicates[r]!;
+        sum += x;
+        sq += x * x;
+      }
+      const mean = sum / resamples;
+      pairs.push({ a, b, d: a.pooled.value - b.pooled.value, se: Math.sqrt(Math.max(0, sq / resamples - mean * mean)) });
+    }
+  }
+  const best = pairs.reduce((x, y) => (Math.abs(y.d) > Math.abs(x.d) ? y : x));
+  const value = Math.abs(best.d);
+  const between: [string, string] = [best.a.variant.id, best.b.variant.id];
+  const spread = pairs.filter((p) => p.se > 0);
+  if (spread.length === 0) return { labelBias: { value, low: value, high: value, method: 'simultaneous-bootstrap', note: 'no spread: every answer is the same under each variant' }, between };
+  const maxT = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let m = 0;
+    for (const p of spread) m = Math.max(m, Math.abs(p.a.pooled.replicates[r]! - p.b.pooled.replicates[r]! - p.d) / p.se);
+    maxT[r] = m;
+  }
+  const critical = quantileType7(maxT.sort(), level);
+  let low = 0;
+  let high = 0;
+  for (const p of pairs) {
+    const lo = p.d - critical * p.se;
+    const hi = p.d + critical * p.se;
+    low = Math.max(low, lo > 0 ? lo : hi < 0 ? -hi : 0);
+    high = Math.max(high, Math.abs(lo), Math.abs(hi));
+  }
+  return { labelBias: { value, low: Math.min(low, value), high: Math.min(1, Math.max(high, value)), method: 'simultaneous-bootstrap' }, between };
 }
 
 type Balanced = { present: LabelVariant[]; balanced: Map<string, ChoiceCell[]>[]; bases: number };

@@ -125,9 +125,12 @@ export function resolveScenario(catalogue: Catalogue, name: string, where: Omit<
   if (!cache) resolved.set(catalogue, (cache = new Map()));
   const hit = cache.get(name);
   if (hit) return hit;
-  const scenario = resolveUncached(catalogue, name, where);
+  const fresh = resolveUncached(catalogue, name, where);
+  // Every spelling of a scenario (aliases, case, point order) resolves to one object.
+  const scenario = cache.get(fresh.id) ?? fresh;
   if (cache.size >= MAX_CACHED) cache.clear();
   cache.set(name, scenario);
+  cache.set(scenario.id, scenario);
   return scenario;
 }
 
