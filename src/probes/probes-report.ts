@@ -3,6 +3,7 @@ import type { Tally } from '../recordings/types.js';
 import { groupKeys, groupLabel, inGroup } from '../report/groups.js';
 import type { GroupKey } from '../report/types.js';
 import { choiceCells, type ChoiceCell } from './choice-cells.js';
+import { scenarioRegion } from '../scenarios/scenario-payoffs.js';
 import { cooperationProbability, type ChoiceParameters } from './choice-covariates.js';
 import { compareFingerprints, fitFingerprint, type Fingerprint, type FingerprintInterval, type ParameterDifference } from './fingerprint.js';
 import { gridMaps, type GridMap } from './grid-maps.js';
@@ -26,6 +27,11 @@ export type ProbesReport = {
   /** Each student (and the base) against the teacher, per split. */
   comparisons: { split: string; model: string; teacher: string; differences: ParameterDifference[] }[];
   maps: GridMap[];
+  /**
+   * Simulated data only: each student's true pooled gap closure (percent) and mean distance to the
+   * teacher per split and payoff region, from the players' known parameters on the same scenarios.
+   */
+  regionTruths?: { split: string; region: string; model: string; pooledGapClosure: number | null; tv: number }[];
 };
 
 export type ProbesOptions = {
@@ -85,5 +91,40 @@ export function buildProbes(tallies: readonly Tally[], catalogue: Catalogue, opt
       if (teacher && other) comparisons.push({ split, model: other.model, teacher: teacher.model, differences: compareFingerprints(other, teacher, settings.level) });
     }
   }
-  return { settings, models, roles, labelBias, fingerprints, comparisons, maps: gridMaps(cells, models, roles.teacher, settings) };
+  const regionTruths = options.truths ? truthsByRegion(cells, roles, options.truths) : [];
+  return { settings, models, roles, labelBias, fingerprints, comparisons, maps: gridMaps(cells, models, roles.teacher, settings), ...(regionTruths.length ? { regionTruths } : {}) };
+}
+
+/** What the report's region groups estimate, computed from the simulated players' parameters. */
+function truthsByRegion(cells: readonly ChoiceCell[], roles: ProbesReport['roles'], truths: ReadonlyMap<string, ChoiceParameters>): NonNullable<ProbesReport['regionTruths']> {
+  const { base, teacher } = roles;
+  if (!base || !teacher || !truths.has(base) || !truths.has(teacher)) return [];
+  const out: NonNullable<ProbesReport['regionTruths']> = [];
+  const p = (model: string, c: ChoiceCell) => cooperationProbability(truths.get(model)!, c.covariates);
+  for (const student of roles.students.filter((s) => truths.has(s))) {
+    const byUnit = new Map<string, { split: string; region: string; cell: ChoiceCell; models: Set<string> }>();
+    for (const c of cells) {
+      const region = scenarioRegion(c.scenario);
+      if (!region || region.region === 'other' || ![base, teacher, student].includes(c.model)) continue;
+      const key = `${c.split}\u0000${c.scenario.id}`;
+      const unit = byUnit.get(key) ?? { split: c.split, region: region.region, cell: c, models: new Set<string>() };
+      unit.models.add(c.model);
+      byUnit.set(key, unit);
+    }
+    const groups = new Map<string, { split: string; region: string; cells: ChoiceCell[] }>();
+    for (const u of byUnit.values()) {
+      if (u.models.size < 3) continue;
+      const key = `${u.split}\u0000${u.region}`;
+      const g = groups.get(key) ?? { split: u.split, region: u.region, cells: [] };
+      g.cells.push(u.cell);
+      groups.set(key, g);
+    }
+    for (const g of groups.values()) {
+      const gap = g.cells.reduce((a, c) => a + p(teacher, c) - p(base, c), 0);
+      const moved = g.cells.reduce((a, c) => a + p(student, c) - p(base, c), 0);
+      const tv = g.cells.reduce((a, c) => a + Math.abs(p(student, c) - p(teacher, c)), 0) / g.cells.length;
+      out.push({ split: g.split, region: g.region, model: student, pooledGapClosure: gap === 0 ? null : (100 * moved) / gap, tv });
+    }
+  }
+  return out;
 }

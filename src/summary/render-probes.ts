@@ -36,7 +36,7 @@ export function renderProbesSummary(probes: ProbesReport, regions: EvalSummary['
       const follows = f ? `; follows the letter, not the action, in ${f.letter} of ${f.compared} scenarios (${withInterval(f.share, 'share')}; ${f.action} keep the action, ${f.undecided} undecided)` : '';
       out.push(`    label bias ${percentagePoints(s.labelBias)}${s.between ? ` (${s.between.map(clean).join(' vs ')})` : ''}${truth}${follows}`);
     }
-    out.push(`  Label-bias intervals: basic bootstrap, ${resamples} resamples (the plug-in maximum of differences is biased upwards).`);
+    out.push(`  Label-bias intervals: simultaneous bootstrap intervals over every pair of variants, ${resamples} resamples; the point value (largest of several noisy differences) is biased upwards.`);
   }
   if (probes.fingerprints.length) {
     out.push('', 'fingerprint: P(C) = logistic(cooperation bias + a (R-T) + b (S-P) + label bias x letter + position bias x position); log-odds, per payoff point:');
@@ -57,7 +57,13 @@ export function renderProbesSummary(probes: ProbesReport, regions: EvalSummary['
     out.push('', 'payoff regions (every 2x2 scenario classified from its payoffs): per student TV distance to the teacher and pooled gap closure [95 %]:');
     for (const r of regions) {
       const name = r.region in REGION_LABELS ? REGION_LABELS[r.region as keyof typeof REGION_LABELS] : r.region;
-      const students = r.students.map((s) => `${clean(s.model)} TV ${withInterval(s.tv, 'plain', 3)}, closure ${withInterval(s.pooledGapClosure, 'percent')}`);
+      const students = r.students.map((s) => {
+        const truth = probes.regionTruths?.find((t) => t.split === r.split && t.region === r.region && t.model === s.model);
+        const tv = truth && s.tv ? ` (${against(truth.tv, s.tv.low, s.tv.high, 3)})` : '';
+        const g = s.pooledGapClosure;
+        const closure = truth && truth.pooledGapClosure !== null ? ` (${against(truth.pooledGapClosure, g.low, g.high, 1, 1, ' %')})` : '';
+        return `${clean(s.model)} TV ${withInterval(s.tv, 'plain', 3)}${tv}, closure ${withInterval(g, 'percent')}${closure}`;
+      });
       out.push(`  ${clean(r.split)}, ${name} (${r.scenarios} scenarios): ${students.join('; ') || 'no student'}`);
     }
   }
