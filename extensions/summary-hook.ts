@@ -30,7 +30,8 @@ export async function afterAll(context: HookContext): Promise<void> {
   for (const entry of outcome.probes?.labelBias ?? []) {
     const key = entry.key;
     const split = key.split;
-    if (split === undefined || key.game !== undefined || key.context !== undefined || key.region !== undefined) continue;
+    const narrower = key.game !== undefined || key.context !== undefined || key.region !== undefined;
+    if (split === undefined || narrower) continue;
     const named = context.prompts?.find((p) => p.provider === entry.model)?.metrics?.namedScores;
     const bias = entry.stats.labelBias.value;
     if (named && bias !== null) named[`label_bias_${split}`] = Number(bias.toFixed(4));

@@ -37,15 +37,24 @@ export default class SimulatedProvider implements ApiProvider {
     if (!this.config) return { error: this.configError };
     // A simulated column must never pass for a model: its name says what it is.
     if (!this.label || !LABEL_MARK.test(this.label)) {
-      return { error: `stratalign simulated: give this provider a label ending in [simulated] (got ${JSON.stringify(this.label ?? null)})` };
+      const got = JSON.stringify(this.label ?? null);
+      return { error: `stratalign simulated: give this provider a label ending in [simulated] (got ${got})` };
     }
     try {
       const catalogue = defaultCatalogue();
       const name = context?.vars?.scenario;
-      if (typeof name !== 'string') return { error: 'stratalign simulated: the test has no `scenario` var; generate tests with extensions/scenario-tests.ts' };
+      if (typeof name !== 'string')
+        return {
+          error:
+            'stratalign simulated: the test has no `scenario` var; generate tests with extensions/scenario-tests.ts',
+        };
       const scenario = resolveScenario(catalogue, name, { field: 'vars.scenario' });
       const split = typeof context?.vars?.split === 'string' ? context.vars.split : undefined;
-      const call = simulateCall(scenario, catalogue, this.config, { model: this.label, split, repeatIndex: context?.repeatIndex ?? 0 });
+      const call = simulateCall(scenario, catalogue, this.config, {
+        model: this.label,
+        split,
+        repeatIndex: context?.repeatIndex ?? 0,
+      });
       if (typeof call === 'string') return { error: `stratalign simulated: ${call}` };
       const { envelope, probability, parameters } = call;
       return {

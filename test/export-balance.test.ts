@@ -18,7 +18,16 @@ function recording(dir: string, texts: Record<string, string[]>): string {
   const lines = Object.entries(texts).flatMap(([name, answers]) =>
     answers.map((text): SampleRecord => {
       const scenario = resolveScenario(catalogue, name);
-      return { schema: SAMPLE_SCHEMA, scenario: scenario.id, split: 'probe', model: 'teacher', role: 'teacher', text, parse: parseScenarioAnswer(text, scenario), provenance: { source: 'live', origin: 'test' } };
+      return {
+        schema: SAMPLE_SCHEMA,
+        scenario: scenario.id,
+        split: 'probe',
+        model: 'teacher',
+        role: 'teacher',
+        text,
+        parse: parseScenarioAnswer(text, scenario),
+        provenance: { source: 'live', origin: 'test' },
+      };
     }),
   );
   const file = join(dir, 'teacher.jsonl');
@@ -56,7 +65,7 @@ const TEXTS = {
 };
 
 describe('export --balance-labels', () => {
-  it('keeps as many examples for every label variant of a scenario as its smallest variant has, and counts the rest', async () => {
+  it('gives every label variant of a scenario as many examples as its smallest one, counting the rest', async () => {
     const dir = tempDir();
     const file = recording(dir, TEXTS);
     const [manifest] = await exportDatasets(readLocatedSamples(file, catalogue), options(join(dir, 'out'), file));
@@ -66,18 +75,27 @@ describe('export --balance-labels', () => {
     expect(s['team/stag-hunt~neutral-jf']).toMatchObject({ read: 12, kept: 6, dropped: { 'label-balance': 6 } });
     expect(s['team/snowdrift']).toMatchObject({ read: 5, kept: 5 });
     const t = manifest!.totals;
-    expect(t.read).toBe(t.heldOut + Object.values(t.dropped).reduce((a, b) => a + b, 0) + t.deduped + t.capped + t.kept);
+    expect(t.read).toBe(
+      t.heldOut + Object.values(t.dropped).reduce((a, b) => a + b, 0) + t.deduped + t.capped + t.kept,
+    );
     expect(manifest!.options.balanceLabels).toBe(true);
     expect(manifest!.catalogue).toBe('games@1+contexts@1+protocols@1+labels@1+grids@1');
-    expect(manifest!.warnings.join(' ')).toMatch(/1 scenario\(s\) have fewer label variants than others.*team\/snowdrift \(1 of 3\)/);
+    expect(manifest!.warnings.join(' ')).toMatch(
+      /1 scenario\(s\) have fewer label variants than others.*team\/snowdrift \(1 of 3\)/,
+    );
   });
 
   it('writes each target in the labels its prompt showed', async () => {
     const dir = tempDir();
     const file = recording(dir, TEXTS);
     await exportDatasets(readLocatedSamples(file, catalogue), options(join(dir, 'out'), file));
-    const lines = readFileSync(join(dir, 'out/openai-chat/train.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).messages);
-    const swapped = lines.filter((m) => m[1].content.includes('If you choose C and your coplayer chooses C, you get 3 points.'));
+    const lines = readFileSync(join(dir, 'out/openai-chat/train.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).messages);
+    const swapped = lines.filter((m) =>
+      m[1].content.includes('If you choose C and your coplayer chooses C, you get 3 points.'),
+    );
     expect(swapped).toHaveLength(6);
     expect(swapped.every((m) => m[2].content === 'C')).toBe(true);
     expect(lines.filter((m) => m[1].content.includes('J or F')).every((m) => m[2].content === 'F')).toBe(true);
@@ -88,8 +106,13 @@ describe('export --balance-labels', () => {
     const file = recording(dir, { 'team/snowdrift': ['D', 'C'], 'team/stag-hunt': ['C'] });
     const [manifest] = await exportDatasets(readLocatedSamples(file, catalogue), options(join(dir, 'out'), file));
     expect(manifest!.totals.kept).toBe(3);
-    expect(manifest!.warnings.join(' ')).toMatch(/no scenario of the input is answered under more than one label variant/);
-    const [plain] = await exportDatasets(readLocatedSamples(file, catalogue), { ...options(join(dir, 'plain'), file), balanceLabels: undefined });
+    expect(manifest!.warnings.join(' ')).toMatch(
+      /no scenario of the input is answered under more than one label variant/,
+    );
+    const [plain] = await exportDatasets(readLocatedSamples(file, catalogue), {
+      ...options(join(dir, 'plain'), file),
+      balanceLabels: undefined,
+    });
     expect(plain!.options).not.toHaveProperty('balanceLabels');
     expect(plain!.catalogue).toBe('games@1+contexts@1+protocols@1');
   });

@@ -15,7 +15,8 @@ const catalogue = defaultCatalogue();
 const tempDir = useTempDirs();
 
 describe('payoff regions from the equilibrium analysis', () => {
-  const region = (R: number, S: number, T: number, P: number) => describeRegion(classifyPayoffs({ CC: R, CD: S, DC: T, DD: P }));
+  const region = (R: number, S: number, T: number, P: number) =>
+    describeRegion(classifyPayoffs({ CC: R, CD: S, DC: T, DD: P }));
 
   it('puts each quadrant of the S-T plane in its region', () => {
     expect(region(10, 2, 12, 5)).toBe('prisoners-dilemma'); // T > R, P > S: D strictly dominant
@@ -32,9 +33,16 @@ describe('payoff regions from the equilibrium analysis', () => {
   });
 
   it('agrees with the ordering class of the four catalogue games', () => {
-    const expected: Record<string, string> = { 'prisoners-dilemma': 'prisoners-dilemma', 'stag-hunt': 'stag-hunt', snowdrift: 'snowdrift', 'prisoners-delight': 'harmony' };
+    const expected: Record<string, string> = {
+      'prisoners-dilemma': 'prisoners-dilemma',
+      'stag-hunt': 'stag-hunt',
+      snowdrift: 'snowdrift',
+      'prisoners-delight': 'harmony',
+    };
     for (const game of catalogue.games.filter((g) => g.analysis)) {
-      expect(describeRegion(scenarioRegion(resolveScenario(catalogue, `team/${game.id}`))!)).toBe(expected[game.analysis!.orderingClass]);
+      expect(describeRegion(scenarioRegion(resolveScenario(catalogue, `team/${game.id}`))!)).toBe(
+        expected[game.analysis!.orderingClass],
+      );
     }
   });
 });
@@ -44,7 +52,9 @@ describe('payoff-grid families', () => {
     const family = catalogue.findGridFamily('st')!;
     const points = gridPoints(family);
     expect(points).toHaveLength(36);
-    const regions = expandGrid(catalogue, { contexts: ['team'], grid: { family: 'st' } }).map((s) => describeRegion(s.grid!.region));
+    const regions = expandGrid(catalogue, { contexts: ['team'], grid: { family: 'st' } }).map((s) =>
+      describeRegion(s.grid!.region),
+    );
     const counts = regions.reduce<Record<string, number>>((a, r) => ({ ...a, [r]: (a[r] ?? 0) + 1 }), {});
     expect(counts).toEqual({ 'prisoners-dilemma': 9, 'stag-hunt': 9, snowdrift: 9, harmony: 9 });
   });
@@ -64,31 +74,50 @@ describe('payoff-grid families', () => {
     expect(resolveScenario(catalogue, scenario.id)).toBe(scenario);
     expect(scenario.game.id).toBe('grid:st');
     expect(scenario.grid!.payoffs).toEqual({ CC: 10, CD: 2, DC: 7, DD: 5 });
-    for (const s of expandGrid(catalogue, { contexts: ['IR'], grid: { family: 'st' }, labels: ['paper', 'swapped'] })) expect(resolveScenario(catalogue, s.id).id).toBe(s.id);
+    for (const s of expandGrid(catalogue, { contexts: ['IR'], grid: { family: 'st' }, labels: ['paper', 'swapped'] }))
+      expect(resolveScenario(catalogue, s.id).id).toBe(s.id);
   });
 
   it('refuse points off the grid, fixed payoffs, missing axes and scales, each saying how', () => {
-    expect(errorOf(() => resolveScenario(catalogue, 'biz/grid:st@S=3,T=7')).message).toMatch(/S=3 is not on family st's grid \(S from 0 to 10 in steps of 2\)/);
-    expect(errorOf(() => resolveScenario(catalogue, 'biz/grid:st@R=10,S=2,T=7')).message).toMatch(/payoff R is fixed at 10 in family st; leave it out/);
+    expect(errorOf(() => resolveScenario(catalogue, 'biz/grid:st@S=3,T=7')).message).toMatch(
+      /S=3 is not on family st's grid \(S from 0 to 10 in steps of 2\)/,
+    );
+    expect(errorOf(() => resolveScenario(catalogue, 'biz/grid:st@R=10,S=2,T=7')).message).toMatch(
+      /payoff R is fixed at 10 in family st; leave it out/,
+    );
     expect(errorOf(() => resolveScenario(catalogue, 'biz/grid:st@S=2')).message).toMatch(/give a value for T/);
-    expect(errorOf(() => resolveScenario(catalogue, 'biz/grid:st')).message).toMatch(/a grid scenario names its point after @/);
-    expect(errorOf(() => resolveScenario(catalogue, 'biz/grid:nope@S=2,T=7')).message).toMatch(/unknown payoff-grid family \(got "nope"\)\. Fix: use one of st, st-fine/);
+    expect(errorOf(() => resolveScenario(catalogue, 'biz/grid:st')).message).toMatch(
+      /a grid scenario names its point after @/,
+    );
+    expect(errorOf(() => resolveScenario(catalogue, 'biz/grid:nope@S=2,T=7')).message).toMatch(
+      /unknown payoff-grid family \(got "nope"\)\. Fix: use one of st, st-fine/,
+    );
   });
 
   it('render a point like any 2x2 game, with its payoffs', () => {
-    const user = renderPrompt(resolveScenario(catalogue, 'team/grid:st@S=0,T=15'), catalogue.protocol('letter-only')).user;
-    expect(user).toContain('- If you choose C and your coplayer chooses D, you get 0 points.\n- If you choose D and your coplayer chooses C, you get 15 points.');
+    const user = renderPrompt(
+      resolveScenario(catalogue, 'team/grid:st@S=0,T=15'),
+      catalogue.protocol('letter-only'),
+    ).user;
+    expect(user).toContain(
+      '- If you choose C and your coplayer chooses D, you get 0 points.\n' +
+        '- If you choose D and your coplayer chooses C, you get 15 points.',
+    );
   });
 
   it('take a seeded subset of points, the same for every context and seed', () => {
-    const pick = (seed: number) => expandGrid(catalogue, { contexts: ['team', 'IR'], grid: { family: 'st', points: 8, seed } });
+    const pick = (seed: number) =>
+      expandGrid(catalogue, { contexts: ['team', 'IR'], grid: { family: 'st', points: 8, seed } });
     const a = pick(7);
     expect(a).toHaveLength(16);
     expect(a.map((s) => s.id)).toEqual(pick(7).map((s) => s.id));
-    const points = (list: typeof a, ctx: string) => list.filter((s) => s.context.id === ctx).map((s) => s.id.split('/')[1]);
+    const points = (list: typeof a, ctx: string) =>
+      list.filter((s) => s.context.id === ctx).map((s) => s.id.split('/')[1]);
     expect(points(a, 'team')).toEqual(points(a, 'international-relations'));
     expect(points(pick(8), 'team')).not.toEqual(points(a, 'team'));
-    expect(errorOf(() => pick(Number.NaN).length && expandGrid(catalogue, { grid: { family: 'st', points: 37 } })).message).toMatch(/grid family st has 36 points/);
+    expect(
+      errorOf(() => pick(Number.NaN).length && expandGrid(catalogue, { grid: { family: 'st', points: 37 } })).message,
+    ).toMatch(/grid family st has 36 points/);
   });
 
   it('refuse a family that is not a grid: a payoff fixed and varied, three varied, too many points', () => {
@@ -98,10 +127,22 @@ describe('payoff-grid families', () => {
       writeFileSync(join(dir, 'grids.yaml'), change(readFileSync(join(dir, 'grids.yaml'), 'utf8')));
       return errorOf(() => loadCatalogue(dir)).message;
     };
-    expect(edit((t) => t.replace('fixed: { R: 10, P: 5 }', 'fixed: { R: 10, P: 5, S: 1 }'))).toMatch(/grids\.yaml: families\[0\]: payoff S is both fixed and varied/);
-    expect(edit((t) => t.replace('fixed: { R: 10, P: 5 }', 'fixed: { R: 10 }\n    vary:\n      P: { from: 0, to: 5, step: 1 }').replace(/\n    vary:\n      S/, '\n      S'))).toMatch(/vary one or two payoffs/);
-    expect(edit((t) => t.replace('S: { from: 0, to: 10, step: 2 }', 'S: { from: 0, to: 10, step: 0.001 }'))).toMatch(/payoff S would take 10001 values/);
-    expect(edit((t) => t.replace('fixed: { R: 10, P: 5 }', 'fixed: { R: 10 }'))).toMatch(/payoff P is neither fixed nor varied/);
+    expect(edit((t) => t.replace('fixed: { R: 10, P: 5 }', 'fixed: { R: 10, P: 5, S: 1 }'))).toMatch(
+      /grids\.yaml: families\[0\]: payoff S is both fixed and varied/,
+    );
+    expect(
+      edit((t) =>
+        t
+          .replace('fixed: { R: 10, P: 5 }', 'fixed: { R: 10 }\n    vary:\n      P: { from: 0, to: 5, step: 1 }')
+          .replace(/\n    vary:\n      S/, '\n      S'),
+      ),
+    ).toMatch(/vary one or two payoffs/);
+    expect(edit((t) => t.replace('S: { from: 0, to: 10, step: 2 }', 'S: { from: 0, to: 10, step: 0.001 }'))).toMatch(
+      /payoff S would take 10001 values/,
+    );
+    expect(edit((t) => t.replace('fixed: { R: 10, P: 5 }', 'fixed: { R: 10 }'))).toMatch(
+      /payoff P is neither fixed nor varied/,
+    );
   });
 });
 
@@ -111,24 +152,54 @@ describe('test plans with label variants and grid families', () => {
     expect(row).toEqual({
       description: 'team/prisoners-dilemma',
       vars: { scenario: 'team/prisoners-dilemma', split: 'in-sample' },
-      metadata: { scenario: 'team/prisoners-dilemma', split: 'in-sample', context: 'team', game: 'prisoners-dilemma', payoffScale: 1, catalogue: 'games@1+contexts@1+protocols@1' },
+      metadata: {
+        scenario: 'team/prisoners-dilemma',
+        split: 'in-sample',
+        context: 'team',
+        game: 'prisoners-dilemma',
+        payoffScale: 1,
+        catalogue: 'games@1+contexts@1+protocols@1',
+      },
     });
   });
 
-  it('name the variant, the grid point and its region in every row, with the probe files in the catalogue version', () => {
-    const rows = planTests({ splits: [{ name: 'grid', contexts: ['team'], grid: { family: 'st', points: 2, seed: 1 }, labels: ['paper', 'neutral-12'] }] }, catalogue);
+  it('name variant, grid point and region in every row, with the probe files in the catalogue version', () => {
+    const rows = planTests(
+      {
+        splits: [
+          {
+            name: 'grid',
+            contexts: ['team'],
+            grid: { family: 'st', points: 2, seed: 1 },
+            labels: ['paper', 'neutral-12'],
+          },
+        ],
+      },
+      catalogue,
+    );
     expect(rows).toHaveLength(4);
     expect(rows.map((r) => r.vars.labels)).toEqual(['paper', 'neutral-12', 'paper', 'neutral-12']);
     const row = rows[1]!;
     expect(row.vars.scenario).toMatch(/^team\/grid:st@S=\d+,T=\d+~neutral-12$/);
     expect(row.vars.region).toBe(describeRegion(resolveScenario(catalogue, row.vars.scenario).grid!.region));
-    expect(row.metadata).toMatchObject({ labels: 'neutral-12', game: 'grid:st', catalogue: 'games@1+contexts@1+protocols@1+labels@1+grids@1' });
+    expect(row.metadata).toMatchObject({
+      labels: 'neutral-12',
+      game: 'grid:st',
+      catalogue: 'games@1+contexts@1+protocols@1+labels@1+grids@1',
+    });
     expect(row.metadata.grid).toMatchObject({ family: 'st', payoffs: { R: 10, P: 5 } });
   });
 
   it('refuse a split with a grid and games together, and unknown variants, naming the config field', () => {
-    expect(errorOf(() => planTests({ splits: [{ name: 'x', grid: { family: 'st' }, games: ['prison'] }] }, catalogue)).message).toMatch(/splits\[0\].*a split takes a grid family or games/);
-    expect(errorOf(() => planTests({ splits: [{ name: 'x', labels: ['cd'] }] }, catalogue)).message).toMatch(/splits\[0\].*unknown label variant \(got "cd"\)/);
-    expect(errorOf(() => planTests({ splits: [{ name: 'x', grid: { family: 'st', point: 3 } }] }, catalogue)).message).toMatch(/grid.*point/);
+    expect(
+      errorOf(() => planTests({ splits: [{ name: 'x', grid: { family: 'st' }, games: ['prison'] }] }, catalogue))
+        .message,
+    ).toMatch(/splits\[0\].*a split takes a grid family or games/);
+    expect(errorOf(() => planTests({ splits: [{ name: 'x', labels: ['cd'] }] }, catalogue)).message).toMatch(
+      /splits\[0\].*unknown label variant \(got "cd"\)/,
+    );
+    expect(
+      errorOf(() => planTests({ splits: [{ name: 'x', grid: { family: 'st', point: 3 } }] }, catalogue)).message,
+    ).toMatch(/grid.*point/);
   });
 });

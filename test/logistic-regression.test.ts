@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../src/random.js';
 import { sampleBinomial } from '../src/stats/bootstrap.js';
-import { fitLogistic, identifiableColumns, looksSeparated, profileInterval, waldIntervals, type BinomialCell } from '../src/stats/logistic-regression.js';
+import {
+  fitLogistic,
+  identifiableColumns,
+  looksSeparated,
+  profileInterval,
+  waldIntervals,
+  type BinomialCell,
+} from '../src/stats/logistic-regression.js';
 
 const logit = (p: number) => Math.log(p / (1 - p));
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -53,7 +60,11 @@ describe('logistic regression on grouped answers', () => {
     const runs = 400;
     for (let seed = 0; seed < runs; seed++) {
       const rng = createRng(`coverage/${seed}`);
-      const cells = xs.map((x) => ({ x: [1, x], k: sampleBinomial(15, sigmoid(truth[0]! + truth[1]! * x), rng), n: 15 }));
+      const cells = xs.map((x) => ({
+        x: [1, x],
+        k: sampleBinomial(15, sigmoid(truth[0]! + truth[1]! * x), rng),
+        n: 15,
+      }));
       const fit = fitLogistic(cells);
       const wald = waldIntervals(fit, 0.95)!;
       truth.forEach((b, j) => {

@@ -18,11 +18,26 @@ const LABELS = ['paper', 'swapped', 'neutral-jf', 'order-swapped'];
 const grid = expandGrid(catalogue, { contexts: ['team'], grid: { family: 'st' }, labels: LABELS });
 const options: ReportOptions = { models: {}, proportionInterval: 'wilson', resamples: 300, seed: 'probes' };
 
-const teacher: SimulatedModel = { model: 'teacher [simulated]', role: 'teacher', params: player({ incentiveIfC: 0.6, incentiveIfD: 0.6 }) };
-const base: SimulatedModel = { model: 'base [simulated]', role: 'base', params: player({ cooperationBias: 1, incentiveIfC: 0.05, incentiveIfD: 0.05, labelBias: 1.5 }) };
+const teacher: SimulatedModel = {
+  model: 'teacher [simulated]',
+  role: 'teacher',
+  params: player({ incentiveIfC: 0.6, incentiveIfD: 0.6 }),
+};
+const base: SimulatedModel = {
+  model: 'base [simulated]',
+  role: 'base',
+  params: player({ cooperationBias: 1, incentiveIfC: 0.05, incentiveIfD: 0.05, labelBias: 1.5 }),
+};
 
 function report(student: SimulatedModel, n = 40, seed = 'r'): Report {
-  return buildReport({ tallies: simulatedTallies(catalogue, grid, [base, student, teacher], n, seed), inputs: [{ file: 'sim', kind: 'recording' }] }, options, catalogue);
+  return buildReport(
+    {
+      tallies: simulatedTallies(catalogue, grid, [base, student, teacher], n, seed),
+      inputs: [{ file: 'sim', kind: 'recording' }],
+    },
+    options,
+    catalogue,
+  );
 }
 
 function gate(r: Report, flag: '--min' | '--max', text: string) {
@@ -30,18 +45,33 @@ function gate(r: Report, flag: '--min' | '--max', text: string) {
 }
 
 describe('probes in the report', () => {
-  const letterStudent: SimulatedModel = { model: 'letters <b>|student|</b> [simulated]', role: 'fine-tuned', params: player({ cooperationBias: 0.5, incentiveIfC: 0.2, incentiveIfD: 0.2, labelBias: 1 }) };
+  const letterStudent: SimulatedModel = {
+    model: 'letters <b>|student|</b> [simulated]',
+    role: 'fine-tuned',
+    params: player({ cooperationBias: 0.5, incentiveIfC: 0.2, incentiveIfD: 0.2, labelBias: 1 }),
+  };
   const r = report(letterStudent);
 
-  it('adds label bias, fingerprints, grid maps and payoff-region groups when the data has variants and grid points', () => {
+  it('adds label bias, fingerprints, grid maps and region groups for data with variants and grid points', () => {
     expect(r.probes).toBeDefined();
-    expect(r.groups.map((g) => g.label)).toEqual(expect.arrayContaining(['split=grid,region=prisoners-dilemma', 'split=grid,region=stag-hunt', 'split=grid,region=snowdrift', 'split=grid,region=harmony']));
+    expect(r.groups.map((g) => g.label)).toEqual(
+      expect.arrayContaining([
+        'split=grid,region=prisoners-dilemma',
+        'split=grid,region=stag-hunt',
+        'split=grid,region=snowdrift',
+        'split=grid,region=harmony',
+      ]),
+    );
     const region = r.groups.find((g) => g.label === 'split=grid,region=stag-hunt')!;
     expect(region.scenarios).toBe(9 * LABELS.length);
     expect(region.students[0]!.pooledGapClosure.low).not.toBeNull();
     const split = r.groups.find((g) => g.label === 'split=grid')!;
     expect(split.models.find((m) => m.model === letterStudent.model)!.labelBias!.value).toBeGreaterThan(0.2);
-    expect(r.probes!.fingerprints.map((f) => f.fingerprint.model)).toEqual([base.model, letterStudent.model, teacher.model]);
+    expect(r.probes!.fingerprints.map((f) => f.fingerprint.model)).toEqual([
+      base.model,
+      letterStudent.model,
+      teacher.model,
+    ]);
     expect(r.probes!.comparisons.map((c) => c.model)).toEqual([base.model, letterStudent.model]);
     const map = r.probes!.maps[0]!;
     expect(map).toMatchObject({ family: 'st', x: { letter: 'S' }, y: { letter: 'T' }, teacher: teacher.model });
@@ -52,13 +82,29 @@ describe('probes in the report', () => {
   });
 
   it('keeps the paper data report exactly as it was: no probes, no region groups', () => {
-    const plain = buildReport({ tallies: readCountsTable('datasets/recordings/lfb-counts.csv', catalogue), inputs: [{ file: 'lfb', kind: 'counts-table' }] }, options, catalogue);
+    const plain = buildReport(
+      {
+        tallies: readCountsTable('datasets/recordings/lfb-counts.csv', catalogue),
+        inputs: [{ file: 'lfb', kind: 'counts-table' }],
+      },
+      options,
+      catalogue,
+    );
     expect('probes' in plain).toBe(false);
     expect(plain.groups.some((g) => g.key.region !== undefined)).toBe(false);
     expect(renderJson(plain)).not.toMatch(/labelBias|region/);
     // Asked for, the fingerprint reads the paper's teacher from its 20 + 12 scenarios, labels unidentified.
-    const asked = buildReport({ tallies: readCountsTable('datasets/recordings/lfb-counts.csv', catalogue), inputs: [{ file: 'lfb', kind: 'counts-table' }] }, { ...options, probes: true }, catalogue);
-    const f = asked.probes!.fingerprints.find((x) => x.split === 'in-sample' && x.fingerprint.model === 'llama2-70b-chat')!.fingerprint;
+    const asked = buildReport(
+      {
+        tallies: readCountsTable('datasets/recordings/lfb-counts.csv', catalogue),
+        inputs: [{ file: 'lfb', kind: 'counts-table' }],
+      },
+      { ...options, probes: true },
+      catalogue,
+    );
+    const f = asked.probes!.fingerprints.find(
+      (x) => x.split === 'in-sample' && x.fingerprint.model === 'llama2-70b-chat',
+    )!.fingerprint;
     expect(f.parameters.find((p) => p.name === 'labelBias')!.estimate).toBeNull();
     expect(f.parameters.find((p) => p.name === 'incentiveIfC')!.estimate).not.toBeNull();
   });
@@ -68,7 +114,9 @@ describe('probes in the report', () => {
     expect(text).toMatch(/Label variants: cooperation % per variant/);
     expect(text).toMatch(/Fingerprint: P\(C\) = logistic/);
     expect(text).toMatch(/Payoff regions/);
-    expect(text).toMatch(/Grid st \(Sucker-temptation plane; R=10, P=5\), split grid: cooperation of teacher teacher \[simulated\]/);
+    expect(text).toMatch(
+      /Grid st \(Sucker-temptation plane; R=10, P=5\), split grid: cooperation of teacher teacher \[simulated\]/,
+    );
     expect(text).toMatch(/T \\ S\s+0\s+2\s+4\s+6\s+8\s+10/);
     const md = renderMarkdown(r);
     expect(md).toContain('## Validity probes');
@@ -81,7 +129,13 @@ describe('probes in the report', () => {
     const html = renderHtml(r);
     expect(html).not.toContain('<b>|student|</b>');
     expect(html).toContain('letters &lt;b&gt;|student|&lt;/b&gt; [simulated]');
-    const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!.replace(/\\u003c/g, '<').replace(/\\u003e/g, '>').replace(/\\u0026/g, '&'));
+    const data = JSON.parse(
+      /<script type="application\/json" id="report-data">(.*?)<\/script>/s
+        .exec(html)![1]!
+        .replace(/\\u003c/g, '<')
+        .replace(/\\u003e/g, '>')
+        .replace(/\\u0026/g, '&'),
+    );
     const maps = data.charts.filter((c: { kind: string }) => c.kind === 'gridmap');
     // Cooperation of three models, distance of two.
     expect(maps).toHaveLength(5);
@@ -90,8 +144,12 @@ describe('probes in the report', () => {
     expect(data.charts.filter((c: { kind: string }) => c.kind === 'heatmap')).toHaveLength(0);
   });
 
-  it('lets a gate fail a student that follows letters and pass one that follows payoffs, as their parameters say', () => {
-    const fair: SimulatedModel = { model: 'fair [simulated]', role: 'fine-tuned', params: player({ incentiveIfC: 0.6, incentiveIfD: 0.6 }) };
+  it('fails a student that follows letters and passes one that follows payoffs, as their parameters say', () => {
+    const fair: SimulatedModel = {
+      model: 'fair [simulated]',
+      role: 'fine-tuned',
+      params: player({ incentiveIfC: 0.6, incentiveIfD: 0.6 }),
+    };
     const [biased] = gate(r, '--max', 'label-bias@split=*=0.08');
     expect(biased).toMatchObject({ pass: false, where: 'split=grid', model: letterStudent.model });
     const good = report(fair, 100, 'fair');
@@ -100,21 +158,43 @@ describe('probes in the report', () => {
     expect(gate(r, '--max', 'follows-letter@split=grid=10')[0]).toMatchObject({ pass: false });
   });
 
-  it('gates a payoff region on what the student closes there: the teacher itself closes all, a base copy nothing', () => {
+  it('gates a payoff region on what the student closes there: a teacher copy all, a base copy nothing', () => {
     const copy: SimulatedModel = { model: 'copy [simulated]', role: 'fine-tuned', params: teacher.params };
     const stuck: SimulatedModel = { model: 'stuck [simulated]', role: 'fine-tuned', params: base.params };
     for (const region of ['stag-hunt', 'prisoners-dilemma']) {
-      expect(gate(report(copy, 40, `copy/${region}`), '--min', `pooled-gap-closure.lower@region=${region}=70`)[0]).toMatchObject({ pass: true });
-      expect(gate(report(stuck, 40, `stuck/${region}`), '--min', `pooled-gap-closure.upper@region=${region}=30`)[0]).toMatchObject({ pass: false });
+      expect(
+        gate(report(copy, 40, `copy/${region}`), '--min', `pooled-gap-closure.lower@region=${region}=70`)[0],
+      ).toMatchObject({ pass: true });
+      expect(
+        gate(report(stuck, 40, `stuck/${region}`), '--min', `pooled-gap-closure.upper@region=${region}=30`)[0],
+      ).toMatchObject({ pass: false });
     }
-    expect(gate(report(copy), '--max', 'tv-distance.upper@region=*=0.1').map((o) => o.pass)).toEqual([true, true, true, true]);
+    expect(gate(report(copy), '--max', 'tv-distance.upper@region=*=0.1').map((o) => o.pass)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('explains scopes it cannot serve', () => {
-    expect(errorOf(() => parseCheckFlag('--max', 'label-bias@region=stag-hunt,game=prison=0.1')).message).toMatch(/payoff regions within a split only/);
-    expect(errorOf(() => gate(r, '--max', 'tv-distance@region=deadlock=0.1')).message).toMatch(/no group of the report matches.*region prisoners-dilemma, stag-hunt, snowdrift, harmony/);
-    const plain = buildReport({ tallies: readCountsTable('datasets/recordings/lfb-counts.csv', catalogue), inputs: [{ file: 'lfb', kind: 'counts-table' }] }, options, catalogue);
-    expect(errorOf(() => gate(plain, '--max', 'tv-distance@region=stag-hunt=0.1')).message).toMatch(/region groups exist only in data with payoff-grid points/);
+    expect(errorOf(() => parseCheckFlag('--max', 'label-bias@region=stag-hunt,game=prison=0.1')).message).toMatch(
+      /payoff regions within a split only/,
+    );
+    expect(errorOf(() => gate(r, '--max', 'tv-distance@region=deadlock=0.1')).message).toMatch(
+      /no group of the report matches.*region prisoners-dilemma, stag-hunt, snowdrift, harmony/,
+    );
+    const plain = buildReport(
+      {
+        tallies: readCountsTable('datasets/recordings/lfb-counts.csv', catalogue),
+        inputs: [{ file: 'lfb', kind: 'counts-table' }],
+      },
+      options,
+      catalogue,
+    );
+    expect(errorOf(() => gate(plain, '--max', 'tv-distance@region=stag-hunt=0.1')).message).toMatch(
+      /region groups exist only in data with payoff-grid points/,
+    );
     const [noVariants] = gate(plain, '--max', 'label-bias@split=in-sample=0.1');
     expect(noVariants).toMatchObject({ pass: false, value: null });
     expect(noVariants!.detail).toMatch(/no label variants to compare/);

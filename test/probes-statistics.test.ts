@@ -13,11 +13,20 @@ const grid = expandGrid(catalogue, { contexts: ['team'], grid: { family: 'st' },
 const settings = { level: 0.95, resamples: 400, alpha: 0.05 };
 
 function cellsOf(params: ChoiceParameters, n: number, seed: string, scenarios = grid, resamples = 1) {
-  return choiceCells(simulatedTallies(catalogue, scenarios, [{ model: 'm', role: null, params }], n, seed), catalogue, { resamples, seed });
+  return choiceCells(simulatedTallies(catalogue, scenarios, [{ model: 'm', role: null, params }], n, seed), catalogue, {
+    resamples,
+    seed,
+  });
 }
 
 describe('fingerprint: a logit choice model fitted by maximum likelihood', () => {
-  const student = player({ cooperationBias: 0.3, incentiveIfC: 0.3, incentiveIfD: 0.15, labelBias: 0.8, positionBias: -0.4 });
+  const student = player({
+    cooperationBias: 0.3,
+    incentiveIfC: 0.3,
+    incentiveIfD: 0.15,
+    labelBias: 0.8,
+    positionBias: -0.4,
+  });
 
   it('recovers a simulated player with many answers, every parameter inside its profile interval', () => {
     const f = fitFingerprint('m', cellsOf(student, 200, 'recover'), { level: 0.95, interval: 'profile' })!;
@@ -32,7 +41,10 @@ describe('fingerprint: a logit choice model fitted by maximum likelihood', () =>
   });
 
   it('covers each true parameter in about 95 % of seeded simulations (Wald: 200 datasets, profile: 60)', () => {
-    for (const [interval, runs, min, max] of [['wald', 200, 0.91, 0.985], ['profile', 60, 0.88, 1]] as const) {
+    for (const [interval, runs, min, max] of [
+      ['wald', 200, 0.91, 0.985],
+      ['profile', 60, 0.88, 1],
+    ] as const) {
       const covered = Object.fromEntries(PARAMETER_NAMES.map((p) => [p, 0])) as Record<keyof ChoiceParameters, number>;
       for (let seed = 0; seed < runs; seed++) {
         const f = fitFingerprint('m', cellsOf(student, 10, `coverage/${interval}/${seed}`), { level: 0.95, interval })!;
@@ -64,9 +76,18 @@ describe('fingerprint: a logit choice model fitted by maximum likelihood', () =>
   });
 
   it('tells a student that responds less to incentives than its teacher apart from one that does not', () => {
-    const teacher = fitFingerprint('t', cellsOf(player({ incentiveIfC: 0.5, incentiveIfD: 0.5 }), 40, 'teacher'), { level: 0.95, interval: 'wald' })!;
-    const dull = fitFingerprint('s', cellsOf(player({ incentiveIfC: 0.2, incentiveIfD: 0.5 }), 40, 'dull'), { level: 0.95, interval: 'wald' })!;
-    const same = fitFingerprint('s', cellsOf(player({ incentiveIfC: 0.5, incentiveIfD: 0.5 }), 40, 'same'), { level: 0.95, interval: 'wald' })!;
+    const teacher = fitFingerprint('t', cellsOf(player({ incentiveIfC: 0.5, incentiveIfD: 0.5 }), 40, 'teacher'), {
+      level: 0.95,
+      interval: 'wald',
+    })!;
+    const dull = fitFingerprint('s', cellsOf(player({ incentiveIfC: 0.2, incentiveIfD: 0.5 }), 40, 'dull'), {
+      level: 0.95,
+      interval: 'wald',
+    })!;
+    const same = fitFingerprint('s', cellsOf(player({ incentiveIfC: 0.5, incentiveIfD: 0.5 }), 40, 'same'), {
+      level: 0.95,
+      interval: 'wald',
+    })!;
     const d = (f: typeof dull, name: string) => compareFingerprints(f, teacher, 0.95).find((x) => x.name === name)!;
     expect(d(dull, 'incentiveIfC').high!).toBeLessThan(0);
     expect(d(dull, 'incentiveIfD').low!).toBeLessThan(0);
@@ -77,9 +98,10 @@ describe('fingerprint: a logit choice model fitted by maximum likelihood', () =>
 });
 
 describe('label bias: the largest difference in cooperation between label variants', () => {
-  const truthOf = (params: ChoiceParameters, cells: ReturnType<typeof cellsOf>) => labelBiasTruth(cells, catalogue.labelVariants, (c) => cooperationProbability(params, c.covariates))!;
+  const truthOf = (params: ChoiceParameters, cells: ReturnType<typeof cellsOf>) =>
+    labelBiasTruth(cells, catalogue.labelVariants, (c) => cooperationProbability(params, c.covariates))!;
 
-  it('covers the true label bias of a biased player in at least 95 % of seeded simulations, and 0 for an unbiased one', () => {
+  it("covers a biased player's true label bias in at least 95 % of simulations, and 0 for an unbiased one", () => {
     const biased = player({ cooperationBias: 0.2, incentiveIfC: 0.3, incentiveIfD: 0.3, labelBias: 0.7 });
     const fair = player({ incentiveIfC: 0.3, incentiveIfD: 0.3 });
     const runs = 120;
@@ -94,7 +116,11 @@ describe('label bias: the largest difference in cooperation between label varian
       const truth = truthOf(biased, cells);
       if (stats.labelBias.low! <= truth && truth <= stats.labelBias.high!) coveredBiased++;
       widthBiased += stats.labelBias.high! - stats.labelBias.low!;
-      const fairStats = labelBiasOf(cellsOf(fair, 20, `fair/${seed}`, grid, settings.resamples), catalogue.labelVariants, settings)!;
+      const fairStats = labelBiasOf(
+        cellsOf(fair, 20, `fair/${seed}`, grid, settings.resamples),
+        catalogue.labelVariants,
+        settings,
+      )!;
       if (fairStats.labelBias.low === 0) coveredFair++;
       if (fairStats.labelBias.value! < 0.08) smallFair++;
       upperFair += fairStats.labelBias.high!;
@@ -119,15 +145,29 @@ describe('label bias: the largest difference in cooperation between label varian
     expect(stats.variants.map((v) => v.labels)).toEqual(ALL_LABELS);
     expect(stats.variants.every((v) => v.answers === 35 * 20)).toBe(true);
     expect(stats.between).toEqual(['paper', 'swapped']);
-    expect(labelBiasOf(cells.filter((c) => c.labels.id === 'paper'), catalogue.labelVariants, settings)).toBeNull();
+    expect(
+      labelBiasOf(
+        cells.filter((c) => c.labels.id === 'paper'),
+        catalogue.labelVariants,
+        settings,
+      ),
+    ).toBeNull();
   });
 
-  it('counts scenarios where the letter wins over the action: all for a letter follower, none for an action follower', () => {
-    const letter = labelBiasOf(cellsOf(player({ labelBias: 5 }), 30, 'letter', grid, 20), catalogue.labelVariants, settings)!.followsLetter!;
+  it('counts scenarios where the letter beats the action: all for a letter follower, none for an action one', () => {
+    const letter = labelBiasOf(
+      cellsOf(player({ labelBias: 5 }), 30, 'letter', grid, 20),
+      catalogue.labelVariants,
+      settings,
+    )!.followsLetter!;
     expect(letter.pairs).toEqual(['paper/swapped']);
     expect(letter.letter).toBe(36);
     expect(letter.share.low!).toBeGreaterThan(0.9);
-    const action = labelBiasOf(cellsOf(player({ cooperationBias: 0.5, incentiveIfC: 1, incentiveIfD: 1 }), 30, 'action', grid, 20), catalogue.labelVariants, settings)!.followsLetter!;
+    const action = labelBiasOf(
+      cellsOf(player({ cooperationBias: 0.5, incentiveIfC: 1, incentiveIfD: 1 }), 30, 'action', grid, 20),
+      catalogue.labelVariants,
+      settings,
+    )!.followsLetter!;
     // Each scenario is a test at the 5 % level: near P(C) = 1/2 a majority can flip significantly by chance.
     expect(action.letter).toBeLessThanOrEqual(2);
     expect(action.action).toBeGreaterThanOrEqual(30);

@@ -31,7 +31,13 @@ export class Catalogue {
   private readonly gameIndex: Map<string, Game>;
   private readonly contextIndex: Map<string, Context>;
 
-  constructor(games: GamesFile, contexts: ContextsFile, protocols: ProtocolsFile, sources: CatalogueSources, probes: ProbesFiles) {
+  constructor(
+    games: GamesFile,
+    contexts: ContextsFile,
+    protocols: ProtocolsFile,
+    sources: CatalogueSources,
+    probes: ProbesFiles,
+  ) {
     this.games = games.games.map(buildGame);
     this.contexts = contexts.contexts;
     this.protocols = protocols.protocols;

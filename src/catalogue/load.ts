@@ -3,7 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { readYamlFile } from '../files/read-yaml.js';
 import { validateFile } from '../validation.js';
 import { Catalogue } from './catalogue.js';
-import { contextsFileSchema, gamesFileSchema, gridsFileSchema, labelsFileSchema, protocolsFileSchema } from './schema.js';
+import {
+  contextsFileSchema,
+  gamesFileSchema,
+  gridsFileSchema,
+  labelsFileSchema,
+  protocolsFileSchema,
+} from './schema.js';
 
 /** The catalogue shipped in datasets/catalogue, found relative to this file so any cwd works. */
 export const DEFAULT_CATALOGUE_DIR = fileURLToPath(new URL('../../datasets/catalogue/', import.meta.url));

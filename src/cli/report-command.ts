@@ -71,7 +71,15 @@ export function parseCliArgs<O extends NonNullable<ParseArgsConfig['options']>>(
   }
 }
 
-type InputValues = { base?: string; student?: string[]; teacher?: string; interval?: string; resamples?: string; seed?: string; probes?: boolean };
+type InputValues = {
+  base?: string;
+  student?: string[];
+  teacher?: string;
+  interval?: string;
+  resamples?: string;
+  seed?: string;
+  probes?: boolean;
+};
 
 export function reportOptionsFrom(values: InputValues): ReportOptions {
   const interval = values.interval ?? 'wilson';
@@ -82,7 +90,8 @@ export function reportOptionsFrom(values: InputValues): ReportOptions {
   if (values.base !== undefined) models.base = values.base;
   if (values.teacher !== undefined) models.teacher = values.teacher;
   if (values.student?.length) models.students = values.student;
-  return { models, proportionInterval: interval, resamples, seed: values.seed ?? 'stratalign', ...(values.probes ? { probes: true } : {}) };
+  const seed = values.seed ?? 'stratalign';
+  return { models, proportionInterval: interval, resamples, seed, ...(values.probes ? { probes: true } : {}) };
 }
 
 /** Loads the answers files and builds the report: the part `report` and `gate` share. */

@@ -69,7 +69,9 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
 }
 
 function envelopeParse(s: EnvelopeSample, scenario: Scenario, index: number, ctx: RowContext): ParseResult {
-  if (s.text !== null) return parseScenarioAnswer(s.text, scenario, s.finishReason ? { finishReason: s.finishReason } : {});
+  if (s.text !== null) {
+    return parseScenarioAnswer(s.text, scenario, s.finishReason ? { finishReason: s.finishReason } : {});
+  }
   const field = `${ctx.where.field}, envelope sample ${index + 1}`;
   if (s.recordedChoice !== undefined) {
     if (!isValidAction(scenario.game.actionSpace, s.recordedChoice)) {

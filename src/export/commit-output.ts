@@ -48,8 +48,7 @@ export function commitOutput(output: FormatOutput, ctx: CommitContext): ExportMa
     format: output.format.id,
     describe: output.format.describe,
     protocol: options.protocol.id,
-    // Examples of label variants or grid points are also made from labels.yaml and grids.yaml.
-    catalogue: [...ctx.counts.keys()].some((id) => id.includes('~') || id.includes('/grid:')) ? `${options.catalogue.version}+${options.catalogue.probesVersion}` : options.catalogue.version,
+    catalogue: catalogueVersion(options.catalogue, [...ctx.counts.keys()]),
     source: ctx.source,
     options: {
       selector: options.selector,
@@ -73,6 +72,12 @@ export function commitOutput(output: FormatOutput, ctx: CommitContext): ExportMa
   writeFileAtomic(join(output.dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   syncDirectory(output.dir);
   return manifest;
+}
+
+/** Examples of label variants or grid points are also made from labels.yaml and grids.yaml. */
+function catalogueVersion(catalogue: ExportOptions['catalogue'], scenarios: readonly string[]): string {
+  const probes = scenarios.some((id) => id.includes('~') || id.includes('/grid:'));
+  return probes ? `${catalogue.version}+${catalogue.probesVersion}` : catalogue.version;
 }
 
 /** A validation.jsonl left by an earlier export into the same directory would pair with the new train.jsonl. */

@@ -67,8 +67,12 @@ export async function exportDatasets(samples: AsyncIterable<LocatedSample>, opti
     games: new Set(options.holdout.games.map((g) => requireGame(options.catalogue, g, { field: '--holdout-game' }).id)),
   };
   const split = planSplit(options.validation, options.seed);
-  const isSelected = (sample: LocatedSample['sample']) => (options.selector.model ? sample.model === options.selector.model : sample.role === options.selector.role);
-  const balance = options.balanceLabels ? await labelQuotas(options.balanceLabels(), isSelected, { ...options, split, holdout }, options.catalogue) : null;
+  const { selector } = options;
+  const isSelected = (sample: LocatedSample['sample']) =>
+    selector.model ? sample.model === selector.model : sample.role === selector.role;
+  const balance = options.balanceLabels
+    ? await labelQuotas(options.balanceLabels(), isSelected, { ...options, split, holdout }, options.catalogue)
+    : null;
   const filter = new ExampleFilter({ ...options, split, holdout, ...(balance ? { quotas: balance.quotas } : {}) });
   const tracker = new SourceTracker();
   const outputs = options.formats.map((format) => openOutput(format, options));
@@ -99,8 +103,10 @@ export async function exportDatasets(samples: AsyncIterable<LocatedSample>, opti
     }
     if (totals.kept === 0) throw new StratalignError({ file: options.source.origin }, `no sample could be exported (${JSON.stringify(totals.dropped)} dropped, ${totals.heldOut} held out)`, 'export samples with text; counts-only recordings have no answer text to train on');
     const source = tracker.summary(options.source.origin, options.source.kind, options.source.conversion);
-    const heldOut = { contexts: [...holdout.contexts], games: [...holdout.games], scenarios: filter.heldOutScenarios() };
-    return outputs.map((output) => commitOutput(output, { options, split, counts, totals, source, heldOut, ...(balance ? { notes: balance.warnings } : {}) }));
+    const scenarios = filter.heldOutScenarios();
+    const heldOut = { contexts: [...holdout.contexts], games: [...holdout.games], scenarios };
+    const notes = balance ? { notes: balance.warnings } : {};
+    return outputs.map((output) => commitOutput(output, { options, split, counts, totals, source, heldOut, ...notes }));
   } catch (err) {
     for (const file of all()) file.discard();
     throw err;

@@ -11,7 +11,12 @@ export type LabelQuotas = { quotas: Map<string, number>; warnings: string[] };
  * what each variant would keep; the quota of every variant is the smallest of those counts. A
  * student then sees each labelling of a game equally often, so no letter is "usually right".
  */
-export async function labelQuotas(samples: AsyncIterable<LocatedSample>, selected: (s: LocatedSample['sample']) => boolean, options: FilterOptions, catalogue: Catalogue): Promise<LabelQuotas> {
+export async function labelQuotas(
+  samples: AsyncIterable<LocatedSample>,
+  selected: (s: LocatedSample['sample']) => boolean,
+  options: FilterOptions,
+  catalogue: Catalogue,
+): Promise<LabelQuotas> {
   const filter = new ExampleFilter(options);
   for await (const { sample } of samples) if (selected(sample)) filter.accept(sample);
   const byBase = new Map<string, Map<string, number>>();
@@ -34,10 +39,16 @@ export async function labelQuotas(samples: AsyncIterable<LocatedSample>, selecte
     if (variants.size < widest) narrower.push(`${base} (${variants.size} of ${widest})`);
   }
   const warnings: string[] = [];
-  if (labelled === 0) warnings.push('--balance-labels: no scenario of the input is answered under more than one label variant; nothing was balanced');
+  if (labelled === 0)
+    warnings.push(
+      '--balance-labels: no scenario of the input is answered under more than one label variant; nothing was balanced',
+    );
   else if (narrower.length) {
     const shown = narrower.slice(0, 5).join(', ');
-    warnings.push(`--balance-labels: ${narrower.length} scenario(s) have fewer label variants than others and are balanced over the ones they have: ${shown}${narrower.length > 5 ? ', ...' : ''}`);
+    warnings.push(
+      `--balance-labels: ${narrower.length} scenario(s) have fewer label variants than others ` +
+        `and are balanced over the ones they have: ${shown}${narrower.length > 5 ? ', ...' : ''}`,
+    );
   }
   return { quotas, warnings };
 }

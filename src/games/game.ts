@@ -39,8 +39,10 @@ export function buildGame(entry: GameEntry): Game {
       aliases: entry.aliases,
       actionSpace: space,
       decisionText: 'Each of you must independently pick one of two strategies, labelled C and D.',
-      decisionWith: (labels) =>
-        `Each of you must independently pick one of two strategies, labelled ${labels.options[0]} and ${labels.options[1]}.`,
+      decisionWith: (labels) => {
+        const [first, second] = labels.options;
+        return `Each of you must independently pick one of two strategies, labelled ${first} and ${second}.`;
+      },
       analysis: analyseMatrix(entry.payoffs),
       supportsPayoffScale: true,
       rulesText(scale, labels) {

@@ -42,15 +42,18 @@ export function buildGridFamily(entry: GridFamilyEntry): GridFamily | string {
     if (fixed !== undefined && axis !== undefined) return `payoff ${letter} is both fixed and varied`;
     if (fixed === undefined && axis === undefined) return `payoff ${letter} is neither fixed nor varied`;
     if (!axis) continue;
-    if (!(axis.to > axis.from)) return `payoff ${letter} must vary upwards: "to" (${axis.to}) must exceed "from" (${axis.from})`;
+    if (!(axis.to > axis.from))
+      return `payoff ${letter} must vary upwards: "to" (${axis.to}) must exceed "from" (${axis.from})`;
     const count = Math.floor(clean((axis.to - axis.from) / axis.step)) + 1;
     if (count > 1001) return `payoff ${letter} would take ${count} values; use a larger step`;
     const values = Array.from({ length: count }, (_, k) => clean(axis.from + k * axis.step));
     axes.push({ letter, ...axis, values });
   }
-  if (axes.length < 1 || axes.length > 2) return `vary one or two payoffs (a map has two axes); this family varies ${axes.length}`;
+  if (axes.length < 1 || axes.length > 2)
+    return `vary one or two payoffs (a map has two axes); this family varies ${axes.length}`;
   const points = axes.reduce((n, a) => n * a.values.length, 1);
-  if (points > MAX_GRID_POINTS) return `the family has ${points} points, more than ${MAX_GRID_POINTS}; use larger steps`;
+  if (points > MAX_GRID_POINTS)
+    return `the family has ${points} points, more than ${MAX_GRID_POINTS}; use larger steps`;
   return { id: entry.id, name: entry.name, description: entry.description, fixed: { ...entry.fixed }, axes };
 }
 
@@ -84,15 +87,24 @@ export function parsePoint(family: GridFamily, text: string): GridPointValues | 
     const axis = family.axes.find((a) => a.letter === letter);
     if (!axis) {
       const fixed = family.fixed[letter];
-      return fixed === undefined ? `"${match[1]}" is not a payoff letter (R, S, T, P)` : `payoff ${letter} is fixed at ${formatGridNumber(fixed)} in family ${family.id}; leave it out`;
+      return fixed === undefined
+        ? `"${match[1]}" is not a payoff letter (R, S, T, P)`
+        : `payoff ${letter} is fixed at ${formatGridNumber(fixed)} in family ${family.id}; leave it out`;
     }
     if (point[letter] !== undefined) return `payoff ${letter} is given twice`;
     const value = Number(match[2]);
     const onGrid = axis.values.find((v) => Math.abs(v - value) <= 1e-9 * Math.max(1, Math.abs(v)));
-    if (onGrid === undefined) return `${letter}=${match[2]} is not on family ${family.id}'s grid (${letter} from ${formatGridNumber(axis.from)} to ${formatGridNumber(axis.to)} in steps of ${formatGridNumber(axis.step)})`;
+    if (onGrid === undefined) {
+      const range = `${letter} from ${formatGridNumber(axis.from)} to ${formatGridNumber(axis.to)}`;
+      const step = formatGridNumber(axis.step);
+      return `${letter}=${match[2]} is not on family ${family.id}'s grid (${range} in steps of ${step})`;
+    }
     point[letter] = onGrid;
   }
   const absent = family.axes.filter((a) => point[a.letter] === undefined).map((a) => a.letter);
-  if (absent.length) return `give a value for ${absent.join(' and ')} (family ${family.id} varies ${family.axes.map((a) => a.letter).join(' and ')})`;
+  if (absent.length) {
+    const varied = family.axes.map((a) => a.letter).join(' and ');
+    return `give a value for ${absent.join(' and ')} (family ${family.id} varies ${varied})`;
+  }
   return point;
 }

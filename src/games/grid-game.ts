@@ -23,7 +23,13 @@ export function gridGameId(family: GridFamily): string {
  */
 export function gridGame(family: GridFamily, values: GridPointValues): { game: Game; point: GridPoint } {
   const payoffs = payoffsAt(family, values);
-  const base = buildGame({ id: gridGameId(family), name: `${family.name} (${formatPoint(family, values)})`, aliases: [], kind: 'matrix-2x2', payoffs });
+  const base = buildGame({
+    id: gridGameId(family),
+    name: `${family.name} (${formatPoint(family, values)})`,
+    aliases: [],
+    kind: 'matrix-2x2',
+    payoffs,
+  });
   const game: Game = { ...base, supportsPayoffScale: false };
   return { game, point: { family, values, payoffs, region: classifyPayoffs(payoffs, base.analysis!) } };
 }

@@ -25,13 +25,15 @@ export function displayedSpace(variant: LabelVariant): ChoiceActionSpace {
 function otherOf(space: ChoiceActionSpace): string {
   const other = space.options.find((o) => o !== space.cooperative);
   // Label variants apply to two-option games only; scenario resolution refuses anything else.
-  if (other === undefined || space.options.length !== 2) throw new Error(`bug: label variants need two options, got ${space.options.join(', ')}`);
+  if (other === undefined || space.options.length !== 2)
+    throw new Error(`bug: label variants need two options, got ${space.options.join(', ')}`);
   return other;
 }
 
 /** The game's action a shown label stands for: the cooperative label gives the cooperative action. */
 export function actionOfLabel(variant: LabelVariant, canonical: ChoiceActionSpace, label: string): string {
-  if (!variant.options.includes(label)) throw new Error(`bug: ${JSON.stringify(label)} is not a label of variant ${variant.id}`);
+  if (!variant.options.includes(label))
+    throw new Error(`bug: ${JSON.stringify(label)} is not a label of variant ${variant.id}`);
   return label === variant.cooperative ? canonical.cooperative : otherOf(canonical);
 }
 
@@ -58,7 +60,9 @@ export function letterTerm(variant: LabelVariant, reference: LabelVariant): numb
   const refD = defectLabel(reference);
   const coop = variant.cooperative;
   const defect = defectLabel(variant);
-  return ((coop === refC ? 1 : 0) - (defect === refC ? 1 : 0) + (defect === refD ? 1 : 0) - (coop === refD ? 1 : 0)) / 2;
+  return (
+    ((coop === refC ? 1 : 0) - (defect === refC ? 1 : 0) + (defect === refD ? 1 : 0) - (coop === refD ? 1 : 0)) / 2
+  );
 }
 
 /** Position term: +1 when the cooperative option is listed first, -1 when second. */

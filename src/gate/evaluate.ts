@@ -120,7 +120,8 @@ export function matchGroups(report: Report, scope: Scope, origin: string): Group
     throw new StratalignError(
       { field: origin, value: formatScope(scope) },
       'no group of the report matches this scope',
-      `use values present in the data: split ${known('split')}; game ${known('game')}; context ${known('context')}${regionHint(report, known('region'))}`,
+      `use values present in the data: split ${known('split')}; game ${known('game')}; context ${known('context')}` +
+        regionHint(report, known('region')),
     );
   }
   return matches;
@@ -129,5 +130,6 @@ export function matchGroups(report: Report, scope: Scope, origin: string): Group
 /** Regions exist only in reports of payoff-grid data; say so rather than list nothing. */
 function regionHint(report: Report, regions: string): string {
   if (regions) return `; region ${regions}`;
-  return report.scenarios.length ? '; region groups exist only in data with payoff-grid points (scenario ids like business/grid:st@S=2,T=7)' : '';
+  if (!report.scenarios.length) return '';
+  return '; region groups exist only in data with payoff-grid points (scenario ids like business/grid:st@S=2,T=7)';
 }

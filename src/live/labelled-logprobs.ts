@@ -14,6 +14,8 @@ export function scenarioLogprobs(top: readonly TopLogprob[], scenario: Scenario)
   if (!labels || space.kind !== 'choice') return distributionFromTopLogprobs(top, space);
   const reading = distributionFromTopLogprobs(top, displayedSpace(labels));
   if (!reading.ok) return reading;
-  const probabilities = Object.fromEntries(Object.entries(reading.distribution.probabilities).map(([label, p]) => [actionOfLabel(labels, space, label), p]));
+  const probabilities = Object.fromEntries(
+    Object.entries(reading.distribution.probabilities).map(([label, p]) => [actionOfLabel(labels, space, label), p]),
+  );
   return { ok: true, distribution: { ...reading.distribution, probabilities } };
 }

@@ -120,7 +120,9 @@ export class LiveProviderCore {
     if (c.mode === 'single') return this.succeed(sample.text ?? '', callMeta, tally.usage);
 
     const top = 'result' in outcome ? outcome.result.choices[0]?.firstTokenTopLogprobs : undefined;
-    const reading = top?.length ? scenarioLogprobs(top, scenario) : { ok: false as const, reason: describeFault({ kind: 'no-logprobs' }, this.faultContext()) };
+    const missing = describeFault({ kind: 'no-logprobs' }, this.faultContext());
+    const noLogprobs = () => ({ ok: false as const, reason: missing });
+    const reading = top?.length ? scenarioLogprobs(top, scenario) : noLogprobs();
     if (!reading.ok) {
       // What logprobs mode asked for, the distribution, is missing; the answer text is kept, as the call was made and paid for.
       const unread = { ...meta, requested: 1, recorded: 0, missing: { count: 1, reasons: [`1× ${reading.reason}`] }, finishReason: sample.finishReason, unscoredText: sample.text };

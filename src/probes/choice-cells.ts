@@ -51,13 +51,28 @@ export function choiceCells(tallies: readonly Tally[], catalogue: Catalogue, opt
     const rng = createRng(`${options.seed}\u0000probes\u0000${t.split}\u0000${t.scenario}\u0000${t.model}`);
     const replicates = new Int32Array(options.resamples);
     for (let r = 0; r < options.resamples; r++) replicates[r] = sampleBinomial(n, k / n, rng);
-    out.push({ split: t.split, model: t.model, role: t.role, scenario, baseId: baseScenarioId(scenario), labels: labelsOf(catalogue, scenario), covariates, grid: scenario.grid ?? null, k, n, replicates });
+    out.push({
+      split: t.split,
+      model: t.model,
+      role: t.role,
+      scenario,
+      baseId: baseScenarioId(scenario),
+      labels: labelsOf(catalogue, scenario),
+      covariates,
+      grid: scenario.grid ?? null,
+      k,
+      n,
+      replicates,
+    });
   }
   return out;
 }
 
 /** Pooled share of cells and of each resample: sum(k) / sum(n). */
-export function pooledShare(cells: readonly ChoiceCell[], resamples: number): { value: number; replicates: Float64Array } | null {
+export function pooledShare(
+  cells: readonly ChoiceCell[],
+  resamples: number,
+): { value: number; replicates: Float64Array } | null {
   const n = cells.reduce((a, c) => a + c.n, 0);
   if (n === 0) return null;
   const replicates = new Float64Array(resamples);

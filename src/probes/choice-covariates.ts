@@ -14,7 +14,7 @@ export type ChoiceCovariates = {
   advantageIfC: number;
   /** S - P: what cooperating gains against a defecting coplayer. */
   advantageIfD: number;
-  /** +1 when the cooperative action wears the reference's cooperative label (C), -1 when swapped, 0 for neutral labels. */
+  /** +1 when the cooperative action wears the reference's cooperative label (C), -1 swapped, 0 neutral labels. */
   letter: number;
   /** +1 when the cooperative option is listed first, -1 when second. */
   position: number;
@@ -24,13 +24,30 @@ export function choiceCovariates(scenario: Scenario, catalogue: Catalogue): Choi
   const p = statedPayoffs(scenario);
   if (!p) return null;
   const labels = labelsOf(catalogue, scenario);
-  return { advantageIfC: p.CC - p.DC, advantageIfD: p.CD - p.DD, letter: letterTerm(labels, catalogue.referenceLabels), position: positionTerm(labels) };
+  return {
+    advantageIfC: p.CC - p.DC,
+    advantageIfD: p.CD - p.DD,
+    letter: letterTerm(labels, catalogue.referenceLabels),
+    position: positionTerm(labels),
+  };
 }
 
 /** The choice model's parameters: P(C) = logistic(bias + ifC * (R - T) + ifD * (S - P) + label * x + position * y). */
-export type ChoiceParameters = { cooperationBias: number; incentiveIfC: number; incentiveIfD: number; labelBias: number; positionBias: number };
+export type ChoiceParameters = {
+  cooperationBias: number;
+  incentiveIfC: number;
+  incentiveIfD: number;
+  labelBias: number;
+  positionBias: number;
+};
 
-export const PARAMETER_NAMES = ['cooperationBias', 'incentiveIfC', 'incentiveIfD', 'labelBias', 'positionBias'] as const satisfies readonly (keyof ChoiceParameters)[];
+export const PARAMETER_NAMES = [
+  'cooperationBias',
+  'incentiveIfC',
+  'incentiveIfD',
+  'labelBias',
+  'positionBias',
+] as const satisfies readonly (keyof ChoiceParameters)[];
 export type ParameterName = (typeof PARAMETER_NAMES)[number];
 
 /** How tables name each parameter. */
@@ -44,7 +61,13 @@ export const PARAMETER_LABELS: Record<ParameterName, string> = {
 
 /** The covariate each parameter multiplies (1 for the bias). */
 export function designRow(x: ChoiceCovariates): Record<ParameterName, number> {
-  return { cooperationBias: 1, incentiveIfC: x.advantageIfC, incentiveIfD: x.advantageIfD, labelBias: x.letter, positionBias: x.position };
+  return {
+    cooperationBias: 1,
+    incentiveIfC: x.advantageIfC,
+    incentiveIfD: x.advantageIfD,
+    labelBias: x.letter,
+    positionBias: x.position,
+  };
 }
 
 export function logistic(z: number): number {

@@ -39,14 +39,18 @@ export type Fingerprint = {
   interval: 'profile likelihood' | 'profile penalised likelihood' | 'wald';
   level: number;
   parameters: FingerprintParameter[];
-  /** Residual deviance against the saturated model, its degrees of freedom and p-value: does the model describe the answers? */
+  /** Residual deviance against the saturated model, its df and p-value: does the model describe the answers? */
   fit: { deviance: number; df: number; pValue: number | null };
 };
 
 export type FingerprintSettings = { level: number; interval: FingerprintInterval };
 
 /** Fits one model's cells; null when there are no 2x2 answers or too few scenarios to fit anything. */
-export function fitFingerprint(model: string, cells: readonly ChoiceCell[], settings: FingerprintSettings): Fingerprint | null {
+export function fitFingerprint(
+  model: string,
+  cells: readonly ChoiceCell[],
+  settings: FingerprintSettings,
+): Fingerprint | null {
   const rows = cells.filter((c) => c.n > 0);
   if (rows.length < 2) return null;
   const full = rows.map((c) => {
@@ -62,12 +66,35 @@ export function fitFingerprint(model: string, cells: readonly ChoiceCell[], sett
   const wald = waldIntervals(fit, settings.level);
   const parameters = PARAMETER_NAMES.map((name): FingerprintParameter => {
     const j = columns.indexOf(name);
-    if (j < 0) return { name, label: PARAMETER_LABELS[name], estimate: null, low: null, high: null, se: null, note: notIdentified(name) };
+    if (j < 0)
+      return {
+        name,
+        label: PARAMETER_LABELS[name],
+        estimate: null,
+        low: null,
+        high: null,
+        se: null,
+        note: notIdentified(name),
+      };
     const se = wald ? wald.se[j]! : null;
-    const interval = settings.interval === 'profile' || separated ? profileInterval(data, fit, j, settings.level) : wald?.intervals[j];
-    return { name, label: PARAMETER_LABELS[name], estimate: fit.beta[j]!, low: finiteOrNull(interval?.low), high: finiteOrNull(interval?.high), se, ...(interval && !Number.isFinite(interval.low - interval.high) ? { note: 'interval open on one side' } : {}) };
+    const interval =
+      settings.interval === 'profile' || separated ? profileInterval(data, fit, j, settings.level) : wald?.intervals[j];
+    return {
+      name,
+      label: PARAMETER_LABELS[name],
+      estimate: fit.beta[j]!,
+      low: finiteOrNull(interval?.low),
+      high: finiteOrNull(interval?.high),
+      se,
+      ...(interval && !Number.isFinite(interval.low - interval.high) ? { note: 'interval open on one side' } : {}),
+    };
   });
-  const intervalKind = settings.interval === 'wald' && !separated ? 'wald' : separated ? 'profile penalised likelihood' : 'profile likelihood';
+  const intervalKind =
+    settings.interval === 'wald' && !separated
+      ? 'wald'
+      : separated
+        ? 'profile penalised likelihood'
+        : 'profile likelihood';
   return {
     model,
     scenarios: rows.length,
@@ -85,11 +112,12 @@ function finiteOrNull(v: number | undefined): number | null {
 }
 
 function notIdentified(name: ParameterName): string {
-  if (name === 'labelBias' || name === 'positionBias') return 'not identified: the data show no label variant that separates it (add e.g. swapped, neutral-jf, order-swapped)';
+  if (name === 'labelBias' || name === 'positionBias')
+    return 'not identified: no label variant in the data separates it (add e.g. swapped, neutral-jf, order-swapped)';
   return 'not identified: it does not vary independently of the other terms in these scenarios';
 }
 
-/** Deviance of the fitted model against one probability per scenario; large values mean the choice model misses something. */
+/** Deviance of the fit against one probability per scenario; large values mean the choice model misses something. */
 function goodnessOfFit(data: readonly BinomialCell[], fit: LogisticFit, parameters: number): Fingerprint['fit'] {
   let deviance = 0;
   data.forEach((c, i) => {
@@ -101,14 +129,21 @@ function goodnessOfFit(data: readonly BinomialCell[], fit: LogisticFit, paramete
   return { deviance, df, pValue: df > 0 ? 1 - jStat.chisquare.cdf(deviance, df) : null };
 }
 
-export type ParameterDifference = { name: ParameterName; label: string; difference: number | null; low: number | null; high: number | null };
+export type ParameterDifference = {
+  name: ParameterName;
+  label: string;
+  difference: number | null;
+  low: number | null;
+  high: number | null;
+};
 
 /** Student minus teacher per parameter, with a Wald interval from the two independent fits. */
 export function compareFingerprints(student: Fingerprint, teacher: Fingerprint, level: number): ParameterDifference[] {
   const z = jStat.normal.inv(1 - (1 - level) / 2, 0, 1);
   return student.parameters.map((s) => {
     const t = teacher.parameters.find((p) => p.name === s.name)!;
-    if (s.estimate === null || t.estimate === null || s.se === null || t.se === null) return { name: s.name, label: s.label, difference: null, low: null, high: null };
+    if (s.estimate === null || t.estimate === null || s.se === null || t.se === null)
+      return { name: s.name, label: s.label, difference: null, low: null, high: null };
     const d = s.estimate - t.estimate;
     const se = Math.sqrt(s.se ** 2 + t.se ** 2);
     return { name: s.name, label: s.label, difference: d, low: d - z * se, high: d + z * se };

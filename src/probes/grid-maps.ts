@@ -28,7 +28,12 @@ export type GridMap = {
   teacher: string | null;
 };
 
-export function gridMaps(cells: readonly ChoiceCell[], models: readonly string[], teacher: string | null, settings: { level: number; resamples: number }): GridMap[] {
+export function gridMaps(
+  cells: readonly ChoiceCell[],
+  models: readonly string[],
+  teacher: string | null,
+  settings: { level: number; resamples: number },
+): GridMap[] {
   const maps: GridMap[] = [];
   const keys = [...new Set(cells.filter((c) => c.grid).map((c) => `${c.split}\u0000${c.grid!.family.id}`))];
   for (const key of keys) {
@@ -43,7 +48,8 @@ export function gridMaps(cells: readonly ChoiceCell[], models: readonly string[]
       const [oa, ob] = [order(a), order(b)];
       return oa[0]! - ob[0]! || (oa[1] ?? 0) - (ob[1] ?? 0);
     });
-    const at = (model: string, p: ChoiceCell) => own.filter((c) => c.model === model && pointKey(c.grid!.values) === pointKey(p.grid!.values));
+    const at = (model: string, p: ChoiceCell) =>
+      own.filter((c) => c.model === model && pointKey(c.grid!.values) === pointKey(p.grid!.values));
     const present = models.filter((m) => own.some((c) => c.model === m));
     const cooperation = present.map((model) => ({
       model,
@@ -58,7 +64,9 @@ export function gridMaps(cells: readonly ChoiceCell[], models: readonly string[]
     }));
     const distance =
       teacher && present.includes(teacher)
-        ? present.filter((m) => m !== teacher).map((model) => ({ model, cells: points.map((p) => distanceCell(at(model, p), at(teacher, p), settings)) }))
+        ? present
+            .filter((m) => m !== teacher)
+            .map((model) => ({ model, cells: points.map((p) => distanceCell(at(model, p), at(teacher, p), settings)) }))
         : [];
     const [xAxis, yAxis] = family.axes;
     maps.push({
@@ -81,12 +89,21 @@ export function gridMaps(cells: readonly ChoiceCell[], models: readonly string[]
   return maps;
 }
 
-function distanceCell(model: readonly ChoiceCell[], teacher: readonly ChoiceCell[], settings: { level: number; resamples: number }): MapCell {
+function distanceCell(
+  model: readonly ChoiceCell[],
+  teacher: readonly ChoiceCell[],
+  settings: { level: number; resamples: number },
+): MapCell {
   const a = pooledShare(model, settings.resamples);
   const b = pooledShare(teacher, settings.resamples);
   if (!a || !b) return null;
   const value = Math.abs(a.value - b.value);
   const replicates = a.replicates.map((x, r) => Math.abs(x - b.replicates[r]!));
   const interval = basicInterval(value, replicates, settings.level, { min: 0, max: 1 });
-  return { value, low: interval?.low ?? null, high: interval?.high ?? null, answers: model.reduce((s, c) => s + c.n, 0) };
+  return {
+    value,
+    low: interval?.low ?? null,
+    high: interval?.high ?? null,
+    answers: model.reduce((s, c) => s + c.n, 0),
+  };
 }

@@ -13,7 +13,14 @@ export type VariantCooperation = { labels: string; scenarios: number; answers: n
  * majority action is the same under both, `letter` when it flips (the same letter wins) and the
  * difference is significant, `undecided` when it flips without significance or a share is 1/2.
  */
-export type LetterFollowing = { pairs: string[]; compared: number; letter: number; action: number; undecided: number; share: Estimate };
+export type LetterFollowing = {
+  pairs: string[];
+  compared: number;
+  letter: number;
+  action: number;
+  undecided: number;
+  share: Estimate;
+};
 
 export type LabelBiasStats = {
   variants: VariantCooperation[];
@@ -35,7 +42,11 @@ export type LabelBiasSettings = { level: number; resamples: number; alpha: numbe
  * simultaneous bootstrap intervals of the pairwise differences for the label bias (see
  * largestDifference); Wilson for the share of scenarios following the letter.
  */
-export function labelBiasOf(cells: readonly ChoiceCell[], variantOrder: readonly LabelVariant[], settings: LabelBiasSettings): LabelBiasStats | null {
+export function labelBiasOf(
+  cells: readonly ChoiceCell[],
+  variantOrder: readonly LabelVariant[],
+  settings: LabelBiasSettings,
+): LabelBiasStats | null {
   const split = balance(cells, variantOrder);
   if (!split) return null;
   const { present, balanced, bases } = split;
@@ -48,10 +59,19 @@ export function labelBiasOf(cells: readonly ChoiceCell[], variantOrder: readonly
     const k = own.reduce((a, c) => a + c.k, 0);
     const n = own.reduce((a, c) => a + c.n, 0);
     const interval = wilsonInterval(k, n, level);
-    return { labels: variant.id, scenarios: balanced.length, answers: n, cooperation: pooled ? { value: pooled.value, low: interval.low, high: interval.high, method: 'wilson' } : none() };
+    return {
+      labels: variant.id,
+      scenarios: balanced.length,
+      answers: n,
+      cooperation: pooled ? { value: pooled.value, low: interval.low, high: interval.high, method: 'wilson' } : none(),
+    };
   });
 
-  const { labelBias, between } = largestDifference(shares.filter((x) => x.pooled !== null) as Pooled[], level, resamples);
+  const { labelBias, between } = largestDifference(
+    shares.filter((x) => x.pooled !== null) as Pooled[],
+    level,
+    resamples,
+  );
   return {
     variants,
     balancedScenarios: balanced.length,
@@ -74,7 +94,11 @@ type Pooled = { variant: LabelVariant; pooled: { value: number; replicates: Floa
  * covered 71 % for the letter-biased player of test/probes-statistics.test.ts and 92.5 % at the
  * demo's size (`npm run bench -- --only g`), this 99 % (conservative where one pair stands out).
  */
-function largestDifference(shares: readonly Pooled[], level: number, resamples: number): { labelBias: Estimate; between: [string, string] | null } {
+function largestDifference(
+  shares: readonly Pooled[],
+  level: number,
+  resamples: number,
+): { labelBias: Estimate; between: [string, string] | null } {
   if (shares.length < 2) return { labelBias: none(), between: null };
   type Pair = { a: Pooled; b: Pooled; d: number; se: number };
   const pairs: Pair[] = [];
@@ -90,18 +114,34 @@ function largestDifference(shares: readonly Pooled[], level: number, resamples: 
         sq += x * x;
       }
       const mean = sum / resamples;
-      pairs.push({ a, b, d: a.pooled.value - b.pooled.value, se: Math.sqrt(Math.max(0, sq / resamples - mean * mean)) });
+      pairs.push({
+        a,
+        b,
+        d: a.pooled.value - b.pooled.value,
+        se: Math.sqrt(Math.max(0, sq / resamples - mean * mean)),
+      });
     }
   }
   const best = pairs.reduce((x, y) => (Math.abs(y.d) > Math.abs(x.d) ? y : x));
   const value = Math.abs(best.d);
   const between: [string, string] = [best.a.variant.id, best.b.variant.id];
   const spread = pairs.filter((p) => p.se > 0);
-  if (spread.length === 0) return { labelBias: { value, low: value, high: value, method: 'simultaneous-bootstrap', note: 'no spread: every answer is the same under each variant' }, between };
+  if (spread.length === 0)
+    return {
+      labelBias: {
+        value,
+        low: value,
+        high: value,
+        method: 'simultaneous-bootstrap',
+        note: 'no spread: every answer is the same under each variant',
+      },
+      between,
+    };
   const maxT = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
     let m = 0;
-    for (const p of spread) m = Math.max(m, Math.abs(p.a.pooled.replicates[r]! - p.b.pooled.replicates[r]! - p.d) / p.se);
+    for (const p of spread)
+      m = Math.max(m, Math.abs(p.a.pooled.replicates[r]! - p.b.pooled.replicates[r]! - p.d) / p.se);
     maxT[r] = m;
   }
   const critical = quantileType7(maxT.sort(), level);
@@ -113,12 +153,20 @@ function largestDifference(shares: readonly Pooled[], level: number, resamples: 
     low = Math.max(low, lo > 0 ? lo : hi < 0 ? -hi : 0);
     high = Math.max(high, Math.abs(lo), Math.abs(hi));
   }
-  return { labelBias: { value, low: Math.min(low, value), high: Math.min(1, Math.max(high, value)), method: 'simultaneous-bootstrap' }, between };
+  return {
+    labelBias: {
+      value,
+      low: Math.min(low, value),
+      high: Math.min(1, Math.max(high, value)),
+      method: 'simultaneous-bootstrap',
+    },
+    between,
+  };
 }
 
 type Balanced = { present: LabelVariant[]; balanced: Map<string, ChoiceCell[]>[]; bases: number };
 
-/** The variants present and the scenarios answered under all of them (cells by variant id), or null with fewer than two variants. */
+/** Variants present and the scenarios answered under all of them (cells by variant); null with under two variants. */
 function balance(cells: readonly ChoiceCell[], variantOrder: readonly LabelVariant[]): Balanced | null {
   const present = variantOrder.filter((v) => cells.some((c) => c.labels.id === v.id));
   if (present.length < 2) return null;
@@ -128,14 +176,22 @@ function balance(cells: readonly ChoiceCell[], variantOrder: readonly LabelVaria
     byBase.set(c.baseId, variants);
     variants.set(c.labels.id, [...(variants.get(c.labels.id) ?? []), c]);
   }
-  return { present, balanced: [...byBase.values()].filter((v) => present.every((p) => v.has(p.id))), bases: byBase.size };
+  return {
+    present,
+    balanced: [...byBase.values()].filter((v) => present.every((p) => v.has(p.id))),
+    bases: byBase.size,
+  };
 }
 
 /**
  * The label bias a player with known answer probabilities has on the same scenarios and answer
  * counts as the data: what labelBiasOf estimates, for checking it against a simulation's truth.
  */
-export function labelBiasTruth(cells: readonly ChoiceCell[], variantOrder: readonly LabelVariant[], probability: (cell: ChoiceCell) => number): number | null {
+export function labelBiasTruth(
+  cells: readonly ChoiceCell[],
+  variantOrder: readonly LabelVariant[],
+  probability: (cell: ChoiceCell) => number,
+): number | null {
   const split = balance(cells, variantOrder);
   if (!split || split.balanced.length === 0) return null;
   const shares = split.present.map((v) => {
@@ -143,18 +199,28 @@ export function labelBiasTruth(cells: readonly ChoiceCell[], variantOrder: reado
     return own.reduce((a, c) => a + c.n * probability(c), 0) / own.reduce((a, c) => a + c.n, 0);
   });
   let best = 0;
-  for (let i = 0; i < shares.length; i++) for (let j = i + 1; j < shares.length; j++) best = Math.max(best, Math.abs(shares[i]! - shares[j]!));
+  for (let i = 0; i < shares.length; i++)
+    for (let j = i + 1; j < shares.length; j++) best = Math.max(best, Math.abs(shares[i]! - shares[j]!));
   return best;
 }
 
-function followsLetter(balanced: readonly Map<string, ChoiceCell[]>[], present: readonly LabelVariant[], settings: LabelBiasSettings): LetterFollowing | null {
+function followsLetter(
+  balanced: readonly Map<string, ChoiceCell[]>[],
+  present: readonly LabelVariant[],
+  settings: LabelBiasSettings,
+): LetterFollowing | null {
   const pairs: [LabelVariant, LabelVariant][] = [];
-  for (let i = 0; i < present.length; i++) for (let j = i + 1; j < present.length; j++) if (isMeaningSwap(present[i]!, present[j]!)) pairs.push([present[i]!, present[j]!]);
+  for (let i = 0; i < present.length; i++)
+    for (let j = i + 1; j < present.length; j++)
+      if (isMeaningSwap(present[i]!, present[j]!)) pairs.push([present[i]!, present[j]!]);
   if (pairs.length === 0) return null;
   let letter = 0;
   let action = 0;
   let undecided = 0;
-  const sum = (cells: readonly ChoiceCell[]) => ({ k: cells.reduce((s, c) => s + c.k, 0), n: cells.reduce((s, c) => s + c.n, 0) });
+  const sum = (cells: readonly ChoiceCell[]) => ({
+    k: cells.reduce((s, c) => s + c.k, 0),
+    n: cells.reduce((s, c) => s + c.n, 0),
+  });
   for (const base of balanced) {
     for (const [a, b] of pairs) {
       const x = sum(base.get(a.id)!);

@@ -5,7 +5,13 @@ import type { GroupKey } from '../report/types.js';
 import { choiceCells, type ChoiceCell } from './choice-cells.js';
 import { scenarioRegion } from '../scenarios/scenario-payoffs.js';
 import { cooperationProbability, type ChoiceParameters } from './choice-covariates.js';
-import { compareFingerprints, fitFingerprint, type Fingerprint, type FingerprintInterval, type ParameterDifference } from './fingerprint.js';
+import {
+  compareFingerprints,
+  fitFingerprint,
+  type Fingerprint,
+  type FingerprintInterval,
+  type ParameterDifference,
+} from './fingerprint.js';
 import { gridMaps, type GridMap } from './grid-maps.js';
 import { labelBiasOf, labelBiasTruth, type LabelBiasStats } from './label-bias.js';
 
@@ -51,7 +57,13 @@ export function hasProbes(tallies: readonly Tally[]): boolean {
 }
 
 export function buildProbes(tallies: readonly Tally[], catalogue: Catalogue, options: ProbesOptions): ProbesReport {
-  const settings = { level: options.level, resamples: options.resamples, seed: options.seed, alpha: 1 - options.level, fingerprintInterval: options.fingerprintInterval ?? 'profile' };
+  const settings = {
+    level: options.level,
+    resamples: options.resamples,
+    seed: options.seed,
+    alpha: 1 - options.level,
+    fingerprintInterval: options.fingerprintInterval ?? 'profile',
+  };
   const cells = choiceCells(tallies, catalogue, { resamples: options.resamples, seed: options.seed });
   const roles = options.roles ?? { base: null, teacher: null, students: [] };
   const known = [roles.base, ...roles.students, roles.teacher].filter((m): m is string => m !== null);
@@ -64,10 +76,16 @@ export function buildProbes(tallies: readonly Tally[], catalogue: Catalogue, opt
     const inside = cells.filter((c) => inGroup(c, key));
     for (const model of models) {
       const own = mine(model, inside);
-      const stats = labelBiasOf(own, catalogue.labelVariants, { level: settings.level, resamples: settings.resamples, alpha: settings.alpha });
+      const stats = labelBiasOf(own, catalogue.labelVariants, {
+        level: settings.level,
+        resamples: settings.resamples,
+        alpha: settings.alpha,
+      });
       if (!stats) continue;
       const truth = options.truths?.get(model);
-      const known = truth ? labelBiasTruth(own, catalogue.labelVariants, (c) => cooperationProbability(truth, c.covariates)) : null;
+      const known = truth
+        ? labelBiasTruth(own, catalogue.labelVariants, (c) => cooperationProbability(truth, c.covariates))
+        : null;
       labelBias.push({ group: groupLabel(key), key, model, stats, ...(known === null ? {} : { truth: known }) });
     }
   }
@@ -78,7 +96,10 @@ export function buildProbes(tallies: readonly Tally[], catalogue: Catalogue, opt
     const inSplit = cells.filter((c) => c.split === split);
     const fitted = new Map<string, Fingerprint>();
     for (const model of models) {
-      const fingerprint = fitFingerprint(model, mine(model, inSplit), { level: settings.level, interval: settings.fingerprintInterval });
+      const fingerprint = fitFingerprint(model, mine(model, inSplit), {
+        level: settings.level,
+        interval: settings.fingerprintInterval,
+      });
       if (fingerprint) {
         fitted.set(model, fingerprint);
         const truth = options.truths?.get(model);
@@ -88,15 +109,34 @@ export function buildProbes(tallies: readonly Tally[], catalogue: Catalogue, opt
     const teacher = roles.teacher ? fitted.get(roles.teacher) : undefined;
     for (const model of [roles.base, ...roles.students]) {
       const other = model ? fitted.get(model) : undefined;
-      if (teacher && other) comparisons.push({ split, model: other.model, teacher: teacher.model, differences: compareFingerprints(other, teacher, settings.level) });
+      if (teacher && other)
+        comparisons.push({
+          split,
+          model: other.model,
+          teacher: teacher.model,
+          differences: compareFingerprints(other, teacher, settings.level),
+        });
     }
   }
   const regionTruths = options.truths ? truthsByRegion(cells, roles, options.truths) : [];
-  return { settings, models, roles, labelBias, fingerprints, comparisons, maps: gridMaps(cells, models, roles.teacher, settings), ...(regionTruths.length ? { regionTruths } : {}) };
+  return {
+    settings,
+    models,
+    roles,
+    labelBias,
+    fingerprints,
+    comparisons,
+    maps: gridMaps(cells, models, roles.teacher, settings),
+    ...(regionTruths.length ? { regionTruths } : {}),
+  };
 }
 
 /** What the report's region groups estimate, computed from the simulated players' parameters. */
-function truthsByRegion(cells: readonly ChoiceCell[], roles: ProbesReport['roles'], truths: ReadonlyMap<string, ChoiceParameters>): NonNullable<ProbesReport['regionTruths']> {
+function truthsByRegion(
+  cells: readonly ChoiceCell[],
+  roles: ProbesReport['roles'],
+  truths: ReadonlyMap<string, ChoiceParameters>,
+): NonNullable<ProbesReport['regionTruths']> {
   const { base, teacher } = roles;
   if (!base || !teacher || !truths.has(base) || !truths.has(teacher)) return [];
   const out: NonNullable<ProbesReport['regionTruths']> = [];
@@ -123,7 +163,13 @@ function truthsByRegion(cells: readonly ChoiceCell[], roles: ProbesReport['roles
       const gap = g.cells.reduce((a, c) => a + p(teacher, c) - p(base, c), 0);
       const moved = g.cells.reduce((a, c) => a + p(student, c) - p(base, c), 0);
       const tv = g.cells.reduce((a, c) => a + Math.abs(p(student, c) - p(teacher, c)), 0) / g.cells.length;
-      out.push({ split: g.split, region: g.region, model: student, pooledGapClosure: gap === 0 ? null : (100 * moved) / gap, tv });
+      out.push({
+        split: g.split,
+        region: g.region,
+        model: student,
+        pooledGapClosure: gap === 0 ? null : (100 * moved) / gap,
+        tv,
+      });
     }
   }
   return out;

@@ -9,7 +9,10 @@ import type { Report } from './types.js';
 export type HeatmapSpec = { kind: 'heatmap'; title: string; games: string[]; contexts: string[]; cells: { game: string; context: string; value: number; low: number | null; high: number | null }[] };
 export type ImprovementSpec = { kind: 'improvement'; title: string; scenarios: string[]; flagged: boolean[]; series: { label: string; values: (number | null)[] }[] };
 export type IntervalSpec = { kind: 'intervals'; title: string; axis: string; categories: string[]; series: { label: string; values: (number | null)[]; low: (number | null)[]; high: (number | null)[] }[] };
-export type ChartSpec = (HeatmapSpec | ImprovementSpec | IntervalSpec | GridmapSpec) & { id: string; section: 'heatmaps' | 'improvement' | 'distances' | 'gridmaps' };
+export type ChartSpec = (HeatmapSpec | ImprovementSpec | IntervalSpec | GridmapSpec) & {
+  id: string;
+  section: 'heatmaps' | 'improvement' | 'distances' | 'gridmaps';
+};
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
@@ -22,7 +25,8 @@ export function chartSpecs(r: Report, dataLabel: string): ChartSpec[] {
 
   for (const split of splitsOf(r)) {
     // Grid points have their own maps, and label variants would stack on one context x game cell.
-    const rows = r.scenarios.filter((s) => s.split === split && !s.game.startsWith('grid:') && !s.scenario.includes('~'));
+    const plain = (s: Report['scenarios'][number]) => !s.game.startsWith('grid:') && !s.scenario.includes('~');
+    const rows = r.scenarios.filter((s) => s.split === split && plain(s));
     if (!rows.length) continue;
     for (const scale of [...new Set(rows.map((s) => s.payoffScale))]) {
       const atScale = rows.filter((s) => s.payoffScale === scale);

@@ -33,14 +33,20 @@ export type EvalSummary = {
   /** Per split, the students' figures and how many scenarios have a base-teacher gap that is not significant. */
   splits: { split: string; nonSignificantGaps: number; students: EvalSummaryStudent[] }[];
   /** With payoff-grid data: per split and region, each student's distance to the teacher and pooled gap closure. */
-  regions?: { split: string; region: string; scenarios: number; students: { model: string; tv: Estimate | null; pooledGapClosure: Estimate }[] }[];
+  regions?: { split: string; region: string; scenarios: number; students: RegionStudent[] }[];
   /** Label bias, fingerprints and grid maps, when the data has label variants or grid points. */
   probes?: ProbesReport;
   /** Why no summary could be made (e.g. two models with role teacher); models and splits are then empty. */
   error?: string;
 };
 
-export type EvalSummaryOptions = { resamples?: number; seed?: string; simulatedTruths?: ReadonlyMap<string, ChoiceParameters> };
+export type RegionStudent = { model: string; tv: Estimate | null; pooledGapClosure: Estimate };
+
+export type EvalSummaryOptions = {
+  resamples?: number;
+  seed?: string;
+  simulatedTruths?: ReadonlyMap<string, ChoiceParameters>;
+};
 
 /**
  * The end-of-eval summary's numbers, taken from the report so the two never disagree: cooperation
@@ -72,7 +78,8 @@ export function summariseForEval(tallies: readonly Tally[], catalogue: Catalogue
     return { label: m.label, role: m.role, dataRole: m.dataRole, sourceLabel: m.sourceLabel, valid: g.valid, failures: g.failures, cooperation: g.cooperation };
   });
   const splits = report.groups
-    .filter((g) => g.key.split !== undefined && g.key.game === undefined && g.key.context === undefined && g.key.region === undefined)
+    .filter((g) => g.key.split !== undefined && g.key.game === undefined && g.key.context === undefined)
+    .filter((g) => g.key.region === undefined)
     .map((g) => ({
       split: g.key.split!,
       nonSignificantGaps: g.nonSignificantGaps.length,
@@ -88,7 +95,11 @@ export function summariseForEval(tallies: readonly Tally[], catalogue: Catalogue
       split: g.key.split!,
       region: g.key.region!,
       scenarios: g.scenarios,
-      students: g.students.map((s) => ({ model: s.model, tv: g.models.find((m) => m.model === s.model)?.tv ?? null, pooledGapClosure: s.pooledGapClosure })),
+      students: g.students.map((s): RegionStudent => {
+        const tv = g.models.find((m) => m.model === s.model)?.tv ?? null;
+        return { model: s.model, tv, pooledGapClosure: s.pooledGapClosure };
+      }),
     }));
-  return { models, splits, ...(regions.length ? { regions } : {}), ...(report.probes ? { probes: report.probes } : {}) };
+  const probes = report.probes ? { probes: report.probes } : {};
+  return { models, splits, ...(regions.length ? { regions } : {}), ...probes };
 }

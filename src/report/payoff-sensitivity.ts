@@ -16,7 +16,8 @@ export function payoffSensitivity(works: readonly UnitWork[], models: readonly s
     const candidates = works.filter((w) => {
       const x = w.unit.scenario;
       // Same context, game and option labels: a label variant is compared with itself at x1.
-      return x.payoffScale === 1 && x.context.id === scenario.context.id && x.game.id === scenario.game.id && x.labels?.id === scenario.labels?.id;
+      const same = x.context.id === scenario.context.id && x.game.id === scenario.game.id;
+      return x.payoffScale === 1 && same && x.labels?.id === scenario.labels?.id;
     });
     const plain = candidates.find((w) => w.unit.split === scaled.unit.split) ?? candidates[0];
     if (!plain) continue;

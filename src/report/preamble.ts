@@ -10,7 +10,11 @@ export function preambleLines(r: Report): string[] {
   const lines = [`Inputs: ${r.inputs.map((i) => `${i.file} (${i.kind})`).join(', ')}`];
   const simulated = r.models.filter((m) => m.sources.includes('simulated'));
   if (simulated.length) {
-    lines.push(`SIMULATED DATA: answers of ${simulated.map((m) => m.label).join(', ')} were drawn from parametric simulated players (providers/simulated.ts); no language model exists behind them.`);
+    const who = simulated.map((m) => m.label).join(', ');
+    lines.push(
+      `SIMULATED DATA: answers of ${who} were drawn from parametric simulated players (providers/simulated.ts); ` +
+        'no language model exists behind them.',
+    );
   }
   const recorded = r.models.filter((m) => isRecorded(m.sources.filter((s) => s !== 'simulated')));
   if (recorded.length) {
@@ -31,11 +35,13 @@ const MAX_FLAGGED = 30;
 /** Scenarios flagged with a non-significant base-teacher gap, as one line per split. */
 export function flaggedLines(r: Report): string[] {
   return r.groups
-    .filter((g) => g.key.split !== undefined && g.key.game === undefined && g.key.context === undefined && g.key.region === undefined && g.nonSignificantGaps.length > 0)
+    .filter((g) => g.key.split !== undefined && g.key.game === undefined && g.key.context === undefined && g.nonSignificantGaps.length > 0)
+    .filter((g) => g.key.region === undefined)
     .map((g) => {
       // Grids with label variants flag hundreds of scenarios: name the first, count the rest.
       const shown = g.nonSignificantGaps.slice(0, MAX_FLAGGED).map((u) => u.scenario);
       const more = g.nonSignificantGaps.length - shown.length;
-      return `n.s. gap in ${g.label}: ${shown.join(', ')}${more > 0 ? `, and ${more} more (the JSON report lists all)` : ''}`;
+      const rest = more > 0 ? `, and ${more} more (the JSON report lists all)` : '';
+      return `n.s. gap in ${g.label}: ${shown.join(', ')}${rest}`;
     });
 }

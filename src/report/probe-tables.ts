@@ -13,11 +13,22 @@ export function labelBiasTable(r: Report, probes: ProbesReport): Table | null {
   const rows = probes.labelBias.filter((e) => listed(e.key));
   if (!rows.length) return null;
   const variants = [...new Set(rows.flatMap((e) => e.stats.variants.map((v) => v.labels)))];
-  const header = ['group', 'model', 'scen.', ...variants.map((v) => `${v} [95 %]`), 'label bias, pp [95 %]', 'between', 'follows letter'];
+  const header = [
+    'group',
+    'model',
+    'scen.',
+    ...variants.map((v) => `${v} [95 %]`),
+    'label bias, pp [95 %]',
+    'between',
+    'follows letter',
+  ];
   const body = rows.map((e) => {
     const s = e.stats;
     const f = s.followsLetter;
-    const follows = f ? `${f.letter} of ${f.compared} (${withInterval(f.share, 'share')}; ${f.action} keep the action, ${f.undecided} undecided)` : 'n/a (no meaning-swapped pair)';
+    const follows = f
+      ? `${f.letter} of ${f.compared} (${withInterval(f.share, 'share')}; ` +
+        `${f.action} keep the action, ${f.undecided} undecided)`
+      : 'n/a (no meaning-swapped pair)';
     return [
       e.group,
       `${roleOf(probes, e.model)}${e.model}`,
@@ -30,7 +41,9 @@ export function labelBiasTable(r: Report, probes: ProbesReport): Table | null {
   });
   return {
     id: 'label-bias',
-    title: `Label variants: cooperation % per variant over the scenarios answered under every variant, label bias = largest difference in percentage points (${dataLabel(r)})`,
+    title:
+      'Label variants: cooperation % per variant over the scenarios answered under every variant, ' +
+      `label bias = largest difference in percentage points (${dataLabel(r)})`,
     header,
     numeric: header.map((_, i) => i >= 2 && i < header.length - 2),
     rows: body,
@@ -52,11 +65,22 @@ export function fingerprintTable(r: Report, probes: ProbesReport): Table | null 
     `${fixed(f.fit.deviance, 1)} / ${f.fit.df}${f.fit.pValue === null ? '' : ` (p=${fixed(f.fit.pValue, 3)})`}`,
   ]);
   for (const c of probes.comparisons) {
-    rows.push([c.split, `${c.model} - ${c.teacher}`, ...c.differences.map((d) => (d.difference === null ? 'n/a' : coefficient(d.difference, d.low, d.high))), 'difference, Wald', '', '', '']);
+    rows.push([
+      c.split,
+      `${c.model} - ${c.teacher}`,
+      ...c.differences.map((d) => (d.difference === null ? 'n/a' : coefficient(d.difference, d.low, d.high))),
+      'difference, Wald',
+      '',
+      '',
+      '',
+    ]);
   }
   return {
     id: 'fingerprint',
-    title: `Fingerprint: P(C) = logistic(cooperation bias + a (R-T) + b (S-P) + label bias x letter + position bias x position), log-odds per point of payoff (${dataLabel(r)})`,
+    title:
+      'Fingerprint: P(C) = logistic(cooperation bias + a (R-T) + b (S-P) + label bias x letter ' +
+      '+ position bias x position), ' +
+      `log-odds per point of payoff (${dataLabel(r)})`,
     header,
     numeric: header.map((_, i) => i >= 2 && i < 2 + names.length),
     rows,
@@ -69,19 +93,32 @@ export function regionTable(r: Report): Table | null {
   if (!groups.length) return null;
   const students = r.models.filter((m) => m.role === 'student');
   const header = ['region', 'scen.', ...r.models.map((m) => `${m.role} ${m.label}`)];
-  for (const s of students) header.push(`TV ${s.label} [95 %]`, `pooled closure ${s.label} [95 %]`, `abs. closure ${s.label} [95 %]`);
+  for (const s of students)
+    header.push(`TV ${s.label} [95 %]`, `pooled closure ${s.label} [95 %]`, `abs. closure ${s.label} [95 %]`);
   const rows = groups.map((g) => {
-    const name = g.key.region! in REGION_LABELS ? REGION_LABELS[g.key.region as keyof typeof REGION_LABELS] : g.key.region!;
-    const cells = [`${g.key.split}: ${name}`, String(g.scenarios), ...r.models.map((m) => withInterval(g.models.find((x) => x.model === m.label)?.cooperation ?? null, 'share'))];
+    const name =
+      g.key.region! in REGION_LABELS ? REGION_LABELS[g.key.region as keyof typeof REGION_LABELS] : g.key.region!;
+    const cells = [
+      `${g.key.split}: ${name}`,
+      String(g.scenarios),
+      ...r.models.map((m) => withInterval(g.models.find((x) => x.model === m.label)?.cooperation ?? null, 'share')),
+    ];
     for (const s of students) {
       const st = g.students.find((x) => x.model === s.label);
-      cells.push(withInterval(g.models.find((x) => x.model === s.label)?.tv ?? null, 'plain', 3), withInterval(st?.pooledGapClosure ?? null, 'percent'), withInterval(st?.absoluteGapClosure ?? null, 'percent'));
+      cells.push(
+        withInterval(g.models.find((x) => x.model === s.label)?.tv ?? null, 'plain', 3),
+        withInterval(st?.pooledGapClosure ?? null, 'percent'),
+        withInterval(st?.absoluteGapClosure ?? null, 'percent'),
+      );
     }
     return cells;
   });
   return {
     id: 'regions',
-    title: `Payoff regions (${REGIONS.map((x) => REGION_LABELS[x]).join(', ')}; each 2x2 scenario classified from its payoffs): cooperation %, distance and gap closure (${dataLabel(r)})`,
+    title:
+      `Payoff regions (${REGIONS.map((x) => REGION_LABELS[x]).join(', ')}; ` +
+      'each 2x2 scenario classified from its payoffs): ' +
+      `cooperation %, distance and gap closure (${dataLabel(r)})`,
     header,
     numeric: header.map((_, i) => i > 0),
     rows,
@@ -96,12 +133,15 @@ export function gridMapText(map: GridMap, model: string, what: 'cooperation' | '
   const series = (what === 'cooperation' ? map.cooperation : map.distance).find((s) => s.model === model);
   if (!series) return [];
   const cellAt = (x: number, y: number | null): { cell: MapCell; region: string } | null => {
-    const i = map.points.findIndex((p) => p.values[map.x.letter] === x && (y === null || p.values[map.y!.letter] === y));
+    const i = map.points.findIndex(
+      (p) => p.values[map.x.letter] === x && (y === null || p.values[map.y!.letter] === y),
+    );
     return i < 0 ? null : { cell: series.cells[i] ?? null, region: map.points[i]!.region };
   };
   const ys = map.y ? [...map.y.values].reverse() : [null];
   const width = 5;
-  const head = `${(map.y ? `${map.y.letter} \\ ${map.x.letter}` : map.x.letter).padEnd(8)}${map.x.values.map((x) => fixed(x, Number.isInteger(x) ? 0 : 1).padStart(width)).join('')}`;
+  const corner = (map.y ? `${map.y.letter} \\ ${map.x.letter}` : map.x.letter).padEnd(8);
+  const head = `${corner}${map.x.values.map((x) => fixed(x, Number.isInteger(x) ? 0 : 1).padStart(width)).join('')}`;
   const lines = [head];
   for (const y of ys) {
     const cells = map.x.values.map((x) => {
@@ -112,22 +152,43 @@ export function gridMapText(map: GridMap, model: string, what: 'cooperation' | '
     });
     lines.push(`${(y === null ? '' : fixed(y, Number.isInteger(y) ? 0 : 1)).padEnd(8)}${cells.join('')}`);
   }
-  lines.push(`(% ${what === 'cooperation' ? 'cooperation' : `|P(C) - P_teacher(C)| against ${map.teacher}`}; region: p = Prisoner's Dilemma, s = Stag Hunt, c = Snowdrift (chicken), h = Harmony, b = boundary, o = no dilemma)`);
+  lines.push(
+    `(% ${what === 'cooperation' ? 'cooperation' : `|P(C) - P_teacher(C)| against ${map.teacher}`}; ` +
+      "region: p = Prisoner's Dilemma, s = Stag Hunt, c = Snowdrift (chicken), h = Harmony, " +
+      'b = boundary, o = no dilemma)',
+  );
   return lines;
 }
 
-const REGION_MARK: Record<string, string> = { 'prisoners-dilemma': 'p', 'stag-hunt': 's', snowdrift: 'c', harmony: 'h', other: 'o' };
+const REGION_MARK: Record<string, string> = {
+  'prisoners-dilemma': 'p',
+  'stag-hunt': 's',
+  snowdrift: 'c',
+  harmony: 'h',
+  other: 'o',
+};
 
 /** Lines of every grid map of the report, per split and family, each model and each distance. */
 export function gridMapLines(r: Report, probes: ProbesReport): string[] {
   const out: string[] = [];
   for (const map of probes.maps) {
-    const fixedText = Object.entries(map.fixed).map(([k, v]) => `${k}=${v}`).join(', ');
+    const fixedText = Object.entries(map.fixed)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
     for (const s of map.cooperation) {
-      out.push(`Grid ${map.family} (${map.familyName}; ${fixedText}), split ${map.split}: cooperation of ${roleOf(probes, s.model)}${s.model} (${dataLabel(r)})`, ...gridMapText(map, s.model, 'cooperation'), '');
+      out.push(
+        `Grid ${map.family} (${map.familyName}; ${fixedText}), split ${map.split}: ` +
+          `cooperation of ${roleOf(probes, s.model)}${s.model} (${dataLabel(r)})`,
+        ...gridMapText(map, s.model, 'cooperation'),
+        '',
+      );
     }
     for (const s of map.distance) {
-      out.push(`Grid ${map.family}, split ${map.split}: distance of ${s.model} to teacher ${map.teacher}`, ...gridMapText(map, s.model, 'distance'), '');
+      out.push(
+        `Grid ${map.family}, split ${map.split}: distance of ${s.model} to teacher ${map.teacher}`,
+        ...gridMapText(map, s.model, 'distance'),
+        '',
+      );
     }
   }
   return out;
@@ -149,5 +210,7 @@ function roleOf(probes: ProbesReport, model: string): string {
 /** The probe tables a report has (none without label variants or grid points). */
 export function probeTables(r: Report): Table[] {
   if (!r.probes) return [];
-  return [labelBiasTable(r, r.probes), fingerprintTable(r, r.probes), regionTable(r)].filter((t): t is Table => t !== null);
+  return [labelBiasTable(r, r.probes), fingerprintTable(r, r.probes), regionTable(r)].filter(
+    (t): t is Table => t !== null,
+  );
 }

@@ -149,6 +149,6 @@ export type Report = {
   /** promptfoo rows that produced no answer; null when no promptfoo results were read. */
   lostAnswers: { providerErrors: number; missingSamples: number } | null;
   notes: string[];
-  /** Label bias, fingerprints and grid maps; present only when the data has label variants or grid points (or asked for). */
+  /** Label bias, fingerprints and grid maps; only when the data has label variants or grid points, or when asked. */
   probes?: ProbesReport;
 };

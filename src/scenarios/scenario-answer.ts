@@ -10,7 +10,12 @@ import type { Scenario } from './scenario.js';
  * meanings exchanged) and the variant's table maps the label it found back to the action, so a
  * count never depends on the letter itself. `evidence` keeps the text as the model wrote it.
  */
-export function parseWithLabels(text: string | null | undefined, space: ActionSpace, labels: LabelVariant | undefined, options: ParseOptions = {}): ParseResult {
+export function parseWithLabels(
+  text: string | null | undefined,
+  space: ActionSpace,
+  labels: LabelVariant | undefined,
+  options: ParseOptions = {},
+): ParseResult {
   if (!labels || space.kind !== 'choice') return parseAnswer(text, space, options);
   const shown = parseAnswer(text, displayedSpace(labels), options);
   if (!shown.ok) return shown;
@@ -18,6 +23,10 @@ export function parseWithLabels(text: string | null | undefined, space: ActionSp
 }
 
 /** parseWithLabels for a scenario: its game's actions, its label variant. */
-export function parseScenarioAnswer(text: string | null | undefined, scenario: Scenario, options: ParseOptions = {}): ParseResult {
+export function parseScenarioAnswer(
+  text: string | null | undefined,
+  scenario: Scenario,
+  options: ParseOptions = {},
+): ParseResult {
   return parseWithLabels(text, scenario.game.actionSpace, scenario.labels, options);
 }

@@ -55,7 +55,8 @@ export function scenarioFromParts(
   if (payoffScale !== 1 && !game.supportsPayoffScale) {
     throw new StratalignError({ ...where, value: payoffScale }, `game ${game.id} has no payoff-scaled variants`, 'use payoff scale 1 for this game');
   }
-  return withLabels(catalogue, { id: scenarioId(context.id, game.id, payoffScale), context, game, payoffScale }, parts.labels, where);
+  const scenario = { id: scenarioId(context.id, game.id, payoffScale), context, game, payoffScale };
+  return withLabels(catalogue, scenario, parts.labels, where);
 }
 
 /** A point of a payoff-grid family framed in a context, by names as ids write them. */
@@ -68,7 +69,11 @@ export function gridScenario(
   const family = requireGridFamily(catalogue, parts.family, where);
   const values = typeof parts.point === 'string' ? parsePoint(family, parts.point) : parts.point;
   if (typeof values === 'string') {
-    throw new StratalignError({ ...where, value: parts.point }, `not a point of grid family ${family.id}: ${values}`, `write the point as ${formatPoint(family, gridPoints(family)[0]!)}`);
+    throw new StratalignError(
+      { ...where, value: parts.point },
+      `not a point of grid family ${family.id}: ${values}`,
+      `write the point as ${formatPoint(family, gridPoints(family)[0]!)}`,
+    );
   }
   const { game, point } = gridGame(family, values);
   const id = `${context.id}/${gridGameId(family)}@${formatPoint(family, values)}`;
@@ -76,27 +81,42 @@ export function gridScenario(
 }
 
 /** The scenario under a label variant: the reference variant (or none) keeps the id without a suffix. */
-function withLabels(catalogue: Catalogue, scenario: Scenario, labels: string | undefined, where: Omit<ErrorLocation, 'value'>): Scenario {
+function withLabels(
+  catalogue: Catalogue,
+  scenario: Scenario,
+  labels: string | undefined,
+  where: Omit<ErrorLocation, 'value'>,
+): Scenario {
   if (labels === undefined) return scenario;
   const variant = requireLabels(catalogue, labels, where);
   if (variant.id === catalogue.referenceLabels.id) return scenario;
   const space = scenario.game.actionSpace;
   if (space.kind !== 'choice' || space.options.length !== 2) {
-    throw new StratalignError({ ...where, value: `${scenario.id}~${variant.id}` }, `game ${scenario.game.id} has no two options to label`, 'use label variants with the 2x2 games only');
+    throw new StratalignError(
+      { ...where, value: `${scenario.id}~${variant.id}` },
+      `game ${scenario.game.id} has no two options to label`,
+      'use label variants with the 2x2 games only',
+    );
   }
   return { ...scenario, id: `${scenario.id}~${variant.id}`, labels: variant };
 }
 
-export function requireLabels(catalogue: Catalogue, name: string, where: Omit<ErrorLocation, 'value'> = {}): LabelVariant {
+type Where = Omit<ErrorLocation, 'value'>;
+
+export function requireLabels(catalogue: Catalogue, name: string, where: Where = {}): LabelVariant {
   const variant = catalogue.findLabels(name);
   if (variant) return variant;
-  throw new StratalignError({ ...where, value: name }, 'unknown label variant', `use one of ${catalogue.labelVariants.map((v) => v.id).join(', ')} (datasets/catalogue/labels.yaml)`);
+  const known = catalogue.labelVariants.map((v) => v.id).join(', ');
+  const fix = `use one of ${known} (datasets/catalogue/labels.yaml)`;
+  throw new StratalignError({ ...where, value: name }, 'unknown label variant', fix);
 }
 
-export function requireGridFamily(catalogue: Catalogue, name: string, where: Omit<ErrorLocation, 'value'> = {}): GridFamily {
+export function requireGridFamily(catalogue: Catalogue, name: string, where: Where = {}): GridFamily {
   const family = catalogue.findGridFamily(name);
   if (family) return family;
-  throw new StratalignError({ ...where, value: name }, 'unknown payoff-grid family', `use one of ${catalogue.gridFamilies.map((f) => f.id).join(', ')} (datasets/catalogue/grids.yaml)`);
+  const known = catalogue.gridFamilies.map((f) => f.id).join(', ');
+  const fix = `use one of ${known} (datasets/catalogue/grids.yaml)`;
+  throw new StratalignError({ ...where, value: name }, 'unknown payoff-grid family', fix);
 }
 
 export function requireContext(catalogue: Catalogue, name: string, where: Omit<ErrorLocation, 'value'> = {}): Context {
@@ -113,7 +133,10 @@ export function requireGame(catalogue: Catalogue, name: string, where: Omit<Erro
 
 const SCENARIO_NAME = /^([^/@~\s]+)\/([^/@~\s]+)(?:@([^/@~\s]+))?(?:~([^/@~\s]+))?$/;
 const SCALE = /^x([0-9]+(?:\.[0-9]+)?)$/;
-const NAME_HELP = 'write context/game, optionally with @x2 for doubled payoffs, e.g. business/prisoners-dilemma@x2; a grid point as context/grid:<family>@S=2,T=7; add ~<variant> for other option labels, e.g. business/stag-hunt~swapped';
+const NAME_HELP =
+  'write context/game, optionally with @x2 for doubled payoffs, e.g. business/prisoners-dilemma@x2; ' +
+  'a grid point as context/grid:<family>@S=2,T=7; ' +
+  'add ~<variant> for other option labels, e.g. business/stag-hunt~swapped';
 
 /**
  * Reads a scenario name such as `business/prisoners-dilemma`, `biz/prison@x2`, `IR/delight`,
@@ -140,14 +163,20 @@ const MAX_CACHED = 100_000;
 function resolveUncached(catalogue: Catalogue, name: string, where: Omit<ErrorLocation, 'value'>): Scenario {
   const match = SCENARIO_NAME.exec(name.trim());
   if (!match) throw new StratalignError({ ...where, value: name }, 'not a scenario name', NAME_HELP);
-  const [, context, game, at, labels] = match as unknown as [string, string, string, string | undefined, string | undefined];
+  const [context, game] = [match[1]!, match[2]!];
+  const at = match[3];
+  const labelled = match[4] ? { labels: match[4] } : {};
   if (/^grid:/i.test(game)) {
-    if (at === undefined) throw new StratalignError({ ...where, value: name }, 'a grid scenario names its point after @', NAME_HELP);
-    return gridScenario(catalogue, { context, family: game.slice('grid:'.length), point: at, ...(labels ? { labels } : {}) }, where);
+    if (at === undefined) {
+      throw new StratalignError({ ...where, value: name }, 'a grid scenario names its point after @', NAME_HELP);
+    }
+    return gridScenario(catalogue, { context, family: game.slice('grid:'.length), point: at, ...labelled }, where);
   }
   const scale = at === undefined ? null : SCALE.exec(at);
-  if (at !== undefined && !scale) throw new StratalignError({ ...where, value: name }, 'not a scenario name', NAME_HELP);
-  return scenarioFromParts(catalogue, { context, game, payoffScale: scale ? Number(scale[1]) : 1, ...(labels ? { labels } : {}) }, where);
+  if (at !== undefined && !scale) {
+    throw new StratalignError({ ...where, value: name }, 'not a scenario name', NAME_HELP);
+  }
+  return scenarioFromParts(catalogue, { context, game, payoffScale: scale ? Number(scale[1]) : 1, ...labelled }, where);
 }
 
 export type GridSelection = {
@@ -159,7 +188,7 @@ export type GridSelection = {
   games?: readonly string[];
   /** Payoff scales; default [1]. Games without scaled variants are skipped for other scales. */
   payoffScales?: readonly number[];
-  /** Label variants to show each scenario with; default the reference only. Games without two options get the reference only. */
+  /** Label variants to show each scenario with; default the reference only (also for games without two options). */
   labels?: readonly string[];
   /** A payoff-grid family instead of games: its points (or a seeded subset of `points` of them) in every context. */
   grid?: { family: string; points?: number; seed?: string | number };
@@ -170,18 +199,26 @@ export function expandGrid(catalogue: Catalogue, selection: GridSelection = {}, 
   const contexts = (selection.contexts ?? catalogue.contexts.map((c) => c.id))
     .map((name) => requireContext(catalogue, name, where))
     .filter((c) => !selection.contextSplits || selection.contextSplits.includes(c.split));
-  const variants = (selection.labels ?? [catalogue.referenceLabels.id]).map((name) => requireLabels(catalogue, name, where).id);
+  const names = selection.labels ?? [catalogue.referenceLabels.id];
+  const variants = names.map((name) => requireLabels(catalogue, name, where).id);
   const out: Scenario[] = [];
   const push = (scenario: (labels: string) => Scenario, labelled: boolean) => {
     for (const labels of labelled ? variants : [catalogue.referenceLabels.id]) out.push(scenario(labels));
   };
   if (selection.grid) {
     if (selection.games || selection.payoffScales) {
-      throw new StratalignError({ ...where, value: selection.grid.family }, 'a split takes a grid family or games and payoff scales, not both', 'put the grid and the games in two splits');
+      throw new StratalignError(
+        { ...where, value: selection.grid.family },
+        'a split takes a grid family or games and payoff scales, not both',
+        'put the grid and the games in two splits',
+      );
     }
-    const points = selectPoints(requireGridFamily(catalogue, selection.grid.family, where), selection.grid, where);
+    const family = selection.grid.family;
+    const points = selectPoints(requireGridFamily(catalogue, family, where), selection.grid, where);
     for (const context of contexts) {
-      for (const point of points) push((labels) => gridScenario(catalogue, { context: context.id, family: selection.grid!.family, point, labels }, where), true);
+      for (const point of points) {
+        push((labels) => gridScenario(catalogue, { context: context.id, family, point, labels }, where), true);
+      }
     }
     return out;
   }
@@ -192,7 +229,8 @@ export function expandGrid(catalogue: Catalogue, selection: GridSelection = {}, 
       for (const game of games) {
         if (scale !== 1 && !game.supportsPayoffScale) continue;
         const labelled = game.actionSpace.kind === 'choice' && game.actionSpace.options.length === 2;
-        push((labels) => scenarioFromParts(catalogue, { context: context.id, game: game.id, payoffScale: scale, labels }, where), labelled);
+        const parts = { context: context.id, game: game.id, payoffScale: scale };
+        push((labels) => scenarioFromParts(catalogue, { ...parts, labels }, where), labelled);
       }
     }
   }
@@ -200,12 +238,21 @@ export function expandGrid(catalogue: Catalogue, selection: GridSelection = {}, 
 }
 
 /** Every point of the family, or a seeded subset of `points` of them kept in the family's order. */
-function selectPoints(family: GridFamily, grid: NonNullable<GridSelection['grid']>, where: Omit<ErrorLocation, 'value'>): GridPointValues[] {
+function selectPoints(
+  family: GridFamily,
+  grid: NonNullable<GridSelection['grid']>,
+  where: Omit<ErrorLocation, 'value'>,
+): GridPointValues[] {
   const all = gridPoints(family);
   if (grid.points === undefined) return all;
   if (!Number.isInteger(grid.points) || grid.points < 1 || grid.points > all.length) {
-    throw new StratalignError({ ...where, value: grid.points }, `grid family ${family.id} has ${all.length} points`, `ask for 1 to ${all.length} points, or leave points out for all of them`);
+    throw new StratalignError(
+      { ...where, value: grid.points },
+      `grid family ${family.id} has ${all.length} points`,
+      `ask for 1 to ${all.length} points, or leave points out for all of them`,
+    );
   }
-  const chosen = new Set(shuffled(all.map((_, i) => i), createRng(`${grid.seed ?? 1}/${family.id}`)).slice(0, grid.points));
+  const order = shuffled(all.map((_, i) => i), createRng(`${grid.seed ?? 1}/${family.id}`));
+  const chosen = new Set(order.slice(0, grid.points));
   return all.filter((_, i) => chosen.has(i));
 }

@@ -18,13 +18,26 @@ const splitSchema = z.strictObject({
   labels: names.optional(),
   /** A payoff-grid family (datasets/catalogue/grids.yaml) instead of games: all its points, or a seeded subset. */
   grid: z
-    .strictObject({ family: z.string().min(1), points: z.number().int().min(1).optional(), seed: z.union([z.string(), z.number()]).optional() })
+    .strictObject({
+      family: z.string().min(1),
+      points: z.number().int().min(1).optional(),
+      seed: z.union([z.string(), z.number()]).optional(),
+    })
     .optional(),
 });
 
 export const testPlanSchema = z.strictObject({ splits: z.array(splitSchema).min(1) });
 
 export type TestPlanConfig = z.infer<typeof testPlanSchema>;
+
+/** Where a grid point's row sits: its family, point, R/S/T/P payoffs and payoff region. */
+export type GridMetadata = {
+  family: string;
+  point: Record<string, number>;
+  payoffs: Record<string, number>;
+  region: string;
+  boundary: string[] | null;
+};
 
 /** One promptfoo test row before promptfoo sees it. */
 export type PlannedTest = {
@@ -39,7 +52,7 @@ export type PlannedTest = {
     payoffScale: number;
     catalogue: string;
     labels?: string;
-    grid?: { family: string; point: Record<string, number>; payoffs: Record<string, number>; region: string; boundary: string[] | null };
+    grid?: GridMetadata;
   };
 };
 

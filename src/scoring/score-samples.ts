@@ -25,10 +25,16 @@ export function readSample(sample: EnvelopeSample, space: ActionSpace, labels?: 
     if (isValidAction(space, sample.recordedChoice)) return { ok: true, action: sample.recordedChoice, rule: 'recorded-choice', evidence: '' };
     return { ok: false, failure: 'out-of-range', reason: `recorded choice ${JSON.stringify(sample.recordedChoice)} is not an action of this game` };
   }
-  return parseWithLabels(sample.text, space, labels, sample.finishReason ? { finishReason: sample.finishReason } : undefined);
+  const options = sample.finishReason ? { finishReason: sample.finishReason } : undefined;
+  return parseWithLabels(sample.text, space, labels, options);
 }
 
-export function scoreSample(sample: EnvelopeSample, space: ActionSpace, reference: ReferenceEntry, labels?: LabelVariant): SampleScore {
+export function scoreSample(
+  sample: EnvelopeSample,
+  space: ActionSpace,
+  reference: ReferenceEntry,
+  labels?: LabelVariant,
+): SampleScore {
   const parse = readSample(sample, space, labels);
   if (!parse.ok) return { scored: false, failure: parse.failure, reason: parse.reason, parse };
   return { scored: true, action: parse.action, teacherProbability: referenceProbability(reference, parse.action), cooperation: cooperationOf(space, parse.action), parse };

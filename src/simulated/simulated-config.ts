@@ -40,7 +40,13 @@ export type PlayerConfig = SimulatedConfig['player'];
 export function playerParameters(player: PlayerConfig): ChoiceParameters {
   const s = player.incentiveSensitivity;
   const [ifC, ifD] = typeof s === 'number' ? [s, s] : [s.ifC, s.ifD];
-  return { cooperationBias: player.cooperationBias, incentiveIfC: ifC, incentiveIfD: ifD, labelBias: player.labelBias, positionBias: player.positionBias };
+  return {
+    cooperationBias: player.cooperationBias,
+    incentiveIfC: ifC,
+    incentiveIfD: ifD,
+    labelBias: player.labelBias,
+    positionBias: player.positionBias,
+  };
 }
 
 /** Validates a simulated provider's config; unknown keys are rejected so a typo cannot pass as a default. */
@@ -49,11 +55,14 @@ export function parseSimulatedConfig(config: unknown, providerName: string): Sim
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const path = formatPath(issue.path);
-    return issue.code === 'unrecognized_keys' ? `${path ? `${path}: ` : ''}unknown key(s) ${issue.keys.join(', ')}` : `${path || 'config'}: ${issue.message}`;
+    return issue.code === 'unrecognized_keys'
+      ? `${path ? `${path}: ` : ''}unknown key(s) ${issue.keys.join(', ')}`
+      : `${path || 'config'}: ${issue.message}`;
   });
   throw new StratalignError(
     { file: 'promptfooconfig.yaml', field: `providers[${providerName}].config` },
     problems.join('; '),
-    'give `player: { cooperationBias, incentiveSensitivity, labelBias, positionBias, unparseableRate }` and optionally role, samples, seed, protocol',
+    'give `player: { cooperationBias, incentiveSensitivity, labelBias, positionBias, unparseableRate }` ' +
+      'and optionally role, samples, seed, protocol',
   );
 }

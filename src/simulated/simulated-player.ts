@@ -25,7 +25,8 @@ export function simulateCall(
 ): SimulatedCall | string {
   const covariates = choiceCovariates(scenario, catalogue);
   const space = scenario.game.actionSpace;
-  if (!covariates || space.kind !== 'choice') return `scenario ${scenario.id}: the simulated player plays two-option (2x2) games only`;
+  if (!covariates || space.kind !== 'choice')
+    return `scenario ${scenario.id}: the simulated player plays two-option (2x2) games only`;
   const parameters = playerParameters(config.player);
   const probability = cooperationProbability(parameters, covariates);
   const labels = labelsOf(catalogue, scenario);
@@ -39,8 +40,10 @@ export function simulateCall(
   }
   const p = parameters;
   const note =
-    `SIMULATED player, no model was called: P(C) = logistic(${p.cooperationBias} + ${p.incentiveIfC}*(R-T) + ${p.incentiveIfD}*(S-P)` +
-    ` + ${p.labelBias}*label + ${p.positionBias}*position) = ${probability.toFixed(4)} here (labels ${labels.id}); seed ${config.seed}`;
+    'SIMULATED player, no model was called: ' +
+    `P(C) = logistic(${p.cooperationBias} + ${p.incentiveIfC}*(R-T) + ${p.incentiveIfD}*(S-P)` +
+    ` + ${p.labelBias}*label + ${p.positionBias}*position) = ${probability.toFixed(4)} here` +
+    ` (labels ${labels.id}); seed ${config.seed}`;
   const envelope: SampleEnvelope = {
     stratalign: ENVELOPE_TAG,
     note,

@@ -1,10 +1,20 @@
 import { z } from 'zod';
 import type { ChoiceParameters } from '../probes/choice-covariates.js';
 
-const parameters = z.object({ cooperationBias: z.number(), incentiveIfC: z.number(), incentiveIfD: z.number(), labelBias: z.number(), positionBias: z.number() });
+const parameters = z.object({
+  cooperationBias: z.number(),
+  incentiveIfC: z.number(),
+  incentiveIfD: z.number(),
+  labelBias: z.number(),
+  positionBias: z.number(),
+});
 const row = z.looseObject({
   provider: z.union([z.string(), z.looseObject({ id: z.string().optional(), label: z.string().optional() })]),
-  response: z.looseObject({ metadata: z.looseObject({ stratalign: z.looseObject({ source: z.literal('simulated'), simulated: z.looseObject({ parameters }) }) }) }),
+  response: z.looseObject({
+    metadata: z.looseObject({
+      stratalign: z.looseObject({ source: z.literal('simulated'), simulated: z.looseObject({ parameters }) }),
+    }),
+  }),
 });
 
 /**

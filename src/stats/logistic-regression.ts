@@ -23,7 +23,12 @@ export type LogisticFit = {
   fitted: number[];
 };
 
-export type FitOptions = { firth?: boolean; fixed?: { index: number; value: number }; start?: readonly number[]; maxIterations?: number };
+export type FitOptions = {
+  firth?: boolean;
+  fixed?: { index: number; value: number };
+  start?: readonly number[];
+  maxIterations?: number;
+};
 
 const softplus = (z: number) => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
 const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
@@ -73,7 +78,12 @@ export function invertSpd(a: readonly (readonly number[])[]): number[][] | null 
   const l = cholesky(a);
   if (!l) return null;
   const n = a.length;
-  const columns = Array.from({ length: n }, (_, j) => solveCholesky(l, Array.from({ length: n }, (__, i) => (i === j ? 1 : 0))));
+  const columns = Array.from({ length: n }, (_, j) =>
+    solveCholesky(
+      l,
+      Array.from({ length: n }, (__, i) => (i === j ? 1 : 0)),
+    ),
+  );
   return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (__, j) => columns[j]![i]!));
 }
 
@@ -141,7 +151,13 @@ export function fitLogistic(cells: readonly BinomialCell[], options: FitOptions 
   let converged = false;
   let iterations = 0;
   for (; iterations < maxIterations && !converged; iterations++) {
-    const score = free.map((j) => cells.reduce((s, c, i) => s + (c.k - c.n * state!.mu[i]! + (state!.hat ? state!.hat[i]! * (0.5 - state!.mu[i]!) : 0)) * c.x[j]!, 0));
+    const score = free.map((j) =>
+      cells.reduce(
+        (s, c, i) =>
+          s + (c.k - c.n * state!.mu[i]! + (state!.hat ? state!.hat[i]! * (0.5 - state!.mu[i]!) : 0)) * c.x[j]!,
+        0,
+      ),
+    );
     const l = cholesky(free.map((a) => free.map((b) => state!.information[a]![b]!)));
     if (!l) break;
     const step = solveCholesky(l, score);
@@ -179,12 +195,18 @@ export function looksSeparated(cells: readonly BinomialCell[], fit: LogisticFit)
 export type CoefficientInterval = { low: number; high: number; method: 'wald' | 'profile' | 'profile-firth' };
 
 /** Wald intervals beta +- z * sqrt(diag(I^-1)); null when the information is singular. */
-export function waldIntervals(fit: LogisticFit, level: number): { se: number[]; intervals: CoefficientInterval[] } | null {
+export function waldIntervals(
+  fit: LogisticFit,
+  level: number,
+): { se: number[]; intervals: CoefficientInterval[] } | null {
   const inverse = invertSpd(fit.information);
   if (!inverse) return null;
   const z = jStat.normal.inv(1 - (1 - level) / 2, 0, 1);
   const se = fit.beta.map((_, j) => Math.sqrt(Math.max(0, inverse[j]![j]!)));
-  return { se, intervals: fit.beta.map((b, j) => ({ low: b - z * se[j]!, high: b + z * se[j]!, method: 'wald' as const })) };
+  return {
+    se,
+    intervals: fit.beta.map((b, j) => ({ low: b - z * se[j]!, high: b + z * se[j]!, method: 'wald' as const })),
+  };
 }
 
 /**
@@ -192,9 +214,16 @@ export function waldIntervals(fit: LogisticFit, level: number): { se: number[]; 
  * (penalised) log-likelihood, maximised over the other coefficients with this one fixed at b,
  * equals the chi-square(1) quantile. A side that never gets there within `limit` is infinite.
  */
-export function profileInterval(cells: readonly BinomialCell[], fit: LogisticFit, index: number, level: number, limit = 50): CoefficientInterval {
+export function profileInterval(
+  cells: readonly BinomialCell[],
+  fit: LogisticFit,
+  index: number,
+  level: number,
+  limit = 50,
+): CoefficientInterval {
   const threshold = jStat.chisquare.inv(level, 1) / 2;
-  const drop = (b: number) => fit.logLik - fitLogistic(cells, { firth: fit.firth, fixed: { index, value: b }, start: fit.beta }).logLik;
+  const drop = (b: number) =>
+    fit.logLik - fitLogistic(cells, { firth: fit.firth, fixed: { index, value: b }, start: fit.beta }).logLik;
   const wald = waldIntervals(fit, level);
   const width = Math.max(wald ? wald.se[index]! : 1, 1e-3);
   const side = (direction: 1 | -1): number => {

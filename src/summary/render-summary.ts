@@ -25,7 +25,8 @@ function table(header: string[], rows: string[][]): string[] {
 }
 
 /** Plain-text summary printed at the end of `promptfoo eval`; labels and split names are untrusted text. */
-export function renderSummary({ skipped, summary, plain, agreement, reference, conversion, probes }: SummaryParts): string {
+export function renderSummary(parts: SummaryParts): string {
+  const { skipped, summary, plain, agreement, reference, conversion, probes } = parts;
   const out = ['', 'stratalign summary'];
   if (summary.error) {
     const rows = plain.map((m) => {

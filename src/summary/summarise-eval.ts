@@ -47,11 +47,14 @@ export async function summariseEval(rows: readonly unknown[], reference: Referen
   const truths = withProbes ? simulatedTruths(rows) : new Map();
   const summary = summariseForEval(tallied.tallies, catalogue, truths.size ? { simulatedTruths: truths } : {});
   // Without base, fine-tuned and teacher the report is not made, but each model's probes still are.
-  const probes = !withProbes ? null : (summary.probes ?? buildProbes(tallied.tallies, catalogue, { resamples: MIN_RESAMPLES, seed: 'stratalign', level: 0.95, truths }));
+  const probeOptions = { resamples: MIN_RESAMPLES, seed: 'stratalign', level: 0.95, truths };
+  const probes = !withProbes ? null : (summary.probes ?? buildProbes(tallied.tallies, catalogue, probeOptions));
   const agreement = reference ? agreementByModel(tallied.tallies, reference, catalogue) : null;
   const conversion: ConversionSummary = tallied.conversion;
   const probeLines = probes ? renderProbesSummary(probes, summary.regions, MIN_RESAMPLES) : undefined;
   const plain = summary.error ? plainModelRows(tallied.tallies, catalogue) : [];
-  const text = renderSummary({ skipped: tallied.skipped, summary, plain, agreement, reference, conversion, ...(probeLines ? { probes: probeLines } : {}) });
-  return { text, lostAnswers: conversion.providerErrors + conversion.missingSamples, summary, ...(probes ? { probes } : {}) };
+  const extra = probeLines ? { probes: probeLines } : {};
+  const text = renderSummary({ skipped: tallied.skipped, summary, plain, agreement, reference, conversion, ...extra });
+  const lostAnswers = conversion.providerErrors + conversion.missingSamples;
+  return { text, lostAnswers, summary, ...(probes ? { probes } : {}) };
 }

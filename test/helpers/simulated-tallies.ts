@@ -17,12 +17,27 @@ export function player(p: Partial<ChoiceParameters>): ChoiceParameters {
  * statistical tests that need many seeded datasets fast; the provider test checks the same model
  * through answer texts and the parser.
  */
-export function simulatedTallies(catalogue: Catalogue, scenarios: readonly Scenario[], models: readonly SimulatedModel[], n: number, seed: string, split = 'grid'): Tally[] {
+export function simulatedTallies(
+  catalogue: Catalogue,
+  scenarios: readonly Scenario[],
+  models: readonly SimulatedModel[],
+  n: number,
+  seed: string,
+  split = 'grid',
+): Tally[] {
   const rng = createRng(seed);
   return models.flatMap((m) =>
     scenarios.map((s): Tally => {
       const k = sampleBinomial(n, cooperationProbability(m.params, choiceCovariates(s, catalogue)!), rng);
-      return { split, scenario: s.id, model: m.model, role: m.role, counts: { C: k, D: n - k }, failures: {}, source: 'simulated' };
+      return {
+        split,
+        scenario: s.id,
+        model: m.model,
+        role: m.role,
+        counts: { C: k, D: n - k },
+        failures: {},
+        source: 'simulated',
+      };
     }),
   );
 }

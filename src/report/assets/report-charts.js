@@ -65,11 +65,33 @@
   // White (0) to dark red (1), for distances to the teacher.
   function distanceColour(v) {
     var t = Math.max(0, Math.min(1, v));
-    return 'rgb(' + Math.round(255 - t * (255 - 165)) + ',' + Math.round(245 - t * 245) + ',' + Math.round(240 - t * (240 - 21)) + ')';
+    var r = Math.round(255 - t * (255 - 165));
+    var g = Math.round(245 - t * 245);
+    var b = Math.round(240 - t * (240 - 21));
+    return 'rgb(' + r + ',' + g + ',' + b + ')';
   }
 
   // Payoff regions outline their cells, so the region lines of the payoff plane can be seen.
-  var REGION_BORDER = { 'prisoners-dilemma': '#d62728', 'stag-hunt': '#2ca02c', snowdrift: '#ff7f0e', harmony: '#1f77b4' };
+  var REGION_BORDER = {
+    'prisoners-dilemma': '#d62728',
+    'stag-hunt': '#2ca02c',
+    snowdrift: '#ff7f0e',
+    harmony: '#1f77b4',
+  };
+  var REGION_LEGEND = ' (outline: red PD, green Stag Hunt, orange Snowdrift, blue Harmony, grey boundary)';
+
+  function gridTooltip(spec) {
+    var xName = spec.xLabel.split(':')[0];
+    var yName = spec.yLabel.split(':')[0];
+    return function (item) {
+      var p = item.raw;
+      var low = p.low === null ? null : 100 * p.low;
+      var high = p.high === null ? null : 100 * p.high;
+      var where = xName + '=' + p.x + (yName ? ', ' + yName + '=' + p.y : '') + ' (' + p.region + ')';
+      var interval = ' % [' + fmt(low, 1) + ', ' + fmt(high, 1) + '], ';
+      return where + ': ' + fmt(100 * p.v, 1) + interval + p.answers + ' answers';
+    };
+  }
 
   function gridmap(spec) {
     var nx = Math.max(1, spec.xs.length);
@@ -83,16 +105,31 @@
     var points = spec.cells.map(function (c) {
       return { x: c.x, y: c.y, v: c.value, low: c.low, high: c.high, answers: c.answers, region: c.region };
     });
+    var dataset = {
+      label: spec.measure,
+      data: points,
+      pointStyle: 'rect',
+      backgroundColor: points.map(function (p) { return colour(p.v); }),
+      borderColor: points.map(function (p) { return REGION_BORDER[p.region] || '#555'; }),
+      borderWidth: 2,
+      pointRadius: cellRadius,
+      pointHoverRadius: cellRadius,
+    };
+    var axis = function (labels, title) {
+      var heading = { display: title !== '', text: title };
+      return { type: 'category', labels: labels, offset: true, grid: { display: false }, title: heading };
+    };
     return {
       type: 'scatter',
-      data: { datasets: [{ label: spec.measure, data: points, pointStyle: 'rect', backgroundColor: points.map(function (p) { return colour(p.v); }),
-        borderColor: points.map(function (p) { return REGION_BORDER[p.region] || '#555'; }), borderWidth: 2, pointRadius: cellRadius, pointHoverRadius: cellRadius }] },
+      data: { datasets: [dataset] },
       options: {
-        plugins: { legend: { display: false }, stratalignCellLabels: true, title: { display: true, text: wrap(spec.title + ' (outline: red PD, green Stag Hunt, orange Snowdrift, blue Harmony, grey boundary)', 60) },
-          tooltip: { callbacks: { label: function (item) { var p = item.raw; return spec.xLabel.split(':')[0] + '=' + p.x + ', ' + spec.yLabel.split(':')[0] + '=' + p.y + ' (' + p.region + '): ' +
-            fmt(100 * p.v, 1) + ' % [' + fmt(p.low === null ? null : 100 * p.low, 1) + ', ' + fmt(p.high === null ? null : 100 * p.high, 1) + '], ' + p.answers + ' answers'; } } } },
-        scales: { x: { type: 'category', labels: spec.xs, offset: true, grid: { display: false }, title: { display: true, text: spec.xLabel } },
-          y: { type: 'category', labels: spec.ys.slice().reverse(), offset: true, grid: { display: false }, title: { display: spec.yLabel !== '', text: spec.yLabel } } },
+        plugins: {
+          legend: { display: false },
+          stratalignCellLabels: true,
+          title: { display: true, text: wrap(spec.title + REGION_LEGEND, 60) },
+          tooltip: { callbacks: { label: gridTooltip(spec) } },
+        },
+        scales: { x: axis(spec.xs, spec.xLabel), y: axis(spec.ys.slice().reverse(), spec.yLabel) },
       },
     };
   }
