@@ -70,6 +70,7 @@ export default class SimulatedProvider implements ApiProvider {
             scenario: scenario.id,
             ...(split ? { split } : {}),
             seed: this.config.seed,
+            ...(this.config.protocol ? { protocol: this.config.protocol } : {}),
             simulated: { parameters, unparseableRate: this.config.player.unparseableRate, probability },
           },
         },

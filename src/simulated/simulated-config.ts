@@ -26,7 +26,7 @@ export const simulatedConfigSchema = z.strictObject({
   samples: z.number().int().min(1).max(1_000_000).default(1),
   /** The same seed, label, scenario and repeat give the same answers. */
   seed: z.union([z.number(), z.string()]).default(1),
-  /** Only shown: which prompt a real model would have been given. */
+  /** Recorded in each row's metadata: the protocol a real model in this seat would be asked with. */
   protocol: z.string().min(1).optional(),
   player: playerSchema,
   /** Set by promptfoo: directory of the config file. */
