@@ -46,6 +46,13 @@ const SECTIONS: Section[] = [
   { id: 'e', title: 'throughput against the loopback server at a set latency, as a share of concurrency / latency', file: './loopback-throughput.ts', exportName: 'benchLoopbackThroughput', options: (dir) => ({ dir, concurrencies: quick ? [1, 16] : [1, 4, 16, 64], repeats: quick ? 1 : 3 }) },
   { id: 'f', title: 'answer parser throughput vs a plain regex scan of the same texts (the floor)', file: './parser-speed.ts', exportName: 'benchParserSpeed', options: (dir) => ({ dir, rounds: quick ? 3 : 15 }) },
   { id: 'g', title: 'answer parser recall: read / wrong / unread per model style (synthetic) and on real answers', file: './parser-recall.ts', exportName: 'benchParserRecall', options: (dir) => ({ dir }) },
+  {
+    id: 'h',
+    title: 'validity probes: coverage of fingerprint and label-bias intervals on simulated players (probes.yaml size)',
+    file: './probes-coverage.ts',
+    exportName: 'benchProbesCoverage',
+    options: (dir) => ({ dir, datasets: quick ? 40 : 400, resamples: quick ? 200 : 500 }),
+  },
 ];
 
 async function runSection(section: Section): Promise<SectionOutcome> {

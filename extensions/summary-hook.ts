@@ -26,6 +26,19 @@ export async function afterAll(context: HookContext): Promise<void> {
     }
   }
 
+  // Label bias per split, 0..1, as a chip on each model's column (only when the eval has label variants).
+  for (const entry of outcome.probes?.labelBias ?? []) {
+    const key = entry.key;
+    const split = key.split;
+    const narrower = key.game !== undefined || key.context !== undefined || key.region !== undefined;
+    if (split === undefined || narrower) continue;
+    const named = context.prompts?.find((p) => p.provider === entry.model)?.metrics?.namedScores;
+    const bias = entry.stats.labelBias.value;
+    if (named && bias !== null) named[`label_bias_${split}`] = Number(bias.toFixed(4));
+    const letter = entry.stats.followsLetter?.share.value;
+    if (named && letter !== undefined && letter !== null) named[`follows_letter_${split}`] = Number(letter.toFixed(4));
+  }
+
   if (outcome.error || outcome.lostAnswers > 0) {
     process.stderr.write(`stratalign: ${outcome.error ? 'the summary could not be made' : `${outcome.lostAnswers} answer(s) were lost (see above)`}; failing the run.\n`);
     process.exitCode = 1;

@@ -6,6 +6,7 @@ import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import AnthropicProvider from '../providers/anthropic.js';
 import OpenAICompatibleProvider from '../providers/openai-compatible.js';
+import { parseSimulatedConfig } from '../src/simulated/simulated-config.js';
 
 const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));
 const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml'));
@@ -23,9 +24,14 @@ describe.each(files)('examples/%s', (file) => {
   const text = readFileSync(join(EXAMPLES, file), 'utf8');
   const example = load(text) as Example;
   const live = example.providers.filter((p) => /(openai-compatible|anthropic)\.ts$/.test(p.id));
+  const simulated = example.providers.filter((p) => p.id.endsWith('simulated.ts'));
 
-  it('has live providers whose configs validate', () => {
-    expect(live.length).toBeGreaterThan(0);
+  it('has live (or clearly simulated) providers whose configs validate', () => {
+    expect(live.length + simulated.length).toBeGreaterThan(0);
+    for (const entry of simulated) {
+      expect(() => parseSimulatedConfig(entry.config, entry.label)).not.toThrow();
+      expect(entry.label).toMatch(/\[simulated\]$/);
+    }
     for (const entry of live) {
       const Provider = entry.id.endsWith('anthropic.ts') ? AnthropicProvider : OpenAICompatibleProvider;
       const provider = new Provider({ id: entry.id, config: entry.config });

@@ -1,6 +1,6 @@
 import { StratalignError } from '../errors.js';
-import { parseAnswer } from '../parsing/parse-answer.js';
 import { SAMPLE_SCHEMA, type SampleRecord } from '../recordings/types.js';
+import { parseScenarioAnswer } from '../scenarios/scenario-answer.js';
 import { forEachLine } from './journal.js';
 import type { CollectionPlan, RequestItem } from './plan.js';
 
@@ -73,7 +73,7 @@ export function batchSample(plan: CollectionPlan, planHash: string, item: Reques
     model: plan.label,
     role: plan.role,
     text: answer.text,
-    parse: parseAnswer(answer.text, item.scenario.game.actionSpace, { finishReason: answer.finishReason }),
+    parse: parseScenarioAnswer(answer.text, item.scenario, { finishReason: answer.finishReason }),
     provenance: {
       source: 'live',
       origin: `${plan.provider} batch ${batchId}`,

@@ -1,11 +1,14 @@
 import { StratalignError } from '../errors.js';
 import { buildGame, type Game } from '../games/game.js';
+import type { GridFamily } from '../games/grid-family.js';
+import type { LabelVariant } from '../games/label-variant.js';
+import { buildProbes, type ProbesFiles } from './probes.js';
 import type { ContextEntry, ContextsFile, GamesFile, ProtocolEntry, ProtocolsFile } from './schema.js';
 
 export type Context = ContextEntry;
 export type Protocol = ProtocolEntry;
 
-export type CatalogueSources = { games: string; contexts: string; protocols: string };
+export type CatalogueSources = { games: string; contexts: string; protocols: string; labels: string; grids: string };
 
 /** Games, contexts and protocols with alias lookup; built once from the validated data files. */
 export class Catalogue {
@@ -15,10 +18,26 @@ export class Catalogue {
   readonly payoffScales: readonly number[];
   /** Versions of the three files, e.g. 'games@1+contexts@1+protocols@1'; recordings keep it. */
   readonly version: string;
+  /** Option-label variants (labels.yaml); `referenceLabels` is the one ids without `~variant` mean. */
+  readonly labelVariants: readonly LabelVariant[];
+  readonly referenceLabels: LabelVariant;
+  /** Payoff-grid families (grids.yaml). */
+  readonly gridFamilies: readonly GridFamily[];
+  /**
+   * Versions of the probe files, e.g. 'labels@1+grids@1'. Kept apart from `version`, which names
+   * what the paper's prompts are made of; rows of variant or grid scenarios carry both.
+   */
+  readonly probesVersion: string;
   private readonly gameIndex: Map<string, Game>;
   private readonly contextIndex: Map<string, Context>;
 
-  constructor(games: GamesFile, contexts: ContextsFile, protocols: ProtocolsFile, sources: CatalogueSources) {
+  constructor(
+    games: GamesFile,
+    contexts: ContextsFile,
+    protocols: ProtocolsFile,
+    sources: CatalogueSources,
+    probes: ProbesFiles,
+  ) {
     this.games = games.games.map(buildGame);
     this.contexts = contexts.contexts;
     this.protocols = protocols.protocols;
@@ -35,6 +54,21 @@ export class Catalogue {
       'contexts',
     );
     ensureUnique(this.protocols.map((p) => p.id), sources.protocols, 'protocols');
+    const built = buildProbes(probes, sources);
+    this.labelVariants = built.variants;
+    this.referenceLabels = built.reference;
+    this.gridFamilies = built.families;
+    this.probesVersion = `labels@${probes.labels.version}+grids@${probes.grids.version}`;
+  }
+
+  /** A label variant by id (case-insensitive), or undefined. */
+  findLabels(id: string): LabelVariant | undefined {
+    return this.labelVariants.find((v) => v.id === id.toLowerCase());
+  }
+
+  /** A payoff-grid family by id (case-insensitive), or undefined. */
+  findGridFamily(id: string): GridFamily | undefined {
+    return this.gridFamilies.find((f) => f.id === id.toLowerCase());
   }
 
   /** The game with this id or alias (case-insensitive), or undefined. */

@@ -3,7 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { readYamlFile } from '../files/read-yaml.js';
 import { validateFile } from '../validation.js';
 import { Catalogue } from './catalogue.js';
-import { contextsFileSchema, gamesFileSchema, protocolsFileSchema } from './schema.js';
+import {
+  contextsFileSchema,
+  gamesFileSchema,
+  gridsFileSchema,
+  labelsFileSchema,
+  protocolsFileSchema,
+} from './schema.js';
 
 /** The catalogue shipped in datasets/catalogue, found relative to this file so any cwd works. */
 export const DEFAULT_CATALOGUE_DIR = fileURLToPath(new URL('../../datasets/catalogue/', import.meta.url));
@@ -11,11 +17,19 @@ export const DEFAULT_CATALOGUE_DIR = fileURLToPath(new URL('../../datasets/catal
 const FIX = 'compare the file with the shipped datasets/catalogue files and the schema in src/catalogue/schema.ts';
 
 export function loadCatalogue(dir: string = DEFAULT_CATALOGUE_DIR): Catalogue {
-  const paths = { games: join(dir, 'games.yaml'), contexts: join(dir, 'contexts.yaml'), protocols: join(dir, 'protocols.yaml') };
+  const paths = {
+    games: join(dir, 'games.yaml'),
+    contexts: join(dir, 'contexts.yaml'),
+    protocols: join(dir, 'protocols.yaml'),
+    labels: join(dir, 'labels.yaml'),
+    grids: join(dir, 'grids.yaml'),
+  };
   const games = validateFile(gamesFileSchema, readYamlFile(paths.games), paths.games, FIX);
   const contexts = validateFile(contextsFileSchema, readYamlFile(paths.contexts), paths.contexts, FIX);
   const protocols = validateFile(protocolsFileSchema, readYamlFile(paths.protocols), paths.protocols, FIX);
-  return new Catalogue(games, contexts, protocols, paths);
+  const labels = validateFile(labelsFileSchema, readYamlFile(paths.labels), paths.labels, FIX);
+  const grids = validateFile(gridsFileSchema, readYamlFile(paths.grids), paths.grids, FIX);
+  return new Catalogue(games, contexts, protocols, paths, { labels, grids });
 }
 
 let cached: Catalogue | undefined;

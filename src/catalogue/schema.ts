@@ -76,3 +76,58 @@ export type ProtocolsFile = z.infer<typeof protocolsFileSchema>;
 export type GameEntry = GamesFile['games'][number];
 export type ContextEntry = ContextsFile['contexts'][number];
 export type ProtocolEntry = ProtocolsFile['protocols'][number];
+
+// Two labels a prompt shows for the two options of a 2x2 game; no whitespace, so an answer can name one.
+const optionLabel = z.string().regex(/^\S{1,16}$/, 'must be 1 to 16 characters without spaces');
+
+export const labelsFileSchema = z.strictObject({
+  schema: z.literal('stratalign.labels/v1'),
+  version: z.number().int().min(1),
+  provenance,
+  /** The variant of every scenario id without a `~variant` suffix: the games' own labels. */
+  reference: id,
+  variants: z
+    .array(
+      z.strictObject({
+        id,
+        description: z.string().min(1),
+        /** The two labels in the order the prompt shows them. */
+        options: z.tuple([optionLabel, optionLabel]),
+        /** Which of the two labels means the cooperative action. */
+        cooperative: optionLabel,
+        /** How the prompt calls a label ("one letter, C or D"); inferred from the labels when left out. */
+        word: z.enum(['letter', 'number', 'word']).optional(),
+      }),
+    )
+    .min(1),
+});
+
+const PAYOFF_LETTERS = ['R', 'S', 'T', 'P'] as const;
+const payoffLetter = z.enum(PAYOFF_LETTERS);
+const axis = z.strictObject({ from: finite, to: finite, step: finite.refine((s) => s > 0, 'must be positive') });
+
+export const gridsFileSchema = z.strictObject({
+  schema: z.literal('stratalign.grids/v1'),
+  version: z.number().int().min(1),
+  provenance,
+  families: z
+    .array(
+      z.strictObject({
+        id,
+        name: z.string().min(1),
+        description: z.string().min(1),
+        /** Payoffs held constant: R = (C,C), S = (C,D), T = (D,C), P = (D,D), to the row player. */
+        fixed: z.partialRecord(payoffLetter, finite),
+        /** Payoffs swept from `from` to `to` in steps of `step` (one or two of them). */
+        vary: z.partialRecord(payoffLetter, axis),
+      }),
+    )
+    .min(1),
+});
+
+export type LabelsFile = z.infer<typeof labelsFileSchema>;
+export type LabelVariantEntry = LabelsFile['variants'][number];
+export type GridsFile = z.infer<typeof gridsFileSchema>;
+export type GridFamilyEntry = GridsFile['families'][number];
+export type PayoffLetter = (typeof PAYOFF_LETTERS)[number];
+export { PAYOFF_LETTERS };

@@ -16,6 +16,7 @@ const USAGE = `Usage: stratalign export <recording.jsonl|results.json|results.js
          --protocol reasoned|letter-only [--role teacher | --model <label>] [--target raw|normalised|action]
          [--keep-unparseable] [--dedupe] [--cap N] [--validation 0.1] [--seed 42]
          [--holdout-context <id|alias>]... [--holdout-game <id|alias>]... [--name stratalign] [--progress]
+         [--balance-labels]
 
 Turns the teacher's answers into fine-tuning datasets. Each example is the scenario prompt as
 the model sees it under --protocol and the teacher's answer with its motivation as the target.
@@ -38,6 +39,9 @@ Options:
   --holdout-context X    leave every scenario of context X out of both splits (repeatable)
   --holdout-game Y       leave every scenario of game Y out of both splits (repeatable)
   --name N               dataset name in dataset_info.json entries (default stratalign)
+  --balance-labels       keep the same number of examples for every label variant of a scenario
+                         (business/stag-hunt, ~swapped, ~neutral-jf, ...): the smallest count any
+                         variant has; the rest are dropped as label-balance. Reads the input twice.
 `;
 
 export const exportCommand: Command = {
@@ -63,6 +67,7 @@ const OPTIONS = {
   'holdout-game': { type: 'string', multiple: true },
   name: { type: 'string', default: 'stratalign' },
   progress: { type: 'boolean' },
+  'balance-labels': { type: 'boolean' },
 } as const;
 
 async function runExport(args: string[], io: CommandIO, signal: AbortSignal): Promise<number> {
@@ -95,6 +100,7 @@ async function runExport(args: string[], io: CommandIO, signal: AbortSignal): Pr
     source: { origin, kind, ...(kind === 'promptfoo-results' ? { conversion } : {}) },
     signal,
     onProgress: (n) => progress.tick(n),
+    ...(values['balance-labels'] ? { balanceLabels: () => readLocatedSamples(input, catalogue, { origin }) } : {}),
   });
   progress.finish(manifests[0]?.totals.read ?? 0);
   for (const m of manifests) io.stdout.write(`${sanitizeForTerminal(describeManifest(m, values.out))}\n`);

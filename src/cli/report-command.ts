@@ -20,6 +20,7 @@ export const INPUT_OPTIONS = {
   interval: { type: 'string' },
   resamples: { type: 'string' },
   seed: { type: 'string' },
+  probes: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 export const INPUT_USAGE = `Answers files (one or more, combined):
@@ -36,7 +37,9 @@ Models (default: by the role the data gives them):
 Statistics:
   --interval wilson|exact   interval for shares: Wilson score (default) or Clopper-Pearson
   --resamples <n>           bootstrap resamples for closures, distances, correlations (default 2000, at least ${MIN_RESAMPLES})
-  --seed <text>             bootstrap seed (default "stratalign"); the same seed gives the same intervals`;
+  --seed <text>             bootstrap seed (default "stratalign"); the same seed gives the same intervals
+  --probes                  label bias, choice-model fingerprint and grid maps even for data without
+                            label variants or grid points (with them, they are always on)`;
 
 const USAGE = `Usage: stratalign report <answers files...> [options]
 
@@ -68,7 +71,15 @@ export function parseCliArgs<O extends NonNullable<ParseArgsConfig['options']>>(
   }
 }
 
-type InputValues = { base?: string; student?: string[]; teacher?: string; interval?: string; resamples?: string; seed?: string };
+type InputValues = {
+  base?: string;
+  student?: string[];
+  teacher?: string;
+  interval?: string;
+  resamples?: string;
+  seed?: string;
+  probes?: boolean;
+};
 
 export function reportOptionsFrom(values: InputValues): ReportOptions {
   const interval = values.interval ?? 'wilson';
@@ -79,7 +90,8 @@ export function reportOptionsFrom(values: InputValues): ReportOptions {
   if (values.base !== undefined) models.base = values.base;
   if (values.teacher !== undefined) models.teacher = values.teacher;
   if (values.student?.length) models.students = values.student;
-  return { models, proportionInterval: interval, resamples, seed: values.seed ?? 'stratalign' };
+  const seed = values.seed ?? 'stratalign';
+  return { models, proportionInterval: interval, resamples, seed, ...(values.probes ? { probes: true } : {}) };
 }
 
 /** Loads the answers files and builds the report: the part `report` and `gate` share. */

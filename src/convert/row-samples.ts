@@ -1,11 +1,11 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { StratalignError, type ErrorLocation } from '../errors.js';
 import { isValidAction } from '../games/action-space.js';
-import { parseAnswer } from '../parsing/parse-answer.js';
 import type { ParseResult } from '../parsing/parse-result.js';
 import { SAMPLE_SCHEMA, type Provenance, type SampleRecord, type SampleSource } from '../recordings/types.js';
 import { readEnvelope, type EnvelopeSample, type SampleEnvelope } from '../samples/envelope.js';
 import { resolveScenario, type Scenario } from '../scenarios/scenario.js';
+import { parseScenarioAnswer } from '../scenarios/scenario-answer.js';
 import type { RowFields } from './promptfoo-row.js';
 import { findProvider, type RunProvenance } from './run-provenance.js';
 
@@ -51,7 +51,7 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
   if (read.kind === 'text') {
     const source: SampleSource = fields.meta.source === 'replay' ? 'replay' : 'live';
     const finishReason = fields.meta.finishReason;
-    const parse = parseAnswer(output, scenario.game.actionSpace, finishReason ? { finishReason } : {});
+    const parse = parseScenarioAnswer(output, scenario, finishReason ? { finishReason } : {});
     return { samples: [record(output, parse, source, { mode: fields.meta.mode ?? 'single', ...(finishReason ? { finishReason } : {}) })], missing: { count: 0, reasons: [] }, distribution: false };
   }
 
@@ -69,7 +69,9 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
 }
 
 function envelopeParse(s: EnvelopeSample, scenario: Scenario, index: number, ctx: RowContext): ParseResult {
-  if (s.text !== null) return parseAnswer(s.text, scenario.game.actionSpace, s.finishReason ? { finishReason: s.finishReason } : {});
+  if (s.text !== null) {
+    return parseScenarioAnswer(s.text, scenario, s.finishReason ? { finishReason: s.finishReason } : {});
+  }
   const field = `${ctx.where.field}, envelope sample ${index + 1}`;
   if (s.recordedChoice !== undefined) {
     if (!isValidAction(scenario.game.actionSpace, s.recordedChoice)) {

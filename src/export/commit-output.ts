@@ -16,11 +16,13 @@ export type CommitContext = {
   totals: ExportManifest['totals'];
   source: SourceSummary;
   heldOut: ExportManifest['heldOut'];
+  /** Warnings found before writing (e.g. scenarios --balance-labels could not balance fully). */
+  notes?: string[];
 };
 
 /** Renames one format's data files into place, then writes its side files and, last, its manifest. */
 export function commitOutput(output: FormatOutput, ctx: CommitContext): ExportManifest {
-  const warnings: string[] = [];
+  const warnings: string[] = [...(ctx.notes ?? [])];
   const files: ManifestFile[] = [];
   const dataFiles: DataFile[] = [];
   for (const [split, file] of output.files) {
@@ -46,7 +48,7 @@ export function commitOutput(output: FormatOutput, ctx: CommitContext): ExportMa
     format: output.format.id,
     describe: output.format.describe,
     protocol: options.protocol.id,
-    catalogue: options.catalogue.version,
+    catalogue: catalogueVersion(options.catalogue, [...ctx.counts.keys()]),
     source: ctx.source,
     options: {
       selector: options.selector,
@@ -58,6 +60,7 @@ export function commitOutput(output: FormatOutput, ctx: CommitContext): ExportMa
       seed: options.seed,
       holdout: { contexts: [...options.holdout.contexts], games: [...options.holdout.games] },
       name: options.name,
+      ...(options.balanceLabels ? { balanceLabels: true } : {}),
     },
     split: ctx.split,
     heldOut: ctx.heldOut,
@@ -69,6 +72,12 @@ export function commitOutput(output: FormatOutput, ctx: CommitContext): ExportMa
   writeFileAtomic(join(output.dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   syncDirectory(output.dir);
   return manifest;
+}
+
+/** Examples of label variants or grid points are also made from labels.yaml and grids.yaml. */
+function catalogueVersion(catalogue: ExportOptions['catalogue'], scenarios: readonly string[]): string {
+  const probes = scenarios.some((id) => id.includes('~') || id.includes('/grid:'));
+  return probes ? `${catalogue.version}+${catalogue.probesVersion}` : catalogue.version;
 }
 
 /** A validation.jsonl left by an earlier export into the same directory would pair with the new train.jsonl. */

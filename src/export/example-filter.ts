@@ -1,7 +1,8 @@
 import type { Catalogue, Protocol } from '../catalogue/catalogue.js';
+import { labelOfAction } from '../games/label-variant.js';
 import { renderPrompt, type RenderedPrompt } from '../prompts/render.js';
 import type { SampleRecord } from '../recordings/types.js';
-import { resolveScenario } from '../scenarios/scenario.js';
+import { resolveScenario, type Scenario } from '../scenarios/scenario.js';
 import { Deduper } from './dedupe.js';
 import { targetOf, type Example, type TargetStyle } from './example.js';
 import { emptyCounts, type ScenarioCounts } from './manifest.js';
@@ -17,9 +18,11 @@ export type FilterOptions = {
   split: SplitPlan;
   /** Canonical context and game ids whose scenarios are held out of both train and validation. */
   holdout: { contexts: ReadonlySet<string>; games: ReadonlySet<string> };
+  /** Most examples each scenario may keep (--balance-labels); the rest are dropped as 'label-balance'. */
+  quotas?: ReadonlyMap<string, number>;
 };
 
-type ScenarioState = { prompt: RenderedPrompt; heldOut: boolean; counts: ScenarioCounts };
+type ScenarioState = { scenario: Scenario; prompt: RenderedPrompt; heldOut: boolean; counts: ScenarioCounts };
 
 /**
  * Decides, one selected sample at a time, whether it becomes an example and in which split,
@@ -43,10 +46,12 @@ export class ExampleFilter {
     if (state.heldOut) return tally(counts, 'heldOut');
     if (sample.text === null) return drop(counts, 'no-text');
     if (!sample.parse.ok && !this.options.keepUnparseable) return drop(counts, sample.parse.failure);
-    const target = targetOf(sample.text, sample.parse, this.options.target);
+    const target = targetOf(sample.text, shownParse(sample, state.scenario), this.options.target);
     if (target === null) return drop(counts, sample.parse.ok ? 'no-target' : sample.parse.failure);
     if (this.options.dedupe && this.deduper.isDuplicate(sample.scenario, target)) return tally(counts, 'deduped');
     if (this.options.cap !== null && counts.kept >= this.options.cap) return tally(counts, 'capped');
+    const quota = this.options.quotas?.get(sample.scenario);
+    if (quota !== undefined && counts.kept >= quota) return drop(counts, 'label-balance');
     counts.kept++;
     const split = this.splitter.assign(sample.scenario);
     counts[split]++;
@@ -67,6 +72,7 @@ export class ExampleFilter {
       const scenario = resolveScenario(this.options.catalogue, sample.scenario);
       const { contexts, games } = this.options.holdout;
       state = {
+        scenario,
         prompt: renderPrompt(scenario, this.options.protocol),
         heldOut: contexts.has(scenario.context.id) || games.has(scenario.game.id),
         counts: emptyCounts(sample.split),
@@ -78,6 +84,16 @@ export class ExampleFilter {
     }
     return state;
   }
+}
+
+/**
+ * The parse with its action written as the prompt showed it: a target of a `swapped` scenario
+ * says "C" where the game's action is D, exactly as the teacher answered.
+ */
+function shownParse(sample: SampleRecord, scenario: Scenario): SampleRecord['parse'] {
+  const space = scenario.game.actionSpace;
+  if (!sample.parse.ok || !scenario.labels || space.kind !== 'choice') return sample.parse;
+  return { ...sample.parse, action: labelOfAction(scenario.labels, space, sample.parse.action) };
 }
 
 function drop(counts: ScenarioCounts, reason: string): null {

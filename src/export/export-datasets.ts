@@ -13,6 +13,7 @@ import type { TargetStyle } from './example.js';
 import type { ExportFormat } from './formats/format.js';
 import { totalCounts, type ExportManifest, type SourceSummary } from './manifest.js';
 import { SourceTracker } from './source-tracker.js';
+import { labelQuotas } from './label-balance.js';
 import { planSplit, type SplitName } from './split.js';
 
 export type { LocatedSample };
@@ -37,6 +38,11 @@ export type ExportOptions = {
   source: { origin: string; kind: SourceSummary['kind']; conversion?: ConversionSummary };
   signal?: AbortSignal;
   onProgress?: (samplesRead: number) => void;
+  /**
+   * --balance-labels: a second, independent read of the same input. A first pass counts what each
+   * label variant of a scenario would keep; every variant then keeps the smallest of those counts.
+   */
+  balanceLabels?: () => AsyncIterable<LocatedSample>;
 };
 
 
@@ -61,7 +67,13 @@ export async function exportDatasets(samples: AsyncIterable<LocatedSample>, opti
     games: new Set(options.holdout.games.map((g) => requireGame(options.catalogue, g, { field: '--holdout-game' }).id)),
   };
   const split = planSplit(options.validation, options.seed);
-  const filter = new ExampleFilter({ ...options, split, holdout });
+  const { selector } = options;
+  const isSelected = (sample: LocatedSample['sample']) =>
+    selector.model ? sample.model === selector.model : sample.role === selector.role;
+  const balance = options.balanceLabels
+    ? await labelQuotas(options.balanceLabels(), isSelected, { ...options, split, holdout }, options.catalogue)
+    : null;
+  const filter = new ExampleFilter({ ...options, split, holdout, ...(balance ? { quotas: balance.quotas } : {}) });
   const tracker = new SourceTracker();
   const outputs = options.formats.map((format) => openOutput(format, options));
   const all = () => outputs.flatMap((o) => [...o.files.values()]);
@@ -73,7 +85,7 @@ export async function exportDatasets(samples: AsyncIterable<LocatedSample>, opti
       await turns.maybe();
       if (options.signal?.aborted) throw new ExportInterrupted();
       options.onProgress?.(++read);
-      const selected = options.selector.model ? sample.model === options.selector.model : sample.role === options.selector.role;
+      const selected = isSelected(sample);
       tracker.see(sample, selected);
       if (!selected) {
         notSelected++;
@@ -91,7 +103,10 @@ export async function exportDatasets(samples: AsyncIterable<LocatedSample>, opti
     }
     if (totals.kept === 0) throw new StratalignError({ file: options.source.origin }, `no sample could be exported (${JSON.stringify(totals.dropped)} dropped, ${totals.heldOut} held out)`, 'export samples with text; counts-only recordings have no answer text to train on');
     const source = tracker.summary(options.source.origin, options.source.kind, options.source.conversion);
-    return outputs.map((output) => commitOutput(output, { options, split, counts, totals, source, heldOut: { contexts: [...holdout.contexts], games: [...holdout.games], scenarios: filter.heldOutScenarios() } }));
+    const scenarios = filter.heldOutScenarios();
+    const heldOut = { contexts: [...holdout.contexts], games: [...holdout.games], scenarios };
+    const notes = balance ? { notes: balance.warnings } : {};
+    return outputs.map((output) => commitOutput(output, { options, split, counts, totals, source, heldOut, ...notes }));
   } catch (err) {
     for (const file of all()) file.discard();
     throw err;

@@ -33,6 +33,8 @@ export type ExportOptionsRecord = {
   seed: string | number;
   holdout: { contexts: string[]; games: string[] };
   name: string;
+  /** Present (true) when every label variant of a scenario was cut to the same number of examples. */
+  balanceLabels?: boolean;
 };
 
 export type SourceSummary = {

@@ -6,7 +6,7 @@ export type Bound = 'point' | 'lower' | 'upper' | 'conservative';
 export const BOUNDS: readonly Bound[] = ['point', 'lower', 'upper', 'conservative'];
 
 /** A filter on report groups; '*' means "each one". Empty = the overall group. */
-export type Scope = { split?: string; game?: string; context?: string };
+export type Scope = { split?: string; game?: string; context?: string; region?: string };
 
 export type Check = {
   metric: MetricName;
@@ -23,9 +23,11 @@ export type Check = {
   warnings?: string[];
 };
 
-const DIMENSIONS = ['split', 'game', 'context'] as const;
+const DIMENSIONS = ['split', 'game', 'context', 'region'] as const;
 
-export const SCOPE_HELP = 'write overall, or key=value pairs joined by commas with keys split, game, context, e.g. split=in-sample or split=in-sample,game=* (* = each)';
+export const SCOPE_HELP =
+  'write overall, or key=value pairs joined by commas with keys split, game, context, region, ' +
+  'e.g. split=in-sample, split=in-sample,game=* (* = each) or region=stag-hunt';
 export const FLAG_HELP = '<metric>[.<bound>][@<scope>]=<number>, e.g. paper-improvement@split=in-sample=40 or tv-distance.upper@game=*=0.2';
 
 /** Reads `overall`, `split=in-sample`, `split=in-sample,game=*`. */
@@ -44,6 +46,13 @@ export function parseScope(text: string, where: ErrorLocation): Scope {
   }
   if (scope.game !== undefined && scope.context !== undefined) {
     throw new StratalignError({ ...where, value: text }, 'the report has no groups by game and context together (that is a single scenario)', 'use game=... or context=..., each optionally with split=...');
+  }
+  if (scope.region !== undefined && (scope.game !== undefined || scope.context !== undefined)) {
+    throw new StratalignError(
+      { ...where, value: text },
+      'the report groups payoff regions within a split only, not by game or context as well',
+      'use region=..., optionally with split=...',
+    );
   }
   return scope;
 }

@@ -109,7 +109,7 @@ function resolveBound(check: Check, comparator: '>=' | '<=', hasInterval: boolea
 /** Groups a scope selects: the same dimensions (split implied for game and context), values equal or '*'. */
 export function matchGroups(report: Report, scope: Scope, origin: string): GroupRow[] {
   const wanted = new Set(Object.keys(scope));
-  if (scope.game !== undefined || scope.context !== undefined) wanted.add('split');
+  if (scope.game !== undefined || scope.context !== undefined || scope.region !== undefined) wanted.add('split');
   const matches = report.groups.filter((g) => {
     const keys = Object.keys(g.key);
     if (keys.length !== wanted.size || !keys.every((k) => wanted.has(k))) return false;
@@ -120,8 +120,16 @@ export function matchGroups(report: Report, scope: Scope, origin: string): Group
     throw new StratalignError(
       { field: origin, value: formatScope(scope) },
       'no group of the report matches this scope',
-      `use values present in the data: split ${known('split')}; game ${known('game')}; context ${known('context')}`,
+      `use values present in the data: split ${known('split')}; game ${known('game')}; context ${known('context')}` +
+        regionHint(report, known('region')),
     );
   }
   return matches;
+}
+
+/** Regions exist only in reports of payoff-grid data; say so rather than list nothing. */
+function regionHint(report: Report, regions: string): string {
+  if (regions) return `; region ${regions}`;
+  if (!report.scenarios.length) return '';
+  return '; region groups exist only in data with payoff-grid points (scenario ids like business/grid:st@S=2,T=7)';
 }

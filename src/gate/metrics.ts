@@ -47,6 +47,24 @@ export const METRICS = {
     read: (g, m) => asPercent(modelRow(g, m)?.parseRate),
     missing: (g, m) => (modelRow(g, m)?.parseRate === null ? 'not recorded in this input: the data has no parse-failure counts' : null),
   },
+  'label-bias': {
+    kind: 'group', unit: 'distance', models: 'students', hasInterval: true,
+    description: 'largest difference in cooperation between two label variants (0..1)',
+    read: (g, m) => modelRow(g, m)?.labelBias ?? null,
+    missing: (g, m) =>
+      modelRow(g, m) && modelRow(g, m)!.labelBias === undefined
+        ? 'no label variants to compare in this group (the data needs scenarios under two or more variants)'
+        : null,
+  },
+  'follows-letter': {
+    kind: 'group', unit: 'percent', models: 'students', hasInterval: true, range: { min: 0, max: 100 },
+    description: 'share of scenarios where the choice keeps the letter, not the action, when letters swap meaning',
+    read: (g, m) => asPercent(modelRow(g, m)?.followsLetter),
+    missing: (g, m) =>
+      modelRow(g, m) && modelRow(g, m)!.followsLetter === undefined
+        ? 'no meaning-swapped label variants in this group (e.g. paper and swapped)'
+        : null,
+  },
   'provider-errors': { kind: 'run', unit: 'count', hasInterval: false, description: 'promptfoo rows that ended in an error instead of an answer', field: 'providerErrors' },
   'missing-samples': { kind: 'run', unit: 'count', hasInterval: false, description: 'samples a provider was asked for but did not deliver', field: 'missingSamples' },
 } satisfies Record<string, MetricDefinition>;

@@ -9,7 +9,8 @@ import { lookupApiKey, redactSecret } from './api-key.js';
 import { createLimiter, type Limiter } from './concurrency.js';
 import { costOf, emptyUsage, toTokenUsage, type UsageTotals } from './cost.js';
 import { describeFault, type FaultContext } from './faults.js';
-import { distributionFromTopLogprobs, logprobsUnsupportedReason } from './logprob-distribution.js';
+import { scenarioLogprobs } from './labelled-logprobs.js';
+import { logprobsUnsupportedReason } from './logprob-distribution.js';
 import type { LiveConfig } from './provider-config.js';
 import { formatReasons, liveEnvelope, tallyOutcomes, type SampleTally } from './sample-tally.js';
 import { runCall, runMulti, type NSupport, type SamplingContext } from './sampling.js';
@@ -119,7 +120,9 @@ export class LiveProviderCore {
     if (c.mode === 'single') return this.succeed(sample.text ?? '', callMeta, tally.usage);
 
     const top = 'result' in outcome ? outcome.result.choices[0]?.firstTokenTopLogprobs : undefined;
-    const reading = top?.length ? distributionFromTopLogprobs(top, scenario.game.actionSpace) : { ok: false as const, reason: describeFault({ kind: 'no-logprobs' }, this.faultContext()) };
+    const missing = describeFault({ kind: 'no-logprobs' }, this.faultContext());
+    const noLogprobs = () => ({ ok: false as const, reason: missing });
+    const reading = top?.length ? scenarioLogprobs(top, scenario) : noLogprobs();
     if (!reading.ok) {
       // What logprobs mode asked for, the distribution, is missing; the answer text is kept, as the call was made and paid for.
       const unread = { ...meta, requested: 1, recorded: 0, missing: { count: 1, reasons: [`1× ${reading.reason}`] }, finishReason: sample.finishReason, unscoredText: sample.text };

@@ -1,6 +1,6 @@
-import { parseAnswer } from '../parsing/parse-answer.js';
 import type { SampleEnvelope, SequentialRecord } from '../samples/envelope.js';
 import type { Scenario } from '../scenarios/scenario.js';
+import { parseScenarioAnswer } from '../scenarios/scenario-answer.js';
 import { drawInBatches, type BatchOutcome } from '../sequential/batch-draw.js';
 import { describeSequentialOutcome } from '../sequential/describe-outcome.js';
 import { runSequential, type SequentialResult } from '../sequential/run-sequential.js';
@@ -28,7 +28,6 @@ const SHORT_REASON = (got: number, asked: number) => `server returned ${got} of 
  * reason, and sampling stops after that batch. Nothing drawn is dropped.
  */
 export async function sampleSequentially(ctx: SamplingContext, scenario: Scenario, gate: SequentialGate, settings: SequentialSettings, faults: FaultContext): Promise<SequentialSampling> {
-  const space = scenario.game.actionSpace;
   const tallies: SampleTally[] = [];
   let usedN = false;
   const drawBatch = async (size: number, first: number): Promise<BatchOutcome[]> => {
@@ -38,7 +37,7 @@ export async function sampleSequentially(ctx: SamplingContext, scenario: Scenari
     const tally = tallyOutcomes(batch.outcomes, faults, SHORT_REASON);
     tallies.push(tally);
     const answers = tally.samples.map((s) => {
-      const parse = parseAnswer(s.text, space, s.finishReason ? { finishReason: s.finishReason } : {});
+      const parse = parseScenarioAnswer(s.text, scenario, s.finishReason ? { finishReason: s.finishReason } : {});
       return parse.ok ? parse.action : null;
     });
     const withheld = tally.missingCount - tally.failedCount;

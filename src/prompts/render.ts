@@ -1,5 +1,6 @@
 import type { Protocol } from '../catalogue/catalogue.js';
 import { StratalignError } from '../errors.js';
+import { displayedSpace } from '../games/label-variant.js';
 import type { Scenario } from '../scenarios/scenario.js';
 
 export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
@@ -18,16 +19,18 @@ export type RenderedPrompt = {
  * Nunjucks, so the exact prompt is reproducible outside promptfoo (exports, replays, audits).
  */
 export function renderPrompt(scenario: Scenario, protocol: Protocol): RenderedPrompt {
-  const { context, game } = scenario;
-  const space = game.actionSpace;
+  const { context, game, labels } = scenario;
+  // A label variant changes what the prompt shows, never the game: its options replace C and D.
+  const space = labels ? displayedSpace(labels) : game.actionSpace;
   const options = space.kind === 'choice' ? joinOr(space.options) : `${space.unit}${space.min} to ${space.unit}${space.max}`;
   const values: Record<string, string> = {
     role: context.role,
     coplayer: context.coplayer,
     points: context.points,
-    rules: game.rulesText(scenario.payoffScale),
-    decision: game.decisionText,
+    rules: game.rulesText(scenario.payoffScale, labels),
+    decision: labels ? game.decisionWith(labels) : game.decisionText,
     options,
+    option_word: labels?.word ?? (space.kind === 'choice' ? 'letter' : 'number'),
   };
   values.answer_format = fill(protocol.answer_format[space.kind], values, protocol.id, `answer_format.${space.kind}`);
   const system = fill(protocol.system, values, protocol.id, 'system');

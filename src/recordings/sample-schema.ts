@@ -23,7 +23,7 @@ export const sampleRecordSchema = z.object({
   text: z.string().nullable(),
   parse: parseResult,
   provenance: z.looseObject({
-    source: z.enum(['recorded-counts', 'recorded-text', 'replay', 'live']),
+    source: z.enum(['recorded-counts', 'recorded-text', 'replay', 'live', 'simulated']),
     origin: z.string().min(1),
   }),
 });

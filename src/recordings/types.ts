@@ -13,7 +13,9 @@ export type SampleSource =
   /** A replay of a recording through the replay provider. */
   | 'replay'
   /** A live model call. */
-  | 'live';
+  | 'live'
+  /** Drawn from a parametric simulated player (providers/simulated.ts): no model exists behind it. */
+  | 'simulated';
 
 export type Provenance = {
   source: SampleSource;

@@ -2,6 +2,8 @@ import type { Catalogue } from '../catalogue/catalogue.js';
 import { StratalignError } from '../errors.js';
 import { failuresKnown, type Tally } from '../recordings/types.js';
 import type { ProportionMethod } from '../stats/proportion.js';
+import type { ChoiceParameters } from '../probes/choice-covariates.js';
+import { attachProbes } from './attach-probes.js';
 import { groupRow, type StudiedUnit } from './group-stats.js';
 import { groupKeys, inGroup } from './groups.js';
 import { DEFINITIONS, sourceLabel } from './labels.js';
@@ -24,6 +26,13 @@ export type ReportOptions = {
   proportionInterval: ProportionMethod;
   resamples: number;
   seed: string;
+  /**
+   * Validity probes (label bias, fingerprint, grid maps): computed when the data has label variants
+   * or payoff-grid points, or always with true; never with false.
+   */
+  probes?: boolean;
+  /** Parameters of simulated players by model label, shown beside the probes' estimates. */
+  simulatedTruths?: ReadonlyMap<string, ChoiceParameters>;
 };
 
 /** Fewer resamples make bootstrap intervals that move visibly from seed to seed. */
@@ -50,6 +59,7 @@ export function buildReport(input: ReportInput, options: ReportOptions, catalogu
     return { work, row: scenarioRow(work, models, settings) };
   });
   const groups = groupKeys(units).map((key) => groupRow(key, studied.filter((s) => inGroup(s.work.unit, key)), models, settings));
+  const probes = attachProbes(groups, input.tallies, models, { ...options, level: LEVEL }, catalogue);
   return {
     schema: REPORT_SCHEMA,
     tool: { name: 'stratalign', catalogue: catalogue.version },
@@ -63,6 +73,7 @@ export function buildReport(input: ReportInput, options: ReportOptions, catalogu
     payoffSensitivity: payoffSensitivity(studied.map((s) => s.work), ordered, settings.alpha),
     lostAnswers: input.lost ? { providerErrors: input.lost.providerErrors, missingSamples: input.lost.missingSamples } : null,
     notes: [...lostNotes(input.lost ?? null), ...notesFor(units, models)],
+    ...(probes ? { probes } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import { gridMapSpecs, type GridmapSpec } from './grid-map-charts.js';
 import { splitsOf } from './tables.js';
 import type { Report } from './types.js';
 
@@ -8,7 +9,10 @@ import type { Report } from './types.js';
 export type HeatmapSpec = { kind: 'heatmap'; title: string; games: string[]; contexts: string[]; cells: { game: string; context: string; value: number; low: number | null; high: number | null }[] };
 export type ImprovementSpec = { kind: 'improvement'; title: string; scenarios: string[]; flagged: boolean[]; series: { label: string; values: (number | null)[] }[] };
 export type IntervalSpec = { kind: 'intervals'; title: string; axis: string; categories: string[]; series: { label: string; values: (number | null)[]; low: (number | null)[]; high: (number | null)[] }[] };
-export type ChartSpec = (HeatmapSpec | ImprovementSpec | IntervalSpec) & { id: string; section: 'heatmaps' | 'improvement' | 'distances' };
+export type ChartSpec = (HeatmapSpec | ImprovementSpec | IntervalSpec | GridmapSpec) & {
+  id: string;
+  section: 'heatmaps' | 'improvement' | 'distances' | 'gridmaps';
+};
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
@@ -20,7 +24,10 @@ export function chartSpecs(r: Report, dataLabel: string): ChartSpec[] {
   const distanced = r.models.filter((m) => m.role !== 'teacher');
 
   for (const split of splitsOf(r)) {
-    const rows = r.scenarios.filter((s) => s.split === split);
+    // Grid points have their own maps, and label variants would stack on one context x game cell.
+    const plain = (s: Report['scenarios'][number]) => !s.game.startsWith('grid:') && !s.scenario.includes('~');
+    const rows = r.scenarios.filter((s) => s.split === split && plain(s));
+    if (!rows.length) continue;
     for (const scale of [...new Set(rows.map((s) => s.payoffScale))]) {
       const atScale = rows.filter((s) => s.payoffScale === scale);
       const games = [...new Set(atScale.map((s) => s.game))];
@@ -70,5 +77,6 @@ export function chartSpecs(r: Report, dataLabel: string): ChartSpec[] {
       }),
     });
   }
+  if (r.probes) for (const spec of gridMapSpecs(r, r.probes, dataLabel)) add(spec);
   return specs;
 }

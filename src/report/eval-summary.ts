@@ -1,5 +1,7 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { isStratalignError } from '../errors.js';
+import type { ChoiceParameters } from '../probes/choice-covariates.js';
+import type { ProbesReport } from '../probes/probes-report.js';
 import type { Tally } from '../recordings/types.js';
 import { buildReport, MIN_RESAMPLES } from './build-report.js';
 import type { Estimate, ModelRole } from './types.js';
@@ -30,11 +32,21 @@ export type EvalSummary = {
   models: EvalSummaryModel[];
   /** Per split, the students' figures and how many scenarios have a base-teacher gap that is not significant. */
   splits: { split: string; nonSignificantGaps: number; students: EvalSummaryStudent[] }[];
+  /** With payoff-grid data: per split and region, each student's distance to the teacher and pooled gap closure. */
+  regions?: { split: string; region: string; scenarios: number; students: RegionStudent[] }[];
+  /** Label bias, fingerprints and grid maps, when the data has label variants or grid points. */
+  probes?: ProbesReport;
   /** Why no summary could be made (e.g. two models with role teacher); models and splits are then empty. */
   error?: string;
 };
 
-export type EvalSummaryOptions = { resamples?: number; seed?: string };
+export type RegionStudent = { model: string; tv: Estimate | null; pooledGapClosure: Estimate };
+
+export type EvalSummaryOptions = {
+  resamples?: number;
+  seed?: string;
+  simulatedTruths?: ReadonlyMap<string, ChoiceParameters>;
+};
 
 /**
  * The end-of-eval summary's numbers, taken from the report so the two never disagree: cooperation
@@ -47,7 +59,13 @@ export function summariseForEval(tallies: readonly Tally[], catalogue: Catalogue
   try {
     report = buildReport(
       { tallies, inputs: [{ file: 'the eval results', kind: 'promptfoo-results' }] },
-      { models: {}, proportionInterval: 'wilson', resamples: options.resamples ?? MIN_RESAMPLES, seed: options.seed ?? 'stratalign' },
+      {
+        models: {},
+        proportionInterval: 'wilson',
+        resamples: options.resamples ?? MIN_RESAMPLES,
+        seed: options.seed ?? 'stratalign',
+        ...(options.simulatedTruths ? { simulatedTruths: options.simulatedTruths } : {}),
+      },
       catalogue,
     );
   } catch (err) {
@@ -61,6 +79,7 @@ export function summariseForEval(tallies: readonly Tally[], catalogue: Catalogue
   });
   const splits = report.groups
     .filter((g) => g.key.split !== undefined && g.key.game === undefined && g.key.context === undefined)
+    .filter((g) => g.key.region === undefined)
     .map((g) => ({
       split: g.key.split!,
       nonSignificantGaps: g.nonSignificantGaps.length,
@@ -70,5 +89,17 @@ export function summariseForEval(tallies: readonly Tally[], catalogue: Catalogue
         pooledGapClosure: s.pooledGapClosure,
       })),
     }));
-  return { models, splits };
+  const regions = report.groups
+    .filter((g) => g.key.region !== undefined)
+    .map((g) => ({
+      split: g.key.split!,
+      region: g.key.region!,
+      scenarios: g.scenarios,
+      students: g.students.map((s): RegionStudent => {
+        const tv = g.models.find((m) => m.model === s.model)?.tv ?? null;
+        return { model: s.model, tv, pooledGapClosure: s.pooledGapClosure };
+      }),
+    }));
+  const probes = report.probes ? { probes: report.probes } : {};
+  return { models, splits, ...(regions.length ? { regions } : {}), ...probes };
 }

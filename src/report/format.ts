@@ -40,3 +40,10 @@ export function withInterval(e: Estimate | null, scale: Scale, digits = 1): stri
 export function pValue(p: number): string {
   return p < 0.001 ? 'p<0.001' : `p=${fixed(p, 3)}`;
 }
+
+/** A difference of two shares in percentage points, with its interval: "31.9 pp [29.0, 34.5]". */
+export function percentagePoints(e: Estimate | null): string {
+  if (!e || e.value === null) return 'n/a';
+  const main = `${fixed(100 * e.value, 1)} pp`;
+  return e.low === null || e.high === null ? main : `${main} [${fixed(100 * e.low, 1)}, ${fixed(100 * e.high, 1)}]`;
+}

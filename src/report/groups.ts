@@ -1,13 +1,24 @@
+import { REGIONS } from '../games/payoff-region.js';
+import { scenarioRegion } from '../scenarios/scenario-payoffs.js';
+import type { Scenario } from '../scenarios/scenario.js';
 import type { GroupKey } from './types.js';
 
-type UnitLike = { split: string; scenario: { game: { id: string }; context: { id: string } } };
+type UnitLike = { split: string; scenario: Scenario };
 
-const DIMENSIONS = ['split', 'game', 'context'] as const;
+const DIMENSIONS = ['split', 'game', 'context', 'region'] as const;
+
+/** The region group a unit falls in: a region id, 'boundary' between regions, or null (no 2x2 game, or no dilemma). */
+function regionKey(unit: UnitLike): string | null {
+  const rc = scenarioRegion(unit.scenario);
+  return rc === null || rc.region === 'other' ? null : rc.region;
+}
 
 /**
  * The groups every report aggregates over: everything, each split on its own, and each game and
  * each context within a split. Games and contexts are not pooled across splits, because the
- * splits answer different questions (seen contexts vs new ones).
+ * splits answer different questions (seen contexts vs new ones). Data with payoff-grid points
+ * also gets each payoff region within a split (every 2x2 scenario of the split, classified from
+ * its payoffs), so a gate can ask about the Stag Hunt region alone.
  */
 export function groupKeys(units: readonly UnitLike[]): GroupKey[] {
   const splits = unique(units.map((u) => u.split));
@@ -17,6 +28,9 @@ export function groupKeys(units: readonly UnitLike[]): GroupKey[] {
     const inSplit = units.filter((u) => u.split === split);
     for (const game of unique(inSplit.map((u) => u.scenario.game.id))) keys.push({ split, game });
     for (const context of unique(inSplit.map((u) => u.scenario.context.id))) keys.push({ split, context });
+    if (!units.some((u) => u.scenario.grid)) continue;
+    const regions = new Set(inSplit.flatMap((u) => regionKey(u) ?? []));
+    for (const region of [...REGIONS, 'boundary'].filter((r) => regions.has(r))) keys.push({ split, region });
   }
   return keys;
 }
@@ -25,7 +39,8 @@ export function inGroup(unit: UnitLike, key: GroupKey): boolean {
   return (
     (key.split === undefined || unit.split === key.split) &&
     (key.game === undefined || unit.scenario.game.id === key.game) &&
-    (key.context === undefined || unit.scenario.context.id === key.context)
+    (key.context === undefined || unit.scenario.context.id === key.context) &&
+    (key.region === undefined || regionKey(unit) === key.region)
   );
 }
 

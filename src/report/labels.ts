@@ -6,6 +6,7 @@ export const SOURCE_LABELS: Record<SampleSource, string> = {
   'recorded-text': 'recorded answers',
   replay: 'replayed',
   live: 'live',
+  simulated: 'simulated',
 };
 
 /** One label for a model's data; a mix names every source so replayed data never passes as live. */

@@ -13,7 +13,12 @@ export function payoffSensitivity(works: readonly UnitWork[], models: readonly s
   for (const scaled of works) {
     const { scenario } = scaled.unit;
     if (scenario.payoffScale === 1 || scaled.space.kind !== 'choice') continue;
-    const candidates = works.filter((w) => w.unit.scenario.payoffScale === 1 && w.unit.scenario.context.id === scenario.context.id && w.unit.scenario.game.id === scenario.game.id);
+    const candidates = works.filter((w) => {
+      const x = w.unit.scenario;
+      // Same context, game and option labels: a label variant is compared with itself at x1.
+      const same = x.context.id === scenario.context.id && x.game.id === scenario.game.id;
+      return x.payoffScale === 1 && same && x.labels?.id === scenario.labels?.id;
+    });
     const plain = candidates.find((w) => w.unit.split === scaled.unit.split) ?? candidates[0];
     if (!plain) continue;
     const cooperative = scaled.space.cooperative;

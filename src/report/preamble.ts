@@ -8,7 +8,15 @@ import type { Report } from './types.js';
  */
 export function preambleLines(r: Report): string[] {
   const lines = [`Inputs: ${r.inputs.map((i) => `${i.file} (${i.kind})`).join(', ')}`];
-  const recorded = r.models.filter((m) => isRecorded(m.sources));
+  const simulated = r.models.filter((m) => m.sources.includes('simulated'));
+  if (simulated.length) {
+    const who = simulated.map((m) => m.label).join(', ');
+    lines.push(
+      `SIMULATED DATA: answers of ${who} were drawn from parametric simulated players (providers/simulated.ts); ` +
+        'no language model exists behind them.',
+    );
+  }
+  const recorded = r.models.filter((m) => isRecorded(m.sources.filter((s) => s !== 'simulated')));
   if (recorded.length) {
     const labels = [...new Set(recorded.map((m) => m.sourceLabel))].join(', ');
     lines.push(`RECORDED DATA: numbers of ${recorded.map((m) => m.label).join(', ')} are ${labels}; no model was called for them in this run.`);
@@ -22,9 +30,18 @@ export function preambleLines(r: Report): string[] {
   return lines;
 }
 
+const MAX_FLAGGED = 30;
+
 /** Scenarios flagged with a non-significant base-teacher gap, as one line per split. */
 export function flaggedLines(r: Report): string[] {
   return r.groups
     .filter((g) => g.key.split !== undefined && g.key.game === undefined && g.key.context === undefined && g.nonSignificantGaps.length > 0)
-    .map((g) => `n.s. gap in ${g.label}: ${g.nonSignificantGaps.map((u) => u.scenario).join(', ')}`);
+    .filter((g) => g.key.region === undefined)
+    .map((g) => {
+      // Grids with label variants flag hundreds of scenarios: name the first, count the rest.
+      const shown = g.nonSignificantGaps.slice(0, MAX_FLAGGED).map((u) => u.scenario);
+      const more = g.nonSignificantGaps.length - shown.length;
+      const rest = more > 0 ? `, and ${more} more (the JSON report lists all)` : '';
+      return `n.s. gap in ${g.label}: ${shown.join(', ')}${rest}`;
+    });
 }

@@ -2,6 +2,7 @@ import { chartSpecs, type ChartSpec } from './chart-data.js';
 import { escapeHtml, jsonForScript } from './escape.js';
 import { pageScripts, scriptHash } from './html-assets.js';
 import { flaggedLines, preambleLines } from './preamble.js';
+import { probeTables } from './probe-tables.js';
 import { cooperationTable, dataLabel, modelsTable, payoffTable, scenarioTable, splitsOf, summaryTable, type Table } from './tables.js';
 import type { Report } from './types.js';
 
@@ -12,10 +13,14 @@ td{white-space:nowrap}td.num{text-align:right}.table-wrap{overflow-x:auto;max-wi
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:1rem}
 .chart{position:relative;height:340px}.chart.wide{grid-column:1/-1;height:420px}.chart-error{color:#b00020;font-weight:600}`;
 
+const BANNER = /^(RECORDED|SIMULATED) DATA/;
+const PROBES_TITLE = 'Validity probes: label variants, fingerprint, payoff regions';
+
 const SECTIONS: { id: ChartSpec['section']; title: string }[] = [
   { id: 'heatmaps', title: 'Cooperation heat maps (context x game), % of valid answers' },
   { id: 'improvement', title: 'Improvement per scenario' },
   { id: 'distances', title: 'Distances to the teacher, with intervals' },
+  { id: 'gridmaps', title: 'Payoff-grid maps: cooperation and distance to the teacher over the payoff plane' },
 ];
 
 /**
@@ -32,10 +37,13 @@ export function renderHtml(report: Report): string {
   const payoff = payoffTable(report);
   const body = [
     '<h1>stratalign report</h1>',
-    ...preambleLines(report).map((l) => (l.startsWith('RECORDED DATA') ? `<p class="banner">${escapeHtml(l)}</p>` : `<p>${escapeHtml(l)}</p>`)),
+    ...preambleLines(report).map((l) => `<p${BANNER.test(l) ? ' class="banner"' : ''}>${escapeHtml(l)}</p>`),
     ...tables.map(htmlTable),
     ...flaggedLines(report).map((l) => `<p>${escapeHtml(l)}</p>`),
-    ...SECTIONS.map((s) => chartSection(s.title, specs.filter((c) => c.section === s.id))),
+    ...(report.probes ? [`<h2>${PROBES_TITLE}</h2>`, ...probeTables(report).map(htmlTable)] : []),
+    ...SECTIONS.map((s) => ({ s, charts: specs.filter((c) => c.section === s.id) }))
+      .filter((x) => x.charts.length > 0)
+      .map((x) => chartSection(x.s.title, x.charts)),
     '<h2>Scenarios</h2>',
     ...scenarioTables.map(htmlTable),
     ...(payoff ? ['<h2>Payoff sensitivity</h2>', htmlTable(payoff)] : []),
@@ -61,7 +69,12 @@ export function renderHtml(report: Report): string {
 }
 
 function chartSection(title: string, specs: ChartSpec[]): string {
-  const figures = specs.map((s) => `<figure class="chart${s.kind === 'heatmap' ? '' : ' wide'}"><canvas id="${s.id}" role="img" aria-label="${escapeHtml(s.title)}"></canvas></figure>`);
+  const square = (s: ChartSpec) => s.kind === 'heatmap' || s.kind === 'gridmap';
+  const figures = specs.map((s) => {
+    const label = escapeHtml(s.title);
+    const canvas = `<canvas id="${s.id}" role="img" aria-label="${label}"></canvas>`;
+    return `<figure class="chart${square(s) ? '' : ' wide'}">${canvas}</figure>`;
+  });
   return `<h2>${escapeHtml(title)}</h2><div class="charts">${figures.join('')}</div>`;
 }
 

@@ -1,5 +1,6 @@
-import { escapeMarkdown } from './escape.js';
+import { escapeMarkdown, escapeTerminal } from './escape.js';
 import { flaggedLines, preambleLines } from './preamble.js';
+import { gridMapLines, probeTables } from './probe-tables.js';
 import { cooperationTable, modelsTable, payoffTable, scenarioTable, splitsOf, summaryTable, type Table } from './tables.js';
 import type { Report } from './types.js';
 
@@ -16,6 +17,13 @@ export function renderMarkdown(report: Report): string {
   for (const split of splitsOf(report)) out.push(...mdTable(scenarioTable(report, split)));
   const payoff = payoffTable(report);
   if (payoff) out.push('## Payoff sensitivity', '', ...mdTable(payoff));
+  if (report.probes) {
+    out.push('## Validity probes', '');
+    for (const t of probeTables(report)) out.push(...mdTable(t));
+    const maps = gridMapLines(report, report.probes);
+    // Inside a fence nothing is Markdown; only a fence itself could end it early.
+    if (maps.length) out.push('```text', ...maps.map((l) => escapeTerminal(l).replace(/`/g, "'")), '```', '');
+  }
   if (report.notes.length) out.push('## Notes', '', ...report.notes.map((n) => `- ${escapeMarkdown(n)}`), '');
   out.push('## Definitions', '', ...Object.entries(report.definitions).map(([k, v]) => `- **${escapeMarkdown(k)}**: ${escapeMarkdown(v)}`), '');
   return `${out.join('\n')}\n`;

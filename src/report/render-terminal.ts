@@ -1,5 +1,6 @@
 import { escapeTerminal } from './escape.js';
 import { flaggedLines, preambleLines } from './preamble.js';
+import { gridMapLines, probeTables } from './probe-tables.js';
 import { cooperationTable, modelsTable, payoffTable, scenarioTable, splitsOf, summaryTable, type Table } from './tables.js';
 import type { Report } from './types.js';
 
@@ -10,7 +11,9 @@ export function renderTerminal(report: Report): string {
   for (const split of splitsOf(report)) tables.push(scenarioTable(report, split));
   const payoff = payoffTable(report);
   if (payoff) tables.push(payoff);
+  tables.push(...probeTables(report));
   for (const t of tables) out.push(...textTable(t), '');
+  if (report.probes) out.push(...gridMapLines(report, report.probes).map(escapeTerminal));
   out.push(...flaggedLines(report).map(escapeTerminal));
   if (report.notes.length) out.push('', 'Notes:', ...report.notes.map((n) => `- ${escapeTerminal(n)}`));
   out.push('', 'Definitions of every metric: `stratalign report --format markdown` or the JSON field "definitions".');

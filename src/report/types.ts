@@ -1,5 +1,6 @@
 import type { ProportionMethod } from '../stats/proportion.js';
 import type { DifferenceTest } from '../stats/two-proportion.js';
+import type { ProbesReport } from '../probes/probes-report.js';
 import type { SampleSource } from '../recordings/types.js';
 
 /**
@@ -74,7 +75,8 @@ export type ScenarioRow = {
   students: ScenarioStudent[];
 };
 
-export type GroupKey = { split?: string; game?: string; context?: string };
+/** `region` groups exist only in data with payoff-grid points (see groupKeys). */
+export type GroupKey = { split?: string; game?: string; context?: string; region?: string };
 export type UnitRef = { split: string; scenario: string };
 
 export type GroupModel = {
@@ -92,6 +94,10 @@ export type GroupModel = {
   js: Estimate | null;
   /** Correlation across scenarios of this model's cooperation with the teacher's; null for the teacher. */
   profileCorrelation: Estimate | null;
+  /** With label variants: largest difference in cooperation between two variants (0..1). See ProbesReport. */
+  labelBias?: Estimate;
+  /** With meaning-swapped variants: share of scenarios where the model keeps the letter, not the action (0..1). */
+  followsLetter?: Estimate;
 };
 
 export type GroupStudent = {
@@ -143,4 +149,6 @@ export type Report = {
   /** promptfoo rows that produced no answer; null when no promptfoo results were read. */
   lostAnswers: { providerErrors: number; missingSamples: number } | null;
   notes: string[];
+  /** Label bias, fingerprints and grid maps; only when the data has label variants or grid points, or when asked. */
+  probes?: ProbesReport;
 };

@@ -21,7 +21,9 @@ export type SamplingMode =
   /** Replayed from a text recording. */
   | 'replay-text'
   /** Live answers drawn in batches until the gate's decision settled, the interval was narrow enough, or a cap. */
-  | 'sequential';
+  | 'sequential'
+  /** Answers drawn from a parametric simulated player; no model was called. */
+  | 'simulated';
 
 /** How a sequential run ended (src/sequential/run-sequential.ts SequentialOutcome). */
 export const SEQUENTIAL_DECISIONS = ['settled-within', 'settled-outside', 'pinned', 'unsettled-at-cap', 'stopped-by-error'] as const;
@@ -65,7 +67,7 @@ export type SampleEnvelope = {
   stratalign: typeof ENVELOPE_TAG;
   /** Human-readable label shown in the viewer, e.g. "REPLAY of recorded counts (…)". */
   note: string;
-  source: 'replay' | 'live';
+  source: 'replay' | 'live' | 'simulated';
   mode: SamplingMode;
   scenario: string;
   model: string;
@@ -102,8 +104,8 @@ const sequentialSchema = z.object({
 const envelopeSchema = z.object({
   stratalign: z.literal(ENVELOPE_TAG),
   note: z.string(),
-  source: z.enum(['replay', 'live']),
-  mode: z.enum(['single', 'multi', 'logprobs', 'replay-counts', 'replay-text', 'sequential']),
+  source: z.enum(['replay', 'live', 'simulated']),
+  mode: z.enum(['single', 'multi', 'logprobs', 'replay-counts', 'replay-text', 'sequential', 'simulated']),
   scenario: z.string(),
   model: z.string(),
   role: z.string().nullable(),

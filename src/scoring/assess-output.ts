@@ -31,11 +31,14 @@ export function assessOutput(output: string, scenario: Scenario, reference: Refe
   if (read.kind === 'text') return assessSingle({ text: output, ...(options.finishReason ? { finishReason: options.finishReason } : {}) }, scenario, reference, config, 'answer');
   const envelope = read.envelope;
   if (envelope.mode === 'logprobs') return assessDistribution(envelope, scenario, reference, config);
-  if (envelope.mode === 'sequential') return withSequential(assessBatch(scoreBatch(envelope.samples, envelope.missing.count, scenario.game.actionSpace, reference), envelope, config), envelope);
+  const space = scenario.game.actionSpace;
+  const batch = () => scoreBatch(envelope.samples, envelope.missing.count, space, reference, scenario.labels);
+  if (envelope.mode === 'sequential') return withSequential(assessBatch(batch(), envelope, config), envelope);
   if (envelope.requested === 1 && envelope.samples.length === 1) {
-    return assessSingle(envelope.samples[0]!, scenario, reference, config, envelope.source === 'replay' ? 'replayed answer' : 'answer');
+    const what = { replay: 'replayed answer', simulated: 'simulated answer', live: 'answer' }[envelope.source];
+    return assessSingle(envelope.samples[0]!, scenario, reference, config, what);
   }
-  return assessBatch(scoreBatch(envelope.samples, envelope.missing.count, scenario.game.actionSpace, reference), envelope, config);
+  return assessBatch(batch(), envelope, config);
 }
 
 function unscored(reason: string): Assessment {
@@ -43,7 +46,7 @@ function unscored(reason: string): Assessment {
 }
 
 function assessSingle(sample: SampleEnvelope['samples'][number], scenario: Scenario, reference: ReferenceEntry, config: AlignmentConfig, what: string): Assessment {
-  const s = scoreSample(sample, scenario.game.actionSpace, reference);
+  const s = scoreSample(sample, scenario.game.actionSpace, reference, scenario.labels);
   if (!s.scored) return unscored(`UNSCORED (${s.failure}): ${s.reason}`);
   const failed = config.minAgreement !== undefined && s.teacherProbability < config.minAgreement;
   return {

@@ -1,8 +1,9 @@
 import { actionsOf, cooperationOf, isValidAction, type Action, type ActionSpace } from '../games/action-space.js';
-import { parseAnswer } from '../parsing/parse-answer.js';
+import type { LabelVariant } from '../games/label-variant.js';
 import type { ParseFailureKind, ParseResult } from '../parsing/parse-result.js';
 import { referenceProbability, type ReferenceEntry } from '../reference/reference.js';
 import type { EnvelopeSample } from '../samples/envelope.js';
+import { parseWithLabels } from '../scenarios/scenario-answer.js';
 
 /**
  * Per-sample scoring. A sample is either scored (it names an action) or explicitly unscored
@@ -12,8 +13,11 @@ export type SampleScore =
   | { scored: true; action: Action; teacherProbability: number; cooperation: number; parse: ParseResult }
   | { scored: false; failure: ParseFailureKind; reason: string; parse: ParseResult };
 
-/** Reads one sample: recorded choices are taken as recorded, texts go through the parser. */
-export function readSample(sample: EnvelopeSample, space: ActionSpace): ParseResult {
+/**
+ * Reads one sample: recorded choices are taken as recorded (they are the game's actions), texts go
+ * through the parser against the labels the prompt showed (`labels`, when not the game's own).
+ */
+export function readSample(sample: EnvelopeSample, space: ActionSpace, labels?: LabelVariant): ParseResult {
   if (sample.text === null && sample.recordedFailure !== undefined) {
     return { ok: false, failure: sample.recordedFailure, reason: `recorded as unparseable (${sample.recordedFailure}) in the source counts` };
   }
@@ -21,11 +25,17 @@ export function readSample(sample: EnvelopeSample, space: ActionSpace): ParseRes
     if (isValidAction(space, sample.recordedChoice)) return { ok: true, action: sample.recordedChoice, rule: 'recorded-choice', evidence: '' };
     return { ok: false, failure: 'out-of-range', reason: `recorded choice ${JSON.stringify(sample.recordedChoice)} is not an action of this game` };
   }
-  return parseAnswer(sample.text, space, sample.finishReason ? { finishReason: sample.finishReason } : undefined);
+  const options = sample.finishReason ? { finishReason: sample.finishReason } : undefined;
+  return parseWithLabels(sample.text, space, labels, options);
 }
 
-export function scoreSample(sample: EnvelopeSample, space: ActionSpace, reference: ReferenceEntry): SampleScore {
-  const parse = readSample(sample, space);
+export function scoreSample(
+  sample: EnvelopeSample,
+  space: ActionSpace,
+  reference: ReferenceEntry,
+  labels?: LabelVariant,
+): SampleScore {
+  const parse = readSample(sample, space, labels);
   if (!parse.ok) return { scored: false, failure: parse.failure, reason: parse.reason, parse };
   return { scored: true, action: parse.action, teacherProbability: referenceProbability(reference, parse.action), cooperation: cooperationOf(space, parse.action), parse };
 }
@@ -48,11 +58,17 @@ export type BatchScore = {
   parseRate: number | null;
 };
 
-export function scoreBatch(samples: readonly EnvelopeSample[], missing: number, space: ActionSpace, reference: ReferenceEntry): BatchScore {
+export function scoreBatch(
+  samples: readonly EnvelopeSample[],
+  missing: number,
+  space: ActionSpace,
+  reference: ReferenceEntry,
+  labels?: LabelVariant,
+): BatchScore {
   const counts: Record<string, number> = Object.fromEntries(actionsOf(space).map((a) => [String(a), 0]));
   const failures: BatchScore['failures'] = {};
   for (const sample of samples) {
-    const parse = readSample(sample, space);
+    const parse = readSample(sample, space, labels);
     if (parse.ok) counts[String(parse.action)] = (counts[String(parse.action)] ?? 0) + 1;
     else failures[parse.failure] = (failures[parse.failure] ?? 0) + 1;
   }

@@ -7,7 +7,16 @@ import type { Reference } from '../reference/reference.js';
 import { sanitizeForTerminal } from '../text/terminal.js';
 import type { PlainModelRow } from './model-summary.js';
 
-type SummaryParts = { skipped: { rows: number; firstReason: string | null }; summary: EvalSummary; plain: PlainModelRow[]; agreement: Map<string, number | null> | null; reference: Reference | null; conversion: ConversionSummary };
+type SummaryParts = {
+  skipped: { rows: number; firstReason: string | null };
+  summary: EvalSummary;
+  plain: PlainModelRow[];
+  agreement: Map<string, number | null> | null;
+  reference: Reference | null;
+  conversion: ConversionSummary;
+  /** Lines of the validity probes (label variants, fingerprint, regions), when the eval has them. */
+  probes?: string[];
+};
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -16,7 +25,8 @@ function table(header: string[], rows: string[][]): string[] {
 }
 
 /** Plain-text summary printed at the end of `promptfoo eval`; labels and split names are untrusted text. */
-export function renderSummary({ skipped, summary, plain, agreement, reference, conversion }: SummaryParts): string {
+export function renderSummary(parts: SummaryParts): string {
+  const { skipped, summary, plain, agreement, reference, conversion, probes } = parts;
   const out = ['', 'stratalign summary'];
   if (summary.error) {
     const rows = plain.map((m) => {
@@ -62,6 +72,7 @@ export function renderSummary({ skipped, summary, plain, agreement, reference, c
       out.push('', "paper's improvement metric: n/a (needs models with roles base, fine-tuned and teacher on the same scenarios)");
     }
   }
+  if (probes) out.push(...probes);
   if (conversion.providerErrors + conversion.missingSamples > 0) {
     out.push(`LOST ANSWERS: ${conversion.providerErrors} provider error row(s) and ${conversion.missingSamples} missing sample(s) in this eval`);
   }

@@ -1,10 +1,14 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
 import type { ConversionSummary } from '../convert/promptfoo-results.js';
 import { isStratalignError } from '../errors.js';
+import { buildProbes, hasProbes, type ProbesReport } from '../probes/probes-report.js';
+import { MIN_RESAMPLES } from '../report/build-report.js';
 import { summariseForEval, type EvalSummary } from '../report/eval-summary.js';
 import type { Reference } from '../reference/reference.js';
 import { tallyEvalRows } from './eval-tallies.js';
 import { agreementByModel, plainModelRows } from './model-summary.js';
+import { simulatedTruths } from '../simulated/simulated-truth.js';
+import { renderProbesSummary } from './render-probes.js';
 import { renderSummary } from './render-summary.js';
 import { describeParseQuality, parseQualityByModel } from '../parsing/parse-quality.js';
 import { sanitizeForTerminal } from '../text/terminal.js';
@@ -26,6 +30,8 @@ export type EvalOutcome = {
   /** Set when no summary could be made (e.g. rows without a scenario); the run then fails. */
   error?: string;
   summary: EvalSummary | null;
+  /** Label bias, fingerprints and grid maps when the eval has label variants or grid points. */
+  probes?: ProbesReport | null;
 };
 
 /**
@@ -48,11 +54,20 @@ export async function summariseEval(rows: readonly unknown[], reference: Referen
     const error = `stratalign summary: none of the eval's rows could be read (${tallied.skipped.rows} skipped; first: ${tallied.skipped.firstReason})`;
     return { text: `${error}\n`, lostAnswers: 0, error, summary: null };
   }
-  const summary = summariseForEval(tallied.tallies, catalogue);
+  const withProbes = hasProbes(tallied.tallies);
+  const truths = withProbes ? simulatedTruths(rows) : new Map();
+  const summary = summariseForEval(tallied.tallies, catalogue, truths.size ? { simulatedTruths: truths } : {});
+  // Without base, fine-tuned and teacher the report is not made, but each model's probes still are.
+  const probeOptions = { resamples: MIN_RESAMPLES, seed: 'stratalign', level: 0.95, truths };
+  const probes = !withProbes ? null : (summary.probes ?? buildProbes(tallied.tallies, catalogue, probeOptions));
   const agreement = reference ? agreementByModel(tallied.tallies, reference, catalogue) : null;
   const conversion: ConversionSummary = tallied.conversion;
+  const probeLines = probes ? renderProbesSummary(probes, summary.regions, MIN_RESAMPLES) : undefined;
+  const plain = summary.error ? plainModelRows(tallied.tallies, catalogue) : [];
+  const extra = probeLines ? { probes: probeLines } : {};
   const text =
-    renderSummary({ skipped: tallied.skipped, summary, plain: summary.error ? plainModelRows(tallied.tallies, catalogue) : [], agreement, reference, conversion }) +
+    renderSummary({ skipped: tallied.skipped, summary, plain, agreement, reference, conversion, ...extra }) +
     parseQualityBlock(tallied.tallies);
-  return { text, lostAnswers: conversion.providerErrors + conversion.missingSamples, summary };
+  const lostAnswers = conversion.providerErrors + conversion.missingSamples;
+  return { text, lostAnswers, summary, ...(probes ? { probes } : {}) };
 }

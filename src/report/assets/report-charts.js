@@ -62,6 +62,78 @@
     };
   }
 
+  // White (0) to dark red (1), for distances to the teacher.
+  function distanceColour(v) {
+    var t = Math.max(0, Math.min(1, v));
+    var r = Math.round(255 - t * (255 - 165));
+    var g = Math.round(245 - t * 245);
+    var b = Math.round(240 - t * (240 - 21));
+    return 'rgb(' + r + ',' + g + ',' + b + ')';
+  }
+
+  // Payoff regions outline their cells, so the region lines of the payoff plane can be seen.
+  var REGION_BORDER = {
+    'prisoners-dilemma': '#d62728',
+    'stag-hunt': '#2ca02c',
+    snowdrift: '#ff7f0e',
+    harmony: '#1f77b4',
+  };
+  var REGION_LEGEND = ' (outline: red PD, green Stag Hunt, orange Snowdrift, blue Harmony, grey boundary)';
+
+  function gridTooltip(spec) {
+    var xName = spec.xLabel.split(':')[0];
+    var yName = spec.yLabel.split(':')[0];
+    return function (item) {
+      var p = item.raw;
+      var low = p.low === null ? null : 100 * p.low;
+      var high = p.high === null ? null : 100 * p.high;
+      var where = xName + '=' + p.x + (yName ? ', ' + yName + '=' + p.y : '') + ' (' + p.region + ')';
+      var interval = ' % [' + fmt(low, 1) + ', ' + fmt(high, 1) + '], ';
+      return where + ': ' + fmt(100 * p.v, 1) + interval + p.answers + ' answers';
+    };
+  }
+
+  function gridmap(spec) {
+    var nx = Math.max(1, spec.xs.length);
+    var ny = Math.max(1, spec.ys.length);
+    function cellRadius(ctx) {
+      var area = ctx.chart.chartArea;
+      if (!area) return 10;
+      return Math.max(2, (Math.min(area.width / nx, area.height / ny) / 2 - 2) * Math.SQRT2);
+    }
+    var colour = spec.measure === 'distance' ? distanceColour : heatColour;
+    var points = spec.cells.map(function (c) {
+      return { x: c.x, y: c.y, v: c.value, low: c.low, high: c.high, answers: c.answers, region: c.region };
+    });
+    var dataset = {
+      label: spec.measure,
+      data: points,
+      pointStyle: 'rect',
+      backgroundColor: points.map(function (p) { return colour(p.v); }),
+      borderColor: points.map(function (p) { return REGION_BORDER[p.region] || '#555'; }),
+      borderWidth: 2,
+      pointRadius: cellRadius,
+      pointHoverRadius: cellRadius,
+    };
+    var axis = function (labels, title) {
+      var heading = { display: title !== '', text: title };
+      return { type: 'category', labels: labels, offset: true, grid: { display: false }, title: heading };
+    };
+    return {
+      type: 'scatter',
+      data: { datasets: [dataset] },
+      options: {
+        plugins: {
+          legend: { display: false },
+          stratalignCellLabels: true,
+          title: { display: true, text: wrap(spec.title + REGION_LEGEND, 60) },
+          tooltip: { callbacks: { label: gridTooltip(spec) } },
+        },
+        scales: { x: axis(spec.xs, spec.xLabel), y: axis(spec.ys.slice().reverse(), spec.yLabel) },
+      },
+    };
+  }
+
   function improvement(spec) {
     var datasets = spec.series.map(function (s, i) {
       var colour = PALETTE[i % PALETTE.length];
@@ -125,7 +197,7 @@
     Chart.register(cellLabels, estimateTicks);
     Chart.defaults.animation = false;
     Chart.defaults.maintainAspectRatio = false;
-    var builders = { heatmap: heatmap, improvement: improvement, intervals: intervals };
+    var builders = { heatmap: heatmap, improvement: improvement, intervals: intervals, gridmap: gridmap };
     specs.forEach(function (spec) {
       new Chart(document.getElementById(spec.id), builders[spec.kind](spec));
     });
