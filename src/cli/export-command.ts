@@ -99,7 +99,9 @@ async function runExport(args: string[], io: CommandIO, signal: AbortSignal): Pr
   progress.finish(manifests[0]?.totals.read ?? 0);
   for (const m of manifests) io.stdout.write(`${sanitizeForTerminal(describeManifest(m, values.out))}\n`);
   if (kind === 'promptfoo-results' && conversion.providerErrors > 0) {
-    io.stderr.write(`stratalign export: ${conversion.providerErrors} provider-error rows in the input are not samples and were not exported (see \`stratalign convert --errors\`)\n`);
+    const rows = `${conversion.providerErrors} provider-error rows (${conversion.errorRowAnswers} answers asked for)`;
+    const see = 'see `stratalign convert --errors`';
+    io.stderr.write(`stratalign export: ${rows} in the input are not samples and were not exported (${see})\n`);
   }
   return 0;
 }

@@ -61,6 +61,8 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
   const samples = envelope.samples.map((s, i) => {
     const extra: Record<string, unknown> = { mode: envelope.mode, sample: i };
     if (s.finishReason) extra.finishReason = s.finishReason;
+    // A log-probability row is scored on its distribution; the sampled token alone would read 100 % one way.
+    if (envelope.distribution) extra.distribution = envelope.distribution;
     const sample = record(s.text, envelopeParse(s, scenario, i, ctx), envelope.source, extra);
     sample.role = role;
     return sample;

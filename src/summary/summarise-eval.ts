@@ -1,5 +1,5 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
-import type { ConversionSummary } from '../convert/promptfoo-results.js';
+import { lostAnswerCount, type ConversionSummary } from '../convert/promptfoo-results.js';
 import { isStratalignError } from '../errors.js';
 import { summariseForEval, type EvalSummary } from '../report/eval-summary.js';
 import type { Reference } from '../reference/reference.js';
@@ -10,7 +10,7 @@ import { renderSummary } from './render-summary.js';
 export type EvalOutcome = {
   /** The text printed at the end of the eval. */
   text: string;
-  /** Answers asked for and not collected (provider errors, missing samples); exhausted replays excluded. */
+  /** Answers asked for and not collected (all answers of error rows, missing samples); exhausted replays excluded. */
   lostAnswers: number;
   /** Set when no summary could be made (e.g. rows without a scenario); the run then fails. */
   error?: string;
@@ -41,5 +41,5 @@ export async function summariseEval(rows: readonly unknown[], reference: Referen
   const agreement = reference ? agreementByModel(tallied.tallies, reference, catalogue) : null;
   const conversion: ConversionSummary = tallied.conversion;
   const text = renderSummary({ skipped: tallied.skipped, summary, plain: summary.error ? plainModelRows(tallied.tallies, catalogue) : [], agreement, reference, conversion });
-  return { text, lostAnswers: conversion.providerErrors + conversion.missingSamples, summary };
+  return { text, lostAnswers: lostAnswerCount(conversion), summary };
 }
