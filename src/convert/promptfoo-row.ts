@@ -36,6 +36,8 @@ const stratalignMetaSchema = z.looseObject({
   scenario: z.string().optional(),
   seed: z.union([z.number(), z.string()]).optional(),
   finishReason: z.string().optional(),
+  /** The prompt protocol the provider asked under; the exporter refuses to pair its answers with another one. */
+  protocol: z.string().optional(),
 });
 
 export type StratalignMeta = z.infer<typeof stratalignMetaSchema>;

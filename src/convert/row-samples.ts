@@ -99,6 +99,7 @@ function baseProvenance(fields: RowFields, ctx: RowContext): Omit<Provenance, 's
     seed: fields.meta.seed ?? provider?.seed ?? null,
   };
   if (fields.repeatIndex !== null) out.repeatIndex = fields.repeatIndex;
+  if (fields.meta.protocol !== undefined) out.protocol = fields.meta.protocol;
   if (typeof fields.meta.recording === 'string') out.recording = fields.meta.recording;
   return out;
 }

@@ -3,7 +3,7 @@ import { renderPrompt, type RenderedPrompt } from '../prompts/render.js';
 import type { SampleRecord } from '../recordings/types.js';
 import { resolveScenario } from '../scenarios/scenario.js';
 import { Deduper } from './dedupe.js';
-import { targetOf, type Example, type TargetStyle } from './example.js';
+import { motivationOf, targetOf, type Example, type TargetStyle } from './example.js';
 import { emptyCounts, type ScenarioCounts } from './manifest.js';
 import { StratifiedSplitter, type SplitName, type SplitPlan } from './split.js';
 
@@ -24,7 +24,7 @@ type ScenarioState = { prompt: RenderedPrompt; heldOut: boolean; counts: Scenari
 /**
  * Decides, one selected sample at a time, whether it becomes an example and in which split,
  * counting every sample that does not under its reason. The steps run in a fixed order: held-out
- * scenario, no text, unparseable, duplicate, over the cap; then the seeded split.
+ * scenario, no text, unparseable, no motivation, duplicate, over the cap; then the seeded split.
  */
 export class ExampleFilter {
   private readonly scenarios = new Map<string, ScenarioState>();
@@ -45,6 +45,9 @@ export class ExampleFilter {
     if (!sample.parse.ok && !this.options.keepUnparseable) return drop(counts, sample.parse.failure);
     const target = targetOf(sample.text, sample.parse, this.options.target);
     if (target === null) return drop(counts, sample.parse.ok ? 'no-target' : sample.parse.failure);
+    // A bare "C" would teach the student to answer without reasons: only --target action asks for that.
+    const bare = sample.parse.ok && motivationOf(sample.text, String(sample.parse.action)) === '';
+    if (bare && this.options.target !== 'action') return drop(counts, 'no-motivation');
     if (this.options.dedupe && this.deduper.isDuplicate(sample.scenario, target)) return tally(counts, 'deduped');
     if (this.options.cap !== null && counts.kept >= this.options.cap) return tally(counts, 'capped');
     counts.kept++;
