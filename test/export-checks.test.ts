@@ -119,17 +119,26 @@ describe('a train split the trainer would reject is an error', () => {
 });
 
 describe('--max-tokens counts each example with the real tokenizer of its format', () => {
-  it('uses the real vocabularies (known token ids) and counts the chat template, not just the text', async () => {
+  it('counts exactly what a whole encode of the chat template gives, with the real vocabularies', async () => {
     expect(llama.encode('Hello world')).toEqual([1, 15043, 3186]);
-    const example = { scenario: 's', system: 'You are a CEO.', user: 'Pick C or D.', target: 'C\n\nBecause.' };
-    const messages = [
-      { role: 'system', content: example.system },
-      { role: 'user', content: example.user },
-      { role: 'assistant', content: example.target },
-    ] as const;
-    expect((await loadTokenCounter('o200k'))(example)).toBe(encodeChat(messages as never).length);
-    const bare = llama.encode(`${example.system} ${example.user} ${example.target}`).length;
-    expect((await loadTokenCounter('llama2'))(example)).toBeGreaterThan(bare);
+    const [o200k, llama2] = await Promise.all([loadTokenCounter('o200k'), loadTokenCounter('llama2')]);
+    const targets = ['C\n\nBecause.', ' D  leading and  double spaces ', '**C**\n\n- we both gain\n- 😀 emoji', 'C', '[/INST] tricky ]', '1234567890 '.repeat(9)];
+    for (const protocol of ['reasoned', 'letter-only']) {
+      for (const scenario of SCENARIOS) {
+        const prompt = renderPrompt(resolveScenario(catalogue, scenario), catalogue.protocol(protocol));
+        for (const target of targets) {
+          const e = { scenario, system: prompt.system, user: prompt.user, target };
+          const messages = [
+            { role: 'system', content: e.system },
+            { role: 'user', content: e.user },
+            { role: 'assistant', content: e.target },
+          ] as const;
+          expect(o200k(e), JSON.stringify(target)).toBe(encodeChat(messages as never).length);
+          const whole = llama.encode(`[INST] <<SYS>>\n${e.system}\n<</SYS>>\n\n${e.user} [/INST] ${e.target} `).length + 1;
+          expect(llama2(e), JSON.stringify(target)).toBe(whole);
+        }
+      }
+    }
   });
 
   it('drops and counts examples over the limit, per format, since the two tokenizers count differently', async () => {

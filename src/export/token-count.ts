@@ -23,23 +23,54 @@ export type TokenCounter = (example: Example) => number;
 type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
 type ChatEncoder = { encodeChat(chat: readonly ChatMessage[]): number[] };
 
-/** Loads a tokenizer on first use only: vocabularies take time and memory an export without a limit never needs. */
+/** Distinct prompts whose counts are kept: one per scenario and protocol in practice. */
+const PROMPT_CACHE_LIMIT = 10_000;
+
+/**
+ * Loads a tokenizer on first use only: vocabularies take time and memory an export without a
+ * limit never needs. The prompt is most of an example and repeats for every answer to a
+ * scenario, so its tokens are counted once; the sum is exact, because both templates put a fixed
+ * boundary between prompt and target (OpenAI encodes each message apart, between special
+ * tokens; LLaMa-2's "[/INST]" ends before the space that starts the target, and no piece of its
+ * vocabulary spans that space). The tests compare it with a whole encode.
+ */
 export async function loadTokenCounter(id: TokenizerId): Promise<TokenCounter> {
+  const parts = await loadParts(id);
+  const prompts = new Map<string, number>();
+  return (e) => {
+    const key = `${e.system}\u0000${e.user}`;
+    let prompt = prompts.get(key);
+    if (prompt === undefined) {
+      prompt = parts.prompt(e.system, e.user);
+      if (prompts.size < PROMPT_CACHE_LIMIT) prompts.set(key, prompt);
+    }
+    return prompt + parts.target(e.target);
+  };
+}
+
+type Parts = { prompt(system: string, user: string): number; target(target: string): number };
+
+async function loadParts(id: TokenizerId): Promise<Parts> {
   if (id === 'llama2') {
     const { default: llama } = await import('llama-tokenizer-js');
-    // BOS comes from encode(); the EOS that closes the target is one more token.
-    return (e) => llama.encode(`[INST] <<SYS>>\n${e.system}\n<</SYS>>\n\n${e.user} [/INST] ${e.target} `).length + 1;
+    return {
+      // <s>[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST] {target} </s>: BOS from encode(), EOS one more.
+      prompt: (system, user) => llama.encode(`[INST] <<SYS>>\n${system}\n<</SYS>>\n\n${user} [/INST]`).length,
+      target: (target) => llama.encode(` ${target} `, false, false).length + 1,
+    };
   }
   const encoder: ChatEncoder =
     id === 'o200k'
       ? await import('gpt-tokenizer/model/gpt-4o-mini')
       : await import('gpt-tokenizer/model/gpt-3.5-turbo');
-  return (e) =>
-    encoder.encodeChat([
-      { role: 'system', content: e.system },
-      { role: 'user', content: e.user },
-      { role: 'assistant', content: e.target },
-    ]).length;
+  // encodeChat adds the same closing tokens to any conversation: count them once.
+  const closing = encoder.encodeChat([]).length;
+  const message = (role: ChatMessage['role'], content: string) =>
+    encoder.encodeChat([{ role, content }]).length - closing;
+  return {
+    prompt: (system, user) => closing + message('system', system) + message('user', user),
+    target: (target) => message('assistant', target),
+  };
 }
 
 export function parseTokenizerId(value: string, field: string): TokenizerId {
