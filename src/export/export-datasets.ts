@@ -82,12 +82,13 @@ export async function exportDatasets(samples: AsyncIterable<LocatedSample>, opti
   const tokens = maxTokens === null ? null : await TokenCounts.load(tokenizers);
   for (const note of recoverInterrupted(options.outDir)) options.onNote?.(note);
   const stage = new StagedExport(options.outDir, options.onStep);
-  const outputs = options.formats.map((format) => openOutput(format, stage, options));
+  const outputs: FormatOutput[] = [];
   const all = () => outputs.flatMap((o) => [...o.files.values()]);
   const turns = new TurnYielder();
   let read = 0;
   let notSelected = 0;
   try {
+    for (const format of options.formats) outputs.push(openOutput(format, stage, options));
     for await (const { sample, where } of samples) {
       await turns.maybe();
       if (options.signal?.aborted) throw new ExportInterrupted();
