@@ -53,6 +53,13 @@ const SECTIONS: Section[] = [
     exportName: 'benchProbesCoverage',
     options: (dir) => ({ dir, datasets: quick ? 40 : 400, resamples: quick ? 200 : 500 }),
   },
+  {
+    id: 'i',
+    title: 'export --max-tokens (real tokenizers) vs the same export without a limit',
+    file: './export-token-limit.ts',
+    exportName: 'benchExportTokenLimit',
+    options: (dir) => ({ dir, samples: quick ? 5_000 : 50_000 }),
+  },
 ];
 
 async function runSection(section: Section): Promise<SectionOutcome> {

@@ -2,6 +2,7 @@
 // (mode logprobs is a config error). Retries are the SDK's own policy.
 import Anthropic from '@anthropic-ai/sdk';
 import type { ProviderOptions } from 'promptfoo';
+import { bufferedFetch } from '../src/live/buffered-fetch.js';
 import { LiveFaultError } from '../src/live/faults.js';
 import type { LiveConfig } from '../src/live/provider-config.js';
 import { faultFromSdkError } from '../src/live/sdk-errors.js';
@@ -17,7 +18,14 @@ export default class AnthropicProvider extends LiveAdapter {
 
 function anthropicTransport(config: LiveConfig, apiKey: string | null): ChatTransport {
   // An explicit key and a null authToken keep the SDK from reading other credentials on its own.
-  const client = new Anthropic({ apiKey: apiKey ?? 'no-key', authToken: null, baseURL: config.baseUrl, timeout: config.timeoutMs, maxRetries: config.maxRetries });
+  const client = new Anthropic({
+    apiKey: apiKey ?? 'no-key',
+    authToken: null,
+    baseURL: config.baseUrl,
+    timeout: config.timeoutMs,
+    maxRetries: config.maxRetries,
+    fetch: bufferedFetch({ maxRetryAfterMs: config.maxRetryAfterMs }),
+  });
   const { max_tokens: maxTokens, temperature, top_p } = config.sampling;
   return {
     async complete(request: CompletionRequest): Promise<CompletionResult> {

@@ -4,7 +4,8 @@ import type { ApiProvider, CallApiContextParams, CallApiOptionsParams, ProviderO
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { isStratalignError } from '../src/errors.js';
 import { LiveProviderCore } from '../src/live/live-provider.js';
-import { parseLiveConfig, type LiveConfig, type ProviderKind } from '../src/live/provider-config.js';
+import { answerCounts } from '../src/live/missing-answers.js';
+import { answersDeclaredBy, parseLiveConfig, type LiveConfig, type ProviderKind } from '../src/live/provider-config.js';
 import type { ChatTransport } from '../src/live/transport.js';
 
 /** Builds the SDK client for one key; called again only if the key changes. */
@@ -18,6 +19,8 @@ export abstract class LiveAdapter implements ApiProvider {
   label?: string;
   private readonly providerId: string;
   private readonly core: LiveProviderCore | undefined;
+  /** With a refused config: what each row would have asked for, so its lost answers are counted. */
+  private readonly refusedRowMeta: Record<string, unknown> | undefined;
 
   protected constructor(options: ProviderOptions, kind: ProviderKind, makeTransport: TransportFactory) {
     const catalogue = defaultCatalogue();
@@ -32,6 +35,9 @@ export abstract class LiveAdapter implements ApiProvider {
       // fail every row of this provider so the summary counts them and the run exits non-zero.
       this.configError = `stratalign ${kind}: ${err.message}`;
       process.stderr.write(`${this.configError}\n`);
+      const asked = answersDeclaredBy(options.config);
+      const lost = [{ kind: 'config-error' as const, count: asked, message: this.configError }];
+      this.refusedRowMeta = { source: 'live', provider: kind, ...answerCounts(asked, 0, lost) };
     }
   }
 
@@ -40,7 +46,9 @@ export abstract class LiveAdapter implements ApiProvider {
   }
 
   async callApi(_prompt: string, context?: CallApiContextParams, options?: CallApiOptionsParams): Promise<ProviderResponse> {
-    if (!this.core) return { error: this.configError };
+    if (!this.core) {
+      return { error: this.configError, metadata: { stratalign: this.refusedRowMeta, rateLimitKind: 'quota' } };
+    }
     return this.core.call({ vars: context?.vars ?? {}, repeatIndex: context?.repeatIndex, signal: options?.abortSignal });
   }
 }

@@ -2,6 +2,7 @@
 // llama.cpp server, LM Studio, Together, Groq, OpenRouter. Retries are the SDK's own policy.
 import OpenAI from 'openai';
 import type { ProviderOptions } from 'promptfoo';
+import { bufferedFetch } from '../src/live/buffered-fetch.js';
 import { LiveFaultError } from '../src/live/faults.js';
 import type { LiveConfig } from '../src/live/provider-config.js';
 import { faultFromSdkError } from '../src/live/sdk-errors.js';
@@ -17,7 +18,13 @@ export default class OpenAICompatibleProvider extends LiveAdapter {
 
 function openAITransport(config: LiveConfig, apiKey: string | null): ChatTransport {
   // Keyless local servers ignore the header, but the SDK refuses to start without a key.
-  const client = new OpenAI({ apiKey: apiKey ?? 'no-key', baseURL: config.baseUrl, timeout: config.timeoutMs, maxRetries: config.maxRetries });
+  const client = new OpenAI({
+    apiKey: apiKey ?? 'no-key',
+    baseURL: config.baseUrl,
+    timeout: config.timeoutMs,
+    maxRetries: config.maxRetries,
+    fetch: bufferedFetch({ maxRetryAfterMs: config.maxRetryAfterMs }),
+  });
   const { seed: _seed, ...sampling } = config.sampling;
   return {
     async complete(request: CompletionRequest): Promise<CompletionResult> {

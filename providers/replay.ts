@@ -55,7 +55,19 @@ export default class ReplayProvider implements ApiProvider {
         output: formatEnvelope(envelope),
         tokenUsage: { prompt: 0, completion: 0, total: 0, numRequests: 0 },
         cost: 0,
-        metadata: { stratalign: { source: 'replay', mode: source.mode, model: source.model, role, scenario: scenario.id, split: track.split, recording: source.origin, seed: this.config.seed } },
+        metadata: {
+          stratalign: {
+            source: 'replay',
+            mode: source.mode,
+            model: source.model,
+            role,
+            scenario: scenario.id,
+            split: track.split,
+            recording: source.origin,
+            seed: this.config.seed,
+            ...(this.config.protocol ? { protocol: this.config.protocol } : {}),
+          },
+        },
       };
     } catch (err) {
       if (isStratalignError(err)) return { error: `stratalign replay: ${err.message}` };

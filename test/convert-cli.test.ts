@@ -20,7 +20,7 @@ describe('stratalign convert', () => {
     const { code, stdout: out, stderr: err } = await cli(['convert', REPLAY, '--out', join(dir, 'rec.jsonl'), '--errors', join(dir, 'errors.jsonl')]);
     expect(code).toBe(0);
     expect(err).toBe('');
-    expect(out).toMatch(/^converted 10 rows: 112 samples written to .*rec\.jsonl \(12 with text, 100 recorded choices without text\); 2 provider errors \(written to .*errors\.jsonl\); 6 samples missing from envelopes; parse failures: refusal 1, no-choice 1, ambiguous 1\n$/);
+    expect(out).toMatch(/^converted 10 rows: 112 samples written to .*rec\.jsonl \(12 with text, 100 recorded choices without text\); 2 provider errors \(2 answers lost, written to .*errors\.jsonl\); 6 samples missing from envelopes; parse failures: refusal 1, no-choice 1, ambiguous 1\n$/);
     const written: SampleRecord[] = [];
     for await (const s of readSampleFile(join(dir, 'rec.jsonl'), catalogue)) written.push(s);
     const direct: SampleRecord[] = [];

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alignment } from '../assertions/alignment.js';
@@ -34,8 +34,15 @@ describe('a replayed teacher eval through promptfoo, end to end', () => {
     expect(scored.score).toBeCloseTo(3 / 4, 10);
 
     const out = join(dir, 'datasets');
-    expect(await cli(['export', recording, '--format', 'all', '--out', out, '--protocol', 'reasoned', '--validation', '0.25'])).toMatchObject({ code: 0 });
-    for (const format of EXPORT_FORMATS) {
+    // 9 answers are below OpenAI's minimum of 10 training examples: refused, nothing written.
+    const tooFew = await cli(['export', recording, '--format', 'all', '--out', out, '--protocol', 'reasoned', '--validation', '0.25']);
+    expect(tooFew.code).toBe(2);
+    expect(tooFew.stderr).toMatch(/--format openai-chat: the train split would hold \d example\(s\); OpenAI fine-tuning needs at least 10/);
+    expect(existsSync(out)).toBe(false);
+    const others = EXPORT_FORMATS.filter((f) => f.id !== 'openai-chat');
+    const formats = others.map((f) => f.id).join(',');
+    expect(await cli(['export', recording, '--format', formats, '--out', out, '--protocol', 'reasoned', '--validation', '0.25'])).toMatchObject({ code: 0 });
+    for (const format of others) {
       const manifest = JSON.parse(readFileSync(join(out, format.id, 'manifest.json'), 'utf8'));
       let lines = 0;
       for (const file of manifest.files.filter((f: { split: string | null }) => f.split !== null)) {

@@ -102,7 +102,9 @@ describe('samplesFromPromptfooResults on hand-written rows', () => {
     // vars.scenario "IR/prison" is the paper's alias; a failed assertion does not stop the sample.
     const refused = samples.find((s) => s.scenario === 'international-relations/prisoners-dilemma' && s.provenance.mode === 'single')!;
     expect(refused.parse).toMatchObject({ ok: false });
-    expect(errors).toEqual([{ row: 3, provider: 'teacher gpt-4o-mini [live]', scenario: 'environment/stag-hunt', error: 'API error: 503 Service Unavailable (after 3 retries)' }]);
+    expect(errors).toEqual([{ row: 3, provider: 'teacher gpt-4o-mini [live]', scenario: 'environment/stag-hunt', error: 'API error: 503 Service Unavailable (after 3 retries)', lostAnswers: null }]);
+    // A row that does not say how many answers it asked for counts as one.
+    expect(summary).toMatchObject({ errorRowAnswers: 1, errorRowsWithoutCounts: 1 });
     expect(summary.missingSamples).toBe(1);
     expect(summary.missingReasonRows).toEqual({ 'HTTP 429 rate limited after 3 retries': 1 });
     expect(summary.distributionRows).toBe(1);

@@ -12,13 +12,13 @@ const TEACHER = 'test/fixtures/convert/teacher-texts.jsonl';
 describe('stratalign export', () => {
   it('writes the chosen formats and prints what it kept and dropped', async () => {
     const out = tempDir();
-    const { code, stdout: text } = await cli(['export', TEACHER, '--format', 'openai-chat,llamafactory-alpaca', '--out', out, '--protocol', 'reasoned', '--validation', '0.25', '--dedupe']);
+    const { code, stdout: text } = await cli(['export', TEACHER, '--format', 'trl-messages,llamafactory-alpaca', '--out', out, '--protocol', 'reasoned', '--validation', '0.25', '--dedupe']);
     expect(code).toBe(0);
     expect(text.trim().split('\n')).toHaveLength(2);
-    expect(text).toMatch(/^openai-chat: 6 train \+ 2 validation examples in .*; of 12 selected samples: dropped refusal 1, no-choice 1, ambiguous 1; deduped 1; capped 0; held out 0; 0 samples of other models$/m);
-    expect(readdirSync(out).sort()).toEqual(['llamafactory-alpaca', 'openai-chat']);
+    expect(text).toMatch(/^trl-messages: 6 train \+ 2 validation examples in .*; of 12 selected samples: dropped refusal 1, no-choice 1, ambiguous 1; deduped 1; capped 0; held out 0; 0 samples of other models; warning: 12 sample\(s\) did not record the protocol they were collected under; they were assumed to be reasoned$/m);
+    expect(readdirSync(out).sort()).toEqual(['llamafactory-alpaca', 'trl-messages']);
     expect(readdirSync(join(out, 'llamafactory-alpaca')).sort()).toEqual(['dataset_info.json', 'manifest.json', 'train.jsonl', 'validation.jsonl']);
-    const manifest = JSON.parse(readFileSync(join(out, 'openai-chat', 'manifest.json'), 'utf8'));
+    const manifest = JSON.parse(readFileSync(join(out, 'trl-messages', 'manifest.json'), 'utf8'));
     expect(manifest.options).toMatchObject({ validation: 0.25, seed: 42, selector: { role: 'teacher' }, target: 'raw' });
   });
 
@@ -60,13 +60,17 @@ describe('stratalign export', () => {
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     const deadline = Date.now() + 20_000;
-    while (!(existsSync(join(out, 'together')) && readdirSync(join(out, 'together')).some((f) => f.endsWith('.partial')))) {
+    // Every file is staged in a hidden directory inside --out until the whole export is done.
+    const staged = () => (existsSync(out) ? readdirSync(out).filter((d) => d.startsWith('.stratalign-staging-')) : []);
+    const together = () => staged().map((d) => join(out, d, 'together'));
+    while (!together().some((dir) => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.partial')))) {
       if (Date.now() > deadline) throw new Error(`export never started: ${stderr}`);
       await new Promise((r) => setTimeout(r, 20));
     }
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stderr).toMatch(/stratalign export: interrupted; no output file was written/);
-    for (const format of readdirSync(out)) expect(readdirSync(join(out, format)), format).toEqual([]);
+    // No partial file and no empty folder: --out did not exist before, so it is gone again.
+    expect(existsSync(out)).toBe(false);
   }, 30_000);
 });

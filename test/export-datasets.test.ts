@@ -46,6 +46,14 @@ function options(outDir: string, over: Partial<ExportOptions> = {}): ExportOptio
 
 const run = (file: string, opts: ExportOptions) => exportDatasets(readLocatedSamples(file, catalogue), opts);
 
+/** The teacher recording three times over: enough examples for OpenAI's minimum of 10 in every format. */
+function tripled(): string {
+  const file = join(tempDir(), 'teacher-x3.jsonl');
+  const lines = readFileSync(TEACHER, 'utf8').trim().split('\n');
+  writeFileSync(file, `${[...lines, ...lines, ...lines].join('\n')}\n`);
+  return file;
+}
+
 async function readBack(dir: string, format: ExportFormat): Promise<ReadBack[]> {
   const out: ReadBack[] = [];
   for (const name of ['train.jsonl', 'validation.jsonl']) {
@@ -77,20 +85,21 @@ function filesIn(dir: string): string[] {
 describe('exportDatasets round trip', () => {
   it('writes every format so that reading it back gives the same (prompt, target) pairs', async () => {
     const out = tempDir();
-    const manifests = await run(TEACHER, options(out, { validation: 0.25 }));
-    const expected = sorted(await expectedExamples(TEACHER, (s) => s.parse.ok));
-    expect(expected).toHaveLength(9);
+    const file = tripled();
+    const manifests = await run(file, options(out, { validation: 0.25 }));
+    const expected = sorted(await expectedExamples(file, (s) => s.parse.ok));
+    expect(expected).toHaveLength(27);
     for (const format of EXPORT_FORMATS) expect(sorted(await readBack(out, format))).toEqual(expected);
     for (const m of manifests) {
-      expect(m.totals).toMatchObject({ read: 12, kept: 9, dropped: { refusal: 1, 'no-choice': 1, ambiguous: 1 } });
-      expect(m.totals.train + m.totals.validation).toBe(9);
+      expect(m.totals).toMatchObject({ read: 36, kept: 27, dropped: { refusal: 3, 'no-choice': 3, ambiguous: 3 } });
+      expect(m.totals.train + m.totals.validation).toBe(27);
     }
   });
 
   it('keeps the manifest honest: counts add up, files match their sha256 and line counts', async () => {
     const out = tempDir();
-    const [manifest] = (await run(TEACHER, options(out, { formats: [openaiChat], validation: 0.25, dedupe: true }))) as [ExportManifest];
-    const onDisk = JSON.parse(readFileSync(join(out, 'openai-chat', 'manifest.json'), 'utf8'));
+    const [manifest] = (await run(TEACHER, options(out, { formats: [trlMessages], validation: 0.25, dedupe: true }))) as [ExportManifest];
+    const onDisk = JSON.parse(readFileSync(join(out, 'trl-messages', 'manifest.json'), 'utf8'));
     expect(onDisk).toEqual(manifest);
     for (const [id, c] of Object.entries(manifest.scenarios)) {
       const dropped = Object.values(c.dropped).reduce((a, b) => a + b, 0);
@@ -99,7 +108,7 @@ describe('exportDatasets round trip', () => {
     }
     expect(manifest.scenarios['business/prisoners-dilemma']!.deduped).toBe(1);
     for (const f of manifest.files) {
-      const bytes = readFileSync(join(out, 'openai-chat', f.name));
+      const bytes = readFileSync(join(out, 'trl-messages', f.name));
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(f.sha256);
       expect(bytes.toString('utf8').split('\n').filter(Boolean)).toHaveLength(f.lines);
     }
@@ -125,6 +134,7 @@ describe('exportDatasets round trip', () => {
     const [m] = await run(TEACHER, options(out, { formats: [openaiChat], keepUnparseable: true }));
     expect(m!.totals).toMatchObject({ kept: 12, dropped: {} });
     expect(sorted(await readBack(out, openaiChat))).toEqual(sorted(await expectedExamples(TEACHER, () => true)));
+    // 12 examples meet OpenAI's minimum of 10; the 9 parseable ones alone do not (see below).
   });
 });
 
@@ -160,16 +170,16 @@ describe('exportDatasets options', () => {
 
   it('caps examples per scenario and counts what it left out', async () => {
     const file = synthetic(5);
-    const [m] = await run(file, options(tempDir(), { formats: [openaiChat], cap: 2 }));
+    const [m] = await run(file, options(tempDir(), { formats: [trlMessages], cap: 2 }));
     for (const counts of Object.values(m!.scenarios)) expect(counts).toMatchObject({ read: 5, kept: 2, capped: 3 });
   });
 
   it('holds whole contexts and games out of both splits and lists them', async () => {
     const out = tempDir();
-    const [m] = await run(TEACHER, options(out, { formats: [openaiChat], validation: 0.5, holdout: { contexts: ['sports'], games: ['staghunt'] } }));
+    const [m] = await run(TEACHER, options(out, { formats: [trlMessages], validation: 0.5, holdout: { contexts: ['sports'], games: ['staghunt'] } }));
     expect(m!.heldOut).toEqual({ contexts: ['sports'], games: ['stag-hunt'], scenarios: ['friends/stag-hunt', 'sports/snowdrift'] });
     expect(m!.scenarios['sports/snowdrift']).toMatchObject({ read: 3, heldOut: 3, kept: 0 });
-    const users = new Set((await readBack(out, openaiChat)).map((r) => r.user));
+    const users = new Set((await readBack(out, trlMessages)).map((r) => r.user));
     expect(users.size).toBe(1);
     expect([...users][0]).toContain('you get 10 points');
     expect(m!.totals.kept).toBe(4);

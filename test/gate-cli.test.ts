@@ -83,7 +83,7 @@ describe('stratalign gate on data that cannot hold a number', () => {
   it('says which inputs hold no run-level counts when promptfoo results and a counts table are mixed', async () => {
     const file = join(tempDir(), 'results.json');
     studentRun(file, 1);
-    const { code, stdout } = await run(['gate', file, PAPER, ...FAST, '--max', 'provider-errors=1']);
+    const { code, stdout } = await run(['gate', file, PAPER, ...FAST, '--max', 'provider-errors=1', '--max', 'missing-samples=1']);
     expect(code).toBe(0);
     expect(stdout.split('\n')[0]).toMatch(/; provider errors and missing samples are counted over the promptfoo results only, not datasets\/recordings\/lfb-counts\.csv$/);
     expect(stdout).toMatch(/^PASS provider-errors at overall: count 1 <= max 1 \(first: .*; counted over the promptfoo results only, not datasets\/recordings\/lfb-counts\.csv\)$/m);
@@ -135,7 +135,8 @@ describe('stratalign gate on promptfoo results', () => {
     expect(code).toBe(1);
     expect(stdout).toContain('(data: replayed)');
     expect(stdout).toMatch(/^FAIL provider-errors at overall: count 1 > max 0 \(over by 1; first: row 10, student <b>v2<\/b>, business\/prisoners-dilemma: API error: 503 Service Unavailable; default for promptfoo results\)$/m);
-    expect(stdout).toMatch(/^PASS missing-samples at overall/m);
+    // The error row's answer is lost too: missing-samples counts answers, error rows included.
+    expect(stdout).toMatch(/^FAIL missing-samples at overall: count 1 > max 0/m);
     expect(stdout).toMatch(/^PASS paper-improvement at overall for student <b>v2<\/b>/m);
   });
 
@@ -145,7 +146,7 @@ describe('stratalign gate on promptfoo results', () => {
     expect((await run(['gate', clean, ...FAST, '--min', 'paper-improvement=10'])).code).toBe(0);
     const noisy = join(tempDir(), 'noisy.json');
     studentRun(noisy, 2);
-    const allowed = await run(['gate', noisy, ...FAST, '--min', 'paper-improvement=10', '--max', 'provider-errors=2']);
+    const allowed = await run(['gate', noisy, ...FAST, '--min', 'paper-improvement=10', '--max', 'provider-errors=2', '--max', 'missing-samples=2']);
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toMatch(/^PASS provider-errors at overall: count 2 <= max 2/m);
   });

@@ -33,7 +33,12 @@ describe('anthropic provider: config', () => {
       expect(provider({ seed: 3 }).configError).toMatch(/no seed/);
       // Said once when loaded (promptfoo would print a stack trace for a throw), then on every row.
       expect(stderr).toHaveBeenCalledWith(expect.stringMatching(/no log-probabilities/));
-      expect(await call(logprobs)).toEqual({ error: logprobs.configError });
+      const refused = await call(logprobs);
+      expect(refused.error).toBe(logprobs.configError);
+      // Its rows still say what they asked for, so the summary counts the lost answers.
+      expect(refused.metadata?.stratalign).toMatchObject({ requested: 1, recorded: 0, missing: { count: 1, byKind: [{ kind: 'config-error', count: 1 }] } });
+      const multi = provider({ samples: 4, seed: 3 });
+      expect((await call(multi)).metadata?.stratalign).toMatchObject({ requested: 4, recorded: 0, missing: { count: 4 } });
       expect(server.requests).toHaveLength(0);
     } finally {
       stderr.mockRestore();

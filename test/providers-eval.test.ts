@@ -1,11 +1,14 @@
 // One real `promptfoo eval` through the OpenAI-compatible provider against the loopback server,
 // with faults injected per sample: every requested answer must end up recorded or reported missing.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultCatalogue } from '../src/catalogue/index.js';
+import { loadTallies } from '../src/recordings/load-tallies.js';
 import { readEnvelope } from '../src/samples/envelope.js';
+import { summariseEval } from '../src/summary/summarise-eval.js';
 import { contentFilter, emptyChoices, malformed, ok, reset, startLoopbackServer, status, truncated, userText, type LoopbackServer, type RecordedRequest } from './loopback/server.js';
 
 const PROVIDER = `file://${fileURLToPath(new URL('../providers/openai-compatible.ts', import.meta.url))}`;
@@ -21,6 +24,9 @@ let server: LoopbackServer;
 let configDir: string;
 let rows: Row[];
 let stats: { successes: number; failures: number; errors: number };
+let results: unknown[];
+const warnings: Error[] = [];
+const onWarning = (w: Error) => warnings.push(w);
 
 beforeAll(async () => {
   configDir = mkdtempSync(join(tmpdir(), 'stratalign-promptfoo-'));
@@ -47,6 +53,7 @@ beforeAll(async () => {
   server.when(is('student-single', 'friends', 50), status(500, fast), status(500, fast));
 
   const { default: promptfoo } = await import('promptfoo');
+  process.on('warning', onWarning);
   const common = { baseUrl: `${server.url}/v1`, apiKeyEnv: KEY_ENV, protocol: 'letter-only', maxRetries: 1 };
   const record = await promptfoo.evaluate(
     {
@@ -58,10 +65,14 @@ beforeAll(async () => {
       tests: ['business/prisoners-dilemma', 'team/stag-hunt', 'friends/snowdrift'].map((scenario) => ({ vars: { scenario, split: 'in-sample' } })),
       writeLatestResults: false,
     },
-    { maxConcurrency: 2, showProgressBar: false, cache: false, repeat: 2 },
+    // The CLI hands every provider call one shared signal (for Ctrl-C); so does this run.
+    { maxConcurrency: 2, showProgressBar: false, cache: false, repeat: 2, abortSignal: new AbortController().signal },
   );
   const summary = (await record.toEvaluateSummary()) as any;
+  await new Promise((resolve) => setImmediate(resolve));
+  process.off('warning', onWarning);
   stats = summary.stats;
+  results = summary.results;
   rows = summary.results.map((result: any): Row => {
     const response = result.response ?? {};
     const meta = response.metadata?.stratalign ?? {};
@@ -122,5 +133,20 @@ describe('promptfoo eval through the loopback server with injected faults', () =
   it('marks exactly the fully failed rows as promptfoo errors', () => {
     expect(rows.filter((r) => r.error)).toHaveLength(5);
     expect(stats.errors).toBe(5);
+  });
+
+  it('reports the exact number of answers lost: every answer of an error row, not one per row', async () => {
+    // Multi: two error rows of 4 answers + 3 missing in partial envelopes; single: three error rows of 1.
+    const outcome = await summariseEval(results, null, defaultCatalogue());
+    expect(outcome.lostAnswers).toBe(14);
+    expect(outcome.text).toContain('LOST ANSWERS: 5 provider error row(s) and 3 missing sample(s) in this eval: 14 answer(s) lost in all (11 of them asked for by the error rows)');
+    const file = join(configDir, 'results.jsonl');
+    writeFileSync(file, `${results.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    const loaded = await loadTallies(file, defaultCatalogue());
+    expect(loaded.lost).toMatchObject({ providerErrors: 5, missingSamples: 14, errorRowAnswers: 11 });
+  });
+
+  it('leaves no abort listeners on promptfoo’s shared signal (no MaxListenersExceededWarning over 41 requests)', () => {
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message)).toEqual([]);
   });
 });

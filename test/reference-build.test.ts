@@ -52,7 +52,7 @@ describe('stratalign reference', () => {
     const out = join(tempDir(), 'ref.json');
     const { code, stdout: text } = await cli(['reference', 'test/fixtures/convert/replay.results.json', '--model', 'teacher llama2-70b-chat [replay]', '--out', out, '--min-valid', '2']);
     expect(code).toBe(0);
-    expect(text).toMatch(/input had 2 provider-error rows and 6 missing samples/);
+    expect(text).toMatch(/input had 2 provider-error rows \(2 answers\) and 6 missing samples/);
     const ref = JSON.parse(readFileSync(out, 'utf8'));
     expect(ref.scenarios['business/prisoners-dilemma']).toMatchObject({ counts: { C: 1, D: 3 }, n: 4, failures: { refusal: 1 }, split: 'in-sample' });
     expect(ref.scenarios['sports/snowdrift']).toMatchObject({ counts: { C: 1, D: 1 }, n: 2, failures: { ambiguous: 1 }, split: 'oos-context' });

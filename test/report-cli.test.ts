@@ -64,8 +64,9 @@ describe('stratalign report', () => {
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as Report;
     expect(report.inputs[0]!.kind).toBe('promptfoo-results');
-    expect(report.lostAnswers).toEqual({ providerErrors: 2, missingSamples: 0 });
-    expect(report.notes[0]).toMatch(/LOST ANSWERS: 2 provider error/);
+    // A provider error row that does not say how many answers it asked for counts as one lost answer.
+    expect(report.lostAnswers).toEqual({ providerErrors: 2, missingSamples: 2 });
+    expect(report.notes[0]).toMatch(/LOST ANSWERS: 2 answer\(s\) asked for in the promptfoo results were not delivered, 2 of them in 2 provider error row\(s\)/);
     expect(report.models.map((m) => m.sourceLabel)).toEqual(['replayed', 'replayed', 'replayed']);
     const row = report.scenarios.find((s) => s.scenario === 'business/prisoners-dilemma')!;
     expect(row.models.map((m) => m.distribution[0]!.count)).toEqual([50, 30, 10]);
@@ -78,6 +79,6 @@ describe('stratalign report', () => {
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as Report;
     expect(report.inputs[0]!.kind).toBe('promptfoo-results');
-    expect(report.lostAnswers).toEqual({ providerErrors: 1, missingSamples: 0 });
+    expect(report.lostAnswers).toEqual({ providerErrors: 1, missingSamples: 1 });
   });
 });

@@ -5,9 +5,11 @@ import { referenceFromTallies } from '../src/reference/read-reference.js';
 import { ENVELOPE_TAG, formatEnvelope, type SampleEnvelope } from '../src/samples/envelope.js';
 import { agreementByModel } from '../src/summary/model-summary.js';
 import { alignmentReference } from '../src/summary/reference-config.js';
+import { resolveScenario } from '../src/scenarios/scenario.js';
 import { summariseEval } from '../src/summary/summarise-eval.js';
 
 const catalogue = defaultCatalogue();
+const resolveId = (name: string) => resolveScenario(catalogue, name).id;
 const paper = readCountsTable('datasets/recordings/lfb-counts.csv', catalogue);
 
 /** A promptfoo result row as the afterAll hook receives it. */
@@ -60,6 +62,23 @@ describe('end-of-eval summary', () => {
     expect(out.lostAnswers).toBe(2);
     expect(out.text).toMatch(/LOST ANSWERS: 1 provider error row\(s\) and 1 missing sample\(s\)/);
     expect(out.text).toMatch(/note: 2 answer\(s\) were asked of replays past the end/);
+  });
+
+  it('counts every answer an error row asked for, from its metadata; a row that does not say counts as one', async () => {
+    const lostFour = { ...row('s', 'base', 'biz/prison', null, 'no answer recorded for any of 4 samples'), response: { metadata: { stratalign: { requested: 4, recorded: 0, missing: { count: 4, reasons: ['4× 400 error'] } } } } };
+    const silent = row('s', 'base', 'team/delight', null, 'crashed');
+    const out = await summariseEval([lostFour, silent, row('s', 'base', 'biz/prison', envelope([{ text: 'C' }], { count: 2, reasons: ['2× 503'] }))], null, catalogue);
+    expect(out.lostAnswers).toBe(4 + 1 + 2);
+    expect(out.text).toContain('LOST ANSWERS: 2 provider error row(s) and 2 missing sample(s) in this eval: 7 answer(s) lost in all (5 of them asked for by the error rows); 1 error row(s) did not say how many answers they asked for and count as 1 each');
+  });
+
+  it('counts a log-probability row as the distribution it is scored on, not the token it sampled', async () => {
+    // Every row sampled "C", but each reading says P(C) = 0.7: cooperation is 70 %, not 100 %.
+    const reading = (scenario: string) =>
+      formatEnvelope({ stratalign: ENVELOPE_TAG, note: 'n', source: 'live', mode: 'logprobs', scenario, model: 'm', role: null, requested: 1, samples: [{ text: 'C' }], missing: { count: 0, reasons: [] }, distribution: { probabilities: { C: 0.7, D: 0.3 }, otherMass: 0.02 } });
+    const rows = ['biz/prison', 'team/delight', 'IR/staghunt'].map((scenario) => row('lp', 'base', scenario, reading(resolveId(scenario))));
+    const out = await summariseEval(rows, null, catalogue);
+    expect(out.text).toMatch(/^lp\s+base\s+live\s+3\s+0\s+70\.0 %/m);
   });
 
   it('fails, saying why, when no row is a stratalign row', async () => {

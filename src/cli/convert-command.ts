@@ -73,7 +73,7 @@ function summaryLine(s: ConversionSummary, out: string, errors: string | undefin
   const failures = Object.entries(s.parseFailures).map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none';
   const parts = [
     `converted ${s.rows} rows: ${s.samples} samples written to ${out} (${s.textSamples} with text, ${s.choiceOnlySamples} recorded choices without text)`,
-    `${s.providerErrors} provider errors${s.providerErrors > 0 ? (errors ? ` (written to ${errors})` : ' (not samples; use --errors to keep them)') : ''}`,
+    `${s.providerErrors} provider errors${s.providerErrors ? lostNote(s.errorRowAnswers, errors) : ''}`,
     `${s.missingSamples} samples missing from envelopes`,
     ...(s.exhaustedReplays > 0 ? [`${s.exhaustedReplays} asked of replays past the end of their recording (not lost)`] : []),
     `parse failures: ${failures}`,
@@ -89,4 +89,8 @@ function parseOptions(args: string[]) {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+function lostNote(answers: number, errors: string | undefined): string {
+  return ` (${answers} answers lost${errors ? `, written to ${errors}` : '; not samples, use --errors to keep them'})`;
 }

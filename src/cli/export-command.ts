@@ -8,6 +8,7 @@ import { TARGET_STYLES, type TargetStyle } from '../export/example.js';
 import { exportDatasets } from '../export/export-datasets.js';
 import { EXPORT_FORMATS, findExportFormat } from '../export/formats/registry.js';
 import type { ExportManifest } from '../export/manifest.js';
+import { parseTokenizerId, TOKENIZER_DESCRIPTIONS, TOKENIZER_IDS } from '../export/token-count.js';
 import { sanitizeForTerminal } from '../text/terminal.js';
 import { UsageError, type Command, type CommandIO } from './command.js';
 import { withInterrupt } from './interrupt.js';
@@ -15,14 +16,18 @@ import { withInterrupt } from './interrupt.js';
 const USAGE = `Usage: stratalign export <recording.jsonl|results.json|results.jsonl> --format <id>[,<id>...] --out <dir>
          --protocol reasoned|letter-only [--role teacher | --model <label>] [--target raw|normalised|action]
          [--keep-unparseable] [--dedupe] [--cap N] [--validation 0.1] [--seed 42]
-         [--holdout-context <id|alias>]... [--holdout-game <id|alias>]... [--name stratalign] [--progress]
-         [--balance-labels]
+         [--holdout-context <id|alias>]... [--holdout-game <id|alias>]... [--name stratalign]
+         [--max-tokens N [--tokenizer ${TOKENIZER_IDS.join('|')}]] [--balance-labels] [--progress]
 
 Turns the teacher's answers into fine-tuning datasets. Each example is the scenario prompt as
 the model sees it under --protocol and the teacher's answer with its motivation as the target.
-Every format goes to <dir>/<format>/: train.jsonl, validation.jsonl, manifest.json (counts per
-scenario, provenance, sha256 of every file) and, for LLaMA-Factory, dataset_info.json. Every line
-is validated against its format first; nothing is written unless the whole export succeeds.
+--protocol must be the protocol the answers were collected under (recorded with every live
+sample); another one is an error. Every format goes to <dir>/<format>/: train.jsonl,
+validation.jsonl, manifest.json (counts per scenario, provenance, sha256 of every file) and, for
+LLaMA-Factory, dataset_info.json. Every line is validated against its format first; all files
+of all formats are staged and published together, so a failure at any point leaves the
+previous export as it was. An empty train split, or one below the trainer's minimum (OpenAI:
+10 examples), is an error.
 
 Formats: ${EXPORT_FORMATS.map((f) => f.id).join(', ')} (or "all")
 ${EXPORT_FORMATS.map((f) => `  ${f.id.padEnd(22)} ${f.describe}`).join('\n')}
@@ -30,7 +35,8 @@ ${EXPORT_FORMATS.map((f) => `  ${f.id.padEnd(22)} ${f.describe}`).join('\n')}
 Options:
   --role <role> | --model <label>  whose answers to export (default: --role teacher)
   --target raw           the answer exactly as written (default); normalised: "<action>\\n\\n<motivation>";
-                         action: the parsed action alone
+                         action: the parsed action alone (answers without a motivation are dropped
+                         and counted as no-motivation unless --target action)
   --keep-unparseable     keep answers that could not be parsed or refused (default: drop and count them)
   --dedupe               drop repeated (scenario, target) pairs
   --cap N                at most N examples per scenario (the first N kept, in input order)
@@ -42,6 +48,11 @@ Options:
   --balance-labels       keep the same number of examples for every label variant of a scenario
                          (business/stag-hunt, ~swapped, ~neutral-jf, ...): the smallest count any
                          variant has; the rest are dropped as label-balance. Reads the input twice.
+  --max-tokens N         drop (and count as too-long) examples over N tokens, prompt and target
+                         together, counted by the real tokenizer of each format's target models
+  --tokenizer T          count with T for every format instead of each format's own
+${TOKENIZER_IDS.map((id) => `                           ${id.padEnd(7)} ${TOKENIZER_DESCRIPTIONS[id]}`).join('\n')}
+                         (default: o200k for openai-chat, llama2 for the others)
 `;
 
 export const exportCommand: Command = {
@@ -66,6 +77,8 @@ const OPTIONS = {
   'holdout-context': { type: 'string', multiple: true },
   'holdout-game': { type: 'string', multiple: true },
   name: { type: 'string', default: 'stratalign' },
+  'max-tokens': { type: 'string' },
+  tokenizer: { type: 'string' },
   progress: { type: 'boolean' },
   'balance-labels': { type: 'boolean' },
 } as const;
@@ -97,6 +110,9 @@ async function runExport(args: string[], io: CommandIO, signal: AbortSignal): Pr
     seed: /^-?\d+$/.test(values.seed) ? Number(values.seed) : values.seed,
     holdout: { contexts: values['holdout-context'] ?? [], games: values['holdout-game'] ?? [] },
     name: values.name,
+    maxTokens: values['max-tokens'] === undefined ? null : parseNumber('--max-tokens', values['max-tokens']),
+    tokenizer: values.tokenizer === undefined ? null : parseTokenizerId(values.tokenizer, '--tokenizer'),
+    onNote: (note) => io.stderr.write(`stratalign export: ${sanitizeForTerminal(note)}\n`),
     source: { origin, kind, ...(kind === 'promptfoo-results' ? { conversion } : {}) },
     signal,
     onProgress: (n) => progress.tick(n),
@@ -105,7 +121,9 @@ async function runExport(args: string[], io: CommandIO, signal: AbortSignal): Pr
   progress.finish(manifests[0]?.totals.read ?? 0);
   for (const m of manifests) io.stdout.write(`${sanitizeForTerminal(describeManifest(m, values.out))}\n`);
   if (kind === 'promptfoo-results' && conversion.providerErrors > 0) {
-    io.stderr.write(`stratalign export: ${conversion.providerErrors} provider-error rows in the input are not samples and were not exported (see \`stratalign convert --errors\`)\n`);
+    const rows = `${conversion.providerErrors} provider-error rows (${conversion.errorRowAnswers} answers asked for)`;
+    const see = 'see `stratalign convert --errors`';
+    io.stderr.write(`stratalign export: ${rows} in the input are not samples and were not exported (${see})\n`);
   }
   return 0;
 }

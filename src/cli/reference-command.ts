@@ -73,7 +73,10 @@ async function runReference(args: string[], io: CommandIO, signal: AbortSignal):
     `reference for ${reference.model} (role ${reference.role ?? 'none'}, ${reference.source.kind}) written to ${values.out}: ${entries.length} scenarios, ${Math.min(...ns)}-${Math.max(...ns)} valid answers each`,
   ];
   if (thin.length > 0) lines.push(`thin (fewer than ${minValid} valid answers, kept by --allow-thin): ${thin.join(', ')}`);
-  if (summary.providerErrors > 0 || summary.missingSamples > 0) lines.push(`input had ${summary.providerErrors} provider-error rows and ${summary.missingSamples} missing samples; they are not in the counts`);
+  if (summary.providerErrors > 0 || summary.missingSamples > 0) {
+    const errorRows = `${summary.providerErrors} provider-error rows (${summary.errorRowAnswers} answers)`;
+    lines.push(`input had ${errorRows} and ${summary.missingSamples} missing samples; they are not in the counts`);
+  }
   io.stdout.write(`${lines.map(sanitizeForTerminal).join('\n')}\n`);
   return 0;
 }

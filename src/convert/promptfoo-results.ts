@@ -4,12 +4,19 @@ import type { ParseFailureKind } from '../parsing/parse-result.js';
 import type { SampleRecord } from '../recordings/types.js';
 import { lostSamples, type SampleEnvelope } from '../samples/envelope.js';
 import type { Scenario } from '../scenarios/scenario.js';
-import { isProviderError, readRowFields, requireVar } from './promptfoo-row.js';
+import { answersLostByErrorRow, isProviderError, readRowFields, requireVar } from './promptfoo-row.js';
 import { openPromptfooResults } from './promptfoo-source.js';
 import { samplesFromRow } from './row-samples.js';
 import type { RunProvenance } from './run-provenance.js';
 
-export type ProviderErrorRow = { row: number; provider: string; scenario?: string; error: string };
+/** `lostAnswers`: the answers the row asked for and lost, as it says; null when it does not say (counted as 1). */
+export type ProviderErrorRow = {
+  row: number;
+  provider: string;
+  scenario?: string;
+  error: string;
+  lostAnswers: number | null;
+};
 
 /** What a conversion saw besides the samples it yielded; filled in as the generator runs. */
 export type ConversionSummary = {
@@ -22,6 +29,13 @@ export type ConversionSummary = {
   textSamples: number;
   choiceOnlySamples: number;
   providerErrors: number;
+  /**
+   * Answers the provider error rows asked for, all lost: what each row's metadata says it asked
+   * for (a multi row of 4 lost 4), one for a row that does not say.
+   */
+  errorRowAnswers: number;
+  /** Provider error rows that did not say how many answers they asked for (each counted as one). */
+  errorRowsWithoutCounts: number;
   /** Samples envelopes were asked for but did not deliver: lost answers (exhausted replays not included). */
   missingSamples: number;
   /** Samples asked of a replay past the end of its recording: shown, but not lost answers. */
@@ -49,6 +63,11 @@ export type ConversionOptions = {
   onUnreadableRow?: (e: { row: number; error: StratalignError }) => void;
 };
 
+/** Every answer asked for and not delivered: all answers of the error rows plus the envelopes' missing samples. */
+export function lostAnswerCount(summary: ConversionSummary): number {
+  return summary.errorRowAnswers + summary.missingSamples;
+}
+
 /** Distinct missing-sample reasons kept by name; the rest are counted together. */
 const MAX_REASONS = 50;
 const OTHER_REASONS = '(other reasons)';
@@ -63,6 +82,8 @@ export function createConversionSummary(file: string): ConversionSummary {
     textSamples: 0,
     choiceOnlySamples: 0,
     providerErrors: 0,
+    errorRowAnswers: 0,
+    errorRowsWithoutCounts: 0,
     missingSamples: 0,
     exhaustedReplays: 0,
     unreadableRows: 0,
@@ -92,8 +113,13 @@ export async function* samplesFromPromptfooResults(file: string, catalogue: Cata
       fields = readRowFields(raw.value, where);
       if (isProviderError(fields)) {
         summary.providerErrors++;
+        const lost = answersLostByErrorRow(fields.meta);
+        summary.errorRowAnswers += lost ?? 1;
+        if (lost === null) summary.errorRowsWithoutCounts++;
         const error = fields.error ?? 'promptfoo marked the row as an error without a message';
-        options.onProviderError?.({ row: raw.number, provider: fields.providerLabel, ...(fields.scenario ? { scenario: fields.scenario } : {}), error });
+        const scenario = fields.scenario ? { scenario: fields.scenario } : {};
+        const where = { row: raw.number, provider: fields.providerLabel, ...scenario };
+        options.onProviderError?.({ ...where, error, lostAnswers: lost });
         options.onProgress?.(summary.rows);
         continue;
       }

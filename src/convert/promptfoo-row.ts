@@ -36,6 +36,8 @@ const stratalignMetaSchema = z.looseObject({
   scenario: z.string().optional(),
   seed: z.union([z.number(), z.string()]).optional(),
   finishReason: z.string().optional(),
+  /** The prompt protocol the provider asked under; the exporter refuses to pair its answers with another one. */
+  protocol: z.string().optional(),
 });
 
 export type StratalignMeta = z.infer<typeof stratalignMetaSchema>;
@@ -101,6 +103,21 @@ export function readRowFields(value: unknown, where: ErrorLocation): RowFields {
  */
 export function isProviderError(fields: RowFields): boolean {
   return fields.output === null && (fields.failureReason === 2 || fields.error !== null);
+}
+
+/**
+ * How many answers a provider error row lost, as the row itself says: stratalign providers put
+ * `requested`, `recorded` and `missing.count` in their metadata, failed rows too. Null when the
+ * row does not say (another provider, or an older stratalign): such a row counts as one.
+ */
+export function answersLostByErrorRow(meta: StratalignMeta): number | null {
+  const whole = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null);
+  const said = meta.missing && typeof meta.missing === 'object' ? (meta.missing as { count?: unknown }).count : null;
+  const missing = whole(said);
+  if (missing !== null) return missing;
+  const requested = whole(meta.requested);
+  const recorded = whole(meta.recorded) ?? 0;
+  return requested !== null && requested >= recorded ? requested - recorded : null;
 }
 
 export function requireVar(fields: RowFields, name: 'scenario' | 'split', where: ErrorLocation): string {

@@ -61,6 +61,8 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
   const samples = envelope.samples.map((s, i) => {
     const extra: Record<string, unknown> = { mode: envelope.mode, sample: i };
     if (s.finishReason) extra.finishReason = s.finishReason;
+    // A log-probability row is scored on its distribution; the sampled token alone would read 100 % one way.
+    if (envelope.distribution) extra.distribution = envelope.distribution;
     const sample = record(s.text, envelopeParse(s, scenario, i, ctx), envelope.source, extra);
     sample.role = role;
     return sample;
@@ -99,6 +101,7 @@ function baseProvenance(fields: RowFields, ctx: RowContext): Omit<Provenance, 's
     seed: fields.meta.seed ?? provider?.seed ?? null,
   };
   if (fields.repeatIndex !== null) out.repeatIndex = fields.repeatIndex;
+  if (fields.meta.protocol !== undefined) out.protocol = fields.meta.protocol;
   if (typeof fields.meta.recording === 'string') out.recording = fields.meta.recording;
   return out;
 }

@@ -4,7 +4,7 @@ import { renderPrompt, type RenderedPrompt } from '../prompts/render.js';
 import type { SampleRecord } from '../recordings/types.js';
 import { resolveScenario, type Scenario } from '../scenarios/scenario.js';
 import { Deduper } from './dedupe.js';
-import { targetOf, type Example, type TargetStyle } from './example.js';
+import { motivationOf, targetOf, type Example, type TargetStyle } from './example.js';
 import { emptyCounts, type ScenarioCounts } from './manifest.js';
 import { StratifiedSplitter, type SplitName, type SplitPlan } from './split.js';
 
@@ -27,7 +27,7 @@ type ScenarioState = { scenario: Scenario; prompt: RenderedPrompt; heldOut: bool
 /**
  * Decides, one selected sample at a time, whether it becomes an example and in which split,
  * counting every sample that does not under its reason. The steps run in a fixed order: held-out
- * scenario, no text, unparseable, duplicate, over the cap; then the seeded split.
+ * scenario, no text, unparseable, no motivation, duplicate, over the cap; then the seeded split.
  */
 export class ExampleFilter {
   private readonly scenarios = new Map<string, ScenarioState>();
@@ -48,6 +48,9 @@ export class ExampleFilter {
     if (!sample.parse.ok && !this.options.keepUnparseable) return drop(counts, sample.parse.failure);
     const target = targetOf(sample.text, shownParse(sample, state.scenario), this.options.target);
     if (target === null) return drop(counts, sample.parse.ok ? 'no-target' : sample.parse.failure);
+    // A bare "C" would teach the student to answer without reasons: only --target action asks for that.
+    const bare = sample.parse.ok && motivationOf(sample.text, String(sample.parse.action)) === '';
+    if (bare && this.options.target !== 'action') return drop(counts, 'no-motivation');
     if (this.options.dedupe && this.deduper.isDuplicate(sample.scenario, target)) return tally(counts, 'deduped');
     if (this.options.cap !== null && counts.kept >= this.options.cap) return tally(counts, 'capped');
     const quota = this.options.quotas?.get(sample.scenario);

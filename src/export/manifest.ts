@@ -1,8 +1,13 @@
+import type { ProtocolRecord } from './protocol-check.js';
 import type { SplitPlan } from './split.js';
 
 export const EXPORT_MANIFEST_SCHEMA = 'stratalign.export-manifest/v1';
 
-/** Why a selected sample did not become an example: 'no-text' (counts-only) or its parse failure kind. */
+/**
+ * Why a selected sample did not become an example: 'no-text' (counts-only), its parse failure
+ * kind, 'no-motivation' (an answer with nothing after the choice, unless --target action) or
+ * 'too-long' (over --max-tokens for this format's tokenizer).
+ */
 export type DropReason = string;
 
 /**
@@ -35,6 +40,9 @@ export type ExportOptionsRecord = {
   name: string;
   /** Present (true) when every label variant of a scenario was cut to the same number of examples. */
   balanceLabels?: boolean;
+  /** --max-tokens, and the tokenizer this format's examples were counted with; null without a limit. */
+  maxTokens?: number | null;
+  tokenizer?: string | null;
 };
 
 export type SourceSummary = {
@@ -61,6 +69,8 @@ export type ExportManifest = {
   format: string;
   describe: string;
   protocol: string;
+  /** How many exported samples recorded their protocol (all equal to `protocol`) and how many did not. */
+  protocolCheck?: ProtocolRecord;
   catalogue: string;
   source: SourceSummary;
   options: ExportOptionsRecord;

@@ -66,7 +66,13 @@ export const METRICS = {
         : null,
   },
   'provider-errors': { kind: 'run', unit: 'count', hasInterval: false, description: 'promptfoo rows that ended in an error instead of an answer', field: 'providerErrors' },
-  'missing-samples': { kind: 'run', unit: 'count', hasInterval: false, description: 'samples a provider was asked for but did not deliver', field: 'missingSamples' },
+  'missing-samples': {
+    kind: 'run',
+    unit: 'count',
+    hasInterval: false,
+    description: 'answers a provider was asked for but did not deliver, every answer of an error row included',
+    field: 'missingSamples',
+  },
 } satisfies Record<string, MetricDefinition>;
 
 export type MetricName = keyof typeof METRICS;

@@ -1,7 +1,10 @@
 import type { EnvelopeSample } from '../samples/envelope.js';
+import type { MissingKind } from './missing-answers.js';
 import type { CompletionChoice } from './transport.js';
 
-export type ChoiceOutcome = { kind: 'sample'; sample: EnvelopeSample } | { kind: 'missing'; reason: string };
+export type ChoiceOutcome =
+  | { kind: 'sample'; sample: EnvelopeSample }
+  | { kind: 'missing'; missingKind: MissingKind; reason: string };
 
 /**
  * Decides whether one returned choice is a sample. Filtering and refusals by the API are not
@@ -11,10 +14,13 @@ export type ChoiceOutcome = { kind: 'sample'; sample: EnvelopeSample } | { kind:
  */
 export function classifyChoice(choice: CompletionChoice): ChoiceOutcome {
   const finish = choice.finishReason;
-  if (finish === 'content_filter') return { kind: 'missing', reason: 'content filtered by the API (finish_reason content_filter)' };
-  if (finish === 'refusal') return { kind: 'missing', reason: 'refused by the API (stop_reason refusal)' };
-  if (choice.refusal) return { kind: 'missing', reason: `refused by the API: ${shorten(choice.refusal)}` };
-  if (choice.text === null) return { kind: 'missing', reason: `the API returned no text (finish reason ${finish})` };
+  const missing = (missingKind: MissingKind, reason: string) => ({ kind: 'missing' as const, missingKind, reason });
+  if (finish === 'content_filter') {
+    return missing('content-filter', 'content filtered by the API (finish_reason content_filter)');
+  }
+  if (finish === 'refusal') return missing('refusal', 'refused by the API (stop_reason refusal)');
+  if (choice.refusal) return missing('refusal', `refused by the API: ${shorten(choice.refusal)}`);
+  if (choice.text === null) return missing('no-text', `the API returned no text (finish reason ${finish})`);
   return { kind: 'sample', sample: { text: choice.text, finishReason: finish } };
 }
 

@@ -5,9 +5,18 @@
  */
 export type LiveFault =
   | { kind: 'missing-key'; envVar: string; empty: boolean }
-  | { kind: 'http'; status: number; message: string; retried: number; retryAfterMs: number | null }
+  | {
+      kind: 'http';
+      status: number;
+      message: string;
+      retried: number;
+      retryAfterMs: number | null;
+      /** The server asked to wait longer than maxRetryAfterMs, so the call was not retried. */
+      retryAfterRefused?: boolean;
+    }
   | { kind: 'timeout'; retried: number }
-  | { kind: 'connection'; code: string | null; detail: string | null; retried: number }
+  /** `afterHeaders`: the connection broke while the body was read, after a status line and headers arrived. */
+  | { kind: 'connection'; code: string | null; detail: string | null; retried: number; afterHeaders?: boolean }
   | { kind: 'malformed'; detail: string }
   | { kind: 'no-choices' }
   | { kind: 'no-logprobs' }
@@ -24,7 +33,7 @@ export class LiveFaultError extends Error {
   }
 }
 
-export type FaultContext = { baseUrl: string; model: string; timeoutMs: number };
+export type FaultContext = { baseUrl: string; model: string; timeoutMs: number; maxRetryAfterMs?: number };
 
 export function describeFault(fault: LiveFault, ctx: FaultContext): string {
   const url = ctx.baseUrl;
@@ -36,7 +45,7 @@ export function describeFault(fault: LiveFault, ctx: FaultContext): string {
     case 'timeout':
       return `no response from ${url} within ${ctx.timeoutMs} ms${afterRetries(fault.retried)}: raise timeoutMs or check the server`;
     case 'connection':
-      return describeConnection(fault.code, fault.detail, url, fault.retried);
+      return describeConnection(fault, url);
     case 'malformed':
       return `malformed response from ${url}: ${fault.detail}`;
     case 'no-choices':
@@ -55,6 +64,13 @@ function describeHttp(fault: Extract<LiveFault, { kind: 'http' }>, ctx: FaultCon
   const retries = afterRetries(fault.retried);
   const wait = fault.retryAfterMs === null ? '' : ` (retry-after ${formatMs(fault.retryAfterMs)})`;
   const { status } = fault;
+  if (fault.retryAfterRefused && fault.retryAfterMs !== null) {
+    const bound = ctx.maxRetryAfterMs === undefined ? '' : ` (maxRetryAfterMs ${formatMs(ctx.maxRetryAfterMs)})`;
+    const what = status === 429 ? `429 rate limited by ${ctx.baseUrl}` : `${status} from ${ctx.baseUrl}`;
+    const wait = formatMs(fault.retryAfterMs);
+    const asked = `the server asked to wait ${wait} before retrying, longer than allowed${bound}`;
+    return `${what}${retries}: ${asked}; not retried${detail}`;
+  }
   if (status === 429) return `429 rate limited by ${ctx.baseUrl}${retries}${wait}${detail}`;
   if (status === 401 || status === 403) return `${status} authentication failed at ${ctx.baseUrl}${detail}: check the key and that it may use model "${ctx.model}"`;
   if (status === 404) return `404 not found at ${ctx.baseUrl}${detail}: check model "${ctx.model}" and baseUrl (OpenAI-compatible servers usually end in /v1)`;
@@ -62,10 +78,15 @@ function describeHttp(fault: Extract<LiveFault, { kind: 'http' }>, ctx: FaultCon
   return `${status} error from ${ctx.baseUrl}${retries}${detail}`;
 }
 
-function describeConnection(code: string | null, detail: string | null, url: string, retried: number): string {
-  const retries = afterRetries(retried);
+function describeConnection(fault: Extract<LiveFault, { kind: 'connection' }>, url: string): string {
+  const { code, detail } = fault;
+  const retries = afterRetries(fault.retried);
   if (code === 'ECONNREFUSED') return `connection refused at ${url}${retries}: is the server running?`;
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return `connection reset by ${url}${retries}`;
+  const reset = code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE';
+  if (reset && fault.afterHeaders) return `connection reset by ${url}${retries} (mid-body, after the response headers)`;
+  if (reset) return `connection reset by ${url}${retries}`;
+  if (fault.afterHeaders)
+    return `response body from ${url} cut short after the headers${detail ? ` (${detail})` : ''}${retries}`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `host not found for ${url}${retries}: check baseUrl and the network`;
   const why = [code, detail].filter(Boolean).join(': ');
   return `connection to ${url} failed${why ? ` (${why})` : ''}${retries}`;
@@ -75,6 +96,6 @@ function afterRetries(retried: number): string {
   return retried === 0 ? '' : ` after ${retried} ${retried === 1 ? 'retry' : 'retries'}`;
 }
 
-function formatMs(ms: number): string {
+export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))}s`;
 }

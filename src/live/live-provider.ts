@@ -10,9 +10,11 @@ import { createLimiter, type Limiter } from './concurrency.js';
 import { costOf, emptyUsage, toTokenUsage, type UsageTotals } from './cost.js';
 import { describeFault, type FaultContext } from './faults.js';
 import { scenarioLogprobs } from './labelled-logprobs.js';
-import { logprobsUnsupportedReason } from './logprob-distribution.js';
+import { inSpaceMassProblem, logprobsUnsupportedReason } from './logprob-distribution.js';
+import { answerCounts, formatMissing, missingKindOf } from './missing-answers.js';
+import type { MissingAnswers, MissingKind } from './missing-answers.js';
 import type { LiveConfig } from './provider-config.js';
-import { formatReasons, liveEnvelope, tallyOutcomes, type SampleTally } from './sample-tally.js';
+import { liveEnvelope, tallyOutcomes, type SampleTally } from './sample-tally.js';
 import { runCall, runMulti, type NSupport, type SamplingContext } from './sampling.js';
 import { loadSequentialReference, sequentialGateFor, type SequentialGate } from './sequential-gate.js';
 import { sampleSequentially, sequentialEnvelope, sequentialMeta } from './sequential-sampling.js';
@@ -62,7 +64,7 @@ export class LiveProviderCore {
     const meta: Record<string, unknown> = { ...this.provenance(), repeatIndex, ...(split ? { split } : {}) };
     const name = input.vars.scenario;
     if (typeof name !== 'string' || name.trim() === '') {
-      return this.fail(meta, 'the test has no `scenario` var; generate tests with extensions/scenario-tests.ts or set vars.scenario (e.g. business/prisoners-dilemma)');
+      return this.failBeforeCall(meta, 'not-asked', NO_SCENARIO);
     }
     let scenario: Scenario;
     let prompt: RenderedPrompt;
@@ -70,20 +72,22 @@ export class LiveProviderCore {
       scenario = resolveScenario(this.catalogue, name, { field: 'vars.scenario' });
       prompt = renderPrompt(scenario, this.protocol);
     } catch (err) {
-      if (isStratalignError(err)) return this.fail(meta, err.message);
+      if (isStratalignError(err)) return this.failBeforeCall(meta, 'not-asked', err.message);
       throw err;
     }
     meta.scenario = scenario.id;
     const unreadable = this.config.mode === 'logprobs' ? logprobsUnsupportedReason(scenario.game.actionSpace) : null;
-    if (unreadable) return this.fail(meta, `scenario ${scenario.id}: ${unreadable}`);
+    if (unreadable) return this.failBeforeCall(meta, 'not-asked', `scenario ${scenario.id}: ${unreadable}`);
     let gate: SequentialGate | undefined;
     if (this.reference && this.config.sequential) {
       const found = sequentialGateFor(scenario, this.reference, this.config.sequential);
-      if (!found.ok) return this.fail(meta, found.reason);
+      if (!found.ok) return this.failBeforeCall(meta, 'not-asked', found.reason);
       gate = found.gate;
     }
     const key = lookupApiKey(this.config.apiKeyEnv, this.env);
-    if (!key.ok) return this.fail(meta, describeFault(key.fault, this.faultContext()));
+    if (!key.ok) {
+      return this.failBeforeCall(meta, missingKindOf(key.fault), describeFault(key.fault, this.faultContext()));
+    }
     const ctx: SamplingContext = {
       config: this.config,
       transport: this.transportFor(key.key),
@@ -103,31 +107,52 @@ export class LiveProviderCore {
     return { source: 'live', provider: c.kind, mode: c.mode, model: c.model, role: c.role, protocol: c.protocol, baseUrl: c.baseUrl };
   }
 
+  /**
+   * Answers one row asks for before it has made a call: `samples` in multi mode, one in single and
+   * logprobs mode, the first batch in sequential mode (it would have stopped or gone on from there).
+   */
+  answersPerRow(): number {
+    const c = this.config;
+    if (c.mode === 'multi') return c.samples;
+    if (c.mode === 'sequential' && c.sequential) return Math.min(c.sequential.batch, c.sequential.cap);
+    return 1;
+  }
+
   private async sample(ctx: SamplingContext, scenario: Scenario, meta: Record<string, unknown>): Promise<LiveResponse> {
     const c = this.config;
     if (c.mode === 'multi') {
       const { outcomes, usedN } = await runMulti(ctx);
       const tally = tallyOutcomes(outcomes, this.faultContext(), (got, asked) => `server returned ${got} of ${asked} choices for n=${asked}: it may ignore n; set useN: auto or false`);
       const multiMeta = { ...meta, ...counts(tally, c.samples), usedN };
-      if (tally.samples.length === 0) return this.fail(multiMeta, `no answer recorded for any of ${c.samples} samples: ${formatReasons(tally.missingReasons).join('; ')}`, tally.usage);
+      if (tally.samples.length === 0) {
+        const why = formatMissing(tally.missingReasons).join('; ');
+        return this.fail(multiMeta, `no answer recorded for any of ${c.samples} samples: ${why}`, tally.usage);
+      }
       return this.succeed(formatEnvelope(liveEnvelope(c, scenario.id, 'multi', c.samples, tally)), multiMeta, tally.usage);
     }
     const outcome = await runCall(ctx, 1, ctx.repeatIndex, c.mode === 'logprobs' ? c.topLogprobs : undefined);
     const tally = tallyOutcomes([outcome], this.faultContext(), () => 'no choice returned');
     const sample = tally.samples[0];
-    if (!sample) return this.fail({ ...meta, ...counts(tally, 1) }, tally.missingReasons.map((r) => r.reason).join('; '), tally.usage);
+    if (!sample) {
+      const why = tally.missingReasons.map((r) => r.message).join('; ');
+      return this.fail({ ...meta, ...counts(tally, 1) }, why, tally.usage);
+    }
     const callMeta = { ...meta, ...counts(tally, 1), finishReason: sample.finishReason };
     if (c.mode === 'single') return this.succeed(sample.text ?? '', callMeta, tally.usage);
 
     const top = 'result' in outcome ? outcome.result.choices[0]?.firstTokenTopLogprobs : undefined;
-    const missing = describeFault({ kind: 'no-logprobs' }, this.faultContext());
-    const noLogprobs = () => ({ ok: false as const, reason: missing });
-    const reading = top?.length ? scenarioLogprobs(top, scenario) : noLogprobs();
-    if (!reading.ok) {
+    const reading = top?.length ? scenarioLogprobs(top, scenario) : noLogprobs(this.faultContext());
+    const unread = (kind: MissingKind, reason: string, extra: Record<string, unknown> = {}): LiveResponse => {
       // What logprobs mode asked for, the distribution, is missing; the answer text is kept, as the call was made and paid for.
-      const unread = { ...meta, requested: 1, recorded: 0, missing: { count: 1, reasons: [`1× ${reading.reason}`] }, finishReason: sample.finishReason, unscoredText: sample.text };
-      return this.fail(unread, reading.reason, tally.usage);
-    }
+      const missing: MissingAnswers[] = [{ kind, count: 1, message: reason }];
+      const kept = { finishReason: sample.finishReason, unscoredText: sample.text, ...extra };
+      const unreadMeta = { ...meta, ...answerCounts(1, 0, missing), ...kept };
+      return this.fail(unreadMeta, reason, tally.usage);
+    };
+    if (!reading.ok) return unread(reading.kind, reading.reason);
+    const thin = inSpaceMassProblem(reading.distribution, top!, scenario.game.actionSpace, c.minInSpaceMass);
+    // Renormalised from a small share of the mass, the options' split says little about the choice: not scored.
+    if (thin) return unread('low-in-space-mass', thin, { unscoredDistribution: reading.distribution });
     const envelope = liveEnvelope(c, scenario.id, 'logprobs', 1, tally, reading.distribution);
     return this.succeed(formatEnvelope(envelope), { ...callMeta, otherMass: reading.distribution.otherMass }, tally.usage);
   }
@@ -137,7 +162,11 @@ export class LiveProviderCore {
     const sampling = await sampleSequentially(ctx, scenario, gate, settings, this.faultContext());
     const { tally, run } = sampling;
     const seqMeta = { ...meta, ...sequentialMeta(sampling, gate, settings) };
-    if (tally.samples.length === 0) return this.fail(seqMeta, `no answer recorded for any of the ${run.calls} answers asked (${run.decision}): ${formatReasons(tally.missingReasons).join('; ')}`, tally.usage);
+    if (tally.samples.length === 0) {
+      const why = formatMissing(tally.missingReasons).join('; ');
+      const none = `no answer recorded for any of the ${run.calls} answers asked (${run.decision})`;
+      return this.fail(seqMeta, `${none}: ${why}`, tally.usage);
+    }
     return this.succeed(formatEnvelope(sequentialEnvelope(this.config, scenario.id, sampling, gate)), seqMeta, tally.usage);
   }
 
@@ -147,7 +176,8 @@ export class LiveProviderCore {
   }
 
   private faultContext(): FaultContext {
-    return { baseUrl: this.config.baseUrl, model: this.config.model, timeoutMs: this.config.timeoutMs };
+    const { baseUrl, model, timeoutMs, maxRetryAfterMs } = this.config;
+    return { baseUrl, model, timeoutMs, maxRetryAfterMs };
   }
 
   private succeed(output: string, meta: Record<string, unknown>, usage: UsageTotals): LiveResponse {
@@ -160,12 +190,19 @@ export class LiveProviderCore {
    * error says `rateLimitKind: 'quota'`, promptfoo's only "do not retry" mark; this keeps one
    * retry policy and keeps the missing-sample accounting in the result.
    */
-  private fail(meta: Record<string, unknown>, message: string, usage: UsageTotals = emptyUsage()): LiveResponse {
+  private fail(meta: Record<string, unknown>, message: string, usage: UsageTotals): LiveResponse {
     return {
       error: `stratalign ${this.config.kind} "${this.config.model}": ${message}`,
       ...this.accounting(usage),
       metadata: { stratalign: meta, rateLimitKind: 'quota' },
     };
+  }
+
+  /** A row that failed before its first call still says what it asked for: all of it is missing. */
+  private failBeforeCall(meta: Record<string, unknown>, kind: MissingKind, message: string): LiveResponse {
+    const requested = this.answersPerRow();
+    const lost = answerCounts(requested, 0, [{ kind, count: requested, message }]);
+    return this.fail({ ...meta, ...lost }, message, emptyUsage());
   }
 
   private accounting(usage: UsageTotals): Pick<LiveResponse, 'tokenUsage' | 'cost'> {
@@ -175,11 +212,17 @@ export class LiveProviderCore {
   }
 }
 
+const NO_SCENARIO =
+  'the test has no `scenario` var; generate tests with extensions/scenario-tests.ts ' +
+  'or set vars.scenario (e.g. business/prisoners-dilemma)';
+
+function noLogprobs(ctx: FaultContext) {
+  return { ok: false as const, kind: 'no-logprobs' as const, reason: describeFault({ kind: 'no-logprobs' }, ctx) };
+}
+
 function counts(tally: SampleTally, requested: number): Record<string, unknown> {
   return {
-    requested,
-    recorded: tally.samples.length,
-    missing: { count: tally.missingCount, reasons: formatReasons(tally.missingReasons) },
+    ...answerCounts(requested, tally.samples.length, tally.missingReasons),
     ...(tally.usage.unreported ? { usageUnreportedRequests: tally.usage.unreported } : {}),
   };
 }

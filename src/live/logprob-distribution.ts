@@ -8,14 +8,16 @@ export type LogprobDistribution = {
   otherMass: number;
 };
 
-export type LogprobReading = { ok: true; distribution: LogprobDistribution } | { ok: false; reason: string };
+export type LogprobReading =
+  | { ok: true; distribution: LogprobDistribution }
+  | { ok: false; kind: 'no-option-token' | 'not-asked'; reason: string };
 
 /**
  * Reads the choice distribution from the alternatives of the first answer token. Tokens that
  * spell the same option (`C`, ` C`, `c`, `"C`) are summed; a tokenizer may list several.
  */
 export function distributionFromTopLogprobs(top: readonly TopLogprob[], space: ActionSpace): LogprobReading {
-  if (space.kind !== 'choice') return { ok: false, reason: logprobsUnsupportedReason(space)! };
+  if (space.kind !== 'choice') return { ok: false, kind: 'not-asked', reason: logprobsUnsupportedReason(space)! };
   const byKey = new Map(space.options.map((option) => [option.toUpperCase(), option]));
   const mass: Record<string, number> = Object.fromEntries(space.options.map((o) => [o, 0]));
   let optionMass = 0;
@@ -27,11 +29,44 @@ export function distributionFromTopLogprobs(top: readonly TopLogprob[], space: A
     optionMass += p;
   }
   if (optionMass === 0) {
-    const listed = top.slice(0, 5).map((t) => `${JSON.stringify(t.token)} ${Math.exp(t.logprob).toFixed(3)}`).join(', ');
-    return { ok: false, reason: `none of the ${top.length} alternatives of the first answer token is an option (${space.options.join(', ')}); top: ${listed || 'none'}` };
+    const options = space.options.join(', ');
+    const none = `none of the ${top.length} alternatives of the first answer token is an option (${options})`;
+    const reason = `${none}; top: ${listedTokens(top)}`;
+    return { ok: false, kind: 'no-option-token', reason };
   }
   const probabilities = Object.fromEntries(space.options.map((o) => [o, mass[o]! / optionMass]));
   return { ok: true, distribution: { probabilities, otherMass: Math.max(0, 1 - optionMass) } };
+}
+
+/**
+ * Why a reading is too thin to score, or null: when the options hold less than `minInSpaceMass` of
+ * the first token's probability, the model mostly starts its answer some other way ("**", "I"),
+ * and the options' renormalised split says little about what it would choose.
+ */
+export function inSpaceMassProblem(
+  distribution: LogprobDistribution,
+  top: readonly TopLogprob[],
+  space: ActionSpace,
+  minInSpaceMass: number,
+): string | null {
+  const inSpace = 1 - distribution.otherMass;
+  if (inSpace >= minInSpaceMass) return null;
+  const options = space.kind === 'choice' ? space.options.join(', ') : 'the options';
+  return (
+    `the options (${options}) hold ${percent(inSpace)} of the first answer token's probability, ` +
+    `below minInSpaceMass ${percent(minInSpaceMass)} ` +
+    `(top: ${listedTokens(top)}): the reading is not the model's choice distribution; ` +
+    'use mode: multi, or a prompt whose answer starts with the letter (or lower minInSpaceMass)'
+  );
+}
+
+function listedTokens(top: readonly TopLogprob[]): string {
+  const listed = top.slice(0, 5).map((t) => `${JSON.stringify(t.token)} ${Math.exp(t.logprob).toFixed(3)}`);
+  return listed.join(', ') || 'none';
+}
+
+function percent(share: number): string {
+  return `${(100 * share).toFixed(1)} %`;
 }
 
 /** Whitespace, markdown emphasis, quotes and brackets around a letter do not change the choice. */

@@ -3,7 +3,9 @@ import type { Catalogue } from '../catalogue/catalogue.js';
 import { StratalignError } from '../errors.js';
 import { formatPath, valueAt } from '../validation.js';
 import { closestName } from './closest-name.js';
-import { SEQUENTIAL_KEYS, sequentialConfigSchema, sequentialFix, sequentialSettings, type SequentialSettings } from './sequential-config.js';
+import { DEFAULT_SEQUENTIAL_BATCH, SEQUENTIAL_KEYS, sequentialConfigSchema } from './sequential-config.js';
+import { sequentialFix } from './sequential-config.js';
+import { sequentialSettings, type SequentialSettings } from './sequential-config.js';
 
 export type ProviderKind = 'openai-compatible' | 'anthropic';
 export type LiveMode = 'single' | 'multi' | 'logprobs' | 'sequential';
@@ -33,8 +35,10 @@ export const liveConfigSchema = z.strictObject({
   seed: count.optional(),
   timeoutMs: count.min(1).optional(),
   maxRetries: count.min(0).max(20).optional(),
+  maxRetryAfterMs: count.min(0).optional(),
   concurrency: count.min(1).max(256).optional(),
   topLogprobs: count.min(1).max(20).optional(),
+  minInSpaceMass: z.number().min(0).max(1).optional(),
   prices: z.strictObject({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) }).optional(),
 });
 
@@ -59,8 +63,12 @@ export type LiveConfig = {
   sampling: { temperature?: number; top_p?: number; max_tokens?: number; seed?: number };
   timeoutMs: number;
   maxRetries: number;
+  /** The longest retry-after a retry waits for; a server asking more makes the answer missing. */
+  maxRetryAfterMs: number;
   concurrency: number;
   topLogprobs: number;
+  /** Logprobs mode: the least share of the first token's probability mass the options must hold. */
+  minInSpaceMass: number;
   /** Null when no prices are configured: cost is then not reported rather than reported as $0. */
   prices: Prices | null;
 };
@@ -74,6 +82,14 @@ export const SDK_DEFAULT_TIMEOUT_MS = 600_000;
 export const SDK_DEFAULT_MAX_RETRIES = 2;
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_TOP_LOGPROBS = 20;
+/** A server that asks for a longer wait is rate limiting for the long haul: retrying would stall the row. */
+export const DEFAULT_MAX_RETRY_AFTER_MS = 180_000;
+/**
+ * Below this, most of the first token's probability is on something other than an option ("**",
+ * "I", "Sure"): the options' renormalised shares then describe a token the model rarely writes,
+ * not its choice.
+ */
+export const DEFAULT_MIN_IN_SPACE_MASS = 0.5;
 
 /** Values under keys like these are never echoed in errors, in case they hold a secret. */
 const SECRET_LOOKING = /key|token|secret|auth|password/i;
@@ -129,6 +145,10 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
     if (samples !== 1) fail('samples', 'logprobs mode reads the whole distribution in one call', 'remove samples (or set it to 1)', samples);
   }
   if (c.topLogprobs !== undefined && mode !== 'logprobs') fail('topLogprobs', 'topLogprobs only applies to mode logprobs', 'remove topLogprobs, or set mode: logprobs', c.topLogprobs);
+  if (c.minInSpaceMass !== undefined && mode !== 'logprobs') {
+    const fix = 'remove minInSpaceMass, or set mode: logprobs';
+    fail('minInSpaceMass', 'minInSpaceMass only applies to mode logprobs', fix, c.minInSpaceMass);
+  }
   if (c.useN !== undefined && mode !== 'multi' && mode !== 'sequential') fail('useN', 'useN only applies to mode multi and mode sequential', 'remove useN, or set mode: multi with samples: N', c.useN);
   if (kind === 'anthropic') {
     if (c.useN !== undefined && c.useN !== false) fail('useN', "Anthropic's API has no `n`; multi mode makes N calls", 'remove useN', c.useN);
@@ -153,10 +173,25 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
     sampling: pickDefined({ temperature: c.temperature, top_p: c.top_p, max_tokens: c.max_tokens, seed: c.seed }),
     timeoutMs: c.timeoutMs ?? SDK_DEFAULT_TIMEOUT_MS,
     maxRetries: c.maxRetries ?? SDK_DEFAULT_MAX_RETRIES,
+    maxRetryAfterMs: c.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
     concurrency: c.concurrency ?? DEFAULT_CONCURRENCY,
     topLogprobs: c.topLogprobs ?? DEFAULT_TOP_LOGPROBS,
+    minInSpaceMass: c.minInSpaceMass ?? DEFAULT_MIN_IN_SPACE_MASS,
     prices: c.prices ?? null,
   };
+}
+
+/**
+ * How many answers a row of a refused config would have asked for, read from the raw config as far
+ * as it can be: `samples` (multi), the first sequential batch, else one. Its rows then count
+ * their lost answers like any other failed row.
+ */
+export function answersDeclaredBy(raw: unknown): number {
+  const c = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const positive = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : null);
+  const seq = c.sequential && typeof c.sequential === 'object' ? (c.sequential as Record<string, unknown>) : null;
+  if (seq) return Math.min(positive(seq.batch) ?? DEFAULT_SEQUENTIAL_BATCH, positive(seq.cap) ?? Infinity);
+  return positive(c.samples) ?? 1;
 }
 
 /** promptfoo adds `basePath` (the config's directory) to every provider config; it is not ours to validate. */
@@ -172,6 +207,8 @@ function fixFor(key: string): string {
   if (key === 'protocol') return 'set protocol: reasoned (answer + motivation, how the teacher was asked) or letter-only (one letter, how students were scored)';
   if (key === 'baseUrl') return 'give an http(s) URL, e.g. http://127.0.0.1:11434/v1 for Ollama';
   if (key === 'sequential' || key.startsWith('sequential.')) return sequentialFix(key);
+  if (key === 'maxRetryAfterMs') return 'give the longest retry-after wait in ms, e.g. 180000 (3 min); 0 never waits';
+  if (key === 'minInSpaceMass') return 'give a share from 0 to 1, e.g. 0.5: the least probability on the options';
   if (key.startsWith('prices')) return 'give prices: { inputPerMTok, outputPerMTok } in dollars per million tokens';
   return `see the config keys table in the README (known keys: ${LIVE_CONFIG_KEYS.join(', ')})`;
 }

@@ -3,19 +3,18 @@ import { classifyChoice } from './choice-outcome.js';
 import { addUsage, emptyUsage, type UsageTotals } from './cost.js';
 import { describeFault, type FaultContext, type LiveFault } from './faults.js';
 import type { LogprobDistribution } from './logprob-distribution.js';
+import { addMissing, formatMissing, missingKindOf, missingTotal, type MissingAnswers } from './missing-answers.js';
 import type { LiveConfig } from './provider-config.js';
 import type { CompletionResult } from './transport.js';
 
 /** One request of a multi-sample call: how many answers it was asked for, and what came of it. */
 export type CallOutcome = { asked: number; result: CompletionResult } | { asked: number; fault: LiveFault };
 
-export type MissingReason = { reason: string; count: number };
-
 export type SampleTally = {
   samples: EnvelopeSample[];
   missingCount: number;
   /** Distinct reasons in first-seen order, with how many answers each cost. */
-  missingReasons: MissingReason[];
+  missingReasons: MissingAnswers[];
   /**
    * Of the missing answers, those lost to a failed call or a server that returned fewer choices
    * than asked; the rest were withheld by the API (content filter, refusal). Sequential mode
@@ -33,12 +32,11 @@ export type SampleTally = {
  */
 export function tallyOutcomes(outcomes: readonly CallOutcome[], ctx: FaultContext, shortReason: (got: number, asked: number) => string): SampleTally {
   const samples: EnvelopeSample[] = [];
-  const missing = new Map<string, number>();
-  const miss = (reason: string, count: number) => missing.set(reason, (missing.get(reason) ?? 0) + count);
+  const missing: MissingAnswers[] = [];
   let failedCount = 0;
   let firstFailure: string | null = null;
-  const fail = (reason: string, count: number) => {
-    miss(reason, count);
+  const fail = (kind: MissingAnswers['kind'], reason: string, count: number) => {
+    addMissing(missing, kind, count, reason);
     failedCount += count;
     firstFailure ??= reason;
   };
@@ -46,32 +44,32 @@ export function tallyOutcomes(outcomes: readonly CallOutcome[], ctx: FaultContex
   for (const outcome of outcomes) {
     usage.requests++;
     if ('fault' in outcome) {
-      fail(describeFault(outcome.fault, ctx), outcome.asked);
+      fail(missingKindOf(outcome.fault), describeFault(outcome.fault, ctx), outcome.asked);
       continue;
     }
     addUsage(usage, outcome.result.usage);
     const choices = outcome.result.choices.slice(0, outcome.asked);
     if (choices.length === 0) {
-      fail(describeFault({ kind: 'no-choices' }, ctx), outcome.asked);
+      fail('no-choices', describeFault({ kind: 'no-choices' }, ctx), outcome.asked);
       continue;
     }
     for (const choice of choices) {
       const classified = classifyChoice(choice);
       if (classified.kind === 'sample') samples.push(classified.sample);
-      else miss(classified.reason, 1);
+      else addMissing(missing, classified.missingKind, 1, classified.reason);
     }
-    if (choices.length < outcome.asked) fail(shortReason(choices.length, outcome.asked), outcome.asked - choices.length);
+    const short = outcome.asked - choices.length;
+    if (short > 0) fail('short-n', shortReason(choices.length, outcome.asked), short);
   }
-  const missingReasons = [...missing].map(([reason, count]) => ({ reason, count }));
-  return { samples, missingCount: missingReasons.reduce((sum, r) => sum + r.count, 0), missingReasons, failedCount, firstFailure, usage };
+  return { samples, missingCount: missingTotal(missing), missingReasons: missing, failedCount, firstFailure, usage };
 }
 
 /** One tally of several, in order: a sequential run tallies batch by batch. */
 export function mergeTallies(tallies: readonly SampleTally[]): SampleTally {
-  const missing = new Map<string, number>();
+  const missing: MissingAnswers[] = [];
   const usage = emptyUsage();
   for (const t of tallies) {
-    for (const { reason, count } of t.missingReasons) missing.set(reason, (missing.get(reason) ?? 0) + count);
+    for (const m of t.missingReasons) addMissing(missing, m.kind, m.count, m.message);
     usage.prompt += t.usage.prompt;
     usage.completion += t.usage.completion;
     usage.requests += t.usage.requests;
@@ -80,7 +78,7 @@ export function mergeTallies(tallies: readonly SampleTally[]): SampleTally {
   return {
     samples: tallies.flatMap((t) => t.samples),
     missingCount: tallies.reduce((sum, t) => sum + t.missingCount, 0),
-    missingReasons: [...missing].map(([reason, count]) => ({ reason, count })),
+    missingReasons: missing,
     failedCount: tallies.reduce((sum, t) => sum + t.failedCount, 0),
     firstFailure: tallies.find((t) => t.firstFailure !== null)?.firstFailure ?? null,
     usage,
@@ -88,8 +86,8 @@ export function mergeTallies(tallies: readonly SampleTally[]): SampleTally {
 }
 
 /** Reasons as the envelope and error messages show them: `3× 503 server error at …`. */
-export function formatReasons(reasons: readonly MissingReason[]): string[] {
-  return reasons.map(({ reason, count }) => `${count}× ${reason}`);
+export function formatReasons(reasons: readonly MissingAnswers[]): string[] {
+  return formatMissing(reasons);
 }
 
 /** The envelope a multi or logprobs call returns; the counts must add up or this is a bug. */

@@ -1,4 +1,5 @@
 import type { RenderedPrompt } from '../prompts/render.js';
+import { withRequestSignal } from './abort-scope.js';
 import type { Limiter } from './concurrency.js';
 import { LiveFaultError } from './faults.js';
 import type { LiveConfig } from './provider-config.js';
@@ -37,10 +38,12 @@ export async function runCall(ctx: SamplingContext, n: number, sampleIndex: numb
     n,
     ...(seed === undefined ? {} : { seed }),
     ...(topLogprobs === undefined ? {} : { topLogprobs }),
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
   };
+  // The child signal is made once the request may start, so waiting requests hold no listener.
+  const send = () =>
+    withRequestSignal(ctx.signal, (signal) => ctx.transport.complete(signal ? { ...request, signal } : request));
   try {
-    return { asked: n, result: await ctx.limiter(() => ctx.transport.complete(request)) };
+    return { asked: n, result: await ctx.limiter(send) };
   } catch (err) {
     return { asked: n, fault: err instanceof LiveFaultError ? err.fault : ctx.transport.faultOf(err) };
   }

@@ -11,10 +11,16 @@ export type SdkErrorFacts =
 
 export type HeaderLookup = { get(name: string): string | null };
 
+/** Set by bufferedFetch on an error response whose retry-after was refused (value: the wait asked, ms). */
+export const RETRY_AFTER_REFUSED_HEADER = 'x-stratalign-retry-after-refused';
+/** Set by bufferedFetch on every response: how many retries came before this attempt. */
+export const RETRIES_HEADER = 'x-stratalign-retries';
+
 /**
  * Both SDKs (openai, @anthropic-ai/sdk) retry 408/409/429/5xx and connection failures up to
- * `maxRetries` and then throw; they do not report how many attempts were made. The count is
- * therefore derived from the same policy: a retryable failure that still surfaced used them all.
+ * `maxRetries` and then throw; they do not report how many attempts were made. An HTTP error
+ * carries the count bufferedFetch read from the request; otherwise it is derived from the same
+ * policy: a retryable failure that still surfaced used them all.
  */
 export function faultFromSdkError(facts: SdkErrorFacts, maxRetries: number): LiveFault {
   switch (facts.kind) {
@@ -22,16 +28,24 @@ export function faultFromSdkError(facts: SdkErrorFacts, maxRetries: number): Liv
       return { kind: 'aborted' };
     case 'timeout':
       return { kind: 'timeout', retried: maxRetries };
-    case 'connection':
-      return { kind: 'connection', code: errorCode(facts.cause), detail: rootMessage(facts.cause), retried: maxRetries };
-    case 'http':
+    case 'connection': {
+      const afterHeaders = causeChain(facts.cause).some((e) => (e as { afterHeaders?: unknown }).afterHeaders === true);
+      const { cause } = facts;
+      const where = afterHeaders ? { afterHeaders } : {};
+      return { kind: 'connection', code: errorCode(cause), detail: rootMessage(cause), retried: maxRetries, ...where };
+    }
+    case 'http': {
+      const counted = Number.parseInt(facts.headers?.get(RETRIES_HEADER) ?? '', 10);
+      const refused = facts.headers?.get(RETRY_AFTER_REFUSED_HEADER) != null;
       return {
         kind: 'http',
         status: facts.status,
         message: serverMessage(facts.message, facts.status),
-        retried: sdkRetries(facts.status, facts.headers) ? maxRetries : 0,
+        retried: Number.isInteger(counted) ? counted : sdkRetries(facts.status, facts.headers) ? maxRetries : 0,
         retryAfterMs: retryAfterMs(facts.headers),
+        ...(refused ? { retryAfterRefused: true } : {}),
       };
+    }
     case 'malformed':
       return { kind: 'malformed', detail: facts.detail };
     case 'other':
@@ -57,6 +71,17 @@ export function retryAfterMs(headers: HeaderLookup | undefined): number | null {
   if (Number.isFinite(seconds)) return seconds * 1000;
   const date = Date.parse(header);
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : null;
+}
+
+/** An error and its causes, outermost first (at most 5 deep). */
+function causeChain(error: unknown): object[] {
+  const chain: object[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    chain.push(current);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return chain;
 }
 
 /** The socket-level code (ECONNREFUSED, ECONNRESET, ...) somewhere down the cause chain. */

@@ -6,7 +6,8 @@ import { describeSequentialOutcome } from '../sequential/describe-outcome.js';
 import { runSequential, type SequentialResult } from '../sequential/run-sequential.js';
 import type { FaultContext } from './faults.js';
 import type { LiveConfig } from './provider-config.js';
-import { formatReasons, liveEnvelope, mergeTallies, tallyOutcomes, type SampleTally } from './sample-tally.js';
+import { answerCounts } from './missing-answers.js';
+import { liveEnvelope, mergeTallies, tallyOutcomes, type SampleTally } from './sample-tally.js';
 import { runMulti, type SamplingContext } from './sampling.js';
 import type { SequentialSettings } from './sequential-config.js';
 import type { SequentialGate } from './sequential-gate.js';
@@ -94,9 +95,7 @@ export function sequentialEnvelope(config: LiveConfig, scenarioId: string, sampl
 export function sequentialMeta(sampling: SequentialSampling, gate: SequentialGate, settings: SequentialSettings): Record<string, unknown> {
   const { run, tally } = sampling;
   return {
-    requested: run.calls,
-    recorded: tally.samples.length,
-    missing: { count: tally.missingCount, reasons: formatReasons(tally.missingReasons) },
+    ...answerCounts(run.calls, tally.samples.length, tally.missingReasons),
     ...(tally.usage.unreported ? { usageUnreportedRequests: tally.usage.unreported } : {}),
     usedN: sampling.usedN,
     decision: run.decision,

@@ -10,8 +10,10 @@ export type TallyFileKind = 'counts-table' | 'recording' | 'promptfoo-results';
 /** Rows of a promptfoo run that produced no sample; a gate must see them, a pass rate hides them. */
 export type LostAnswers = {
   providerErrors: number;
-  /** Samples a provider was asked for but did not deliver. */
+  /** Answers asked for and not delivered: all answers of the error rows and the envelopes' missing samples. */
   missingSamples: number;
+  /** Of `missingSamples`, those asked for by the provider error rows. */
+  errorRowAnswers?: number;
   /** The first provider errors, for messages. */
   examples: { row: number; provider: string; scenario?: string; error: string }[];
 };
@@ -34,12 +36,16 @@ export async function loadTallies(file: string, catalogue: Catalogue): Promise<L
 
 async function loadPromptfooResults(file: string, catalogue: Catalogue): Promise<LoadedTallies> {
   // Loaded on demand: the converter pulls in the answer parser, which counts tables never need.
-  const { samplesFromPromptfooResults, createConversionSummary } = await import('../convert/promptfoo-results.js');
+  const { samplesFromPromptfooResults, createConversionSummary, lostAnswerCount } = await import(
+    '../convert/promptfoo-results.js'
+  );
   const summary = createConversionSummary(file);
   const examples: LostAnswers['examples'] = [];
   const onProviderError = (e: LostAnswers['examples'][number]) => {
     if (examples.length < KEPT_EXAMPLES) examples.push(e);
   };
   const tallies = await tallySamples(samplesFromPromptfooResults(file, catalogue, { summary, onProviderError }));
-  return { tallies, origin: file, kind: 'promptfoo-results', lost: { providerErrors: summary.providerErrors, missingSamples: summary.missingSamples, examples } };
+  const { providerErrors, errorRowAnswers } = summary;
+  const lost = { providerErrors, missingSamples: lostAnswerCount(summary), errorRowAnswers, examples };
+  return { tallies, origin: file, kind: 'promptfoo-results', lost };
 }

@@ -18,7 +18,7 @@ export type ReportInput = {
   tallies: readonly Tally[];
   inputs: { file: string; kind: string }[];
   /** Answers a promptfoo run lost to provider errors; they are in no statistic, so the report says how many. */
-  lost?: { providerErrors: number; missingSamples: number } | null;
+  lost?: { providerErrors: number; missingSamples: number; errorRowAnswers?: number } | null;
 };
 
 export type ReportOptions = {
@@ -88,7 +88,11 @@ function reportModels(tallies: readonly Tally[], models: SelectedModels): Report
 
 function lostNotes(lost: ReportInput['lost'] | null): string[] {
   if (!lost || lost.providerErrors + lost.missingSamples === 0) return [];
-  return [`LOST ANSWERS: ${lost.providerErrors} provider error row(s) and ${lost.missingSamples} missing sample(s) in the promptfoo results; they are in no statistic above.`];
+  const rows = `${lost.providerErrors} provider error row(s)`;
+  const counted = lost.providerErrors > 0 && lost.errorRowAnswers !== undefined;
+  const inErrors = counted ? `, ${lost.errorRowAnswers} of them in ${rows}` : ` (${rows})`;
+  const what = `${lost.missingSamples} answer(s) asked for in the promptfoo results were not delivered${inErrors}`;
+  return [`LOST ANSWERS: ${what}; they are in no statistic above.`];
 }
 
 function notesFor(units: readonly ScenarioUnit[], models: SelectedModels): string[] {

@@ -25,6 +25,7 @@ export async function loadInputs(files: readonly string[], catalogue: Catalogue,
       lost ??= { providerErrors: 0, missingSamples: 0, examples: [] };
       lost.providerErrors += loaded.lost.providerErrors;
       lost.missingSamples += loaded.lost.missingSamples;
+      lost.errorRowAnswers = (lost.errorRowAnswers ?? 0) + (loaded.lost.errorRowAnswers ?? 0);
       lost.examples.push(...loaded.lost.examples);
     }
   }

@@ -31,7 +31,8 @@ export async function tallyEvalRows(rows: readonly unknown[], catalogue: Catalog
       closeSync(fd);
     }
     const conversion = createConversionSummary(file);
-    const builder = new TallyBuilder();
+    // Log-probability rows count as the distribution they are scored on, not the sampled token.
+    const builder = new TallyBuilder({ readDistributions: true });
     const skipped: EvalTallies['skipped'] = { rows: 0, firstReason: null };
     // The temp file is gone when the user reads a reason: name the row of the eval instead.
     const onUnreadableRow = ({ row, error }: { row: number; error: StratalignError }) => {

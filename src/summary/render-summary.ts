@@ -24,6 +24,17 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
+/** Lost answers counted per answer: an error row that asked for 4 answers lost 4. */
+function lostAnswersLine(c: ConversionSummary): string {
+  const total = c.errorRowAnswers + c.missingSamples;
+  const inErrors = c.providerErrors > 0 ? ` (${c.errorRowAnswers} of them asked for by the error rows)` : '';
+  const silent = c.errorRowsWithoutCounts;
+  const said = `; ${silent} error row(s) did not say how many answers they asked for and count as 1 each`;
+  const uncounted = silent > 0 ? said : '';
+  const rows = `${c.providerErrors} provider error row(s) and ${c.missingSamples} missing sample(s) in this eval`;
+  return `LOST ANSWERS: ${rows}: ${total} answer(s) lost in all${inErrors}${uncounted}`;
+}
+
 /** Plain-text summary printed at the end of `promptfoo eval`; labels and split names are untrusted text. */
 export function renderSummary(parts: SummaryParts): string {
   const { skipped, summary, plain, agreement, reference, conversion, probes } = parts;
@@ -73,9 +84,7 @@ export function renderSummary(parts: SummaryParts): string {
     }
   }
   if (probes) out.push(...probes);
-  if (conversion.providerErrors + conversion.missingSamples > 0) {
-    out.push(`LOST ANSWERS: ${conversion.providerErrors} provider error row(s) and ${conversion.missingSamples} missing sample(s) in this eval`);
-  }
+  if (conversion.providerErrors + conversion.missingSamples > 0) out.push(lostAnswersLine(conversion));
   if (skipped.rows > 0) {
     out.push(`SKIPPED ${skipped.rows} result row(s) that are not stratalign rows (first: ${sanitizeForTerminal(skipped.firstReason ?? 'no reason')}); they are not in the figures above`);
   }

@@ -1,5 +1,5 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
-import type { ConversionSummary } from '../convert/promptfoo-results.js';
+import { lostAnswerCount, type ConversionSummary } from '../convert/promptfoo-results.js';
 import { isStratalignError } from '../errors.js';
 import { buildProbes, hasProbes, type ProbesReport } from '../probes/probes-report.js';
 import { MIN_RESAMPLES } from '../report/build-report.js';
@@ -25,7 +25,7 @@ function parseQualityBlock(tallies: readonly Tally[]): string {
 export type EvalOutcome = {
   /** The text printed at the end of the eval. */
   text: string;
-  /** Answers asked for and not collected (provider errors, missing samples); exhausted replays excluded. */
+  /** Answers asked for and not collected (all answers of error rows, missing samples); exhausted replays excluded. */
   lostAnswers: number;
   /** Set when no summary could be made (e.g. rows without a scenario); the run then fails. */
   error?: string;
@@ -68,6 +68,5 @@ export async function summariseEval(rows: readonly unknown[], reference: Referen
   const text =
     renderSummary({ skipped: tallied.skipped, summary, plain, agreement, reference, conversion, ...extra }) +
     parseQualityBlock(tallied.tallies);
-  const lostAnswers = conversion.providerErrors + conversion.missingSamples;
-  return { text, lostAnswers, summary, ...(probes ? { probes } : {}) };
+  return { text, lostAnswers: lostAnswerCount(conversion), summary, ...(probes ? { probes } : {}) };
 }

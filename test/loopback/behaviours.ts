@@ -47,6 +47,8 @@ export type Behaviour =
   | StatusBehaviour
   | { kind: 'delay'; ms: number; then: Behaviour }
   | { kind: 'reset' }
+  /** Status 200 and headers announcing the whole body, half of `then`'s body, then the socket is destroyed. */
+  | { kind: 'reset-mid-body'; then: OkBehaviour }
   | { kind: 'malformed' }
   | { kind: 'empty-choices' };
 
@@ -60,6 +62,8 @@ export const status = (code: number, options: Omit<StatusBehaviour, 'kind' | 'st
 export const delay = (ms: number, then: Behaviour): Behaviour => ({ kind: 'delay', ms, then });
 /** Reads the request, then destroys the socket without answering. */
 export const reset = (): Behaviour => ({ kind: 'reset' });
+/** A connection reset after the response headers: 200, half the body of `ok(text)`, then the socket is destroyed. */
+export const resetMidBody = (text = 'C'): Behaviour => ({ kind: 'reset-mid-body', then: { kind: 'ok', text } });
 /** Status 200, JSON content type, body cut off mid-object. */
 export const malformed = (): Behaviour => ({ kind: 'malformed' });
 /** Status 200 with `choices: []` (OpenAI) or `content: []` (Anthropic). */

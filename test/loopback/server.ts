@@ -105,6 +105,13 @@ export async function startLoopbackServer(options: LoopbackOptions = {}): Promis
       case 'reset':
         res.socket?.destroy();
         return;
+      case 'reset-mid-body': {
+        const body = JSON.stringify(format === 'openai' ? openAIOk(behaviour.then, request) : anthropicOk(behaviour.then, request));
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+        // Flushed before the reset, so the client has the status and headers and part of the body.
+        res.write(body.slice(0, Math.floor(body.length / 2)), () => setTimeout(() => res.socket?.destroy(), 20));
+        return;
+      }
       case 'malformed':
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"id": "chatcmpl-loopback", "choices": [{"index": 0, "message": {"content": "C"');

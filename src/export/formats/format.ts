@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formatPath } from '../../validation.js';
 import type { Example } from '../example.js';
+import type { TokenizerId } from '../token-count.js';
 
 /** A data file of an export: which split it holds and its file name inside the format's directory. */
 export type DataFile = { split: 'train' | 'validation'; name: string };
@@ -20,6 +21,12 @@ export type ReadBack = { system: string; user: string; target: string };
 export type ExportFormat = {
   id: string;
   describe: string;
+  /** Whose service or library trains on it, for messages ("OpenAI fine-tuning"). */
+  trainer?: string;
+  /** The fewest training examples the trainer accepts (OpenAI: 10); at least 1 for every format. */
+  minTrainExamples?: number;
+  /** The tokenizer of the models this format usually trains, for --max-tokens. */
+  tokenizer: TokenizerId;
   /** Files to write beside the data files; `name` is the dataset name used in trainer configs. */
   files(context: { name: string; dataFiles: readonly DataFile[] }): SideFile[];
   toLine(example: Example): unknown;
@@ -64,10 +71,16 @@ type ChatTurn = { role: string; content: string };
  * A format whose line is {"messages":[system,user,assistant]} (OpenAI, TRL, Together): they differ
  * only in name and in what their schema allows besides the three turns.
  */
-export function messagesFormat(id: string, describe: string, line: z.ZodType<{ messages: readonly ChatTurn[] }>): ExportFormat {
+export function messagesFormat(
+  id: string,
+  describe: string,
+  line: z.ZodType<{ messages: readonly ChatTurn[] }>,
+  trainer: Pick<ExportFormat, 'trainer' | 'minTrainExamples' | 'tokenizer'>,
+): ExportFormat {
   return {
     id,
     describe,
+    ...trainer,
     files: () => [],
     toLine: (example) => ({ messages: chatMessages(example) }),
     validate: checkWith(line),

@@ -12,6 +12,8 @@ const line = z.strictObject({ conversations: z.tuple([turn('human'), turn('gpt')
 export const llamafactorySharegpt: ExportFormat = {
   id: 'llamafactory-sharegpt',
   describe: 'LLaMA-Factory sharegpt (conversations of from/value, system) with its dataset_info.json entries',
+  trainer: 'LLaMA-Factory',
+  tokenizer: 'llama2',
   files: ({ name, dataFiles }) =>
     datasetInfo(name, dataFiles, {
       formatting: 'sharegpt',

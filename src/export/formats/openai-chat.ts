@@ -9,4 +9,11 @@ const line = z.strictObject({
   messages: z.tuple([chatMessage('system'), chatMessage('user'), chatMessage('assistant').extend({ weight: z.union([z.literal(0), z.literal(1)]).optional() })]),
 });
 
-export const openaiChat: ExportFormat = messagesFormat('openai-chat', 'OpenAI chat fine-tuning JSONL ({"messages":[system,user,assistant]})', line);
+/** OpenAI's fine-tuning refuses a training file of fewer than 10 examples. */
+const describe = 'OpenAI chat fine-tuning JSONL ({"messages":[system,user,assistant]})';
+
+export const openaiChat: ExportFormat = messagesFormat('openai-chat', describe, line, {
+  trainer: 'OpenAI fine-tuning',
+  minTrainExamples: 10,
+  tokenizer: 'o200k',
+});

@@ -8,4 +8,9 @@ import { chatMessage, messagesFormat, type ExportFormat } from './format.js';
  */
 const line = z.strictObject({ messages: z.tuple([chatMessage('system'), chatMessage('user'), chatMessage('assistant')]) });
 
-export const together: ExportFormat = messagesFormat('together', 'Together AI conversational JSONL ({"messages":[...]}, no other keys)', line);
+const describe = 'Together AI conversational JSONL ({"messages":[...]}, no other keys)';
+
+export const together: ExportFormat = messagesFormat('together', describe, line, {
+  trainer: 'Together fine-tuning',
+  tokenizer: 'llama2',
+});

@@ -7,4 +7,9 @@ import { chatMessage, messagesFormat, type ExportFormat } from './format.js';
  */
 const line = z.strictObject({ messages: z.tuple([chatMessage('system'), chatMessage('user'), chatMessage('assistant')]) });
 
-export const trlMessages: ExportFormat = messagesFormat('trl-messages', 'Hugging Face TRL conversational format ({"messages":[...]})', line);
+const describe = 'Hugging Face TRL conversational format ({"messages":[...]})';
+
+export const trlMessages: ExportFormat = messagesFormat('trl-messages', describe, line, {
+  trainer: "TRL's SFTTrainer",
+  tokenizer: 'llama2',
+});

@@ -14,6 +14,8 @@ const line = z.strictObject({
 export const trlPromptCompletion: ExportFormat = {
   id: 'trl-prompt-completion',
   describe: 'Hugging Face TRL conversational prompt-completion ({"prompt":[system,user],"completion":[assistant]})',
+  trainer: "TRL's SFTTrainer",
+  tokenizer: 'llama2',
   files: () => [],
   toLine: (example) => ({
     prompt: [
