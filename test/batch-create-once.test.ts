@@ -430,6 +430,24 @@ describe('a crash between the create and its journal entry', () => {
     });
   }
 
+  it('a kill while the created step was being written (torn last line): removed, and the batch found', async () => {
+    server = await startBatchServer({ pollsToEnd: 1 });
+    const dir = await plannedDir('anthropic', server);
+    const collection = await Collection.open({ dir, api: apiFor('anthropic', dir), catalogue });
+    await collection.submit();
+    collection.close();
+    const journal = join(dir, 'journal.jsonl');
+    const text = readFileSync(journal, 'utf8');
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(/"type":"created"/);
+    writeFileSync(journal, text.slice(0, text.trimEnd().length - 40));
+    const resume = await cli(['batch', 'resume', '--dir', dir, ...FAST]);
+    expect(resume.stderr).toMatch(/removed a partly written last line \(\d+ bytes\) from journal.jsonl/);
+    expect(resume.code).toBe(0);
+    expect(resume.stderr).toMatch(/b0001: found batch msgbatch_loopback_0 with 6 requests/);
+    expect(server.batches.batches).toHaveLength(1);
+    expectEveryIdOnce(dir, 6);
+  });
+
   it('a v1 journal (no create intents): a prepared batch is looked up, not created blindly', async () => {
     server = await startBatchServer({ pollsToEnd: 1 });
     const dir = await plannedDir('anthropic', server);

@@ -61,7 +61,7 @@ async function runBatch(args: BatchArgs, io: CommandIO, openApi: OpenBatchApi): 
     throw new UsageError(`--provider ${args.provider}, but the collection in ${args.dir} uses ${plan.provider}`);
   collectionLimits(plan, args.limits);
   const baseUrl = args.baseUrl === null ? null : checkBaseUrl(args.baseUrl);
-  const api = await openApi({ ...plan, baseUrl: baseUrl ?? (await recordedBaseUrl(dir)) ?? plan.baseUrl });
+  const api = await openApi({ ...plan, baseUrl: baseUrl ?? recordedBaseUrl(dir) ?? plan.baseUrl });
   const controller = new AbortController();
   const collection = await Collection.open({
     dir,

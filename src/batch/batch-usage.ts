@@ -17,7 +17,10 @@ new batch, and the output says so). A create request is never retried blindly: w
 is lost (5xx, reset, timeout, a crash or a second Ctrl-C while it is in flight) the batch is looked
 up first: on OpenAI by its tag; on Anthropic, whose batches carry no tag, by its number of
 requests and creation time. When two Anthropic batches fit, nothing is created and the output
-names them with the adopt commands to run.
+names them with the adopt commands to run. The one case left on Anthropic: the lost request
+created nothing and another batch of exactly that size was created on the account meanwhile;
+it is then taken for this one, the output says so, and its results are checked before anything
+is recorded from it.
 
 Steps:
   plan     write <dir>/plan.json: the scenarios, samples per scenario, model and sampling

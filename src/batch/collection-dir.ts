@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { StratalignError } from '../errors.js';
 import { Journal, JOURNAL_FILE, readJournal, type JournalEntry } from './journal.js';
@@ -77,8 +77,26 @@ export async function checkNoForeignCollection(
 }
 
 /** The base URL a collection uses now: the last one journalled after planning, or null for the plan's own. */
-export async function recordedBaseUrl(dir: string): Promise<string | null> {
-  return lastBaseUrl(await readJournal(join(dir, JOURNAL_FILE)));
+export function recordedBaseUrl(dir: string): string | null {
+  // Read before the collection is opened (the API client needs the URL), so the journal may still
+  // end in a line a crash cut off: only complete lines count, and the strict read comes later.
+  let text: string;
+  try {
+    text = readFileSync(join(dir, JOURNAL_FILE), 'utf8');
+  } catch {
+    return null;
+  }
+  let url: string | null = null;
+  for (const line of text.split('\n').slice(0, -1)) {
+    if (!line.includes('"base-url"')) continue;
+    try {
+      const entry = JSON.parse(line) as { type?: unknown; baseUrl?: unknown };
+      if (entry.type === 'base-url' && typeof entry.baseUrl === 'string') url = entry.baseUrl;
+    } catch {
+      // Not a complete step: the strict read on opening reports it.
+    }
+  }
+  return url;
 }
 
 export function lastBaseUrl(entries: readonly JournalEntry[]): string | null {

@@ -101,12 +101,14 @@ export async function createOnce(
   }
   if (ctx.lookUpOnly) return null;
   let uploaded: string | null = null;
+  // A batch made by an earlier attempt of this call may show up in the list late: the window starts at the first.
+  let firstSentAt: number | null = null;
   for (let attempt = 1; ; attempt++) {
     if (ctx.signal?.aborted) throw ctx.signal.reason;
     if (ctx.api.upload && uploaded === null)
       uploaded = await withScopedSignal(ctx.signal, (signal) => ctx.api.upload!(file, signal));
     ctx.record({ type: 'creating', key: batch.key, attempt });
-    const sentAt = ctx.now().getTime();
+    firstSentAt ??= ctx.now().getTime();
     let status: BatchStatus;
     ctx.onSending?.(true);
     try {
@@ -137,7 +139,7 @@ export async function createOnce(
           `looking for the batch in ${seconds(wait)} before creating it again`,
       );
       await ctx.sleep(wait, ctx.signal);
-      const found = await lookUp(ctx, batch, file, sentAt, ctx.now().getTime());
+      const found = await lookUp(ctx, batch, file, firstSentAt, ctx.now().getTime());
       if (found) return found;
       continue;
     }
