@@ -117,7 +117,8 @@ for (const provider of ['openai', 'anthropic'] as const) {
       expect(accounting(collect.stdout)).toEqual({ requested: 6, recorded: 6, missing: 0 });
       // OpenAI batches start validating and move to in_progress (a status step); Anthropic's start in_progress.
       const moved = provider === 'openai' ? ['status'] : [];
-      expect(journalOf(dir).map((e) => e.type)).toEqual(['plan', 'prepared', 'created', ...moved, 'ended', 'collected']);
+      const steps = ['plan', 'prepared', 'creating', 'created', ...moved, 'ended', 'collected'];
+      expect(journalOf(dir).map((e) => e.type)).toEqual(steps);
       // Collecting again writes nothing twice.
       expect(accounting((await cli(['batch', 'collect', '--dir', dir])).stdout)).toEqual({ requested: 6, recorded: 6, missing: 0 });
       expect(recordingOf(dir)).toHaveLength(6);

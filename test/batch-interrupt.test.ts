@@ -1,6 +1,7 @@
 // A collection interrupted at every kind of moment resumes with nothing lost and nothing twice:
 // SIGKILL after submission, SIGKILL while results are being written, Ctrl-C while polling, and
-// crashes injected between a step's effect and its journal entry.
+// crashes injected between a step's effect and its journal entry (the create step's own cases are
+// in batch-create-once.test.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -146,7 +147,7 @@ describe('interrupted collection: Ctrl-C and injected crashes', () => {
       { provider, model: 'm', protocol: 'letter-only', samples: 6, scenarios: [{ scenario: resolveScenario(catalogue, 'biz/prison'), split: 'in-sample' }], sampling: { max_tokens: 5 }, baseUrl: s.baseUrl(provider), apiKeyEnv: KEY_ENV },
       catalogue,
     );
-    await writePlan(dir, plan, planItems(plan, catalogue).length);
+    await writePlan(dir, plan, planItems(plan, catalogue));
     return dir;
   }
   const apiFor = (provider: 'openai' | 'anthropic', dir: string) => {
@@ -174,35 +175,5 @@ describe('interrupted collection: Ctrl-C and injected crashes', () => {
     expectEveryIdOnce(dir, 6);
     expect(journalOf(dir).find((e) => e.type === 'collected')).toMatchObject({ recorded: [], alreadyRecorded: expect.arrayContaining(['business_prisoners-dilemma_0']) });
   });
-
-  it('a crash after the API created a batch but before the journal said so: OpenAI finds it by its tag and creates none again', async () => {
-    server = await startBatchServer({ pollsToEnd: 1 });
-    const dir = await plannedDir('openai', server);
-    const collection = await Collection.open({ dir, api: apiFor('openai', dir), catalogue, beforeJournal: crashAt('created') });
-    await expect(collection.submit()).rejects.toThrow('injected crash after created');
-    collection.close();
-    expect(server.batches.batches).toHaveLength(1);
-    expect(server.batches.batches[0]!.metadata).toEqual({ stratalign_tag: expect.stringMatching(/^[0-9a-f]{16}-b0001$/) });
-
-    const resume = await cli(['batch', 'resume', '--dir', dir, ...FAST]);
-    expect(resume.code).toBe(0);
-    expect(resume.stderr).toMatch(/b0001: found batch batch_loopback_0 with 6 requests .*, created before an interruption/);
-    expect(server.batches.batches).toHaveLength(1);
-    expect(journalOf(dir).find((e) => e.type === 'created')).toMatchObject({ batchId: 'batch_loopback_0', adopted: true });
-    expectEveryIdOnce(dir, 6);
-  });
-
-  it('the same crash on Anthropic (no batch metadata to search) creates the batch again; still no sample twice', async () => {
-    server = await startBatchServer({ pollsToEnd: 1 });
-    const dir = await plannedDir('anthropic', server);
-    const collection = await Collection.open({ dir, api: apiFor('anthropic', dir), catalogue, beforeJournal: crashAt('created') });
-    await expect(collection.submit()).rejects.toThrow('injected crash after created');
-    collection.close();
-    const resume = await cli(['batch', 'resume', '--dir', dir, ...FAST]);
-    expect(resume.code).toBe(0);
-    // The orphaned first batch is never collected: the API ran those requests twice, the recording has them once.
-    expect(server.batches.batches).toHaveLength(2);
-    expect(accounting(resume.stdout)).toEqual({ requested: 6, recorded: 6, missing: 0 });
-    expectEveryIdOnce(dir, 6);
-  });
+  // A crash between the API creating a batch and the journal saying so: test/batch-create-once.test.ts.
 });

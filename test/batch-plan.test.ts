@@ -98,9 +98,15 @@ describe('plan file', () => {
   it('is written once; the same plan again is a no-op, a different one an error naming the fields', async () => {
     const dir = tempDir();
     const plan = buildPlan(input(), catalogue);
-    expect((await writePlan(dir, plan, 6)).written).toBe(true);
-    expect((await writePlan(dir, { ...plan, createdAt: '2030-01-01T00:00:00.000Z' }, 6)).written).toBe(false);
-    await expect(writePlan(dir, { ...plan, samplesPerScenario: 4, model: 'other' }, 8)).rejects.toThrow(/plan.json: model, samplesPerScenario: this directory already holds a collection with a different plan.*new --dir/);
+    const items = planItems(plan, catalogue);
+    expect((await writePlan(dir, plan, items)).written).toBe(true);
+    expect((await writePlan(dir, { ...plan, createdAt: '2030-01-01T00:00:00.000Z' }, items)).written).toBe(false);
+    // The base URL alone may differ: a wrong one is corrected in the journal, not by a new plan.
+    expect((await writePlan(dir, { ...plan, baseUrl: 'http://127.0.0.1:9/v1' }, items)).written).toBe(false);
+    const other = { ...plan, samplesPerScenario: 4, model: 'other' };
+    await expect(writePlan(dir, other, planItems(other, catalogue))).rejects.toThrow(
+      /plan.json: model, samplesPerScenario: this directory already holds a collection with a different plan.*new --dir/,
+    );
     const journal = readFileSync(join(dir, 'journal.jsonl'), 'utf8').trim().split('\n');
     expect(journal).toHaveLength(1);
     expect(JSON.parse(journal[0]!)).toMatchObject({ type: 'plan', items: 6, provider: 'openai', model: 'gpt-teacher' });
@@ -108,7 +114,8 @@ describe('plan file', () => {
 
   it('refuses a plan edited after the collection started, and one from another catalogue version', async () => {
     const dir = tempDir();
-    await writePlan(dir, buildPlan(input(), catalogue), 6);
+    const plan = buildPlan(input(), catalogue);
+    await writePlan(dir, plan, planItems(plan, catalogue));
     const file = join(dir, 'plan.json');
     const original = readFileSync(file, 'utf8');
     writeFileSync(file, original.replace('"samplesPerScenario": 3', '"samplesPerScenario": 30'));

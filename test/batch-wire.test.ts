@@ -31,11 +31,20 @@ describe('OpenAI wire', () => {
 
   it('maps batch statuses, counts, result files and batch errors', () => {
     const running = openAIStatus({ id: 'batch_1', status: 'in_progress', request_counts: { total: 10, completed: 4, failed: 1 }, output_file_id: null });
-    expect(running).toEqual({ id: 'batch_1', status: 'in_progress', ended: false, endedAs: null, counts: { total: 10, succeeded: 4, failed: 1 }, resultFiles: [], errors: [] });
+    expect(running).toEqual({
+      id: 'batch_1',
+      status: 'in_progress',
+      ended: false,
+      endedAs: null,
+      counts: { total: 10, succeeded: 4, failed: 1 },
+      resultFiles: [],
+      errors: [],
+      cancelling: false,
+    });
     const failed = openAIStatus({ id: 'batch_2', status: 'failed', errors: { data: [{ code: 'invalid_request', message: 'bad line', line: 3 }] } });
     expect(failed).toMatchObject({ ended: true, endedAs: 'failed', errors: ['invalid_request: bad line (input line 3)'], counts: { total: null } });
     expect(openAIStatus({ id: 'b', status: 'expired', output_file_id: 'file-o', error_file_id: 'file-e' })).toMatchObject({ endedAs: 'expired', resultFiles: ['file-o', 'file-e'] });
-    expect(openAIStatus({ id: 'b', status: 'cancelling' })).toMatchObject({ ended: false });
+    expect(openAIStatus({ id: 'b', status: 'cancelling' })).toMatchObject({ ended: false, cancelling: true });
     expect(() => openAIStatus({ error: 'nope' })).toThrow(BatchWireError);
   });
 });
@@ -62,7 +71,10 @@ describe('Anthropic wire', () => {
     const counts = { processing: 0, succeeded: 7, errored: 1, canceled: 1, expired: 1 };
     expect(anthropicStatus({ id: 'm', processing_status: 'ended', request_counts: counts, cancel_initiated_at: null })).toMatchObject({ ended: true, endedAs: 'completed', counts: { total: 10, succeeded: 7, failed: 3 } });
     expect(anthropicStatus({ id: 'm', processing_status: 'ended', request_counts: counts, cancel_initiated_at: '2026-01-01T00:00:00Z' })).toMatchObject({ endedAs: 'cancelled' });
-    expect(anthropicStatus({ id: 'm', processing_status: 'canceling', request_counts: { ...counts, processing: 5 } })).toMatchObject({ ended: false, status: 'canceling' });
+    const busy = { ...counts, processing: 5 };
+    const canceling = anthropicStatus({ id: 'm', processing_status: 'canceling', request_counts: busy });
+    expect(canceling).toMatchObject({ ended: false, status: 'canceling', cancelling: true });
+    expect(anthropicStatus({ id: 'm', processing_status: 'in_progress', request_counts: busy })).toMatchObject({ cancelling: false });
   });
 });
 

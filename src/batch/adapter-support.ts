@@ -3,11 +3,21 @@ import { lookupApiKey, redactSecret } from '../live/api-key.js';
 import { describeFault } from '../live/faults.js';
 import { SDK_DEFAULT_MAX_RETRIES, SDK_DEFAULT_TIMEOUT_MS } from '../live/provider-config.js';
 import { faultFromSdkError, type SdkErrorFacts } from '../live/sdk-errors.js';
-import { BatchWireError, type ItemResult } from './api.js';
+import {
+  BatchCallError,
+  BatchWireError,
+  unwrapCallError,
+  type ItemResult,
+  type ListedBatch,
+  type RecentBatches,
+} from './api.js';
 import type { CollectionPlan } from './plan.js';
 
 /** What the SDK adapters share: the key from the environment, and one sentence per failure. */
-export function requireApiKey(plan: CollectionPlan, env: Record<string, string | undefined> = process.env): string | null {
+export function requireApiKey(
+  plan: CollectionPlan,
+  env: Record<string, string | undefined> = process.env,
+): string | null {
   const lookup = lookupApiKey(plan.apiKeyEnv, env);
   if (lookup.ok) return lookup.key;
   const fault = lookup.fault as Extract<typeof lookup.fault, { kind: 'missing-key' }>;
@@ -18,15 +28,63 @@ export function requireApiKey(plan: CollectionPlan, env: Record<string, string |
   );
 }
 
-/** The SDKs' own retry count: batch calls are few, so their policy is used as it is. */
+/**
+ * Retries after a failed call: the SDKs' own policy for every call but create (which
+ * src/batch/creation.ts retries itself, after looking the batch up).
+ */
 export const BATCH_MAX_RETRIES = SDK_DEFAULT_MAX_RETRIES;
 
-export function describeBatchError(error: unknown, facts: (error: unknown) => SdkErrorFacts, plan: CollectionPlan, key: string | null): string {
+/** One sentence for a failed call, with the retries that really happened (never a key). */
+export function describeBatchError(
+  error: unknown,
+  facts: (error: unknown) => SdkErrorFacts,
+  plan: CollectionPlan,
+  key: string | null,
+): string {
+  const { error: inner, attempts } = unwrapCallError(error);
   const text =
-    error instanceof BatchWireError
-      ? `malformed response from ${plan.baseUrl}: ${error.message}`
-      : describeFault(faultFromSdkError(facts(error), BATCH_MAX_RETRIES), { baseUrl: plan.baseUrl, model: plan.model, timeoutMs: SDK_DEFAULT_TIMEOUT_MS });
+    inner instanceof BatchWireError
+      ? `malformed response from ${plan.baseUrl}: ${inner.message}`
+      : describeFault(faultFromSdkError(facts(inner), attempts - 1), {
+          baseUrl: plan.baseUrl,
+          model: plan.model,
+          timeoutMs: SDK_DEFAULT_TIMEOUT_MS,
+        });
   return redactSecret(text, key);
+}
+
+/**
+ * Counts the HTTP requests the SDK sends (its retries included), for honest messages: the SDKs
+ * do not say how many attempts a failed call took. Calls run one at a time in a collection.
+ */
+export class AttemptCounter {
+  private count = 0;
+
+  readonly fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    // The openai SDK probes FormData support once with a `data:` URL: not a request to the API.
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!url.startsWith('data:')) this.count++;
+    return fetch(input, init);
+  };
+
+  /** Runs one API call; a failure is rethrown as a BatchCallError carrying the attempts it took. */
+  async call<T>(run: () => Promise<T>): Promise<T> {
+    this.count = 0;
+    try {
+      return await run();
+    } catch (err) {
+      throw new BatchCallError(err, Math.max(1, this.count));
+    }
+  }
+}
+
+/**
+ * How far the API's clock is ahead of ours, from a response's Date header (1 s resolution), so
+ * creation times it reports can be compared with times in the journal. Null without the header.
+ */
+export function clockOffsetMs(dateHeader: string | null | undefined, receivedAt: number): number | null {
+  const server = dateHeader ? Date.parse(dateHeader) : Number.NaN;
+  return Number.isFinite(server) ? server - receivedAt : null;
 }
 
 /** Servers echo keys in error bodies ("Incorrect API key provided: sk-…"); failure reasons reach the errors file and the terminal. */
@@ -57,4 +115,40 @@ export async function* jsonlValues(chunks: AsyncIterable<Uint8Array>): AsyncGene
   }
   rest += decoder.decode();
   if (rest.trim()) yield parse(rest.trim());
+}
+
+/** One page of a list endpoint, as both SDKs page them (newest first). */
+export type ListPage<T> = { data: T[]; hasNextPage(): boolean; getNextPage(): Promise<ListPage<T>> };
+/** The first page with its HTTP response (the SDKs' `.withResponse()`), whose Date header gives the API's clock. */
+export type FirstPage<T> = { data: ListPage<T>; response: { headers: { get(name: string): string | null } } };
+
+/** Batches listed at most while looking for a lost one, whatever the time window says. */
+const LIST_CAP = 10_000;
+
+/**
+ * Lists batches newest first until they are older than `since`: the API's created_at times are
+ * moved onto the local clock with the offset read from the first page's Date header.
+ */
+export async function listNewestSince<T>(
+  attempts: AttemptCounter,
+  first: () => Promise<FirstPage<T>>,
+  toListed: (item: T, offsetMs: number | null) => ListedBatch,
+  since: Date,
+): Promise<RecentBatches> {
+  const { data, response } = await attempts.call(first);
+  const offset = clockOffsetMs(response.headers.get('date'), Date.now());
+  let page = data;
+  const batches: ListedBatch[] = [];
+  const done = () => ({ batches, clockChecked: offset !== null });
+  for (;;) {
+    for (const raw of page.data) {
+      const batch = toListed(raw, offset);
+      if (batch.createdAtMs !== null && batch.createdAtMs < since.getTime()) return done();
+      batches.push(batch);
+      if (batches.length >= LIST_CAP) return done();
+    }
+    if (!page.hasNextPage()) return done();
+    const current = page;
+    page = await attempts.call(() => current.getNextPage());
+  }
 }

@@ -13,8 +13,14 @@ per file, Anthropic ${n(API_LIMITS.anthropic.maxRequests)} requests / ${n(API_LI
 written to <dir>/journal.jsonl (fsynced) as soon as it has happened, so an interrupted collection
 resumes where it stopped. No answer is ever written twice (the recording itself is checked). No
 request is sent twice unless its batch expired, was cancelled or failed (those go out again in a
-new batch, and the output says so) or, on Anthropic, the process died in the moment between the
-API creating a batch and the journal recording it (OpenAI batches are found again by their tag).
+new batch, and the output says so). A create request is never retried blindly: when its answer
+is lost (5xx, reset, timeout, a crash or a second Ctrl-C while it is in flight) the batch is looked
+up first: on OpenAI by its tag; on Anthropic, whose batches carry no tag, by its number of
+requests and creation time. When two Anthropic batches fit, nothing is created and the output
+names them with the adopt commands to run. The one case left on Anthropic: the lost request
+created nothing and another batch of exactly that size was created on the account meanwhile;
+it is then taken for this one, the output says so, and its results are checked before anything
+is recorded from it.
 
 Steps:
   plan     write <dir>/plan.json: the scenarios, samples per scenario, model and sampling
@@ -26,11 +32,13 @@ Steps:
            every request has an answer or has failed for good; exits 1 if answers are missing
   resume   continue an interrupted collection: like run, with the plan already in place
   cancel   ask the API to cancel every unfinished batch; its unanswered requests are not re-sent
+  adopt    --batch-id <id> | --none [--key bNNNN]: settle a batch whose create got no clear answer
+           and could not be matched: take the batch the output named, or create it again
 
 Every step but plan ends with: requested = recorded + missing, and why each missing answer is missing.
 The API key is read from the environment variable the plan names (never from arguments).
 
-Plan options (plan, run):
+Plan options (plan, run; --max-requests and --max-bytes are stored in the plan too):
   --provider openai|anthropic
   --model <id>                 model id the API knows, e.g. gpt-4o-mini, claude-sonnet-4-5
   --protocol <id>              reasoned (answer + motivation, how the teacher was asked) or letter-only
@@ -42,7 +50,8 @@ Plan options (plan, run):
   --role <role>                e.g. teacher
   --temperature <t>  --top-p <p>  --max-tokens <n> (required for anthropic)  --seed <n> (openai;
                                sample i is sent seed + i)
-  --base-url <url>             API base URL (OpenAI: up to /v1; Anthropic: the host)
+  --base-url <url>             API base URL (OpenAI: up to /v1; Anthropic: the host); any later
+                               step may correct it (recorded in the journal)
   --api-key-env <NAME>         environment variable holding the key (default OPENAI_API_KEY or
                                ANTHROPIC_API_KEY)
 
@@ -51,5 +60,7 @@ Options of the other steps:
   --poll-interval <seconds>    wait between polls in run/resume (default ${DEFAULT_POLL_SECONDS})
   --max-attempts <n>           batches a request may be sent in, the first included (default ${DEFAULT_MAX_ATTEMPTS})
   --retry-errored              also re-submit requests that errored, or whose answer was refused or unreadable
-  --max-requests <n>  --max-bytes <n>   smaller batches than the API allows
+  --base-url <url>             correct the API base URL of the collection (recorded in the journal)
+  --max-requests <n>  --max-bytes <n>   smaller batches than the API allows; part of the plan
+                               (given later, they must match it)
 `;

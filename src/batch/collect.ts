@@ -39,7 +39,11 @@ const UNANSWERED: Record<BatchEnd, { outcome: FailureOutcome; reason: string }> 
  * failure an errors-file line, every item of the batch is accounted for exactly once, and both
  * files are fsynced before the returned journal entry may be written.
  */
-export async function collectBatch(ctx: CollectContext, batch: BatchRecord, status: BatchStatus): Promise<Extract<NewJournalEntry, { type: 'collected' }>> {
+export async function collectBatch(
+  ctx: CollectContext,
+  batch: BatchRecord,
+  status: BatchStatus,
+): Promise<Extract<NewJournalEntry, { type: 'collected' }>> {
   const expected = new Set(batch.customIds);
   const seen = new Set<string>();
   const recorded: string[] = [];
@@ -47,13 +51,20 @@ export async function collectBatch(ctx: CollectContext, batch: BatchRecord, stat
   const failed: FailedItem[] = [];
   const usage = { prompt: 0, completion: 0, unreported: 0 };
   let ignoredLines = 0;
+  let unreadableLines = 0;
   let sinceSync = 0;
   const when = ctx.now();
   try {
     for await (const result of ctx.api.results(status, ctx.signal)) {
       if (ctx.signal?.aborted) throw ctx.signal.reason;
       const id = result.customId;
-      if (id === null || !expected.has(id) || seen.has(id)) {
+      if (id === null) {
+        // Not JSON, or no custom_id: it cannot be anyone's answer; the item it may have been goes
+        // without a result line and is handled like any such item.
+        unreadableLines++;
+        continue;
+      }
+      if (!expected.has(id) || seen.has(id)) {
         ignoredLines++;
         continue;
       }
@@ -93,7 +104,36 @@ export async function collectBatch(ctx: CollectContext, batch: BatchRecord, stat
     ctx.recording.sync();
     ctx.errors.sync();
   }
-  return { type: 'collected', key: batch.key, batchId: status.id, recorded, alreadyRecorded, failed, ignoredLines, usage };
+  return {
+    type: 'collected',
+    key: batch.key,
+    batchId: status.id,
+    recorded,
+    alreadyRecorded,
+    failed,
+    ignoredLines,
+    unreadableLines,
+    usage,
+  };
+}
+
+/**
+ * The first custom_id in a batch's results that is not one of `ours`, reading at most `limit`
+ * results: a batch taken for ours by its size and creation time must hold our requests.
+ */
+export async function firstForeignId(
+  api: BatchApi,
+  status: BatchStatus,
+  ours: ReadonlySet<string>,
+  limit = Number.POSITIVE_INFINITY,
+  signal?: AbortSignal,
+): Promise<string | null> {
+  let read = 0;
+  for await (const result of api.results(status, signal)) {
+    if (result.customId !== null && !ours.has(result.customId)) return result.customId;
+    if (++read >= limit) break;
+  }
+  return null;
 }
 
 function writeError(ctx: CollectContext, failure: FailedItem, batch: BatchRecord, batchId: string, when: Date): void {
@@ -101,7 +141,16 @@ function writeError(ctx: CollectContext, failure: FailedItem, batch: BatchRecord
   if (ctx.errorKeys.has(key)) return;
   const item = ctx.byCustomId.get(failure.customId)!;
   ctx.errors.writeLine(
-    JSON.stringify({ customId: failure.customId, scenario: item.scenario.id, sampleIndex: item.sampleIndex, batchId, batch: batch.key, outcome: failure.outcome, reason: failure.reason, at: when.toISOString() }),
+    JSON.stringify({
+      customId: failure.customId,
+      scenario: item.scenario.id,
+      sampleIndex: item.sampleIndex,
+      batchId,
+      batch: batch.key,
+      outcome: failure.outcome,
+      reason: failure.reason,
+      at: when.toISOString(),
+    }),
   );
   ctx.errorKeys.add(key);
 }

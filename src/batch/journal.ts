@@ -6,14 +6,27 @@ import { formatPath } from '../validation.js';
 import { AppendLog } from './append-log.js';
 
 export const JOURNAL_FILE = 'journal.jsonl';
-export const JOURNAL_SCHEMA = 'stratalign.batch-journal/v1';
+/**
+ * v2 journals a `creating` step before every create request; in a v1 journal a prepared batch
+ * without `created` may have been sent, so it is looked up like an open `creating`.
+ */
+export const JOURNAL_SCHEMA = 'stratalign.batch-journal/v2';
+export const JOURNAL_SCHEMAS = ['stratalign.batch-journal/v1', JOURNAL_SCHEMA] as const;
 
 const ids = z.array(z.string().min(1));
 const at = z.string().min(1);
 const counts = z.strictObject({ total: z.number().nullable(), succeeded: z.number(), failed: z.number() });
 
 /** Why an item produced no sample in a collected batch. */
-export const FAILURE_OUTCOMES = ['errored', 'expired', 'cancelled', 'batch-failed', 'no-result', 'no-answer', 'malformed'] as const;
+export const FAILURE_OUTCOMES = [
+  'errored',
+  'expired',
+  'cancelled',
+  'batch-failed',
+  'no-result',
+  'no-answer',
+  'malformed',
+] as const;
 export type FailureOutcome = (typeof FAILURE_OUTCOMES)[number];
 const failure = z.strictObject({ customId: z.string().min(1), outcome: z.enum(FAILURE_OUTCOMES), reason: z.string() });
 
@@ -22,14 +35,75 @@ const failure = z.strictObject({ customId: z.string().min(1), outcome: z.enum(FA
  * fsynced once it has happened, so a resumed run knows exactly what was done.
  */
 export const journalEntrySchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('plan'), at, schema: z.literal(JOURNAL_SCHEMA), planHash: z.string().min(1), items: z.number().int(), provider: z.string(), model: z.string() }),
+  z.strictObject({
+    type: z.literal('plan'),
+    at,
+    schema: z.enum(JOURNAL_SCHEMAS),
+    planHash: z.string().min(1),
+    items: z.number().int(),
+    provider: z.string(),
+    model: z.string(),
+  }),
   /** A request file was written; the batch is not created yet. `resubmitted` lists ids that were in earlier batches. */
-  z.strictObject({ type: z.literal('prepared'), at, key: z.string().min(1), file: z.string().min(1), sha256: z.string(), bytes: z.number().int(), customIds: ids, resubmitted: ids }),
-  /** The API accepted the batch. `adopted`: found by its tag after a crash, not created again. */
-  z.strictObject({ type: z.literal('created'), at, key: z.string().min(1), batchId: z.string().min(1), status: z.string(), adopted: z.boolean() }),
+  z.strictObject({
+    type: z.literal('prepared'),
+    at,
+    key: z.string().min(1),
+    file: z.string().min(1),
+    sha256: z.string(),
+    bytes: z.number().int(),
+    customIds: ids,
+    resubmitted: ids,
+  }),
+  /**
+   * A create request is about to be sent (attempt 1, 2, ... within one run). Until `created` or
+   * `create-failed` follows, the batch may exist.
+   */
+  z.strictObject({ type: z.literal('creating'), at, key: z.string().min(1), attempt: z.number().int().min(1) }),
+  /** The API refused the create, or it never reached the API, or the user said no batch was made: nothing exists. */
+  z.strictObject({ type: z.literal('create-failed'), at, key: z.string().min(1), reason: z.string() }),
+  /**
+   * The API accepted the batch. `adopted`: not created by this request's answer but found after
+   * a lost answer or a crash, `match` saying how (its tag; its size and creation time; the user).
+   */
+  z.strictObject({
+    type: z.literal('created'),
+    at,
+    key: z.string().min(1),
+    batchId: z.string().min(1),
+    status: z.string(),
+    adopted: z.boolean(),
+    match: z.enum(['tag', 'count-and-time', 'user']).optional(),
+  }),
+  /** A batch taken for this one by size and time was not it (`stratalign batch adopt`); never taken again. */
+  z.strictObject({
+    type: z.literal('released'),
+    at,
+    key: z.string().min(1),
+    batchId: z.string().min(1),
+    reason: z.string(),
+  }),
+  /** The API base URL from here on (corrected with --base-url); the plan keeps the one it was made with. */
+  z.strictObject({ type: z.literal('base-url'), at, baseUrl: z.string().min(1) }),
   /** A poll saw a new status (unchanged polls are not written). */
-  z.strictObject({ type: z.literal('status'), at, key: z.string().min(1), batchId: z.string(), status: z.string(), counts }),
-  z.strictObject({ type: z.literal('ended'), at, key: z.string().min(1), batchId: z.string(), status: z.string(), endedAs: z.enum(['completed', 'expired', 'failed', 'cancelled']), errors: z.array(z.string()) }),
+  z.strictObject({
+    type: z.literal('status'),
+    at,
+    key: z.string().min(1),
+    batchId: z.string(),
+    status: z.string(),
+    counts,
+  }),
+  z.strictObject({
+    type: z.literal('ended'),
+    at,
+    key: z.string().min(1),
+    batchId: z.string(),
+    status: z.string(),
+    endedAs: z.enum(['completed', 'expired', 'failed', 'cancelled']),
+    errors: z.array(z.string()),
+  }),
+  /** Written before the cancel request is sent: a crash after the API accepted it cannot re-send its requests. */
   z.strictObject({ type: z.literal('cancel-requested'), at, key: z.string().min(1), batchId: z.string() }),
   /** Results were written to the recording (and failures to the errors file), then fsynced, then this. */
   z.strictObject({
@@ -40,7 +114,10 @@ export const journalEntrySchema = z.discriminatedUnion('type', [
     recorded: ids,
     alreadyRecorded: ids,
     failed: z.array(failure),
+    /** Lines with a custom_id of another batch, or a repeated one. */
     ignoredLines: z.number().int(),
+    /** Lines that are not JSON or have no custom_id (absent in journals of earlier versions). */
+    unreadableLines: z.number().int().optional(),
     usage: z.strictObject({ prompt: z.number(), completion: z.number(), unreported: z.number().int() }),
   }),
 ]);
@@ -54,7 +131,10 @@ export type NewJournalEntry = Without<JournalEntry, 'at'>;
 export class Journal {
   private readonly log: AppendLog;
 
-  constructor(path: string, private readonly now: () => Date = () => new Date()) {
+  constructor(
+    path: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     this.log = new AppendLog(path);
   }
 
@@ -80,7 +160,8 @@ export async function readJournal(path: string): Promise<JournalEntry[]> {
   const entries: JournalEntry[] = [];
   await forEachLine(path, (line, lineNo) => {
     const where = { file: path, field: `line ${lineNo}` };
-    const fix = 'the journal is written only by stratalign batch; restore it from a backup, or start a new collection in a new --dir';
+    const fix =
+      'the journal is written only by stratalign batch; restore it from a backup, or start a new collection in a new --dir';
     let data: unknown;
     try {
       data = JSON.parse(line);
@@ -90,7 +171,11 @@ export async function readJournal(path: string): Promise<JournalEntry[]> {
     const parsed = journalEntrySchema.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new StratalignError({ ...where, field: `${where.field}, field ${formatPath(issue.path) || '(line)'}` }, issue.message, fix);
+      throw new StratalignError(
+        { ...where, field: `${where.field}, field ${formatPath(issue.path) || '(line)'}` },
+        issue.message,
+        fix,
+      );
     }
     entries.push(parsed.data);
   });

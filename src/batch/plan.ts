@@ -12,7 +12,9 @@ import { customIdFor } from './custom-id.js';
 export const PLAN_SCHEMA = 'stratalign.batch-plan/v1';
 export const PLAN_FILE = 'plan.json';
 
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the NAME of an environment variable, never the key itself');
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the NAME of an environment variable, never the key itself');
 
 export const planSchema = z.strictObject({
   schema: z.literal(PLAN_SCHEMA),
@@ -34,6 +36,10 @@ export const planSchema = z.strictObject({
     seed: z.number().int().optional(),
   }),
   samplesPerScenario: z.number().int().min(1).max(1_000_000),
+  /** Smaller batches than the API allows (--max-requests, --max-bytes): kept for the whole collection. */
+  batchLimits: z
+    .strictObject({ maxRequests: z.number().int().min(1).optional(), maxBytes: z.number().int().min(1).optional() })
+    .optional(),
   scenarios: z.array(z.strictObject({ id: z.string().min(1), split: z.string().min(1) })).min(1),
   createdAt: z.string().min(1),
 });
@@ -49,7 +55,12 @@ export type RequestItem = {
   prompt: RenderedPrompt;
 };
 
-export type LoadedPlan = { plan: CollectionPlan; hash: string; items: RequestItem[]; byCustomId: Map<string, RequestItem> };
+export type LoadedPlan = {
+  plan: CollectionPlan;
+  hash: string;
+  items: RequestItem[];
+  byCustomId: Map<string, RequestItem>;
+};
 
 /** Every requested answer of a plan, scenarios in plan order, samples in index order. */
 export function planItems(plan: CollectionPlan, catalogue: Catalogue, file = PLAN_FILE): RequestItem[] {
@@ -58,7 +69,8 @@ export function planItems(plan: CollectionPlan, catalogue: Catalogue, file = PLA
   plan.scenarios.forEach(({ id, split }, i) => {
     const scenario = resolveScenario(catalogue, id, { file, field: `scenarios[${i}].id` });
     const prompt = renderPrompt(scenario, protocol);
-    for (let s = 0; s < plan.samplesPerScenario; s++) items.push({ customId: customIdFor(scenario.id, s), scenario, split, sampleIndex: s, prompt });
+    for (let s = 0; s < plan.samplesPerScenario; s++)
+      items.push({ customId: customIdFor(scenario.id, s), scenario, split, sampleIndex: s, prompt });
   });
   return items;
 }
@@ -92,15 +104,28 @@ export function loadPlan(dir: string, catalogue: Catalogue): LoadedPlan {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new StratalignError({ file }, code === 'ENOENT' ? 'no collection plan here' : `cannot read the plan (${code ?? 'error'})`, 'run `stratalign batch plan` (or `run` with plan options) for this --dir first');
+    throw new StratalignError(
+      { file },
+      code === 'ENOENT' ? 'no collection plan here' : `cannot read the plan (${code ?? 'error'})`,
+      'run `stratalign batch plan` (or `run` with plan options) for this --dir first',
+    );
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
-    throw new StratalignError({ file }, 'the plan is not valid JSON', 'restore plan.json; it is written once by `stratalign batch plan` and must not be edited');
+    throw new StratalignError(
+      { file },
+      'the plan is not valid JSON',
+      'restore plan.json; it is written once by `stratalign batch plan` and must not be edited',
+    );
   }
-  const plan = validateFile(planSchema, data, file, 'restore plan.json; it is written once by `stratalign batch plan` and must not be edited');
+  const plan = validateFile(
+    planSchema,
+    data,
+    file,
+    'restore plan.json; it is written once by `stratalign batch plan` and must not be edited',
+  );
   if (plan.catalogue !== catalogue.version) {
     throw new StratalignError(
       { file, field: 'catalogue', value: plan.catalogue },

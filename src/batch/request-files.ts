@@ -17,7 +17,10 @@ type BatchFormat = {
  */
 const FORMATS: Record<BatchProvider, BatchFormat> = {
   openai: { requestLine: openAIRequestLine, batchBytes: (count, lineBytes) => lineBytes + count },
-  anthropic: { requestLine: anthropicRequestLine, batchBytes: (count, lineBytes) => '{"requests":['.length + lineBytes + Math.max(count - 1, 0) + ']}'.length },
+  anthropic: {
+    requestLine: anthropicRequestLine,
+    batchBytes: (count, lineBytes) => '{"requests":['.length + lineBytes + Math.max(count - 1, 0) + ']}'.length,
+  },
 };
 
 export type RequestChunk = { items: RequestItem[]; lines: string[]; bytes: number };
@@ -31,18 +34,29 @@ export function effectiveLimits(provider: BatchProvider, requested: Partial<Batc
   const check = (value: number | undefined, max: number, option: string): number => {
     if (value === undefined) return max;
     if (!Number.isInteger(value) || value < 1 || value > max) {
-      throw new StratalignError({ field: option, value }, `must be a whole number from 1 to ${max.toLocaleString('en-US')}, the ${provider} batch limit`, `give ${option} at most ${max}`);
+      throw new StratalignError(
+        { field: option, value },
+        `must be a whole number from 1 to ${max.toLocaleString('en-US')}, the ${provider} batch limit`,
+        `give ${option} at most ${max}`,
+      );
     }
     return value;
   };
-  return { maxRequests: check(requested.maxRequests, api.maxRequests, '--max-requests'), maxBytes: check(requested.maxBytes, api.maxBytes, '--max-bytes') };
+  return {
+    maxRequests: check(requested.maxRequests, api.maxRequests, '--max-requests'),
+    maxBytes: check(requested.maxBytes, api.maxBytes, '--max-bytes'),
+  };
 }
 
 /**
  * Splits requests, in order, into batches within the limits: a batch closes when one more request
  * would exceed either the request count or the byte size. One chunk is held in memory at a time.
  */
-export function* chunkRequests(items: Iterable<RequestItem>, plan: CollectionPlan, limits: BatchLimits): Generator<RequestChunk> {
+export function* chunkRequests(
+  items: Iterable<RequestItem>,
+  plan: CollectionPlan,
+  limits: BatchLimits,
+): Generator<RequestChunk> {
   const format = FORMATS[plan.provider];
   let chunk: RequestChunk = { items: [], lines: [], bytes: 0 };
   let lineBytes = 0;
@@ -57,7 +71,10 @@ export function* chunkRequests(items: Iterable<RequestItem>, plan: CollectionPla
       );
     }
     const count = chunk.items.length;
-    if (count > 0 && (count + 1 > limits.maxRequests || format.batchBytes(count + 1, lineBytes + size) > limits.maxBytes)) {
+    if (
+      count > 0 &&
+      (count + 1 > limits.maxRequests || format.batchBytes(count + 1, lineBytes + size) > limits.maxBytes)
+    ) {
       yield chunk;
       chunk = { items: [], lines: [], bytes: 0 };
       lineBytes = 0;
@@ -73,4 +90,28 @@ export function* chunkRequests(items: Iterable<RequestItem>, plan: CollectionPla
 /** Writes a request file atomically: it exists complete, with the hash the journal records, or not at all. */
 export function writeRequestFile(path: string, lines: readonly string[]): WrittenFile {
   return writeFileAtomic(path, lines.map((line) => `${line}\n`).join(''));
+}
+
+const LIMIT_OPTIONS = [
+  ['maxRequests', '--max-requests', 'requests'],
+  ['maxBytes', '--max-bytes', 'bytes'],
+] as const;
+
+/**
+ * A collection's batch limits are its plan's (the API's where the plan names none), so a resumed
+ * collection makes batches of the same size. The options given again must agree with them.
+ */
+export function collectionLimits(plan: CollectionPlan, given: Partial<BatchLimits> = {}): BatchLimits {
+  const limits = effectiveLimits(plan.provider, plan.batchLimits);
+  for (const [key, option, unit] of LIMIT_OPTIONS) {
+    const value = given[key];
+    if (value === undefined || value === limits[key]) continue;
+    const source = plan.batchLimits?.[key] === undefined ? ` (the ${plan.provider} limit)` : '';
+    throw new StratalignError(
+      { field: option, value },
+      `the plan sets ${limits[key]} ${unit} per batch${source}; a collection keeps its batch sizes`,
+      `leave ${option} out or give the planned value; for other batch sizes start a new collection in a new --dir`,
+    );
+  }
+  return limits;
 }

@@ -1,6 +1,6 @@
 import { StratalignError } from '../errors.js';
 import type { BatchEnd } from './api.js';
-import type { FailedItem, FailureOutcome, JournalEntry } from './journal.js';
+import { JOURNAL_SCHEMA, type FailedItem, type FailureOutcome, type JournalEntry } from './journal.js';
 import type { RequestItem } from './plan.js';
 
 export type CollectedEntry = Extract<JournalEntry, { type: 'collected' }>;
@@ -15,42 +15,124 @@ export type BatchRecord = {
   resubmitted: string[];
   batchId: string | null;
   adopted: boolean;
+  /** How an adopted batch was found. */
+  match: 'tag' | 'count-and-time' | 'user' | null;
+  /**
+   * An open `creating` step: a create request was sent and neither its batch nor a refusal was
+   * journalled, so the batch may exist and is looked up before anything is sent again.
+   */
+  intent: { at: string; attempt: number } | null;
+  /** Batch ids released from this batch (taken for it by size and time, wrongly): never taken again. */
+  rejected: string[];
+  /** When the last create request was sent (or, in a v1 journal, prepared). */
+  sentAt: string | null;
   status: string | null;
   ended: { status: string; endedAs: BatchEnd; errors: string[] } | null;
   cancelRequested: boolean;
   collected: CollectedEntry | null;
 };
 
-export type CollectionState = { planHash: string; batches: BatchRecord[] };
+export type CollectionState = {
+  planHash: string;
+  batches: BatchRecord[];
+  /** The base URL set with --base-url after planning (the last `base-url` step), or null. */
+  baseUrl: string | null;
+};
 
-const FIX = 'the journal is written only by stratalign batch; restore it from a backup, or start a new collection in a new --dir';
+const FIX =
+  'the journal is written only by stratalign batch; restore it from a backup, or start a new collection in a new --dir';
 
 /** Rebuilds the collection's state from its journal, checking that the steps fit together. */
 export function replayJournal(entries: readonly JournalEntry[], file: string): CollectionState {
   const first = entries[0];
-  if (first?.type !== 'plan') throw new StratalignError({ file, field: 'line 1' }, 'the journal does not start with the plan step', FIX);
+  if (first?.type !== 'plan')
+    throw new StratalignError({ file, field: 'line 1' }, 'the journal does not start with the plan step', FIX);
   const batches = new Map<string, BatchRecord>();
+  // Before v2 no `creating` step was written: a prepared batch may have been sent.
+  const legacy = first.schema !== JOURNAL_SCHEMA;
+  let baseUrl: string | null = null;
   entries.forEach((entry, i) => {
     const where = { file, field: `line ${i + 1}` };
     if (entry.type === 'plan') {
       if (i > 0) throw new StratalignError(where, 'a second plan step', FIX);
       return;
     }
+    if (entry.type === 'base-url') {
+      baseUrl = entry.baseUrl;
+      return;
+    }
     if (entry.type === 'prepared') {
-      if (batches.has(entry.key)) throw new StratalignError({ ...where, value: entry.key }, 'batch prepared twice', FIX);
-      batches.set(entry.key, { ...entry, batchId: null, adopted: false, status: null, ended: null, cancelRequested: false, collected: null });
+      if (batches.has(entry.key))
+        throw new StratalignError({ ...where, value: entry.key }, 'batch prepared twice', FIX);
+      const intent = legacy ? { at: entry.at, attempt: 0 } : null;
+      batches.set(entry.key, {
+        ...entry,
+        batchId: null,
+        adopted: false,
+        match: null,
+        intent,
+        rejected: [],
+        sentAt: legacy ? entry.at : null,
+        status: null,
+        ended: null,
+        cancelRequested: false,
+        collected: null,
+      });
       return;
     }
     const batch = batches.get(entry.key);
-    if (!batch) throw new StratalignError({ ...where, value: entry.key }, `step ${entry.type} for a batch that was never prepared`, FIX);
+    if (!batch)
+      throw new StratalignError(
+        { ...where, value: entry.key },
+        `step ${entry.type} for a batch that was never prepared`,
+        FIX,
+      );
+    if (entry.type === 'creating' || entry.type === 'create-failed') {
+      if (batch.batchId !== null)
+        throw new StratalignError(
+          { ...where, value: entry.key },
+          `step ${entry.type} for a batch already created`,
+          FIX,
+        );
+      batch.intent = entry.type === 'creating' ? { at: entry.at, attempt: entry.attempt } : null;
+      if (entry.type === 'creating') batch.sentAt = entry.at;
+      return;
+    }
     if (entry.type === 'created') {
       if (batch.batchId !== null) throw new StratalignError({ ...where, value: entry.key }, 'batch created twice', FIX);
       batch.batchId = entry.batchId;
       batch.status = entry.status;
       batch.adopted = entry.adopted;
+      batch.match = entry.match ?? (entry.adopted ? 'tag' : null);
+      batch.intent = null;
       return;
     }
-    if (batch.batchId !== entry.batchId) throw new StratalignError({ ...where, value: entry.batchId }, `step ${entry.type} names another batch id than batch ${entry.key} was created with`, FIX);
+    if (entry.type === 'released') {
+      if (batch.batchId !== entry.batchId || batch.collected)
+        throw new StratalignError(
+          { ...where, value: entry.batchId },
+          "released a batch that is not this batch's uncollected one",
+          FIX,
+        );
+      // Back to "sent, outcome unknown": the next step looks up (or the user adopts) again.
+      Object.assign(batch, {
+        batchId: null,
+        adopted: false,
+        match: null,
+        status: null,
+        ended: null,
+        cancelRequested: false,
+        intent: { at: batch.sentAt ?? entry.at, attempt: 0 },
+      });
+      batch.rejected.push(entry.batchId);
+      return;
+    }
+    if (batch.batchId !== entry.batchId)
+      throw new StratalignError(
+        { ...where, value: entry.batchId },
+        `step ${entry.type} names another batch id than batch ${entry.key} was created with`,
+        FIX,
+      );
     if (entry.type === 'status') batch.status = entry.status;
     else if (entry.type === 'ended') {
       batch.status = entry.status;
@@ -58,7 +140,7 @@ export function replayJournal(entries: readonly JournalEntry[], file: string): C
     } else if (entry.type === 'cancel-requested') batch.cancelRequested = true;
     else batch.collected = entry;
   });
-  return { planHash: first.planHash, batches: [...batches.values()] };
+  return { planHash: first.planHash, batches: [...batches.values()], baseUrl };
 }
 
 export type RetryPolicy = {
@@ -90,7 +172,13 @@ export type ItemProgress = {
  * the recording and the journal cannot send or write anything twice); the journal decides what
  * is in flight, and the policy whether a failed item goes out again.
  */
-export function progressOf(items: readonly RequestItem[], state: CollectionState, recorded: ReadonlySet<string>, policy: RetryPolicy, recordingFile: string): ItemProgress {
+export function progressOf(
+  items: readonly RequestItem[],
+  state: CollectionState,
+  recorded: ReadonlySet<string>,
+  policy: RetryPolicy,
+  recordingFile: string,
+): ItemProgress {
   const attempts = new Map<string, number>();
   const inFlight = new Map<string, string>();
   const lastFailure = new Map<string, { failure: FailedItem; batch: BatchRecord }>();
@@ -104,7 +192,13 @@ export function progressOf(items: readonly RequestItem[], state: CollectionState
     for (const failure of batch.collected.failed) lastFailure.set(failure.customId, { failure, batch });
     for (const id of batch.collected.recorded) journalRecorded.add(id);
   }
-  const progress: ItemProgress = { recorded: 0, inFlight: new Map(), pending: [], resubmit: new Map(), givenUp: new Map() };
+  const progress: ItemProgress = {
+    recorded: 0,
+    inFlight: new Map(),
+    pending: [],
+    resubmit: new Map(),
+    givenUp: new Map(),
+  };
   const lost: string[] = [];
   for (const item of items) {
     const id = item.customId;
@@ -130,7 +224,12 @@ export function progressOf(items: readonly RequestItem[], state: CollectionState
       progress.pending.push(item);
       progress.resubmit.set(id, last.failure);
     } else {
-      progress.givenUp.set(id, { ...last.failure, batchId: last.batch.batchId ?? last.batch.key, attempts: tries, cancelledByUser });
+      progress.givenUp.set(id, {
+        ...last.failure,
+        batchId: last.batch.batchId ?? last.batch.key,
+        attempts: tries,
+        cancelledByUser,
+      });
     }
   }
   if (lost.length > 0) {

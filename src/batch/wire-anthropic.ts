@@ -45,6 +45,7 @@ export function anthropicStatus(raw: unknown): BatchStatus {
     },
     resultFiles: [],
     errors: [],
+    cancelling: cancelled || ended || b.processing_status === 'canceling',
   };
 }
 

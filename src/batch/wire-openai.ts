@@ -40,6 +40,7 @@ export function openAIStatus(raw: unknown): BatchStatus {
     counts: { total: num(counts?.total), succeeded: num(counts?.completed) ?? 0, failed: num(counts?.failed) ?? 0 },
     resultFiles: [b.output_file_id, b.error_file_id].filter((id): id is string => typeof id === 'string' && id !== ''),
     errors: Array.isArray(errors?.data) ? errors.data.map(batchError) : [],
+    cancelling: b.status === 'cancelling' || endedAs !== null,
   };
 }
 

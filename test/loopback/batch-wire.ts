@@ -14,6 +14,8 @@ export type LoopbackBatch = {
   provider: 'openai' | 'anthropic';
   /** Creation order, 0-based, over both providers. */
   index: number;
+  /** Wall-clock creation time (ms), reported as created_at like the real APIs do. */
+  createdAt: number;
   items: LoopbackBatchItem[];
   metadata: Record<string, string> | null;
   inputFileId: string | null;
@@ -48,7 +50,7 @@ export function openAIBatchObject(b: LoopbackBatch): unknown {
     input_file_id: b.inputFileId,
     completion_window: '24h',
     status: openAIStatusWord(b),
-    created_at: 1_700_000_000 + b.index,
+    created_at: Math.floor(b.createdAt / 1000),
     output_file_id: b.outputFileId,
     error_file_id: b.errorFileId,
     errors: b.failure ? { object: 'list', data: [{ code: 'invalid_request', message: b.failure, param: null, line: null }] } : null,
@@ -83,8 +85,8 @@ export function anthropicBatchObject(b: LoopbackBatch, host: string): unknown {
     type: 'message_batch',
     processing_status: b.outcomes ? 'ended' : b.cancelRequested ? 'canceling' : 'in_progress',
     request_counts: counts,
-    created_at: '2026-01-01T00:00:00Z',
-    expires_at: '2026-01-02T00:00:00Z',
+    created_at: new Date(b.createdAt).toISOString(),
+    expires_at: new Date(b.createdAt + 86_400_000).toISOString(),
     ended_at: b.outcomes ? '2026-01-01T01:00:00Z' : null,
     cancel_initiated_at: b.cancelRequested ? '2026-01-01T00:30:00Z' : null,
     archived_at: null,
