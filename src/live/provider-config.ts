@@ -63,6 +63,8 @@ export type LiveConfig = {
   topLogprobs: number;
   /** Null when no prices are configured: cost is then not reported rather than reported as $0. */
   prices: Prices | null;
+  /** The config file's folder, as promptfoo passes it; relative paths in the config are read from it. */
+  basePath?: string;
 };
 
 const KIND_DEFAULTS = {
@@ -156,6 +158,7 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
     concurrency: c.concurrency ?? DEFAULT_CONCURRENCY,
     topLogprobs: c.topLogprobs ?? DEFAULT_TOP_LOGPROBS,
     prices: c.prices ?? null,
+    ...(typeof (raw as { basePath?: unknown } | null)?.basePath === 'string' ? { basePath: (raw as { basePath: string }).basePath } : {}),
   };
 }
 

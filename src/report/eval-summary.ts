@@ -3,6 +3,7 @@ import { isStratalignError } from '../errors.js';
 import type { Tally } from '../recordings/types.js';
 import { buildReport, MIN_RESAMPLES } from './build-report.js';
 import type { Estimate, ModelRole } from './types.js';
+import { verdictRows, type VerdictRow } from './verdict.js';
 
 export type EvalSummaryModel = {
   label: string;
@@ -30,6 +31,8 @@ export type EvalSummary = {
   models: EvalSummaryModel[];
   /** Per split, the students' figures and how many scenarios have a base-teacher gap that is not significant. */
   splits: { split: string; nonSignificantGaps: number; students: EvalSummaryStudent[] }[];
+  /** The verdict at a glance, per split and student (see verdictRows); empty without a comparison. */
+  verdict?: VerdictRow[];
   /** Why no summary could be made (e.g. two models with role teacher); models and splits are then empty. */
   error?: string;
 };
@@ -70,5 +73,5 @@ export function summariseForEval(tallies: readonly Tally[], catalogue: Catalogue
         pooledGapClosure: s.pooledGapClosure,
       })),
     }));
-  return { models, splits };
+  return { models, splits, verdict: verdictRows(report) };
 }

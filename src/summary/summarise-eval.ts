@@ -6,6 +6,7 @@ import type { Reference } from '../reference/reference.js';
 import { tallyEvalRows } from './eval-tallies.js';
 import { agreementByModel, plainModelRows } from './model-summary.js';
 import { renderSummary } from './render-summary.js';
+import type { RowOutcome } from './scoring-coverage.js';
 
 export type EvalOutcome = {
   /** The text printed at the end of the eval. */
@@ -22,7 +23,7 @@ export type EvalOutcome = {
  * `stratalign convert` counts them, the figures come from the report, and teacher agreement is
  * measured against the reference the alignment assertion uses.
  */
-export async function summariseEval(rows: readonly unknown[], reference: Reference | null, catalogue: Catalogue): Promise<EvalOutcome> {
+export async function summariseEval(rows: readonly unknown[], reference: Reference | null, catalogue: Catalogue, outcomes?: Map<string, Map<string, RowOutcome>>): Promise<EvalOutcome> {
   // promptfoo hands the hook no rows when results are not kept (e.g. --no-write): nothing to count.
   if (rows.length === 0) return { text: '\nstratalign summary: this eval passed no result rows to the hook (run without --no-write to get one)\n', lostAnswers: 0, summary: null };
   let tallied;
@@ -40,6 +41,7 @@ export async function summariseEval(rows: readonly unknown[], reference: Referen
   const summary = summariseForEval(tallied.tallies, catalogue);
   const agreement = reference ? agreementByModel(tallied.tallies, reference, catalogue) : null;
   const conversion: ConversionSummary = tallied.conversion;
-  const text = renderSummary({ skipped: tallied.skipped, summary, plain: summary.error ? plainModelRows(tallied.tallies, catalogue) : [], agreement, reference, conversion });
+  const plain = summary.error ? plainModelRows(tallied.tallies, catalogue) : [];
+  const text = renderSummary({ skipped: tallied.skipped, summary, plain, agreement, reference, conversion, errorsByProvider: tallied.errorsByProvider, outcomes });
   return { text, lostAnswers: conversion.providerErrors + conversion.missingSamples, summary };
 }
