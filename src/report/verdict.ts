@@ -1,4 +1,5 @@
 import { fixed, withInterval } from './format.js';
+import type { Table } from './tables.js';
 import type { Estimate, Report } from './types.js';
 
 /**
@@ -57,4 +58,33 @@ export function verdictSentence(row: VerdictRow): string {
 /** Short form for a viewer chip value: the closure's point estimate in percent, rounded as shown. */
 export function roundedClosure(row: VerdictRow): number | null {
   return row.closure.value === null ? null : Number(fixed(row.closure.value, 1));
+}
+
+/** A gate's outcomes as the verdict needs them (structurally the gate's CheckOutcome; no import, no cycle). */
+export type VerdictGate = { file: string; outcomes: readonly { model: string | null; where: string; pass: boolean }[] };
+
+/** "PASS (3 checks)" / "FAIL (1 of 3 checks)" for the checks on this student in this split, run-level ones included. */
+export function gateCell(row: VerdictRow, gate: VerdictGate): string {
+  const inSplit = (where: string) => where === 'overall' || where === `split=${row.split}` || where.startsWith(`split=${row.split},`);
+  const mine = gate.outcomes.filter((o) => (o.model === null || o.model === row.student) && inSplit(o.where));
+  if (mine.length === 0) return 'no check here';
+  const failed = mine.filter((o) => !o.pass).length;
+  const n = (k: number) => `${k} check${k === 1 ? '' : 's'}`;
+  return failed ? `FAIL (${failed} of ${n(mine.length)})` : `PASS (${n(mine.length)})`;
+}
+
+/** The verdict as the report's first table; null when there is no base and teacher to compare with. */
+export function verdictTable(report: Report, dataLabel: string, gate?: VerdictGate): Table | null {
+  const rows = verdictRows(report);
+  if (rows.length === 0) return null;
+  return {
+    id: 'verdict',
+    title: `Verdict at a glance (${dataLabel}; ${VERDICT_LEGEND}${gate ? `; gate ${gate.file}` : ''})`,
+    header: ['split', 'scen.', 'student', 'gap closed [95 %]', 'TV to teacher [95 %]', 'TV of base [95 %]', ...(gate ? ['gate'] : [])],
+    numeric: [false, true, false, true, true, true, ...(gate ? [false] : [])],
+    rows: rows.map((r) => {
+      const f = verdictFigures(r);
+      return [r.split, String(r.scenarios), r.student, f.closure, f.studentTv, f.baseTv, ...(gate ? [gateCell(r, gate)] : [])];
+    }),
+  };
 }

@@ -68,7 +68,9 @@ export function renderSummary({ skipped, summary, plain, agreement, reference, c
     const roles = [...new Set(plain.map((m) => m.role ?? 'none'))].map(sanitizeForTerminal).join(', ') || 'none (no answers were collected)';
     out.push('', `no base / fine-tuned / teacher comparison: it needs one provider with each role (roles in this eval: ${roles}).`);
     const silent = [...(errorsByProvider ?? new Map()).keys()].filter((label) => !plain.some((m) => m.model === label));
-    if (silent.length) out.push(`No answers from ${silent.map(sanitizeForTerminal).join(', ')}: every row failed (the cause is under LOST ANSWERS below).`);
+    if (plain.length > 0 && plain.every((m) => m.role === 'teacher') && !silent.length) {
+      out.push("A teacher-only run collects answers: `stratalign convert` them, then build the reference (`stratalign reference`) and the fine-tuning data (`stratalign export`).");
+    } else if (silent.length) out.push(`No answers from ${silent.map(sanitizeForTerminal).join(', ')}: every row failed (the cause is under LOST ANSWERS below).`);
     else out.push("Set `role: base | fine-tuned | teacher` in each provider's config (replays take it from the recording).");
   } else {
     const rows = summary.models.map((m) => {
