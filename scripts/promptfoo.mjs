@@ -52,6 +52,12 @@ function isPromptfooPackage(dir) {
   }
 }
 
+/** A folder as the user would recognise it: relative when below the working directory. */
+function shown(dir) {
+  const rel = relative(process.cwd(), dir);
+  return rel && !rel.startsWith('..') ? rel : dir;
+}
+
 const alive = (pid) => {
   try {
     process.kill(pid, 0);
@@ -92,11 +98,11 @@ async function takeEvalLock() {
       continue;
     }
     if (process.env.STRATALIGN_EVAL_LOCK === 'fail') {
-      process.stderr.write(`stratalign: stopping: another eval (pid ${holder.pid}, \`${holder.command}\`, since ${holder.started}) uses ${relative(process.cwd(), stateDir) || stateDir}; two at once crash promptfoo's database (SQLITE_BUSY). Run it later, or give this one its own PROMPTFOO_CONFIG_DIR.\n`);
+      process.stderr.write(`stratalign: stopping: another eval (pid ${holder.pid}, \`${holder.command}\`, since ${holder.started}) uses ${shown(stateDir)}; two at once crash promptfoo's database (SQLITE_BUSY). Run it later, or give this one its own PROMPTFOO_CONFIG_DIR.\n`);
       process.exit(1);
     }
     if (!told) {
-      process.stderr.write(`stratalign: waiting for another eval (pid ${holder.pid}, \`${holder.command}\`, since ${holder.started}) to finish: it uses ${relative(process.cwd(), stateDir) || stateDir}, and two at once crash promptfoo's database (SQLITE_BUSY); to run both now, give this one its own PROMPTFOO_CONFIG_DIR.\n`);
+      process.stderr.write(`stratalign: waiting for another eval (pid ${holder.pid}, \`${holder.command}\`, since ${holder.started}) to finish: it uses ${shown(stateDir)}, and two at once crash promptfoo's database (SQLITE_BUSY); to run both now, give this one its own PROMPTFOO_CONFIG_DIR.\n`);
       told = true;
     }
     await new Promise((r) => setTimeout(r, 500));
@@ -119,7 +125,7 @@ if (isEval) {
   // "View results: promptfoo view" would open ~/.promptfoo, where this run's results are not.
   createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => {
     const hint = VIEW_HINT.exec(line);
-    process.stdout.write(hint ? `${hint[1]}${viewCommand()}   (promptfoo's viewer on ${relative(process.cwd(), stateDir) || stateDir}, where this run's results are)\n` : `${line}\n`);
+    process.stdout.write(hint ? `${hint[1]}${viewCommand()}   (promptfoo's viewer on ${shown(stateDir)}, where this run's results are)\n` : `${line}\n`);
   });
 }
 child.on('exit', (code, signal) => {
