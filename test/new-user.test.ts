@@ -51,10 +51,26 @@ describe('a new user moves the default config into a subfolder', () => {
     expect(original.stdout).toContain('17.90 % over 12 scenarios');
     expect(figures(fromRoot.stdout)).toEqual(figures(original.stdout));
     expect(figures(fromFolder.stdout)).toEqual(figures(original.stdout));
+    // Output piped, not a terminal: promptfoo's progress lines; the closing hint opens this run's state folder.
+    expect(original.stdout).toContain('[Evaluation] Starting 96 test cases...');
+    expect(original.stdout).toContain('[Evaluation] ✓ Complete! 96/96 tests');
+    expect(original.stdout).toContain(`» View results: PROMPTFOO_CONFIG_DIR=${join(out, 's1')} npm run view`);
+    expect(original.stdout).not.toMatch(/View results: promptfoo view/);
     const rows = rowsOf(join(out, 'default.json'));
     expect(rows).toHaveLength(96);
     expect(rowsOf(join(out, 'root.json'))).toEqual(rows);
     expect(rowsOf(join(out, 'folder.json'))).toEqual(rows);
+
+    // The viewer's chips: the verdict on every column, and no two metrics that are the same number.
+    const prompts = JSON.parse(readFileSync(join(out, 'default.json'), 'utf8')).results.prompts as { provider: string; metrics: { namedScores: Record<string, number> } }[];
+    const chips = (label: string) => prompts.find((p) => p.provider.startsWith(label))!.metrics.namedScores;
+    expect(chips('fine-tuned')).toMatchObject({ 'gap_closed_pct_in-sample': 35, 'gap_closed_pct_oos-context': 15.1, 'tv_to_teacher_in-sample': 0.21, 'paper_improvement_in-sample': 46.26 });
+    expect(chips('base')).toMatchObject({ 'gap_closed_pct_in-sample': 0, 'tv_to_teacher_in-sample': 0.314 });
+    expect(chips('teacher')).toMatchObject({ 'gap_closed_pct_in-sample': 100 });
+    const perRow = (JSON.parse(readFileSync(join(out, 'default.json'), 'utf8')).results.results as Row[]).map((r) => r.namedScores);
+    const names = [...new Set(perRow.flatMap((n) => Object.keys(n)))];
+    expect(names.sort()).toEqual(['answered', 'cooperation', 'teacher_agreement', 'tv_distance']);
+    for (const a of names) for (const b of names) if (a < b) expect(perRow.every((n) => n[a] === n[b]), `${a} and ${b} are the same number`).toBe(false);
   }, SLOW);
 });
 
