@@ -119,6 +119,18 @@ describe('the loaded suite, checked before any call', () => {
     ]);
   });
 
+  it('checks the scenario prompt: a known protocol on the entry, or in every test', () => {
+    const fn = 'function scenarioPrompt({ vars, config }) {}';
+    const tests = [{ vars: { scenario: 'IR/prison' } }];
+    const check = (config: object, t = tests) => checkSuite({ prompts: [{ raw: fn, label: 'p', config }], tests: t }, { location, catalogue });
+    expect(check({ protocol: 'reasoned' })).toEqual([]);
+    expect(check({ protocol: 'resoned' })).toEqual([expect.stringMatching(/^stratalign: suite\/mine\.yaml: prompts\[p\]\.config\.protocol: /)]);
+    expect(check({})).toEqual(['stratalign: suite/mine.yaml: prompts[p].config.protocol: the scenario prompt has no protocol. Fix: set config: { protocol: reasoned | letter-only } on the prompt entry (or vars.protocol in every test)']);
+    expect(check({}, [{ vars: { scenario: 'IR/prison', protocol: 'reasoned' } } as never])).toEqual([]);
+    // Prompts that are not the scenario prompt are not ours to check.
+    expect(checkSuite({ prompts: [{ raw: 'Answer {{q}}', label: 'x', config: { anything: 1 } }] }, { location, catalogue })).toEqual([]);
+  });
+
   it('reads a reference relative to the config, not the working directory', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'deep', 'er'), { recursive: true });

@@ -83,6 +83,7 @@ describe.concurrent("a new user's ordinary config mistakes", () => {
     ['misspells a key of the test generator', (t) => t.replace('      splits:', '      split:'), /^stratalign: suite\/mine\.yaml: tests\[scenario-tests\]\.config\.split: .*Fix: did you mean splits\?/],
     ['gives a wrong recording path', (t) => t.replace('lfb-counts.csv, model: llama2-7b-chat,', 'lfb-count.csv, model: llama2-7b-chat,'), /^stratalign: suite\/mine\.yaml: providers\[base llama2-7b-chat \[replay\]\]\.config\.recording: no such file .*lfb-count\.csv.*Fix: write the path relative to the folder of suite\/mine\.yaml/],
     ['writes the reference relative to the working directory', (t) => t.replace(/reference: .*lfb-counts\.csv/, 'reference: datasets/recordings/lfb-counts.csv'), /^stratalign: suite\/mine\.yaml: assert\[alignment\]\.config\.reference: no such file \(looked for suite\/datasets\/recordings\/lfb-counts\.csv\).*Fix: write the path relative to the folder of suite\/mine\.yaml/],
+    ['misspells the prompt protocol key', (t) => t.replace('config: { protocol: letter-only }', 'config: { protocl: letter-only }'), /^stratalign: suite\/mine\.yaml: prompts\[letter-only\]\.config\.protocl: unknown key\. Fix: did you mean protocol\?/],
     ['misspells a provider key', (t) => t.replace('samples: all, seed: 1 }\n    prompts: [letter-only]', 'sample: all, seed: 1 }\n    prompts: [letter-only]'), /^stratalign: suite\/mine\.yaml: providers\[replay llama2-7b-chat\]\.config: unknown key\(s\) sample \(did you mean samples\?\)/],
   ];
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { isStratalignError, StratalignError } from '../errors.js';
+import { closestName } from '../live/closest-name.js';
 import { cachedReference } from '../reference/reference-cache.js';
 import { resolveScenario } from '../scenarios/scenario.js';
 import { parseAlignmentConfig } from '../scoring/assertion-config.js';
@@ -12,7 +13,11 @@ import type { ConfigLocation } from './config-location.js';
 export type ProviderLike = { id?: () => string; label?: string; config?: unknown; configError?: string };
 export type AssertionLike = { type?: unknown; value?: unknown; config?: unknown; metric?: unknown };
 export type TestLike = { description?: unknown; vars?: Record<string, unknown>; assert?: readonly AssertionLike[] };
-export type SuiteLike = { providers?: readonly ProviderLike[]; tests?: readonly TestLike[]; defaultTest?: unknown };
+export type PromptLike = { raw?: unknown; label?: unknown; config?: unknown };
+export type SuiteLike = { providers?: readonly ProviderLike[]; prompts?: readonly PromptLike[]; tests?: readonly TestLike[]; defaultTest?: unknown };
+
+/** promptfoo keeps a prompt function's source as the prompt's `raw`. */
+const SCENARIO_PROMPT = /\bfunction scenarioPrompt\b/;
 
 const ALIGNMENT = /(^|[\\/])assertions[\\/]alignment\.ts:alignment$/;
 const REPLAY = /(^|[\\/])providers[\\/]replay\.ts$/;
@@ -67,6 +72,15 @@ export function checkSuite(suite: SuiteLike, { location, catalogue, env = proces
     }
   }
 
+  for (const prompt of suite.prompts ?? []) {
+    if (typeof prompt.raw !== 'string' || !SCENARIO_PROMPT.test(prompt.raw)) continue;
+    try {
+      checkScenarioPrompt(prompt, suite.tests ?? [], catalogue, location.file);
+    } catch (err) {
+      add(err);
+    }
+  }
+
   const seen = new Set<string>();
   for (const { assertion } of alignmentAssertions(suite)) {
     const key = JSON.stringify(assertion.config ?? null);
@@ -95,6 +109,24 @@ export function checkSuite(suite: SuiteLike, { location, catalogue, env = proces
     }
   });
   return [...new Set(lines)];
+}
+
+/** The scenario prompt needs its protocol: on the prompt entry, or in every test's vars. */
+function checkScenarioPrompt(prompt: PromptLike, tests: readonly TestLike[], catalogue: Catalogue, file: string): void {
+  const field = `prompts[${String(prompt.label ?? 'scenarioPrompt')}].config`;
+  const config = (prompt.config ?? {}) as Record<string, unknown>;
+  const unknown = Object.keys(config).filter((k) => k !== 'protocol');
+  if (unknown.length) {
+    const hint = closestName(unknown[0]!, ['protocol']);
+    throw new StratalignError({ file, field: `${field}.${unknown[0]}` }, 'unknown key', `${hint ? `did you mean ${hint}? ` : ''}the scenario prompt takes only config: { protocol: reasoned | letter-only }`);
+  }
+  if (config.protocol !== undefined) {
+    catalogue.protocol(String(config.protocol), { file, field: `${field}.protocol` });
+    return;
+  }
+  if (tests.length === 0 || tests.some((t) => typeof t.vars?.protocol !== 'string')) {
+    throw new StratalignError({ file, field: `${field}.protocol` }, 'the scenario prompt has no protocol', 'set config: { protocol: reasoned | letter-only } on the prompt entry (or vars.protocol in every test)');
+  }
 }
 
 function relativeFix(location: Pick<ConfigLocation, 'file' | 'dir'>, cwd: string): string {
