@@ -18,14 +18,29 @@ export function alignment(output: string, context: AssertionValueFunctionContext
     const catalogue = defaultCatalogue();
     const config = parseAlignmentConfig(context.config);
     const name = context.vars?.scenario;
-    if (typeof name !== 'string') return { pass: false, score: 0, reason: 'stratalign: the test has no `scenario` var to score against' };
+    if (typeof name !== 'string')
+      return { pass: false, score: 0, reason: 'stratalign: the test has no `scenario` var to score against' };
     const scenario = resolveScenario(catalogue, name, { field: 'vars.scenario' });
-    const selector = config.referenceModel ? { model: config.referenceModel } : { role: config.referenceRole ?? 'teacher' };
+    const selector = config.referenceModel
+      ? { model: config.referenceModel }
+      : { role: config.referenceRole ?? 'teacher' };
     const reference = cachedReference(config.reference, selector, catalogue);
     const entry = reference.scenarios[scenario.id];
-    if (!entry) return { pass: false, score: 0, reason: `stratalign: reference ${config.reference} (${reference.model}) has no distribution for ${scenario.id}` };
-    const finishReason = (context.providerResponse?.metadata as { stratalign?: { finishReason?: unknown } } | undefined)?.stratalign?.finishReason;
-    const { pass, score, reason, namedScores } = assessOutput(output, scenario, entry, config, typeof finishReason === 'string' ? { finishReason } : {});
+    if (!entry)
+      return {
+        pass: false,
+        score: 0,
+        reason: `stratalign: reference ${config.reference} (${reference.model}) has no distribution for ${scenario.id}`,
+      };
+    const finishReason = (context.providerResponse?.metadata as { stratalign?: { finishReason?: unknown } } | undefined)
+      ?.stratalign?.finishReason;
+    const { pass, score, reason, namedScores } = assessOutput(
+      output,
+      scenario,
+      entry,
+      config,
+      typeof finishReason === 'string' ? { finishReason } : {},
+    );
     return { pass, score, reason, namedScores: withoutDuplicateOfScore(namedScores, context) };
   } catch (err) {
     if (isStratalignError(err)) return { pass: false, score: 0, reason: configErrorLine(err) };
@@ -38,7 +53,10 @@ export function alignment(output: string, context: AssertionValueFunctionContext
  * `metric:` name; under another name (e.g. `alignment`) the viewer would show the same number
  * twice, so the named score is dropped and the metric's own chip carries it.
  */
-function withoutDuplicateOfScore(namedScores: Record<string, number>, context: AssertionValueFunctionContext): Record<string, number> {
+function withoutDuplicateOfScore(
+  namedScores: Record<string, number>,
+  context: AssertionValueFunctionContext,
+): Record<string, number> {
   const metric = context.test?.assert?.find((a) => isAlignmentAssertion(a as { value?: unknown }))?.metric;
   if (typeof metric !== 'string' || metric === 'teacher_agreement') return namedScores;
   const { teacher_agreement: _sameAsScore, ...rest } = namedScores;

@@ -17,7 +17,11 @@ export function scenarioPrompt({ vars, config }: PromptContext): string {
     const catalogue = defaultCatalogue();
     const protocol = config?.protocol ?? vars.protocol;
     if (typeof protocol !== 'string') {
-      throw new StratalignError({ field: 'prompts[scenarioPrompt].config.protocol' }, 'the scenario prompt has no protocol', 'set `config: { protocol: reasoned | letter-only }` on the prompt entry, or vars.protocol');
+      throw new StratalignError(
+        { field: 'prompts[scenarioPrompt].config.protocol' },
+        'the scenario prompt has no protocol',
+        'set `config: { protocol: reasoned | letter-only }` on the prompt entry, or vars.protocol',
+      );
     }
     const scenario = resolveScenario(catalogue, String(vars.scenario), { field: 'vars.scenario' });
     return JSON.stringify(renderPrompt(scenario, catalogue.protocol(protocol, { field: 'protocol' })).messages);

@@ -36,11 +36,19 @@ export async function afterAll(context: HookContext): Promise<void> {
 
   const found = configProblems(context.suite, location);
   // A config problem already says why rows went unscored; the coverage line then only counts them.
-  const unscored = coverageProblems(found.length ? { ...coverage, firstReason: 'because of the config problem above' } : coverage, configMentionsAlignment(location), location.file);
+  const unscored = coverageProblems(
+    found.length ? { ...coverage, firstReason: 'because of the config problem above' } : coverage,
+    configMentionsAlignment(location),
+    location.file,
+  );
   const problems = [...found, ...unscored];
   for (const line of problems) process.stderr.write(`${line}\n`);
   if (outcome.error || outcome.lostAnswers > 0 || problems.length > 0) {
-    const why = outcome.error ? 'the summary could not be made' : outcome.lostAnswers > 0 ? `${outcome.lostAnswers} answer(s) were lost (see above)` : 'of the problem(s) above';
+    const why = outcome.error
+      ? 'the summary could not be made'
+      : outcome.lostAnswers > 0
+        ? `${outcome.lostAnswers} answer(s) were lost (see above)`
+        : 'of the problem(s) above';
     process.stderr.write(`stratalign: failing the run because ${why}.\n`);
     process.exitCode = 1;
   }
@@ -49,7 +57,11 @@ export async function afterAll(context: HookContext): Promise<void> {
 function loadReference(context: HookContext): Reference | null {
   const found = alignmentReference(alignmentAssertions(context.suite ?? {}).map((a) => a.assertion as AssertionLike));
   if (!found) return null;
-  if (found.others > 0) process.stderr.write(`stratalign summary: ${found.others + 1} different alignment references in this config; agreement is shown against ${found.file}\n`);
+  if (found.others > 0)
+    process.stderr.write(
+      `stratalign summary: ${found.others + 1} different alignment references in this config; agreement is shown ` +
+        `against ${found.file}\n`,
+    );
   try {
     return cachedReference(found.file, found.selector, defaultCatalogue());
   } catch (err) {

@@ -25,7 +25,11 @@ const offline = {
 const args = process.argv.slice(2);
 const report = args.includes('--report');
 const isEval = args.find((a) => !a.startsWith('-')) === 'eval';
-const env = { ...offline, ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, '--disable-warning=ExperimentalWarning'].filter(Boolean).join(' ') };
+const env = {
+  ...offline,
+  ...process.env,
+  NODE_OPTIONS: [process.env.NODE_OPTIONS, '--disable-warning=ExperimentalWarning'].filter(Boolean).join(' '),
+};
 // promptfoo sets exit 100 when pass rate < threshold; 0 means "never", leaving our hook's exit code.
 if (report) env.PROMPTFOO_PASS_RATE_THRESHOLD = '0';
 // Without a terminal promptfoo draws no progress bar; in CI mode it logs progress every 30 s instead.
@@ -74,7 +78,12 @@ const alive = (pid) => {
 async function takeEvalLock() {
   mkdirSync(stateDir, { recursive: true });
   const lock = join(stateDir, 'stratalign-eval.lock');
-  const mine = JSON.stringify({ pid: process.pid, started: new Date().toISOString(), command: `promptfoo ${args.join(' ')}`, cwd: process.cwd() });
+  const mine = JSON.stringify({
+    pid: process.pid,
+    started: new Date().toISOString(),
+    command: `promptfoo ${args.join(' ')}`,
+    cwd: process.cwd(),
+  });
   let told = false;
   for (;;) {
     try {
@@ -98,11 +107,19 @@ async function takeEvalLock() {
       continue;
     }
     if (process.env.STRATALIGN_EVAL_LOCK === 'fail') {
-      process.stderr.write(`stratalign: stopping: another eval (pid ${holder.pid}, \`${holder.command}\`, since ${holder.started}) uses ${shown(stateDir)}; two at once crash promptfoo's database (SQLITE_BUSY). Run it later, or give this one its own PROMPTFOO_CONFIG_DIR.\n`);
+      process.stderr.write(
+        `stratalign: stopping: another eval (pid ${holder.pid}, \`${holder.command}\`, since ${holder.started}) ` +
+          `uses ${shown(stateDir)}; two at once crash promptfoo's database (SQLITE_BUSY). Run it later, or give ` +
+            `this one its own PROMPTFOO_CONFIG_DIR.\n`,
+      );
       process.exit(1);
     }
     if (!told) {
-      process.stderr.write(`stratalign: waiting for another eval (pid ${holder.pid}, \`${holder.command}\`, since ${holder.started}) to finish: it uses ${shown(stateDir)}, and two at once crash promptfoo's database (SQLITE_BUSY); to run both now, give this one its own PROMPTFOO_CONFIG_DIR.\n`);
+      process.stderr.write(
+        `stratalign: waiting for another eval (pid ${holder.pid}, \`${holder.command}\`, since ${holder.started}) ` +
+          `to finish: it uses ${shown(stateDir)}, and two at once crash promptfoo's database (SQLITE_BUSY); to run ` +
+            `both now, give this one its own PROMPTFOO_CONFIG_DIR.\n`,
+      );
       told = true;
     }
     await new Promise((r) => setTimeout(r, 500));
@@ -119,13 +136,22 @@ const VIEW_HINT = /^(.*View results: )(?:\u001b\[[0-9;]*m)*promptfoo view(?:\u00
 
 const release = isEval ? await takeEvalLock() : () => {};
 // promptfoo's colours follow its stdout, which is piped below so its closing hint can be rewritten.
-if (isEval && process.stdout.isTTY && env.FORCE_COLOR === undefined && env.NO_COLOR === undefined) env.FORCE_COLOR = '1';
-const child = spawn(process.execPath, [promptfooCli(), ...args.filter((a) => a !== '--report')], { stdio: ['inherit', isEval ? 'pipe' : 'inherit', 'inherit'], env, cwd: process.cwd() });
+if (isEval && process.stdout.isTTY && env.FORCE_COLOR === undefined && env.NO_COLOR === undefined)
+  env.FORCE_COLOR = '1';
+const child = spawn(process.execPath, [promptfooCli(), ...args.filter((a) => a !== '--report')], {
+  stdio: ['inherit', isEval ? 'pipe' : 'inherit', 'inherit'],
+  env,
+  cwd: process.cwd(),
+});
 if (isEval) {
   // "View results: promptfoo view" would open ~/.promptfoo, where this run's results are not.
   createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => {
     const hint = VIEW_HINT.exec(line);
-    process.stdout.write(hint ? `${hint[1]}${viewCommand()}   (promptfoo's viewer on ${shown(stateDir)}, where this run's results are)\n` : `${line}\n`);
+    process.stdout.write(
+      hint
+        ? `${hint[1]}${viewCommand()}   (promptfoo's viewer on ${shown(stateDir)}, where this run's results are)\n`
+        : `${line}\n`,
+    );
   });
 }
 child.on('exit', (code, signal) => {

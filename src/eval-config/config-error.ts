@@ -7,8 +7,13 @@ import { configLocation, type ConfigLocation } from './config-location.js';
  * Fix: <fix>`. Errors raised deep in the core do not know which config they came from; the file
  * is filled in here, so every message names the config the user actually ran.
  */
-export function configErrorLine(err: StratalignError, location: Pick<ConfigLocation, 'file'> = configLocation()): string {
-  const named = err.location.file ? err : new StratalignError({ ...err.location, file: location.file }, err.problem, err.fix);
+export function configErrorLine(
+  err: StratalignError,
+  location: Pick<ConfigLocation, 'file'> = configLocation(),
+): string {
+  const named = err.location.file
+    ? err
+    : new StratalignError({ ...err.location, file: location.file }, err.problem, err.fix);
   return `stratalign: ${named.message}`;
 }
 

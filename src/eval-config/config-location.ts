@@ -8,7 +8,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
  * Why argv: promptfoo 0.121 passes the config's folder to providers (`config.basePath`), but not
  * to assertions (their context has no path), test generators (they get only their `config`) or
  * extension hooks (`afterAll` gets the resolved config without its path). promptfoo keeps the
- * folder in its CLI's module-private state, which `import('promptfoo')` does not share. All of them
+ * folder in its CLI's module-private state, which the package's library entry does not share. All of them
  * run in the CLI's own process, so the `-c` value is in process.argv, and promptfoo's rules for it
  * are simple: the first `-c`/`--config` value; a folder stands for its promptfooconfig.*; none
  * means promptfooconfig.* in the working directory; relative paths resolve against the folder of
@@ -76,7 +76,9 @@ function locate(argv: readonly string[], cwd: string): ConfigLocation {
   if (flag === null) {
     return { file: defaultConfigIn('', cwd) ?? 'promptfooconfig.yaml', dir: cwd, fromFlag: false };
   }
-  const file = isDirectory(resolve(cwd, flag)) ? (defaultConfigIn(flag, cwd) ?? join(flag, 'promptfooconfig.yaml')) : flag;
+  const file = isDirectory(resolve(cwd, flag))
+    ? (defaultConfigIn(flag, cwd) ?? join(flag, 'promptfooconfig.yaml'))
+    : flag;
   return { file, dir: resolve(cwd, dirname(file)), fromFlag: true };
 }
 

@@ -14,7 +14,12 @@ export type ProviderLike = { id?: () => string; label?: string; config?: unknown
 export type AssertionLike = { type?: unknown; value?: unknown; config?: unknown; metric?: unknown };
 export type TestLike = { description?: unknown; vars?: Record<string, unknown>; assert?: readonly AssertionLike[] };
 export type PromptLike = { raw?: unknown; label?: unknown; config?: unknown };
-export type SuiteLike = { providers?: readonly ProviderLike[]; prompts?: readonly PromptLike[]; tests?: readonly TestLike[]; defaultTest?: unknown };
+export type SuiteLike = {
+  providers?: readonly ProviderLike[];
+  prompts?: readonly PromptLike[];
+  tests?: readonly TestLike[];
+  defaultTest?: unknown;
+};
 
 /** promptfoo keeps a prompt function's source as the prompt's `raw`. */
 const SCENARIO_PROMPT = /\bfunction scenarioPrompt\b/;
@@ -29,14 +34,22 @@ export function isAlignmentAssertion(a: AssertionLike): boolean {
 
 /** Every alignment assertion of the suite with where it sits, defaultTest first. */
 export function alignmentAssertions(suite: SuiteLike): { where: string; assertion: AssertionLike }[] {
-  const defaults = suite.defaultTest && typeof suite.defaultTest === 'object' ? (suite.defaultTest as TestLike).assert ?? [] : [];
+  const defaults =
+    suite.defaultTest && typeof suite.defaultTest === 'object' ? ((suite.defaultTest as TestLike).assert ?? []) : [];
   return [
     ...defaults.filter(isAlignmentAssertion).map((assertion) => ({ where: 'defaultTest', assertion })),
-    ...(suite.tests ?? []).flatMap((t, i) => (t.assert ?? []).filter(isAlignmentAssertion).map((assertion) => ({ where: `tests[${i}]`, assertion }))),
+    ...(suite.tests ?? []).flatMap((t, i) =>
+      (t.assert ?? []).filter(isAlignmentAssertion).map((assertion) => ({ where: `tests[${i}]`, assertion })),
+    ),
   ];
 }
 
-type CheckOptions = { location: Pick<ConfigLocation, 'file' | 'dir'>; catalogue: Catalogue; env?: Record<string, string | undefined>; cwd?: string };
+type CheckOptions = {
+  location: Pick<ConfigLocation, 'file' | 'dir'>;
+  catalogue: Catalogue;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+};
 
 /**
  * Config problems that would fail every row they touch, found before any model is called: provider
@@ -44,7 +57,10 @@ type CheckOptions = { location: Pick<ConfigLocation, 'file' | 'dir'>; catalogue:
  * not set, alignment assertion configs that do not validate, scenario names that do not resolve.
  * One line each, naming the config as given to -c, the key and the fix.
  */
-export function checkSuite(suite: SuiteLike, { location, catalogue, env = process.env, cwd = process.cwd() }: CheckOptions): string[] {
+export function checkSuite(
+  suite: SuiteLike,
+  { location, catalogue, env = process.env, cwd = process.cwd() }: CheckOptions,
+): string[] {
   const lines: string[] = [];
   const add = (err: unknown) => {
     if (!isStratalignError(err)) throw err;
@@ -63,12 +79,25 @@ export function checkSuite(suite: SuiteLike, { location, catalogue, env = proces
     if (REPLAY.test(id) && typeof config.recording === 'string') {
       const path = resolve(cwd, typeof config.basePath === 'string' ? config.basePath : location.dir, config.recording);
       if (!existsSync(path)) {
-        add(new StratalignError({ field: `providers[${name}].config.recording`, value: config.recording }, `no such file (looked for ${shown(path)})`, relativeFix(location, cwd)));
+        add(
+          new StratalignError(
+            { field: `providers[${name}].config.recording`, value: config.recording },
+            `no such file (looked for ${shown(path)})`,
+            relativeFix(location, cwd),
+          ),
+        );
       }
     }
     if (LIVE.test(id) && typeof config.apiKeyEnv === 'string' && !(env[config.apiKeyEnv] ?? '').trim()) {
       const state = env[config.apiKeyEnv] === undefined ? 'is not set' : 'is empty';
-      add(new StratalignError({ field: `providers[${name}].config.apiKeyEnv` }, `the environment variable ${config.apiKeyEnv} ${state}, so every call would fail`, `export ${config.apiKeyEnv}=<your key> before the run (keys are read only from the environment), or set apiKeyEnv: null for a keyless local server`));
+      add(
+        new StratalignError(
+          { field: `providers[${name}].config.apiKeyEnv` },
+          `the environment variable ${config.apiKeyEnv} ${state}, so every call would fail`,
+          `export ${config.apiKeyEnv}=<your key> before the run (keys are read only from the environment), or set ` +
+            `apiKeyEnv: null for a keyless local server`,
+        ),
+      );
     }
   }
 
@@ -90,9 +119,18 @@ export function checkSuite(suite: SuiteLike, { location, catalogue, env = proces
       const config = parseAlignmentConfig(assertion.config, location.file);
       const path = resolve(location.dir, config.reference);
       if (!existsSync(path)) {
-        throw new StratalignError({ file: location.file, field: 'assert[alignment].config.reference', value: config.reference }, `no such file (looked for ${shown(path)})`, relativeFix(location, cwd));
+        throw new StratalignError(
+          { file: location.file, field: 'assert[alignment].config.reference', value: config.reference },
+          `no such file (looked for ${shown(path)})`,
+          relativeFix(location, cwd),
+        );
       }
-      cachedReference(config.reference, config.referenceModel ? { model: config.referenceModel } : { role: config.referenceRole ?? 'teacher' }, catalogue, location.dir);
+      cachedReference(
+        config.reference,
+        config.referenceModel ? { model: config.referenceModel } : { role: config.referenceRole ?? 'teacher' },
+        catalogue,
+        location.dir,
+      );
     } catch (err) {
       add(err);
     }
@@ -101,7 +139,8 @@ export function checkSuite(suite: SuiteLike, { location, catalogue, env = proces
   (suite.tests ?? []).forEach((test, i) => {
     const scenario = test.vars?.scenario;
     if (typeof scenario !== 'string') return;
-    const description = typeof test.description === 'string' && test.description !== scenario ? ` (${test.description})` : '';
+    const description =
+      typeof test.description === 'string' && test.description !== scenario ? ` (${test.description})` : '';
     try {
       resolveScenario(catalogue, scenario, { file: location.file, field: `tests[${i}]${description}.vars.scenario` });
     } catch (err) {
@@ -118,17 +157,28 @@ function checkScenarioPrompt(prompt: PromptLike, tests: readonly TestLike[], cat
   const unknown = Object.keys(config).filter((k) => k !== 'protocol');
   if (unknown.length) {
     const hint = closestName(unknown[0]!, ['protocol']);
-    throw new StratalignError({ file, field: `${field}.${unknown[0]}` }, 'unknown key', `${hint ? `did you mean ${hint}? ` : ''}the scenario prompt takes only config: { protocol: reasoned | letter-only }`);
+    throw new StratalignError(
+      { file, field: `${field}.${unknown[0]}` },
+      'unknown key',
+      `${hint ? `did you mean ${hint}? ` : ''}the scenario prompt takes only config: { protocol: reasoned | ` +
+        `letter-only }`,
+    );
   }
   if (config.protocol !== undefined) {
     catalogue.protocol(String(config.protocol), { file, field: `${field}.protocol` });
     return;
   }
   if (tests.length === 0 || tests.some((t) => typeof t.vars?.protocol !== 'string')) {
-    throw new StratalignError({ file, field: `${field}.protocol` }, 'the scenario prompt has no protocol', 'set config: { protocol: reasoned | letter-only } on the prompt entry (or vars.protocol in every test)');
+    throw new StratalignError(
+      { file, field: `${field}.protocol` },
+      'the scenario prompt has no protocol',
+      'set config: { protocol: reasoned | letter-only } on the prompt entry (or vars.protocol in every test)',
+    );
   }
 }
 
 function relativeFix(location: Pick<ConfigLocation, 'file' | 'dir'>, cwd: string): string {
-  return `write the path relative to the folder of ${location.file} (${relative(cwd, location.dir) || '.'}), as promptfoo reads file:// paths, or give an absolute path`;
+  const folder = relative(cwd, location.dir) || '.';
+  const how = 'as promptfoo reads file:// paths, or give an absolute path';
+  return `write the path relative to the folder of ${location.file} (${folder}), ${how}`;
 }

@@ -12,7 +12,8 @@ import type { Check, Scope } from './checks.js';
 export function canonicalScope(scope: Scope, catalogue: Catalogue, where: Omit<ErrorLocation, 'value'>): Scope {
   const out: Scope = { ...scope };
   if (scope.game !== undefined && scope.game !== '*') out.game = requireGame(catalogue, scope.game, where).id;
-  if (scope.context !== undefined && scope.context !== '*') out.context = requireContext(catalogue, scope.context, where).id;
+  if (scope.context !== undefined && scope.context !== '*')
+    out.context = requireContext(catalogue, scope.context, where).id;
   return out;
 }
 

@@ -43,11 +43,17 @@ export function verdictRows(report: Report): VerdictRow[] {
 
 /** The figures of a verdict row as text; labels are left to the caller, which knows how to escape them. */
 export function verdictFigures(row: VerdictRow): { closure: string; studentTv: string; baseTv: string } {
-  return { closure: withInterval(row.closure, 'percent'), studentTv: withInterval(row.studentTv, 'plain', 3), baseTv: withInterval(row.baseTv, 'plain', 3) };
+  return {
+    closure: withInterval(row.closure, 'percent'),
+    studentTv: withInterval(row.studentTv, 'plain', 3),
+    baseTv: withInterval(row.baseTv, 'plain', 3),
+  };
 }
 
 /** Says what the verdict's figures are, once above the rows. */
-export const VERDICT_LEGEND = 'gap closed: pooled over scenarios, 0 % = the base, 100 % = the teacher; TV: mean total variation distance to the teacher, 0 = same answers; 95 % intervals';
+export const VERDICT_LEGEND =
+  'gap closed: pooled over scenarios, 0 % = the base, 100 % = the teacher; TV: mean total variation distance to ' +
+    'the teacher, 0 = same answers; 95 % intervals';
 
 /** "closed 35.0 % [30.4, 39.4] of the base-teacher gap; TV to teacher 0.210 [...] vs base 0.314 [...]" */
 export function verdictSentence(row: VerdictRow): string {
@@ -65,7 +71,8 @@ export type VerdictGate = { file: string; outcomes: readonly { model: string | n
 
 /** "PASS (3 checks)" / "FAIL (1 of 3 checks)" for the checks on this student in this split, run-level ones included. */
 export function gateCell(row: VerdictRow, gate: VerdictGate): string {
-  const inSplit = (where: string) => where === 'overall' || where === `split=${row.split}` || where.startsWith(`split=${row.split},`);
+  const inSplit = (where: string) =>
+    where === 'overall' || where === `split=${row.split}` || where.startsWith(`split=${row.split},`);
   const mine = gate.outcomes.filter((o) => (o.model === null || o.model === row.student) && inSplit(o.where));
   if (mine.length === 0) return 'no check here';
   const failed = mine.filter((o) => !o.pass).length;
@@ -80,11 +87,27 @@ export function verdictTable(report: Report, dataLabel: string, gate?: VerdictGa
   return {
     id: 'verdict',
     title: `Verdict at a glance (${dataLabel}; ${VERDICT_LEGEND}${gate ? `; gate ${gate.file}` : ''})`,
-    header: ['split', 'scen.', 'student', 'gap closed [95 %]', 'TV to teacher [95 %]', 'TV of base [95 %]', ...(gate ? ['gate'] : [])],
+    header: [
+      'split',
+      'scen.',
+      'student',
+      'gap closed [95 %]',
+      'TV to teacher [95 %]',
+      'TV of base [95 %]',
+      ...(gate ? ['gate'] : []),
+    ],
     numeric: [false, true, false, true, true, true, ...(gate ? [false] : [])],
     rows: rows.map((r) => {
       const f = verdictFigures(r);
-      return [r.split, String(r.scenarios), r.student, f.closure, f.studentTv, f.baseTv, ...(gate ? [gateCell(r, gate)] : [])];
+      return [
+        r.split,
+        String(r.scenarios),
+        r.student,
+        f.closure,
+        f.studentTv,
+        f.baseTv,
+        ...(gate ? [gateCell(r, gate)] : []),
+      ];
     }),
   };
 }

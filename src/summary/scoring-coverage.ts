@@ -1,6 +1,11 @@
 const ALIGNMENT = /(^|[\\/])assertions[\\/]alignment\.ts:alignment$/;
 
-type Component = { pass?: unknown; reason?: unknown; namedScores?: Record<string, unknown>; assertion?: { value?: unknown } };
+type Component = {
+  pass?: unknown;
+  reason?: unknown;
+  namedScores?: Record<string, unknown>;
+  assertion?: { value?: unknown };
+};
 type RowLike = {
   provider?: { label?: unknown; id?: unknown };
   vars?: { split?: unknown };
@@ -35,7 +40,14 @@ const isAlignment = (value: unknown) => typeof value === 'string' && ALIGNMENT.t
  * scenario), so a row it touched without named scores is a row it could not score.
  */
 export function scoringCoverage(rows: readonly unknown[]): ScoringCoverage {
-  const out: ScoringCoverage = { withAssertion: 0, scored: 0, providerErrors: 0, notScored: 0, firstReason: null, outcomes: new Map() };
+  const out: ScoringCoverage = {
+    withAssertion: 0,
+    scored: 0,
+    providerErrors: 0,
+    notScored: 0,
+    firstReason: null,
+    outcomes: new Map(),
+  };
   for (const raw of rows) {
     const row = raw as RowLike;
     if (!(row.testCase?.assert ?? []).some((a) => isAlignment(a.value))) continue;
@@ -74,15 +86,24 @@ export function scoringCoverage(rows: readonly unknown[]): ScoringCoverage {
 export function coverageProblems(c: ScoringCoverage, configNamesAlignment: boolean, file: string): string[] {
   if (c.withAssertion === 0) {
     return configNamesAlignment
-      ? [`stratalign: ${file}: no row of this eval was scored by the alignment assertion: promptfoo applied it to no test. Fix: put it under defaultTest.assert (or a test's assert), spelled as promptfoo expects`]
+      ? [
+          `stratalign: ${file}: no row of this eval was scored by the alignment assertion: promptfoo applied it to ` +
+            `no test. Fix: put it under defaultTest.assert (or a test's assert), spelled as promptfoo expects`,
+        ]
       : [];
   }
   const lines: string[] = [];
   if (c.scored === 0) {
-    const why = c.notScored > 0 ? `first: ${c.firstReason}` : `all ${c.providerErrors} ended in provider errors (see LOST ANSWERS)`;
+    const why =
+      c.notScored > 0
+        ? `first: ${c.firstReason}`
+        : `all ${c.providerErrors} ended in provider errors (see LOST ANSWERS)`;
     lines.push(`stratalign: ${file}: no row of this eval was scored by the alignment assertion (${why})`);
   } else if (c.notScored > 0) {
-    lines.push(`stratalign: ${file}: only ${c.scored} of ${c.withAssertion} rows with the alignment assertion were scored; ${c.notScored} could not be (first: ${c.firstReason})`);
+    lines.push(
+      `stratalign: ${file}: only ${c.scored} of ${c.withAssertion} rows with the alignment assertion were scored; ` +
+        `${c.notScored} could not be (first: ${c.firstReason})`,
+    );
   }
   return lines;
 }

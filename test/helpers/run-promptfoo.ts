@@ -11,9 +11,16 @@ export type Run = { code: number | null; stdout: string; stderr: string };
  * Runs a command line the way a user does, with pipes for output (not a terminal), and resolves
  * when it exits. `env` adds to the test's environment; give each run its own PROMPTFOO_CONFIG_DIR.
  */
-export function runNode(args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; onStderr?: (text: string) => void } = {}): Promise<Run> {
+export function runNode(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; onStderr?: (text: string) => void } = {},
+): Promise<Run> {
   return new Promise((done, reject) => {
-    const child = spawn(process.execPath, args, { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
@@ -27,8 +34,14 @@ export function runNode(args: string[], options: { cwd?: string; env?: Record<st
 }
 
 /** `node scripts/promptfoo.mjs <args>`: the wrapper every npm script uses. */
-export function runPromptfoo(args: string[], options: Parameters<typeof runNode>[1] & { stateDir: string }): Promise<Run> {
-  return runNode([join(ROOT, 'scripts/promptfoo.mjs'), ...args], { ...options, env: { PROMPTFOO_CONFIG_DIR: options.stateDir, ...options.env } });
+export function runPromptfoo(
+  args: string[],
+  options: Parameters<typeof runNode>[1] & { stateDir: string },
+): Promise<Run> {
+  return runNode([join(ROOT, 'scripts/promptfoo.mjs'), ...args], {
+    ...options,
+    env: { PROMPTFOO_CONFIG_DIR: options.stateDir, ...options.env },
+  });
 }
 
 /**
@@ -36,7 +49,11 @@ export function runPromptfoo(args: string[], options: Parameters<typeof runNode>
  * references, the recording, the reference) rewritten relative to its new folder. `edit` changes
  * the text further, e.g. to make a mistake.
  */
-export function movedDefaultConfig(dir: string, name = 'promptfooconfig.yaml', edit: (text: string) => string = (t) => t): string {
+export function movedDefaultConfig(
+  dir: string,
+  name = 'promptfooconfig.yaml',
+  edit: (text: string) => string = (t) => t,
+): string {
   const up = relative(dir, ROOT).split('\\').join('/');
   const text = readFileSync(join(ROOT, 'promptfooconfig.yaml'), 'utf8')
     .replaceAll('file://', `file://${up}/`)
