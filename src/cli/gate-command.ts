@@ -46,7 +46,9 @@ type GateArgs = { checks: Check[]; bound: Bound };
 
 function checksFrom(values: { config?: string; min?: string[]; max?: string[]; bound?: string }, cwd: string): GateArgs {
   const file = values.config === undefined ? null : readGateFile(resolve(cwd, values.config));
-  const parsed = [...(file?.checks ?? []), ...(values.min ?? []).map((t) => parseCheckFlag('--min', t)), ...(values.max ?? []).map((t) => parseCheckFlag('--max', t))];
+  const mins = (values.min ?? []).map((t) => parseCheckFlag('--min', t));
+  const flags = [...mins, ...(values.max ?? []).map((t) => parseCheckFlag('--max', t))];
+  const parsed = [...(file?.checks ?? []), ...flags];
   const checks = withCanonicalScopes(parsed, defaultCatalogue());
   if (checks.length === 0) throw new UsageError('no checks: give --config <gate.yaml>, --min or --max (a gate with nothing to check must not pass)');
   const bound = values.bound !== undefined ? parseBound(values.bound, { field: '--bound' }) : (file?.bound ?? 'point');

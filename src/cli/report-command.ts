@@ -99,7 +99,8 @@ export async function reportFromArgs(files: string[], values: InputValues, io: C
 /** A gate file's checks run on the report, as `stratalign gate` runs them, for the verdict table. */
 function verdictGate(file: string, gate: GateFile, report: Report, lost: LostAnswers | null): VerdictGate {
   const checks = withCanonicalScopes(gate.checks, defaultCatalogue());
-  return { file, outcomes: evaluateChecks([...checks, ...implicitChecks(checks, lost)], { report, lost, defaultBound: gate.bound ?? 'point' }) };
+  const all = [...checks, ...implicitChecks(checks, lost)];
+  return { file, outcomes: evaluateChecks(all, { report, lost, defaultBound: gate.bound ?? 'point' }) };
 }
 
 function writeOutput(file: string, text: string, io: CommandIO): void {
@@ -115,7 +116,9 @@ export const reportCommand: Command = {
   summary: "Paper's metric beside robust companions, with intervals (terminal, Markdown, JSON, HTML)",
   usage: USAGE,
   async run(args, io) {
-    const { values, positionals } = parseCliArgs(args, { ...INPUT_OPTIONS, format: { type: 'string' }, json: { type: 'string' }, markdown: { type: 'string' }, html: { type: 'string' }, gate: { type: 'string' } });
+    const text = { type: 'string' } as const;
+    const options = { ...INPUT_OPTIONS, format: text, json: text, markdown: text, html: text, gate: text };
+    const { values, positionals } = parseCliArgs(args, options);
     const format = values.format ?? 'terminal';
     if (!Object.hasOwn(FORMATS, format)) throw new UsageError(`--format must be one of ${Object.keys(FORMATS).join(', ')} (got ${JSON.stringify(format)})`);
     const gateFile = values.gate === undefined ? null : readGateFile(resolve(io.cwd, values.gate));

@@ -81,12 +81,15 @@ export function checkThreshold(metric: MetricName, threshold: number, where: Err
   if (def.unit !== 'percent') return null;
   if (threshold !== 0 && Math.abs(threshold) < 1) {
     const asPercent = Number((threshold * 100).toPrecision(12));
-    throw new StratalignError({ ...where, value: threshold }, `${metric} is in percent, so ${threshold} would mean ${threshold} %, which looks like a share`, `write ${asPercent} for ${asPercent} %`);
+    const problem = `${metric} is in percent, so ${threshold} would mean ${threshold} %, which looks like a share`;
+    throw new StratalignError({ ...where, value: threshold }, problem, `write ${asPercent} for ${asPercent} %`);
   }
   if (def.kind === 'group' && !def.range && (threshold < SANE_CLOSURE.min || threshold > SANE_CLOSURE.max)) {
     const fix = threshold > SANE_CLOSURE.max
-      ? `write at most ${SANE_CLOSURE.max} (${SANE_CLOSURE.max} asks for the teacher's level; more asks the student to overshoot it)`
-      : `write at least ${SANE_CLOSURE.min} (0 = no closer to the teacher than the base; ${SANE_CLOSURE.min} = moved away from the teacher by a whole base-teacher gap)`;
+      ? `write at most ${SANE_CLOSURE.max} (${SANE_CLOSURE.max} asks for the teacher's level; ` +
+        'more asks the student to overshoot it)'
+      : `write at least ${SANE_CLOSURE.min} (0 = no closer to the teacher than the base; ` +
+        `${SANE_CLOSURE.min} = moved away from the teacher by a whole base-teacher gap)`;
     throw new StratalignError(
       { ...where, value: threshold },
       `${metric} thresholds lie between ${SANE_CLOSURE.min} and ${SANE_CLOSURE.max} (percent of the base-teacher gap)`,

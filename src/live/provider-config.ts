@@ -158,8 +158,14 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
     concurrency: c.concurrency ?? DEFAULT_CONCURRENCY,
     topLogprobs: c.topLogprobs ?? DEFAULT_TOP_LOGPROBS,
     prices: c.prices ?? null,
-    ...(typeof (raw as { basePath?: unknown } | null)?.basePath === 'string' ? { basePath: (raw as { basePath: string }).basePath } : {}),
+    ...basePathOf(raw),
   };
+}
+
+/** The config's folder as promptfoo passes it, kept so relative paths in the config are read from it. */
+function basePathOf(raw: unknown): { basePath?: string } {
+  const basePath = (raw as { basePath?: unknown } | null)?.basePath;
+  return typeof basePath === 'string' ? { basePath } : {};
 }
 
 /** promptfoo adds `basePath` (the config's directory) to every provider config; it is not ours to validate. */

@@ -21,9 +21,15 @@ export type SequentialGate = {
  * load time, naming the provider key, not on every row. Relative paths are resolved against the
  * promptfoo config's folder, as the alignment assertion resolves its own `reference`.
  */
-export function loadSequentialReference(settings: SequentialSettings, providerId: string, catalogue: Catalogue, baseDir?: string): Reference {
+export function loadSequentialReference(
+  settings: SequentialSettings,
+  providerId: string,
+  catalogue: Catalogue,
+  baseDir?: string,
+): Reference {
   try {
-    return cachedReference(settings.reference, settings.selector, catalogue, ...(baseDir === undefined ? [] : [baseDir]));
+    const base = baseDir === undefined ? [] : [baseDir];
+    return cachedReference(settings.reference, settings.selector, catalogue, ...base);
   } catch (err) {
     if (!isStratalignError(err)) throw err;
     const where = [err.location.file, err.location.field].filter(Boolean).join(': ');

@@ -10,7 +10,12 @@ const cache = new Map<string, Reference>();
  * Reads a reference once per process: an assertion runs per row, up to tens of thousands of times.
  * A relative path is read from the promptfoo config's folder, as promptfoo reads `file://` paths.
  */
-export function cachedReference(file: string, selector: ReferenceSelector, catalogue: Catalogue, baseDir: string = configLocation().dir): Reference {
+export function cachedReference(
+  file: string,
+  selector: ReferenceSelector,
+  catalogue: Catalogue,
+  baseDir: string = configLocation().dir,
+): Reference {
   const path = resolve(baseDir, file);
   const key = `${path}\u0000${selector.role ?? ''}\u0000${selector.model ?? ''}\u0000${catalogue.version}`;
   let reference = cache.get(key);

@@ -38,11 +38,13 @@ export function planTests(config: unknown, catalogue: Catalogue, file?: string):
     const issue = parsed.error.issues.find((i) => i.code === 'unrecognized_keys') ?? parsed.error.issues[0]!;
     const known = issue.path.length === 0 ? ['splits'] : Object.keys(splitSchema.shape);
     const hint = issue.code === 'unrecognized_keys' ? closestName(issue.keys[0]!, known) : undefined;
-    const path = [formatPath(issue.path), issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : ''].filter(Boolean).join('.');
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '';
+    const path = [formatPath(issue.path), keys].filter(Boolean).join('.');
     throw new StratalignError(
       { ...(file ? { file } : {}), field: `tests[scenario-tests].config${path ? `.${path}` : ''}` },
       issue.message,
-      `${hint ? `did you mean ${hint}? ` : ''}give \`splits\`, a list of { name, contexts?, contextSplits?, games?, payoffScales? }`,
+      `${hint ? `did you mean ${hint}? ` : ''}give \`splits\`, a list of { name, contexts?, contextSplits?, ` +
+        `games?, payoffScales? }`,
     );
   }
   const seen = new Map<string, string>();
@@ -51,7 +53,12 @@ export function planTests(config: unknown, catalogue: Catalogue, file?: string):
     const where = { ...(file ? { file } : {}), field: `tests[scenario-tests].config.splits[${i}]` };
     const scenarios = expandGrid(catalogue, split, where);
     if (scenarios.length === 0) {
-      throw new StratalignError({ ...where, value: split.name }, 'this split selects no scenario', 'check contexts, contextSplits, games and payoffScales: together they select nothing (e.g. contexts outside the contextSplits named, or payoff scale 2 for games without scaled variants)');
+      throw new StratalignError(
+        { ...where, value: split.name },
+        'this split selects no scenario',
+        'check contexts, contextSplits, games and payoffScales: together they select nothing ' +
+          '(e.g. contexts outside the contextSplits named, or payoff scale 2 for games without scaled variants)',
+      );
     }
     for (const scenario of scenarios) {
       const other = seen.get(scenario.id);

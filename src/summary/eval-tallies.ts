@@ -46,7 +46,8 @@ export async function tallyEvalRows(rows: readonly unknown[], catalogue: Catalog
       if (seen) seen.rows++;
       else errorsByProvider.set(provider, { rows: 1, firstError: error });
     };
-    for await (const sample of samplesFromPromptfooResults(file, catalogue, { summary: conversion, origin: 'this eval', onUnreadableRow, onProviderError })) builder.add(sample);
+    const options = { summary: conversion, origin: 'this eval', onUnreadableRow, onProviderError };
+    for await (const sample of samplesFromPromptfooResults(file, catalogue, options)) builder.add(sample);
     return { tallies: builder.tallies(), conversion, skipped, errorsByProvider };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -40,14 +40,20 @@ function verdictLines(summary: EvalSummary, outcomes: SummaryParts['outcomes']):
   if (rows.length === 0) return [];
   return [
     `verdict (${VERDICT_LEGEND}):`,
-    ...rows.map((r) => `  ${sanitizeForTerminal(r.split)}, ${r.scenarios} scenarios, ${sanitizeForTerminal(r.student)}: ${verdictSentence(r)}${gateOutcome(r, outcomes)}`),
+    ...rows.map((r) => {
+      const who = `${sanitizeForTerminal(r.split)}, ${r.scenarios} scenarios, ${sanitizeForTerminal(r.student)}`;
+      return `  ${who}: ${verdictSentence(r)}${gateOutcome(r, outcomes)}`;
+    }),
     '',
   ];
 }
 
 /** Under LOST ANSWERS: per provider, how many rows failed and the first error, which names the fix. */
 function lostAnswerCauses(errors: SummaryParts['errorsByProvider']): string[] {
-  return [...(errors ?? new Map())].map(([label, e]) => `  ${sanitizeForTerminal(label)}: ${e.rows} error row(s); first: ${sanitizeForTerminal(e.firstError)}`);
+  return [...(errors ?? new Map())].map(([label, e]) => {
+    const first = sanitizeForTerminal(e.firstError);
+    return `  ${sanitizeForTerminal(label)}: ${e.rows} error row(s); first: ${first}`;
+  });
 }
 
 function table(header: string[], rows: string[][]): string[] {
@@ -57,7 +63,8 @@ function table(header: string[], rows: string[][]): string[] {
 }
 
 /** Plain-text summary printed at the end of `promptfoo eval`; labels and split names are untrusted text. */
-export function renderSummary({ skipped, summary, plain, agreement, reference, conversion, errorsByProvider, outcomes }: SummaryParts): string {
+export function renderSummary(parts: SummaryParts): string {
+  const { skipped, summary, plain, agreement, reference, conversion, errorsByProvider, outcomes } = parts;
   const out = ['', 'stratalign summary', ...verdictLines(summary, outcomes)];
   if (summary.error) {
     const rows = plain.map((m) => {
@@ -69,9 +76,14 @@ export function renderSummary({ skipped, summary, plain, agreement, reference, c
     out.push('', `no base / fine-tuned / teacher comparison: it needs one provider with each role (roles in this eval: ${roles}).`);
     const silent = [...(errorsByProvider ?? new Map()).keys()].filter((label) => !plain.some((m) => m.model === label));
     if (plain.length > 0 && plain.every((m) => m.role === 'teacher') && !silent.length) {
-      out.push("A teacher-only run collects answers: `stratalign convert` them, then build the reference (`stratalign reference`) and the fine-tuning data (`stratalign export`).");
-    } else if (silent.length) out.push(`No answers from ${silent.map(sanitizeForTerminal).join(', ')}: every row failed (the cause is under LOST ANSWERS below).`);
-    else out.push("Set `role: base | fine-tuned | teacher` in each provider's config (replays take it from the recording).");
+      out.push(
+        'A teacher-only run collects answers: `stratalign convert` them, then build the reference ' +
+          '(`stratalign reference`) and the fine-tuning data (`stratalign export`).',
+      );
+    } else if (silent.length) {
+      const who = silent.map(sanitizeForTerminal).join(', ');
+      out.push(`No answers from ${who}: every row failed (the cause is under LOST ANSWERS below).`);
+    } else out.push("Set `role: base | fine-tuned | teacher` in each provider's config (replays take it from the recording).");
   } else {
     const rows = summary.models.map((m) => {
       const a = agreement?.get(m.label);

@@ -23,7 +23,12 @@ export type EvalOutcome = {
  * `stratalign convert` counts them, the figures come from the report, and teacher agreement is
  * measured against the reference the alignment assertion uses.
  */
-export async function summariseEval(rows: readonly unknown[], reference: Reference | null, catalogue: Catalogue, outcomes?: Map<string, Map<string, RowOutcome>>): Promise<EvalOutcome> {
+export async function summariseEval(
+  rows: readonly unknown[],
+  reference: Reference | null,
+  catalogue: Catalogue,
+  outcomes?: Map<string, Map<string, RowOutcome>>,
+): Promise<EvalOutcome> {
   // promptfoo hands the hook no rows when results are not kept (e.g. --no-write): nothing to count.
   if (rows.length === 0) return { text: '\nstratalign summary: this eval passed no result rows to the hook (run without --no-write to get one)\n', lostAnswers: 0, summary: null };
   let tallied;
@@ -42,6 +47,7 @@ export async function summariseEval(rows: readonly unknown[], reference: Referen
   const agreement = reference ? agreementByModel(tallied.tallies, reference, catalogue) : null;
   const conversion: ConversionSummary = tallied.conversion;
   const plain = summary.error ? plainModelRows(tallied.tallies, catalogue) : [];
-  const text = renderSummary({ skipped: tallied.skipped, summary, plain, agreement, reference, conversion, errorsByProvider: tallied.errorsByProvider, outcomes });
+  const { skipped, errorsByProvider } = tallied;
+  const text = renderSummary({ skipped, summary, plain, agreement, reference, conversion, errorsByProvider, outcomes });
   return { text, lostAnswers: conversion.providerErrors + conversion.missingSamples, summary };
 }
