@@ -1,8 +1,17 @@
 // promptfoo test generator: one test per scenario of the declared splits.
 import type { TestCase } from 'promptfoo';
 import { defaultCatalogue } from '../src/catalogue/index.js';
+import { isStratalignError } from '../src/errors.js';
+import { configErrorLine, isPromptfooCli, stopOnConfigErrors } from '../src/eval-config/config-error.js';
+import { configLocation } from '../src/eval-config/config-location.js';
 import { planTests } from '../src/scenarios/test-plan.js';
 
 export async function scenarioTests(config?: unknown): Promise<TestCase[]> {
-  return planTests(config, defaultCatalogue());
+  try {
+    return planTests(config, defaultCatalogue(), configLocation().file);
+  } catch (err) {
+    // promptfoo would print a thrown error with a Node stack trace around the one line that matters.
+    if (isStratalignError(err) && isPromptfooCli()) stopOnConfigErrors([configErrorLine(err)]);
+    throw err;
+  }
 }

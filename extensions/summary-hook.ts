@@ -1,29 +1,37 @@
-// promptfoo afterAll hook: prints per-model alignment and the paper's metric per split, and fails
-// the run when answers were lost (promptfoo alone counts a provider error as a plain non-pass).
+// promptfoo afterAll hook: prints the verdict, per-model alignment and the paper's metric per split,
+// and fails the run when answers were lost, when the alignment assertion scored fewer rows than
+// carry it, or when the config has problems (for configs without extensions/config-check.ts).
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { isStratalignError } from '../src/errors.js';
+import { configMentionsAlignment } from '../src/eval-config/config-keys.js';
+import { configLocation } from '../src/eval-config/config-location.js';
+import { configProblems } from '../src/eval-config/config-problems.js';
+import { alignmentAssertions, type SuiteLike } from '../src/eval-config/suite-check.js';
 import { cachedReference } from '../src/reference/reference-cache.js';
 import type { Reference } from '../src/reference/reference.js';
+import { viewerVerdictScores } from '../src/summary/viewer-scores.js';
 import { alignmentReference, type AssertionLike } from '../src/summary/reference-config.js';
+import { coverageProblems, scoringCoverage } from '../src/summary/scoring-coverage.js';
 import { summariseEval } from '../src/summary/summarise-eval.js';
 
 type HookContext = {
-  suite?: { defaultTest?: { assert?: AssertionLike[] }; tests?: { assert?: AssertionLike[] }[] };
+  suite?: SuiteLike;
   results?: unknown[];
   prompts?: { provider: string; metrics?: { namedScores?: Record<string, number> } }[];
 };
 
 export async function afterAll(context: HookContext): Promise<void> {
   const catalogue = defaultCatalogue();
-  const outcome = await summariseEval(context.results ?? [], loadReference(context), catalogue);
+  const location = configLocation();
+  const rows = context.results ?? [];
+  const coverage = scoringCoverage(rows);
+  const outcome = await summariseEval(rows, loadReference(context), catalogue, coverage.outcomes);
   process.stdout.write(outcome.text);
 
-  // Shown as chips in the viewer next to promptfoo's own metrics, on each student's column.
-  for (const split of outcome.summary?.splits ?? []) {
-    for (const student of split.students) {
-      const named = context.prompts?.find((p) => p.provider === student.model)?.metrics?.namedScores;
-      if (named && student.paperImprovement.value !== null) named[`paper_improvement_${split.split}`] = Number(student.paperImprovement.value.toFixed(2));
-    }
+  // Shown as chips in the viewer next to promptfoo's own metrics, on each model's column.
+  for (const [label, scores] of viewerVerdictScores(outcome.summary)) {
+    const named = context.prompts?.find((p) => p.provider === label)?.metrics?.namedScores;
+    if (named) Object.assign(named, scores);
   }
 
   // Label bias per split, 0..1, as a chip on each model's column (only when the eval has label variants).
@@ -39,21 +47,39 @@ export async function afterAll(context: HookContext): Promise<void> {
     if (named && letter !== undefined && letter !== null) named[`follows_letter_${split}`] = Number(letter.toFixed(4));
   }
 
-  if (outcome.error || outcome.lostAnswers > 0) {
-    process.stderr.write(`stratalign: ${outcome.error ? 'the summary could not be made' : `${outcome.lostAnswers} answer(s) were lost (see above)`}; failing the run.\n`);
+  const found = configProblems(context.suite, location);
+  // A config problem already says why rows went unscored; the coverage line then only counts them.
+  const unscored = coverageProblems(
+    found.length ? { ...coverage, firstReason: 'because of the config problem above' } : coverage,
+    configMentionsAlignment(location),
+    location.file,
+  );
+  const problems = [...found, ...unscored];
+  for (const line of problems) process.stderr.write(`${line}\n`);
+  if (outcome.error || outcome.lostAnswers > 0 || problems.length > 0) {
+    const why = outcome.error
+      ? 'the summary could not be made'
+      : outcome.lostAnswers > 0
+        ? `${outcome.lostAnswers} answer(s) were lost (see above)`
+        : 'of the problem(s) above';
+    process.stderr.write(`stratalign: failing the run because ${why}.\n`);
     process.exitCode = 1;
   }
 }
 
 function loadReference(context: HookContext): Reference | null {
-  const found = alignmentReference([...(context.suite?.defaultTest?.assert ?? []), ...(context.suite?.tests ?? []).flatMap((t) => t.assert ?? [])]);
+  const found = alignmentReference(alignmentAssertions(context.suite ?? {}).map((a) => a.assertion as AssertionLike));
   if (!found) return null;
-  if (found.others > 0) process.stderr.write(`stratalign summary: ${found.others + 1} different alignment references in this config; agreement is shown against ${found.file}\n`);
+  if (found.others > 0)
+    process.stderr.write(
+      `stratalign summary: ${found.others + 1} different alignment references in this config; agreement is shown ` +
+        `against ${found.file}\n`,
+    );
   try {
     return cachedReference(found.file, found.selector, defaultCatalogue());
   } catch (err) {
+    // The config check names the unreadable reference with its fix; the summary only goes without.
     if (!isStratalignError(err)) throw err;
-    process.stderr.write(`stratalign summary: ${err.message}\n`);
     return null;
   }
 }

@@ -3,6 +3,7 @@
 import type { ApiProvider, CallApiContextParams, CallApiOptionsParams, ProviderOptions, ProviderResponse } from 'promptfoo';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { isStratalignError } from '../src/errors.js';
+import { configErrorLine, printConfigErrorOnce } from '../src/eval-config/config-error.js';
 import { LiveProviderCore } from '../src/live/live-provider.js';
 import { answerCounts } from '../src/live/missing-answers.js';
 import { answersDeclaredBy, parseLiveConfig, type LiveConfig, type ProviderKind } from '../src/live/provider-config.js';
@@ -33,8 +34,8 @@ export abstract class LiveAdapter implements ApiProvider {
       if (!isStratalignError(err)) throw err;
       // Thrown here, promptfoo would crash with a stack trace; instead say it once, clearly, and
       // fail every row of this provider so the summary counts them and the run exits non-zero.
-      this.configError = `stratalign ${kind}: ${err.message}`;
-      process.stderr.write(`${this.configError}\n`);
+      this.configError = configErrorLine(err);
+      printConfigErrorOnce(this.configError);
       const asked = answersDeclaredBy(options.config);
       const lost = [{ kind: 'config-error' as const, count: asked, message: this.configError }];
       this.refusedRowMeta = { source: 'live', provider: kind, ...answerCounts(asked, 0, lost) };

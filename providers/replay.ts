@@ -3,6 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import type { ApiProvider, CallApiContextParams, ProviderOptions, ProviderResponse } from 'promptfoo';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { isStratalignError } from '../src/errors.js';
+import { configErrorLine, printConfigErrorOnce } from '../src/eval-config/config-error.js';
 import { parseReplayConfig, type ReplayConfig } from '../src/replay/replay-config.js';
 import { replayEnvelope } from '../src/replay/replay-envelope.js';
 import { findTrack, loadReplaySource, type ReplaySource } from '../src/replay/replay-source.js';
@@ -24,8 +25,8 @@ export default class ReplayProvider implements ApiProvider {
       if (!isStratalignError(err)) throw err;
       // Thrown here, promptfoo would crash with a stack trace; instead say it once, clearly, and
       // fail every row of this provider so the summary counts them and the run exits non-zero.
-      this.configError = `stratalign replay: ${err.message}`;
-      process.stderr.write(`${this.configError}\n`);
+      this.configError = configErrorLine(err);
+      printConfigErrorOnce(this.configError);
     }
   }
 

@@ -61,12 +61,22 @@ describe('gate files', () => {
 });
 
 describe('gate file thresholds in percent', () => {
-  it('carry a warning when they look like a share', () => {
+  it.each([
+    ['min: 0.25', /checks\[0\]\.min: pooled-gap-closure is in percent, so 0\.25 would mean 0\.25 %, which looks like a share \(got 0\.25\)\. Fix: write 25 for 25 %/],
+    ['max: -0.5', /so -0\.5 would mean -0\.5 %.*Fix: write -50 for -50 %/],
+    ['min: 150', /thresholds lie between -100 and 100.*\(got 150\)\. Fix: write at most 100/],
+    ['min: -500', /\(got -500\)\. Fix: write at least -100/],
+  ])('are refused with the value to write when they look like a share or leave -100..100 (%s)', (threshold, message) => {
     const file = join(tempDir(), 'gate.yaml');
-    writeFileSync(file, 'schema: stratalign.gate/v1\nchecks: [{ metric: pooled-gap-closure, min: 0.25 }, { metric: paper-improvement, min: 40 }]\n');
-    const checks = readGateFile(file).checks;
-    expect(checks[0]!.warnings).toEqual([`${file}: checks[0].min: pooled-gap-closure is in percent, so 0.25 means 0.25 %; if you meant a share of 0.25, write 25`]);
-    expect(checks[1]!.warnings).toBeUndefined();
+    writeFileSync(file, `schema: stratalign.gate/v1\nchecks: [{ metric: pooled-gap-closure, ${threshold} }]\n`);
+    expect(() => readGateFile(file)).toThrow(message);
+    expect(() => readGateFile(file)).toThrow(/gate\.yaml/);
+  });
+
+  it('accept 0, 1 and the ends of the range, which are meant as written', () => {
+    const file = join(tempDir(), 'gate.yaml');
+    writeFileSync(file, 'schema: stratalign.gate/v1\nchecks: [{ metric: pooled-gap-closure, min: 0 }, { metric: paper-improvement, min: 1, max: 100 }, { metric: absolute-gap-closure, min: -100 }]\n');
+    expect(readGateFile(file).checks.map((c) => [c.min, c.max])).toEqual([[0, undefined], [1, 100], [-100, undefined]]);
   });
 });
 

@@ -52,7 +52,7 @@ describe('stratalign gate on the paper counts', () => {
   it.each([
     [[], /no checks/],
     [['--min', 'paper-improvement.lower=40'], /paper-improvement has no confidence interval/],
-    [['--min', 'paper-improvement@game=stag-hnt=40'], /no group of the report matches.*game prisoners-dilemma, prisoners-delight, stag-hunt, snowdrift/],
+    [['--min', 'paper-improvement@game=stag-hnt=40'], /--min paper-improvement@game=stag-hnt=40: unknown game \(got "stag-hnt"\)\. Fix: use one of prisoners-dilemma\/prison, stag-hunt\/staghunt/],
     [['--max', 'provider-errors@split=in-sample=0'], /counted over the whole run/],
     [['--min', 'pooled-gap-closure=30', '--bound', 'sometimes'], /unknown bound/],
     [['--config', 'missing.yaml'], /missing\.yaml: file not found/],
@@ -119,11 +119,40 @@ describe('thresholds', () => {
     expect(stderr).toMatch(message);
   });
 
-  it('in percent draw a warning when they look like a share, and still run', async () => {
-    const { code, stdout, stderr } = await run(['gate', PAPER, ...FAST, '--min', 'pooled-gap-closure@split=in-sample=0.4']);
-    expect(stderr).toBe('warning: --min pooled-gap-closure@split=in-sample=0.4: pooled-gap-closure is in percent, so 0.4 means 0.4 %; if you meant a share of 0.4, write 40\n');
+  it.each([
+    ['paper-improvement@split=in-sample=0.4', 'paper-improvement is in percent, so 0.4 would mean 0.4 %, which looks like a share (got 0.4). Fix: write 40 for 40 %'],
+    ['paper-improvement@split=in-sample=150', 'paper-improvement thresholds lie between -100 and 100 (percent of the base-teacher gap) (got 150). Fix: write at most 100'],
+    ['pooled-gap-closure=-500', 'pooled-gap-closure thresholds lie between -100 and 100 (percent of the base-teacher gap) (got -500). Fix: write at least -100'],
+  ])('in percent are usage errors when they look like a share or leave -100..100: %s', async (check, message) => {
+    const { code, stdout, stderr } = await run(['gate', PAPER, ...FAST, '--min', check]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(stderr).toContain(`--min ${check}: ${message}`);
+  });
+});
+
+describe('stratalign gate scopes', () => {
+  // The paper's counts: in-sample prisoners-dilemma paper improvement 11.40 %, international-relations 27.46 %.
+  it.each([
+    ['game=prison', 'split=in-sample,game=prisoners-dilemma', '11.40 %'],
+    ['game=PRISON', 'split=in-sample,game=prisoners-dilemma', '11.40 %'],
+    ['game=delight', 'split=in-sample,game=prisoners-delight', '63.01 %'],
+    ['game=chicken', 'split=in-sample,game=snowdrift', '58.43 %'],
+    ['context=IR', 'split=in-sample,context=international-relations', '27.46 %'],
+    ['context=biz', 'split=in-sample,context=business', '24.89 %'],
+    ['context=friendsharing', 'split=in-sample,context=friends', '47.05 %'],
+  ])('accept every alias of games and contexts: %s', async (scope, group, value) => {
+    const { code, stdout, stderr } = await run(['gate', PAPER, ...FAST, '--min', `paper-improvement@split=in-sample,${scope}=10`]);
+    expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/PASS pooled-gap-closure .* >= min 0\.40 %/);
+    expect(stdout).toContain(`PASS paper-improvement at ${group} for llama2-7b-chat-lfb-lora: point estimate ${value} >= min 10.00 %`);
+  });
+
+  it('name the aliases that work when a game is unknown', async () => {
+    const { code, stderr } = await run(['gate', PAPER, ...FAST, '--min', 'paper-improvement@split=in-sample,game=prisoner=10']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/unknown game \(got "prisoner"\)\. Fix: use one of prisoners-dilemma\/prison/);
   });
 });
 

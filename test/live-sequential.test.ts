@@ -197,7 +197,7 @@ describe('mode sequential: the core', () => {
     const fake = fakeTransport(() => texts('D'));
     const missingFile = errorOf(() => core({ sequential: { ...GATE, reference: 'no/such/file.json' } }, fake));
     expect(missingFile.message).toMatch(/^providers\[seq-test\]\.config\.sequential\.reference: the reference cannot be used: .*no\/such\/file\.json: reference file not found \(got "no\/such\/file\.json"\)/);
-    expect(missingFile.fix).toContain('relative to the directory you run promptfoo from');
+    expect(missingFile.fix).toContain('relative to the promptfoo config file');
     const role = errorOf(() => core({ sequential: { ...GATE, referenceRole: 'oracle' } }, fake));
     expect(role.message).toContain('no answers of role "oracle"');
     expect(role.fix).toContain('llama2-70b-chat (teacher)');

@@ -34,7 +34,8 @@ describe.each(files)('examples/%s', (file) => {
     }
     for (const entry of live) {
       const Provider = entry.id.endsWith('anthropic.ts') ? AnthropicProvider : OpenAICompatibleProvider;
-      const provider = new Provider({ id: entry.id, config: entry.config });
+      // promptfoo passes the config's folder as basePath; relative paths in the config are read from it.
+      const provider = new Provider({ id: entry.id, config: { ...entry.config, basePath: EXAMPLES } });
       expect(provider.configError, entry.label).toBeUndefined();
       expect(provider.config?.protocol, entry.label).toBe(entry.config.protocol);
     }
@@ -45,7 +46,7 @@ describe.each(files)('examples/%s', (file) => {
     expect(header).toMatch(/Env vars needed:/);
     for (const entry of live) {
       const Provider = entry.id.endsWith('anthropic.ts') ? AnthropicProvider : OpenAICompatibleProvider;
-      const config = new Provider({ id: entry.id, config: entry.config }).config;
+      const config = new Provider({ id: entry.id, config: { ...entry.config, basePath: EXAMPLES } }).config;
       expect(config, entry.label).toBeDefined();
       if (config!.apiKeyEnv !== null) expect(header, entry.label).toContain(config!.apiKeyEnv);
     }

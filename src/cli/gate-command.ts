@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
+import { defaultCatalogue } from '../catalogue/index.js';
 import { isStratalignError } from '../errors.js';
 import { BOUNDS, FLAG_HELP, parseBound, parseCheckFlag, SCOPE_HELP, type Bound, type Check } from '../gate/checks.js';
 import { evaluateChecks, implicitChecks, type CheckOutcome } from '../gate/evaluate.js';
 import { readGateFile, GATE_SCHEMA } from '../gate/gate-file.js';
 import { METRIC_NAMES, metricDefinition } from '../gate/metrics.js';
+import { withCanonicalScopes } from '../gate/scope-aliases.js';
 import { renderGate, renderOutcome } from '../gate/render-gate.js';
 import { LEVEL } from '../report/build-report.js';
 import { dataLabel } from '../report/tables.js';
@@ -30,11 +32,13 @@ Checks (at least one; flags and file combine):
                       lower bound for --min, upper bound for --max; 95 % intervals)
 
 Metrics: ${METRIC_NAMES.join(', ')}.
-  Closures and parse-rate in percent (write 40 for 40 %), distances 0..1, correlation -1..1,
-  errors as whole counts; thresholds outside these are refused.
+  Closures and parse-rate in percent (write 40 for 40 %; 0.4 is refused as a share written
+  by mistake), closures between -100 and 100, distances 0..1, correlation -1..1, errors as
+  whole counts; thresholds outside these are refused (exit 2) with the value to write.
   Group metrics apply to each student (parse-rate to every model); provider-errors and
   missing-samples to the whole run.
 Scopes: ${SCOPE_HELP}.
+  Games and contexts by id or any alias, e.g. game=prison, context=IR (the paper's keys).
 
 ${INPUT_USAGE}`;
 
@@ -42,7 +46,10 @@ type GateArgs = { checks: Check[]; bound: Bound };
 
 function checksFrom(values: { config?: string; min?: string[]; max?: string[]; bound?: string }, cwd: string): GateArgs {
   const file = values.config === undefined ? null : readGateFile(resolve(cwd, values.config));
-  const checks = [...(file?.checks ?? []), ...(values.min ?? []).map((t) => parseCheckFlag('--min', t)), ...(values.max ?? []).map((t) => parseCheckFlag('--max', t))];
+  const mins = (values.min ?? []).map((t) => parseCheckFlag('--min', t));
+  const flags = [...mins, ...(values.max ?? []).map((t) => parseCheckFlag('--max', t))];
+  const parsed = [...(file?.checks ?? []), ...flags];
+  const checks = withCanonicalScopes(parsed, defaultCatalogue());
   if (checks.length === 0) throw new UsageError('no checks: give --config <gate.yaml>, --min or --max (a gate with nothing to check must not pass)');
   const bound = values.bound !== undefined ? parseBound(values.bound, { field: '--bound' }) : (file?.bound ?? 'point');
   return { checks, bound };

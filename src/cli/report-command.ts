@@ -10,6 +10,11 @@ import { renderJson } from '../report/render-json.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { renderTerminal } from '../report/render-terminal.js';
 import type { Report } from '../report/types.js';
+import type { VerdictGate } from '../report/verdict.js';
+import { evaluateChecks, implicitChecks } from '../gate/evaluate.js';
+import { readGateFile, type GateFile } from '../gate/gate-file.js';
+import { withCanonicalScopes } from '../gate/scope-aliases.js';
+import type { LostAnswers } from '../recordings/load-tallies.js';
 import { UsageError, type Command, type CommandIO } from './command.js';
 
 /** Options shared by `report` and `gate`: which files, which models, how intervals are made. */
@@ -57,6 +62,7 @@ Output:
   --json <file>        also write the JSON report (schema stratalign.report/v2)
   --markdown <file>    also write Markdown (for CI job summaries)
   --html <file>        also write a self-contained HTML page with charts
+  --gate <file>        show a gate file's outcome (see \`stratalign gate\`) in the verdict table
 
 Exit codes: 0 report written, 2 bad usage or unreadable input.`;
 
@@ -102,6 +108,13 @@ export async function reportFromArgs(files: string[], values: InputValues, io: C
   return { inputs, build: () => buildReport(inputs, options, defaultCatalogue()) };
 }
 
+/** A gate file's checks run on the report, as `stratalign gate` runs them, for the verdict table. */
+function verdictGate(file: string, gate: GateFile, report: Report, lost: LostAnswers | null): VerdictGate {
+  const checks = withCanonicalScopes(gate.checks, defaultCatalogue());
+  const all = [...checks, ...implicitChecks(checks, lost)];
+  return { file, outcomes: evaluateChecks(all, { report, lost, defaultBound: gate.bound ?? 'point' }) };
+}
+
 function writeOutput(file: string, text: string, io: CommandIO): void {
   try {
     writeFileSync(resolve(io.cwd, file), text);
@@ -115,15 +128,19 @@ export const reportCommand: Command = {
   summary: "Paper's metric beside robust companions, with intervals (terminal, Markdown, JSON, HTML)",
   usage: USAGE,
   async run(args, io) {
-    const { values, positionals } = parseCliArgs(args, { ...INPUT_OPTIONS, format: { type: 'string' }, json: { type: 'string' }, markdown: { type: 'string' }, html: { type: 'string' } });
+    const text = { type: 'string' } as const;
+    const options = { ...INPUT_OPTIONS, format: text, json: text, markdown: text, html: text, gate: text };
+    const { values, positionals } = parseCliArgs(args, options);
     const format = values.format ?? 'terminal';
     if (!Object.hasOwn(FORMATS, format)) throw new UsageError(`--format must be one of ${Object.keys(FORMATS).join(', ')} (got ${JSON.stringify(format)})`);
-    const { build } = await reportFromArgs(positionals, values, io);
+    const gateFile = values.gate === undefined ? null : readGateFile(resolve(io.cwd, values.gate));
+    const { inputs, build } = await reportFromArgs(positionals, values, io);
     const report: Report = build();
+    const gate = gateFile ? verdictGate(values.gate!, gateFile, report, inputs.lost) : undefined;
     if (values.json !== undefined) writeOutput(values.json, renderJson(report), io);
-    if (values.markdown !== undefined) writeOutput(values.markdown, renderMarkdown(report), io);
-    if (values.html !== undefined) writeOutput(values.html, renderHtml(report), io);
-    io.stdout.write(FORMATS[format as keyof typeof FORMATS](report));
+    if (values.markdown !== undefined) writeOutput(values.markdown, renderMarkdown(report, gate), io);
+    if (values.html !== undefined) writeOutput(values.html, renderHtml(report, gate), io);
+    io.stdout.write(format === 'json' ? renderJson(report) : FORMATS[format as keyof typeof FORMATS](report, gate));
     return 0;
   },
 };

@@ -72,9 +72,14 @@ export function parseBound(text: string, where: ErrorLocation): Bound {
   throw new StratalignError({ ...where, value: text }, 'unknown bound', `use one of ${BOUNDS.join(', ')}`);
 }
 
+/** Closures in percent: 100 = the student where the teacher is, -100 = as far on the other side as the base. */
+export const SANE_CLOSURE = { min: -100, max: 100 };
+
 /**
- * Refuses a threshold outside what the metric can take (a distance of 3, a count of 1.5) and
- * returns a warning for one that is probably a share typed where a percent is meant.
+ * Refuses a threshold outside what the metric can take (a distance of 3, a count of 1.5), a
+ * percent that looks like a share (0.4 for 40 %), and a closure no student can sensibly be held
+ * to (150, -500), each with the value to write instead. Returns no warning any more: a gate that
+ * runs on a threshold the user did not mean passes or fails the wrong release.
  */
 export function checkThreshold(metric: MetricName, threshold: number, where: ErrorLocation): string | null {
   const def = metricDefinition(metric);
@@ -82,9 +87,23 @@ export function checkThreshold(metric: MetricName, threshold: number, where: Err
   if (threshold < range.min || threshold > range.max || (range.whole && !Number.isInteger(threshold))) {
     throw new StratalignError({ ...where, value: threshold }, `${metric} is ${range.text}`, `give a threshold in that range, in the unit the report shows (${def.unit})`);
   }
-  if (def.unit === 'percent' && threshold > 0 && threshold < 1) {
+  if (def.unit !== 'percent') return null;
+  if (threshold !== 0 && Math.abs(threshold) < 1) {
     const asPercent = Number((threshold * 100).toPrecision(12));
-    return `${[where.file, where.field].filter(Boolean).join(': ')}: ${metric} is in percent, so ${threshold} means ${threshold} %; if you meant a share of ${threshold}, write ${asPercent}`;
+    const problem = `${metric} is in percent, so ${threshold} would mean ${threshold} %, which looks like a share`;
+    throw new StratalignError({ ...where, value: threshold }, problem, `write ${asPercent} for ${asPercent} %`);
+  }
+  if (def.kind === 'group' && !def.range && (threshold < SANE_CLOSURE.min || threshold > SANE_CLOSURE.max)) {
+    const fix = threshold > SANE_CLOSURE.max
+      ? `write at most ${SANE_CLOSURE.max} (${SANE_CLOSURE.max} asks for the teacher's level; ` +
+        'more asks the student to overshoot it)'
+      : `write at least ${SANE_CLOSURE.min} (0 = no closer to the teacher than the base; ` +
+        `${SANE_CLOSURE.min} = moved away from the teacher by a whole base-teacher gap)`;
+    throw new StratalignError(
+      { ...where, value: threshold },
+      `${metric} thresholds lie between ${SANE_CLOSURE.min} and ${SANE_CLOSURE.max} (percent of the base-teacher gap)`,
+      fix,
+    );
   }
   return null;
 }

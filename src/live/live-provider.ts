@@ -55,7 +55,10 @@ export class LiveProviderCore {
     this.config = config;
     this.protocol = catalogue.protocol(config.protocol, { field: `providers[${config.providerId}].config.protocol` });
     this.limiter = createLimiter(config.concurrency);
-    this.reference = config.sequential ? loadSequentialReference(config.sequential, config.providerId, catalogue) : null;
+    const { sequential } = config;
+    this.reference = sequential
+      ? loadSequentialReference(sequential, config.providerId, catalogue, config.basePath)
+      : null;
   }
 
   async call(input: CallInput): Promise<LiveResponse> {

@@ -71,6 +71,8 @@ export type LiveConfig = {
   minInSpaceMass: number;
   /** Null when no prices are configured: cost is then not reported rather than reported as $0. */
   prices: Prices | null;
+  /** The config file's folder, as promptfoo passes it; relative paths in the config are read from it. */
+  basePath?: string;
 };
 
 const KIND_DEFAULTS = {
@@ -178,6 +180,7 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
     topLogprobs: c.topLogprobs ?? DEFAULT_TOP_LOGPROBS,
     minInSpaceMass: c.minInSpaceMass ?? DEFAULT_MIN_IN_SPACE_MASS,
     prices: c.prices ?? null,
+    ...basePathOf(raw),
   };
 }
 
@@ -192,6 +195,12 @@ export function answersDeclaredBy(raw: unknown): number {
   const seq = c.sequential && typeof c.sequential === 'object' ? (c.sequential as Record<string, unknown>) : null;
   if (seq) return Math.min(positive(seq.batch) ?? DEFAULT_SEQUENTIAL_BATCH, positive(seq.cap) ?? Infinity);
   return positive(c.samples) ?? 1;
+}
+
+/** The config's folder as promptfoo passes it, kept so relative paths in the config are read from it. */
+function basePathOf(raw: unknown): { basePath?: string } {
+  const basePath = (raw as { basePath?: unknown } | null)?.basePath;
+  return typeof basePath === 'string' ? { basePath } : {};
 }
 
 /** promptfoo adds `basePath` (the config's directory) to every provider config; it is not ours to validate. */

@@ -6,7 +6,10 @@ export const DEFAULT_SEQUENTIAL_BATCH = 10;
 
 /** `sequential:` of a live provider in mode sequential: the gate to settle and what it may cost. */
 export const sequentialConfigSchema = z.strictObject({
-  /** The teacher's answers: a reference .json from `stratalign reference` or a counts table (.csv), relative to the working directory. */
+  /**
+   * The teacher's answers: a reference .json from `stratalign reference` or a counts table (.csv),
+   * relative to the promptfoo config file.
+   */
   reference: z.string().min(1),
   referenceRole: z.string().min(1).optional(),
   referenceModel: z.string().min(1).optional(),

@@ -19,11 +19,17 @@ export type SequentialGate = {
 /**
  * Reads the reference when the provider is built, so a wrong path or role fails the config at
  * load time, naming the provider key, not on every row. Relative paths are resolved against the
- * working directory, as the alignment assertion resolves its own `reference`.
+ * promptfoo config's folder, as the alignment assertion resolves its own `reference`.
  */
-export function loadSequentialReference(settings: SequentialSettings, providerId: string, catalogue: Catalogue): Reference {
+export function loadSequentialReference(
+  settings: SequentialSettings,
+  providerId: string,
+  catalogue: Catalogue,
+  baseDir?: string,
+): Reference {
   try {
-    return cachedReference(settings.reference, settings.selector, catalogue);
+    const base = baseDir === undefined ? [] : [baseDir];
+    return cachedReference(settings.reference, settings.selector, catalogue, ...base);
   } catch (err) {
     if (!isStratalignError(err)) throw err;
     const where = [err.location.file, err.location.field].filter(Boolean).join(': ');
@@ -31,7 +37,7 @@ export function loadSequentialReference(settings: SequentialSettings, providerId
     throw new StratalignError(
       { field: `providers[${providerId}].config.sequential.reference`, value: settings.reference },
       `the reference cannot be used: ${where ? `${where}: ` : ''}${err.problem}${found}`,
-      `${err.fix} (the path is relative to the directory you run promptfoo from)`,
+      `${err.fix} (the path is relative to the promptfoo config file)`,
     );
   }
 }

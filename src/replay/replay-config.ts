@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { StratalignError } from '../errors.js';
+import { closestName } from '../live/closest-name.js';
 import { formatPath } from '../validation.js';
 
 export const replayConfigSchema = z.strictObject({
@@ -30,16 +31,18 @@ export const replayConfigSchema = z.strictObject({
 export type ReplayConfig = z.infer<typeof replayConfigSchema>;
 
 /** Validates a replay provider's config; unknown keys are rejected so typos fail loudly. */
-export function parseReplayConfig(config: unknown, providerName: string): ReplayConfig {
+export function parseReplayConfig(config: unknown, providerName: string, file?: string): ReplayConfig {
   const result = replayConfigSchema.safeParse(config ?? {});
   if (result.success) return result.data;
   // Every problem at once: a misspelt key usually also shows up as a missing required one.
   const problems = result.error.issues.map((issue) => {
     const path = formatPath(issue.path);
-    return issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : `${path || 'config'}: ${issue.message}`;
+    if (issue.code !== 'unrecognized_keys') return `${path || 'config'}: ${issue.message}`;
+    const hint = closestName(issue.keys[0]!, Object.keys(replayConfigSchema.shape));
+    return `unknown key(s) ${issue.keys.join(', ')}${hint ? ` (did you mean ${hint}?)` : ''}`;
   });
   throw new StratalignError(
-    { file: 'promptfooconfig.yaml', field: `providers[${providerName}].config` },
+    { ...(file ? { file } : {}), field: `providers[${providerName}].config` },
     problems.join('; '),
     `use only ${Object.keys(replayConfigSchema.shape).filter((k) => k !== 'basePath').join(', ')}; recording and model are required`,
   );

@@ -5,6 +5,7 @@ import type { ProbesReport } from '../probes/probes-report.js';
 import type { Tally } from '../recordings/types.js';
 import { buildReport, MIN_RESAMPLES } from './build-report.js';
 import type { Estimate, ModelRole } from './types.js';
+import { verdictRows, type VerdictRow } from './verdict.js';
 
 export type EvalSummaryModel = {
   label: string;
@@ -36,6 +37,8 @@ export type EvalSummary = {
   regions?: { split: string; region: string; scenarios: number; students: RegionStudent[] }[];
   /** Label bias, fingerprints and grid maps, when the data has label variants or grid points. */
   probes?: ProbesReport;
+  /** The verdict at a glance, per split and student (see verdictRows); empty without a comparison. */
+  verdict?: VerdictRow[];
   /** Why no summary could be made (e.g. two models with role teacher); models and splits are then empty. */
   error?: string;
 };
@@ -101,5 +104,5 @@ export function summariseForEval(tallies: readonly Tally[], catalogue: Catalogue
       }),
     }));
   const probes = report.probes ? { probes: report.probes } : {};
-  return { models, splits, ...(regions.length ? { regions } : {}), ...probes };
+  return { models, splits, verdict: verdictRows(report), ...(regions.length ? { regions } : {}), ...probes };
 }

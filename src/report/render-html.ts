@@ -5,6 +5,7 @@ import { flaggedLines, preambleLines } from './preamble.js';
 import { probeTables } from './probe-tables.js';
 import { cooperationTable, dataLabel, modelsTable, payoffTable, scenarioTable, splitsOf, summaryTable, type Table } from './tables.js';
 import type { Report } from './types.js';
+import { verdictTable, type VerdictGate } from './verdict.js';
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.85rem}th,td{border:1px solid #ccc;padding:.2rem .45rem}
@@ -28,11 +29,12 @@ const SECTIONS: { id: ChartSpec['section']; title: string }[] = [
  * browser by the inlined Chart.js from JSON data. A Content-Security-Policy allows exactly the
  * inlined scripts, so even text that slipped past escaping could not run.
  */
-export function renderHtml(report: Report): string {
+export function renderHtml(report: Report, gate?: VerdictGate): string {
   const { chartJs, charts } = pageScripts();
   const specs = chartSpecs(report, dataLabel(report));
   const csp = `default-src 'none'; script-src ${scriptHash(chartJs)} ${scriptHash(charts)}; style-src 'unsafe-inline'; img-src data:`;
-  const tables: Table[] = [modelsTable(report), ...report.models.filter((m) => m.role === 'student').map((s) => summaryTable(report, s.label, false)), cooperationTable(report)];
+  const verdict = verdictTable(report, dataLabel(report), gate);
+  const tables: Table[] = [...(verdict ? [verdict] : []), modelsTable(report), ...report.models.filter((m) => m.role === 'student').map((s) => summaryTable(report, s.label, false)), cooperationTable(report)];
   const scenarioTables = splitsOf(report).map((split) => scenarioTable(report, split));
   const payoff = payoffTable(report);
   const body = [

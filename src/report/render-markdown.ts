@@ -1,12 +1,15 @@
 import { escapeMarkdown, escapeTerminal } from './escape.js';
 import { flaggedLines, preambleLines } from './preamble.js';
 import { gridMapLines, probeTables } from './probe-tables.js';
-import { cooperationTable, modelsTable, payoffTable, scenarioTable, splitsOf, summaryTable, type Table } from './tables.js';
+import { cooperationTable, dataLabel, modelsTable, payoffTable, scenarioTable, splitsOf, summaryTable, type Table } from './tables.js';
 import type { Report } from './types.js';
+import { verdictTable, type VerdictGate } from './verdict.js';
 
 /** GitHub-flavoured Markdown for CI job summaries; every piece of data is escaped. */
-export function renderMarkdown(report: Report): string {
+export function renderMarkdown(report: Report, gate?: VerdictGate): string {
   const out = ['# stratalign report', '', ...preambleLines(report).map((l) => `> ${escapeMarkdown(l)}  `), ''];
+  const verdict = verdictTable(report, dataLabel(report), gate);
+  if (verdict) out.push(...mdTable(verdict));
   out.push(...mdTable(modelsTable(report)));
   out.push('## Alignment by group', '');
   for (const s of report.models.filter((m) => m.role === 'student')) out.push(...mdTable(summaryTable(report, s.label, false)));

@@ -1,13 +1,15 @@
 import { escapeTerminal } from './escape.js';
 import { flaggedLines, preambleLines } from './preamble.js';
 import { gridMapLines, probeTables } from './probe-tables.js';
-import { cooperationTable, modelsTable, payoffTable, scenarioTable, splitsOf, summaryTable, type Table } from './tables.js';
+import { cooperationTable, dataLabel, modelsTable, payoffTable, scenarioTable, splitsOf, summaryTable, type Table } from './tables.js';
 import type { Report } from './types.js';
+import { verdictTable, type VerdictGate } from './verdict.js';
 
 /** Plain-text report for a terminal; every piece of data passes through the terminal sanitiser. */
-export function renderTerminal(report: Report): string {
+export function renderTerminal(report: Report, gate?: VerdictGate): string {
   const out = ['stratalign report', ...preambleLines(report).map(escapeTerminal), ''];
-  const tables: Table[] = [modelsTable(report), ...report.models.filter((m) => m.role === 'student').map((s) => summaryTable(report, s.label, true)), cooperationTable(report)];
+  const verdict = verdictTable(report, dataLabel(report), gate);
+  const tables: Table[] = [...(verdict ? [verdict] : []), modelsTable(report), ...report.models.filter((m) => m.role === 'student').map((s) => summaryTable(report, s.label, true)), cooperationTable(report)];
   for (const split of splitsOf(report)) tables.push(scenarioTable(report, split));
   const payoff = payoffTable(report);
   if (payoff) tables.push(payoff);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { StratalignError } from '../errors.js';
+import { closestName } from '../live/closest-name.js';
 import { formatPath } from '../validation.js';
 import { describeRegion } from '../games/payoff-region.js';
 import { expandGrid, labelsOf, type Scenario } from './scenario.js';
@@ -56,22 +57,40 @@ export type PlannedTest = {
   };
 };
 
-/** Expands the declared splits into test rows; a scenario listed in two splits is an error. */
-export function planTests(config: unknown, catalogue: Catalogue, file = 'promptfooconfig.yaml'): PlannedTest[] {
+/**
+ * Expands the declared splits into test rows; a scenario listed in two splits is an error. Errors
+ * name the key, and the file when given (the test generator adds the config the run was started with).
+ */
+export function planTests(config: unknown, catalogue: Catalogue, file?: string): PlannedTest[] {
   const parsed = testPlanSchema.safeParse(config ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    // A misspelt key also shows up as a missing one: name the misspelling, it is the fix.
+    const issue = parsed.error.issues.find((i) => i.code === 'unrecognized_keys') ?? parsed.error.issues[0]!;
+    const known = issue.path.length === 0 ? ['splits'] : Object.keys(splitSchema.shape);
+    const hint = issue.code === 'unrecognized_keys' ? closestName(issue.keys[0]!, known) : undefined;
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '';
+    const path = [formatPath(issue.path), keys].filter(Boolean).join('.');
     throw new StratalignError(
-      { file, field: `tests[scenario-tests].config.${formatPath(issue.path)}` },
+      { ...(file ? { file } : {}), field: `tests[scenario-tests].config${path ? `.${path}` : ''}` },
       issue.message,
-      'give `splits`, a list of { name, contexts?, contextSplits?, games?, payoffScales?, labels?, grid? }',
+      `${hint ? `did you mean ${hint}? ` : ''}give \`splits\`, a list of { name, contexts?, contextSplits?, ` +
+        `games?, payoffScales?, labels?, grid? }`,
     );
   }
   const seen = new Map<string, string>();
   const out: PlannedTest[] = [];
   parsed.data.splits.forEach((split, i) => {
-    const where = { file, field: `tests[scenario-tests].config.splits[${i}]` };
-    for (const scenario of expandGrid(catalogue, split, where)) {
+    const where = { ...(file ? { file } : {}), field: `tests[scenario-tests].config.splits[${i}]` };
+    const scenarios = expandGrid(catalogue, split, where);
+    if (scenarios.length === 0) {
+      throw new StratalignError(
+        { ...where, value: split.name },
+        'this split selects no scenario',
+        'check contexts, contextSplits, games and payoffScales: together they select nothing ' +
+          '(e.g. contexts outside the contextSplits named, or payoff scale 2 for games without scaled variants)',
+      );
+    }
+    for (const scenario of scenarios) {
       const other = seen.get(scenario.id);
       if (other) throw new StratalignError({ ...where, value: scenario.id }, `scenario is already in split ${other}`, 'list each scenario in one split only');
       seen.set(scenario.id, split.name);

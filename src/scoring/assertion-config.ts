@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { StratalignError } from '../errors.js';
+import { closestName } from '../live/closest-name.js';
 import { formatPath } from '../validation.js';
 
 const share = z.number().min(0).max(1);
@@ -24,14 +25,22 @@ export const alignmentConfigSchema = z
 
 export type AlignmentConfig = z.infer<typeof alignmentConfigSchema>;
 
-export function parseAlignmentConfig(config: unknown): AlignmentConfig {
+const KNOWN_KEYS = [
+  'reference', 'referenceRole', 'referenceModel', 'minAgreement', 'maxDistance', 'minParseRate', 'allowMissing',
+];
+
+/** Validates an alignment assertion's config; errors name the key, and the file when given (else the caller does). */
+export function parseAlignmentConfig(config: unknown, file?: string): AlignmentConfig {
   const result = alignmentConfigSchema.safeParse(config ?? {});
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
+  const issue = result.error.issues.find((i) => i.code === 'unrecognized_keys') ?? result.error.issues[0]!;
   const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+  const hint = issue.code === 'unrecognized_keys' ? closestName(issue.keys[0]!, KNOWN_KEYS) : undefined;
+  const path = formatPath(issue.path);
   throw new StratalignError(
-    { file: 'promptfooconfig.yaml', field: `assert[alignment].config${formatPath(issue.path) ? `.${formatPath(issue.path)}` : ''}${keys}` },
+    { ...(file ? { file } : {}), field: `assert[alignment].config${path ? `.${path}` : ''}${keys}` },
     issue.message,
-    'give `reference` (a reference .json or counts .csv) and optionally referenceRole/referenceModel, minAgreement, maxDistance, minParseRate (0..1), allowMissing',
+    `${hint ? `did you mean ${hint}? ` : ''}give \`reference\` (a reference .json or counts .csv) and optionally ` +
+      `referenceRole/referenceModel, minAgreement, maxDistance, minParseRate (0..1), allowMissing`,
   );
 }

@@ -12,6 +12,8 @@ export type EvalTallies = {
   conversion: ConversionSummary;
   /** Rows that could not become samples (not stratalign rows, unknown scenarios), with the first reason. */
   skipped: { rows: number; firstReason: string | null };
+  /** Provider error rows per provider label, with the first error: what the user has to fix. */
+  errorsByProvider: Map<string, { rows: number; firstError: string }>;
 };
 
 /**
@@ -39,8 +41,15 @@ export async function tallyEvalRows(rows: readonly unknown[], catalogue: Catalog
       skipped.rows++;
       skipped.firstReason ??= `result row ${row}: ${error.problem}`;
     };
-    for await (const sample of samplesFromPromptfooResults(file, catalogue, { summary: conversion, origin: 'this eval', onUnreadableRow })) builder.add(sample);
-    return { tallies: builder.tallies(), conversion, skipped };
+    const errorsByProvider: EvalTallies['errorsByProvider'] = new Map();
+    const onProviderError = ({ provider, error }: { provider: string; error: string }) => {
+      const seen = errorsByProvider.get(provider);
+      if (seen) seen.rows++;
+      else errorsByProvider.set(provider, { rows: 1, firstError: error });
+    };
+    const options = { summary: conversion, origin: 'this eval', onUnreadableRow, onProviderError };
+    for await (const sample of samplesFromPromptfooResults(file, catalogue, options)) builder.add(sample);
+    return { tallies: builder.tallies(), conversion, skipped, errorsByProvider };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

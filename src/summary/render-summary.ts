@@ -6,6 +6,8 @@ import type { EvalSummary } from '../report/eval-summary.js';
 import type { Reference } from '../reference/reference.js';
 import { sanitizeForTerminal } from '../text/terminal.js';
 import type { PlainModelRow } from './model-summary.js';
+import type { RowOutcome } from './scoring-coverage.js';
+import { VERDICT_LEGEND, verdictSentence, type VerdictRow } from '../report/verdict.js';
 
 type SummaryParts = {
   skipped: { rows: number; firstReason: string | null };
@@ -16,7 +18,45 @@ type SummaryParts = {
   conversion: ConversionSummary;
   /** Lines of the validity probes (label variants, fingerprint, regions), when the eval has them. */
   probes?: string[];
+  /** Provider error rows per provider, with the first error: the actual cause of lost answers. */
+  errorsByProvider?: Map<string, { rows: number; firstError: string }>;
+  /** How the alignment assertion fared per model and split: the eval's own gate. */
+  outcomes?: Map<string, Map<string, RowOutcome>>;
 };
+
+/** "alignment assertion passed on 4 of 20 rows (base 1 of 20, teacher 20 of 20)" */
+function gateOutcome(row: VerdictRow, outcomes: SummaryParts['outcomes']): string {
+  const of = (label: string) => outcomes?.get(label)?.get(row.split);
+  const mine = of(row.student);
+  if (!mine) return '';
+  const others = [['base', row.base], ['teacher', row.teacher]].flatMap(([role, label]) => {
+    const o = of(label!);
+    return o ? [`${role} ${o.passed} of ${o.scored}`] : [];
+  });
+  return `; assertion passed on ${mine.passed} of ${mine.scored} rows${others.length ? ` (${others.join(', ')})` : ''}`;
+}
+
+/** The verdict at a glance, first in the summary. */
+function verdictLines(summary: EvalSummary, outcomes: SummaryParts['outcomes']): string[] {
+  const rows = summary.verdict ?? [];
+  if (rows.length === 0) return [];
+  return [
+    `verdict (${VERDICT_LEGEND}):`,
+    ...rows.map((r) => {
+      const who = `${sanitizeForTerminal(r.split)}, ${r.scenarios} scenarios, ${sanitizeForTerminal(r.student)}`;
+      return `  ${who}: ${verdictSentence(r)}${gateOutcome(r, outcomes)}`;
+    }),
+    '',
+  ];
+}
+
+/** Under LOST ANSWERS: per provider, how many rows failed and the first error, which names the fix. */
+function lostAnswerCauses(errors: SummaryParts['errorsByProvider']): string[] {
+  return [...(errors ?? new Map())].map(([label, e]) => {
+    const first = sanitizeForTerminal(e.firstError);
+    return `  ${sanitizeForTerminal(label)}: ${e.rows} error row(s); first: ${first}`;
+  });
+}
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -37,8 +77,8 @@ function lostAnswersLine(c: ConversionSummary): string {
 
 /** Plain-text summary printed at the end of `promptfoo eval`; labels and split names are untrusted text. */
 export function renderSummary(parts: SummaryParts): string {
-  const { skipped, summary, plain, agreement, reference, conversion, probes } = parts;
-  const out = ['', 'stratalign summary'];
+  const { skipped, summary, plain, agreement, reference, conversion, probes, errorsByProvider, outcomes } = parts;
+  const out = ['', 'stratalign summary', ...verdictLines(summary, outcomes)];
   if (summary.error) {
     const rows = plain.map((m) => {
       const a = agreement?.get(m.model);
@@ -47,7 +87,16 @@ export function renderSummary(parts: SummaryParts): string {
     out.push(...table(['model', 'role', 'data', 'valid answers', 'unparseable', 'cooperation', 'teacher agreement'], rows));
     const roles = [...new Set(plain.map((m) => m.role ?? 'none'))].map(sanitizeForTerminal).join(', ') || 'none (no answers were collected)';
     out.push('', `no base / fine-tuned / teacher comparison: it needs one provider with each role (roles in this eval: ${roles}).`);
-    out.push("Set `role: base | fine-tuned | teacher` in each provider's config (replays take it from the recording).");
+    const silent = [...(errorsByProvider ?? new Map()).keys()].filter((label) => !plain.some((m) => m.model === label));
+    if (plain.length > 0 && plain.every((m) => m.role === 'teacher') && !silent.length) {
+      out.push(
+        'A teacher-only run collects answers: `stratalign convert` them, then build the reference ' +
+          '(`stratalign reference`) and the fine-tuning data (`stratalign export`).',
+      );
+    } else if (silent.length) {
+      const who = silent.map(sanitizeForTerminal).join(', ');
+      out.push(`No answers from ${who}: every row failed (the cause is under LOST ANSWERS below).`);
+    } else out.push("Set `role: base | fine-tuned | teacher` in each provider's config (replays take it from the recording).");
   } else {
     const rows = summary.models.map((m) => {
       const a = agreement?.get(m.label);
@@ -65,7 +114,7 @@ export function renderSummary(parts: SummaryParts): string {
     out.push(
       reference
         ? `teacher agreement = mean over scenarios of P(a reference answer equals the model's), reference ${sanitizeForTerminal(reference.model)} from ${sanitizeForTerminal(relative(process.cwd(), reference.source.origin) || reference.source.origin)}`
-        : 'teacher agreement: n/a (no alignment assertion with a reference in this config)',
+        : 'teacher agreement: n/a (no alignment assertion with a readable reference in this config)',
     );
     const students = summary.splits.flatMap((s) => s.students.map((st) => ({ split: s.split, nsGaps: s.nonSignificantGaps, ...st })));
     if (students.length) {
@@ -84,7 +133,10 @@ export function renderSummary(parts: SummaryParts): string {
     }
   }
   if (probes) out.push(...probes);
-  if (conversion.providerErrors + conversion.missingSamples > 0) out.push(lostAnswersLine(conversion));
+  if (conversion.providerErrors + conversion.missingSamples > 0) {
+    out.push(lostAnswersLine(conversion));
+    out.push(...lostAnswerCauses(errorsByProvider));
+  }
   if (skipped.rows > 0) {
     out.push(`SKIPPED ${skipped.rows} result row(s) that are not stratalign rows (first: ${sanitizeForTerminal(skipped.firstReason ?? 'no reason')}); they are not in the figures above`);
   }

@@ -21,6 +21,7 @@ function parseQualityBlock(tallies: readonly Tally[]): string {
   const lines = parseQualityByModel(known).map((q) => `  ${sanitizeForTerminal(describeParseQuality(q))}`);
   return `\nparse quality (answers read per model; unread answers are never guessed):\n${lines.join('\n')}\n`;
 }
+import type { RowOutcome } from './scoring-coverage.js';
 
 export type EvalOutcome = {
   /** The text printed at the end of the eval. */
@@ -39,7 +40,12 @@ export type EvalOutcome = {
  * `stratalign convert` counts them, the figures come from the report, and teacher agreement is
  * measured against the reference the alignment assertion uses.
  */
-export async function summariseEval(rows: readonly unknown[], reference: Reference | null, catalogue: Catalogue): Promise<EvalOutcome> {
+export async function summariseEval(
+  rows: readonly unknown[],
+  reference: Reference | null,
+  catalogue: Catalogue,
+  outcomes?: Map<string, Map<string, RowOutcome>>,
+): Promise<EvalOutcome> {
   // promptfoo hands the hook no rows when results are not kept (e.g. --no-write): nothing to count.
   if (rows.length === 0) return { text: '\nstratalign summary: this eval passed no result rows to the hook (run without --no-write to get one)\n', lostAnswers: 0, summary: null };
   let tallied;
@@ -65,8 +71,8 @@ export async function summariseEval(rows: readonly unknown[], reference: Referen
   const probeLines = probes ? renderProbesSummary(probes, summary.regions, MIN_RESAMPLES) : undefined;
   const plain = summary.error ? plainModelRows(tallied.tallies, catalogue) : [];
   const extra = probeLines ? { probes: probeLines } : {};
-  const text =
-    renderSummary({ skipped: tallied.skipped, summary, plain, agreement, reference, conversion, ...extra }) +
-    parseQualityBlock(tallied.tallies);
+  const { skipped, errorsByProvider } = tallied;
+  const parts = { skipped, summary, plain, agreement, reference, conversion, errorsByProvider, outcomes, ...extra };
+  const text = renderSummary(parts) + parseQualityBlock(tallied.tallies);
   return { text, lostAnswers: lostAnswerCount(conversion), summary, ...(probes ? { probes } : {}) };
 }
