@@ -94,7 +94,11 @@ describe('the README', () => {
         timeout: 600_000,
       });
       const output = `${result.stdout}\n${result.stderr}`;
-      expect(result.status, `README command failed: ${command}\n${output.slice(-3000)}`).toBe(0);
+      // A README command that is meant to fail says so in its comment: `# exits 1: ...`.
+      const expected = Number(/#\s*exits (\d+)/.exec(command)?.[1] ?? 0);
+      expect(result.status, `README command exited otherwise than it says: ${command}\n${output.slice(-3000)}`).toBe(
+        expected,
+      );
       expect(output, `stack trace from: ${command}`).not.toMatch(STACK_TRACE);
       ran.push(command);
     }
