@@ -19,6 +19,12 @@ export const alignmentConfigSchema = z
     minParseRate: share.optional(),
     /** Let a batch with missing samples (provider errors) pass; by default it fails. */
     allowMissing: z.boolean().default(false),
+    /** How maxDistance is decided: 'within' (confidently within, the default), 'not-outside' or 'point'. */
+    decision: z.enum(['within', 'not-outside', 'point']).default('within'),
+    /** The chance of the wrong verdict for a model exactly at maxDistance (one-sided), for within and not-outside. */
+    errorRate: z.number().gt(0).lt(0.5).default(0.05),
+    /** The reference has no sampling noise (a log-probability distribution, a very large sample). */
+    referenceExact: z.boolean().default(false),
   })
   .refine((c) => !(c.referenceRole && c.referenceModel), { message: 'set referenceRole or referenceModel, not both', path: ['referenceModel'] });
 
@@ -32,6 +38,6 @@ export function parseAlignmentConfig(config: unknown): AlignmentConfig {
   throw new StratalignError(
     { file: 'promptfooconfig.yaml', field: `assert[alignment].config${formatPath(issue.path) ? `.${formatPath(issue.path)}` : ''}${keys}` },
     issue.message,
-    'give `reference` (a reference .json or counts .csv) and optionally referenceRole/referenceModel, minAgreement, maxDistance, minParseRate (0..1), allowMissing',
+    'give `reference` (a reference .json or counts .csv) and optionally referenceRole/referenceModel, minAgreement, maxDistance, minParseRate (0..1), allowMissing, decision (within | not-outside | point), errorRate (0..0.5), referenceExact',
   );
 }
