@@ -10,6 +10,7 @@ import { renderJson } from '../report/render-json.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { renderTerminal } from '../report/render-terminal.js';
 import type { Report } from '../report/types.js';
+import { PROPORTION_METHODS, type ProportionMethod } from '../stats/proportion.js';
 import { UsageError, type Command, type CommandIO } from './command.js';
 
 /** Options shared by `report` and `gate`: which files, which models, how intervals are made. */
@@ -20,6 +21,7 @@ export const INPUT_OPTIONS = {
   interval: { type: 'string' },
   resamples: { type: 'string' },
   seed: { type: 'string' },
+  'teacher-exact': { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 export const INPUT_USAGE = `Answers files (one or more, combined):
@@ -34,9 +36,16 @@ Models (default: by the role the data gives them):
   --teacher <label>    teacher (default: the model with role "teacher")
 
 Statistics:
-  --interval wilson|exact   interval for shares: Wilson score (default) or Clopper-Pearson
-  --resamples <n>           bootstrap resamples for closures, distances, correlations (default 2000, at least ${MIN_RESAMPLES})
-  --seed <text>             bootstrap seed (default "stratalign"); the same seed gives the same intervals`;
+  --interval hybrid|wilson|exact
+                            interval for shares: hybrid (default: Wilson score with Clopper-Pearson
+                            ends within 10 answers of 0 or n, at least 93 % coverage at every share
+                            with 300 answers), plain Wilson, or Clopper-Pearson
+  --resamples <n>           resamples for closures, distances, correlations (default 2000, at least ${MIN_RESAMPLES})
+  --seed <text>             resampling seed (default "stratalign"); the same seed gives the same intervals
+  --teacher-exact           treat the teacher's answers as exact instead of as a sample: only for a
+                            reference without sampling noise (log-probabilities, a very large sample);
+                            by default the teacher's own noise is in every interval that compares a
+                            model with it`;
 
 const USAGE = `Usage: stratalign report <answers files...> [options]
 
@@ -51,7 +60,7 @@ ${INPUT_USAGE}
 
 Output:
   --format terminal|markdown|json|html   what goes to stdout (default terminal)
-  --json <file>        also write the JSON report (schema stratalign.report/v2)
+  --json <file>        also write the JSON report (schema stratalign.report/v3)
   --markdown <file>    also write Markdown (for CI job summaries)
   --html <file>        also write a self-contained HTML page with charts
 
@@ -68,18 +77,18 @@ export function parseCliArgs<O extends NonNullable<ParseArgsConfig['options']>>(
   }
 }
 
-type InputValues = { base?: string; student?: string[]; teacher?: string; interval?: string; resamples?: string; seed?: string };
+type InputValues = { base?: string; student?: string[]; teacher?: string; interval?: string; resamples?: string; seed?: string; 'teacher-exact'?: boolean };
 
 export function reportOptionsFrom(values: InputValues): ReportOptions {
-  const interval = values.interval ?? 'wilson';
-  if (interval !== 'wilson' && interval !== 'exact') throw new UsageError(`--interval must be wilson or exact (got ${JSON.stringify(interval)})`);
+  const interval = values.interval ?? 'hybrid';
+  if (!(PROPORTION_METHODS as readonly string[]).includes(interval)) throw new UsageError(`--interval must be one of ${PROPORTION_METHODS.join(', ')} (got ${JSON.stringify(interval)})`);
   const resamples = values.resamples === undefined ? 2000 : Number(values.resamples);
   if (!Number.isInteger(resamples) || resamples < MIN_RESAMPLES) throw new UsageError(`--resamples must be a whole number of at least ${MIN_RESAMPLES} (got ${JSON.stringify(values.resamples)})`);
   const models: ReportOptions['models'] = {};
   if (values.base !== undefined) models.base = values.base;
   if (values.teacher !== undefined) models.teacher = values.teacher;
   if (values.student?.length) models.students = values.student;
-  return { models, proportionInterval: interval, resamples, seed: values.seed ?? 'stratalign' };
+  return { models, proportionInterval: interval as ProportionMethod, resamples, seed: values.seed ?? 'stratalign', teacherExact: values['teacher-exact'] === true };
 }
 
 /** Loads the answers files and builds the report: the part `report` and `gate` share. */
