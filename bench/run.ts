@@ -45,6 +45,8 @@ const SECTIONS: Section[] = [
   { id: 'd', title: "calls to pin each scenario's distribution (±0.05 at 95 %) and to settle the 0.1 gate, on the paper's distributions", file: './sampling-efficiency.ts', exportName: 'benchSamplingEfficiency', options: (dir) => ({ dir }) },
   { id: 'e', title: 'throughput against the loopback server at a set latency, as a share of concurrency / latency', file: './loopback-throughput.ts', exportName: 'benchLoopbackThroughput', options: (dir) => ({ dir, concurrencies: quick ? [1, 16] : [1, 4, 16, 64], repeats: quick ? 1 : 3 }) },
   { id: 'f', title: 'answer parser throughput vs a plain regex scan of the same texts (the floor)', file: './parser-speed.ts', exportName: 'benchParserSpeed', options: (dir) => ({ dir, rounds: quick ? 3 : 15 }) },
+  { id: 'g', title: "the tolerance gate at cap 300 on the paper's students: sequential designs vs the simple design and fixed 300, teacher exact and estimated (exact, not simulated)", file: './gate-designs.ts', exportName: 'benchGateDesigns', options: (dir) => ({ dir, quick }) },
+  { id: 'h', title: 'interval coverage where gates decide: seeded simulation at full size', file: './interval-coverage.ts', exportName: 'benchIntervalCoverage', options: (dir) => ({ dir, quick }) },
 ];
 
 async function runSection(section: Section): Promise<SectionOutcome> {
