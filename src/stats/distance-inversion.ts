@@ -54,7 +54,9 @@ export function meanDistanceInterval(pairs: readonly DistancePair[], options: In
   const observed = mean(nulls.map((n) => n.observed));
   const top = mean(nulls.map((n) => n.maxDistance));
   const tail = (1 - options.level) / 2;
-  const cache: Record<NullShape, Map<number, Float64Array>> = { dense: new Map(), sparse: new Map() };
+  // Only scenarios with more than two actions have a spread within them to be concentrated.
+  const many = pairs.some((p) => actionCount(p) > 2);
+  const cache: Record<NullShape, Map<number, Float64Array>> = { dense: new Map(), sparse: new Map(), concentrated: new Map() };
   const quantile = (tau: number, shape: NullShape, p: number) => {
     let sorted = cache[shape].get(tau);
     if (!sorted) cache[shape].set(tau, (sorted = simulateMean(nulls, targets(nulls, tau, shape, observed), shape, R)));
@@ -64,7 +66,9 @@ export function meanDistanceInterval(pairs: readonly DistancePair[], options: In
   const belowNoise = quantile(0, 'dense', tail) > observed;
   const high = belowNoise ? 0 : lastAtOrBelow(top, (tau) => quantile(tau, 'dense', tail) <= observed);
   // Lower end: the smallest tau under which the observed value is not in the upper tail.
-  const low = quantile(0, 'sparse', 1 - tail) >= observed ? 0 : firstAtOrAbove(top, (tau) => quantile(tau, 'sparse', 1 - tail) >= observed);
+  // The lower end holds for the least favourable of the sparse spreads: soft thresholded or concentrated.
+  const upperTail = (tau: number) => Math.max(quantile(tau, 'sparse', 1 - tail), many ? quantile(tau, 'concentrated', 1 - tail) : Number.NEGATIVE_INFINITY);
+  const low = upperTail(0) >= observed ? 0 : firstAtOrAbove(top, (tau) => upperTail(tau) >= observed);
   const median = quantile(0, 'dense', 0.5) >= observed ? 0 : firstAtOrAbove(top, (tau) => quantile(tau, 'dense', 0.5) >= observed);
   // Monte Carlo noise can put the ends a hair on the wrong side of the estimate; never report that.
   const value = Math.min(Math.max(median, Math.min(low, high)), Math.max(low, high));
@@ -157,5 +161,7 @@ export function distanceTest(pairs: readonly DistancePair[], tau: number, option
   const tail = (1 - options.level) / 2;
   const dense = simulateMean(nulls, targets(nulls, tau, 'dense', observed), 'dense', R);
   const sparse = simulateMean(nulls, targets(nulls, tau, 'sparse', observed), 'sparse', R);
-  return { aboveHigh: quantileType7(dense, tail) > observed, belowLow: quantileType7(sparse, 1 - tail) < observed };
+  const many = pairs.some((p) => actionCount(p) > 2);
+  const concentrated = many ? quantileType7(simulateMean(nulls, targets(nulls, tau, 'concentrated', observed), 'concentrated', R), 1 - tail) : Number.NEGATIVE_INFINITY;
+  return { aboveHigh: quantileType7(dense, tail) > observed, belowLow: Math.max(quantileType7(sparse, 1 - tail), concentrated) < observed };
 }

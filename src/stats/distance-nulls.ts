@@ -24,8 +24,10 @@ export const sideSize = (s: DistributionSide) => (isExactSide(s) ? Number.POSITI
  * difference has), 'sparse' keeps only the differences that stand out of the noise (soft
  * thresholding, the profile-likelihood shape). For a given true distance, noise inflates the
  * plug-in distance most when the true difference is sparse and least when it is dense.
+ * 'concentrated' is the sparsest: the whole difference on the action(s) with the largest observed
+ * positive and negative differences.
  */
-export type NullShape = 'dense' | 'sparse';
+export type NullShape = 'dense' | 'sparse' | 'concentrated';
 
 /** A pair of distributions to draw from: the model's and the teacher's (null when that side is exact and not redrawn). */
 export type NullPair = { model: readonly number[]; teacher: readonly number[] };
@@ -168,6 +170,7 @@ class ManyOptionNull implements ScenarioNull {
   pairAt(t: number, shape: NullShape): NullPair {
     const target = Math.min(t, this.maxDistance);
     if (shape === 'sparse' && target <= this.observed) return this.thresholded(target);
+    if (shape === 'concentrated') return this.concentrated(target);
     if (this.observed === 0) return { model: this.pooled, teacher: this.pooled };
     // Distance grows with lambda; bisect (linear below 1, where nothing is cut).
     let lo = 0;
@@ -179,6 +182,35 @@ class ManyOptionNull implements ScenarioNull {
       else hi = mid;
     }
     const [model, teacher] = this.stretched(hi);
+    return { model, teacher };
+  }
+
+  /**
+   * The difference t put on as few actions as the shares allow: positive on the actions with the
+   * largest observed positive differences, negative on those with the largest negative ones,
+   * each filled up to what keeps both distributions within [0, 1] before the next is used.
+   */
+  private concentrated(t: number): NullPair {
+    const diff = this.pa.map((x, i) => x - this.pb[i]!);
+    const d = new Array<number>(diff.length).fill(0);
+    // How far each action's difference can go either way with both sides' shares in [0, 1].
+    const room = (i: number, sign: number) => {
+      const m = this.pooled[i]!;
+      const limits = sign > 0 ? [this.wa > 0 ? m / this.wa : Infinity, this.wb > 0 ? (1 - m) / this.wb : Infinity] : [this.wb > 0 ? m / this.wb : Infinity, this.wa > 0 ? (1 - m) / this.wa : Infinity];
+      return Math.min(...limits);
+    };
+    for (const sign of [1, -1]) {
+      const order = diff.map((x, i) => [sign * x, i] as const).sort((a, b) => b[0] - a[0]);
+      let left = t;
+      for (const [, i] of order) {
+        if (left <= 0) break;
+        const put = Math.min(left, room(i, sign));
+        d[i] = sign * put;
+        left -= put;
+      }
+    }
+    const model = this.pooled.map((m, i) => Math.min(1, Math.max(0, m + this.wb * d[i]!)));
+    const teacher = this.pooled.map((m, i) => Math.min(1, Math.max(0, m - this.wa * d[i]!)));
     return { model, teacher };
   }
 

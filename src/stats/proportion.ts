@@ -14,7 +14,12 @@ export function normalQuantile(level: number): number {
  */
 export function wilsonInterval(k: number, n: number, level = 0.95): Interval {
   if (n === 0) return { low: 0, high: 1, level, method: 'wilson' };
-  const z = normalQuantile(level);
+  return { ...wilsonAt(k, n, normalQuantile(level)), level, method: 'wilson' };
+}
+
+/** The Wilson interval's ends at critical value z, for callers that evaluate many counts at one z. */
+export function wilsonAt(k: number, n: number, z: number): { low: number; high: number } {
+  if (n === 0) return { low: 0, high: 1 };
   const p = k / n;
   const z2 = z * z;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
@@ -23,7 +28,7 @@ export function wilsonInterval(k: number, n: number, level = 0.95): Interval {
   // the ends are exact there, and never on the wrong side of k/n.
   const low = k === 0 ? 0 : Math.min(p, Math.max(0, centre - half));
   const high = k === n ? 1 : Math.max(p, Math.min(1, centre + half));
-  return { low, high, level, method: 'wilson' };
+  return { low, high };
 }
 
 /** Within this many answers of 0 or n, an end of the hybrid interval is Clopper-Pearson's. */

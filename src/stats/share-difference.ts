@@ -75,11 +75,20 @@ export function zQuantile(level: number): number {
   return jStat.normal.inv(1 - (1 - level) / 2, 0, 1);
 }
 
-/** Bisection between a point inside (accepted) and one outside, to 1e-9; returns the inside end so the estimate stays covered. */
+/** Bisection between a point inside (accepted) and one outside, to 1e-7; returns the inside end so the estimate stays covered. */
 function edge(inside: number, outside: number, accepted: (x: number) => boolean): number {
   let ins = inside;
   let out = outside;
-  for (let i = 0; i < 60 && Math.abs(out - ins) > 1e-9; i++) {
+  // Most ends lie within a few standard errors of the estimate: start from the nearest rejected point on a doubling ladder.
+  for (let step = 0.01; Math.abs(step) < Math.abs(outside - inside); step *= 2) {
+    const probe = inside + Math.sign(outside - inside) * step;
+    if (!accepted(probe)) {
+      out = probe;
+      break;
+    }
+    ins = probe;
+  }
+  for (let i = 0; i < 60 && Math.abs(out - ins) > 1e-7; i++) {
     const mid = (ins + out) / 2;
     if (accepted(mid)) ins = mid;
     else out = mid;
@@ -128,7 +137,7 @@ function unionProbability(c: number, lo: number, hi: number): number {
 function criticalValue(level: number, zMax: number, probability: (c: number) => number): number {
   let lo = 0;
   let hi = zMax;
-  for (let i = 0; i < 32; i++) {
+  for (let i = 0; i < 24; i++) {
     const mid = (lo + hi) / 2;
     if (probability(mid) >= level) hi = mid;
     else lo = mid;
