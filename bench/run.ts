@@ -60,6 +60,8 @@ const SECTIONS: Section[] = [
     exportName: 'benchExportTokenLimit',
     options: (dir) => ({ dir, samples: quick ? 5_000 : 50_000 }),
   },
+  { id: 'j', title: "the tolerance gate at cap 300 on the paper's students: sequential designs vs the simple design and fixed 300, teacher exact and estimated (exact, not simulated)", file: './gate-designs.ts', exportName: 'benchGateDesigns', options: (dir) => ({ dir, quick }) },
+  { id: 'k', title: 'interval coverage where gates decide: seeded simulation at full size', file: './interval-coverage.ts', exportName: 'benchIntervalCoverage', options: (dir) => ({ dir, quick }) },
 ];
 
 async function runSection(section: Section): Promise<SectionOutcome> {

@@ -90,13 +90,13 @@ export async function benchSamplingEfficiency(_opts: { dir: string } = { dir: ''
       note: "the model's own distribution in one call where the API returns logprobs (OpenAI-compatible; not Anthropic); no sampling error, but it reads the letter-only prompt, not the reasoned one the teacher answered; the paper's data has no logprobs to check it against",
     },
     {
-      comparison: `gate |p - teacher| <= ${TOLERANCE} at 95 %: sequential vs fixed ${FIXED}, students`,
+      comparison: `gate |p - teacher| <= ${TOLERANCE} at 95 %: always-valid sequential vs fixed ${FIXED}, students (teacher held fixed; section g compares every design)`,
       subject: { label: `mean calls, ${gated.scenarios} student distributions, 200 simulated runs each`, value: gated.meanCalls, unit: 'calls/scenario' },
       baseline: fixedBaseline,
       note: `settled correctly ${pct(gated.sequential.correct)}, wrong ${pct(gated.sequential.wrong)}, unsettled at the cap ${pct(gated.sequential.unsettled)} (fixed ${FIXED} with one Wilson interval: ${pct(gated.fixed.correct)} / ${pct(gated.fixed.wrong)} / ${pct(gated.fixed.unsettled)}); exact mean ${gated.exactMeanCalls?.toFixed(1) ?? 'n/a'}; worst exact error on the tolerance boundary ${pct(boundaryError)} (<= 5 % required)`,
     },
     {
-      comparison: `gate: sequential vs fixed ${FIXED}, all three models`,
+      comparison: `gate: always-valid sequential vs fixed ${FIXED}, all three models`,
       subject: { label: `mean calls, teacher vs itself included`, value: savings.all.meanCalls, unit: 'calls/scenario' },
       baseline: fixedBaseline,
       note: `teacher alone ${savings.models.find((m) => m.label === savings.referenceModel)!.meanCalls.toFixed(1)}: at distance 0 the interval must shrink inside ±${TOLERANCE}, the costliest case`,

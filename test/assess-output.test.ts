@@ -4,7 +4,10 @@ import type { ReferenceEntry } from '../src/reference/reference.js';
 import { ENVELOPE_TAG, formatEnvelope, type SampleEnvelope } from '../src/samples/envelope.js';
 import { parseAlignmentConfig } from '../src/scoring/assertion-config.js';
 import { assessOutput } from '../src/scoring/assess-output.js';
+import { decideDistance } from '../src/scoring/distance-decision.js';
 import { resolveScenario } from '../src/scenarios/scenario.js';
+import { createRng } from '../src/random.js';
+import { sampleBinomial } from '../src/stats/bootstrap.js';
 
 const catalogue = defaultCatalogue();
 const pd = resolveScenario(catalogue, 'IR/prison');
@@ -73,7 +76,8 @@ describe('batch scoring', () => {
     const out = envelope([{ text: 'D' }, { text: 'D' }], { missing: { count: 1, reasons: ['HTTP 503 after 2 retries'] } });
     expect(assessOutput(out, pd, teacher, config()).reason).toMatch(/FAIL: 1 of 3 samples missing \(HTTP 503 after 2 retries\)/);
     expect(assessOutput(out, pd, teacher, config({ allowMissing: true })).pass).toBe(true);
-    expect(assessOutput(out, pd, teacher, config({ allowMissing: true, maxDistance: 0.1 })).reason).toMatch(/TV distance 0\.257 > 0\.1/);
+    expect(assessOutput(out, pd, teacher, config({ allowMissing: true, maxDistance: 0.1 })).reason).toMatch(/TV distance 0\.257 \(one-sided bounds \[0\.\d+, 0\.\d+\]\): decision within: .*; read 0\.\d+ > 0\.1/);
+    expect(assessOutput(out, pd, teacher, config({ allowMissing: true, maxDistance: 0.1, decision: 'point' })).reason).toMatch(/TV distance 0\.257: decision point: .*; read 0\.257 > 0\.1/);
   });
 
   it('reads recorded choices of counts replays, and unscored when nothing parses', () => {
@@ -121,5 +125,73 @@ describe('replayed counts', () => {
     const r = assessOutput(out, pd, teacher, config());
     expect(r.namedScores).not.toHaveProperty('parse_valid');
     expect(r.reason).toMatch(/parse failures not recorded/);
+  });
+});
+
+describe('distance decisions: within, not-outside, point', () => {
+  /** A batch of `n` answers with k C answers, as a live multi envelope. */
+  const batch = (k: number, n = 300) => envelope(Array.from({ length: n }, (_, i) => ({ text: i < k ? 'C' : 'D' })));
+  // The teacher answers C 77 times in 300 (0.257); 92 of 300 (0.307) is 0.05 away, 122 (0.407) 0.15 away.
+  const near = batch(92);
+  const far = batch(122);
+
+  it('pass a student 0.05 away on the point and when not confidently outside, but not as confidently within', () => {
+    expect(assessOutput(near, pd, teacher, config({ maxDistance: 0.1, decision: 'point' })).pass).toBe(true);
+    expect(assessOutput(near, pd, teacher, config({ maxDistance: 0.1, decision: 'not-outside' })).pass).toBe(true);
+    const within = assessOutput(near, pd, teacher, config({ maxDistance: 0.1 }));
+    expect(within.pass).toBe(false);
+    expect(within.reason).toContain('a model truly at 0.1 passes at most 5 % of the time');
+    expect(within.reason).toContain("teacher's noise from its 300 answers included");
+    expect(within.namedScores.tv_upper).toBeGreaterThan(0.1);
+  });
+
+  it('fail a student 0.15 away on the point and as within, and say that not-outside lets it pass', () => {
+    expect(assessOutput(far, pd, teacher, config({ maxDistance: 0.1, decision: 'point' })).pass).toBe(false);
+    expect(assessOutput(far, pd, teacher, config({ maxDistance: 0.1 })).pass).toBe(false);
+    const lenient = assessOutput(far, pd, teacher, config({ maxDistance: 0.1, decision: 'not-outside' }));
+    expect(lenient.pass).toBe(true);
+    expect(lenient.reason).toContain('a model truly at 0.1 fails at most 5 % of the time, one further away can pass');
+  });
+
+  it('narrow the bounds when the reference is declared exact', () => {
+    const estimated = assessOutput(near, pd, teacher, config({ maxDistance: 0.1 })).namedScores;
+    const exact = assessOutput(near, pd, teacher, config({ maxDistance: 0.1, referenceExact: true }));
+    expect(exact.namedScores.tv_upper! - exact.namedScores.tv_lower!).toBeLessThan(estimated.tv_upper! - estimated.tv_lower!);
+    expect(exact.reason).toContain('teacher taken as exact (referenceExact)');
+  });
+
+  it('hold their error rates for students exactly at the tolerance, teacher from 300 answers (seeded simulation)', () => {
+    const rng = createRng('decisions-at-tolerance');
+    const runs = 600;
+    let withinPasses = 0;
+    let notOutsideFails = 0;
+    const options = { maxDistance: 0.1, errorRate: 0.05, referenceExact: false, seed: 'sim' };
+    for (let r = 0; r < runs; r++) {
+      const q = [0.1, 0.4, 0.75][r % 3]!;
+      const kt = sampleBinomial(300, q, rng);
+      const reference: ReferenceEntry = { counts: { C: kt, D: 300 - kt }, n: 300, failures: {} };
+      const ks = sampleBinomial(300, q + 0.1, rng);
+      // The decision the assertion takes for a batch with these counts.
+      if (decideDistance({ C: ks, D: 300 - ks }, pd.game.actionSpace, reference, { ...options, decision: 'within' }).pass) withinPasses++;
+      if (!decideDistance({ C: ks, D: 300 - ks }, pd.game.actionSpace, reference, { ...options, decision: 'not-outside' }).pass) notOutsideFails++;
+    }
+    // Both are 5 % by design (one-sided bounds at 95 %); 600 runs have a standard error of 0.9 points.
+    expect(withinPasses / runs).toBeLessThanOrEqual(0.075);
+    expect(notOutsideFails / runs).toBeLessThanOrEqual(0.075);
+    expect(withinPasses / runs).toBeGreaterThan(0.03);
+  });
+
+  it('decide a numeric game on its full distribution with the test-inversion bootstrap', () => {
+    const same = envelope(Array.from({ length: 200 }, (_, i) => ({ text: `I donate $${5 + (i % 3)}` })));
+    const reference: ReferenceEntry = { counts: { 5: 70, 6: 65, 7: 65 }, n: 200, failures: {} };
+    const r = assessOutput(same, pgg, reference, config({ maxDistance: 0.2 }));
+    expect(r.pass).toBe(true);
+    expect(r.namedScores.tv_upper).toBeLessThan(0.2);
+    expect(r.namedScores.tv_lower).toBe(0);
+  });
+
+  it('reject an error rate outside (0, 0.5) and an unknown decision, naming the field', () => {
+    expect(() => config({ errorRate: 0.5 })).toThrow(/errorRate/);
+    expect(() => config({ decision: 'confident' })).toThrow(/decision/);
   });
 });

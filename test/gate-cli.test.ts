@@ -18,9 +18,9 @@ describe('stratalign gate on the paper counts', () => {
       'stratalign gate on datasets/recordings/lfb-counts.csv (data: recorded counts); no promptfoo results among the inputs, so provider errors and missing samples are not recorded and not checked by default',
     );
     expect(lines.slice(1, -1)).toEqual([
-      'PASS paper-improvement at split=in-sample for llama2-7b-chat-lfb-lora: point estimate 46.26 % >= min 40.00 %',
-      expect.stringMatching(/^PASS pooled-gap-closure at split=in-sample for llama2-7b-chat-lfb-lora: lower 95 % bound 3\d\.\d\d % >= min 25\.00 % \(estimate 35\.01 %\)$/),
-      expect.stringMatching(/^PASS tv-distance at split=in-sample for llama2-7b-chat-lfb-lora: point estimate 0\.210 <= max 0\.250$/),
+      'PASS paper-improvement at split=in-sample for llama2-7b-chat-lfb-lora: point estimate 46.65 % >= min 40.00 % (point: a model exactly at the threshold passes about half the time)',
+      expect.stringMatching(/^PASS pooled-gap-closure at split=in-sample for llama2-7b-chat-lfb-lora: lower 95 % bound 3\d\.\d\d % >= min 25\.00 % \(estimate 35\.01 %; lower end, i\.e\. within: a model exactly at the threshold passes at most 2\.5 % of the time\)$/),
+      expect.stringMatching(/^PASS tv-distance at split=in-sample for llama2-7b-chat-lfb-lora: point estimate 0\.210 <= max 0\.250 \(point: a model exactly at the threshold passes about half the time\)$/),
     ]);
     expect(lines.at(-1)).toBe('gate passed: 3 checks');
   });
@@ -28,25 +28,34 @@ describe('stratalign gate on the paper counts', () => {
   it('exits 1 and says what failed, where and by how much', async () => {
     const { code, stdout } = await run(['gate', PAPER, ...FAST, '--config', 'test/fixtures/report/gate-fail.yaml']);
     expect(code).toBe(1);
-    expect(stdout).toContain('PASS paper-improvement at split=in-sample for llama2-7b-chat-lfb-lora: point estimate 46.26 % >= min 40.00 % (paper-improvement has no interval)');
-    expect(stdout).toMatch(/FAIL absolute-gap-closure at split=oos-context for llama2-7b-chat-lfb-lora: lower 95 % bound 1\d\.\d\d % < min 30\.00 % \(short by 1\d\.\d\d points; estimate 15\.10 %\)/);
+    expect(stdout).toContain('PASS paper-improvement at split=in-sample for llama2-7b-chat-lfb-lora: point estimate 46.65 % >= min 40.00 % (paper-improvement has no interval; point: a model exactly at the threshold passes about half the time)');
+    expect(stdout).toMatch(/FAIL absolute-gap-closure at split=oos-context for llama2-7b-chat-lfb-lora: lower 95 % bound 1\d\.\d\d % < min 30\.00 % \(short by 1\d\.\d\d points; estimate 15\.10 %; within: a model exactly at the threshold passes at most 2\.5 % of the time\)/);
     expect(stdout).toMatch(/gate FAILED: 1 of 2 checks failed\n$/);
   });
 
   it('checks each group a wildcard scope names, from flags', async () => {
-    const { code, stdout } = await run(['gate', PAPER, ...FAST, '--min', 'paper-improvement@split=*=15', '--max', 'tv-distance@context=*=0.5']);
+    const { code, stdout } = await run(['gate', PAPER, ...FAST, '--bound', 'point', '--min', 'paper-improvement@split=*=15', '--max', 'tv-distance@context=*=0.5']);
     expect(code).toBe(1);
     expect(stdout.match(/^PASS paper-improvement/gm)).toHaveLength(2);
     // sports (0.672) is the only context further than 0.5 from the teacher.
     expect(stdout.match(/^FAIL /gm)).toHaveLength(1);
-    expect(stdout).toMatch(/FAIL tv-distance at split=oos-context,context=sports .*point estimate 0\.672 > max 0\.500 \(over by 0\.172\)/);
+    expect(stdout).toMatch(/FAIL tv-distance at split=oos-context,context=sports .*point estimate 0\.67\d > max 0\.500 \(over by 0\.17\d; point: /);
+  });
+
+  it('decides "within" by default: venture-capital (0.478) is not confidently within 0.5', async () => {
+    const { code, stdout } = await run(['gate', PAPER, ...FAST, '--max', 'tv-distance@context=*=0.5']);
+    expect(code).toBe(1);
+    expect(stdout.match(/^FAIL /gm)).toHaveLength(2);
+    expect(stdout).toMatch(/FAIL tv-distance at split=oos-context,context=venture-capital .*upper 95 % bound 0\.5\d\d > max 0\.500 .*within: a model exactly at the threshold passes at most 2\.5 % of the time/);
+    const lenient = await run(['gate', PAPER, ...FAST, '--bound', 'not-outside', '--max', 'tv-distance@context=*=0.5']);
+    expect(lenient.stdout).toMatch(/PASS tv-distance at split=oos-context,context=venture-capital .*lower 95 % bound 0\.4\d\d <= max 0\.500 .*not-outside: a model exactly at the threshold fails at most 2\.5 % of the time/);
   });
 
   it('fails a check whose value is undefined rather than passing it', async () => {
     // Two scenarios are too few for a correlation: the check cannot be verified, so it fails.
     const { code, stdout } = await run(['gate', 'test/fixtures/report/public-goods-counts.csv', ...FAST, '--min', 'profile-correlation@split=pg=-1']);
     expect(code).toBe(1);
-    expect(stdout).toMatch(/FAIL profile-correlation at split=pg for student-7b: point estimate is undefined \(undefined for this group\), min -1\.000/);
+    expect(stdout).toMatch(/FAIL profile-correlation at split=pg for student-7b: lower 95 % bound is undefined \(undefined for this group\), min -1\.000/);
   });
 
   it.each([
@@ -101,7 +110,7 @@ describe('stratalign gate on data that cannot hold a number', () => {
     writeFileSync(file, `${identical.join('\n')}\n`);
     const { code, stdout } = await run(['gate', file, ...FAST, '--max', 'tv-distance.upper=0.05', '--max', 'js-distance.upper@split=*=0.05']);
     // The line passes, and says why the interval has no width rather than looking certain.
-    expect(stdout).toMatch(/^PASS tv-distance at overall for llama2-7b-chat-lfb-lora: upper 95 % bound 0\.000 <= max 0\.050 \(estimate 0\.000; zero width: at the range end, the observed value is below what answer noise alone produces\)$/m);
+    expect(stdout).toMatch(/^PASS tv-distance at overall for llama2-7b-chat-lfb-lora: upper 95 % bound 0\.000 <= max 0\.050 \(estimate 0\.000; upper end, i\.e\. within: a model exactly at the threshold passes at most 2\.5 % of the time; at range end: the observed distance is below what answer noise alone gives identical models\)$/m);
     expect(code).toBe(0);
   });
 });

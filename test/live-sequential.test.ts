@@ -29,7 +29,7 @@ describe('mode sequential: config', () => {
   it('fills the documented defaults and infers the mode from the sequential block', () => {
     const c = parse({ sequential: GATE });
     expect(c.mode).toBe('sequential');
-    expect(c.sequential).toEqual({ reference: COUNTS, selector: { role: 'teacher' }, tolerance: 0.1, level: 0.95, batch: 10, cap: 300 });
+    expect(c.sequential).toEqual({ reference: COUNTS, selector: { role: 'teacher' }, tolerance: 0.1, level: 0.95, batch: 10, cap: 300, design: 'group-sequential', referenceExact: false });
     expect(parse({ mode: 'sequential', sequential: { ...GATE, referenceModel: 'llama2-70b-chat', level: 0.9, batch: 25, targetHalfWidth: 0.05 } }).sequential).toEqual({
       reference: COUNTS,
       selector: { model: 'llama2-70b-chat' },
@@ -38,7 +38,10 @@ describe('mode sequential: config', () => {
       batch: 25,
       cap: 300,
       targetHalfWidth: 0.05,
+      design: 'group-sequential',
+      referenceExact: false,
     });
+    expect(parse({ sequential: { ...GATE, design: 'always-valid', referenceExact: true } }).sequential).toMatchObject({ design: 'always-valid', referenceExact: true });
     expect(parse({ mode: 'sequential', sequential: GATE }, 'anthropic').mode).toBe('sequential');
   });
 
@@ -166,7 +169,7 @@ describe('mode sequential: the core', () => {
     expect(e.samples).toHaveLength(19);
     expect(e.sequential).toMatchObject({ decision: 'stopped-by-error', looks: 2, error: '503 server error at https://api.openai.com/v1 after 2 retries: busy' });
     expect(r.metadata.stratalign).toMatchObject({ mode: 'sequential', decision: 'stopped-by-error', calls: 20, requested: 20, recorded: 19 });
-    expect(r.metadata.stratalign.sequentialSummary).toMatch(/^stopped by error, unsettled \(always-valid 95 % interval \[[\d.]+, [\d.]+\] for P\(C\) after 19 valid answers, 20 of cap 300 calls\): 503/);
+    expect(r.metadata.stratalign.sequentialSummary).toMatch(/^stopped by error, unsettled \(group-sequential boundary [\d.]+ % interval \[[\d.]+, [\d.]+\] for P\(C\) after 19 valid answers, 20 of cap 300 calls\): 503/);
   });
 
   it('is an error, with the counts, when no call returned an answer', async () => {
@@ -221,18 +224,44 @@ describe('a sequential envelope in the alignment assertion and the envelope read
     expect(r.namedScores.sequential_calls_share).toBe(e.requested / 300);
     expect(r.namedScores.sequential_calls_share).toBeLessThan(1);
     expect(r.reason).toContain(`${e.requested}/${e.requested} sequential samples valid`);
-    expect(r.reason).toMatch(/sequential: settled outside tolerance \(always-valid 95 % interval \[0\.000, 0\.\d{3}\] for P\(C\) outside teacher share 0\.257 ± 0\.1 after \d+ valid answers, \d+ of cap 300 calls\); the teacher share is held fixed \(estimated from 300 answers\)$/);
+    expect(r.reason).toMatch(
+      /sequential: settled outside tolerance \(group-sequential boundary [\d.]+ % interval \[0\.000, 0\.\d{3}\] for P\(C\) outside teacher share 0\.257 ± 0\.1 after \d+ valid answers, \d+ of cap 300 calls\); wrong-decision rate on the tolerance boundary at most 5 %, decided on P\(C\) minus the teacher's share with Newcombe's interval, the teacher's noise \(300 answers\) included$/,
+    );
   });
 
   it('says "unsettled at cap" when the cap came first, and never claims a decision', async () => {
     // C at the teacher's share, but a cap too small to settle anything.
     const fake = fakeTransport((_request, i) => texts(Math.floor((i + 1) * TEACHER_SHARE) > Math.floor(i * TEACHER_SHARE) ? 'C' : 'D'));
-    const e = envelopeOf((await core({ sequential: { ...GATE, cap: 60 }, useN: false, concurrency: 1 }, fake).call({ vars: { scenario: 'IR/prison' } })).output);
+    const e = envelopeOf((await core({ sequential: { ...GATE, cap: 60, design: 'always-valid' }, useN: false, concurrency: 1 }, fake).call({ vars: { scenario: 'IR/prison' } })).output);
     expect(e.sequential!.decision).toBe('unsettled-at-cap');
     const r = assessOutput(JSON.stringify(e), pd, teacher, parseAlignmentConfig({ reference: 'unused.csv' }));
     expect(r.namedScores.sequential_calls_share).toBe(1);
-    expect(r.reason).toContain('sequential: unsettled at cap (always-valid 95 % interval');
-    expect(r.reason).toContain('overlaps the edge of teacher share 0.257 ± 0.1 after 60 valid answers, 60 of cap 60 calls; no decision is claimed');
+    // Half the 5 % goes to the teacher's interval, which moves the gate's edges; the student's sequence runs at 97.5 %.
+    expect(r.reason).toContain('sequential: unsettled at cap (always-valid 97.5 % interval');
+    expect(r.reason).toMatch(/overlaps the edge of teacher share 0\.257 ± 0\.1 \(with the teacher's noise: within needs \[0\.2\d\d, 0\.3\d\d\], outside needs beyond \[0\.1\d\d, 0\.4\d\d\]\) after 60 valid answers, 60 of cap 60 calls; no decision is claimed/);
+  });
+
+  it('stops a student on the tolerance boundary as futile before the cap, and claims no decision', async () => {
+    // C at the teacher's share + 0.1, exactly on the boundary: it can settle neither way.
+    const share = TEACHER_SHARE + 0.1;
+    const fake = fakeTransport((_request, i) => texts(Math.floor((i + 1) * share) > Math.floor(i * share) ? 'C' : 'D'));
+    const e = envelopeOf((await core({ sequential: GATE, useN: false, concurrency: 1 }, fake).call({ vars: { scenario: 'IR/prison' } })).output);
+    expect(e.sequential!.decision).toBe('futile');
+    expect(e.requested).toBeLessThan(300);
+    const r = assessOutput(JSON.stringify(e), pd, teacher, parseAlignmentConfig({ reference: 'unused.csv' }));
+    expect(r.pass).toBe(false);
+    expect(r.reason).toContain('FAIL: no sequential decision');
+    expect(r.reason).toContain('sequential: stopped unsettled, futile');
+    expect(r.reason).toContain('no decision is claimed');
+  });
+
+  it('records whether the teacher was taken as exact, and the exact reference settles sooner', async () => {
+    const estimated = await sequentialEnvelope(() => 'D');
+    expect(estimated.sequential).toMatchObject({ design: 'group-sequential', teacher: 'estimated', errorRate: expect.closeTo(0.05, 12) });
+    const fake = fakeTransport(() => texts('D'));
+    const exact = envelopeOf((await core({ sequential: { ...GATE, referenceExact: true }, useN: false }, fake).call({ vars: { scenario: 'IR/prison' } })).output);
+    expect(exact.sequential).toMatchObject({ decision: 'settled-outside', teacher: 'exact' });
+    expect(exact.requested).toBeLessThanOrEqual(estimated.requested);
   });
 
   it('rejects sequential envelopes whose record is missing, misplaced or over the cap', async () => {

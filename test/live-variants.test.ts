@@ -46,6 +46,9 @@ describe('live providers under label variants and grid points', () => {
     const assessed = assessOutput(result.output!, scenario, { counts: { C: 1, D: 1 }, n: 2, failures: {} } as never, {
       reference: 'x',
       allowMissing: false,
+      decision: 'within',
+      errorRate: 0.05,
+      referenceExact: false,
     });
     // F is defection here: cooperation 0, whatever letter it is.
     expect(assessed.namedScores.cooperation).toBe(0);

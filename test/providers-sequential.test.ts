@@ -12,7 +12,8 @@ const COUNTS = 'datasets/recordings/lfb-counts.csv';
 // The paper's teacher on IR/prisoners-dilemma chose C in 77 of 300 answers.
 const TEACHER_SHARE = 77 / 300;
 const GATE = { reference: COUNTS, tolerance: 0.1, cap: 300 };
-const RULE = { reference: TEACHER_SHARE, tolerance: 0.1, level: 0.95 };
+// The providers' default: the group-sequential design, with the teacher's noise (300 answers) in it.
+const RULE = { reference: TEACHER_SHARE, tolerance: 0.1, level: 0.95, design: 'group-sequential' as const, batch: 10, cap: 300, referenceAnswers: 300 };
 const fast = { retryAfterMs: 2 };
 
 let server: LoopbackServer | undefined;
@@ -69,7 +70,9 @@ describe('openai-compatible, mode sequential', () => {
     expect(new Set(s.requests.map((q) => q.body.seed)).size).toBe(e.requested);
     expect(s.maxInFlight).toBeLessThanOrEqual(3);
     expect(meta(r)).toMatchObject({ mode: 'sequential', decision: 'settled-outside', calls: e.requested, cap: 300, requested: e.requested, recorded: e.requested, usedN: false });
-    expect(meta(r).sequentialSummary).toMatch(/^settled outside tolerance \(always-valid 95 % interval \[0\.000, 0\.1\d\d\] for P\(C\) outside teacher share 0\.257 ± 0\.1 after \d+ valid answers, \d+ of cap 300 calls\); the teacher share is held fixed \(estimated from 300 answers\)$/);
+    expect(meta(r).sequentialSummary).toMatch(
+      /^settled outside tolerance \(group-sequential boundary [\d.]+ % interval \[0\.000, 0\.1\d\d\] for P\(C\) outside teacher share 0\.257 ± 0\.1 after \d+ valid answers, \d+ of cap 300 calls\); wrong-decision rate on the tolerance boundary at most 5 %, decided on P\(C\) minus the teacher's share with Newcombe's interval, the teacher's noise \(300 answers\) included$/,
+    );
     expect(r.tokenUsage!.numRequests).toBe(e.requested);
   });
 
@@ -94,9 +97,9 @@ describe('openai-compatible, mode sequential', () => {
       const s = await serve(atShare(TEACHER_SHARE));
       const e = envelopeOf(await call(openai(s, config)));
       expect(e.sequential!.decision).not.toBe('settled-outside');
-      expect(['settled-within', 'unsettled-at-cap']).toContain(e.sequential!.decision);
-      // The script is deterministic: the always-valid interval first fits inside 0.257 ± 0.1 after 170 answers.
-      expect(AT_SHARE).toEqual({ n: 170, verdict: 'settled-within' });
+      expect(['settled-within', 'unsettled-at-cap', 'futile']).toContain(e.sequential!.decision);
+      // The script is deterministic: with the teacher's noise included, the difference's interval first fits inside ±0.1 after 220 answers.
+      expect(AT_SHARE).toEqual({ n: 220, verdict: 'settled-within' });
       expect(e).toMatchObject({ requested: AT_SHARE.n, sequential: { decision: AT_SHARE.verdict, valid: AT_SHARE.n } });
       expect(answers(s)).toBe(AT_SHARE.n);
       expect(e.samples.filter((x) => x.text === 'C').length).toBe(Math.floor(AT_SHARE.n * TEACHER_SHARE));

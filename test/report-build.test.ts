@@ -55,7 +55,7 @@ describe('a student whose answers equal the teacher\'s', () => {
     expect(student.tv).toMatchObject({ value: 0, low: 0, high: 0 });
     expect(student.js).toMatchObject({ value: 0, low: 0, high: 0 });
     // Zero width is explained, never presented as certainty.
-    expect(student.tv!.note).toBe(ZERO_WIDTH.atRangeEnd);
+    expect(student.tv!.note).toBe(ZERO_WIDTH.belowNoise);
     expect(student.profileCorrelation!.value).toBeCloseTo(1, 12);
     const closures = overall.students[0]!;
     expect(closures.absoluteGapClosure).toMatchObject({ value: 100, high: 100 });
@@ -81,9 +81,13 @@ describe('the report on three hand-computed scenarios', () => {
   //   friends/snowdrift           base .7  student .6   teacher .2
   const s = group(three, 'split=in-sample').students[0]!;
 
-  it("computes the paper's metric on counts: (-20/-40, 5/10, -40/-50) = (50, 50, 80) %, mean 60 %", () => {
-    expect(s.paperImprovement).toEqual({ value: 60, used: 3, undefinedScenarios: [] });
-    expect(three.scenarios.map((row) => row.students[0]!.paperImprovement)).toEqual([50, 50, 80]);
+  it("computes the paper's metric on shares: (-.2/-.4, .05/.1, -.1/-.5) = (50, 50, 20) %, mean 40 %; on counts, as published, 60 %", () => {
+    // The friends student answered 50 times, the others 100: on counts (-40/-50) its scenario reads 80 %.
+    expect(s.paperImprovement.value).toBeCloseTo(40, 10);
+    expect(s.paperImprovement).toMatchObject({ used: 3, undefinedScenarios: [], asPublished: { used: 3 } });
+    expect(s.paperImprovement.asPublished.value).toBeCloseTo(60, 10);
+    expect(three.scenarios.map((row) => row.students[0]!.paperImprovement)).toEqual([expect.closeTo(50, 10), expect.closeTo(50, 10), expect.closeTo(20, 10)]);
+    expect(three.scenarios.map((row) => row.students[0]!.paperImprovementAsPublished)).toEqual([50, 50, 80]);
   });
 
   it('computes the companions on shares: pooled 100 * -0.25 / -0.8 = 31.25 %, absolute 100 * (1 - 0.65 / 1.0) = 35 %, mean absolute (50 + 50 + 20) / 3 = 40 %', () => {
@@ -94,14 +98,22 @@ describe('the report on three hand-computed scenarios', () => {
 
   it('measures TV per scenario as the difference in C shares: .2, .05, .4', () => {
     expect(three.scenarios.map((row) => row.models[1]!.tv!.value)).toEqual([expect.closeTo(0.2, 12), expect.closeTo(0.05, 12), expect.closeTo(0.4, 12)]);
-    expect(group(three, 'overall').models[1]!.tv!.value).toBeCloseTo(0.65 / 3, 12);
+    // The group keeps the plug-in mean and shows a median-unbiased value: noise only ever adds distance.
+    const tv = group(three, 'overall').models[1]!.tv!;
+    expect(tv.plugIn).toBeCloseTo(0.65 / 3, 12);
+    expect(tv.value!).toBeLessThanOrEqual(tv.plugIn!);
+    expect(tv.value!).toBeGreaterThan(0.19);
+    expect(tv.low!).toBeLessThanOrEqual(tv.value!);
+    expect(tv.high!).toBeGreaterThanOrEqual(tv.value!);
   });
 });
 
 describe('report on the paper counts', () => {
-  it("reproduces the paper's headline per split: 46.26 % in-sample, 17.90 % new contexts", () => {
-    expect(group(paper, 'split=in-sample').students[0]!.paperImprovement.value!.toFixed(2)).toBe('46.26');
-    expect(group(paper, 'split=oos-context').students[0]!.paperImprovement.value!.toFixed(2)).toBe('17.90');
+  it("reproduces the paper's headline per split as published (on counts: 46.26 % in-sample, 17.90 % new contexts) beside the shares value (46.65 %, 18.26 %)", () => {
+    expect(group(paper, 'split=in-sample').students[0]!.paperImprovement.asPublished.value!.toFixed(2)).toBe('46.26');
+    expect(group(paper, 'split=oos-context').students[0]!.paperImprovement.asPublished.value!.toFixed(2)).toBe('17.90');
+    expect(group(paper, 'split=in-sample').students[0]!.paperImprovement.value!.toFixed(2)).toBe('46.65');
+    expect(group(paper, 'split=oos-context').students[0]!.paperImprovement.value!.toFixed(2)).toBe('18.26');
   });
 
   it('shows pooled closure (35.0 %, as published) and absolute closure with basic bootstrap intervals around them', () => {
@@ -126,7 +138,8 @@ describe('report on the paper counts', () => {
 
   it('flags team / prisoners-delight: 200 % from a base-teacher gap that is not significant', () => {
     const row = scenario(paper, 'in-sample', 'team/prisoners-delight');
-    expect(row.students[0]!.paperImprovement).toBe(200);
+    expect(row.students[0]!.paperImprovement).toBeCloseTo(200, 9);
+    expect(row.students[0]!.paperImprovementAsPublished).toBe(200);
     expect(row.gap!.significant).toBe(false);
     expect(row.gap!.test.pValue).toBeCloseTo(twoProportionTest(237, 300, 230, 300).pValue, 12);
     expect(group(paper, 'split=in-sample').nonSignificantGaps).toContainEqual({ split: 'in-sample', scenario: 'team/prisoners-delight' });
@@ -177,7 +190,7 @@ describe('report on the paper counts', () => {
   it('labels recorded counts as such and says the answer totals differ', () => {
     expect(paper.models.map((m) => m.sourceLabel)).toEqual(['recorded counts', 'recorded counts', 'recorded counts']);
     expect(paper.notes.join('\n')).toMatch(/range from 295 to 300/);
-    expect(paper.schema).toBe('stratalign.report/v2');
+    expect(paper.schema).toBe('stratalign.report/v3');
   });
 
   it('is reproducible from its seed; another seed moves intervals, never point values', () => {
@@ -257,8 +270,11 @@ describe('numeric answers (public goods)', () => {
     const [base, student] = biz.models;
     // Student {5: .08, 6: .92}, teacher {6: .3, 7: .4, 8: .3}: (0.08 + 0.62 + 0.4 + 0.3) / 2 = 0.7;
     // the base {5: .51, 6: .49} is just as far, though its mean is further away.
-    expect(student!.tv!.value).toBeCloseTo(0.7, 12);
-    expect(base!.tv!.value).toBeCloseTo(0.7, 12);
+    expect(student!.tv!.plugIn).toBeCloseTo(0.7, 12);
+    expect(base!.tv!.plugIn).toBeCloseTo(0.7, 12);
+    // Far from 0 the noise adds almost nothing: the median-unbiased value is the plug-in to 0.01.
+    expect(student!.tv!.value!).toBeCloseTo(0.7, 2);
+    expect(student!.tv!.method).toMatch(/test-inversion/);
     // JS divergence in bits = (KL(P||M) + KL(Q||M)) / 2 with M the average. Student: M = {5: .04, 6: .61, 7: .2, 8: .15},
     // KL(P||M) = .08 log2(.08/.04) + .92 log2(.92/.61), KL(Q||M) = .3 log2(.3/.61) + .4 log2(.4/.2) + .3 log2(.3/.15).
     const studentJs = Math.sqrt((0.08 + 0.92 * Math.log2(0.92 / 0.61) + 0.3 * Math.log2(0.3 / 0.61) + 0.4 + 0.3) / 2);

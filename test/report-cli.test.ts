@@ -11,12 +11,12 @@ const PAPER = 'datasets/recordings/lfb-counts.csv';
 const FAST = ['--resamples', '300'];
 
 describe('stratalign report', () => {
-  it('prints the terminal report of the paper counts: 46.26 % and 17.90 % with their companions', async () => {
+  it('prints the terminal report of the paper counts: 46.65 % and 18.26 % on shares, 46.26 % and 17.90 % as published, with their companions', async () => {
     const { code, stdout, stderr } = await run(['report', PAPER, ...FAST]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/split=in-sample\s+20\s+46\.26 %/);
-    expect(stdout).toMatch(/split=oos-context\s+12\s+17\.90 %/);
+    expect(stdout).toMatch(/split=in-sample\s+20\s+46\.65 %\s+46\.26 %/);
+    expect(stdout).toMatch(/split=oos-context\s+12\s+18\.26 %\s+17\.90 %/);
     expect(stdout).toContain('recorded counts');
     expect(stdout).toMatch(/team\/prisoners-delight\s+n\.s\./);
   });
@@ -26,9 +26,9 @@ describe('stratalign report', () => {
     const { code, stdout } = await run(['report', join(process.cwd(), PAPER), ...FAST, '--format', 'json', '--markdown', 'r.md', '--html', 'r.html', '--json', 'r.json'], dir);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as Report;
-    expect(report.schema).toBe('stratalign.report/v2');
+    expect(report.schema).toBe('stratalign.report/v3');
     expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'))).toEqual(report);
-    expect(readFileSync(join(dir, 'r.md'), 'utf8')).toContain('| split=in-sample | 20 | 46.26 % |');
+    expect(readFileSync(join(dir, 'r.md'), 'utf8')).toContain('| split=in-sample | 20 | 46.65 % | 46.26 % |');
     expect(readFileSync(join(dir, 'r.html'), 'utf8')).toMatch(/^<!doctype html>/);
   });
 
@@ -42,7 +42,7 @@ describe('stratalign report', () => {
     [['report'], /name at least one answers file/],
     [['report', PAPER, '--format', 'pdf'], /--format must be one of/],
     [['report', PAPER, '--resamples', '10'], /--resamples must be a whole number of at least 200/],
-    [['report', PAPER, '--interval', 'bayes'], /--interval must be wilson or exact/],
+    [['report', PAPER, '--interval', 'bayes'], /--interval must be one of hybrid, wilson, exact/],
     [['report', PAPER, '--colour'], /Unknown option '--colour'/],
     [['report', 'missing.csv'], /missing\.csv.*cannot read counts table/],
     [['report', PAPER, '--teacher', 'gpt-5'], /--teacher.*no answers of this model/],

@@ -16,11 +16,13 @@ describe('summariseForEval', () => {
     expect(inSample!.students).toHaveLength(1);
     const s = inSample!.students[0]!;
     expect(s.model).toBe('llama2-7b-chat-lfb-lora');
-    expect(s.paperImprovement.value!.toFixed(2)).toBe('46.26');
+    expect(s.paperImprovement.value!.toFixed(2)).toBe('46.65');
+    expect(s.paperImprovement.asPublished!.toFixed(2)).toBe('46.26');
     expect(s.paperImprovement).toMatchObject({ used: 20, scenarios: 20 });
     expect(s.pooledGapClosure.value!.toFixed(1)).toBe('35.0');
     expect(s.pooledGapClosure.low!).toBeLessThan(s.pooledGapClosure.value!);
-    expect(oos!.students[0]!.paperImprovement.value!.toFixed(2)).toBe('17.90');
+    expect(oos!.students[0]!.paperImprovement.value!.toFixed(2)).toBe('18.26');
+    expect(oos!.students[0]!.paperImprovement.asPublished!.toFixed(2)).toBe('17.90');
   });
 
   it('gives each model its cooperation pooled over all valid answers, not a mean over scenarios', () => {

@@ -33,8 +33,9 @@ describe('terminal rendering', () => {
   const text = renderTerminal(paper);
 
   it("shows the paper's headline beside the companions, with intervals and the source", () => {
-    expect(text).toMatch(/split=in-sample\s+20\s+46\.26 %\s+4\s+35\.0 % \[\d+\.\d, \d+\.\d\]/);
-    expect(text).toMatch(/split=oos-context\s+12\s+17\.90 %/);
+    expect(text).toMatch(/split=in-sample\s+20\s+46\.65 %\s+46\.26 %\s+4\s+35\.0 % \[\d+\.\d, \d+\.\d\]/);
+    expect(text).toMatch(/split=oos-context\s+12\s+18\.26 %\s+17\.90 %/);
+    expect(text).toMatch(/paper impr\.\s+as published/);
     expect(text).toContain('RECORDED DATA');
     expect(text).toContain('(data: recorded counts)');
   });
@@ -63,7 +64,7 @@ describe('what the tables leave out, they say', () => {
     const tallies = readCountsTable(PAPER, catalogue).map((t) => (t.role === 'teacher' && t.scenario === 'team/prisoners-delight' ? { ...t, counts: { C: 237, D: 63 } } : t));
     const text = renderTerminal(buildReport({ tallies, inputs: [{ file: PAPER, kind: 'counts-table' }] }, options, catalogue));
     expect(text).toMatch(/^split=in-sample\s+20\s+\d+\.\d\d % \(19 of 20\)/m);
-    expect(text).toMatch(/^split=oos-context\s+12\s+17\.90 %\s/m);
+    expect(text).toMatch(/^split=oos-context\s+12\s+18\.26 %\s+17\.90 %\s/m);
   });
 
   it('withholds an interval when the statistic is undefined in more than 5 % of resamples, and says so', () => {
@@ -104,7 +105,7 @@ describe('Markdown rendering', () => {
   it('has tables for CI summaries, the definitions, and the source label', () => {
     const md = renderMarkdown(paper);
     expect(md).toMatch(/^# stratalign report/);
-    expect(md).toContain('| split=in-sample | 20 | 46.26 % |');
+    expect(md).toContain('| split=in-sample | 20 | 46.65 % | 46.26 % |');
     expect(md).toContain('**paper-improvement**');
     expect(md).toContain('recorded counts');
   });
@@ -121,9 +122,10 @@ describe('Markdown rendering', () => {
 describe('JSON rendering', () => {
   it('round-trips the versioned report', () => {
     const parsed = JSON.parse(renderJson(paper)) as Report;
-    expect(parsed.schema).toBe('stratalign.report/v2');
+    expect(parsed.schema).toBe('stratalign.report/v3');
     expect(parsed.settings.bootstrap).toMatchObject({ resamples: 300, seed: 'render' });
-    expect(parsed.groups.find((g) => g.label === 'split=in-sample')!.students[0]!.paperImprovement.value!.toFixed(2)).toBe('46.26');
+    const paperMetric = parsed.groups.find((g) => g.label === 'split=in-sample')!.students[0]!.paperImprovement;
+    expect([paperMetric.value!.toFixed(2), paperMetric.asPublished.value!.toFixed(2)]).toEqual(['46.65', '46.26']);
   });
 });
 

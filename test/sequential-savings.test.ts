@@ -34,6 +34,19 @@ describe('sequentialSavings', () => {
     expect(close.sequential.wrong).toBe(0);
   });
 
+  it("redraws the teacher's share in every run when asked, so its noise is in the decisions", () => {
+    const fixed = sequentialSavings(tallies, catalogue, OPTIONS);
+    const redrawn = sequentialSavings(tallies, catalogue, { ...OPTIONS, teacherAnswers: 300 });
+    const far = (r: typeof fixed) => r.models.find((m) => m.label === 'far')!;
+    expect(far(redrawn).sequential.correct).toBe(1);
+    // Without an exact reference there is no single exact expectation to show.
+    expect(redrawn.scenarios.every((s) => s.sequential.exactMeanCalls === null)).toBe(true);
+    // The close student (0.317 against 0.3) needs more calls when the teacher's noise counts too.
+    const close = (r: typeof fixed) => r.scenarios.find((s) => s.model === 'close' && s.scenario === 'international-relations/prisoners-dilemma')!.sequential.meanCalls;
+    expect(close(redrawn)).toBeGreaterThanOrEqual(close(fixed));
+    expect(() => sequentialSavings(tallies, catalogue, { ...OPTIONS, teacherAnswers: 0 })).toThrow(/teacher's number of answers/);
+  });
+
   it('leaves the reference model out of the gated summary but not out of the overall one', () => {
     const report = sequentialSavings(tallies, catalogue, OPTIONS);
     expect(report.referenceModel).toBe('teacher');

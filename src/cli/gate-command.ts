@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { defaultCatalogue } from '../catalogue/index.js';
 import { isStratalignError } from '../errors.js';
-import { BOUNDS, FLAG_HELP, parseBound, parseCheckFlag, SCOPE_HELP, type Bound, type Check } from '../gate/checks.js';
+import { BOUNDS, DEFAULT_BOUND, FLAG_HELP, parseBound, parseCheckFlag, SCOPE_HELP, type Bound, type Check } from '../gate/checks.js';
 import { evaluateChecks, implicitChecks, type CheckOutcome } from '../gate/evaluate.js';
 import { readGateFile, GATE_SCHEMA } from '../gate/gate-file.js';
 import { METRIC_NAMES, metricDefinition } from '../gate/metrics.js';
@@ -28,8 +28,13 @@ Checks (at least one; flags and file combine):
                       checks: [{metric, scope, bound, min, max}]
   --min <check>       ${FLAG_HELP}
   --max <check>       same syntax, an upper limit
-  --bound <bound>     default bound: ${BOUNDS.join(', ')} (default point; conservative =
-                      lower bound for --min, upper bound for --max; 95 % intervals)
+  --bound <bound>     default decision: ${BOUNDS.join(', ')}. within (the default):
+                      pass only when the whole 95 % interval passes (lower end for --min, upper
+                      end for --max), so a model exactly at the threshold passes at most 2.5 %
+                      of the time; not-outside: fail only when the whole interval fails (a model
+                      at the threshold fails at most 2.5 %); point: the estimate (about half);
+                      conservative = within; lower/upper read that end. Metrics without an
+                      interval (paper-improvement) are read on the point estimate and say so.
 
 Metrics: ${METRIC_NAMES.join(', ')}.
   Closures and parse-rate in percent (write 40 for 40 %; 0.4 is refused as a share written
@@ -51,7 +56,7 @@ function checksFrom(values: { config?: string; min?: string[]; max?: string[]; b
   const parsed = [...(file?.checks ?? []), ...flags];
   const checks = withCanonicalScopes(parsed, defaultCatalogue());
   if (checks.length === 0) throw new UsageError('no checks: give --config <gate.yaml>, --min or --max (a gate with nothing to check must not pass)');
-  const bound = values.bound !== undefined ? parseBound(values.bound, { field: '--bound' }) : (file?.bound ?? 'point');
+  const bound = values.bound !== undefined ? parseBound(values.bound, { field: '--bound' }) : (file?.bound ?? DEFAULT_BOUND);
   return { checks, bound };
 }
 

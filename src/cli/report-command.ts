@@ -15,6 +15,7 @@ import { evaluateChecks, implicitChecks } from '../gate/evaluate.js';
 import { readGateFile, type GateFile } from '../gate/gate-file.js';
 import { withCanonicalScopes } from '../gate/scope-aliases.js';
 import type { LostAnswers } from '../recordings/load-tallies.js';
+import { PROPORTION_METHODS, type ProportionMethod } from '../stats/proportion.js';
 import { UsageError, type Command, type CommandIO } from './command.js';
 
 /** Options shared by `report` and `gate`: which files, which models, how intervals are made. */
@@ -26,6 +27,7 @@ export const INPUT_OPTIONS = {
   resamples: { type: 'string' },
   seed: { type: 'string' },
   probes: { type: 'boolean' },
+  'teacher-exact': { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 export const INPUT_USAGE = `Answers files (one or more, combined):
@@ -40,9 +42,16 @@ Models (default: by the role the data gives them):
   --teacher <label>    teacher (default: the model with role "teacher")
 
 Statistics:
-  --interval wilson|exact   interval for shares: Wilson score (default) or Clopper-Pearson
-  --resamples <n>           bootstrap resamples for closures, distances, correlations (default 2000, at least ${MIN_RESAMPLES})
-  --seed <text>             bootstrap seed (default "stratalign"); the same seed gives the same intervals
+  --interval hybrid|wilson|exact
+                            interval for shares: hybrid (default: Wilson score with Clopper-Pearson
+                            ends within 10 answers of 0 or n, at least 93 % coverage at every share
+                            with 300 answers), plain Wilson, or Clopper-Pearson
+  --resamples <n>           resamples for closures, distances, correlations (default 2000, at least ${MIN_RESAMPLES})
+  --seed <text>             resampling seed (default "stratalign"); the same seed gives the same intervals
+  --teacher-exact           treat the teacher's answers as exact instead of as a sample: only for a
+                            reference without sampling noise (log-probabilities, a very large sample);
+                            by default the teacher's own noise is in every interval that compares a
+                            model with it
   --probes                  label bias, choice-model fingerprint and grid maps even for data without
                             label variants or grid points (with them, they are always on)`;
 
@@ -59,7 +68,7 @@ ${INPUT_USAGE}
 
 Output:
   --format terminal|markdown|json|html   what goes to stdout (default terminal)
-  --json <file>        also write the JSON report (schema stratalign.report/v2)
+  --json <file>        also write the JSON report (schema stratalign.report/v3)
   --markdown <file>    also write Markdown (for CI job summaries)
   --html <file>        also write a self-contained HTML page with charts
   --gate <file>        show a gate file's outcome (see \`stratalign gate\`) in the verdict table
@@ -85,11 +94,12 @@ type InputValues = {
   resamples?: string;
   seed?: string;
   probes?: boolean;
+  'teacher-exact'?: boolean;
 };
 
 export function reportOptionsFrom(values: InputValues): ReportOptions {
-  const interval = values.interval ?? 'wilson';
-  if (interval !== 'wilson' && interval !== 'exact') throw new UsageError(`--interval must be wilson or exact (got ${JSON.stringify(interval)})`);
+  const interval = values.interval ?? 'hybrid';
+  if (!(PROPORTION_METHODS as readonly string[]).includes(interval)) throw new UsageError(`--interval must be one of ${PROPORTION_METHODS.join(', ')} (got ${JSON.stringify(interval)})`);
   const resamples = values.resamples === undefined ? 2000 : Number(values.resamples);
   if (!Number.isInteger(resamples) || resamples < MIN_RESAMPLES) throw new UsageError(`--resamples must be a whole number of at least ${MIN_RESAMPLES} (got ${JSON.stringify(values.resamples)})`);
   const models: ReportOptions['models'] = {};
@@ -97,7 +107,9 @@ export function reportOptionsFrom(values: InputValues): ReportOptions {
   if (values.teacher !== undefined) models.teacher = values.teacher;
   if (values.student?.length) models.students = values.student;
   const seed = values.seed ?? 'stratalign';
-  return { models, proportionInterval: interval, resamples, seed, ...(values.probes ? { probes: true } : {}) };
+  const teacherExact = values['teacher-exact'] === true;
+  const proportionInterval = interval as ProportionMethod;
+  return { models, proportionInterval, resamples, seed, teacherExact, ...(values.probes ? { probes: true } : {}) };
 }
 
 /** Loads the answers files and builds the report: the part `report` and `gate` share. */

@@ -5,6 +5,7 @@ import { defaultCatalogue } from '../catalogue/index.js';
 import { readCountsTable } from '../recordings/counts-table.js';
 import { sequentialSavings, type SavingsOptions } from '../sequential/savings.js';
 import { renderSavings } from '../sequential/render-savings.js';
+import { SEQUENTIAL_DESIGNS, type SequentialDesignKind } from '../sequential/stopping-rule.js';
 import { UsageError, type Command } from './command.js';
 
 /** The paper's counts, found next to the package rather than in whatever folder the command runs from. */
@@ -14,15 +15,21 @@ const PAPER_COUNTS_FILE = fileURLToPath(new URL(`../../${PAPER_COUNTS}`, import.
 const USAGE = `Usage: stratalign sequential-savings [options]
 
 Simulates sequential sampling on a recording: every model's recorded distribution per scenario
-is taken as the truth and the reference model's (the teacher's) as the fixed reference; the
-gate "is |p - teacher| within the tolerance?" is sampled until an anytime-valid confidence
-sequence settles it (or the cap is reached) and compared with the recording's fixed design.
-The draws are simulated from recorded counts; no model is called.
+is taken as the truth and the reference model's (the teacher's) as the reference; the gate
+"is |p - teacher| within the tolerance?" is sampled until the design settles it (or stops it as
+futile, or the cap is reached) and compared with the recording's fixed design. The draws are
+simulated from recorded counts; no model is called. Exact figures for both designs, with the
+teacher's noise, side by side with the simple design: npm run bench -- --only g.
 
 Options:
   --counts <file>        counts table (default: the paper's, ${PAPER_COUNTS} in the package)
   --tolerance <x>        largest |p - teacher| that counts as aligned (default 0.1)
-  --level <x>            confidence level of the sequence (default 0.95)
+  --level <x>            confidence level: wrong-decision rate on the boundary at most 1 - level (default 0.95)
+  --design <d>           group-sequential (default: the providers' default, a fixed cap) or
+                         always-valid (looks at any time, open-ended caps)
+  --teacher-answers <n>  draw each run's teacher share from n answers around the recorded one, so
+                         the teacher's noise is in the decisions (slower: one design per share);
+                         without it the recorded share is held fixed as if exact
   --runs <n>             simulated runs per model and scenario (default 200)
   --seed <s>             random seed (default 1)
   --batch <n>            answers drawn between looks (default 10)
@@ -52,6 +59,8 @@ export const sequentialCommand: Command = {
       fixedCalls: integer(values.fixed, '--fixed'),
       reference: values['reference-model'] ? { model: values['reference-model'] } : { role: values['reference-role'] },
       origin: values.counts ?? PAPER_COUNTS,
+      design: design(values.design),
+      ...(values['teacher-answers'] === undefined ? {} : { teacherAnswers: integer(values['teacher-answers'], '--teacher-answers') }),
     };
     const report = sequentialSavings(readCountsTable(file, catalogue), catalogue, options);
     io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderSavings(report, { perScenario: values.scenarios }));
@@ -75,6 +84,8 @@ function parseOptions(args: string[]) {
         fixed: { type: 'string', default: '300' },
         'reference-role': { type: 'string', default: 'teacher' },
         'reference-model': { type: 'string' },
+        design: { type: 'string', default: 'group-sequential' },
+        'teacher-answers': { type: 'string' },
         scenarios: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
@@ -82,6 +93,11 @@ function parseOptions(args: string[]) {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+function design(text: string): SequentialDesignKind {
+  if ((SEQUENTIAL_DESIGNS as readonly string[]).includes(text)) return text as SequentialDesignKind;
+  throw new UsageError(`--design must be one of ${SEQUENTIAL_DESIGNS.join(', ')}, got ${JSON.stringify(text)}`);
 }
 
 function number(text: string, flag: string): number {

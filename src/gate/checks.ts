@@ -1,9 +1,18 @@
 import { StratalignError, type ErrorLocation } from '../errors.js';
 import { isMetricName, METRIC_NAMES, metricDefinition, thresholdRange, type MetricName } from './metrics.js';
 
-/** Which end of the 95 % interval a check reads; 'conservative' is lower for minima, upper for maxima. */
-export type Bound = 'point' | 'lower' | 'upper' | 'conservative';
-export const BOUNDS: readonly Bound[] = ['point', 'lower', 'upper', 'conservative'];
+/**
+ * Which end of the 95 % interval a check reads. The decisions: 'within' (the default) passes only
+ * when the interval lies on the passing side (lower end for a minimum, upper end for a maximum):
+ * confidently within the threshold, so a model exactly at the threshold passes at most 2.5 % of
+ * the time; 'not-outside' fails only when the interval lies on the failing side, so a model
+ * exactly at the threshold fails at most 2.5 % of the time; 'point' reads the estimate, which a
+ * model at the threshold passes about half the time. 'conservative' is the older name of
+ * 'within'; 'lower' and 'upper' name an end directly.
+ */
+export type Bound = 'point' | 'lower' | 'upper' | 'conservative' | 'within' | 'not-outside';
+export const BOUNDS: readonly Bound[] = ['within', 'not-outside', 'point', 'lower', 'upper', 'conservative'];
+export const DEFAULT_BOUND: Bound = 'within';
 
 /** A filter on report groups; '*' means "each one". Empty = the overall group. */
 export type Scope = { split?: string; game?: string; context?: string; region?: string };
@@ -28,7 +37,8 @@ const DIMENSIONS = ['split', 'game', 'context', 'region'] as const;
 export const SCOPE_HELP =
   'write overall, or key=value pairs joined by commas with keys split, game, context, region, ' +
   'e.g. split=in-sample, split=in-sample,game=* (* = each) or region=stag-hunt';
-export const FLAG_HELP = '<metric>[.<bound>][@<scope>]=<number>, e.g. paper-improvement@split=in-sample=40 or tv-distance.upper@game=*=0.2';
+export const FLAG_HELP =
+  '<metric>[.<bound>][@<scope>]=<number>, e.g. paper-improvement@split=in-sample=40 or tv-distance.not-outside@game=*=0.2';
 
 /** Reads `overall`, `split=in-sample`, `split=in-sample,game=*`. */
 export function parseScope(text: string, where: ErrorLocation): Scope {

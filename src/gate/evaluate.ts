@@ -11,7 +11,9 @@ export type CheckOutcome = {
   /** Group label (`split=in-sample`) or `overall` for run-level metrics. */
   where: string;
   model: string | null;
-  bound: Exclude<Bound, 'conservative'>;
+  bound: 'point' | 'lower' | 'upper';
+  /** The decision asked for ('conservative' reads as 'within'); what the line says about its error rate. */
+  decision?: Exclude<Bound, 'conservative'>;
   /** Why the bound differs from the one asked for, if it does. */
   boundNote: string | null;
   comparator: '>=' | '<=';
@@ -64,20 +66,22 @@ export function implicitChecks(explicit: readonly Check[], lost: LostAnswers | n
 function evaluateSide(check: Check, comparator: '>=' | '<=', threshold: number, input: GateInput): CheckOutcome[] {
   const def = metricDefinition(check.metric);
   const base = { metric: check.metric, unit: def.unit, comparator, threshold, implicit: check.implicit ?? false, origin: check.origin };
-  const { bound, boundNote } = resolveBound(check, comparator, def.hasInterval, input.defaultBound);
+  const decided = (o: Omit<CheckOutcome, 'decision'>): CheckOutcome => (def.kind === 'run' ? o : { ...o, decision });
+  // Run-level counts are counted, not estimated: no bound applies, and none is worth a note.
+  const { bound, boundNote, decision } = def.kind === 'run' && check.bound === null ? { bound: 'point' as const, boundNote: null, decision: 'point' as const } : resolveBound(check, comparator, def.hasInterval, input.defaultBound);
   const decide = (value: number | null) => value !== null && (comparator === '>=' ? value >= threshold : value <= threshold);
 
   if (def.kind === 'run') {
     if (formatScope(check.scope) !== 'overall') {
       throw new StratalignError({ field: check.origin, value: formatScope(check.scope) }, `${check.metric} is counted over the whole run`, 'drop the scope (it is always overall)');
     }
-    if (!input.lost) return [{ ...base, pass: false, where: 'overall', model: null, bound, boundNote, value: null, estimate: null, detail: RUN_COUNTS_NOT_RECORDED }];
+    if (!input.lost) return [decided({ ...base, pass: false, where: 'overall', model: null, bound, boundNote, value: null, estimate: null, detail: RUN_COUNTS_NOT_RECORDED })];
     const value = input.lost[def.field];
     const example = input.lost.examples[0];
     const details: string[] = [];
     if (def.field === 'providerErrors' && example) details.push(`first: row ${example.row}, ${example.provider}${example.scenario ? `, ${example.scenario}` : ''}: ${example.error}`);
     if (input.withoutRunCounts?.length) details.push(`counted over the promptfoo results only, not ${input.withoutRunCounts.join(', ')}`);
-    return [{ ...base, pass: decide(value), where: 'overall', model: null, bound, boundNote, value, estimate: null, detail: details.length ? details.join('; ') : null }];
+    return [decided({ ...base, pass: decide(value), where: 'overall', model: null, bound, boundNote, value, estimate: null, detail: details.length ? details.join('; ') : null })];
   }
 
   if (!input.report) throw new Error('group metrics need a report');
@@ -91,19 +95,23 @@ function evaluateSide(check: Check, comparator: '>=' | '<=', threshold: number, 
       const missing = estimate === null || estimate.value === null ? 'undefined for this group' : (estimate.note ?? 'no interval could be computed');
       // A note on a defined bound (e.g. a zero-width interval) is shown too: the line must not look more certain than the report.
       const detail = value !== null ? (bound === 'point' ? null : (estimate?.note ?? null)) : (def.missing?.(group, model) ?? missing);
-      return { ...base, pass: decide(value), where: group.label, model, bound, boundNote, value, estimate, detail };
+      return decided({ ...base, pass: decide(value), where: group.label, model, bound, boundNote, value, estimate, detail });
     }),
   );
 }
 
-function resolveBound(check: Check, comparator: '>=' | '<=', hasInterval: boolean, fallback: Bound): { bound: Exclude<Bound, 'conservative'>; boundNote: string | null } {
+function resolveBound(check: Check, comparator: '>=' | '<=', hasInterval: boolean, fallback: Bound): { bound: CheckOutcome['bound']; boundNote: string | null; decision: Exclude<Bound, 'conservative'> } {
   const asked = check.bound ?? fallback;
-  const bound = asked === 'conservative' ? (comparator === '>=' ? 'lower' : 'upper') : asked;
-  if (bound === 'point' || hasInterval) return { bound, boundNote: null };
+  const decision = asked === 'conservative' ? 'within' : asked;
+  // Within: the end on the passing side must pass; not-outside: the end on the failing side.
+  const passing = comparator === '>=' ? 'lower' : 'upper';
+  const failing = comparator === '>=' ? 'upper' : 'lower';
+  const bound = decision === 'within' ? passing : decision === 'not-outside' ? failing : decision;
+  if (bound === 'point' || hasInterval) return { bound, boundNote: null, decision };
   if (check.bound !== null) {
     throw new StratalignError({ field: check.origin, value: check.bound }, `${check.metric} has no confidence interval`, 'check it on the point estimate (bound point)');
   }
-  return { bound: 'point', boundNote: `${check.metric} has no interval` };
+  return { bound: 'point', boundNote: `${check.metric} has no interval`, decision: 'point' };
 }
 
 /** Groups a scope selects: the same dimensions (split implied for game and context), values equal or '*'. */

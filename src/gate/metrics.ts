@@ -30,10 +30,18 @@ const asPercent = (e: Estimate | undefined | null): Estimate | null =>
 export const METRICS = {
   'paper-improvement': {
     kind: 'group', unit: 'percent', models: 'students', hasInterval: false,
-    description: "the paper's mean improvement, as published (no interval)",
+    description: "the paper's mean improvement on cooperation shares (no interval)",
     read: (g, m) => {
       const s = student(g, m);
       return s ? { value: s.paperImprovement.value, low: null, high: null, method: 'none' } : null;
+    },
+  },
+  'paper-improvement-published': {
+    kind: 'group', unit: 'percent', models: 'students', hasInterval: false,
+    description: "the paper's mean improvement on counts, as published (no interval; means little when sample sizes differ)",
+    read: (g, m) => {
+      const s = student(g, m);
+      return s ? { value: s.paperImprovement.asPublished.value, low: null, high: null, method: 'none' } : null;
     },
   },
   'pooled-gap-closure': { kind: 'group', unit: 'percent', models: 'students', hasInterval: true, description: 'pooled gap closure', read: (g, m) => student(g, m)?.pooledGapClosure ?? null },

@@ -28,6 +28,20 @@ function boundText(o: CheckOutcome, level: number): string {
   return o.unit === 'count' ? 'count' : 'point estimate';
 }
 
+/**
+ * What the decision risks, stated on every line that reads an estimate: the chance that a model
+ * exactly at the threshold gets the wrong verdict (one side of the two-sided interval).
+ */
+export function decisionText(o: CheckOutcome, level: number): string | null {
+  if (o.unit === 'count' || !o.decision) return null;
+  const tail = `${fixed((100 * (1 - level)) / 2, 1)} %`;
+  if (o.bound === 'point') return 'point: a model exactly at the threshold passes about half the time';
+  // An end named directly decides like within or not-outside, depending on the side it is on.
+  const within = o.bound === (o.comparator === '>=' ? 'lower' : 'upper');
+  const name = o.decision === 'lower' || o.decision === 'upper' ? `${o.decision} end, i.e. ${within ? 'within' : 'not-outside'}` : o.decision;
+  return within ? `${name}: a model exactly at the threshold passes at most ${tail} of the time` : `${name}: a model exactly at the threshold fails at most ${tail} of the time`;
+}
+
 /** One line per check: verdict, what, where, the value read, the threshold, the bound, and by how much it failed. */
 export function renderOutcome(o: CheckOutcome, level: number): string {
   const who = o.model === null ? '' : ` for ${o.model}`;
@@ -43,6 +57,8 @@ export function renderOutcome(o: CheckOutcome, level: number): string {
     if (!o.pass) extras.push(`${o.comparator === '>=' ? 'short' : 'over'} by ${fixed(Math.abs(o.value - o.threshold), digits)}${MARGIN_UNIT[o.unit]}`);
     if (o.bound !== 'point' && o.estimate?.value != null) extras.push(`estimate ${show(o.estimate.value, o.unit, DIGITS[o.unit])}`);
     if (o.boundNote) extras.push(o.boundNote);
+    const risk = decisionText(o, level);
+    if (risk) extras.push(risk);
     if (o.detail) extras.push(o.detail);
     if (o.implicit) extras.push(o.origin);
     if (extras.length) parts.push(`(${extras.join('; ')})`);

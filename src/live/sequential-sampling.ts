@@ -3,6 +3,7 @@ import type { Scenario } from '../scenarios/scenario.js';
 import { parseScenarioAnswer } from '../scenarios/scenario-answer.js';
 import { drawInBatches, type BatchOutcome } from '../sequential/batch-draw.js';
 import { describeSequentialOutcome } from '../sequential/describe-outcome.js';
+import { gateEdges } from '../sequential/gate-edges.js';
 import { runSequential, type SequentialResult } from '../sequential/run-sequential.js';
 import type { FaultContext } from './faults.js';
 import type { LiveConfig } from './provider-config.js';
@@ -52,6 +53,8 @@ export async function sampleSequentially(ctx: SamplingContext, scenario: Scenari
     batch: settings.batch,
     cap: settings.cap,
     actions: gate.actions,
+    design: settings.design,
+    ...(settings.referenceExact ? {} : { referenceAnswers: gate.n }),
   });
   return { run, tally: mergeTallies(tallies), usedN };
 }
@@ -69,6 +72,11 @@ export function sequentialRecord(run: SequentialResult, gate: SequentialGate, se
     reference: { share: gate.share, n: gate.n, tolerance: settings.tolerance, model: gate.model, origin: settings.reference },
     ...(settings.targetHalfWidth === undefined ? {} : { targetHalfWidth: settings.targetHalfWidth }),
     ...(run.error === undefined ? {} : { error: run.error }),
+    design: settings.design,
+    teacher: settings.referenceExact ? 'exact' : 'estimated',
+    errorRate: 1 - settings.level,
+    // The always-valid design moves the gate's edges by the teacher's interval; the group-sequential one widens its own interval instead.
+    ...(settings.referenceExact || settings.design !== 'always-valid' ? {} : { edges: gateEdges(gate.share, settings.tolerance, { n: gate.n, errorRate: (1 - settings.level) / 2 }) }),
   };
 }
 

@@ -6,6 +6,7 @@ import type { ChoiceParameters } from '../probes/choice-covariates.js';
 import { attachProbes } from './attach-probes.js';
 import { groupRow, type StudiedUnit } from './group-stats.js';
 import { groupKeys, inGroup } from './groups.js';
+import type { DistanceSettings } from './distance-estimates.js';
 import { DEFINITIONS, sourceLabel } from './labels.js';
 import { selectModels, type ModelChoice, type SelectedModels } from './model-selection.js';
 import { payoffSensitivity } from './payoff-sensitivity.js';
@@ -33,6 +34,8 @@ export type ReportOptions = {
   probes?: boolean;
   /** Parameters of simulated players by model label, shown beside the probes' estimates. */
   simulatedTruths?: ReadonlyMap<string, ChoiceParameters>;
+  /** Treat the teacher's answers as exact (a log-probability reference, a very large sample); default false. */
+  teacherExact?: boolean;
 };
 
 /** Fewer resamples make bootstrap intervals that move visibly from seed to seed. */
@@ -53,12 +56,14 @@ export function buildReport(input: ReportInput, options: ReportOptions, catalogu
     proportionInterval: options.proportionInterval,
     bootstrap: { resamples: options.resamples, seed: options.seed, method: "parametric multinomial; basic (reverse-percentile) intervals cut to each metric's range; profile correlations: hull of basic and percentile" },
     alpha: 1 - LEVEL,
+    teacher: options.teacherExact ? 'exact' : 'estimated',
   };
+  const distance: DistanceSettings = { level: LEVEL, resamples: options.resamples, seed: options.seed, teacherExact: options.teacherExact === true };
   const studied: StudiedUnit[] = units.map((unit) => {
-    const work = computeUnitWork(unit, models, { resamples: options.resamples, seed: options.seed });
-    return { work, row: scenarioRow(work, models, settings) };
+    const work = computeUnitWork(unit, models, { resamples: options.resamples, seed: options.seed, teacherExact: distance.teacherExact });
+    return { work, row: scenarioRow(work, models, settings, distance) };
   });
-  const groups = groupKeys(units).map((key) => groupRow(key, studied.filter((s) => inGroup(s.work.unit, key)), models, settings));
+  const groups = groupKeys(units).map((key) => groupRow(key, studied.filter((s) => inGroup(s.work.unit, key)), models, settings, distance));
   const probes = attachProbes(groups, input.tallies, models, { ...options, level: LEVEL }, catalogue);
   return {
     schema: REPORT_SCHEMA,
@@ -112,7 +117,7 @@ function notesFor(units: readonly ScenarioUnit[], models: SelectedModels): strin
   }
   const totals = units.flatMap((u) => [...u.tallies.values()].map((t) => Object.values(t.counts).reduce((a, b) => a + b, 0) + Object.values(t.failures).reduce((a, b) => a + (b ?? 0), 0)));
   if (totals.length && Math.min(...totals) !== Math.max(...totals)) {
-    notes.push(`Answers per scenario and model range from ${Math.min(...totals)} to ${Math.max(...totals)}. The paper's metric uses the counts as published; the companions use shares of valid answers.`);
+    notes.push(`Answers per scenario and model range from ${Math.min(...totals)} to ${Math.max(...totals)}. Every metric uses shares of valid answers; the paper's metric on counts, as published, is shown beside it where it differs.`);
   }
   if (units.some((u) => u.scenario.game.actionSpace.kind === 'integer')) {
     notes.push("Numeric answers: the paper's metric is computed on mean answers, distances on the full answer distributions.");

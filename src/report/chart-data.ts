@@ -48,14 +48,14 @@ export function chartSpecs(r: Report, dataLabel: string): ChartSpec[] {
       scenarios: rows.map((s) => s.scenario),
       flagged: rows.map((s) => s.gap !== null && !s.gap.significant),
       series: students.flatMap((st) => [
-        { label: `paper improvement ${st.label}`, values: rows.map((s) => s.students.find((x) => x.model === st.label)!.paperImprovement) },
+        { label: `paper improvement (shares) ${st.label}`, values: rows.map((s) => s.students.find((x) => x.model === st.label)!.paperImprovement) },
         { label: `absolute closure ${st.label}`, values: rows.map((s) => s.students.find((x) => x.model === st.label)!.absoluteClosure) },
       ]),
     });
     add({
       section: 'distances',
       kind: 'intervals',
-      title: `Split ${split}: total variation distance to the teacher per scenario, 95 % bootstrap interval (${dataLabel})`,
+      title: `Split ${split}: total variation distance to the teacher per scenario, 95 % interval (${dataLabel})`,
       axis: 'TV distance',
       categories: rows.map((s) => s.scenario),
       series: distanced.map((m) => {
@@ -68,7 +68,7 @@ export function chartSpecs(r: Report, dataLabel: string): ChartSpec[] {
     add({
       section: 'distances',
       kind: 'intervals',
-      title: `${metric === 'tv' ? 'Total variation' : 'Jensen-Shannon (bits)'} distance to the teacher by group, mean over scenarios, 95 % bootstrap interval (${dataLabel})`,
+      title: `${metric === 'tv' ? 'Total variation' : 'Jensen-Shannon (bits)'} distance to the teacher by group, mean over scenarios, 95 % ${metric === 'tv' ? 'test-inversion' : 'bootstrap'} interval (${dataLabel})`,
       axis: metric === 'tv' ? 'TV distance' : 'JS distance',
       categories: r.groups.map((g) => g.label),
       series: distanced.map((m) => {

@@ -62,9 +62,10 @@ export function bootstrapEstimate(value: number | null, replicates: ArrayLike<nu
 export const ZERO_WIDTH = {
   noSpread: 'zero width: every resample gives the same value (shares of 0 or 1 redraw to themselves)',
   atRangeEnd: 'zero width: at the range end, the observed value is below what answer noise alone produces',
+  belowNoise: 'at range end: the observed distance is below what answer noise alone gives identical models',
 } as const;
 
-export const ZERO_WIDTH_SHORT: Record<string, string> = { [ZERO_WIDTH.noSpread]: 'no spread', [ZERO_WIDTH.atRangeEnd]: 'at range end' };
+export const ZERO_WIDTH_SHORT: Record<string, string> = { [ZERO_WIDTH.noSpread]: 'no spread', [ZERO_WIDTH.atRangeEnd]: 'at range end', [ZERO_WIDTH.belowNoise]: 'at range end' };
 
 function allEqual(replicates: ArrayLike<number | null>, value: number): boolean {
   for (let i = 0; i < replicates.length; i++) {

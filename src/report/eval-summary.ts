@@ -24,8 +24,11 @@ export type EvalSummaryModel = {
 
 export type EvalSummaryStudent = {
   model: string;
-  /** The paper's metric as published: mean over `used` of `scenarios` scenarios (the rest have a zero gap). */
-  paperImprovement: { value: number | null; used: number; scenarios: number };
+  /**
+   * The paper's metric on cooperative shares: mean over `used` of `scenarios` scenarios (the rest
+   * have a zero gap); `asPublished` is the same on counts, as the paper computed it.
+   */
+  paperImprovement: { value: number | null; used: number; scenarios: number; asPublished: number | null };
   pooledGapClosure: Estimate;
 };
 
@@ -64,7 +67,7 @@ export function summariseForEval(tallies: readonly Tally[], catalogue: Catalogue
       { tallies, inputs: [{ file: 'the eval results', kind: 'promptfoo-results' }] },
       {
         models: {},
-        proportionInterval: 'wilson',
+        proportionInterval: 'hybrid',
         resamples: options.resamples ?? MIN_RESAMPLES,
         seed: options.seed ?? 'stratalign',
         ...(options.simulatedTruths ? { simulatedTruths: options.simulatedTruths } : {}),
@@ -88,7 +91,7 @@ export function summariseForEval(tallies: readonly Tally[], catalogue: Catalogue
       nonSignificantGaps: g.nonSignificantGaps.length,
       students: g.students.map((s) => ({
         model: s.model,
-        paperImprovement: { value: s.paperImprovement.value, used: s.paperImprovement.used, scenarios: s.scenarios },
+        paperImprovement: { value: s.paperImprovement.value, used: s.paperImprovement.used, scenarios: s.scenarios, asPublished: s.paperImprovement.asPublished.value },
         pooledGapClosure: s.pooledGapClosure,
       })),
     }));

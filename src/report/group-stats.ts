@@ -1,6 +1,8 @@
 import { pearsonCorrelation } from '../stats/correlation.js';
 import { absoluteGapClosure, meanAbsoluteGapClosure, meanPaperImprovement, pooledGapClosure, type ScenarioCounts } from '../stats/gap-closure.js';
 import { proportionInterval } from '../stats/proportion.js';
+import { stratifiedMeanInterval, summariseCounts } from '../stats/means.js';
+import { distancePair, groupDistance, type DistanceSettings } from './distance-estimates.js';
 import { bootstrapEstimate, intervalEstimate, RANGES } from './estimate.js';
 import { groupLabel } from './groups.js';
 import type { SelectedModels } from './model-selection.js';
@@ -10,7 +12,7 @@ import type { UnitWork } from './unit-work.js';
 export type StudiedUnit = { work: UnitWork; row: ScenarioRow };
 
 /** Aggregate metrics of one group of scenarios, per model and per student. */
-export function groupRow(key: GroupKey, units: readonly StudiedUnit[], models: SelectedModels, settings: ReportSettings): GroupRow {
+export function groupRow(key: GroupKey, units: readonly StudiedUnit[], models: SelectedModels, settings: ReportSettings, distance: DistanceSettings): GroupRow {
   const works = units.map((u) => u.work);
   const order = [models.base, ...models.students, models.teacher];
   return {
@@ -18,7 +20,7 @@ export function groupRow(key: GroupKey, units: readonly StudiedUnit[], models: S
     label: groupLabel(key),
     scenarios: units.length,
     nonSignificantGaps: units.filter((u) => u.row.gap && !u.row.gap.significant).map((u) => refOf(u.work)),
-    models: order.map((model) => groupModel(works, model, models.teacher, settings)),
+    models: order.map((model) => groupModel(units, groupLabel(key), model, models.teacher, settings, distance)),
     students: models.students.map((model) => groupStudent(works, model, models, settings)),
   };
 }
@@ -26,7 +28,8 @@ export function groupRow(key: GroupKey, units: readonly StudiedUnit[], models: S
 const refOf = (w: UnitWork): UnitRef => ({ split: w.unit.split, scenario: w.unit.scenario.id });
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
-function groupModel(works: readonly UnitWork[], model: string, teacher: string, settings: ReportSettings): GroupModel {
+function groupModel(units: readonly StudiedUnit[], label: string, model: string, teacher: string, settings: ReportSettings, distance: DistanceSettings): GroupModel {
+  const works = units.map((u) => u.work);
   const { level } = settings;
   const { resamples } = settings.bootstrap;
   const cells = works.flatMap((w) => (w.cells.has(model) ? [{ w, c: w.cells.get(model)! }] : []));
@@ -41,19 +44,27 @@ function groupModel(works: readonly UnitWork[], model: string, teacher: string, 
     const sum = answered.reduce((a, x) => a + x.c.rate! * x.c.measured.valid, 0);
     if (answered.every((x) => x.w.space.kind === 'choice')) {
       cooperation = intervalEstimate(sum / valid, proportionInterval(Math.round(sum), valid, settings.proportionInterval, level));
+    } else if (answered.length === 1) {
+      // One interval per quantity: a group of one scenario is that scenario.
+      const only = units.find((u) => u.work === answered[0]!.w)!;
+      cooperation = only.row.models.find((m) => m.model === model)!.cooperation;
     } else {
-      const reps = Array.from({ length: resamples }, (_, r) => answered.reduce((a, x) => a + x.c.replicateRates[r]! * x.c.measured.valid, 0) / valid);
-      cooperation = bootstrapEstimate(sum / valid, reps, level, RANGES.share);
+      // Cooperation pooled over all answers is a stratified mean over the scenarios.
+      const strata = answered.map((x) => summariseCounts(x.w.weights, x.c.measured.counts));
+      cooperation = intervalEstimate(sum / valid, stratifiedMeanInterval(strata, level, RANGES.share));
     }
   }
   if (model === teacher) return { model, scenarios: answered.length, valid, failures, parseRate, cooperation, tv: null, js: null, profileCorrelation: null };
 
   const withDistances = works.flatMap((w) => (w.distances.has(model) ? [w.distances.get(model)!] : []));
-  const averaged = (pick: 'tv' | 'js') => {
+  const averaged = (pick: 'js') => {
     if (!withDistances.length) return null;
     const reps = Array.from({ length: resamples }, (_, r) => mean(withDistances.map((d) => d[`${pick}Replicates`][r]!)));
     return bootstrapEstimate(mean(withDistances.map((d) => d[pick])), reps, level, RANGES.distance);
   };
+  const distanced = units.filter((u) => u.work.distances.has(model));
+  const pairs = distanced.map((u) => distancePair(u.work.cells.get(model)!, u.work.cells.get(teacher)!, distance.teacherExact));
+  const single = distanced.length === 1 ? (distanced[0]!.row.models.find((m) => m.model === model)!.tv ?? null) : null;
   const paired = works.filter((w) => w.distances.has(model)).map((w) => ({ m: w.cells.get(model)!, t: w.cells.get(teacher)! }));
   const profile = pearsonCorrelation(paired.map((p) => p.m.rate!), paired.map((p) => p.t.rate!));
   const profileReps = Array.from({ length: resamples }, (_, r) => pearsonCorrelation(paired.map((p) => p.m.replicateRates[r]!), paired.map((p) => p.t.replicateRates[r]!)));
@@ -64,7 +75,7 @@ function groupModel(works: readonly UnitWork[], model: string, teacher: string, 
     failures,
     parseRate,
     cooperation,
-    tv: averaged('tv'),
+    tv: groupDistance(pairs, single, `${label}\u0000${model}`, distance),
     js: averaged('js'),
     profileCorrelation: bootstrapEstimate(profile, profileReps, level, RANGES.correlation, 'hull'),
   };
@@ -79,6 +90,12 @@ function groupStudent(works: readonly UnitWork[], model: string, models: Selecte
     return { scenario: String(i), base: b.paper!, fineTuned: s.paper!, teacher: t.paper! };
   });
   const paper = meanPaperImprovement(paperRows);
+  const published = meanPaperImprovement(
+    complete.map((w, i) => {
+      const { b, s, t } = cellsOf(w);
+      return { scenario: String(i), base: b.paperAsPublished!, fineTuned: s.paperAsPublished!, teacher: t.paperAsPublished! };
+    }),
+  );
   const rateRows = (r: number | null): ScenarioCounts[] =>
     complete.map((w, i) => {
       const { b, s, t } = cellsOf(w);
@@ -90,7 +107,12 @@ function groupStudent(works: readonly UnitWork[], model: string, models: Selecte
   return {
     model,
     scenarios: complete.length,
-    paperImprovement: { value: paper.mean, used: paper.used, undefinedScenarios: paper.undefinedScenarios.map((i) => refOf(complete[Number(i)]!)) },
+    paperImprovement: {
+      value: paper.mean,
+      used: paper.used,
+      undefinedScenarios: paper.undefinedScenarios.map((i) => refOf(complete[Number(i)]!)),
+      asPublished: { value: published.mean, used: published.used },
+    },
     pooledGapClosure: bootstrapEstimate(pooledGapClosure(observed), replicates.map(pooledGapClosure), settings.level, RANGES.pooledClosure),
     absoluteGapClosure: bootstrapEstimate(absoluteGapClosure(observed), replicates.map(absoluteGapClosure), settings.level, RANGES.absoluteClosure),
     meanAbsoluteClosure: meanAbsoluteGapClosure(observed),

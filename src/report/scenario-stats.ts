@@ -2,6 +2,7 @@ import { paperImprovement, absoluteClosure } from '../stats/gap-closure.js';
 import { meanInterval, summariseCounts, welchTest } from '../stats/means.js';
 import { proportionInterval } from '../stats/proportion.js';
 import { twoProportionTest, type DifferenceTest } from '../stats/two-proportion.js';
+import { distancePair, scenarioDistance, shareDifference, type DistanceSettings } from './distance-estimates.js';
 import { bootstrapEstimate, intervalEstimate, RANGES } from './estimate.js';
 import type { SelectedModels } from './model-selection.js';
 import { answerRange } from './tally-measures.js';
@@ -9,7 +10,7 @@ import type { Estimate, ReportSettings, ScenarioModel, ScenarioRow, ScenarioStud
 import type { Cell, UnitWork } from './unit-work.js';
 
 /** Per-scenario statistics of one unit: distributions, distances, gap test, per-scenario closures. */
-export function scenarioRow(work: UnitWork, models: SelectedModels, settings: ReportSettings): ScenarioRow {
+export function scenarioRow(work: UnitWork, models: SelectedModels, settings: ReportSettings, distance: DistanceSettings): ScenarioRow {
   const { unit, space } = work;
   const order = [models.base, ...models.students, models.teacher];
   const base = work.cells.get(models.base);
@@ -17,10 +18,11 @@ export function scenarioRow(work: UnitWork, models: SelectedModels, settings: Re
   const students: ScenarioStudent[] = models.students.map((model) => {
     const s = work.cells.get(model);
     const complete = base && s && teacher && base.rate !== null && s.rate !== null && teacher.rate !== null;
-    if (!complete) return { model, paperImprovement: null, absoluteClosure: null };
+    if (!complete) return { model, paperImprovement: null, paperImprovementAsPublished: null, absoluteClosure: null };
     return {
       model,
       paperImprovement: paperImprovement({ scenario: unit.scenario.id, base: base.paper!, fineTuned: s.paper!, teacher: teacher.paper! }),
+      paperImprovementAsPublished: paperImprovement({ scenario: unit.scenario.id, base: base.paperAsPublished!, fineTuned: s.paperAsPublished!, teacher: teacher.paperAsPublished! }),
       absoluteClosure: absoluteClosure({ scenario: unit.scenario.id, base: base.rate!, fineTuned: s.rate!, teacher: teacher.rate! }),
     };
   });
@@ -32,15 +34,15 @@ export function scenarioRow(work: UnitWork, models: SelectedModels, settings: Re
     game: unit.scenario.game.id,
     payoffScale: unit.scenario.payoffScale,
     actionSpace: space.kind,
-    models: order.map((model) => scenarioModel(work, model, settings)),
+    models: order.map((model) => scenarioModel(work, model, models.teacher, settings, distance)),
     gap: test ? { test, significant: test.pValue < settings.alpha } : null,
     students,
   };
 }
 
-function scenarioModel(work: UnitWork, model: string, settings: ReportSettings): ScenarioModel {
+function scenarioModel(work: UnitWork, model: string, teacherLabel: string, settings: ReportSettings, distance: DistanceSettings): ScenarioModel {
   const cell = work.cells.get(model);
-  if (!cell) return { model, valid: 0, failures: 0, cooperation: null, mean: null, distribution: [], tv: null, js: null };
+  if (!cell) return { model, valid: 0, failures: 0, cooperation: null, mean: null, distribution: [], tv: null, js: null, difference: null };
   const { measured } = cell;
   const { level } = settings;
   const distribution = measured.actions.map((action, i) => {
@@ -61,6 +63,8 @@ function scenarioModel(work: UnitWork, model: string, settings: ReportSettings):
     mean = intervalEstimate(summary.mean, meanInterval(summary, level, answerRange(work.space) ?? undefined));
   }
   const d = work.distances.get(model);
+  const teacher = work.cells.get(teacherLabel);
+  const where = `${work.unit.split}\u0000${work.unit.scenario.id}\u0000${model}`;
   return {
     model,
     valid: measured.valid,
@@ -68,8 +72,9 @@ function scenarioModel(work: UnitWork, model: string, settings: ReportSettings):
     cooperation,
     mean,
     distribution,
-    tv: d ? bootstrapEstimate(d.tv, d.tvReplicates, level, RANGES.distance) : null,
+    tv: d && teacher ? scenarioDistance(distancePair(cell, teacher, distance.teacherExact), where, distance) : null,
     js: d ? bootstrapEstimate(d.js, d.jsReplicates, level, RANGES.distance) : null,
+    difference: d && teacher ? shareDifference(work, cell, teacher, distance) : null,
   };
 }
 

@@ -37,7 +37,8 @@ export function modelsTable(r: Report): Table {
 /** One row per group for one student: the paper's metric beside its companions, base as yardstick. */
 export function summaryTable(r: Report, student: string, compact: boolean): Table {
   const base = modelOf(r, 'base').label;
-  const header = ['group', 'scen.', 'paper impr.', 'n.s. gaps', 'pooled closure [95 %]', 'abs. closure [95 %]'];
+  const published = publishedDiffers(r);
+  const header = ['group', 'scen.', 'paper impr.', ...(published ? ['as published'] : []), 'n.s. gaps', 'pooled closure [95 %]', 'abs. closure [95 %]'];
   if (!compact) header.push('mean abs. closure');
   header.push('TV to teacher [95 %]', 'TV base', 'JS to teacher [95 %]');
   if (!compact) header.push('JS base');
@@ -46,7 +47,7 @@ export function summaryTable(r: Report, student: string, compact: boolean): Tabl
     const s = g.students.find((x) => x.model === student)!;
     const m = g.models.find((x) => x.model === student)!;
     const b = g.models.find((x) => x.model === base)!;
-    const row = [g.label, String(s.scenarios), paperCell(s), String(g.nonSignificantGaps.length), withInterval(s.pooledGapClosure, 'percent'), withInterval(s.absoluteGapClosure, 'percent')];
+    const row = [g.label, String(s.scenarios), paperCell(s), ...(published ? [percent(s.paperImprovement.asPublished.value, 2)] : []), String(g.nonSignificantGaps.length), withInterval(s.pooledGapClosure, 'percent'), withInterval(s.absoluteGapClosure, 'percent')];
     if (!compact) row.push(percent(s.meanAbsoluteClosure));
     row.push(withInterval(m.tv, 'plain', 3), plain(b.tv?.value ?? null, 3), withInterval(m.js, 'plain', 3));
     if (!compact) row.push(plain(b.js?.value ?? null, 3));
@@ -69,7 +70,8 @@ export function scenarioTable(r: Report, split: string): Table {
   const suffix = (label: string) => (many ? ` (${label})` : '');
   const base = modelOf(r, 'base').label;
   const header = ['scenario', 'base-teacher gap', ...r.models.map((m) => `${m.role} ${m.label}`)];
-  for (const s of students(r)) header.push(`impr.${suffix(s.label)}`, `abs. closure${suffix(s.label)}`, `TV [95 %]${suffix(s.label)}`);
+  const published = publishedDiffers(r);
+  for (const s of students(r)) header.push(`impr.${suffix(s.label)}`, ...(published ? [`as published${suffix(s.label)}`] : []), `abs. closure${suffix(s.label)}`, `TV [95 %]${suffix(s.label)}`);
   header.push('TV base');
   const rows = r.scenarios
     .filter((row) => row.split === split)
@@ -77,7 +79,7 @@ export function scenarioTable(r: Report, split: string): Table {
       const cells = [row.scenario, gapCell(row), ...r.models.map((m) => cooperationCell(row, m.label))];
       for (const s of students(r)) {
         const st = row.students.find((x) => x.model === s.label)!;
-        cells.push(percent(st.paperImprovement, 2), percent(st.absoluteClosure), withInterval(row.models.find((x) => x.model === s.label)!.tv, 'plain', 3));
+        cells.push(percent(st.paperImprovement, 2), ...(published ? [percent(st.paperImprovementAsPublished, 2)] : []), percent(st.absoluteClosure), withInterval(row.models.find((x) => x.model === s.label)!.tv, 'plain', 3));
       }
       cells.push(plain(row.models.find((x) => x.model === base)!.tv?.value ?? null, 3));
       return cells;
@@ -104,6 +106,19 @@ export function payoffTable(r: Report): Table | null {
     return `${x.changed} of ${x.pairs}`;
   })]);
   return { id: 'payoff', title: `Payoff sensitivity: cooperation at x1 -> scaled payoffs, * = significant at ${fixed(r.settings.alpha, 2)} (${dataLabel(r)})`, header, numeric: header.map(() => false), rows };
+}
+
+/**
+ * True when the paper's metric on counts (as published) reads differently from the shares
+ * version anywhere in the report, at the two decimals shown: only then do the tables add an
+ * "as published" column, so equal sample sizes keep the tables as they were.
+ */
+export function publishedDiffers(r: Report): boolean {
+  const text = (v: number | null) => percent(v, 2);
+  return (
+    r.groups.some((g) => g.students.some((s) => text(s.paperImprovement.value) !== text(s.paperImprovement.asPublished.value))) ||
+    r.scenarios.some((row) => row.students.some((s) => text(s.paperImprovement) !== text(s.paperImprovementAsPublished)))
+  );
 }
 
 /** The paper's mean, saying over how many scenarios when a zero base-teacher gap left some out. */

@@ -38,12 +38,24 @@ export function cooperationRate(counts: readonly number[], weights: readonly num
 }
 
 /**
- * The quantity the paper's metric is computed on: the count of cooperative answers for choice
- * games (as published, out of all answers of the row), the mean answer for numeric games (the
- * public-goods 28 % is a ratio of mean donations).
+ * The quantity the paper's metric is computed on: the share of cooperative answers among the
+ * valid ones for choice games, the mean answer for numeric games (the public-goods 28 % is a
+ * ratio of mean donations). Shares, not counts: with a student sampled 900 times against a base
+ * and teacher sampled 300 times, counts read -1274.96 % where shares read 46.65 %.
  */
 export function paperQuantity(space: ActionSpace, m: Measured): number | null {
   if (m.valid === 0) return null;
-  if (space.kind === 'choice') return m.counts[m.actions.indexOf(space.cooperative)]!;
+  if (space.kind === 'choice') return m.counts[m.actions.indexOf(space.cooperative)]! / m.valid;
   return m.counts.reduce((a, c, i) => a + c * Number(m.actions[i]), 0) / m.valid;
+}
+
+/**
+ * The same quantity as the paper published it: the count of cooperative answers for choice games
+ * (46.26 % / 17.90 % on its data, where a few rows hold 295 or 299 answers instead of 300). Equal
+ * to the shares version only when every model has the same number of valid answers per scenario.
+ */
+export function publishedPaperQuantity(space: ActionSpace, m: Measured): number | null {
+  if (m.valid === 0) return null;
+  if (space.kind === 'choice') return m.counts[m.actions.indexOf(space.cooperative)]!;
+  return paperQuantity(space, m);
 }

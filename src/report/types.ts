@@ -7,8 +7,12 @@ import type { SampleSource } from '../recordings/types.js';
  * Version of the JSON report; bump on any change that renames or re-means a field.
  * v2: basic instead of percentile bootstrap intervals; `failures` and `parseRate` null when the
  * data did not record parse failures; `Estimate.note`.
+ * v3: the paper's metric on shares (`asPublished` on counts beside it); TV distances with
+ * calibrated intervals and, for groups and numeric games, a median-unbiased value (`plugIn`
+ * keeps the plug-in); `difference` per two-option scenario; `settings.teacher`; hybrid share
+ * intervals by default.
  */
-export const REPORT_SCHEMA = 'stratalign.report/v2';
+export const REPORT_SCHEMA = 'stratalign.report/v3';
 
 /** A statistic with its interval; low/high are null when no interval applies or it is undefined. */
 export type Estimate = {
@@ -21,6 +25,8 @@ export type Estimate = {
   undefinedResamples?: number;
   /** Why an interval that would normally be there is not (e.g. withheld for undefined resamples). */
   note?: string;
+  /** Distances whose value is bias-corrected: the plug-in value of the observed answers, biased upwards by noise. */
+  plugIn?: number;
 };
 
 export type ReportSettings = {
@@ -29,6 +35,11 @@ export type ReportSettings = {
   bootstrap: { resamples: number; seed: string; method: string };
   /** Significance level of the gap and payoff-sensitivity tests (1 - level). */
   alpha: number;
+  /**
+   * 'estimated': the teacher's answers are a sample, and their noise is in every interval that
+   * compares a model with the teacher (the default); 'exact': declared known without error.
+   */
+  teacher: 'estimated' | 'exact';
 };
 
 export type ModelRole = 'base' | 'student' | 'teacher';
@@ -58,9 +69,18 @@ export type ScenarioModel = {
   /** Distances to the teacher's distribution; null for the teacher and for missing data. */
   tv: Estimate | null;
   js: Estimate | null;
+  /** Two-option games: P(cooperative) of the model minus the teacher's, with its score interval; null otherwise. */
+  difference: Estimate | null;
 };
 
-export type ScenarioStudent = { model: string; paperImprovement: number | null; absoluteClosure: number | null };
+export type ScenarioStudent = {
+  model: string;
+  /** The paper's formula on cooperative shares (mean answers for numeric games). */
+  paperImprovement: number | null;
+  /** The same formula on cooperative counts, as the paper published it; differs when sample sizes differ. */
+  paperImprovementAsPublished: number | null;
+  absoluteClosure: number | null;
+};
 
 export type ScenarioRow = {
   split: string;
@@ -104,8 +124,13 @@ export type GroupStudent = {
   model: string;
   /** Scenarios where base, student and teacher all have valid answers. */
   scenarios: number;
-  /** `used` of `scenarios` enter the mean: the others have a zero base-teacher gap. */
-  paperImprovement: { value: number | null; used: number; undefinedScenarios: UnitRef[] };
+  /**
+   * The paper's metric on cooperative shares: `used` of `scenarios` enter the mean (the others
+   * have a zero base-teacher gap). `asPublished`: the same on counts, as the paper computed it
+   * (46.26 % in-sample on its data, against 46.65 % on shares); it differs whenever the models
+   * have different numbers of answers, and then means little.
+   */
+  paperImprovement: { value: number | null; used: number; undefinedScenarios: UnitRef[]; asPublished: { value: number | null; used: number } };
   pooledGapClosure: Estimate;
   absoluteGapClosure: Estimate;
   meanAbsoluteClosure: number | null;

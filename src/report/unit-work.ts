@@ -4,7 +4,7 @@ import type { Tally } from '../recordings/types.js';
 import { resampleCounts } from '../stats/bootstrap.js';
 import { jensenShannonDistance, toDistribution, totalVariation } from '../stats/distance.js';
 import type { SelectedModels } from './model-selection.js';
-import { cooperationRate, cooperationWeights, measureTally, paperQuantity, type Measured } from './tally-measures.js';
+import { cooperationRate, cooperationWeights, measureTally, paperQuantity, publishedPaperQuantity, type Measured } from './tally-measures.js';
 import type { ScenarioUnit } from './units.js';
 
 /** One model's answers to one scenario with everything the statistics need, bootstrap included. */
@@ -12,7 +12,10 @@ export type Cell = {
   tally: Tally;
   measured: Measured;
   rate: number | null;
+  /** What the paper's metric is computed on: cooperative share (choice games) or mean answer. */
   paper: number | null;
+  /** The same as the paper published it: cooperative counts for choice games. */
+  paperAsPublished: number | null;
   /** Cooperation of each bootstrap resample; empty without valid answers. */
   replicateRates: Float64Array;
   replicateCounts: number[][];
@@ -29,7 +32,8 @@ export type UnitWork = {
   distances: Map<string, Distances>;
 };
 
-export type BootstrapPlan = { resamples: number; seed: string };
+/** `teacherExact`: the teacher's resamples all equal its observed counts (its answers declared exact). */
+export type BootstrapPlan = { resamples: number; seed: string; teacherExact?: boolean };
 
 /**
  * Every (split, scenario, model) draws from its own generator seeded by the report seed and its
@@ -42,9 +46,10 @@ export function computeUnitWork(unit: ScenarioUnit, models: SelectedModels, plan
   for (const [model, tally] of unit.tallies) {
     const measured = measureTally(tally, space);
     const rng = createRng(`${plan.seed}\u0000${unit.split}\u0000${unit.scenario.id}\u0000${model}`);
-    const replicateCounts = measured.valid === 0 ? [] : resampleCounts(measured.counts, plan.resamples, rng);
+    const fixed = plan.teacherExact === true && model === models.teacher;
+    const replicateCounts = measured.valid === 0 ? [] : fixed ? Array.from({ length: plan.resamples }, () => [...measured.counts]) : resampleCounts(measured.counts, plan.resamples, rng);
     const replicateRates = Float64Array.from(replicateCounts, (c) => cooperationRate(c, weights) ?? Number.NaN);
-    cells.set(model, { tally, measured, rate: cooperationRate(measured.counts, weights), paper: paperQuantity(space, measured), replicateRates, replicateCounts });
+    cells.set(model, { tally, measured, rate: cooperationRate(measured.counts, weights), paper: paperQuantity(space, measured), paperAsPublished: publishedPaperQuantity(space, measured), replicateRates, replicateCounts });
   }
   const distances = new Map<string, Distances>();
   const teacher = cells.get(models.teacher);

@@ -26,7 +26,7 @@ export type SamplingMode =
   | 'simulated';
 
 /** How a sequential run ended (src/sequential/run-sequential.ts SequentialOutcome). */
-export const SEQUENTIAL_DECISIONS = ['settled-within', 'settled-outside', 'pinned', 'unsettled-at-cap', 'stopped-by-error'] as const;
+export const SEQUENTIAL_DECISIONS = ['settled-within', 'settled-outside', 'pinned', 'futile', 'unsettled-at-cap', 'stopped-by-error'] as const;
 export type SequentialDecision = (typeof SEQUENTIAL_DECISIONS)[number];
 
 /**
@@ -50,6 +50,14 @@ export type SequentialRecord = {
   targetHalfWidth?: number;
   /** The first failed call's reason when a call failed (the run stops after that batch). */
   error?: string;
+  /** How looks were judged; absent in older records (always-valid). */
+  design?: 'group-sequential' | 'always-valid';
+  /** 'estimated': the teacher's noise is in the decision; 'exact': the reference was declared exact. */
+  teacher?: 'estimated' | 'exact';
+  /** Wrong-decision rate allowed on the tolerance boundary (1 − level). */
+  errorRate?: number;
+  /** The gate's edges after the teacher's noise moved them (within: inner, outside: outer). */
+  edges?: { innerLow: number; innerHigh: number; outerLow: number; outerHigh: number };
 };
 
 export type EnvelopeSample = {
@@ -99,6 +107,10 @@ const sequentialSchema = z.object({
   reference: z.object({ share, n: z.number().int().min(0), tolerance: z.number().gt(0).lt(1), model: z.string(), origin: z.string() }),
   targetHalfWidth: z.number().gt(0).lt(0.5).optional(),
   error: z.string().optional(),
+  design: z.enum(['group-sequential', 'always-valid']).optional(),
+  teacher: z.enum(['estimated', 'exact']).optional(),
+  errorRate: z.number().gt(0).lt(1).optional(),
+  edges: z.object({ innerLow: z.number(), innerHigh: z.number(), outerLow: z.number(), outerHigh: z.number() }).optional(),
 });
 
 const envelopeSchema = z.object({

@@ -20,6 +20,12 @@ export const alignmentConfigSchema = z
     minParseRate: share.optional(),
     /** Let a batch with missing samples (provider errors) pass; by default it fails. */
     allowMissing: z.boolean().default(false),
+    /** How maxDistance is decided: 'within' (confidently within, the default), 'not-outside' or 'point'. */
+    decision: z.enum(['within', 'not-outside', 'point']).default('within'),
+    /** The chance of the wrong verdict for a model exactly at maxDistance (one-sided), for within and not-outside. */
+    errorRate: z.number().gt(0).lt(0.5).default(0.05),
+    /** The reference has no sampling noise (a log-probability distribution, a very large sample). */
+    referenceExact: z.boolean().default(false),
   })
   .refine((c) => !(c.referenceRole && c.referenceModel), { message: 'set referenceRole or referenceModel, not both', path: ['referenceModel'] });
 
@@ -27,6 +33,7 @@ export type AlignmentConfig = z.infer<typeof alignmentConfigSchema>;
 
 const KNOWN_KEYS = [
   'reference', 'referenceRole', 'referenceModel', 'minAgreement', 'maxDistance', 'minParseRate', 'allowMissing',
+  'decision', 'errorRate', 'referenceExact',
 ];
 
 /** Validates an alignment assertion's config; errors name the key, and the file when given (else the caller does). */
@@ -41,6 +48,7 @@ export function parseAlignmentConfig(config: unknown, file?: string): AlignmentC
     { ...(file ? { file } : {}), field: `assert[alignment].config${path ? `.${path}` : ''}${keys}` },
     issue.message,
     `${hint ? `did you mean ${hint}? ` : ''}give \`reference\` (a reference .json or counts .csv) and optionally ` +
-      `referenceRole/referenceModel, minAgreement, maxDistance, minParseRate (0..1), allowMissing`,
+      'referenceRole/referenceModel, minAgreement, maxDistance, minParseRate (0..1), allowMissing, ' +
+      'decision (within | not-outside | point), errorRate (0..0.5), referenceExact',
   );
 }

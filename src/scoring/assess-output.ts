@@ -3,6 +3,7 @@ import { readEnvelope, type SampleEnvelope } from '../samples/envelope.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { describeSequentialOutcome } from '../sequential/describe-outcome.js';
 import type { AlignmentConfig } from './assertion-config.js';
+import { decideDistance, decideDistributionDistance, type DistanceVerdict } from './distance-decision.js';
 import { distributionScores, scoreBatch, scoreSample, type BatchScore } from './score-samples.js';
 
 /** promptfoo-shaped verdict, built without promptfoo so the core stays host-independent. */
@@ -33,12 +34,38 @@ export function assessOutput(output: string, scenario: Scenario, reference: Refe
   if (envelope.mode === 'logprobs') return assessDistribution(envelope, scenario, reference, config);
   const space = scenario.game.actionSpace;
   const batch = () => scoreBatch(envelope.samples, envelope.missing.count, space, reference, scenario.labels);
+  const distance = (b: BatchScore) =>
+    config.maxDistance === undefined || b.agreement === null
+      ? null
+      : decideDistance(b.counts, space, reference, distanceOptions(config, scenario));
+  // A sequential row is decided by its own run: after optional stopping a fixed-n bound would not hold.
   if (envelope.mode === 'sequential') return withSequential(assessBatch(batch(), envelope, config), envelope);
   if (envelope.requested === 1 && envelope.samples.length === 1) {
     const what = { replay: 'replayed answer', simulated: 'simulated answer', live: 'answer' }[envelope.source];
     return assessSingle(envelope.samples[0]!, scenario, reference, config, what);
   }
-  return assessBatch(batch(), envelope, config);
+  const b = batch();
+  return assessBatch(b, envelope, config, distance(b));
+}
+
+function distanceOptions(config: AlignmentConfig, scenario: Scenario) {
+  return {
+    maxDistance: config.maxDistance!,
+    decision: config.decision,
+    errorRate: config.errorRate,
+    referenceExact: config.referenceExact,
+    seed: `alignment\u0000${scenario.id}`,
+  };
+}
+
+/** "TV distance 0.083 (upper 95 % bound 0.142) > max 0.1 [decision within: ...]" for a failed check. */
+function distanceProblem(v: DistanceVerdict, max: number): string {
+  const bound = v.upper === null ? '' : ` (one-sided bounds [${v.lower!.toFixed(3)}, ${v.upper.toFixed(3)}])`;
+  return `TV distance ${v.observed.toFixed(3)}${bound}: ${v.explanation}; read ${v.compared.toFixed(3)} > ${max}`;
+}
+
+function distanceScores(v: DistanceVerdict | null): Record<string, number> {
+  return v && v.upper !== null ? { tv_lower: v.lower!, tv_upper: v.upper } : {};
 }
 
 function unscored(reason: string): Assessment {
@@ -58,7 +85,7 @@ function assessSingle(sample: SampleEnvelope['samples'][number], scenario: Scena
   };
 }
 
-function assessBatch(b: BatchScore, envelope: SampleEnvelope, config: AlignmentConfig): Assessment {
+function assessBatch(b: BatchScore, envelope: SampleEnvelope, config: AlignmentConfig, verdict: DistanceVerdict | null = null): Assessment {
   const label = envelope.source === 'replay' ? 'replayed samples' : `${envelope.mode} samples`;
   if (b.agreement === null) {
     const why = b.received === 0 ? `no samples received (${b.missing} missing: ${envelope.missing.reasons.join('; ') || 'no reason given'})` : `none of ${b.received} ${label} could be parsed (${formatFailures(b.failures)})`;
@@ -68,17 +95,18 @@ function assessBatch(b: BatchScore, envelope: SampleEnvelope, config: AlignmentC
   if (b.missing > 0 && !config.allowMissing) problems.push(`${b.missing} of ${b.requested} samples missing (${envelope.missing.reasons.join('; ')})`);
   if (config.minParseRate !== undefined && b.parseRate! < config.minParseRate) problems.push(`parse rate ${pct(b.parseRate!)} < ${pct(config.minParseRate)}`);
   if (config.minAgreement !== undefined && b.agreement < config.minAgreement) problems.push(`agreement ${pct(b.agreement)} < ${pct(config.minAgreement)}`);
-  if (config.maxDistance !== undefined && b.distance! > config.maxDistance) problems.push(`TV distance ${b.distance!.toFixed(3)} > ${config.maxDistance}`);
+  if (verdict && !verdict.pass) problems.push(distanceProblem(verdict, config.maxDistance!));
   // Replayed counts carry recorded choices only: their parse failures were never recorded.
   const failuresRecorded = envelope.samples.some((x) => x.text !== null || x.recordedFailure !== undefined);
   const validity = failuresRecorded ? `${b.valid}/${b.requested} ${label} valid` : `${b.valid}/${b.requested} ${label} (recorded choices; parse failures not recorded)`;
-  const summary = `${validity}; counts ${JSON.stringify(b.counts)}; cooperation ${pct(b.cooperation!)}, teacher agreement ${pct(b.agreement)}, TV distance ${b.distance!.toFixed(3)}${b.valid < b.received ? `; unparseable: ${formatFailures(b.failures)}` : ''}`;
+  const decided = verdict && verdict.pass ? `; TV distance within ${config.maxDistance}: ${verdict.explanation}${verdict.upper === null ? '' : ` (one-sided bounds [${verdict.lower!.toFixed(3)}, ${verdict.upper.toFixed(3)}])`}` : '';
+  const summary = `${validity}; counts ${JSON.stringify(b.counts)}; cooperation ${pct(b.cooperation!)}, teacher agreement ${pct(b.agreement)}, TV distance ${b.distance!.toFixed(3)}${b.valid < b.received ? `; unparseable: ${formatFailures(b.failures)}` : ''}${decided}`;
   return {
     pass: problems.length === 0,
     score: b.agreement,
     reason: problems.length ? `FAIL: ${problems.join('; ')}. ${summary}` : summary,
     detail: summary,
-    namedScores: { teacher_agreement: b.agreement, cooperation: b.cooperation!, ...(failuresRecorded ? { parse_valid: b.parseRate! } : {}), tv_distance: b.distance!, answered: b.received / b.requested },
+    namedScores: { teacher_agreement: b.agreement, cooperation: b.cooperation!, ...(failuresRecorded ? { parse_valid: b.parseRate! } : {}), tv_distance: b.distance!, ...distanceScores(verdict), answered: b.received / b.requested },
     unscored: false,
   };
 }
@@ -88,14 +116,16 @@ function assessDistribution(envelope: SampleEnvelope, scenario: Scenario, refere
   if (!d) return unscored('UNSCORED: logprobs envelope without a distribution');
   const s = distributionScores(d.probabilities, scenario.game.actionSpace, reference);
   const problems: string[] = [];
+  const verdict = config.maxDistance === undefined ? null : decideDistributionDistance(d.probabilities, scenario.game.actionSpace, reference, distanceOptions(config, scenario));
   if (config.minAgreement !== undefined && s.agreement! < config.minAgreement) problems.push(`agreement ${pct(s.agreement!)} < ${pct(config.minAgreement)}`);
-  if (config.maxDistance !== undefined && s.distance! > config.maxDistance) problems.push(`TV distance ${s.distance!.toFixed(3)} > ${config.maxDistance}`);
-  const summary = `log-probability distribution ${JSON.stringify(d.probabilities)} (mass outside the options ${pct(d.otherMass)}); cooperation ${pct(s.cooperation!)}, teacher agreement ${pct(s.agreement!)}, TV distance ${s.distance!.toFixed(3)}`;
+  if (verdict && !verdict.pass) problems.push(distanceProblem(verdict, config.maxDistance!));
+  const decided = verdict && verdict.pass ? `; TV distance within ${config.maxDistance}: ${verdict.explanation}` : '';
+  const summary = `log-probability distribution ${JSON.stringify(d.probabilities)} (mass outside the options ${pct(d.otherMass)}); cooperation ${pct(s.cooperation!)}, teacher agreement ${pct(s.agreement!)}, TV distance ${s.distance!.toFixed(3)}${decided}`;
   return {
     pass: problems.length === 0,
     score: s.agreement!,
     reason: problems.length ? `FAIL: ${problems.join('; ')}. ${summary}` : summary,
-    namedScores: { teacher_agreement: s.agreement!, cooperation: s.cooperation!, tv_distance: s.distance!, in_space_mass: 1 - d.otherMass },
+    namedScores: { teacher_agreement: s.agreement!, cooperation: s.cooperation!, tv_distance: s.distance!, ...distanceScores(verdict), in_space_mass: 1 - d.otherMass },
     unscored: false,
   };
 }

@@ -9,7 +9,8 @@ import { exactOperatingCharacteristics } from './exact-operating.js';
 import { fixedGateProbabilities } from './fixed-design.js';
 import { checkDesign } from './run-sequential.js';
 import { simulateSequential } from './simulate.js';
-import { createStoppingRule } from './stopping-rule.js';
+import { sampleBinomial } from '../stats/bootstrap.js';
+import { createStoppingRule, type SequentialDesignKind, type StoppingRule } from './stopping-rule.js';
 
 /**
  * What sequential sampling would have saved on a recording: each model's recorded distribution
@@ -30,6 +31,14 @@ export type SavingsOptions = {
   reference: ReferenceSelector;
   /** Where the tallies came from, for error messages and labels. */
   origin: string;
+  /** Stopping design; default 'always-valid' (the library default). */
+  design?: SequentialDesignKind;
+  /**
+   * Teacher answers each simulated run draws its reference share from (Binomial around the
+   * recorded share), so the teacher's noise is in the decisions; absent: the recorded share is
+   * held fixed as if exact.
+   */
+  teacherAnswers?: number;
 };
 
 export type DecisionShares = { correct: number; wrong: number; unsettled: number };
@@ -116,18 +125,21 @@ function scenarioSavings(tally: Tally, counted: string, reference: number, optio
   const distance = Math.abs(truth - reference);
   // Shares are multiples of 1/300 here; the epsilon keeps a distance of exactly the tolerance "within".
   const side = distance <= options.tolerance + 1e-12 ? 'within' : 'outside';
-  const rule = createStoppingRule({ reference, tolerance: options.tolerance, level: options.level });
+  const ruleFor = ruleMaker(options);
+  const rule = ruleFor(reference);
   const rng = createRng(`${options.seed}/${tally.split}/${tally.model}/${tally.scenario}`);
   const sequential = { correct: 0, wrong: 0, unsettled: 0, totalCalls: 0 };
   for (let run = 0; run < options.runs; run++) {
-    const result = simulateSequential({ probability: truth, failureRate }, rule, options, rng);
+    // With the teacher estimated, each run sees its own teacher sample of the recorded share.
+    const runRule = options.teacherAnswers ? ruleFor(sampleBinomial(options.teacherAnswers, reference, rng) / options.teacherAnswers) : rule;
+    const result = simulateSequential({ probability: truth, failureRate }, runRule, options, rng);
     sequential.totalCalls += result.calls;
     if (result.verdict === 'settled-within' || result.verdict === 'settled-outside') {
       sequential[result.verdict === `settled-${side}` ? 'correct' : 'wrong']++;
     } else sequential.unsettled++;
   }
-  // The exact expectation assumes every answer parses, as in counts without failures.
-  const exactMeanCalls = failureRate === 0 ? exactOperatingCharacteristics(truth, rule, options).expectedCalls : null;
+  // The exact expectation assumes every answer parses, as in counts without failures, and a fixed reference.
+  const exactMeanCalls = failureRate === 0 && !options.teacherAnswers ? exactOperatingCharacteristics(truth, rule, options).expectedCalls : null;
   // The fixed design spends the same calls but, like the sequential one, only valid answers are data.
   const fixedValid = Math.round(options.fixedCalls * (1 - failureRate));
   const fixed = fixedGateProbabilities(truth, fixedValid, { reference, tolerance: options.tolerance, level: options.level });
@@ -152,6 +164,22 @@ function scenarioSavings(tally: Tally, counted: string, reference: number, optio
   };
 }
 
+/** Rules by the reference share they read, memoised: designs are computed once per share. */
+function ruleMaker(options: SavingsOptions): (reference: number) => StoppingRule {
+  const rules = new Map<number, StoppingRule>();
+  return (reference) => {
+    let rule = rules.get(reference);
+    if (!rule) {
+      const design = options.design ?? 'always-valid';
+      const teacher = options.teacherAnswers ? { referenceAnswers: options.teacherAnswers } : {};
+      const schedule = design === 'group-sequential' ? { batch: options.batch, cap: options.cap } : {};
+      rule = createStoppingRule({ reference, tolerance: options.tolerance, level: options.level, design, ...teacher, ...schedule });
+      rules.set(reference, rule);
+    }
+    return rule;
+  };
+}
+
 function summarise(label: string, rows: readonly ScenarioSavings[], options: SavingsOptions): SavingsSummary {
   const mean = (pick: (row: ScenarioSavings) => number) => rows.reduce((sum, row) => sum + pick(row), 0) / rows.length;
   const meanCalls = mean((r) => r.sequential.meanCalls);
@@ -172,6 +200,9 @@ function checkSavingsOptions(options: SavingsOptions): void {
   checkDesign(options);
   if (!Number.isInteger(options.runs) || options.runs < 1) {
     throw new StratalignError({ field: 'runs', value: options.runs }, 'runs must be a whole number, 1 or more', 'use e.g. 200');
+  }
+  if (options.teacherAnswers !== undefined && !(Number.isInteger(options.teacherAnswers) && options.teacherAnswers > 0)) {
+    throw new StratalignError({ field: 'teacherAnswers', value: options.teacherAnswers }, "the teacher's number of answers must be a whole number from 1", 'use e.g. 300, or leave it out to hold the recorded share fixed');
   }
   if (!Number.isInteger(options.fixedCalls) || options.fixedCalls < 1) {
     throw new StratalignError({ field: 'fixedCalls', value: options.fixedCalls }, 'the fixed design needs a whole number of calls, 1 or more', 'use the recording\'s samples per scenario, e.g. 300');

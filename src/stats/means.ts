@@ -63,3 +63,25 @@ export function welchTest(a: MeanSummary, b: MeanSummary): DifferenceTest {
 function logBinomial(n: number, k: number): number {
   return -Math.log(n + 1) - jStat.betaln(k + 1, n - k + 1);
 }
+
+/**
+ * Interval for a mean pooled over strata (e.g. cooperation over the scenarios of a group, each
+ * with its own answers): the pooled mean Σ n_i m_i / N has variance Σ n_i s_i² / N², with
+ * Welch-Satterthwaite degrees of freedom. For one stratum it is exactly `meanInterval`, so a
+ * group of one scenario shows that scenario's interval. Without spread anywhere, the exact bound
+ * of `meanInterval` over all N answers.
+ */
+export function stratifiedMeanInterval(strata: readonly MeanSummary[], level = 0.95, range?: AnswerRange): Interval {
+  const used = strata.filter((s) => s.n > 0);
+  if (used.length === 1) return meanInterval(used[0]!, level, range);
+  const N = used.reduce((a, s) => a + s.n, 0);
+  if (N < 2) return NO_INTERVAL(level, N === 0 ? 'no answers' : 'one answer');
+  const mean = used.reduce((a, s) => a + s.n * s.mean, 0) / N;
+  // A stratum with one answer has no variance estimate; it only adds its weight to the mean.
+  const terms = used.map((s) => ({ w: s.n > 1 ? (s.n * s.variance) / (N * N) : 0, df: s.n - 1 }));
+  const variance = terms.reduce((a, t) => a + t.w, 0);
+  if (variance === 0) return meanInterval({ n: N, mean, variance: 0 }, level, range);
+  const df = variance ** 2 / terms.reduce((a, t) => a + (t.df > 0 ? t.w ** 2 / t.df : 0), 0);
+  const half = jStat.studentt.inv(1 - (1 - level) / 2, df) * Math.sqrt(variance);
+  return { low: mean - half, high: mean + half, level, method: 'student-t, stratified by scenario (Welch-Satterthwaite)' };
+}

@@ -75,6 +75,12 @@ function lostAnswersLine(c: ConversionSummary): string {
   return `LOST ANSWERS: ${rows}: ${total} answer(s) lost in all${inErrors}${uncounted}`;
 }
 
+/** " (as published, on counts: 46.26 %)" where the counts version reads differently at two decimals; else nothing. */
+function publishedNote(shares: number | null, published: number | null): string {
+  const text = (v: number | null) => (v === null ? 'n/a' : `${fixed(v, 2)} %`);
+  return text(shares) === text(published) ? '' : ` (as published, on counts: ${text(published)})`;
+}
+
 /** Plain-text summary printed at the end of `promptfoo eval`; labels and split names are untrusted text. */
 export function renderSummary(parts: SummaryParts): string {
   const { skipped, summary, plain, agreement, reference, conversion, probes, errorsByProvider, outcomes } = parts;
@@ -118,13 +124,14 @@ export function renderSummary(parts: SummaryParts): string {
     );
     const students = summary.splits.flatMap((s) => s.students.map((st) => ({ split: s.split, nsGaps: s.nonSignificantGaps, ...st })));
     if (students.length) {
-      out.push('', "paper's improvement metric (mean over scenarios of 100*(ft-base)/(teacher-base), on counts, as published), by split:");
+      out.push('', "paper's improvement metric (mean over scenarios of 100*(ft-base)/(teacher-base), on cooperation shares), by split:");
       for (const s of students) {
         const p = s.paperImprovement;
         const value = p.value === null ? 'n/a' : `${fixed(p.value, 2)} %`;
         const over = p.used === p.scenarios ? `${p.scenarios} scenarios` : `${p.used} of ${p.scenarios} scenarios (the rest have no base-teacher gap)`;
+        const published = publishedNote(p.value, p.asPublished);
         const ns = s.nsGaps > 0 ? `; ${s.nsGaps} scenario(s) with a base-teacher gap that is not significant (the paper metric is noise there)` : '';
-        out.push(`  ${sanitizeForTerminal(s.split)}, ${sanitizeForTerminal(s.model)}: ${value} over ${over}; pooled gap closure ${withInterval(s.pooledGapClosure, 'percent')}${ns}`);
+        out.push(`  ${sanitizeForTerminal(s.split)}, ${sanitizeForTerminal(s.model)}: ${value} over ${over}${published}; pooled gap closure ${withInterval(s.pooledGapClosure, 'percent')}${ns}`);
       }
       out.push('  Intervals here use 200 bootstrap resamples. The paper metric is unstable where teacher and base are close;');
       out.push('  `stratalign report` shows 2000-resample intervals, n.s.-gap flags and robust companions.');

@@ -1,0 +1,146 @@
+// (h) Coverage of the report's intervals where gates decide, at full size: binomial shares and
+// the two-option distance exactly (enumeration over every count), the distance of numeric games
+// and of groups by seeded simulation. Every number is computed in this run.
+import jStat from 'jstat';
+import { createRng } from '../src/random.js';
+import { sampleMultinomial } from '../src/stats/bootstrap.js';
+import { meanDistanceInterval, type DistancePair } from '../src/stats/distance-inversion.js';
+import { totalVariation } from '../src/stats/distance.js';
+import { proportionInterval, type ProportionMethod } from '../src/stats/proportion.js';
+import { acceptsAbsoluteDifference, scoreStatistic, type ShareSide } from '../src/stats/share-difference.js';
+import type { BenchRow } from './format-table.js';
+
+const N = 300;
+const LEVEL = 0.95;
+
+/** Exact coverage of a share interval at p: the binomial mass of the counts whose interval holds p. */
+function shareCoverage(method: ProportionMethod, n: number): { min: number; mean: number; at: number } {
+  const intervals = Array.from({ length: n + 1 }, (_, k) => proportionInterval(k, n, method, LEVEL));
+  const grid: number[] = [];
+  for (let i = 1; i < 2000; i++) grid.push(i / 2000);
+  for (let i = 1; i <= 400; i++) grid.push(i / 20000, 1 - i / 20000);
+  let min = 1;
+  let at = 0;
+  let sum = 0;
+  grid.forEach((p, i) => {
+    let c = 0;
+    intervals.forEach((iv, k) => {
+      if (iv.low <= p && p <= iv.high) c += jStat.binomial.pdf(k, n, p);
+    });
+    if (c < min) [min, at] = [c, p];
+    // The mean is over the evenly spaced shares only; the extra ones near 0 and 1 find the minimum.
+    if (i < 1999) sum += c;
+  });
+  return { min, mean: sum / 1999, at };
+}
+
+function support(p: number): { k: number; mass: number }[] {
+  const sd = Math.sqrt(N * p * (1 - p));
+  const out: { k: number; mass: number }[] = [];
+  for (let k = Math.max(0, Math.floor(N * p - 6 * sd - 1)); k <= Math.min(N, Math.ceil(N * p + 6 * sd + 1)); k++) out.push({ k, mass: jStat.binomial.pdf(k, N, p) });
+  return out;
+}
+
+/** Exact probability over the student's (and, unless exact, the teacher's) counts. */
+function exactly(p: number, q: number, teacherExact: boolean, holds: (a: ShareSide, b: ShareSide) => boolean): number {
+  let total = 0;
+  for (const s of support(p)) {
+    if (teacherExact) {
+      if (holds({ k: s.k, n: N }, { exact: q })) total += s.mass;
+    } else for (const t of support(q)) if (holds({ k: s.k, n: N }, { k: t.k, n: N })) total += s.mass * t.mass;
+  }
+  return total;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+const range = (xs: number[]) => `${pct(Math.min(...xs))}-${pct(Math.max(...xs))}`;
+
+export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean } = { dir: '' }): Promise<BenchRow[]> {
+  const quick = opts.quick ?? false;
+  const rows: BenchRow[] = [];
+  const progress = (what: string) => process.stderr.write(`  (h) ${what}\n`);
+
+  progress('binomial share intervals, exact coverage at 300 answers');
+  const hybrid = shareCoverage('hybrid', N);
+  const wilson = shareCoverage('wilson', N);
+  const exact = shareCoverage('exact', N);
+  rows.push({
+    comparison: 'share interval, 300 answers: lowest exact coverage over all shares, default vs plain Wilson',
+    subject: { label: 'hybrid (Wilson, Clopper-Pearson ends within 10 answers of 0 or n)', value: 100 * hybrid.min, unit: '% coverage' },
+    baseline: { label: 'plain Wilson', value: 100 * wilson.min, unit: '% coverage' },
+    note: `exact coverage over 2,800 shares (finer near 0 and 1; means over the 1,999 evenly spaced ones): hybrid lowest at p = ${hybrid.at.toFixed(5)}, mean ${pct(hybrid.mean)}; Wilson lowest at p = ${wilson.at.toFixed(5)}, mean ${pct(wilson.mean)}; Clopper-Pearson lowest ${pct(exact.min)}, mean ${pct(exact.mean)} (never under, wider). Required: >= 93 % at every share.`,
+  });
+
+  progress('two-option distance |d| and difference d, exact coverage');
+  const taus = quick ? [0.02, 0.1, 0.3] : [0.02, 0.05, 0.1, 0.2, 0.3];
+  const teachers = quick ? [0.4] : [0.1, 0.4, 0.75];
+  for (const teacherExact of [false, true]) {
+    const coverages: number[] = [];
+    const diffCoverages: number[] = [];
+    for (const q of teachers) {
+      for (const tau of taus) {
+        const p = q + tau <= 1 ? q + tau : q - tau;
+        coverages.push(exactly(p, q, teacherExact, (a, b) => acceptsAbsoluteDifference(a, b, tau, LEVEL)));
+        diffCoverages.push(exactly(p, q, teacherExact, (a, b) => Math.abs(scoreStatistic(a, b, p - q)) <= 1.959964));
+      }
+    }
+    const claims = teachers.map((q) => exactly(q + 0.1, q, teacherExact, (a, b) => Math.abs(('k' in a ? a.k / a.n : 0) - ('k' in b ? b.k / b.n : b.exact)) < 0.1 && !acceptsAbsoluteDifference(a, b, 0.1, LEVEL)));
+    const who = teacherExact ? 'teacher exact' : 'teacher from 300 answers';
+    rows.push({
+      comparison: `two-option TV |d|, ${who}: coverage range over true distances ${taus.join(', ')}`,
+      subject: { label: 'lowest exact coverage', value: 100 * Math.min(...coverages), unit: '%' },
+      baseline: { label: 'nominal', value: 95, unit: '%' },
+      note: `teacher shares ${teachers.join(', ')}; coverage ${range(coverages)} (required within 2 points of 95 %); the difference d itself (Miettinen-Nurminen / score) ${range(diffCoverages)}. A student exactly 0.1 away is called "within 0.1" (upper end below 0.1) in ${range(claims)} of scenarios (required <= 4 %).`,
+    });
+  }
+
+  const runs = quick ? 60 : 400;
+  const resamples = quick ? 400 : 1000;
+  progress(`numeric (0..10) and group distances: ${runs} seeded runs per truth, ${resamples} resamples each`);
+  const rng = createRng('bench-h');
+  // The intervals themselves, as the report computes them (a search over tau), not a shortcut.
+  const coverageOf = (truth: [number[], number[]][], times = runs) => {
+    const tau = truth.reduce((a, [p, q]) => a + totalVariation(p, q), 0) / truth.length;
+    let miss = 0;
+    let within = 0;
+    for (let r = 0; r < times; r++) {
+      const pairs: DistancePair[] = truth.map(([p, q]) => ({ model: { counts: sampleMultinomial(N, p, rng) }, teacher: { counts: sampleMultinomial(N, q, rng) } }));
+      const iv = meanDistanceInterval(pairs, { level: LEVEL, resamples, rng });
+      if (iv.low > tau + 1e-9 || iv.high < tau - 1e-9) miss++;
+      if (iv.high < tau - 1e-9) within++;
+    }
+    return { tau, coverage: 1 - miss / times, aboveHigh: within / times };
+  };
+  // A teacher spread over donations 5..10 like the paper's; students mix in a distribution centred lower.
+  const teacher = [0, 0, 0, 0, 0, 0.1, 0.2, 0.3, 0.25, 0.1, 0.05];
+  const other = [0, 0, 0, 0, 0.05, 0.5, 0.3, 0.1, 0.05, 0, 0];
+  const full = totalVariation(teacher, other);
+  const mixture = (tau: number) => teacher.map((x, i) => (1 - tau / full) * x + (tau / full) * other[i]!);
+  const oneCell = (tau: number) => teacher.map((x, i) => (i === 6 ? x + tau : i === 7 ? x - tau : x));
+  const numeric = taus.flatMap((tau) => [coverageOf([[mixture(tau), teacher]]), ...(tau <= 0.2 ? [coverageOf([[oneCell(tau), teacher]])] : [])]);
+  rows.push({
+    comparison: `numeric game (donations 0..10) TV, teacher from 300 answers: coverage over true distances ${taus.join(', ')}`,
+    subject: { label: 'lowest simulated coverage', value: 100 * Math.min(...numeric.map((c) => c.coverage)), unit: '%' },
+    baseline: { label: 'nominal', value: 95, unit: '%' },
+    note: `test-inversion bootstrap, ${runs} runs per truth (simulation s.e. about ${(100 * Math.sqrt(0.05 * 0.95 / runs)).toFixed(1)} points): ${numeric.map((c) => `${c.tau.toFixed(2)}: ${pct(c.coverage)}`).join(', ')} (students mixing in another distribution, and moving mass between two amounts only). Upper end below the truth at 0.1: ${pct(numeric.find((c) => Math.abs(c.tau - 0.1) < 1e-9)?.aboveHigh ?? Number.NaN)} (the "within" error, required <= 4 %).`,
+  });
+
+  const teacherShares = [77, 106, 120, 109, 94, 137, 105, 104, 246, 208, 196, 231, 125, 157, 139, 114, 200, 230, 220, 202].map((k) => k / 300);
+  const studentShares = [221, 225, 216, 214, 223, 221, 214, 223, 225, 236, 214, 228, 190, 208, 196, 186, 225, 223, 221, 209].map((k) => k / 300);
+  const two = (p: number, q: number): [number[], number[]] => [
+    [p, 1 - p],
+    [q, 1 - q],
+  ];
+  const groups = [
+    ...taus.map((tau) => ({ name: `20 scenarios all at ${tau}`, truth: teacherShares.map((q) => two(q + tau <= 1 ? q + tau : q - tau, q)) })),
+    { name: "the paper's in-sample student", truth: studentShares.map((p, i) => two(p, teacherShares[i]!)) },
+    { name: 'half at 0, half at 0.1', truth: teacherShares.map((q, i) => two(q + (i % 2 ? 0.1 : 0), q)) },
+  ].map((g) => ({ ...g, ...coverageOf(g.truth) }));
+  rows.push({
+    comparison: 'group mean TV (20 two-option scenarios), teacher from 300 answers: coverage',
+    subject: { label: 'lowest simulated coverage', value: 100 * Math.min(...groups.map((g) => g.coverage)), unit: '%' },
+    baseline: { label: 'nominal', value: 95, unit: '%' },
+    note: `${groups.map((g) => `${g.name} (${g.tau.toFixed(3)}): ${pct(g.coverage)}`).join('; ')}. Upper end below a mean of 0.1 when every scenario sits at 0.1: ${pct(groups.find((g) => g.name.endsWith('at 0.1'))?.aboveHigh ?? Number.NaN)}.`,
+  });
+  return rows;
+}

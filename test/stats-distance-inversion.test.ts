@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../src/random.js';
+import { basicInterval, resampleCounts, sampleMultinomial } from '../src/stats/bootstrap.js';
+import { distanceTest, meanDistanceInterval, type DistancePair } from '../src/stats/distance-inversion.js';
+import { toDistribution, totalVariation } from '../src/stats/distance.js';
+
+const N = 300;
+// A teacher spread over donations 5..10, and a student that mixes in a distribution centred lower.
+const TEACHER = [0, 0, 0, 0, 0, 0.1, 0.2, 0.3, 0.25, 0.1, 0.05];
+const OTHER = [0, 0, 0, 0, 0.05, 0.5, 0.3, 0.1, 0.05, 0, 0];
+const mixture = (tau: number) => TEACHER.map((x, i) => x + (tau / totalVariation(TEACHER, OTHER)) * (OTHER[i]! - x));
+
+describe('test-inversion interval for the TV distance of a numeric game', () => {
+  it('shows a median-unbiased value below the plug-in, inside its interval', () => {
+    const rng = createRng('value');
+    const pair: DistancePair = { model: { counts: sampleMultinomial(N, mixture(0.05), rng) }, teacher: { counts: sampleMultinomial(N, TEACHER, rng) } };
+    const iv = meanDistanceInterval([pair], { level: 0.95, resamples: 600, rng });
+    expect(iv.value).toBeLessThan(iv.observed);
+    expect(iv.low).toBeLessThanOrEqual(iv.value);
+    expect(iv.high).toBeGreaterThanOrEqual(iv.value);
+    // Noise alone puts two 300-answer samples of the same 6-amount distribution about 0.07 apart.
+    expect(iv.observed - iv.value).toBeGreaterThan(0.02);
+  });
+
+  it('says when the observed distance is below what noise gives identical models', () => {
+    const same = { counts: [0, 0, 0, 0, 0, 30, 60, 90, 75, 30, 15] };
+    const iv = meanDistanceInterval([{ model: same, teacher: same }], { level: 0.95, resamples: 400, rng: createRng('same') });
+    expect(iv).toMatchObject({ value: 0, low: 0, high: 0, belowNoise: true });
+  });
+
+  it('narrows when the teacher is declared exact', () => {
+    const rng = createRng('exact');
+    const counts = sampleMultinomial(N, mixture(0.15), rng);
+    const teacherCounts = sampleMultinomial(N, TEACHER, rng);
+    const estimated = meanDistanceInterval([{ model: { counts }, teacher: { counts: teacherCounts } }], { level: 0.95, resamples: 600, rng: createRng('a') });
+    const exact = meanDistanceInterval([{ model: { counts }, teacher: { exact: toDistribution(teacherCounts)! } }], { level: 0.95, resamples: 600, rng: createRng('a') });
+    expect(exact.high - exact.low).toBeLessThan(estimated.high - estimated.low);
+  });
+
+  it('covers a student exactly at 0.1 and rarely calls it within, where the bootstrap around the observed point does (seeded simulation)', () => {
+    const rng = createRng('coverage-0.1');
+    const runs = 200;
+    let covered = 0;
+    let within = 0;
+    let basicWithin = 0;
+    for (let r = 0; r < runs; r++) {
+      const model = sampleMultinomial(N, mixture(0.1), rng);
+      const teacher = sampleMultinomial(N, TEACHER, rng);
+      const t = distanceTest([{ model: { counts: model }, teacher: { counts: teacher } }], 0.1, { level: 0.95, resamples: 400, rng });
+      if (!t.aboveHigh && !t.belowLow) covered++;
+      if (t.aboveHigh) within++;
+      // The interval the report used before: the basic bootstrap of the plug-in distance.
+      const a = resampleCounts(model, 400, rng);
+      const b = resampleCounts(teacher, 400, rng);
+      const reps = a.map((c, i) => totalVariation(toDistribution(c)!, toDistribution(b[i]!)!));
+      const basic = basicInterval(totalVariation(toDistribution(model)!, toDistribution(teacher)!), reps, 0.95, { min: 0, max: 1 })!;
+      if (basic.high < 0.1) basicWithin++;
+    }
+    // 200 runs: a standard error of 1.5 points at 95 %, 1.1 at 2.5 %.
+    expect(covered / runs).toBeGreaterThan(0.91);
+    expect(within / runs).toBeLessThanOrEqual(0.05);
+    expect(basicWithin / runs).toBeGreaterThan(0.06);
+  });
+});
+
+describe('test-inversion interval for the mean TV distance of a group', () => {
+  const teacherShares = [0.26, 0.35, 0.4, 0.36, 0.31, 0.46, 0.35, 0.35, 0.82, 0.69, 0.65, 0.77, 0.42, 0.52, 0.46, 0.38, 0.67, 0.77, 0.73, 0.67];
+  const group = (rng: () => number, tau: number): DistancePair[] =>
+    teacherShares.map((q, i) => {
+      const p = i % 2 ? q + tau : q - tau;
+      const k = sampleMultinomial(N, [p, 1 - p], rng);
+      const t = sampleMultinomial(N, [q, 1 - q], rng);
+      return { model: { counts: k }, teacher: { counts: t } };
+    });
+
+  it('claims "within 0.1" for a group whose every scenario sits at 0.1 rarely (seeded simulation)', () => {
+    const rng = createRng('group-at-tolerance');
+    const runs = 200;
+    let claims = 0;
+    for (let r = 0; r < runs; r++) if (distanceTest(group(rng, 0.1), 0.1, { level: 0.95, resamples: 400, rng }).aboveHigh) claims++;
+    // The one-sided rate is 2.5 % by design; 200 runs have a standard error of 1.1 points.
+    expect(claims / runs).toBeLessThanOrEqual(0.05);
+  });
+
+  it('keeps the plug-in mean, and its value sits below it where noise inflates small distances', () => {
+    const rng = createRng('group-small');
+    const iv = meanDistanceInterval(group(rng, 0.02), { level: 0.95, resamples: 400, rng });
+    expect(iv.value).toBeLessThan(iv.observed);
+    expect(iv.low).toBeLessThanOrEqual(0.02);
+    expect(iv.high).toBeGreaterThanOrEqual(0.02);
+  });
+});
