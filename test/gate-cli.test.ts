@@ -142,20 +142,23 @@ describe('thresholds', () => {
 });
 
 describe('stratalign gate scopes', () => {
-  // The paper's counts: in-sample prisoners-dilemma paper improvement 11.40 %, international-relations 27.46 %.
+  // The paper's counts, metric on shares (snowdrift and friends hold 295/299-answer cells, so they differ from
+  // the published on-counts figures): in-sample prisoners-dilemma 11.40 %, international-relations 27.46 %.
   it.each([
     ['game=prison', 'split=in-sample,game=prisoners-dilemma', '11.40 %'],
     ['game=PRISON', 'split=in-sample,game=prisoners-dilemma', '11.40 %'],
     ['game=delight', 'split=in-sample,game=prisoners-delight', '63.01 %'],
-    ['game=chicken', 'split=in-sample,game=snowdrift', '58.43 %'],
+    ['game=chicken', 'split=in-sample,game=snowdrift', '59.99 %'],
     ['context=IR', 'split=in-sample,context=international-relations', '27.46 %'],
     ['context=biz', 'split=in-sample,context=business', '24.89 %'],
-    ['context=friendsharing', 'split=in-sample,context=friends', '47.05 %'],
+    ['context=friendsharing', 'split=in-sample,context=friends', '48.99 %'],
   ])('accept every alias of games and contexts: %s', async (scope, group, value) => {
     const { code, stdout, stderr } = await run(['gate', PAPER, ...FAST, '--min', `paper-improvement@split=in-sample,${scope}=10`]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toContain(`PASS paper-improvement at ${group} for llama2-7b-chat-lfb-lora: point estimate ${value} >= min 10.00 %`);
+    expect(stdout).toContain(
+      `PASS paper-improvement at ${group} for llama2-7b-chat-lfb-lora: point estimate ${value} >= min 10.00 %`,
+    );
   });
 
   it('name the aliases that work when a game is unknown', async () => {

@@ -69,8 +69,8 @@ describe('a new user moves the default config into a subfolder', () => {
         expect(run.stderr).not.toMatch(STACK_TRACE);
         expect(run.code, run.stderr).toBe(0);
       }
-      expect(original.stdout).toContain('46.26 % over 20 scenarios');
-      expect(original.stdout).toContain('17.90 % over 12 scenarios');
+      expect(original.stdout).toContain('46.65 % over 20 scenarios (as published, on counts: 46.26 %)');
+      expect(original.stdout).toContain('18.26 % over 12 scenarios (as published, on counts: 17.90 %)');
       expect(figures(fromRoot.stdout)).toEqual(figures(original.stdout));
       expect(figures(fromFolder.stdout)).toEqual(figures(original.stdout));
       // Output piped, not a terminal: promptfoo's progress lines; the closing hint opens this run's state folder.
@@ -92,8 +92,8 @@ describe('a new user moves the default config into a subfolder', () => {
       expect(chips('fine-tuned')).toMatchObject({
         'gap_closed_pct_in-sample': 35,
         'gap_closed_pct_oos-context': 15.1,
-        'tv_to_teacher_in-sample': 0.21,
-        'paper_improvement_in-sample': 46.26,
+        'tv_to_teacher_in-sample': 0.208,
+        'paper_improvement_in-sample': 46.65,
       });
       expect(chips('base')).toMatchObject({ 'gap_closed_pct_in-sample': 0, 'tv_to_teacher_in-sample': 0.314 });
       expect(chips('teacher')).toMatchObject({ 'gap_closed_pct_in-sample': 100 });
@@ -101,7 +101,14 @@ describe('a new user moves the default config into a subfolder', () => {
         (r) => r.namedScores,
       );
       const names = [...new Set(perRow.flatMap((n) => Object.keys(n)))];
-      expect(names.sort()).toEqual(['answered', 'cooperation', 'teacher_agreement', 'tv_distance']);
+      expect(names.sort()).toEqual([
+        'answered',
+        'cooperation',
+        'teacher_agreement',
+        'tv_distance',
+        'tv_lower',
+        'tv_upper',
+      ]);
       for (const a of names)
         for (const b of names)
           if (a < b)

@@ -77,17 +77,17 @@ describe('the verdict in the eval summary and the viewer', () => {
     const summary = summariseForEval(tallies, catalogue);
     const scores = viewerVerdictScores(summary);
     expect(scores.get(FT)).toEqual({
-      'paper_improvement_in-sample': 46.26,
-      'paper_improvement_oos-context': 17.9,
+      'paper_improvement_in-sample': 46.65,
+      'paper_improvement_oos-context': 18.26,
       'gap_closed_pct_in-sample': 35,
       'gap_closed_pct_oos-context': 15.1,
       'tv_to_teacher_in-sample': 0.21,
-      'tv_to_teacher_oos-context': 0.473,
+      'tv_to_teacher_oos-context': 0.471,
     });
     expect(scores.get('llama2-7b-chat')).toEqual({
       'gap_closed_pct_in-sample': 0,
       'gap_closed_pct_oos-context': 0,
-      'tv_to_teacher_in-sample': 0.314,
+      'tv_to_teacher_in-sample': 0.315,
       'tv_to_teacher_oos-context': 0.557,
     });
     expect(scores.get('llama2-70b-chat')).toEqual({
