@@ -6,7 +6,7 @@ import { defaultCatalogue } from '../src/catalogue/index.js';
 import { readCountsTable } from '../src/recordings/counts-table.js';
 import { readSampleFile } from '../src/recordings/jsonl.js';
 import { TallyBuilder } from '../src/recordings/tally-builder.js';
-import { buildReference } from '../src/reference/build-reference.js';
+import { buildReference, formatReference } from '../src/reference/build-reference.js';
 import { readReference } from '../src/reference/read-reference.js';
 import { wilsonInterval } from '../src/stats/proportion.js';
 import { run as cli } from './helpers/run-cli.js';
@@ -46,6 +46,18 @@ describe('stratalign reference', () => {
     expect(teacherC.score).toBeCloseTo(77 / 300, 6);
     expect(teacherD.pass).toBe(true);
     expect(teacherC.pass).toBe(false);
+  });
+
+  it('reads back a reference built from simulated answers, labelled as simulated', () => {
+    const tallies = [
+      { split: 'in-sample', scenario: 'business/prisoners-dilemma', model: 'sim-teacher', role: 'teacher', counts: { C: 120, D: 180 }, failures: {}, source: 'simulated' as const },
+    ];
+    const built = buildReference(tallies, { selector: { role: 'teacher' }, catalogue, origin: 'sim.jsonl', built: 'test', minValid: 1, allowThin: false });
+    const file = join(tempDir(), 'sim.reference.json');
+    writeFileSync(file, formatReference(built));
+    const reference = readReference(file, catalogue);
+    expect(reference.source.kind).toBe('simulated');
+    expect(reference.scenarios['business/prisoners-dilemma']).toMatchObject({ counts: { C: 120, D: 180 }, n: 300 });
   });
 
   it('builds from promptfoo results: the replayed teacher texts, parse failures apart', async () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PARSE_FAILURE_KINDS } from '../parsing/parse-result.js';
-import { SAMPLE_SCHEMA } from './types.js';
+import { SAMPLE_SCHEMA, SAMPLE_SOURCES } from './types.js';
 
 const parseResult = z.discriminatedUnion('ok', [
   z.object({
@@ -23,7 +23,7 @@ export const sampleRecordSchema = z.object({
   text: z.string().nullable(),
   parse: parseResult,
   provenance: z.looseObject({
-    source: z.enum(['recorded-counts', 'recorded-text', 'replay', 'live', 'simulated']),
+    source: z.enum(SAMPLE_SOURCES),
     origin: z.string().min(1),
   }),
 });

@@ -4,18 +4,17 @@ import type { ParseFailureKind, ParseResult } from '../parsing/parse-result.js';
 /** Version tag carried by every sample line and file we write; bump on any incompatible change. */
 export const SAMPLE_SCHEMA = 'stratalign.sample/v1';
 
-/** Where a sample came from; shown wherever its numbers are shown. */
-export type SampleSource =
-  /** Published or recorded counts: the choice is known, the text is not. */
-  | 'recorded-counts'
-  /** A recorded raw answer text. */
-  | 'recorded-text'
-  /** A replay of a recording through the replay provider. */
-  | 'replay'
-  /** A live model call. */
-  | 'live'
-  /** Drawn from a parametric simulated player (providers/simulated.ts): no model exists behind it. */
-  | 'simulated';
+/**
+ * Where a sample came from; shown wherever its numbers are shown. Declared once: sample lines,
+ * references and reports all validate against this list.
+ *   recorded-counts  published or recorded counts: the choice is known, the text is not
+ *   recorded-text    a recorded raw answer text
+ *   replay           a replay of a recording through the replay provider
+ *   live             a live model call
+ *   simulated        drawn from a parametric simulated player (providers/simulated.ts): no model exists behind it
+ */
+export const SAMPLE_SOURCES = ['recorded-counts', 'recorded-text', 'replay', 'live', 'simulated'] as const;
+export type SampleSource = (typeof SAMPLE_SOURCES)[number];
 
 export type Provenance = {
   source: SampleSource;

@@ -5,7 +5,7 @@ import { StratalignError } from '../errors.js';
 import { actionsOf } from '../games/action-space.js';
 import { PARSE_FAILURE_KINDS } from '../parsing/parse-result.js';
 import { readCountsTable } from '../recordings/counts-table.js';
-import { validCount, type Tally } from '../recordings/types.js';
+import { SAMPLE_SOURCES, validCount, type Tally } from '../recordings/types.js';
 import { resolveScenario } from '../scenarios/scenario.js';
 import { validateFile } from '../validation.js';
 import { REFERENCE_SCHEMA, type Reference, type ReferenceEntry } from './reference.js';
@@ -14,7 +14,7 @@ const referenceFileSchema = z.object({
   schema: z.literal(REFERENCE_SCHEMA),
   model: z.string().min(1),
   role: z.string().nullable(),
-  source: z.object({ origin: z.string(), kind: z.enum(['recorded-counts', 'recorded-text', 'replay', 'live']), built: z.string(), catalogue: z.string() }),
+  source: z.object({ origin: z.string(), kind: z.enum(SAMPLE_SOURCES), built: z.string(), catalogue: z.string() }),
   scenarios: z.record(
     z.string(),
     z.looseObject({
