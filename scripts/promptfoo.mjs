@@ -2,7 +2,7 @@
 // Runs promptfoo with every network call switched off and its state kept in .promptfoo/
 // (gitignored), so nothing waits on a network this machine does not have.
 // `--report` makes assertion failures informative (exit 0) while lost answers still fail.
-// For `eval` it also: waits (saying so in one line) while another eval uses the same state folder,
+// For `eval` it also: names a config's YAML syntax error in one line instead of a stack trace; waits (saying so in one line) while another eval uses the same state folder,
 // since two at once crash with SQLITE_BUSY; prints promptfoo's progress lines when stderr is not
 // a terminal; and names the command that opens this project's viewer in promptfoo's closing hint.
 import { spawn } from 'node:child_process';
@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { configFiles, yamlSyntaxError } from './config-syntax.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const defaultStateDir = join(root, '.promptfoo');
@@ -134,6 +135,15 @@ function viewCommand() {
 
 const VIEW_HINT = /^(.*View results: )(?:\u001b\[[0-9;]*m)*promptfoo view(?:\u001b\[[0-9;]*m)*\s*$/;
 
+if (isEval) {
+  for (const file of configFiles(args)) {
+    const problem = yamlSyntaxError(file);
+    if (problem) {
+      process.stderr.write(`${problem}\n`);
+      process.exit(1);
+    }
+  }
+}
 const release = isEval ? await takeEvalLock() : () => {};
 // promptfoo's colours follow its stdout, which is piped below so its closing hint can be rewritten.
 if (isEval && process.stdout.isTTY && env.FORCE_COLOR === undefined && env.NO_COLOR === undefined)

@@ -86,3 +86,21 @@ describe('the eval lock of a state folder', () => {
     SLOW,
   );
 });
+
+describe('a config with a YAML syntax error', () => {
+  it(
+    'stops the eval with one line naming the file, line and column, not a stack trace',
+    async () => {
+      const dir = tempDir();
+      const config = join(dir, 'broken.yaml');
+      writeFileSync(config, 'prompts:\n  - "x"\nproviders: [\n  - id: echo\ntests: []\n');
+      const run = await runPromptfoo(['eval', '-c', config, '--no-table'], { stateDir: join(dir, 'state') });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^stratalign: .*broken\.yaml: YAML syntax error at line \d+, column \d+: .+\. Fix the YAML there/),
+      ]);
+    },
+    SLOW,
+  );
+});
