@@ -10,6 +10,7 @@ import { EXTRACTOR_PROMPT_VERSION } from '../src/extraction/extraction-record.js
 import { resolveScenario } from '../src/scenarios/scenario.js';
 import { assessOutput } from '../src/scoring/assess-output.js';
 import { scoreBatch } from '../src/scoring/score-samples.js';
+import { summariseEval } from '../src/summary/summarise-eval.js';
 import { envelopeOf, stratalignMeta as meta, useLoopbackServer } from './helpers/loopback-provider.js';
 import { ok, okTexts, status, type LoopbackServer, type RecordedRequest } from './loopback/server.js';
 
@@ -131,6 +132,13 @@ describe('an extractor whose calls fail', () => {
     expect(meta(r).extractor).toMatchObject({ asked: 1, errors: 1, none: 0 });
     expect(meta(r).extractor.firstError).toContain('503');
     expect(JSON.stringify(r)).not.toContain(KEY);
+
+    // The end-of-eval summary names the failure and asks the hook to fail the run.
+    const row = { provider: { id: 'openai-test', label: 'student [live]' }, vars: { scenario: 'biz/prison', split: 'in-sample' }, response: r, success: true };
+    const outcome = await summariseEval([row], null, defaultCatalogue());
+    expect(outcome.extractorErrors).toBe(1);
+    expect(outcome.text).toContain('student [live]: 50.0 % read by the rules, 0.0 % by the extractor, 50.0 % unread (1 + 0 + 1 of 2); unread: 1 extractor-error');
+    expect(outcome.text).toMatch(/EXTRACTOR ERRORS: 1 answer\(s\) in 1 row\(s\) could not be put to the extractor and stay unread \(extractor-error\); first: 503/);
   });
 
   it('says which env var is missing when the extractor key is not set', async () => {
