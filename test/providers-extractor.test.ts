@@ -149,3 +149,20 @@ describe('an extractor whose calls fail', () => {
     expect(readerRequests()).toHaveLength(0);
   });
 });
+
+describe('an extractor in mode sequential', () => {
+  it('reads each batch before the stopping rule counts it, so the decision uses what the eval reports', async () => {
+    server.when((r) => r.body?.model === 'student', ...Array.from({ length: 300 }, () => ok(UNREAD)));
+    server.when(isReader, ...Array.from({ length: 300 }, () => ok('D')));
+    const p = openai({ useN: false, sequential: { reference: 'datasets/recordings/lfb-counts.csv', tolerance: 0.1, cap: 300 }, extractor: extractor() });
+    const r = await p.callApi('display only', { vars: { scenario: 'IR/prison' } } as unknown as CallApiContextParams);
+    const envelope = envelopeOf(r);
+    // Every answer is unread by the rules; read as D by the extractor, the student is clearly away
+    // from the teacher's 26 % C, and the run stops well before the cap.
+    expect(envelope.sequential).toMatchObject({ decision: 'settled-outside' });
+    expect(envelope.sequential!.valid).toBe(envelope.samples.length);
+    expect(envelope.requested).toBeLessThan(300);
+    expect(envelope.samples.every((s) => s.extraction?.reply === 'D')).toBe(true);
+    expect(meta(r).extractor).toMatchObject({ asked: envelope.samples.length, read: envelope.samples.length });
+  });
+});
