@@ -130,6 +130,20 @@ describe('promptfoo eval with the extractor enabled on one student', () => {
     expect(overall.parseRate.value).toBeCloseTo(0.75, 12);
   });
 
+  it('keeps the routes through convert: the recording marks extractor-read samples and the report reads them back', async () => {
+    const recording = join(dir, 'samples.jsonl');
+    const converted = await run(['convert', results, '--out', recording]);
+    expect(converted.code, converted.stderr).toBe(0);
+    const lines = readFileSync(recording, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const byExtractor = lines.filter((l) => l.parse.readBy === 'extractor');
+    expect(byExtractor).toHaveLength(2);
+    expect(byExtractor[0]).toMatchObject({ text: UNREAD, parse: { ok: true, action: 'C', extractor: { model: 'reader', promptVersion: EXTRACTOR_PROMPT_VERSION } } });
+    expect(byExtractor[0].provenance.extraction).toMatchObject({ reply: 'C', ruleFailure: 'no-choice', outcome: 'answered' });
+    const report = await run(['report', recording, '--resamples', '200']);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toContain(FT_LINE);
+  });
+
   it('gates on the rule-read rate: answers the extractor read do not count towards it', async () => {
     const pass = await run(['gate', results, '--min', 'rule-read-rate.point=45']);
     expect(pass.code, pass.stdout + pass.stderr).toBe(0);
