@@ -64,9 +64,15 @@ describe('an extractor that reads correctly', () => {
   it('in single mode returns an envelope, so the reading travels with the answer, and the viewer reason names the extractor', async () => {
     server.when((r) => r.body?.model === 'student', ok(UNREAD));
     server.when(isReader, ok('D'));
-    const r = await call(openai({ extractor: extractor() }));
+    const r = await call(openai({ extractor: extractor({ prices: { inputPerMTok: 1, outputPerMTok: 2 } }) }));
     const envelope = envelopeOf(r);
     expect(envelope).toMatchObject({ mode: 'single', requested: 1 });
+    // The extractor's tokens and cost are its own, apart from the row's (which has no prices here).
+    const { tokens, cost } = meta(r).extractor;
+    expect(tokens.requests).toBe(1);
+    expect(tokens.prompt).toBeGreaterThan(0);
+    expect(cost).toBeCloseTo((tokens.prompt * 1 + tokens.completion * 2) / 1e6, 15);
+    expect(r.cost).toBeUndefined();
     const assessed = assessOutput(r.output as string, scenario, teacher, {} as never);
     expect(assessed.unscored).toBe(false);
     expect(assessed.reason).toContain(`answer D (read by the extractor reader (${EXTRACTOR_PROMPT_VERSION}), not by the rules: replied "D")`);

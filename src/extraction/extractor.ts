@@ -115,7 +115,7 @@ export class Extractor {
       ...counts,
       ...(firstError ? { firstError } : {}),
       tokens: { prompt: usage.prompt, completion: usage.completion, requests: usage.requests },
-      ...(cost === undefined || asked === 0 ? {} : { cost }),
+      ...(cost === undefined ? {} : { cost }),
     };
   }
 

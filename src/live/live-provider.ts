@@ -20,6 +20,7 @@ import { loadSequentialReference, sequentialGateFor, type SequentialGate } from 
 import { sampleSequentially, sequentialEnvelope, sequentialMeta } from './sequential-sampling.js';
 import type { ChatTransport } from './transport.js';
 import { Extractor, type ExtractorRowSummary } from '../extraction/extractor.js';
+import { extractorMeta } from '../extraction/extractor-summary.js';
 import type { EnvelopeSample } from '../samples/envelope.js';
 
 export type CallInput = { vars: Record<string, unknown>; repeatIndex?: number; signal?: AbortSignal };
@@ -243,29 +244,6 @@ const NO_SCENARIO =
 
 function noLogprobs(ctx: FaultContext) {
   return { ok: false as const, kind: 'no-logprobs' as const, reason: describeFault({ kind: 'no-logprobs' }, ctx) };
-}
-
-/** One summary for the row, however many batches asked the extractor. */
-function extractorMeta(summaries: readonly ExtractorRowSummary[]): Record<string, unknown> {
-  if (summaries.length === 0) return {};
-  const first = summaries[0]!;
-  const sum = (f: (s: ExtractorRowSummary) => number) => summaries.reduce((a, s) => a + f(s), 0);
-  const costs = summaries.map((s) => s.cost);
-  const firstError = summaries.find((s) => s.firstError)?.firstError;
-  const summary: ExtractorRowSummary = {
-    model: first.model,
-    provider: first.provider,
-    promptVersion: first.promptVersion,
-    asked: sum((s) => s.asked),
-    read: sum((s) => s.read),
-    none: sum((s) => s.none),
-    invalid: sum((s) => s.invalid),
-    errors: sum((s) => s.errors),
-    ...(firstError ? { firstError } : {}),
-    tokens: { prompt: sum((s) => s.tokens.prompt), completion: sum((s) => s.tokens.completion), requests: sum((s) => s.tokens.requests) },
-    ...(costs.every((x) => x !== undefined) && summaries.some((s) => s.asked > 0) ? { cost: costs.reduce((a, b) => a! + b!, 0) } : {}),
-  };
-  return { extractor: summary };
 }
 
 function counts(tally: SampleTally, requested: number): Record<string, unknown> {
