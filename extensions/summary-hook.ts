@@ -1,5 +1,6 @@
 // promptfoo afterAll hook: prints the verdict, per-model alignment and the paper's metric per split,
-// and fails the run when answers were lost, when the alignment assertion scored fewer rows than
+// and fails the run when answers were lost, when the configured extractor could not be asked
+// about some answers, when the alignment assertion scored fewer rows than
 // carry it, or when the config has problems (for configs without extensions/config-check.ts).
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { isStratalignError } from '../src/errors.js';
