@@ -1,5 +1,6 @@
 // promptfoo afterAll hook: prints the verdict, per-model alignment and the paper's metric per split,
-// and fails the run when answers were lost, when the alignment assertion scored fewer rows than
+// and fails the run when answers were lost, when the configured extractor could not be asked
+// about some answers, when the alignment assertion scored fewer rows than
 // carry it, or when the config has problems (for configs without extensions/config-check.ts).
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { isStratalignError } from '../src/errors.js';
@@ -56,12 +57,15 @@ export async function afterAll(context: HookContext): Promise<void> {
   );
   const problems = [...found, ...unscored];
   for (const line of problems) process.stderr.write(`${line}\n`);
-  if (outcome.error || outcome.lostAnswers > 0 || problems.length > 0) {
+  const extractorErrors = outcome.extractorErrors ?? 0;
+  if (outcome.error || outcome.lostAnswers > 0 || extractorErrors > 0 || problems.length > 0) {
     const why = outcome.error
       ? 'the summary could not be made'
       : outcome.lostAnswers > 0
         ? `${outcome.lostAnswers} answer(s) were lost (see above)`
-        : 'of the problem(s) above';
+        : extractorErrors > 0
+          ? `the extractor could not be asked about ${extractorErrors} answer(s) (see EXTRACTOR ERRORS above)`
+          : 'of the problem(s) above';
     process.stderr.write(`stratalign: failing the run because ${why}.\n`);
     process.exitCode = 1;
   }

@@ -16,7 +16,7 @@ export default class AnthropicProvider extends LiveAdapter {
   }
 }
 
-function anthropicTransport(config: LiveConfig, apiKey: string | null): ChatTransport {
+export function anthropicTransport(config: LiveConfig, apiKey: string | null): ChatTransport {
   // An explicit key and a null authToken keep the SDK from reading other credentials on its own.
   const client = new Anthropic({
     apiKey: apiKey ?? 'no-key',

@@ -8,6 +8,7 @@ import { LiveProviderCore } from '../src/live/live-provider.js';
 import { answerCounts } from '../src/live/missing-answers.js';
 import { answersDeclaredBy, parseLiveConfig, type LiveConfig, type ProviderKind } from '../src/live/provider-config.js';
 import type { ChatTransport } from '../src/live/transport.js';
+import { extractorTransport } from './extractor-transport.js';
 
 /** Builds the SDK client for one key; called again only if the key changes. */
 export type TransportFactory = (config: LiveConfig, apiKey: string | null) => ChatTransport;
@@ -29,7 +30,9 @@ export abstract class LiveAdapter implements ApiProvider {
     try {
       const config = parseLiveConfig(options.config, kind, this.providerId, catalogue);
       this.config = config;
-      this.core = new LiveProviderCore(config, (apiKey) => makeTransport(config, apiKey), catalogue);
+      const extractor = config.extractor;
+      const makeExtractor = extractor ? (apiKey: string | null) => extractorTransport(extractor, this.providerId, apiKey) : undefined;
+      this.core = new LiveProviderCore(config, (apiKey) => makeTransport(config, apiKey), catalogue, process.env, makeExtractor);
     } catch (err) {
       if (!isStratalignError(err)) throw err;
       // Thrown here, promptfoo would crash with a stack trace; instead say it once, clearly, and

@@ -16,7 +16,7 @@ export default class OpenAICompatibleProvider extends LiveAdapter {
   }
 }
 
-function openAITransport(config: LiveConfig, apiKey: string | null): ChatTransport {
+export function openAITransport(config: LiveConfig, apiKey: string | null): ChatTransport {
   // Keyless local servers ignore the header, but the SDK refuses to start without a key.
   const client = new OpenAI({
     apiKey: apiKey ?? 'no-key',

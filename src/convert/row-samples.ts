@@ -6,6 +6,7 @@ import { SAMPLE_SCHEMA, type Provenance, type SampleRecord, type SampleSource } 
 import { readEnvelope, type EnvelopeSample, type SampleEnvelope } from '../samples/envelope.js';
 import { resolveScenario, type Scenario } from '../scenarios/scenario.js';
 import { parseScenarioAnswer } from '../scenarios/scenario-answer.js';
+import { applyExtraction } from '../extraction/apply-extraction.js';
 import type { RowFields } from './promptfoo-row.js';
 import { findProvider, type RunProvenance } from './run-provenance.js';
 
@@ -63,6 +64,8 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
     if (s.finishReason) extra.finishReason = s.finishReason;
     // A log-probability row is scored on its distribution; the sampled token alone would read 100 % one way.
     if (envelope.distribution) extra.distribution = envelope.distribution;
+    // The extractor's question and reply stay with the sample, so a recording can be audited and re-read.
+    if (s.extraction) extra.extraction = s.extraction;
     const sample = record(s.text, envelopeParse(s, scenario, i, ctx), envelope.source, extra);
     sample.role = role;
     return sample;
@@ -72,7 +75,8 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
 
 function envelopeParse(s: EnvelopeSample, scenario: Scenario, index: number, ctx: RowContext): ParseResult {
   if (s.text !== null) {
-    return parseScenarioAnswer(s.text, scenario, s.finishReason ? { finishReason: s.finishReason } : {});
+    const rules = parseScenarioAnswer(s.text, scenario, s.finishReason ? { finishReason: s.finishReason } : {});
+    return applyExtraction(rules, s.extraction, scenario.game.actionSpace, scenario.labels);
   }
   const field = `${ctx.where.field}, envelope sample ${index + 1}`;
   if (s.recordedChoice !== undefined) {

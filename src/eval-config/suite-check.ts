@@ -75,7 +75,7 @@ export function checkSuite(
       lines.push(provider.configError);
       continue;
     }
-    const config = (provider.config ?? {}) as { recording?: unknown; basePath?: unknown; apiKeyEnv?: unknown };
+    const config = (provider.config ?? {}) as { recording?: unknown; basePath?: unknown; apiKeyEnv?: unknown; extractor?: { apiKeyEnv?: unknown } | null };
     if (REPLAY.test(id) && typeof config.recording === 'string') {
       const path = resolve(cwd, typeof config.basePath === 'string' ? config.basePath : location.dir, config.recording);
       if (!existsSync(path)) {
@@ -96,6 +96,17 @@ export function checkSuite(
           `the environment variable ${config.apiKeyEnv} ${state}, so every call would fail`,
           `export ${config.apiKeyEnv}=<your key> before the run (keys are read only from the environment), or set ` +
             `apiKeyEnv: null for a keyless local server`,
+        ),
+      );
+    }
+    const extractorKey = config.extractor?.apiKeyEnv;
+    if (LIVE.test(id) && typeof extractorKey === 'string' && !(env[extractorKey] ?? '').trim()) {
+      // Without its key every extractor call fails: the answers it should read would stay unread.
+      add(
+        new StratalignError(
+          { field: `providers[${name}].config.extractor.apiKeyEnv` },
+          `the environment variable ${extractorKey} ${env[extractorKey] === undefined ? 'is not set' : 'is empty'}, so every extractor call would fail`,
+          `export ${extractorKey}=<your key> before the run, or set extractor.apiKeyEnv: null for a keyless local server`,
         ),
       );
     }

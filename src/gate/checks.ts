@@ -1,4 +1,5 @@
 import { StratalignError, type ErrorLocation } from '../errors.js';
+import { checkSide } from './metric-side.js';
 import { isMetricName, METRIC_NAMES, metricDefinition, thresholdRange, type MetricName } from './metrics.js';
 
 /**
@@ -138,6 +139,7 @@ export function parseCheckFlag(flag: '--min' | '--max', text: string): Check {
     bound: boundText === undefined ? null : parseBound(boundText, where),
     origin: `${flag} ${text}`,
   };
+  checkSide(check.metric, flag === '--min' ? 'min' : 'max', threshold, { field: `${flag} ${text}` });
   const warning = checkThreshold(check.metric, threshold, { field: `${flag} ${text}` });
   if (warning) check.warnings = [warning];
   if (flag === '--min') check.min = threshold;

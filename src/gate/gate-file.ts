@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { StratalignError } from '../errors.js';
 import { readYamlFile } from '../files/read-yaml.js';
 import { validateFile } from '../validation.js';
+import { checkSide } from './metric-side.js';
 import { BOUNDS, checkThreshold, parseMetric, parseScope, type Bound, type Check } from './checks.js';
 
 export const GATE_SCHEMA = 'stratalign.gate/v1';
@@ -50,6 +51,7 @@ export function readGateFile(file: string): GateFile {
     for (const side of ['min', 'max'] as const) {
       const threshold = entry[side];
       if (threshold === undefined) continue;
+      checkSide(check.metric, side, threshold, { file, field: `${field}.${side}` });
       const warning = checkThreshold(check.metric, threshold, { file, field: `${field}.${side}` });
       if (warning) warnings.push(warning);
       check[side] = threshold;

@@ -55,6 +55,12 @@ export const METRICS = {
     read: (g, m) => asPercent(modelRow(g, m)?.parseRate),
     missing: (g, m) => (modelRow(g, m)?.parseRate === null ? 'not recorded in this input: the data has no parse-failure counts' : null),
   },
+  'rule-read-rate': {
+    kind: 'group', unit: 'percent', models: 'all', hasInterval: true, range: { min: 0, max: 100 },
+    description: "share of answers the parser's rules read (answers read by the audited extractor do not count)",
+    read: (g, m) => asPercent(modelRow(g, m)?.ruleReadRate),
+    missing: (g, m) => (modelRow(g, m) && !modelRow(g, m)!.ruleReadRate ? 'not recorded in this input: the data has no parse-failure counts' : null),
+  },
   'label-bias': {
     kind: 'group', unit: 'distance', models: 'students', hasInterval: true,
     description: 'largest difference in cooperation between two label variants (0..1)',

@@ -19,6 +19,9 @@ import { runCall, runMulti, type NSupport, type SamplingContext } from './sampli
 import { loadSequentialReference, sequentialGateFor, type SequentialGate } from './sequential-gate.js';
 import { sampleSequentially, sequentialEnvelope, sequentialMeta } from './sequential-sampling.js';
 import type { ChatTransport } from './transport.js';
+import { Extractor, type ExtractorRowSummary } from '../extraction/extractor.js';
+import { extractorMeta } from '../extraction/extractor-summary.js';
+import type { EnvelopeSample } from '../samples/envelope.js';
 
 export type CallInput = { vars: Record<string, unknown>; repeatIndex?: number; signal?: AbortSignal };
 
@@ -45,12 +48,15 @@ export class LiveProviderCore {
   private transport?: { key: string | null; transport: ChatTransport };
   /** Mode sequential: the teacher reference, read once when the provider is built. */
   private readonly reference: Reference | null;
+  /** Off by default; with `extractor:` in the config, asked about answers the rules leave unread. */
+  private readonly extractor: Extractor | null;
 
   constructor(
     config: LiveConfig,
     private readonly makeTransport: (apiKey: string | null) => ChatTransport,
     private readonly catalogue: Catalogue,
     private readonly env: Record<string, string | undefined> = process.env,
+    makeExtractorTransport?: (apiKey: string | null) => ChatTransport | Promise<ChatTransport>,
   ) {
     this.config = config;
     this.protocol = catalogue.protocol(config.protocol, { field: `providers[${config.providerId}].config.protocol` });
@@ -59,6 +65,7 @@ export class LiveProviderCore {
     this.reference = sequential
       ? loadSequentialReference(sequential, config.providerId, catalogue, config.basePath)
       : null;
+    this.extractor = config.extractor && makeExtractorTransport ? new Extractor(config.extractor, makeExtractorTransport, env) : null;
   }
 
   async call(input: CallInput): Promise<LiveResponse> {
@@ -126,7 +133,8 @@ export class LiveProviderCore {
     if (c.mode === 'multi') {
       const { outcomes, usedN } = await runMulti(ctx);
       const tally = tallyOutcomes(outcomes, this.faultContext(), (got, asked) => `server returned ${got} of ${asked} choices for n=${asked}: it may ignore n; set useN: auto or false`);
-      const multiMeta = { ...meta, ...counts(tally, c.samples), usedN };
+      const extracted = await this.extract(tally.samples, scenario, ctx.signal);
+      const multiMeta = { ...meta, ...counts(tally, c.samples), usedN, ...extracted };
       if (tally.samples.length === 0) {
         const why = formatMissing(tally.missingReasons).join('; ');
         return this.fail(multiMeta, `no answer recorded for any of ${c.samples} samples: ${why}`, tally.usage);
@@ -141,6 +149,11 @@ export class LiveProviderCore {
       return this.fail({ ...meta, ...counts(tally, 1) }, why, tally.usage);
     }
     const callMeta = { ...meta, ...counts(tally, 1), finishReason: sample.finishReason };
+    if (c.mode === 'single' && this.extractor) {
+      // With an extractor the answer goes out as an envelope: its extraction record travels with it.
+      const extracted = await this.extract(tally.samples, scenario, ctx.signal);
+      return this.succeed(formatEnvelope(liveEnvelope(c, scenario.id, 'single', 1, tally)), { ...callMeta, ...extracted }, tally.usage);
+    }
     if (c.mode === 'single') return this.succeed(sample.text ?? '', callMeta, tally.usage);
 
     const top = 'result' in outcome ? outcome.result.choices[0]?.firstTokenTopLogprobs : undefined;
@@ -162,15 +175,25 @@ export class LiveProviderCore {
 
   private async sampleSequential(ctx: SamplingContext, scenario: Scenario, gate: SequentialGate, meta: Record<string, unknown>): Promise<LiveResponse> {
     const settings = this.config.sequential!;
-    const sampling = await sampleSequentially(ctx, scenario, gate, settings, this.faultContext());
+    const summaries: ExtractorRowSummary[] = [];
+    const extract = this.extractor
+      ? async (samples: EnvelopeSample[]) => void summaries.push(await this.extractor!.extract(samples, scenario, ctx.signal))
+      : undefined;
+    const sampling = await sampleSequentially(ctx, scenario, gate, settings, this.faultContext(), extract);
     const { tally, run } = sampling;
-    const seqMeta = { ...meta, ...sequentialMeta(sampling, gate, settings) };
+    const seqMeta = { ...meta, ...sequentialMeta(sampling, gate, settings), ...extractorMeta(summaries) };
     if (tally.samples.length === 0) {
       const why = formatMissing(tally.missingReasons).join('; ');
       const none = `no answer recorded for any of the ${run.calls} answers asked (${run.decision})`;
       return this.fail(seqMeta, `${none}: ${why}`, tally.usage);
     }
     return this.succeed(formatEnvelope(sequentialEnvelope(this.config, scenario.id, sampling, gate)), seqMeta, tally.usage);
+  }
+
+  /** Runs the extractor over a row's samples, if one is configured; its summary goes into the row's metadata. */
+  private async extract(samples: EnvelopeSample[], scenario: Scenario, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    if (!this.extractor) return {};
+    return extractorMeta([await this.extractor.extract(samples, scenario, signal)]);
   }
 
   private transportFor(key: string | null): ChatTransport {

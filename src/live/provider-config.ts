@@ -6,6 +6,7 @@ import { closestName } from './closest-name.js';
 import { DEFAULT_SEQUENTIAL_BATCH, SEQUENTIAL_KEYS, sequentialConfigSchema } from './sequential-config.js';
 import { sequentialFix } from './sequential-config.js';
 import { sequentialSettings, type SequentialSettings } from './sequential-config.js';
+import { EXTRACTOR_KEYS, extractorConfigSchema, extractorSettings, type ExtractorConfig } from '../extraction/extractor-config.js';
 
 export type ProviderKind = 'openai-compatible' | 'anthropic';
 export type LiveMode = 'single' | 'multi' | 'logprobs' | 'sequential';
@@ -40,6 +41,8 @@ export const liveConfigSchema = z.strictObject({
   topLogprobs: count.min(1).max(20).optional(),
   minInSpaceMass: z.number().min(0).max(1).optional(),
   prices: z.strictObject({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) }).optional(),
+  /** Off unless given: a model that reads answers the rules left unread (src/extraction). */
+  extractor: extractorConfigSchema.optional(),
 });
 
 export const LIVE_CONFIG_KEYS = Object.keys(liveConfigSchema.shape);
@@ -73,6 +76,8 @@ export type LiveConfig = {
   prices: Prices | null;
   /** The config file's folder, as promptfoo passes it; relative paths in the config are read from it. */
   basePath?: string;
+  /** The audited extractor for answers the rules leave unread; null (the default) when none is configured. */
+  extractor: ExtractorConfig | null;
 };
 
 const KIND_DEFAULTS = {
@@ -113,6 +118,11 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
     const issue = parsed.error.issues[0]!;
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0]!;
+      if (issue.path[0] === 'extractor') {
+        if (CREDENTIAL_KEY.test(key)) fail(`extractor.${key}`, 'API keys are never read from config', 'put the key in an environment variable and name it with extractor.apiKeyEnv');
+        const hint = closestName(key, EXTRACTOR_KEYS);
+        fail(`extractor.${key}`, 'unknown key', `${hint ? `did you mean ${hint}? ` : ''}known keys under extractor: ${EXTRACTOR_KEYS.join(', ')}`);
+      }
       if (issue.path[0] === 'sequential') {
         const hint = closestName(key, SEQUENTIAL_KEYS);
         fail(`sequential.${key}`, 'unknown key', `${hint ? `did you mean ${hint}? ` : ''}known keys under sequential: ${SEQUENTIAL_KEYS.join(', ')}`);
@@ -145,6 +155,12 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
     if (kind === 'anthropic') fail('mode', "Anthropic's API returns no log-probabilities", 'use mode: multi with samples: N on Anthropic, or an OpenAI-compatible server for logprobs', mode);
     if (c.protocol !== 'letter-only') fail('mode', 'logprobs mode reads the first answer token, so it needs the letter-only protocol', 'set protocol: letter-only, or use mode: multi', mode);
     if (samples !== 1) fail('samples', 'logprobs mode reads the whole distribution in one call', 'remove samples (or set it to 1)', samples);
+  }
+  if (c.extractor && mode === 'logprobs') {
+    fail('extractor', 'logprobs mode is scored on the first token\'s probabilities, not on answer text, so there is nothing for an extractor to read', 'remove the extractor block, or use mode: multi', mode);
+  }
+  if (c.extractor?.provider === 'anthropic' && c.extractor.temperature !== undefined && c.extractor.temperature > 1) {
+    fail('extractor.temperature', 'temperature must be at most 1 for this API', 'use a value from 0 to 1 (0 is the default: the same answer gets the same reading)', c.extractor.temperature);
   }
   if (c.topLogprobs !== undefined && mode !== 'logprobs') fail('topLogprobs', 'topLogprobs only applies to mode logprobs', 'remove topLogprobs, or set mode: logprobs', c.topLogprobs);
   if (c.minInSpaceMass !== undefined && mode !== 'logprobs') {
@@ -180,6 +196,14 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
     topLogprobs: c.topLogprobs ?? DEFAULT_TOP_LOGPROBS,
     minInSpaceMass: c.minInSpaceMass ?? DEFAULT_MIN_IN_SPACE_MASS,
     prices: c.prices ?? null,
+    extractor: c.extractor
+      ? extractorSettings(c.extractor, {
+          timeoutMs: c.timeoutMs ?? SDK_DEFAULT_TIMEOUT_MS,
+          maxRetries: c.maxRetries ?? SDK_DEFAULT_MAX_RETRIES,
+          maxRetryAfterMs: c.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
+          concurrency: DEFAULT_CONCURRENCY,
+        })
+      : null,
     ...basePathOf(raw),
   };
 }
@@ -218,6 +242,9 @@ function fixFor(key: string): string {
   if (key === 'sequential' || key.startsWith('sequential.')) return sequentialFix(key);
   if (key === 'maxRetryAfterMs') return 'give the longest retry-after wait in ms, e.g. 180000 (3 min); 0 never waits';
   if (key === 'minInSpaceMass') return 'give a share from 0 to 1, e.g. 0.5: the least probability on the options';
+  if (key === 'extractor' || key.startsWith('extractor.')) {
+    return `give extractor: { provider: openai-compatible | anthropic, model, baseUrl?, apiKeyEnv?, temperature?, max_tokens? } (keys: ${EXTRACTOR_KEYS.join(', ')}); see "The audited extractor" in the README`;
+  }
   if (key.startsWith('prices')) return 'give prices: { inputPerMTok, outputPerMTok } in dollars per million tokens';
   return `see the config keys table in the README (known keys: ${LIVE_CONFIG_KEYS.join(', ')})`;
 }

@@ -94,7 +94,7 @@ export function formatReasons(reasons: readonly MissingAnswers[]): string[] {
 export function liveEnvelope(
   config: LiveConfig,
   scenarioId: string,
-  mode: 'multi' | 'logprobs' | 'sequential',
+  mode: 'single' | 'multi' | 'logprobs' | 'sequential',
   requested: number,
   tally: SampleTally,
   distribution?: LogprobDistribution,

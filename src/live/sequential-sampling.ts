@@ -1,6 +1,8 @@
 import type { SampleEnvelope, SequentialRecord } from '../samples/envelope.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { parseScenarioAnswer } from '../scenarios/scenario-answer.js';
+import { applyExtraction } from '../extraction/apply-extraction.js';
+import type { EnvelopeSample } from '../samples/envelope.js';
 import { drawInBatches, type BatchOutcome } from '../sequential/batch-draw.js';
 import { describeSequentialOutcome } from '../sequential/describe-outcome.js';
 import { gateEdges } from '../sequential/gate-edges.js';
@@ -29,7 +31,15 @@ const SHORT_REASON = (got: number, asked: number) => `server returned ${got} of 
  * and sampling goes on; a failed call (after the SDK's retries) is a missing sample with its
  * reason, and sampling stops after that batch. Nothing drawn is dropped.
  */
-export async function sampleSequentially(ctx: SamplingContext, scenario: Scenario, gate: SequentialGate, settings: SequentialSettings, faults: FaultContext): Promise<SequentialSampling> {
+export async function sampleSequentially(
+  ctx: SamplingContext,
+  scenario: Scenario,
+  gate: SequentialGate,
+  settings: SequentialSettings,
+  faults: FaultContext,
+  /** The configured extractor, run on each batch before its answers are counted, so the decision uses what the eval reports. */
+  extract?: (samples: EnvelopeSample[]) => Promise<void>,
+): Promise<SequentialSampling> {
   const tallies: SampleTally[] = [];
   let usedN = false;
   const drawBatch = async (size: number, first: number): Promise<BatchOutcome[]> => {
@@ -38,8 +48,10 @@ export async function sampleSequentially(ctx: SamplingContext, scenario: Scenari
     usedN ||= batch.usedN;
     const tally = tallyOutcomes(batch.outcomes, faults, SHORT_REASON);
     tallies.push(tally);
+    if (extract) await extract(tally.samples);
     const answers = tally.samples.map((s) => {
-      const parse = parseScenarioAnswer(s.text, scenario, s.finishReason ? { finishReason: s.finishReason } : {});
+      const rules = parseScenarioAnswer(s.text, scenario, s.finishReason ? { finishReason: s.finishReason } : {});
+      const parse = applyExtraction(rules, s.extraction, scenario.game.actionSpace, scenario.labels);
       return parse.ok ? parse.action : null;
     });
     const withheld = tally.missingCount - tally.failedCount;

@@ -8,7 +8,11 @@ export type ParseFailureKind =
   | 'out-of-range'
   | 'fractional-amount'
   | 'refusal'
-  | 'truncated';
+  | 'truncated'
+  // The rules left the answer unread and the optional extractor (src/extraction) did not read it either.
+  | 'extractor-none'
+  | 'extractor-invalid'
+  | 'extractor-error';
 
 export const PARSE_FAILURE_KINDS: readonly ParseFailureKind[] = [
   'empty',
@@ -18,6 +22,9 @@ export const PARSE_FAILURE_KINDS: readonly ParseFailureKind[] = [
   'fractional-amount',
   'refusal',
   'truncated',
+  'extractor-none',
+  'extractor-invalid',
+  'extractor-error',
 ];
 
 export type ParseSuccess = {
@@ -29,6 +36,12 @@ export type ParseSuccess = {
   evidence: string;
   /** An amount with cents the game's stated rule rounded ("$7.50" read as 8); absent otherwise. */
   rounded?: { from: number; rule: 'round-half-up' };
+  /**
+   * Who read the action: the parser's rules (absent means rules) or the audited extractor model,
+   * named with its model id and prompt version. See src/extraction/.
+   */
+  readBy?: 'rules' | 'extractor';
+  extractor?: { model: string; promptVersion: string };
 };
 
 export type ParseFailure = {
@@ -36,6 +49,9 @@ export type ParseFailure = {
   failure: ParseFailureKind;
   /** Human-readable explanation naming what was (not) found. */
   reason: string;
+  /** For the extractor-* kinds: what the rules said before the extractor was asked, and which extractor. */
+  ruleFailure?: ParseFailureKind;
+  extractor?: { model: string; promptVersion: string };
 };
 
 export type ParseResult = ParseSuccess | ParseFailure;

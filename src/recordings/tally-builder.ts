@@ -32,6 +32,7 @@ export class TallyBuilder {
     } else if (sample.parse.ok) {
       const k = actionKey(sample.parse.action);
       tally.counts[k] = (tally.counts[k] ?? 0) + 1;
+      if (sample.parse.readBy === 'extractor') tally.extracted = (tally.extracted ?? 0) + 1;
     } else {
       tally.failures[sample.parse.failure] = (tally.failures[sample.parse.failure] ?? 0) + 1;
     }

@@ -63,7 +63,17 @@ export type Tally = {
    * because every answer parsed, and no parse rate exists. Absent means true.
    */
   failuresRecorded?: boolean;
+  /**
+   * Of the valid answers in `counts`, those read by the audited extractor rather than the rules
+   * (src/extraction). Absent means none.
+   */
+  extracted?: number;
 };
+
+/** Valid answers the extractor read (the rest of the valid answers were read by the rules). */
+export function extractedCount(tally: Tally): number {
+  return tally.extracted ?? 0;
+}
 
 export function validCount(tally: Tally): number {
   return Object.values(tally.counts).reduce((a, b) => a + b, 0);

@@ -10,6 +10,7 @@ import type { DistanceSettings } from './distance-estimates.js';
 import { DEFINITIONS, sourceLabel } from './labels.js';
 import { selectModels, type ModelChoice, type SelectedModels } from './model-selection.js';
 import { payoffSensitivity } from './payoff-sensitivity.js';
+import { reportParseQuality } from './parse-quality-section.js';
 import { scenarioRow } from './scenario-stats.js';
 import { REPORT_SCHEMA, type Report, type ReportModel, type ReportSettings } from './types.js';
 import { computeUnitWork } from './unit-work.js';
@@ -65,6 +66,7 @@ export function buildReport(input: ReportInput, options: ReportOptions, catalogu
   });
   const groups = groupKeys(units).map((key) => groupRow(key, studied.filter((s) => inGroup(s.work.unit, key)), models, settings, distance));
   const probes = attachProbes(groups, input.tallies, models, { ...options, level: LEVEL }, catalogue);
+  const parseQuality = reportParseQuality(input.tallies, ordered);
   return {
     schema: REPORT_SCHEMA,
     tool: { name: 'stratalign', catalogue: catalogue.version },
@@ -79,6 +81,7 @@ export function buildReport(input: ReportInput, options: ReportOptions, catalogu
     lostAnswers: input.lost ? { providerErrors: input.lost.providerErrors, missingSamples: input.lost.missingSamples } : null,
     notes: [...lostNotes(input.lost ?? null), ...notesFor(units, models)],
     ...(probes ? { probes } : {}),
+    ...(parseQuality ? { parseQuality } : {}),
   };
 }
 

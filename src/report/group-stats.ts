@@ -8,6 +8,7 @@ import { groupLabel } from './groups.js';
 import type { SelectedModels } from './model-selection.js';
 import type { Estimate, GroupKey, GroupModel, GroupRow, GroupStudent, ReportSettings, ScenarioRow, UnitRef } from './types.js';
 import type { UnitWork } from './unit-work.js';
+import { readRoutes } from './read-routes.js';
 
 export type StudiedUnit = { work: UnitWork; row: ScenarioRow };
 
@@ -54,7 +55,8 @@ function groupModel(units: readonly StudiedUnit[], label: string, model: string,
       cooperation = intervalEstimate(sum / valid, stratifiedMeanInterval(strata, level, RANGES.share));
     }
   }
-  if (model === teacher) return { model, scenarios: answered.length, valid, failures, parseRate, cooperation, tv: null, js: null, profileCorrelation: null };
+  const routes = readRoutes(cells.map((x) => x.c.measured), settings);
+  if (model === teacher) return { model, scenarios: answered.length, valid, failures, parseRate, ...routes, cooperation, tv: null, js: null, profileCorrelation: null };
 
   const withDistances = works.flatMap((w) => (w.distances.has(model) ? [w.distances.get(model)!] : []));
   const averaged = (pick: 'js') => {
@@ -74,6 +76,7 @@ function groupModel(units: readonly StudiedUnit[], label: string, model: string,
     valid,
     failures,
     parseRate,
+    ...routes,
     cooperation,
     tv: groupDistance(pairs, single, `${label}\u0000${model}`, distance),
     js: averaged('js'),

@@ -5,6 +5,7 @@ import { flaggedLines, preambleLines } from './preamble.js';
 import { probeTables } from './probe-tables.js';
 import { cooperationTable, dataLabel, modelsTable, payoffTable, scenarioTable, splitsOf, summaryTable, type Table } from './tables.js';
 import type { Report } from './types.js';
+import { PARSE_QUALITY_TITLE } from './parse-quality-section.js';
 import { verdictTable, type VerdictGate } from './verdict.js';
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}
@@ -42,6 +43,9 @@ export function renderHtml(report: Report, gate?: VerdictGate): string {
     ...preambleLines(report).map((l) => `<p${BANNER.test(l) ? ' class="banner"' : ''}>${escapeHtml(l)}</p>`),
     ...tables.map(htmlTable),
     ...flaggedLines(report).map((l) => `<p>${escapeHtml(l)}</p>`),
+    ...(report.parseQuality?.length
+      ? [`<h2>${escapeHtml(PARSE_QUALITY_TITLE)}</h2>`, `<ul>${report.parseQuality.map((q) => `<li>${escapeHtml(q.line)}</li>`).join('')}</ul>`]
+      : []),
     ...(report.probes ? [`<h2>${PROBES_TITLE}</h2>`, ...probeTables(report).map(htmlTable)] : []),
     ...SECTIONS.map((s) => ({ s, charts: specs.filter((c) => c.section === s.id) }))
       .filter((x) => x.charts.length > 0)

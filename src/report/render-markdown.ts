@@ -3,6 +3,7 @@ import { flaggedLines, preambleLines } from './preamble.js';
 import { gridMapLines, probeTables } from './probe-tables.js';
 import { cooperationTable, dataLabel, modelsTable, payoffTable, scenarioTable, splitsOf, summaryTable, type Table } from './tables.js';
 import type { Report } from './types.js';
+import { PARSE_QUALITY_TITLE } from './parse-quality-section.js';
 import { verdictTable, type VerdictGate } from './verdict.js';
 
 /** GitHub-flavoured Markdown for CI job summaries; every piece of data is escaped. */
@@ -16,6 +17,7 @@ export function renderMarkdown(report: Report, gate?: VerdictGate): string {
   out.push(...mdTable(cooperationTable(report)));
   const flagged = flaggedLines(report);
   if (flagged.length) out.push(...flagged.map((l) => `- ${escapeMarkdown(l)}`), '');
+  if (report.parseQuality?.length) out.push(`**${escapeMarkdown(PARSE_QUALITY_TITLE)}**`, '', ...report.parseQuality.map((q) => `- ${escapeMarkdown(q.line)}`), '');
   out.push('## Scenarios', '');
   for (const split of splitsOf(report)) out.push(...mdTable(scenarioTable(report, split)));
   const payoff = payoffTable(report);

@@ -3,6 +3,7 @@ import { flaggedLines, preambleLines } from './preamble.js';
 import { gridMapLines, probeTables } from './probe-tables.js';
 import { cooperationTable, dataLabel, modelsTable, payoffTable, scenarioTable, splitsOf, summaryTable, type Table } from './tables.js';
 import type { Report } from './types.js';
+import { PARSE_QUALITY_TITLE } from './parse-quality-section.js';
 import { verdictTable, type VerdictGate } from './verdict.js';
 
 /** Plain-text report for a terminal; every piece of data passes through the terminal sanitiser. */
@@ -17,6 +18,7 @@ export function renderTerminal(report: Report, gate?: VerdictGate): string {
   for (const t of tables) out.push(...textTable(t), '');
   if (report.probes) out.push(...gridMapLines(report, report.probes).map(escapeTerminal));
   out.push(...flaggedLines(report).map(escapeTerminal));
+  if (report.parseQuality?.length) out.push('', PARSE_QUALITY_TITLE, ...report.parseQuality.map((q) => `  ${escapeTerminal(q.line)}`));
   if (report.notes.length) out.push('', 'Notes:', ...report.notes.map((n) => `- ${escapeTerminal(n)}`));
   out.push('', 'Definitions of every metric: `stratalign report --format markdown` or the JSON field "definitions".');
   return `${out.join('\n')}\n`;

@@ -1,11 +1,18 @@
 import { actionsOf, cooperationOf, type ActionSpace } from '../games/action-space.js';
-import { failureCount, failuresKnown, type Tally } from '../recordings/types.js';
+import { extractedCount, failureCount, failuresKnown, type Tally } from '../recordings/types.js';
 
 /**
  * A tally read against its game's action space: counts aligned with `actionsOf(space)`.
  * `failures` is null when the data did not record parse failures.
  */
-export type Measured = { actions: string[]; counts: number[]; valid: number; failures: number | null };
+export type Measured = {
+  actions: string[];
+  counts: number[];
+  valid: number;
+  failures: number | null;
+  /** Of `valid`, the answers the audited extractor read (0 without one). */
+  extracted?: number;
+};
 
 export function measureTally(tally: Tally, space: ActionSpace): Measured {
   const actions = actionsOf(space).map(String);
@@ -13,7 +20,8 @@ export function measureTally(tally: Tally, space: ActionSpace): Measured {
   // Readers validate actions, so this is a bug upstream, not bad user input.
   if (unknown.length) throw new Error(`tally ${tally.model} / ${tally.scenario} counts actions outside the game: ${unknown.join(', ')}`);
   const counts = actions.map((a) => tally.counts[a] ?? 0);
-  return { actions, counts, valid: counts.reduce((x, y) => x + y, 0), failures: failuresKnown(tally) ? failureCount(tally) : null };
+  const extracted = extractedCount(tally);
+  return { actions, counts, valid: counts.reduce((x, y) => x + y, 0), failures: failuresKnown(tally) ? failureCount(tally) : null, ...(extracted ? { extracted } : {}) };
 }
 
 /** The range of a numeric game's answers, e.g. 0..10 dollars; null for choice games. */

@@ -2,6 +2,7 @@ import type { ProportionMethod } from '../stats/proportion.js';
 import type { DifferenceTest } from '../stats/two-proportion.js';
 import type { ProbesReport } from '../probes/probes-report.js';
 import type { SampleSource } from '../recordings/types.js';
+import type { ReportParseQuality } from './parse-quality-section.js';
 
 /**
  * Version of the JSON report; bump on any change that renames or re-means a field.
@@ -108,6 +109,10 @@ export type GroupModel = {
   failures: number | null;
   /** valid / (valid + failures); null when the failures are not recorded, so no rate is known. */
   parseRate: Estimate | null;
+  /** Of `valid`, the answers the audited extractor read rather than the rules (0 without one). */
+  extractorRead?: number;
+  /** Share of received answers the rules read; null when failures are not recorded. */
+  ruleReadRate?: Estimate | null;
   cooperation: Estimate | null;
   /** Mean over scenarios of the distance to the teacher; null for the teacher. */
   tv: Estimate | null;
@@ -176,4 +181,6 @@ export type Report = {
   notes: string[];
   /** Label bias, fingerprints and grid maps; only when the data has label variants or grid points, or when asked. */
   probes?: ProbesReport;
+  /** Per model, answers read by the rules, by the extractor, and unread with their kinds; only where parse failures were recorded. */
+  parseQuality?: ReportParseQuality[];
 };

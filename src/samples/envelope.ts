@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { extractionRecordSchema, type ExtractionRecord } from '../extraction/extraction-record.js';
 import { PARSE_FAILURE_KINDS, type ParseFailureKind } from '../parsing/parse-result.js';
 
 /**
@@ -69,6 +70,8 @@ export type EnvelopeSample = {
   recordedFailure?: ParseFailureKind;
   /** API finish reason, e.g. 'stop' or 'length'; 'length' lets the parser say "truncated". */
   finishReason?: string;
+  /** Set when the rules left the text unread and an extractor was configured: what it was asked and said. */
+  extraction?: ExtractionRecord;
 };
 
 export type SampleEnvelope = {
@@ -128,6 +131,7 @@ const envelopeSchema = z.object({
       recordedChoice: z.union([z.string(), z.number()]).optional(),
       recordedFailure: z.enum(PARSE_FAILURE_KINDS as [ParseFailureKind, ...ParseFailureKind[]]).optional(),
       finishReason: z.string().optional(),
+      extraction: extractionRecordSchema.optional(),
     }),
   ),
   missing: z

@@ -1,10 +1,11 @@
+import type { ParseResult } from '../parsing/parse-result.js';
 import type { ReferenceEntry } from '../reference/reference.js';
 import { readEnvelope, type SampleEnvelope } from '../samples/envelope.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { describeSequentialOutcome } from '../sequential/describe-outcome.js';
 import type { AlignmentConfig } from './assertion-config.js';
 import { decideDistance, decideDistributionDistance, type DistanceVerdict } from './distance-decision.js';
-import { distributionScores, scoreBatch, scoreSample, type BatchScore } from './score-samples.js';
+import { distributionScores, extractorName, scoreBatch, scoreSample, type BatchScore } from './score-samples.js';
 
 /** promptfoo-shaped verdict, built without promptfoo so the core stays host-independent. */
 export type Assessment = {
@@ -79,7 +80,7 @@ function assessSingle(sample: SampleEnvelope['samples'][number], scenario: Scena
   return {
     pass: !failed,
     score: s.teacherProbability,
-    reason: `${what} ${String(s.action)}: the teacher gives it ${pct(s.teacherProbability)}${failed ? `, below minAgreement ${pct(config.minAgreement!)}` : ''}`,
+    reason: `${what} ${String(s.action)}${readByNote(s.parse)}: the teacher gives it ${pct(s.teacherProbability)}${failed ? `, below minAgreement ${pct(config.minAgreement!)}` : ''}`,
     namedScores: { teacher_agreement: s.teacherProbability, cooperation: s.cooperation, parse_valid: 1 },
     unscored: false,
   };
@@ -98,7 +99,8 @@ function assessBatch(b: BatchScore, envelope: SampleEnvelope, config: AlignmentC
   if (verdict && !verdict.pass) problems.push(distanceProblem(verdict, config.maxDistance!));
   // Replayed counts carry recorded choices only: their parse failures were never recorded.
   const failuresRecorded = envelope.samples.some((x) => x.text !== null || x.recordedFailure !== undefined);
-  const validity = failuresRecorded ? `${b.valid}/${b.requested} ${label} valid` : `${b.valid}/${b.requested} ${label} (recorded choices; parse failures not recorded)`;
+  const routes = b.extracted ? ` (${b.valid - b.extracted.count} read by the rules, ${b.extracted.count} by the extractor ${b.extracted.by})` : '';
+  const validity = failuresRecorded ? `${b.valid}/${b.requested} ${label} valid${routes}` : `${b.valid}/${b.requested} ${label} (recorded choices; parse failures not recorded)`;
   const decided = verdict && verdict.pass ? `; TV distance within ${config.maxDistance}: ${verdict.explanation}${verdict.upper === null ? '' : ` (one-sided bounds [${verdict.lower!.toFixed(3)}, ${verdict.upper.toFixed(3)}])`}` : '';
   const summary = `${validity}; counts ${JSON.stringify(b.counts)}; cooperation ${pct(b.cooperation!)}, teacher agreement ${pct(b.agreement)}, TV distance ${b.distance!.toFixed(3)}${b.valid < b.received ? `; unparseable: ${formatFailures(b.failures)}` : ''}${decided}`;
   return {
@@ -152,6 +154,11 @@ function withSequential(assessment: Assessment, envelope: SampleEnvelope): Asses
     reason: `${verdict}: ${assessment.detail ?? assessment.reason}. ${decision}`,
     namedScores: { ...assessment.namedScores, sequential_calls_share: envelope.requested / record.cap },
   };
+}
+
+/** Marks an answer the extractor read, in the reason the viewer shows. */
+function readByNote(parse: ParseResult): string {
+  return parse.ok && parse.readBy === 'extractor' ? ` (read by the extractor ${extractorName(parse.extractor)}, not by the rules: replied ${JSON.stringify(parse.evidence)})` : '';
 }
 
 function formatFailures(failures: BatchScore['failures']): string {

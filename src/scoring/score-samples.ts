@@ -4,6 +4,7 @@ import type { ParseFailureKind, ParseResult } from '../parsing/parse-result.js';
 import { referenceProbability, type ReferenceEntry } from '../reference/reference.js';
 import type { EnvelopeSample } from '../samples/envelope.js';
 import { parseWithLabels } from '../scenarios/scenario-answer.js';
+import { applyExtraction } from '../extraction/apply-extraction.js';
 
 /**
  * Per-sample scoring. A sample is either scored (it names an action) or explicitly unscored
@@ -26,7 +27,7 @@ export function readSample(sample: EnvelopeSample, space: ActionSpace, labels?: 
     return { ok: false, failure: 'out-of-range', reason: `recorded choice ${JSON.stringify(sample.recordedChoice)} is not an action of this game` };
   }
   const options = sample.finishReason ? { finishReason: sample.finishReason } : undefined;
-  return parseWithLabels(sample.text, space, labels, options);
+  return applyExtraction(parseWithLabels(sample.text, space, labels, options), sample.extraction, space, labels);
 }
 
 export function scoreSample(
@@ -56,6 +57,8 @@ export type BatchScore = {
   distance: number | null;
   /** Share of received samples that named an action. */
   parseRate: number | null;
+  /** Of `valid`, the answers the audited extractor read, and which extractor; absent when it read none. */
+  extracted?: { count: number; by: string };
 };
 
 export function scoreBatch(
@@ -67,10 +70,15 @@ export function scoreBatch(
 ): BatchScore {
   const counts: Record<string, number> = Object.fromEntries(actionsOf(space).map((a) => [String(a), 0]));
   const failures: BatchScore['failures'] = {};
+  let extracted: BatchScore['extracted'];
   for (const sample of samples) {
     const parse = readSample(sample, space, labels);
     if (parse.ok) counts[String(parse.action)] = (counts[String(parse.action)] ?? 0) + 1;
     else failures[parse.failure] = (failures[parse.failure] ?? 0) + 1;
+    if (parse.ok && parse.readBy === 'extractor') {
+      extracted ??= { count: 0, by: extractorName(parse.extractor) };
+      extracted.count++;
+    }
   }
   const valid = Object.values(counts).reduce((a, b) => a + b, 0);
   const probabilities = Object.fromEntries(Object.entries(counts).map(([a, c]) => [a, valid ? c / valid : 0]));
@@ -83,7 +91,13 @@ export function scoreBatch(
     counts,
     ...distributionScores(valid ? probabilities : null, space, reference),
     parseRate: samples.length ? valid / samples.length : null,
+    ...(extracted ? { extracted } : {}),
   };
+}
+
+/** "gpt-4o-mini (stratalign.extractor/v1)": the extractor as every reason names it. */
+export function extractorName(extractor: { model: string; promptVersion: string } | undefined): string {
+  return extractor ? `${extractor.model} (${extractor.promptVersion})` : 'the extractor';
 }
 
 /** Agreement, cooperation and distance of a probability distribution over the action space. */

@@ -13,13 +13,14 @@ import { renderSummary } from './render-summary.js';
 import { describeParseQuality, parseQualityByModel } from '../parsing/parse-quality.js';
 import { sanitizeForTerminal } from '../text/terminal.js';
 import type { Tally } from '../recordings/types.js';
+import { describeExtractorErrors, extractorErrors } from './extractor-errors.js';
 
 /** Per model, the share of answers the rules read and the failure kinds; only where failures were recorded. */
 function parseQualityBlock(tallies: readonly Tally[]): string {
   const known = tallies.filter((t) => t.failuresRecorded !== false);
   if (known.length === 0) return '';
   const lines = parseQualityByModel(known).map((q) => `  ${sanitizeForTerminal(describeParseQuality(q))}`);
-  return `\nparse quality (answers read per model; unread answers are never guessed):\n${lines.join('\n')}\n`;
+  return `\nparse quality (answers read per model: by the rules, by the audited extractor, unread; unread answers are never guessed):\n${lines.join('\n')}\n`;
 }
 import type { RowOutcome } from './scoring-coverage.js';
 
@@ -28,6 +29,8 @@ export type EvalOutcome = {
   text: string;
   /** Answers asked for and not collected (all answers of error rows, missing samples); exhausted replays excluded. */
   lostAnswers: number;
+  /** Answers the configured extractor could not be asked about (failed calls); the run then fails. */
+  extractorErrors?: number;
   /** Set when no summary could be made (e.g. rows without a scenario); the run then fails. */
   error?: string;
   summary: EvalSummary | null;
@@ -73,6 +76,9 @@ export async function summariseEval(
   const extra = probeLines ? { probes: probeLines } : {};
   const { skipped, errorsByProvider } = tallied;
   const parts = { skipped, summary, plain, agreement, reference, conversion, errorsByProvider, outcomes, ...extra };
-  const text = renderSummary(parts) + parseQualityBlock(tallied.tallies);
-  return { text, lostAnswers: lostAnswerCount(conversion), summary, ...(probes ? { probes } : {}) };
+  const failedExtractions = extractorErrors(rows);
+  const extractorLine = failedExtractions.answers > 0 ? `${sanitizeForTerminal(describeExtractorErrors(failedExtractions))}\n` : '';
+  const text = renderSummary(parts) + parseQualityBlock(tallied.tallies) + extractorLine;
+  const extracted = failedExtractions.answers > 0 ? { extractorErrors: failedExtractions.answers } : {};
+  return { text, lostAnswers: lostAnswerCount(conversion), summary, ...extracted, ...(probes ? { probes } : {}) };
 }
