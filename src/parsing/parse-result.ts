@@ -8,7 +8,9 @@ export type ParseFailureKind =
   | 'out-of-range'
   | 'fractional-amount'
   | 'refusal'
-  | 'truncated';
+  | 'truncated'
+  /** A structured-protocol answer that is not exactly a JSON object of the requested schema. */
+  | 'schema-violation';
 
 export const PARSE_FAILURE_KINDS: readonly ParseFailureKind[] = [
   'empty',
@@ -18,6 +20,7 @@ export const PARSE_FAILURE_KINDS: readonly ParseFailureKind[] = [
   'fractional-amount',
   'refusal',
   'truncated',
+  'schema-violation',
 ];
 
 export type ParseSuccess = {

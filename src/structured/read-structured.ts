@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { isValidAction, type ActionSpace } from '../games/action-space.js';
+import type { ParseResult } from '../parsing/parse-result.js';
+import { STRUCTURED_FIELDS } from './answer-schema.js';
+
+/** What the strict reader keeps of a valid structured answer: the action and the motivation as written. */
+export type StructuredReading = { ok: true; action: string | number; motivation: string } | { ok: false; failure: 'empty' | 'truncated' | 'schema-violation'; reason: string };
+
+const objectShape = (space: ActionSpace) =>
+  z.strictObject({
+    motivation: z.string(),
+    answer:
+      space.kind === 'choice'
+        ? z.enum(space.options as [string, ...string[]])
+        : z.number().int().min(space.min).max(space.max),
+  });
+
+/**
+ * Reads a structured answer exactly: the whole text must be one JSON object with a string
+ * `motivation` and an `answer` that is one of the shown labels (exact, case included) or a whole
+ * amount in range, and nothing else. Anything else is a `schema-violation`, never a guess: the
+ * rule parser is not asked, not even for the `answer` string ("c", "C: because", "Option C" are
+ * violations), because the API was asked to enforce this schema and a broken object says the
+ * request was not honoured. Whitespace around the object is allowed (JSON allows it); a cut-off
+ * object (finish reason "length") is `truncated`.
+ */
+export function readStructuredAnswer(text: string, space: ActionSpace, finishReason?: string): StructuredReading {
+  const cut = finishReason === 'length';
+  const fail = (reason: string): StructuredReading =>
+    cut
+      ? { ok: false, failure: 'truncated', reason: `the answer was cut off (finish reason "length") before the JSON object was complete: ${reason}` }
+      : { ok: false, failure: 'schema-violation', reason: `${reason}; the structured protocol reads only a JSON object {"motivation": string, "answer": ${expected(space)}}` };
+  if (text.trim() === '') return cut ? fail('nothing was written') : { ok: false, failure: 'empty', reason: 'the answer is empty or whitespace' };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    return fail(`not a single JSON value (${err instanceof Error ? err.message : String(err)})${aroundObject(text)}`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return fail(`the JSON is ${data === null ? 'null' : Array.isArray(data) ? 'an array' : `a ${typeof data}`}, not an object`);
+  const parsed = objectShape(space).safeParse(data);
+  if (!parsed.success) return fail(describeIssue(parsed.error.issues[0]!, data as Record<string, unknown>, space));
+  const { answer, motivation } = parsed.data;
+  // The schema already holds it; kept as a guard so a reading can never name a non-action.
+  if (!isValidAction(space, answer)) return fail(`answer ${JSON.stringify(answer)} is not an action`);
+  return { ok: true, action: answer, motivation };
+}
+
+/** The strict reading as a parse result: rule 'structured', evidence the `answer` field as written. */
+export function parseStructured(text: string, space: ActionSpace, finishReason?: string): ParseResult {
+  const reading = readStructuredAnswer(text, space, finishReason);
+  if (!reading.ok) return reading;
+  return { ok: true, action: reading.action, rule: 'structured', evidence: `"answer": ${JSON.stringify(reading.action)}` };
+}
+
+function expected(space: ActionSpace): string {
+  return space.kind === 'choice' ? space.options.map((o) => JSON.stringify(o)).join(' | ') : `integer ${space.min}..${space.max}`;
+}
+
+/** Says when the text holds an object but also something around it ("Sure! {...}"). */
+function aroundObject(text: string): string {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (start === -1 || end < start) return '';
+  const outside = (text.slice(0, start) + text.slice(end + 1)).trim();
+  return outside === '' ? '' : ': there is text around the object';
+}
+
+function describeIssue(issue: z.core.$ZodIssue, data: Record<string, unknown>, space: ActionSpace): string {
+  const field = String(issue.path[0] ?? '');
+  if (issue.code === 'unrecognized_keys') return `unexpected field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+  if (!(field in data)) return `field "${field}" is missing (required: ${STRUCTURED_FIELDS.join(', ')})`;
+  const value = JSON.stringify(data[field]);
+  const shown = value.length > 60 ? `${value.slice(0, 59)}…` : value;
+  if (field === 'motivation') return `"motivation" must be a string, got ${shown}`;
+  if (space.kind === 'choice') return `"answer" ${shown} is not one of the labels ${space.options.map((o) => JSON.stringify(o)).join(', ')} (exact match)`;
+  if (typeof data[field] !== 'number') return `"answer" must be a JSON number, got ${shown}`;
+  if (!Number.isInteger(data[field])) return `"answer" ${shown} is not a whole number`;
+  return `"answer" ${shown} is outside ${space.min}..${space.max}`;
+}
