@@ -6,6 +6,7 @@ import { SAMPLE_SCHEMA, type Provenance, type SampleRecord, type SampleSource } 
 import { readEnvelope, type EnvelopeSample, type SampleEnvelope } from '../samples/envelope.js';
 import { resolveScenario, type Scenario } from '../scenarios/scenario.js';
 import { parseScenarioAnswer } from '../scenarios/scenario-answer.js';
+import { recordedAsStructured } from '../structured/answer-schema.js';
 import type { RowFields } from './promptfoo-row.js';
 import { findProvider, type RunProvenance } from './run-provenance.js';
 
@@ -37,6 +38,8 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
   if (fields.meta.scenario !== undefined) sameScenario(scenario, fields.meta.scenario, 'response.metadata.stratalign.scenario', ctx);
 
   const base = baseProvenance(fields, ctx);
+  // Answers asked for under a structured protocol are read by the strict reader only.
+  const structured = recordedAsStructured(ctx.catalogue, fields.meta.protocol);
   const record = (text: string | null, parse: ParseResult, source: SampleSource, extra: Record<string, unknown>): SampleRecord => ({
     schema: SAMPLE_SCHEMA,
     scenario: scenario.id,
@@ -51,7 +54,7 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
   if (read.kind === 'text') {
     const source: SampleSource = fields.meta.source === 'replay' ? 'replay' : 'live';
     const finishReason = fields.meta.finishReason;
-    const parse = parseScenarioAnswer(output, scenario, finishReason ? { finishReason } : {});
+    const parse = parseScenarioAnswer(output, scenario, { ...(finishReason ? { finishReason } : {}), ...(structured ? { structured } : {}) });
     return { samples: [record(output, parse, source, { mode: fields.meta.mode ?? 'single', ...(finishReason ? { finishReason } : {}) })], missing: { count: 0, reasons: [] }, distribution: false };
   }
 
@@ -63,16 +66,16 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
     if (s.finishReason) extra.finishReason = s.finishReason;
     // A log-probability row is scored on its distribution; the sampled token alone would read 100 % one way.
     if (envelope.distribution) extra.distribution = envelope.distribution;
-    const sample = record(s.text, envelopeParse(s, scenario, i, ctx), envelope.source, extra);
+    const sample = record(s.text, envelopeParse(s, scenario, i, ctx, structured), envelope.source, extra);
     sample.role = role;
     return sample;
   });
   return { samples, missing: envelope.missing, distribution: envelope.distribution !== undefined };
 }
 
-function envelopeParse(s: EnvelopeSample, scenario: Scenario, index: number, ctx: RowContext): ParseResult {
+function envelopeParse(s: EnvelopeSample, scenario: Scenario, index: number, ctx: RowContext, structured: boolean): ParseResult {
   if (s.text !== null) {
-    return parseScenarioAnswer(s.text, scenario, s.finishReason ? { finishReason: s.finishReason } : {});
+    return parseScenarioAnswer(s.text, scenario, { ...(s.finishReason ? { finishReason: s.finishReason } : {}), ...(structured ? { structured } : {}) });
   }
   const field = `${ctx.where.field}, envelope sample ${index + 1}`;
   if (s.recordedChoice !== undefined) {

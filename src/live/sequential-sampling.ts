@@ -39,7 +39,8 @@ export async function sampleSequentially(ctx: SamplingContext, scenario: Scenari
     const tally = tallyOutcomes(batch.outcomes, faults, SHORT_REASON);
     tallies.push(tally);
     const answers = tally.samples.map((s) => {
-      const parse = parseScenarioAnswer(s.text, scenario, s.finishReason ? { finishReason: s.finishReason } : {});
+      const structured = ctx.prompt.answerSchema !== undefined;
+      const parse = parseScenarioAnswer(s.text, scenario, { ...(s.finishReason ? { finishReason: s.finishReason } : {}), ...(structured ? { structured } : {}) });
       return parse.ok ? parse.action : null;
     });
     const withheld = tally.missingCount - tally.failedCount;

@@ -58,3 +58,11 @@ export function answerSchemaFor(space: ActionSpace): AnswerSchema {
 export function isStructuredProtocol(protocol: Pick<Protocol, 'response'> | undefined | null): boolean {
   return protocol?.response === 'structured';
 }
+
+/**
+ * Whether answers recorded under this protocol id (as results and recordings carry it) are
+ * structured; an unknown or absent id is not (its answers are free text for the rules).
+ */
+export function recordedAsStructured(catalogue: { findProtocol(id: string): Pick<Protocol, 'response'> | undefined }, protocolId: unknown): boolean {
+  return typeof protocolId === 'string' && isStructuredProtocol(catalogue.findProtocol(protocolId));
+}
