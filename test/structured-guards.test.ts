@@ -1,5 +1,5 @@
-// Where the structured protocol is not (yet) supported, or would be misread, it is refused with
-// the reason and the fix; and the parse command reads structured answers with the strict reader.
+// The structured protocol outside the live providers: batch collection sends the schema too;
+// where it would be misread it is refused with the reason and the fix; `parse --structured`.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,10 @@ import type { CallApiContextParams } from 'promptfoo';
 import { afterAll, describe, expect, it } from 'vitest';
 import ReplayProvider from '../providers/replay.js';
 import { buildPlan } from '../src/batch/plan-builder.js';
+import { planItems } from '../src/batch/plan.js';
+import { batchSample } from '../src/batch/recording.js';
+import { anthropicRequestLine, anthropicResult } from '../src/batch/wire-anthropic.js';
+import { openAIRequestLine } from '../src/batch/wire-openai.js';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { loadReplaySource } from '../src/replay/replay-source.js';
 import { resolveScenario } from '../src/scenarios/scenario.js';
@@ -30,9 +34,20 @@ const sample = (text: string, protocol?: string) =>
   });
 
 describe('structured protocol guards', () => {
-  it('batch collection refuses it, naming the live providers', () => {
+  it('batch collection sends the schema (OpenAI json_schema, Anthropic forced tool) and reads the answers strictly', () => {
     const scenarios = [{ scenario: resolveScenario(catalogue, 'biz/prison'), split: 'in-sample' }];
-    expect(() => buildPlan({ provider: 'openai', model: 'gpt', protocol: 'structured', samples: 2, scenarios }, catalogue)).toThrow(/--protocol.*batch collection does not support the structured protocol yet.*Fix: collect structured answers with the live providers/);
+    const openai = buildPlan({ provider: 'openai', model: 'gpt', protocol: 'structured', samples: 1, scenarios }, catalogue);
+    const [item] = planItems(openai, catalogue);
+    expect((openAIRequestLine(item!, openai) as any).body.response_format).toMatchObject({ type: 'json_schema', json_schema: { strict: true, schema: { properties: { answer: { enum: ['C', 'D'] } } } } });
+    const claude = buildPlan({ provider: 'anthropic', model: 'claude', protocol: 'structured', samples: 1, scenarios, sampling: { max_tokens: 400 } }, catalogue);
+    const params = (anthropicRequestLine(planItems(claude, catalogue)[0]!, claude) as any).params;
+    expect(params.tool_choice).toEqual({ type: 'tool', name: params.tools[0].name });
+    const message = (input: unknown) => ({ model: 'claude', stop_reason: 'tool_use', usage: { input_tokens: 1, output_tokens: 1 }, content: [{ type: 'tool_use', id: 't', name: params.tools[0].name, input }] });
+    const result = anthropicResult({ custom_id: 'x', result: { type: 'succeeded', message: message({ motivation: 'm', answer: 'D' }) } });
+    expect(result).toMatchObject({ kind: 'answer', choice: { text: '{"motivation":"m","answer":"D"}', finishReason: 'stop' } });
+    const read = (text: string) => batchSample(claude, 'hash', planItems(claude, catalogue)[0]!, { text, finishReason: 'stop', model: 'claude' }, 'b1', new Date(0)).parse;
+    expect(read('{"motivation":"m","answer":"D"}')).toMatchObject({ ok: true, action: 'D', rule: 'structured' });
+    expect(read('I choose D.')).toMatchObject({ ok: false, failure: 'schema-violation' });
   });
 
   it('simulated players refuse it: they answer with bare labels', () => {

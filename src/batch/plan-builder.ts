@@ -1,5 +1,4 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
-import { isStructuredProtocol } from '../structured/answer-schema.js';
 import { StratalignError } from '../errors.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import type { BatchLimits, BatchProvider } from './limits.js';
@@ -60,16 +59,6 @@ export function buildPlan(input: PlanInput, catalogue: Catalogue): CollectionPla
       sampling.temperature,
       `temperature must be at most ${defaults.maxTemperature} for ${input.provider}`,
       `use a value from 0 to ${defaults.maxTemperature}`,
-    );
-  }
-  if (isStructuredProtocol(catalogue.findProtocol(input.protocol))) {
-    // Batch request lines would have to carry the response schema and the results be read from a
-    // tool call; until they do, collecting free text under the structured prompt would be misread.
-    fail(
-      '--protocol',
-      input.protocol,
-      'batch collection does not support the structured protocol yet (its requests would not carry the answer schema)',
-      'collect structured answers with the live providers (providers/openai-compatible.ts, providers/anthropic.ts), or use --protocol reasoned',
     );
   }
   if (input.scenarios.length === 0)

@@ -73,7 +73,8 @@ export function batchSample(plan: CollectionPlan, planHash: string, item: Reques
     model: plan.label,
     role: plan.role,
     text: answer.text,
-    parse: parseScenarioAnswer(answer.text, item.scenario, { finishReason: answer.finishReason }),
+    // A structured request (its prompt carries the schema) is read by the strict reader only.
+    parse: parseScenarioAnswer(answer.text, item.scenario, { finishReason: answer.finishReason, ...(item.prompt.answerSchema ? { structured: true } : {}) }),
     provenance: {
       source: 'live',
       origin: `${plan.provider} batch ${batchId}`,
