@@ -62,6 +62,8 @@ describe('the strict reader', () => {
   it('reads a valid object, with whitespace around it, in either key order', () => {
     expect(readStructuredAnswer('{"motivation": "They will defect.", "answer": "D"}', CD)).toEqual({ ok: true, action: 'D', motivation: 'They will defect.' });
     expect(readStructuredAnswer('\n  {"answer": "C", "motivation": ""}  \n', CD)).toMatchObject({ ok: true, action: 'C' });
+    // Quotes, escapes and braces inside the motivation are text, not structure.
+    expect(readStructuredAnswer('{"motivation": "\\"answer\\": {\\"C\\"} is tempting", "answer": "D"}', CD)).toMatchObject({ ok: true, action: 'D', motivation: '"answer": {\"C\"} is tempting' });
     expect(readStructuredAnswer('{"motivation": "half", "answer": 5}', PG)).toMatchObject({ ok: true, action: 5 });
     expect(parseAnswer('{"motivation": "m", "answer": 0}', PG, { structured: true })).toMatchObject({ ok: true, action: 0, rule: 'structured', evidence: '"answer": 0' });
   });
@@ -81,10 +83,11 @@ describe('the strict reader', () => {
     ['an amount with cents', '{"motivation": "m", "answer": 6.5}', PG, /"answer" 6.5 is not a whole number/],
     ['a missing answer', '{"motivation": "m"}', CD, /field "answer" is missing/],
     ['a missing motivation', '{"answer": "C"}', CD, /field "motivation" is missing/],
+    ['a repeated answer field', '{"motivation": "m", "answer": "C", "answer": "D"}', CD, /field "answer" appears more than once/],
     ['an extra field', '{"motivation": "m", "answer": "C", "confidence": 0.9}', CD, /unexpected field\(s\) "confidence"/],
     ['truncated JSON', '{"motivation": "They might coop', CD, /not a single JSON value/],
     ['an array', '[{"motivation": "m", "answer": "C"}]', CD, /the JSON is an array, not an object/],
-    ['a bare label', 'C', CD, /not a single JSON value/],
+    ['a bare label', 'C', CD, /not a single JSON value .*no JSON object at all .*see the provider option structuredMode/],
     ['a JSON string', '"C"', CD, /the JSON is a string, not an object/],
   ])('counts %s as a schema violation, never guessed', (_what, text, space, reason) => {
     const read = parseAnswer(text, space, { structured: true });

@@ -35,9 +35,12 @@ export function readStructuredAnswer(text: string, space: ActionSpace, finishRea
   try {
     data = JSON.parse(text);
   } catch (err) {
-    return fail(`not a single JSON value (${err instanceof Error ? err.message : String(err)})${aroundObject(text)}`);
+    return fail(`not a single JSON value (${err instanceof Error ? err.message : String(err)})${aroundObject(text)}${noObject(text)}`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return fail(`the JSON is ${data === null ? 'null' : Array.isArray(data) ? 'an array' : `a ${typeof data}`}, not an object`);
+  // JSON.parse keeps the last of repeated keys: {"answer": "C", "answer": "D"} would read as D, a guess.
+  const repeated = repeatedTopLevelKey(text);
+  if (repeated !== null) return fail(`field ${JSON.stringify(repeated)} appears more than once`);
   const parsed = objectShape(space).safeParse(data);
   if (!parsed.success) return fail(describeIssue(parsed.error.issues[0]!, data as Record<string, unknown>, space));
   const { answer, motivation } = parsed.data;
@@ -55,6 +58,11 @@ export function parseStructured(text: string, space: ActionSpace, finishReason?:
 
 function expected(space: ActionSpace): string {
   return space.kind === 'choice' ? space.options.map((o) => JSON.stringify(o)).join(' | ') : `integer ${space.min}..${space.max}`;
+}
+
+/** Free text with no object at all usually means the server did not apply the structured request. */
+function noObject(text: string): string {
+  return text.includes('{') ? '' : ': no JSON object at all (a server that ignores the structured-output request answers in free text; see the provider option structuredMode)';
 }
 
 /** Says when the text holds an object but also something around it ("Sure! {...}"). */
@@ -77,4 +85,32 @@ function describeIssue(issue: z.core.$ZodIssue, data: Record<string, unknown>, s
   if (typeof data[field] !== 'number') return `"answer" must be a JSON number, got ${shown}`;
   if (!Number.isInteger(data[field])) return `"answer" ${shown} is not a whole number`;
   return `"answer" ${shown} is outside ${space.min}..${space.max}`;
+}
+
+/**
+ * The first key that occurs twice at the top level of a JSON object text, or null. Only called on
+ * text JSON.parse accepted, so strings and nesting are well formed.
+ */
+function repeatedTopLevelKey(text: string): string | null {
+  const seen = new Set<string>();
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    else if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const token = text.slice(i, j + 1);
+      let k = j + 1;
+      while (/\s/.test(text[k] ?? '')) k++;
+      if (depth === 1 && text[k] === ':') {
+        const key = JSON.parse(token) as string;
+        if (seen.has(key)) return key;
+        seen.add(key);
+      }
+      i = j;
+    }
+  }
+  return null;
 }
