@@ -33,8 +33,8 @@ export function alignment(output: string, context: AssertionValueFunctionContext
         score: 0,
         reason: `stratalign: reference ${config.reference} (${reference.model}) has no distribution for ${scenario.id}`,
       };
-    const meta = (context.providerResponse?.metadata as { stratalign?: { finishReason?: unknown; protocol?: unknown } } | undefined)
-      ?.stratalign;
+    type Meta = { stratalign?: { finishReason?: unknown; protocol?: unknown } };
+    const meta = (context.providerResponse?.metadata as Meta | undefined)?.stratalign;
     const finishReason = meta?.finishReason;
     // Answers asked for under a structured protocol are read by the strict reader, never by the rules.
     const structured = recordedAsStructured(catalogue, meta?.protocol);

@@ -63,8 +63,8 @@ function readMessage(body: unknown, toolName?: string): CompletionResult {
     throw new LiveFaultError({ kind: 'malformed', detail: `expected a message with a content array, got ${typeof body === 'string' ? 'text' : typeof body}` });
   }
   const texts = message.content.filter((block) => block?.type === 'text').map((block) => (block as Anthropic.TextBlock).text);
-  const call = toolName === undefined ? undefined : message.content.find((block) => block?.type === 'tool_use' && block.name === toolName);
-  const text = call ? JSON.stringify((call as Anthropic.ToolUseBlock).input ?? null) : texts.length ? texts.join('') : null;
+  const call = message.content.find((block): block is Anthropic.ToolUseBlock => block?.type === 'tool_use' && block.name === toolName);
+  const text = call ? JSON.stringify(call.input ?? null) : texts.length ? texts.join('') : null;
   const usage = message.usage;
   return {
     choices: [{ text, finishReason: normaliseAnthropicStopReason(message.stop_reason) }],

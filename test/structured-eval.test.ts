@@ -7,12 +7,25 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run as cli } from './helpers/run-cli.js';
 import { ROOT, runPromptfoo, STACK_TRACE, type Run } from './helpers/run-promptfoo.js';
-import { ok, okTexts, startLoopbackServer, userText, type Behaviour, type LoopbackServer, type RecordedRequest } from './loopback/server.js';
+import {
+  ok,
+  okTexts,
+  startLoopbackServer,
+  userText,
+  type Behaviour,
+  type LoopbackServer,
+  type RecordedRequest,
+} from './loopback/server.js';
 
 const KEY_ENV = 'STRATALIGN_TEST_STRUCTURED_EVAL_KEY';
 // Context role texts from datasets/catalogue/contexts.yaml identify the scenario of a request.
-const CONTEXT = { business: 'CEO of a firm meeting the CEO', team: 'a colleague choosing between two projects', friends: 'one of two friends' };
-const VALID_D = '{"motivation":"The other CEO gains more from D whatever I do, so I expect D and answer D.","answer":"D"}';
+const CONTEXT = {
+  business: 'CEO of a firm meeting the CEO',
+  team: 'a colleague choosing between two projects',
+  friends: 'one of two friends',
+};
+const VALID_D =
+  '{"motivation":"The other CEO gains more from D whatever I do, so I expect D and answer D.","answer":"D"}';
 const VALID_C = '{"motivation": "A joint project pays most if we both commit.", "answer": "C"}';
 const UNKNOWN_LABEL = '{"motivation": "I will cooperate.", "answer": "E"}';
 const TEXT_AROUND = 'Sure! {"motivation": "m", "answer": "C"}';
@@ -37,7 +50,8 @@ function answer(request: RecordedRequest): Behaviour {
   if (!context) return { kind: 'status', status: 500, shouldRetry: false, message: 'loopback: unexpected scenario' };
   if (request.path === '/v1/messages') {
     // The Anthropic model answers through the forced tool; on team its input breaks the schema.
-    if (context === 'team') return ok('', { toolInput: { motivation: 'Working together is best.', answer: 'cooperate' } });
+    if (context === 'team')
+      return ok('', { toolInput: { motivation: 'Working together is best.', answer: 'cooperate' } });
     return ok(context === 'business' ? VALID_D : VALID_C);
   }
   return okTexts(OPENAI_TEXTS[context]);
@@ -51,7 +65,12 @@ prompts:
 providers:
 ${providers}
 tests:
-${Object.keys(CONTEXT).map((c) => `  - vars: { scenario: ${c}/${c === 'friends' ? 'snowdrift' : c === 'team' ? 'stag-hunt' : 'prisoners-dilemma'}, split: in-sample }`).join('\n')}
+${Object.keys(CONTEXT)
+  .map(
+    (c) =>
+      `  - vars: { scenario: ${c}/${c === 'friends' ? 'snowdrift' : c === 'team' ? 'stag-hunt' : 'prisoners-dilemma'}, split: in-sample }`,
+  )
+  .join('\n')}
 defaultTest:
   assert:
     - type: javascript
@@ -67,7 +86,10 @@ async function evaluate(name: string, providers: string): Promise<{ run: Run; ro
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, config(providers));
   const out = join(dir, `${name}.json`);
-  const result = await runPromptfoo(['eval', '--report', '-c', file, '--no-table', '-o', out], { stateDir: join(dir, '.promptfoo'), env: { [KEY_ENV]: 'sk-loopback-structured-eval' } });
+  const result = await runPromptfoo(['eval', '--report', '-c', file, '--no-table', '-o', out], {
+    stateDir: join(dir, '.promptfoo'),
+    env: { [KEY_ENV]: 'sk-loopback-structured-eval' },
+  });
   const parsed = result.code === 0 ? JSON.parse(readFileSync(out, 'utf8')) : { results: { results: [] } };
   return { run: result, rows: parsed.results.results };
 }
@@ -90,7 +112,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const row = (label: string, scenario: string) => rows.find((r) => r.provider.label === label && r.vars.scenario === scenario);
+const row = (label: string, scenario: string) =>
+  rows.find((r) => r.provider.label === label && r.vars.scenario === scenario);
 const reasonOf = (r: any) => r.gradingResult.componentResults[0].reason as string;
 
 describe('promptfoo eval with the structured protocol against the loopback server', () => {
@@ -102,7 +125,11 @@ describe('promptfoo eval with the structured protocol against the loopback serve
     const anthropic = server.requests.filter((r) => r.path === '/v1/messages');
     expect(openai).toHaveLength(3);
     expect(anthropic).toHaveLength(3);
-    for (const r of openai) expect(r.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { strict: true, schema: { required: ['motivation', 'answer'] } } });
+    for (const r of openai)
+      expect(r.body.response_format).toMatchObject({
+        type: 'json_schema',
+        json_schema: { strict: true, schema: { required: ['motivation', 'answer'] } },
+      });
     for (const r of anthropic) expect(r.body.tool_choice).toEqual({ type: 'tool', name: r.body.tools[0].name });
   });
 
@@ -118,22 +145,35 @@ describe('promptfoo eval with the structured protocol against the loopback serve
     expect(reasonOf(row('student gpt-structured', 'friends/snowdrift'))).toContain('2/3 multi samples valid');
     expect(reasonOf(row('student gpt-structured', 'friends/snowdrift'))).toContain('schema-violation 1');
     const claudeTeam = row('teacher claude-structured', 'team/stag-hunt');
-    expect(reasonOf(claudeTeam)).toMatch(/^UNSCORED \(schema-violation\): "answer" "cooperate" is not one of the labels "C", "D"/);
+    expect(reasonOf(claudeTeam)).toMatch(
+      /^UNSCORED \(schema-violation\): "answer" "cooperate" is not one of the labels "C", "D"/,
+    );
     expect(claudeTeam.gradingResult.namedScores).toMatchObject({ parse_valid: 0 });
     expect(claudeTeam.gradingResult.namedScores.cooperation).toBeUndefined();
-    expect(row('teacher claude-structured', 'friends/snowdrift').gradingResult.namedScores).toMatchObject({ parse_valid: 1, cooperation: 1 });
+    expect(row('teacher claude-structured', 'friends/snowdrift').gradingResult.namedScores).toMatchObject({
+      parse_valid: 1,
+      cooperation: 1,
+    });
   });
 
   it('shows the failure kind in the end-of-eval summary', () => {
     expect(evalRun.stdout).toContain('stratalign summary');
-    expect(evalRun.stdout).toMatch(/student gpt-structured: 66\.7 % read by the rules \(6 of 9\); unread: 3 schema-violation/);
-    expect(evalRun.stdout).toMatch(/teacher claude-structured: 66\.7 % read by the rules \(2 of 3\); unread: 1 schema-violation/);
+    expect(evalRun.stdout).toMatch(
+      /student gpt-structured: 66\.7 % read by the rules \(6 of 9\); unread: 3 schema-violation/,
+    );
+    expect(evalRun.stdout).toMatch(
+      /teacher claude-structured: 66\.7 % read by the rules \(2 of 3\); unread: 1 schema-violation/,
+    );
   });
 });
 
 describe('a structured recording: convert, replay, export', () => {
   const recording = () => join(dir, 'live.jsonl');
-  const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = (file: string) =>
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
 
   it('converts to samples whose text is the JSON exactly as the API returned it, read strictly', async () => {
     expect(await cli(['convert', join(dir, 'live.json'), '--out', recording()])).toMatchObject({ code: 0 });
@@ -141,20 +181,37 @@ describe('a structured recording: convert, replay, export', () => {
     expect(samples).toHaveLength(12);
     const team = samples.filter((s) => s.model === 'student gpt-structured' && s.scenario === 'team/stag-hunt');
     expect(team.map((s) => s.text)).toEqual(OPENAI_TEXTS.team);
-    expect(team.map((s) => (s.parse.ok ? s.parse.rule : s.parse.failure))).toEqual(['structured', 'schema-violation', 'schema-violation']);
+    expect(team.map((s) => (s.parse.ok ? s.parse.rule : s.parse.failure))).toEqual([
+      'structured',
+      'schema-violation',
+      'schema-violation',
+    ]);
     expect(new Set(samples.map((s) => s.provenance.protocol))).toEqual(new Set(['structured']));
-    const claude = samples.find((s) => s.model === 'teacher claude-structured' && s.scenario === 'business/prisoners-dilemma');
+    const claude = samples.find(
+      (s) => s.model === 'teacher claude-structured' && s.scenario === 'business/prisoners-dilemma',
+    );
     expect(JSON.parse(claude.text)).toEqual(JSON.parse(VALID_D));
   });
 
   it('replays the recording through promptfoo and reads every answer back exactly the same', async () => {
     const providers = ['student gpt-structured', 'teacher claude-structured']
-      .map((model) => `  - id: file://${ROOT}providers/replay.ts\n    label: ${model} [replay]\n    config: { recording: ${recording()}, model: ${model}, samples: all, seed: 1 }`)
+      .map(
+        (model) =>
+          `  - id: file://${ROOT}providers/replay.ts\n    label: ${model} [replay]\n    config: { recording: ${recording()}, model: ${model}, samples: all, seed: 1 }`,
+      )
       .join('\n');
     const replay = await evaluate('replay', providers);
     expect(replay.run.code, replay.run.stderr + replay.run.stdout).toBe(0);
-    expect(reasonOf(replay.rows.find((r: any) => r.provider.label === 'teacher claude-structured [replay]' && r.vars.scenario === 'team/stag-hunt'))).toMatch(/UNSCORED.*schema-violation/);
-    expect(await cli(['convert', join(dir, 'replay.json'), '--out', join(dir, 'replay.jsonl')])).toMatchObject({ code: 0 });
+    expect(
+      reasonOf(
+        replay.rows.find(
+          (r: any) => r.provider.label === 'teacher claude-structured [replay]' && r.vars.scenario === 'team/stag-hunt',
+        ),
+      ),
+    ).toMatch(/UNSCORED.*schema-violation/);
+    expect(await cli(['convert', join(dir, 'replay.json'), '--out', join(dir, 'replay.jsonl')])).toMatchObject({
+      code: 0,
+    });
     const key = (s: any) => `${s.model.replace(' [replay]', '')}|${s.scenario}|${s.text}|${JSON.stringify(s.parse)}`;
     expect(lines(join(dir, 'replay.jsonl')).map(key).sort()).toEqual(lines(recording()).map(key).sort());
     expect(lines(join(dir, 'replay.jsonl')).every((s) => s.provenance.protocol === 'structured')).toBe(true);
@@ -162,7 +219,22 @@ describe('a structured recording: convert, replay, export', () => {
 
   it('exports the JSON object as the target, drops the violations, and refuses another protocol', async () => {
     const out = join(dir, 'datasets');
-    const exported = await cli(['export', recording(), '--format', 'trl-messages', '--out', out, '--protocol', 'structured', '--model', 'student gpt-structured', '--target', 'normalised', '--validation', '0']);
+    const exported = await cli([
+      'export',
+      recording(),
+      '--format',
+      'trl-messages',
+      '--out',
+      out,
+      '--protocol',
+      'structured',
+      '--model',
+      'student gpt-structured',
+      '--target',
+      'normalised',
+      '--validation',
+      '0',
+    ]);
     expect(exported.code, exported.stderr).toBe(0);
     const train = lines(join(out, 'trl-messages', 'train.jsonl'));
     expect(train).toHaveLength(6);
@@ -174,10 +246,34 @@ describe('a structured recording: convert, replay, export', () => {
     expect(train.map((e: any) => e.messages.at(-1).content)).toContain(JSON.stringify(JSON.parse(VALID_C)));
     const manifest = JSON.parse(readFileSync(join(out, 'trl-messages', 'manifest.json'), 'utf8'));
     expect(manifest.totals.dropped).toEqual({ 'schema-violation': 3 });
-    const mismatch = await cli(['export', recording(), '--format', 'trl-messages', '--out', join(dir, 'other'), '--protocol', 'reasoned', '--model', 'student gpt-structured']);
+    const mismatch = await cli([
+      'export',
+      recording(),
+      '--format',
+      'trl-messages',
+      '--out',
+      join(dir, 'other'),
+      '--protocol',
+      'reasoned',
+      '--model',
+      'student gpt-structured',
+    ]);
     expect(mismatch.code).not.toBe(0);
     expect(mismatch.stderr).toContain('the sample was collected under protocol structured, but --protocol is reasoned');
-    const action = await cli(['export', recording(), '--format', 'trl-messages', '--out', join(dir, 'other'), '--protocol', 'structured', '--model', 'student gpt-structured', '--target', 'action']);
+    const action = await cli([
+      'export',
+      recording(),
+      '--format',
+      'trl-messages',
+      '--out',
+      join(dir, 'other'),
+      '--protocol',
+      'structured',
+      '--model',
+      'student gpt-structured',
+      '--target',
+      'action',
+    ]);
     expect(action.stderr).toContain('a bare action would teach the student to break the schema');
   });
 });

@@ -1,5 +1,6 @@
 import { StratalignError } from '../errors.js';
 import { SAMPLE_SCHEMA, type SampleRecord } from '../recordings/types.js';
+import { parseOptions } from '../parsing/parse-answer.js';
 import { parseScenarioAnswer } from '../scenarios/scenario-answer.js';
 import { forEachLine } from './journal.js';
 import type { CollectionPlan, RequestItem } from './plan.js';
@@ -74,7 +75,7 @@ export function batchSample(plan: CollectionPlan, planHash: string, item: Reques
     role: plan.role,
     text: answer.text,
     // A structured request (its prompt carries the schema) is read by the strict reader only.
-    parse: parseScenarioAnswer(answer.text, item.scenario, { finishReason: answer.finishReason, ...(item.prompt.answerSchema ? { structured: true } : {}) }),
+    parse: parseScenarioAnswer(answer.text, item.scenario, parseOptions(answer.finishReason, item.prompt.answerSchema !== undefined)),
     provenance: {
       source: 'live',
       origin: `${plan.provider} batch ${batchId}`,

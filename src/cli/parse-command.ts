@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { numberedLines } from '../files/json-lines.js';
 import type { ActionSpace } from '../games/action-space.js';
 import { actionSpaceForGame, type ActionSpaceLookup } from '../parsing/game-action-space.js';
-import { parseAnswer } from '../parsing/parse-answer.js';
+import { parseAnswer, parseOptions } from '../parsing/parse-answer.js';
 import type { ParseResult } from '../parsing/parse-result.js';
 import { UsageError, type Command } from './command.js';
 
@@ -117,7 +117,7 @@ function parseLine(line: string, space: ActionSpace, finishReasonField: string |
     if (value !== undefined && value !== null && typeof value !== 'string') return { error: `"${finishReasonField}" must be a string, got ${typeof value}` };
     finishReason = value ?? undefined;
   }
-  const result = parseAnswer(text, space, { ...(finishReason === undefined ? {} : { finishReason }), ...(structured ? { structured } : {}) });
+  const result = parseAnswer(text, space, parseOptions(finishReason, structured));
   return { output: { ...record, parse: result }, result };
 }
 

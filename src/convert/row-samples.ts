@@ -5,6 +5,7 @@ import type { ParseResult } from '../parsing/parse-result.js';
 import { SAMPLE_SCHEMA, type Provenance, type SampleRecord, type SampleSource } from '../recordings/types.js';
 import { readEnvelope, type EnvelopeSample, type SampleEnvelope } from '../samples/envelope.js';
 import { resolveScenario, type Scenario } from '../scenarios/scenario.js';
+import { parseOptions } from '../parsing/parse-answer.js';
 import { parseScenarioAnswer } from '../scenarios/scenario-answer.js';
 import { recordedAsStructured } from '../structured/answer-schema.js';
 import type { RowFields } from './promptfoo-row.js';
@@ -54,7 +55,7 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
   if (read.kind === 'text') {
     const source: SampleSource = fields.meta.source === 'replay' ? 'replay' : 'live';
     const finishReason = fields.meta.finishReason;
-    const parse = parseScenarioAnswer(output, scenario, { ...(finishReason ? { finishReason } : {}), ...(structured ? { structured } : {}) });
+    const parse = parseScenarioAnswer(output, scenario, parseOptions(finishReason, structured));
     return { samples: [record(output, parse, source, { mode: fields.meta.mode ?? 'single', ...(finishReason ? { finishReason } : {}) })], missing: { count: 0, reasons: [] }, distribution: false };
   }
 
@@ -73,10 +74,14 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
   return { samples, missing: envelope.missing, distribution: envelope.distribution !== undefined };
 }
 
-function envelopeParse(s: EnvelopeSample, scenario: Scenario, index: number, ctx: RowContext, structured: boolean): ParseResult {
-  if (s.text !== null) {
-    return parseScenarioAnswer(s.text, scenario, { ...(s.finishReason ? { finishReason: s.finishReason } : {}), ...(structured ? { structured } : {}) });
-  }
+function envelopeParse(
+  s: EnvelopeSample,
+  scenario: Scenario,
+  index: number,
+  ctx: RowContext,
+  structured: boolean,
+): ParseResult {
+  if (s.text !== null) return parseScenarioAnswer(s.text, scenario, parseOptions(s.finishReason, structured));
   const field = `${ctx.where.field}, envelope sample ${index + 1}`;
   if (s.recordedChoice !== undefined) {
     if (!isValidAction(scenario.game.actionSpace, s.recordedChoice)) {

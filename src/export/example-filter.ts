@@ -24,6 +24,7 @@ export type FilterOptions = {
   quotas?: ReadonlyMap<string, number>;
 };
 
+type Accepted = { example: Example; split: SplitName };
 type ScenarioState = { scenario: Scenario; prompt: RenderedPrompt; heldOut: boolean; counts: ScenarioCounts };
 
 /**
@@ -64,17 +65,21 @@ export class ExampleFilter {
    * the strict reader, whatever the recording's parse says, so an example is never built from a
    * text that breaks the schema (unless --keep-unparseable with --target raw).
    */
-  private acceptStructured(sample: SampleRecord, text: string, state: ScenarioState): { example: Example; split: SplitName } | null {
+  private acceptStructured(sample: SampleRecord, text: string, state: ScenarioState): Accepted | null {
     const { counts, scenario } = state;
-    const space = scenario.labels && scenario.game.actionSpace.kind === 'choice' ? displayedSpace(scenario.labels) : scenario.game.actionSpace;
+    const { labels, game } = scenario;
+    const space = labels && game.actionSpace.kind === 'choice' ? displayedSpace(labels) : game.actionSpace;
     const reading = readStructuredAnswer(text, space, finishReasonOf(sample));
-    if (!reading.ok) return this.options.keepUnparseable && this.options.target === 'raw' ? this.keep(sample, state, text) : drop(counts, reading.failure);
+    if (!reading.ok) {
+      const keepAsIs = this.options.keepUnparseable && this.options.target === 'raw';
+      return keepAsIs ? this.keep(sample, state, text) : drop(counts, reading.failure);
+    }
     if (reading.motivation.trim() === '') return drop(counts, 'no-motivation');
     const target = this.options.target === 'raw' ? text : structuredTarget(reading.motivation, reading.action);
     return this.keep(sample, state, target);
   }
 
-  private keep(sample: SampleRecord, state: ScenarioState, target: string): { example: Example; split: SplitName } | null {
+  private keep(sample: SampleRecord, state: ScenarioState, target: string): Accepted | null {
     const counts = state.counts;
     if (this.options.dedupe && this.deduper.isDuplicate(sample.scenario, target)) return tally(counts, 'deduped');
     if (this.options.cap !== null && counts.kept >= this.options.cap) return tally(counts, 'capped');

@@ -140,8 +140,10 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
   const protocol = catalogue.protocol(c.protocol, { field: `providers[${providerId}].config.protocol` });
   const structured = isStructuredProtocol(protocol);
   if (c.structuredMode !== undefined) {
-    if (!structured) fail('structuredMode', `structuredMode only applies to a structured protocol (this provider asks under ${c.protocol})`, 'remove structuredMode, or set protocol: structured', c.structuredMode);
-    if (kind === 'anthropic') fail('structuredMode', "Anthropic takes the answer schema as a forced tool call; there is no other mode", 'remove structuredMode', c.structuredMode);
+    const problem = `structuredMode only applies to a structured protocol (this provider asks under ${c.protocol})`;
+    if (!structured) fail('structuredMode', problem, 'remove structuredMode, or set protocol: structured', c.structuredMode);
+    const anthropic = 'Anthropic takes the answer schema as a forced tool call; there is no other mode';
+    if (kind === 'anthropic') fail('structuredMode', anthropic, 'remove structuredMode', c.structuredMode);
   }
 
   const samples = c.samples ?? 1;
@@ -156,7 +158,10 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
   if (mode === 'multi' && samples < 2) fail('samples', 'mode multi needs at least 2 samples', 'set samples: N (N >= 2), or use mode: single', samples);
   if (mode === 'logprobs') {
     if (kind === 'anthropic') fail('mode', "Anthropic's API returns no log-probabilities", 'use mode: multi with samples: N on Anthropic, or an OpenAI-compatible server for logprobs', mode);
-    if (structured) fail('mode', 'logprobs mode reads the first answer token, but a structured answer starts with the JSON object, not the choice', 'use mode: multi (or single, sequential) with protocol structured, or protocol letter-only for logprobs', mode);
+    if (structured) {
+      const problem = 'logprobs mode reads the first answer token, but a structured answer starts with the JSON object, not the choice';
+      fail('mode', problem, 'use mode: multi (or single, sequential) with protocol structured, or protocol letter-only for logprobs', mode);
+    }
     if (c.protocol !== 'letter-only') fail('mode', 'logprobs mode reads the first answer token, so it needs the letter-only protocol', 'set protocol: letter-only, or use mode: multi', mode);
     if (samples !== 1) fail('samples', 'logprobs mode reads the whole distribution in one call', 'remove samples (or set it to 1)', samples);
   }

@@ -1,5 +1,6 @@
 import type { SampleEnvelope, SequentialRecord } from '../samples/envelope.js';
 import type { Scenario } from '../scenarios/scenario.js';
+import { parseOptions } from '../parsing/parse-answer.js';
 import { parseScenarioAnswer } from '../scenarios/scenario-answer.js';
 import { drawInBatches, type BatchOutcome } from '../sequential/batch-draw.js';
 import { describeSequentialOutcome } from '../sequential/describe-outcome.js';
@@ -39,8 +40,8 @@ export async function sampleSequentially(ctx: SamplingContext, scenario: Scenari
     const tally = tallyOutcomes(batch.outcomes, faults, SHORT_REASON);
     tallies.push(tally);
     const answers = tally.samples.map((s) => {
-      const structured = ctx.prompt.answerSchema !== undefined;
-      const parse = parseScenarioAnswer(s.text, scenario, { ...(s.finishReason ? { finishReason: s.finishReason } : {}), ...(structured ? { structured } : {}) });
+      // A structured prompt carries its schema; its answers are read by the strict reader only.
+      const parse = parseScenarioAnswer(s.text, scenario, parseOptions(s.finishReason, ctx.prompt.answerSchema !== undefined));
       return parse.ok ? parse.action : null;
     });
     const withheld = tally.missingCount - tally.failedCount;

@@ -20,6 +20,11 @@ export type ParseOptions = {
   structured?: boolean;
 };
 
+/** Parse options holding only what is known: the finish reason if any, structured only when true. */
+export function parseOptions(finishReason: string | null | undefined, structured = false): ParseOptions {
+  return { ...(finishReason ? { finishReason } : {}), ...(structured ? { structured } : {}) };
+}
+
 type State = { raw: string; text: string; space: ActionSpace; options: ParseOptions; found?: Extraction };
 
 /** One named step: returns a result to stop the pipeline, or undefined to hand on. */

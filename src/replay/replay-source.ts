@@ -52,9 +52,14 @@ export async function loadReplaySource(file: string, catalogue: Catalogue, model
   // One reader per replay: structured texts must not be read by the rules, nor free text strictly.
   if (protocols.size > 1 && named.some((p) => recordedAsStructured(catalogue, p))) {
     const list = [...protocols].map((p) => p ?? '(none recorded)').join(', ');
-    throw new StratalignError({ file, field: 'provenance.protocol', value: list }, `the answers of ${model} were collected under several protocols, one of them structured`, 'replay the answers of one protocol at a time (split the recording by provenance.protocol)');
+    throw new StratalignError(
+      { file, field: 'provenance.protocol', value: list },
+      `the answers of ${model} were collected under several protocols, one of them structured`,
+      'replay the answers of one protocol at a time (split the recording by provenance.protocol)',
+    );
   }
-  return { origin: file, model, role, mode: 'replay-text', tracks, protocol: named.length === 1 && protocols.size === 1 ? named[0]! : null };
+  const protocol = named.length === 1 && protocols.size === 1 ? named[0]! : null;
+  return { origin: file, model, role, mode: 'replay-text', tracks, protocol };
 }
 
 function fromTallies(tallies: Tally[], file: string, model: string): ReplaySource {

@@ -30,17 +30,22 @@ export function assessOutput(
   scenario: Scenario,
   reference: ReferenceEntry,
   config: AlignmentConfig,
-  options: { finishReason?: string; /** Asked under a structured protocol: read by the strict reader only. */ structured?: boolean } = {},
+  /** `structured`: asked under a structured protocol, so read by the strict reader only. */
+  options: { finishReason?: string; structured?: boolean } = {},
 ): Assessment {
   const structured = options.structured === true;
   if (reference.n === 0) return unscored(`UNSCORED: the reference has no valid answers for ${scenario.id}`);
   const read = readEnvelope(output);
   if (read.kind === 'invalid') return unscored(`UNSCORED: ${read.reason}`);
-  if (read.kind === 'text') return assessSingle({ text: output, ...(options.finishReason ? { finishReason: options.finishReason } : {}) }, scenario, reference, config, 'answer', structured);
+  if (read.kind === 'text') {
+    const answer = { text: output, ...(options.finishReason ? { finishReason: options.finishReason } : {}) };
+    return assessSingle(answer, scenario, reference, config, 'answer', structured);
+  }
   const envelope = read.envelope;
   if (envelope.mode === 'logprobs') return assessDistribution(envelope, scenario, reference, config);
   const space = scenario.game.actionSpace;
-  const batch = () => scoreBatch(envelope.samples, envelope.missing.count, space, reference, scenario.labels, structured);
+  const batch = () =>
+    scoreBatch(envelope.samples, envelope.missing.count, space, reference, scenario.labels, structured);
   const distance = (b: BatchScore) =>
     config.maxDistance === undefined || b.agreement === null
       ? null
@@ -79,7 +84,14 @@ function unscored(reason: string): Assessment {
   return { pass: false, score: 0, reason, namedScores: { parse_valid: 0 }, unscored: true };
 }
 
-function assessSingle(sample: SampleEnvelope['samples'][number], scenario: Scenario, reference: ReferenceEntry, config: AlignmentConfig, what: string, structured: boolean): Assessment {
+function assessSingle(
+  sample: SampleEnvelope['samples'][number],
+  scenario: Scenario,
+  reference: ReferenceEntry,
+  config: AlignmentConfig,
+  what: string,
+  structured: boolean,
+): Assessment {
   const s = scoreSample(sample, scenario.game.actionSpace, reference, scenario.labels, structured);
   if (!s.scored) return unscored(`UNSCORED (${s.failure}): ${s.reason}`);
   const failed = config.minAgreement !== undefined && s.teacherProbability < config.minAgreement;

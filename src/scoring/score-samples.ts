@@ -3,6 +3,7 @@ import type { LabelVariant } from '../games/label-variant.js';
 import type { ParseFailureKind, ParseResult } from '../parsing/parse-result.js';
 import { referenceProbability, type ReferenceEntry } from '../reference/reference.js';
 import type { EnvelopeSample } from '../samples/envelope.js';
+import { parseOptions } from '../parsing/parse-answer.js';
 import { parseWithLabels } from '../scenarios/scenario-answer.js';
 
 /**
@@ -17,7 +18,12 @@ export type SampleScore =
  * Reads one sample: recorded choices are taken as recorded (they are the game's actions), texts go
  * through the parser against the labels the prompt showed (`labels`, when not the game's own).
  */
-export function readSample(sample: EnvelopeSample, space: ActionSpace, labels?: LabelVariant, structured = false): ParseResult {
+export function readSample(
+  sample: EnvelopeSample,
+  space: ActionSpace,
+  labels?: LabelVariant,
+  structured = false,
+): ParseResult {
   if (sample.text === null && sample.recordedFailure !== undefined) {
     return { ok: false, failure: sample.recordedFailure, reason: `recorded as unparseable (${sample.recordedFailure}) in the source counts` };
   }
@@ -26,8 +32,7 @@ export function readSample(sample: EnvelopeSample, space: ActionSpace, labels?: 
     return { ok: false, failure: 'out-of-range', reason: `recorded choice ${JSON.stringify(sample.recordedChoice)} is not an action of this game` };
   }
   // Structured-protocol answers go to the strict reader only (ParseOptions.structured).
-  const options = { ...(sample.finishReason ? { finishReason: sample.finishReason } : {}), ...(structured ? { structured } : {}) };
-  return parseWithLabels(sample.text, space, labels, options);
+  return parseWithLabels(sample.text, space, labels, parseOptions(sample.finishReason, structured));
 }
 
 export function scoreSample(

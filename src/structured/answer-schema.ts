@@ -9,16 +9,24 @@ import { actionsOf, type ActionSpace } from '../games/action-space.js';
  */
 export const STRUCTURED_FIELDS = ['motivation', 'answer'] as const;
 
-/** Name of the schema (OpenAI `json_schema.name`) and of the forced tool (Anthropic); both APIs allow [a-zA-Z0-9_-]{1,64}. */
+/**
+ * Name of the schema (OpenAI `json_schema.name`) and of the forced tool (Anthropic); both APIs
+ * allow [a-zA-Z0-9_-]{1,64}.
+ */
 export const STRUCTURED_NAME = 'record_decision';
 export const STRUCTURED_DESCRIPTION = 'Record your motivation and then your decision in this one-shot game.';
 
-/** A JSON Schema (the subset the APIs' structured modes take: object, string, integer, enum, required, additionalProperties). */
+/**
+ * A JSON Schema, in the subset the APIs' structured modes take (object, string, integer, enum,
+ * required, additionalProperties).
+ */
 export type JsonSchema = {
   type: 'object';
   properties: {
     motivation: { type: 'string'; description: string };
-    answer: { type: 'string'; enum: string[]; description: string } | { type: 'integer'; enum: number[]; description: string };
+    answer:
+      | { type: 'string'; enum: string[]; description: string }
+      | { type: 'integer'; enum: number[]; description: string };
   };
   required: ['motivation', 'answer'];
   additionalProperties: false;
@@ -36,7 +44,11 @@ export type AnswerSchema = { name: string; description: string; schema: JsonSche
 export function answerSchemaFor(space: ActionSpace): AnswerSchema {
   const answer =
     space.kind === 'choice'
-      ? { type: 'string' as const, enum: [...space.options], description: `the label of your strategy, one of ${space.options.join(', ')}` }
+      ? {
+          type: 'string' as const,
+          enum: [...space.options],
+          description: `the label of your strategy, one of ${space.options.join(', ')}`,
+        }
       : {
           type: 'integer' as const,
           enum: actionsOf(space) as number[],
@@ -63,6 +75,9 @@ export function isStructuredProtocol(protocol: Pick<Protocol, 'response'> | unde
  * Whether answers recorded under this protocol id (as results and recordings carry it) are
  * structured; an unknown or absent id is not (its answers are free text for the rules).
  */
-export function recordedAsStructured(catalogue: { findProtocol(id: string): Pick<Protocol, 'response'> | undefined }, protocolId: unknown): boolean {
+export function recordedAsStructured(
+  catalogue: { findProtocol(id: string): Pick<Protocol, 'response'> | undefined },
+  protocolId: unknown,
+): boolean {
   return typeof protocolId === 'string' && isStructuredProtocol(catalogue.findProtocol(protocolId));
 }

@@ -4,7 +4,9 @@ import type { ParseResult } from '../parsing/parse-result.js';
 import { STRUCTURED_FIELDS } from './answer-schema.js';
 
 /** What the strict reader keeps of a valid structured answer: the action and the motivation as written. */
-export type StructuredReading = { ok: true; action: string | number; motivation: string } | { ok: false; failure: 'empty' | 'truncated' | 'schema-violation'; reason: string };
+export type StructuredReading =
+  | { ok: true; action: string | number; motivation: string }
+  | { ok: false; failure: 'empty' | 'truncated' | 'schema-violation'; reason: string };
 
 const objectShape = (space: ActionSpace) =>
   z.strictObject({
@@ -28,16 +30,32 @@ export function readStructuredAnswer(text: string, space: ActionSpace, finishRea
   const cut = finishReason === 'length';
   const fail = (reason: string): StructuredReading =>
     cut
-      ? { ok: false, failure: 'truncated', reason: `the answer was cut off (finish reason "length") before the JSON object was complete: ${reason}` }
-      : { ok: false, failure: 'schema-violation', reason: `${reason}; the structured protocol reads only a JSON object {"motivation": string, "answer": ${expected(space)}}` };
-  if (text.trim() === '') return cut ? fail('nothing was written') : { ok: false, failure: 'empty', reason: 'the answer is empty or whitespace' };
+      ? {
+          ok: false,
+          failure: 'truncated',
+          reason: `the answer was cut off (finish reason "length") before the JSON object was complete: ${reason}`,
+        }
+      : {
+          ok: false,
+          failure: 'schema-violation',
+          reason: `${reason}; the structured protocol reads only a JSON object ${shape(space)}`,
+        };
+  if (text.trim() === '')
+    return cut
+      ? fail('nothing was written')
+      : { ok: false, failure: 'empty', reason: 'the answer is empty or whitespace' };
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    return fail(`not a single JSON value (${err instanceof Error ? err.message : String(err)})${aroundObject(text)}${noObject(text)}`);
+    return fail(
+      `not a single JSON value (${messageOf(err)})${aroundObject(text)}${noObject(text)}`,
+    );
   }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) return fail(`the JSON is ${data === null ? 'null' : Array.isArray(data) ? 'an array' : `a ${typeof data}`}, not an object`);
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    return fail(
+      `the JSON is ${data === null ? 'null' : Array.isArray(data) ? 'an array' : `a ${typeof data}`}, not an object`,
+    );
   // JSON.parse keeps the last of repeated keys: {"answer": "C", "answer": "D"} would read as D, a guess.
   const repeated = repeatedTopLevelKey(text);
   if (repeated !== null) return fail(`field ${JSON.stringify(repeated)} appears more than once`);
@@ -53,16 +71,34 @@ export function readStructuredAnswer(text: string, space: ActionSpace, finishRea
 export function parseStructured(text: string, space: ActionSpace, finishReason?: string): ParseResult {
   const reading = readStructuredAnswer(text, space, finishReason);
   if (!reading.ok) return reading;
-  return { ok: true, action: reading.action, rule: 'structured', evidence: `"answer": ${JSON.stringify(reading.action)}` };
+  return {
+    ok: true,
+    action: reading.action,
+    rule: 'structured',
+    evidence: `"answer": ${JSON.stringify(reading.action)}`,
+  };
+}
+
+function shape(space: ActionSpace): string {
+  return `{"motivation": string, "answer": ${expected(space)}}`;
 }
 
 function expected(space: ActionSpace): string {
-  return space.kind === 'choice' ? space.options.map((o) => JSON.stringify(o)).join(' | ') : `integer ${space.min}..${space.max}`;
+  return space.kind === 'choice'
+    ? space.options.map((o) => JSON.stringify(o)).join(' | ')
+    : `integer ${space.min}..${space.max}`;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** Free text with no object at all usually means the server did not apply the structured request. */
 function noObject(text: string): string {
-  return text.includes('{') ? '' : ': no JSON object at all (a server that ignores the structured-output request answers in free text; see the provider option structuredMode)';
+  return text.includes('{')
+    ? ''
+    : ': no JSON object at all (a server that ignores the structured-output request answers in free text; ' +
+        'see the provider option structuredMode)';
 }
 
 /** Says when the text holds an object but also something around it ("Sure! {...}"). */
@@ -76,12 +112,16 @@ function aroundObject(text: string): string {
 
 function describeIssue(issue: z.core.$ZodIssue, data: Record<string, unknown>, space: ActionSpace): string {
   const field = String(issue.path[0] ?? '');
-  if (issue.code === 'unrecognized_keys') return `unexpected field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unexpected field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
   if (!(field in data)) return `field "${field}" is missing (required: ${STRUCTURED_FIELDS.join(', ')})`;
   const value = JSON.stringify(data[field]);
   const shown = value.length > 60 ? `${value.slice(0, 59)}…` : value;
   if (field === 'motivation') return `"motivation" must be a string, got ${shown}`;
-  if (space.kind === 'choice') return `"answer" ${shown} is not one of the labels ${space.options.map((o) => JSON.stringify(o)).join(', ')} (exact match)`;
+  if (space.kind === 'choice') {
+    const labels = space.options.map((o) => JSON.stringify(o)).join(', ');
+    return `"answer" ${shown} is not one of the labels ${labels} (exact match)`;
+  }
   if (typeof data[field] !== 'number') return `"answer" must be a JSON number, got ${shown}`;
   if (!Number.isInteger(data[field])) return `"answer" ${shown} is not a whole number`;
   return `"answer" ${shown} is outside ${space.min}..${space.max}`;
