@@ -190,8 +190,8 @@ export class LiveProviderCore {
 
   private faultContext(): FaultContext {
     const { baseUrl, model, timeoutMs, maxRetryAfterMs, kind, structuredMode } = this.config;
-    const structured = isStructuredProtocol(this.protocol) ? { structured: { provider: kind, mode: structuredMode } } : {};
-    return { baseUrl, model, timeoutMs, maxRetryAfterMs, ...structured };
+    const base = { baseUrl, model, timeoutMs, maxRetryAfterMs };
+    return isStructuredProtocol(this.protocol) ? { ...base, structured: { provider: kind, mode: structuredMode } } : base;
   }
 
   private succeed(output: string, meta: Record<string, unknown>, usage: UsageTotals): LiveResponse {
