@@ -8,6 +8,7 @@ import { parseAlignmentConfig } from '../src/scoring/assertion-config.js';
 import { assessOutput } from '../src/scoring/assess-output.js';
 import { isAlignmentAssertion } from '../src/eval-config/suite-check.js';
 import { resolveScenario } from '../src/scenarios/scenario.js';
+import { recordedAsStructured } from '../src/structured/answer-schema.js';
 
 /**
  * A row it could score carries named scores; a row it could not (config, reference or scenario
@@ -32,15 +33,15 @@ export function alignment(output: string, context: AssertionValueFunctionContext
         score: 0,
         reason: `stratalign: reference ${config.reference} (${reference.model}) has no distribution for ${scenario.id}`,
       };
-    const finishReason = (context.providerResponse?.metadata as { stratalign?: { finishReason?: unknown } } | undefined)
-      ?.stratalign?.finishReason;
-    const { pass, score, reason, namedScores } = assessOutput(
-      output,
-      scenario,
-      entry,
-      config,
-      typeof finishReason === 'string' ? { finishReason } : {},
-    );
+    type Meta = { stratalign?: { finishReason?: unknown; protocol?: unknown } };
+    const meta = (context.providerResponse?.metadata as Meta | undefined)?.stratalign;
+    const finishReason = meta?.finishReason;
+    // Answers asked for under a structured protocol are read by the strict reader, never by the rules.
+    const structured = recordedAsStructured(catalogue, meta?.protocol);
+    const { pass, score, reason, namedScores } = assessOutput(output, scenario, entry, config, {
+      ...(typeof finishReason === 'string' ? { finishReason } : {}),
+      ...(structured ? { structured } : {}),
+    });
     return { pass, score, reason, namedScores: withoutDuplicateOfScore(namedScores, context) };
   } catch (err) {
     if (isStratalignError(err)) return { pass: false, score: 0, reason: configErrorLine(err) };

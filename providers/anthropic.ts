@@ -7,6 +7,7 @@ import { LiveFaultError } from '../src/live/faults.js';
 import type { LiveConfig } from '../src/live/provider-config.js';
 import { faultFromSdkError } from '../src/live/sdk-errors.js';
 import { normaliseAnthropicStopReason, type ChatTransport, type CompletionRequest, type CompletionResult } from '../src/live/transport.js';
+import { anthropicStructuredFields } from '../src/structured/request-fields.js';
 import { anthropicErrorFacts } from './anthropic-errors.js';
 import { LiveAdapter } from './live-adapter.js';
 
@@ -29,7 +30,7 @@ export function anthropicTransport(config: LiveConfig, apiKey: string | null): C
   const { max_tokens: maxTokens, temperature, top_p } = config.sampling;
   return {
     async complete(request: CompletionRequest): Promise<CompletionResult> {
-      const { messages } = request.prompt;
+      const { messages, answerSchema } = request.prompt;
       const message: unknown = await client.messages.create(
         {
           model: config.model,
@@ -39,25 +40,34 @@ export function anthropicTransport(config: LiveConfig, apiKey: string | null): C
           messages: messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content })),
           ...(temperature === undefined ? {} : { temperature }),
           ...(top_p === undefined ? {} : { top_p }),
-        },
+          // Structured protocol: the answer is the input of a tool the model is forced to call.
+          ...(answerSchema ? anthropicStructuredFields(answerSchema) : {}),
+        } as Anthropic.MessageCreateParamsNonStreaming,
         { signal: request.signal },
       );
-      return readMessage(message);
+      return readMessage(message, answerSchema?.name);
     },
     faultOf: (error) => faultFromSdkError(anthropicErrorFacts(error), config.maxRetries),
   };
 }
 
-/** The body is untrusted: a proxy or a local server may send anything with status 200. */
-function readMessage(body: unknown): CompletionResult {
+/**
+ * The body is untrusted: a proxy or a local server may send anything with status 200. With a
+ * forced tool (`toolName`), the answer is the tool call's input, recorded as its JSON text; a reply
+ * without that call keeps whatever text it has, which the strict reader then counts as a schema
+ * violation (it is never read by the rules).
+ */
+function readMessage(body: unknown, toolName?: string): CompletionResult {
   const message = body as Partial<Anthropic.Message> | null;
   if (!message || typeof message !== 'object' || !Array.isArray(message.content)) {
     throw new LiveFaultError({ kind: 'malformed', detail: `expected a message with a content array, got ${typeof body === 'string' ? 'text' : typeof body}` });
   }
   const texts = message.content.filter((block) => block?.type === 'text').map((block) => (block as Anthropic.TextBlock).text);
+  const call = message.content.find((block): block is Anthropic.ToolUseBlock => block?.type === 'tool_use' && block.name === toolName);
+  const text = call ? JSON.stringify(call.input ?? null) : texts.length ? texts.join('') : null;
   const usage = message.usage;
   return {
-    choices: [{ text: texts.length ? texts.join('') : null, finishReason: normaliseAnthropicStopReason(message.stop_reason) }],
+    choices: [{ text, finishReason: normaliseAnthropicStopReason(message.stop_reason) }],
     usage: usage
       ? { prompt: usage.input_tokens + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0), completion: usage.output_tokens }
       : null,

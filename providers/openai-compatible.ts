@@ -7,6 +7,7 @@ import { LiveFaultError } from '../src/live/faults.js';
 import type { LiveConfig } from '../src/live/provider-config.js';
 import { faultFromSdkError } from '../src/live/sdk-errors.js';
 import type { ChatTransport, CompletionRequest, CompletionResult } from '../src/live/transport.js';
+import { openAIStructuredFields } from '../src/structured/request-fields.js';
 import { LiveAdapter } from './live-adapter.js';
 import { openAIErrorFacts } from './openai-errors.js';
 
@@ -28,6 +29,7 @@ export function openAITransport(config: LiveConfig, apiKey: string | null): Chat
   const { seed: _seed, ...sampling } = config.sampling;
   return {
     async complete(request: CompletionRequest): Promise<CompletionResult> {
+      const { answerSchema } = request.prompt;
       const completion: unknown = await client.chat.completions.create(
         {
           model: config.model,
@@ -36,7 +38,9 @@ export function openAITransport(config: LiveConfig, apiKey: string | null): Chat
           ...(request.n > 1 ? { n: request.n } : {}),
           ...(request.seed === undefined ? {} : { seed: request.seed }),
           ...(request.topLogprobs === undefined ? {} : { logprobs: true, top_logprobs: request.topLogprobs }),
-        },
+          // Structured protocol: the schema the core built, in the form the config names (never dropped).
+          ...(answerSchema ? openAIStructuredFields(answerSchema, config.structuredMode ?? 'json_schema') : {}),
+        } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
         { signal: request.signal },
       );
       return readCompletion(completion);

@@ -2,7 +2,7 @@
 import { isAbsolute, join } from 'node:path';
 import type { ApiProvider, CallApiContextParams, ProviderOptions, ProviderResponse } from 'promptfoo';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { isStratalignError } from '../src/errors.js';
+import { isStratalignError, StratalignError } from '../src/errors.js';
 import { configErrorLine, printConfigErrorOnce } from '../src/eval-config/config-error.js';
 import { parseReplayConfig, type ReplayConfig } from '../src/replay/replay-config.js';
 import { replayEnvelope } from '../src/replay/replay-envelope.js';
@@ -51,6 +51,7 @@ export default class ReplayProvider implements ApiProvider {
       const count = this.config.samples === 'all' ? track.answers.length : this.config.samples;
       const start = (context?.repeatIndex ?? 0) * count;
       const role = this.config.role ?? track.role;
+      const protocol = replayProtocol(source.protocol, this.config.protocol, source.origin);
       const envelope = replayEnvelope(source, track, { seed: this.config.seed, start, count, role, cycle: this.config.onExhausted === 'cycle' });
       return {
         output: formatEnvelope(envelope),
@@ -66,7 +67,7 @@ export default class ReplayProvider implements ApiProvider {
             split: track.split,
             recording: source.origin,
             seed: this.config.seed,
-            ...(this.config.protocol ? { protocol: this.config.protocol } : {}),
+            ...(protocol ? { protocol } : {}),
           },
         },
       };
@@ -75,4 +76,20 @@ export default class ReplayProvider implements ApiProvider {
       throw err;
     }
   }
+}
+
+/**
+ * The protocol a replayed row reports: the one the recording's answers were collected under, else
+ * the config's. Both given and different is a mistake: a structured recording read as free text
+ * (or the reverse) would be misread, so the row fails naming both.
+ */
+function replayProtocol(recorded: string | null, configured: string | undefined, origin: string): string | undefined {
+  if (recorded && configured && recorded !== configured) {
+    throw new StratalignError(
+      { file: origin, field: 'provenance.protocol', value: recorded },
+      `the recording was collected under protocol ${recorded}, but the replay config says protocol ${configured}`,
+      `set protocol: ${recorded} in the replay provider's config, or remove it`,
+    );
+  }
+  return recorded ?? configured;
 }

@@ -28,10 +28,10 @@ describe('shipped catalogue', () => {
     expect(catalogue.findGame('public-goods')!.actionSpace).toEqual({ kind: 'integer', min: 0, max: 10, unit: '$', meaning: 'donation', fractionalAmounts: 'round-half-up' });
   });
 
-  it('has 5 in-sample and 3 out-of-sample contexts and both protocols', () => {
+  it('has 5 in-sample and 3 out-of-sample contexts and three protocols', () => {
     expect(catalogue.contexts.filter((c) => c.split === 'in-sample').map((c) => c.key)).toEqual(['IR', 'biz', 'environment', 'friendsharing', 'team']);
     expect(catalogue.contexts.filter((c) => c.split === 'out-of-sample').map((c) => c.key)).toEqual(['sports', 'roomsharing', 'ventcap']);
-    expect(catalogue.protocols.map((p) => p.id).sort()).toEqual(['letter-only', 'reasoned']);
+    expect(catalogue.protocols.map((p) => p.id).sort()).toEqual(['letter-only', 'reasoned', 'structured']);
   });
 
   it("accepts every one of the paper's keys as an alias, case-insensitively", () => {
@@ -43,7 +43,7 @@ describe('shipped catalogue', () => {
   });
 
   it('carries a version made of the three file versions', () => {
-    expect(catalogue.version).toBe('games@2+contexts@1+protocols@1');
+    expect(catalogue.version).toBe('games@2+contexts@1+protocols@2');
   });
 });
 

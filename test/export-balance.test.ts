@@ -79,7 +79,7 @@ describe('export --balance-labels', () => {
       t.heldOut + Object.values(t.dropped).reduce((a, b) => a + b, 0) + t.deduped + t.capped + t.kept,
     );
     expect(manifest!.options.balanceLabels).toBe(true);
-    expect(manifest!.catalogue).toBe('games@2+contexts@1+protocols@1+labels@1+grids@1');
+    expect(manifest!.catalogue).toBe('games@2+contexts@1+protocols@2+labels@1+grids@1');
     expect(manifest!.warnings.join(' ')).toMatch(
       /1 scenario\(s\) have fewer label variants than others.*team\/snowdrift \(1 of 3\)/,
     );
@@ -115,6 +115,6 @@ describe('export --balance-labels', () => {
       balanceLabels: undefined,
     });
     expect(plain!.options).not.toHaveProperty('balanceLabels');
-    expect(plain!.catalogue).toBe('games@2+contexts@1+protocols@1');
+    expect(plain!.catalogue).toBe('games@2+contexts@1+protocols@2');
   });
 });

@@ -158,7 +158,7 @@ describe('test plans with label variants and grid families', () => {
         context: 'team',
         game: 'prisoners-dilemma',
         payoffScale: 1,
-        catalogue: 'games@2+contexts@1+protocols@1',
+        catalogue: 'games@2+contexts@1+protocols@2',
       },
     });
   });
@@ -185,7 +185,7 @@ describe('test plans with label variants and grid families', () => {
     expect(row.metadata).toMatchObject({
       labels: 'neutral-12',
       game: 'grid:st',
-      catalogue: 'games@2+contexts@1+protocols@1+labels@1+grids@1',
+      catalogue: 'games@2+contexts@1+protocols@2+labels@1+grids@1',
     });
     expect(row.metadata.grid).toMatchObject({ family: 'st', payoffs: { R: 10, P: 5 } });
   });

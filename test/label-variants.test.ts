@@ -41,7 +41,7 @@ describe('label variants in the catalogue', () => {
     });
     expect(catalogue.probesVersion).toBe('labels@1+grids@1');
     // The paper's prompts are named by the three original files only: recordings of them stay valid.
-    expect(catalogue.version).toBe('games@2+contexts@1+protocols@1');
+    expect(catalogue.version).toBe('games@2+contexts@1+protocols@2');
   });
 
   it('refuses labels differing only in case, a stray cooperative label, and a reference other than C/D', () => {

@@ -273,3 +273,17 @@ describe('a sequential envelope in the alignment assertion and the envelope read
     expect(readEnvelope(JSON.stringify({ ...e, sequential: { ...sequential, decision: 'probably-fine' } }))).toMatchObject({ kind: 'invalid' });
   });
 });
+
+describe('mode sequential under the structured protocol', () => {
+  it('reads each answer with the strict reader: valid objects are data, a bare "D" is a violation, not a D', async () => {
+    const valid = '{"motivation": "They defect, so I defect.", "answer": "D"}';
+    const fake = fakeTransport((_request, i) => texts(i % 5 === 4 ? 'D' : valid));
+    const r = await core({ protocol: 'structured', sequential: GATE, useN: false }, fake).call({ vars: { scenario: 'IR/prison' } });
+    const e = envelopeOf(r.output);
+    expect(fake.requests.every((q) => q.prompt.answerSchema?.schema.properties.answer.enum.join() === 'C,D')).toBe(true);
+    expect(e.sequential!.valid).toBe(e.requested - e.requested / 5);
+    const reference = { n: 300, counts: { C: 77, D: 223 }, probabilities: { C: 77 / 300, D: 223 / 300 } } as unknown as ReferenceEntry;
+    const assessed = assessOutput(r.output!, resolveScenario(catalogue, 'IR/prison'), reference, parseAlignmentConfig({ reference: COUNTS }), { structured: true });
+    expect(assessed.reason).toContain(`unparseable: schema-violation ${e.requested / 5}`);
+  });
+});

@@ -11,6 +11,8 @@ describe('prompt rendering', () => {
     ['team/stag-hunt', 'letter-only'],
     ['sports/snowdrift@x2', 'letter-only'],
     ['friends/public-goods', 'reasoned'],
+    ['business/prisoners-dilemma', 'structured'],
+    ['friends/public-goods', 'structured'],
   ])('renders %s under %s exactly as snapshotted', (name, protocol) => {
     const rendered = renderPrompt(resolveScenario(catalogue, name), catalogue.protocol(protocol));
     expect(rendered).toMatchSnapshot();

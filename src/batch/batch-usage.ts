@@ -41,7 +41,8 @@ The API key is read from the environment variable the plan names (never from arg
 Plan options (plan, run; --max-requests and --max-bytes are stored in the plan too):
   --provider openai|anthropic
   --model <id>                 model id the API knows, e.g. gpt-4o-mini, claude-sonnet-4-5
-  --protocol <id>              reasoned (answer + motivation, how the teacher was asked) or letter-only
+  --protocol <id>              reasoned (answer + motivation, how the teacher was asked), letter-only,
+                               or structured (a JSON object, motivation then answer, sent with its schema)
   --samples <n>                answers per scenario, e.g. 300 as in the paper
   --scenario <context/game>    a scenario, e.g. business/prisoners-dilemma@x2 (repeatable); or a grid:
   --contexts <a,b>  --games <x,y>  --payoff-scales <1,2>  --context-split in-sample|out-of-sample

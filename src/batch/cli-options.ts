@@ -137,7 +137,7 @@ function planInput(
   if (!provider) throw new UsageError('--provider is required to plan: openai or anthropic');
   if (!v.model)
     throw new UsageError('--model is required: the model id the API knows, e.g. gpt-4o-mini or claude-sonnet-4-5');
-  if (!v.protocol) throw new UsageError('--protocol is required: reasoned (answer + motivation) or letter-only');
+  if (!v.protocol) throw new UsageError('--protocol is required: reasoned (answer + motivation), letter-only or structured (a JSON object: motivation, then answer)');
   const samples = integer(v.samples, '--samples', 1);
   if (samples === undefined)
     throw new UsageError('--samples is required: answers per scenario, e.g. 300 as in the paper');

@@ -1,5 +1,6 @@
 import { StratalignError } from '../errors.js';
 import { SAMPLE_SCHEMA, type SampleRecord } from '../recordings/types.js';
+import { parseOptions } from '../parsing/parse-answer.js';
 import { parseScenarioAnswer } from '../scenarios/scenario-answer.js';
 import { forEachLine } from './journal.js';
 import type { CollectionPlan, RequestItem } from './plan.js';
@@ -73,7 +74,8 @@ export function batchSample(plan: CollectionPlan, planHash: string, item: Reques
     model: plan.label,
     role: plan.role,
     text: answer.text,
-    parse: parseScenarioAnswer(answer.text, item.scenario, { finishReason: answer.finishReason }),
+    // A structured request (its prompt carries the schema) is read by the strict reader only.
+    parse: parseScenarioAnswer(answer.text, item.scenario, parseOptions(answer.finishReason, item.prompt.answerSchema !== undefined)),
     provenance: {
       source: 'live',
       origin: `${plan.provider} batch ${batchId}`,

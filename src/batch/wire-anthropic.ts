@@ -1,4 +1,6 @@
 import { normaliseAnthropicStopReason } from '../live/transport.js';
+import { STRUCTURED_NAME } from '../structured/answer-schema.js';
+import { anthropicStructuredFields } from '../structured/request-fields.js';
 import { BatchWireError, type BatchStatus, type ItemResult } from './api.js';
 import { describe, num, record } from './json-shape.js';
 import type { CollectionPlan, RequestItem } from './plan.js';
@@ -20,6 +22,8 @@ export function anthropicRequestLine(item: RequestItem, plan: CollectionPlan): u
       messages: messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role, content: m.content })),
       ...(temperature === undefined ? {} : { temperature }),
       ...(top_p === undefined ? {} : { top_p }),
+      // Structured protocol: the answer is the input of a tool the model is forced to call.
+      ...(item.prompt.answerSchema ? anthropicStructuredFields(item.prompt.answerSchema) : {}),
     },
   };
 }
@@ -68,13 +72,16 @@ export function anthropicResult(raw: unknown): ItemResult {
       const message = record(result.message);
       if (!message || !Array.isArray(message.content)) return { kind: 'malformed', customId, reason: 'succeeded result without a message content array' };
       const texts = message.content.map(record).filter((b) => b?.type === 'text' && typeof b.text === 'string').map((b) => b!.text as string);
+      // Only structured requests send the tool (and force it): its input is the answer, as JSON text.
+      const call = message.content.map(record).find((b) => b?.type === 'tool_use' && b.name === STRUCTURED_NAME);
+      const text = call ? JSON.stringify(call.input ?? null) : texts.length ? texts.join('') : null;
       const usage = record(message.usage);
       const input = num(usage?.input_tokens);
       const output = num(usage?.output_tokens);
       return {
         kind: 'answer',
         customId,
-        choice: { text: texts.length ? texts.join('') : null, finishReason: normaliseAnthropicStopReason(typeof message.stop_reason === 'string' ? message.stop_reason : null) },
+        choice: { text, finishReason: normaliseAnthropicStopReason(typeof message.stop_reason === 'string' ? message.stop_reason : null) },
         usage: input === null || output === null ? null : { prompt: input + (num(usage?.cache_creation_input_tokens) ?? 0) + (num(usage?.cache_read_input_tokens) ?? 0), completion: output },
         model: typeof message.model === 'string' ? message.model : null,
       };

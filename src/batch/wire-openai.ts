@@ -1,4 +1,5 @@
 import type { TokenCounts } from '../live/transport.js';
+import { openAIStructuredFields } from '../structured/request-fields.js';
 import { BatchWireError, type BatchEnd, type BatchStatus, type ItemResult } from './api.js';
 import { describe, num, record } from './json-shape.js';
 import type { CollectionPlan, RequestItem } from './plan.js';
@@ -20,7 +21,14 @@ export function openAIRequestLine(item: RequestItem, plan: CollectionPlan): unkn
     custom_id: item.customId,
     method: 'POST',
     url: OPENAI_ENDPOINT,
-    body: { model: plan.model, messages: item.prompt.messages, ...sampling, ...(seed === undefined ? {} : { seed: seed + item.sampleIndex }) },
+    body: {
+      model: plan.model,
+      messages: item.prompt.messages,
+      ...sampling,
+      ...(seed === undefined ? {} : { seed: seed + item.sampleIndex }),
+      // Structured protocol: the Batch API is OpenAI's own, which takes a strict json_schema.
+      ...(item.prompt.answerSchema ? openAIStructuredFields(item.prompt.answerSchema, 'json_schema') : {}),
+    },
   };
 }
 

@@ -64,6 +64,8 @@ export const protocolsFileSchema = z.strictObject({
         description: z.string().min(1),
         system: z.string().min(1),
         user: z.string().min(1),
+        /** text: free text for the rule parser; structured: a JSON object requested and read against a schema. */
+        response: z.enum(['text', 'structured']).default('text'),
         answer_format: z.strictObject({ choice: z.string().min(1), integer: z.string().min(1) }),
       }),
     )

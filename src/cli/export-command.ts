@@ -14,7 +14,7 @@ import { UsageError, type Command, type CommandIO } from './command.js';
 import { withInterrupt } from './interrupt.js';
 
 const USAGE = `Usage: stratalign export <recording.jsonl|results.json|results.jsonl> --format <id>[,<id>...] --out <dir>
-         --protocol reasoned|letter-only [--role teacher | --model <label>] [--target raw|normalised|action]
+         --protocol reasoned|letter-only|structured [--role teacher | --model <label>] [--target raw|normalised|action]
          [--keep-unparseable] [--dedupe] [--cap N] [--validation 0.1] [--seed 42]
          [--holdout-context <id|alias>]... [--holdout-game <id|alias>]... [--name stratalign]
          [--max-tokens N [--tokenizer ${TOKENIZER_IDS.join('|')}]] [--balance-labels] [--progress]
@@ -37,6 +37,9 @@ Options:
   --target raw           the answer exactly as written (default); normalised: "<action>\\n\\n<motivation>";
                          action: the parsed action alone (answers without a motivation are dropped
                          and counted as no-motivation unless --target action)
+                         --protocol structured: the JSON object {"motivation", "answer"} as the target,
+                         raw as the API returned it, normalised in schema order; re-read strictly
+                         (a schema-violation is dropped and counted); no --target action
   --keep-unparseable     keep answers that could not be parsed or refused (default: drop and count them)
   --dedupe               drop repeated (scenario, target) pairs
   --cap N                at most N examples per scenario (the first N kept, in input order)
@@ -87,7 +90,7 @@ async function runExport(args: string[], io: CommandIO, signal: AbortSignal): Pr
   const { values, positionals } = parseOptions(args);
   if (positionals.length !== 1) throw new UsageError('give exactly one input: a recording (.jsonl) or promptfoo results');
   if (!values.out) throw new UsageError('--out is required');
-  if (!values.protocol) throw new UsageError('--protocol is required (reasoned or letter-only): it decides the prompt text of every example');
+  if (!values.protocol) throw new UsageError('--protocol is required (reasoned, letter-only or structured): it decides the prompt text of every example');
   if (values.role && values.model) throw new UsageError('give --role or --model, not both');
   if (!(TARGET_STYLES as readonly string[]).includes(values.target)) throw new UsageError(`--target must be one of ${TARGET_STYLES.join(', ')}`);
   const catalogue = defaultCatalogue();

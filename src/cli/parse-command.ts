@@ -3,11 +3,11 @@ import type { Writable } from 'node:stream';
 import { numberedLines } from '../files/json-lines.js';
 import type { ActionSpace } from '../games/action-space.js';
 import { actionSpaceForGame, type ActionSpaceLookup } from '../parsing/game-action-space.js';
-import { parseAnswer } from '../parsing/parse-answer.js';
+import { parseAnswer, parseOptions } from '../parsing/parse-answer.js';
 import type { ParseResult } from '../parsing/parse-result.js';
 import { UsageError, type Command } from './command.js';
 
-const USAGE = `Usage: stratalign parse --game <id> [--finish-reason-field <name>]
+const USAGE = `Usage: stratalign parse --game <id> [--finish-reason-field <name>] [--structured]
 
 Reads JSONL on stdin, one answer per line: {"text": "...", ...}. Writes one JSONL line per
 input line, in order: the input object with a "parse" field added (an existing "parse"
@@ -22,14 +22,22 @@ Options:
                                such as prison, staghunt, delight
   --finish-reason-field <name> input field holding the provider's finish reason; "length"
                                marks a cut-off answer, parsed as truncated if no choice was made
+  --structured                 the answers were asked under the structured protocol: each must be
+                               exactly a JSON object {"motivation": string, "answer": label or
+                               amount}; anything else is a schema-violation (the rules are not asked)
 `;
 
-type Options = { game: string; finishReasonField?: string };
+type Options = { game: string; finishReasonField?: string; structured?: boolean };
 
 function parseArgs(args: string[]): Options {
   const values = new Map<string, string>();
+  let structured = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
+    if (arg === '--structured') {
+      structured = true;
+      continue;
+    }
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     if (flag !== '--game' && flag !== '--finish-reason-field') throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
     const value = inline ?? args[++i];
@@ -39,7 +47,7 @@ function parseArgs(args: string[]): Options {
   const game = values.get('--game');
   if (!game) throw new UsageError('--game is required');
   const field = values.get('--finish-reason-field');
-  return field === undefined ? { game } : { game, finishReasonField: field };
+  return { game, ...(field === undefined ? {} : { finishReasonField: field }), ...(structured ? { structured } : {}) };
 }
 
 // TEMPORARY: used only while src/catalogue/index.ts does not exist. Delete once the catalogue
@@ -90,7 +98,7 @@ async function write(out: Writable, chunk: string): Promise<void> {
 
 type Parsed = { output: Record<string, unknown>; result: ParseResult } | { error: string };
 
-function parseLine(line: string, space: ActionSpace, finishReasonField: string | undefined): Parsed {
+function parseLine(line: string, space: ActionSpace, finishReasonField: string | undefined, structured = false): Parsed {
   let input: unknown;
   try {
     input = JSON.parse(line);
@@ -109,7 +117,7 @@ function parseLine(line: string, space: ActionSpace, finishReasonField: string |
     if (value !== undefined && value !== null && typeof value !== 'string') return { error: `"${finishReasonField}" must be a string, got ${typeof value}` };
     finishReason = value ?? undefined;
   }
-  const result = parseAnswer(text, space, finishReason === undefined ? {} : { finishReason });
+  const result = parseAnswer(text, space, parseOptions(finishReason, structured));
   return { output: { ...record, parse: result }, result };
 }
 
@@ -128,7 +136,7 @@ export const parseCommand: Command = {
     const counts = new Map<string, number>();
     const errors: number[] = [];
     for await (const { line: lineNo, text: line } of numberedLines(io.stdin)) {
-      const parsed = parseLine(line, space, options.finishReasonField);
+      const parsed = parseLine(line, space, options.finishReasonField, options.structured);
       if ('error' in parsed) {
         errors.push(lineNo);
         await write(io.stdout, `${JSON.stringify({ line: lineNo, error: parsed.error })}\n`);

@@ -5,8 +5,10 @@ import type { ParseResult } from '../parsing/parse-result.js';
 import { SAMPLE_SCHEMA, type Provenance, type SampleRecord, type SampleSource } from '../recordings/types.js';
 import { readEnvelope, type EnvelopeSample, type SampleEnvelope } from '../samples/envelope.js';
 import { resolveScenario, type Scenario } from '../scenarios/scenario.js';
+import { parseOptions } from '../parsing/parse-answer.js';
 import { parseScenarioAnswer } from '../scenarios/scenario-answer.js';
 import { applyExtraction } from '../extraction/apply-extraction.js';
+import { recordedAsStructured } from '../structured/answer-schema.js';
 import type { RowFields } from './promptfoo-row.js';
 import { findProvider, type RunProvenance } from './run-provenance.js';
 
@@ -38,6 +40,8 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
   if (fields.meta.scenario !== undefined) sameScenario(scenario, fields.meta.scenario, 'response.metadata.stratalign.scenario', ctx);
 
   const base = baseProvenance(fields, ctx);
+  // Answers asked for under a structured protocol are read by the strict reader only.
+  const structured = recordedAsStructured(ctx.catalogue, fields.meta.protocol);
   const record = (text: string | null, parse: ParseResult, source: SampleSource, extra: Record<string, unknown>): SampleRecord => ({
     schema: SAMPLE_SCHEMA,
     scenario: scenario.id,
@@ -52,7 +56,7 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
   if (read.kind === 'text') {
     const source: SampleSource = fields.meta.source === 'replay' ? 'replay' : 'live';
     const finishReason = fields.meta.finishReason;
-    const parse = parseScenarioAnswer(output, scenario, finishReason ? { finishReason } : {});
+    const parse = parseScenarioAnswer(output, scenario, parseOptions(finishReason, structured));
     return { samples: [record(output, parse, source, { mode: fields.meta.mode ?? 'single', ...(finishReason ? { finishReason } : {}) })], missing: { count: 0, reasons: [] }, distribution: false };
   }
 
@@ -66,16 +70,22 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
     if (envelope.distribution) extra.distribution = envelope.distribution;
     // The extractor's question and reply stay with the sample, so a recording can be audited and re-read.
     if (s.extraction) extra.extraction = s.extraction;
-    const sample = record(s.text, envelopeParse(s, scenario, i, ctx), envelope.source, extra);
+    const sample = record(s.text, envelopeParse(s, scenario, i, ctx, structured), envelope.source, extra);
     sample.role = role;
     return sample;
   });
   return { samples, missing: envelope.missing, distribution: envelope.distribution !== undefined };
 }
 
-function envelopeParse(s: EnvelopeSample, scenario: Scenario, index: number, ctx: RowContext): ParseResult {
+function envelopeParse(
+  s: EnvelopeSample,
+  scenario: Scenario,
+  index: number,
+  ctx: RowContext,
+  structured: boolean,
+): ParseResult {
   if (s.text !== null) {
-    const rules = parseScenarioAnswer(s.text, scenario, s.finishReason ? { finishReason: s.finishReason } : {});
+    const rules = parseScenarioAnswer(s.text, scenario, parseOptions(s.finishReason, structured));
     return applyExtraction(rules, s.extraction, scenario.game.actionSpace, scenario.labels);
   }
   const field = `${ctx.where.field}, envelope sample ${index + 1}`;

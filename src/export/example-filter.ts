@@ -1,10 +1,12 @@
 import type { Catalogue, Protocol } from '../catalogue/catalogue.js';
-import { labelOfAction } from '../games/label-variant.js';
+import { displayedSpace, labelOfAction } from '../games/label-variant.js';
+import { isStructuredProtocol } from '../structured/answer-schema.js';
+import { readStructuredAnswer } from '../structured/read-structured.js';
 import { renderPrompt, type RenderedPrompt } from '../prompts/render.js';
 import type { SampleRecord } from '../recordings/types.js';
 import { resolveScenario, type Scenario } from '../scenarios/scenario.js';
 import { Deduper } from './dedupe.js';
-import { motivationOf, targetOf, type Example, type TargetStyle } from './example.js';
+import { motivationOf, structuredTarget, targetOf, type Example, type TargetStyle } from './example.js';
 import { emptyCounts, type ScenarioCounts } from './manifest.js';
 import { StratifiedSplitter, type SplitName, type SplitPlan } from './split.js';
 
@@ -22,6 +24,7 @@ export type FilterOptions = {
   quotas?: ReadonlyMap<string, number>;
 };
 
+type Accepted = { example: Example; split: SplitName };
 type ScenarioState = { scenario: Scenario; prompt: RenderedPrompt; heldOut: boolean; counts: ScenarioCounts };
 
 /**
@@ -45,12 +48,39 @@ export class ExampleFilter {
     counts.read++;
     if (state.heldOut) return tally(counts, 'heldOut');
     if (sample.text === null) return drop(counts, 'no-text');
+    if (isStructuredProtocol(this.options.protocol)) return this.acceptStructured(sample, sample.text, state);
     if (!sample.parse.ok && !this.options.keepUnparseable) return drop(counts, sample.parse.failure);
     const target = targetOf(sample.text, shownParse(sample, state.scenario), this.options.target);
     if (target === null) return drop(counts, sample.parse.ok ? 'no-target' : sample.parse.failure);
     // A bare "C" would teach the student to answer without reasons: only --target action asks for that.
     const bare = sample.parse.ok && motivationOf(sample.text, String(sample.parse.action)) === '';
     if (bare && this.options.target !== 'action') return drop(counts, 'no-motivation');
+    return this.keep(sample, state, target);
+  }
+
+  /**
+   * A structured answer's target is the JSON object the student must learn to write: `raw` keeps
+   * it as the API returned it, `normalised` re-serialises it in the schema's order (motivation,
+   * then answer, the shown label), as constrained decoding writes it. The text is read again by
+   * the strict reader, whatever the recording's parse says, so an example is never built from a
+   * text that breaks the schema (unless --keep-unparseable with --target raw).
+   */
+  private acceptStructured(sample: SampleRecord, text: string, state: ScenarioState): Accepted | null {
+    const { counts, scenario } = state;
+    const { labels, game } = scenario;
+    const space = labels && game.actionSpace.kind === 'choice' ? displayedSpace(labels) : game.actionSpace;
+    const reading = readStructuredAnswer(text, space, finishReasonOf(sample));
+    if (!reading.ok) {
+      const keepAsIs = this.options.keepUnparseable && this.options.target === 'raw';
+      return keepAsIs ? this.keep(sample, state, text) : drop(counts, reading.failure);
+    }
+    if (reading.motivation.trim() === '') return drop(counts, 'no-motivation');
+    const target = this.options.target === 'raw' ? text : structuredTarget(reading.motivation, reading.action);
+    return this.keep(sample, state, target);
+  }
+
+  private keep(sample: SampleRecord, state: ScenarioState, target: string): Accepted | null {
+    const counts = state.counts;
     if (this.options.dedupe && this.deduper.isDuplicate(sample.scenario, target)) return tally(counts, 'deduped');
     if (this.options.cap !== null && counts.kept >= this.options.cap) return tally(counts, 'capped');
     const quota = this.options.quotas?.get(sample.scenario);
@@ -97,6 +127,11 @@ function shownParse(sample: SampleRecord, scenario: Scenario): SampleRecord['par
   const space = scenario.game.actionSpace;
   if (!sample.parse.ok || !scenario.labels || space.kind !== 'choice') return sample.parse;
   return { ...sample.parse, action: labelOfAction(scenario.labels, space, sample.parse.action) };
+}
+
+function finishReasonOf(sample: SampleRecord): string | undefined {
+  const reason = sample.provenance.finishReason;
+  return typeof reason === 'string' ? reason : undefined;
 }
 
 function drop(counts: ScenarioCounts, reason: string): null {

@@ -53,3 +53,12 @@ function isAnswerLine(line: string, action: string): boolean {
   const rest = bare.replace(ANSWER_PREFIX, '');
   return rest === action || rest === `$${action}` || bare === action;
 }
+
+/**
+ * The target of a structured answer under `--target normalised`: the JSON object in the schema's
+ * field order, motivation then answer (src/structured/answer-schema.ts), the answer as the prompt
+ * showed it. It is exactly what the structured protocol asks the student to write.
+ */
+export function structuredTarget(motivation: string, shownAnswer: string | number): string {
+  return JSON.stringify({ motivation, answer: shownAnswer });
+}

@@ -12,6 +12,7 @@ import type { Example, TargetStyle } from './example.js';
 import type { ExportFormat } from './formats/format.js';
 import { totalCounts, type ExportManifest, type ScenarioCounts, type SourceSummary } from './manifest.js';
 import { ProtocolCheck } from './protocol-check.js';
+import { isStructuredProtocol } from '../structured/answer-schema.js';
 import { SourceTracker } from './source-tracker.js';
 import { labelQuotas } from './label-balance.js';
 import { planSplit, type SplitName } from './split.js';
@@ -211,6 +212,13 @@ function checkOptions(options: ExportOptions): void {
   if (!(options.validation >= 0 && options.validation < 1)) throw new StratalignError({ field: '--validation', value: options.validation }, 'validation share must be at least 0 and below 1', 'use e.g. 0.1 for 10 %');
   if (options.cap !== null && !(Number.isInteger(options.cap) && options.cap >= 1)) throw new StratalignError({ field: '--cap', value: options.cap }, 'cap must be a whole number of examples, 1 or more', 'use e.g. --cap 300');
   if (options.keepUnparseable && options.target !== 'raw') throw new StratalignError({ field: '--keep-unparseable', value: options.target }, `unparseable answers have no action for a ${options.target} target`, 'use --target raw with --keep-unparseable');
+  if (isStructuredProtocol(options.protocol) && options.target === 'action') {
+    const problem =
+      'a structured answer is the JSON object with its motivation; ' +
+      'a bare action would teach the student to break the schema it is asked under';
+    const fix = 'use --target normalised (the object in schema order) or raw (as the API returned it) with --protocol structured';
+    throw new StratalignError({ field: '--target', value: options.target }, problem, fix);
+  }
   if (options.formats.length === 0) throw new StratalignError({ field: '--format' }, 'no export format given', 'name one or more formats');
   const max = options.maxTokens;
   if (max !== null && max !== undefined && !(Number.isInteger(max) && max >= 1)) {

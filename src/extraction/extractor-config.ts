@@ -93,5 +93,7 @@ export function extractorLiveConfig(extractor: ExtractorConfig, providerId: stri
     minInSpaceMass: 0,
     prices: extractor.prices,
     extractor: null,
+    // The extractor answers in free text (a label or "none"), never under a structured schema.
+    structuredMode: null,
   };
 }

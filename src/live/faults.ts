@@ -1,3 +1,5 @@
+import { structuredRejectionHint, type StructuredMode } from '../structured/request-fields.js';
+
 /**
  * Why a live call produced no answer, as data the providers fill from the SDKs' typed errors and
  * the core turns into one human sentence. A fault is never a choice: it becomes a provider
@@ -33,7 +35,14 @@ export class LiveFaultError extends Error {
   }
 }
 
-export type FaultContext = { baseUrl: string; model: string; timeoutMs: number; maxRetryAfterMs?: number };
+export type FaultContext = {
+  baseUrl: string;
+  model: string;
+  timeoutMs: number;
+  maxRetryAfterMs?: number;
+  /** Set when the request asked for a structured answer: a 400 about it then names the option to set. */
+  structured?: { provider: 'openai-compatible' | 'anthropic'; mode: StructuredMode | null };
+};
 
 export function describeFault(fault: LiveFault, ctx: FaultContext): string {
   const url = ctx.baseUrl;
@@ -75,7 +84,8 @@ function describeHttp(fault: Extract<LiveFault, { kind: 'http' }>, ctx: FaultCon
   if (status === 401 || status === 403) return `${status} authentication failed at ${ctx.baseUrl}${detail}: check the key and that it may use model "${ctx.model}"`;
   if (status === 404) return `404 not found at ${ctx.baseUrl}${detail}: check model "${ctx.model}" and baseUrl (OpenAI-compatible servers usually end in /v1)`;
   if (status >= 500) return `${status} server error at ${ctx.baseUrl}${retries}${wait}${detail}`;
-  return `${status} error from ${ctx.baseUrl}${retries}${detail}`;
+  const hint = ctx.structured ? structuredRejectionHint(status, fault.message, ctx.structured) : null;
+  return `${status} error from ${ctx.baseUrl}${retries}${detail}${hint ? `: ${hint}` : ''}`;
 }
 
 function describeConnection(fault: Extract<LiveFault, { kind: 'connection' }>, url: string): string {

@@ -1,5 +1,6 @@
 import type { Catalogue, Protocol } from '../catalogue/catalogue.js';
 import { isStratalignError } from '../errors.js';
+import { isStructuredProtocol } from '../structured/answer-schema.js';
 import type { ChatMessage, RenderedPrompt } from '../prompts/render.js';
 import { renderPrompt } from '../prompts/render.js';
 import type { Reference } from '../reference/reference.js';
@@ -114,7 +115,16 @@ export class LiveProviderCore {
   /** Provider facts every result carries, so each number says where it came from. */
   provenance(): Record<string, unknown> {
     const c = this.config;
-    return { source: 'live', provider: c.kind, mode: c.mode, model: c.model, role: c.role, protocol: c.protocol, baseUrl: c.baseUrl };
+    return {
+      source: 'live',
+      provider: c.kind,
+      mode: c.mode,
+      model: c.model,
+      role: c.role,
+      protocol: c.protocol,
+      ...(c.structuredMode ? { structuredMode: c.structuredMode } : {}),
+      baseUrl: c.baseUrl,
+    };
   }
 
   /**
@@ -202,8 +212,9 @@ export class LiveProviderCore {
   }
 
   private faultContext(): FaultContext {
-    const { baseUrl, model, timeoutMs, maxRetryAfterMs } = this.config;
-    return { baseUrl, model, timeoutMs, maxRetryAfterMs };
+    const { baseUrl, model, timeoutMs, maxRetryAfterMs, kind, structuredMode } = this.config;
+    const base = { baseUrl, model, timeoutMs, maxRetryAfterMs };
+    return isStructuredProtocol(this.protocol) ? { ...base, structured: { provider: kind, mode: structuredMode } } : base;
   }
 
   private succeed(output: string, meta: Record<string, unknown>, usage: UsageTotals): LiveResponse {

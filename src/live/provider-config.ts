@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { StratalignError } from '../errors.js';
 import { formatPath, valueAt } from '../validation.js';
+import { isStructuredProtocol } from '../structured/answer-schema.js';
+import { STRUCTURED_MODES, type StructuredMode } from '../structured/request-fields.js';
 import { closestName } from './closest-name.js';
 import { DEFAULT_SEQUENTIAL_BATCH, SEQUENTIAL_KEYS, sequentialConfigSchema } from './sequential-config.js';
 import { sequentialFix } from './sequential-config.js';
@@ -43,6 +45,7 @@ export const liveConfigSchema = z.strictObject({
   prices: z.strictObject({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) }).optional(),
   /** Off unless given: a model that reads answers the rules left unread (src/extraction). */
   extractor: extractorConfigSchema.optional(),
+  structuredMode: z.enum(STRUCTURED_MODES).optional(),
 });
 
 export const LIVE_CONFIG_KEYS = Object.keys(liveConfigSchema.shape);
@@ -74,6 +77,11 @@ export type LiveConfig = {
   minInSpaceMass: number;
   /** Null when no prices are configured: cost is then not reported rather than reported as $0. */
   prices: Prices | null;
+  /**
+   * How a structured protocol's schema is sent to an OpenAI-compatible server (json_schema by
+   * default); null for free-text protocols and for Anthropic, which always gets a forced tool call.
+   */
+  structuredMode: StructuredMode | null;
   /** The config file's folder, as promptfoo passes it; relative paths in the config are read from it. */
   basePath?: string;
   /** The audited extractor for answers the rules leave unread; null (the default) when none is configured. */
@@ -139,7 +147,14 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
   }
   const c = parsed.data!;
   const defaults = KIND_DEFAULTS[kind];
-  catalogue.protocol(c.protocol, { field: `providers[${providerId}].config.protocol` });
+  const protocol = catalogue.protocol(c.protocol, { field: `providers[${providerId}].config.protocol` });
+  const structured = isStructuredProtocol(protocol);
+  if (c.structuredMode !== undefined) {
+    const problem = `structuredMode only applies to a structured protocol (this provider asks under ${c.protocol})`;
+    if (!structured) fail('structuredMode', problem, 'remove structuredMode, or set protocol: structured', c.structuredMode);
+    const anthropic = 'Anthropic takes the answer schema as a forced tool call; there is no other mode';
+    if (kind === 'anthropic') fail('structuredMode', anthropic, 'remove structuredMode', c.structuredMode);
+  }
 
   const samples = c.samples ?? 1;
   const mode: LiveMode = c.mode ?? (c.sequential ? 'sequential' : samples > 1 ? 'multi' : 'single');
@@ -153,6 +168,10 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
   if (mode === 'multi' && samples < 2) fail('samples', 'mode multi needs at least 2 samples', 'set samples: N (N >= 2), or use mode: single', samples);
   if (mode === 'logprobs') {
     if (kind === 'anthropic') fail('mode', "Anthropic's API returns no log-probabilities", 'use mode: multi with samples: N on Anthropic, or an OpenAI-compatible server for logprobs', mode);
+    if (structured) {
+      const problem = 'logprobs mode reads the first answer token, but a structured answer starts with the JSON object, not the choice';
+      fail('mode', problem, 'use mode: multi (or single, sequential) with protocol structured, or protocol letter-only for logprobs', mode);
+    }
     if (c.protocol !== 'letter-only') fail('mode', 'logprobs mode reads the first answer token, so it needs the letter-only protocol', 'set protocol: letter-only, or use mode: multi', mode);
     if (samples !== 1) fail('samples', 'logprobs mode reads the whole distribution in one call', 'remove samples (or set it to 1)', samples);
   }
@@ -204,6 +223,7 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
           concurrency: DEFAULT_CONCURRENCY,
         })
       : null,
+    structuredMode: structured && kind === 'openai-compatible' ? (c.structuredMode ?? 'json_schema') : null,
     ...basePathOf(raw),
   };
 }
@@ -237,7 +257,8 @@ function stripPromptfooKeys(raw: unknown): unknown {
 function fixFor(key: string): string {
   if (key === '') return 'give the provider a `config:` mapping with at least model and protocol';
   if (key === 'model') return 'set model to the model name the server knows, e.g. gpt-4o-mini or ft:gpt-4o-mini-2024-07-18:org::abc123';
-  if (key === 'protocol') return 'set protocol: reasoned (answer + motivation, how the teacher was asked) or letter-only (one letter, how students were scored)';
+  if (key === 'protocol') return 'set protocol: reasoned (answer + motivation, how the teacher was asked), letter-only (one letter, how students were scored) or structured (a JSON object: motivation, then answer)';
+  if (key === 'structuredMode') return `set structuredMode to one of ${STRUCTURED_MODES.join(', ')} (how an OpenAI-compatible server is asked for the JSON answer)`;
   if (key === 'baseUrl') return 'give an http(s) URL, e.g. http://127.0.0.1:11434/v1 for Ollama';
   if (key === 'sequential' || key.startsWith('sequential.')) return sequentialFix(key);
   if (key === 'maxRetryAfterMs') return 'give the longest retry-after wait in ms, e.g. 180000 (3 min); 0 never waits';

@@ -1,5 +1,6 @@
 import type { SampleEnvelope, SequentialRecord } from '../samples/envelope.js';
 import type { Scenario } from '../scenarios/scenario.js';
+import { parseOptions } from '../parsing/parse-answer.js';
 import { parseScenarioAnswer } from '../scenarios/scenario-answer.js';
 import { applyExtraction } from '../extraction/apply-extraction.js';
 import type { EnvelopeSample } from '../samples/envelope.js';
@@ -50,7 +51,9 @@ export async function sampleSequentially(
     tallies.push(tally);
     if (extract) await extract(tally.samples);
     const answers = tally.samples.map((s) => {
-      const rules = parseScenarioAnswer(s.text, scenario, s.finishReason ? { finishReason: s.finishReason } : {});
+      // A structured prompt carries its schema; its answers are read by the strict reader only.
+      const structured = ctx.prompt.answerSchema !== undefined;
+      const rules = parseScenarioAnswer(s.text, scenario, parseOptions(s.finishReason, structured));
       const parse = applyExtraction(rules, s.extraction, scenario.game.actionSpace, scenario.labels);
       return parse.ok ? parse.action : null;
     });

@@ -48,5 +48,7 @@ export interface ChatTransport {
 export function normaliseAnthropicStopReason(reason: string | null | undefined): string {
   if (reason === 'end_turn' || reason === 'stop_sequence') return 'stop';
   if (reason === 'max_tokens') return 'length';
+  // Only the structured protocol sends a tool, and forces its call: that call is the normal end.
+  if (reason === 'tool_use') return 'stop';
   return reason ?? 'unknown';
 }

@@ -7,11 +7,23 @@ import { normalise } from './normalise.js';
 import type { ParseResult } from './parse-result.js';
 import { findRefusal } from './refusal.js';
 import { perSpace } from './space-cache.js';
+import { parseStructured } from '../structured/read-structured.js';
 
 export type ParseOptions = {
   /** The provider's finish reason; 'length' means the answer was cut off. */
   finishReason?: string;
+  /**
+   * The answer was asked for under a structured protocol: it is read by the strict reader
+   * (src/structured/read-structured.ts) and never by the rules, so a broken object is a
+   * `schema-violation`, not a guess.
+   */
+  structured?: boolean;
 };
+
+/** Parse options holding only what is known: the finish reason if any, structured only when true. */
+export function parseOptions(finishReason: string | null | undefined, structured = false): ParseOptions {
+  return { ...(finishReason ? { finishReason } : {}), ...(structured ? { structured } : {}) };
+}
 
 type State = { raw: string; text: string; space: ActionSpace; options: ParseOptions; found?: Extraction };
 
@@ -108,6 +120,7 @@ function afterReasoning(text: string): string | undefined {
  */
 export function parseAnswer(text: string | null | undefined, space: ActionSpace, options: ParseOptions = {}): ParseResult {
   if (text === null || text === undefined) return empty(`the answer is ${text === null ? 'null' : 'missing'}`);
+  if (options.structured) return parseStructured(text, space, options.finishReason);
   const after = afterReasoning(text);
   if (after !== undefined) {
     const result = runPipeline(after, space, options);

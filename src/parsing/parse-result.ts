@@ -9,6 +9,8 @@ export type ParseFailureKind =
   | 'fractional-amount'
   | 'refusal'
   | 'truncated'
+  /** A structured-protocol answer that is not exactly a JSON object of the requested schema. */
+  | 'schema-violation'
   // The rules left the answer unread and the optional extractor (src/extraction) did not read it either.
   | 'extractor-none'
   | 'extractor-invalid'
@@ -22,6 +24,7 @@ export const PARSE_FAILURE_KINDS: readonly ParseFailureKind[] = [
   'fractional-amount',
   'refusal',
   'truncated',
+  'schema-violation',
   'extractor-none',
   'extractor-invalid',
   'extractor-error',

@@ -2,6 +2,7 @@ import type { Protocol } from '../catalogue/catalogue.js';
 import { StratalignError } from '../errors.js';
 import { displayedSpace } from '../games/label-variant.js';
 import type { Scenario } from '../scenarios/scenario.js';
+import { answerSchemaFor, isStructuredProtocol, type AnswerSchema } from '../structured/answer-schema.js';
 
 export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
 
@@ -12,6 +13,11 @@ export type RenderedPrompt = {
   user: string;
   /** The same text as chat messages, the form every chat API takes. */
   messages: ChatMessage[];
+  /**
+   * Structured protocols only: the schema the answer must follow, built from the options the
+   * prompt shows. The live providers request it through the API's own mechanism.
+   */
+  answerSchema?: AnswerSchema;
 };
 
 /**
@@ -44,6 +50,7 @@ export function renderPrompt(scenario: Scenario, protocol: Protocol): RenderedPr
       { role: 'system', content: system },
       { role: 'user', content: user },
     ],
+    ...(isStructuredProtocol(protocol) ? { answerSchema: answerSchemaFor(space) } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { readCountsTable } from '../recordings/counts-table.js';
 import { readSampleFile } from '../recordings/jsonl.js';
 import type { Tally } from '../recordings/types.js';
 import { createRng, shuffled } from '../random.js';
+import { recordedAsStructured } from '../structured/answer-schema.js';
 import type { EnvelopeSample, SamplingMode } from '../samples/envelope.js';
 
 /** The recorded answers of one model to one scenario, in recorded order. */
@@ -16,6 +17,11 @@ export type ReplaySource = {
   role: string | null;
   mode: Extract<SamplingMode, 'replay-counts' | 'replay-text'>;
   tracks: Map<string, ReplayTrack[]>;
+  /**
+   * The protocol the replayed answers recorded (`provenance.protocol`), when they name one. A
+   * structured recording replays as structured: its texts are read by the strict reader again.
+   */
+  protocol: string | null;
 };
 
 const FIX_MODEL = 'set `model` to a model label that the recording contains';
@@ -29,17 +35,31 @@ export async function loadReplaySource(file: string, catalogue: Catalogue, model
   const tracks = new Map<string, ReplayTrack[]>();
   const models = new Set<string>();
   let role: string | null = null;
+  const protocols = new Set<string | null>();
   for await (const sample of readSampleFile(file, catalogue)) {
     models.add(sample.model);
     if (sample.model !== model) continue;
     role = sample.role;
+    const recorded = sample.provenance.protocol;
+    protocols.add(typeof recorded === 'string' ? recorded : null);
     const track = trackFor(tracks, sample.scenario, sample.split, sample.role);
     if (sample.text !== null) track.answers.push({ text: sample.text });
     else if (sample.parse.ok) track.answers.push({ text: null, recordedChoice: sample.parse.action });
     else track.answers.push({ text: null, recordedFailure: sample.parse.failure });
   }
   if (tracks.size === 0) throw new StratalignError({ file, field: 'model', value: model }, `no answers of this model (models present: ${[...models].join(', ') || 'none'})`, FIX_MODEL);
-  return { origin: file, model, role, mode: 'replay-text', tracks };
+  const named = [...protocols].filter((p): p is string => p !== null);
+  // One reader per replay: structured texts must not be read by the rules, nor free text strictly.
+  if (protocols.size > 1 && named.some((p) => recordedAsStructured(catalogue, p))) {
+    const list = [...protocols].map((p) => p ?? '(none recorded)').join(', ');
+    throw new StratalignError(
+      { file, field: 'provenance.protocol', value: list },
+      `the answers of ${model} were collected under several protocols, one of them structured`,
+      'replay the answers of one protocol at a time (split the recording by provenance.protocol)',
+    );
+  }
+  const protocol = named.length === 1 && protocols.size === 1 ? named[0]! : null;
+  return { origin: file, model, role, mode: 'replay-text', tracks, protocol };
 }
 
 function fromTallies(tallies: Tally[], file: string, model: string): ReplaySource {
@@ -59,7 +79,7 @@ function fromTallies(tallies: Tally[], file: string, model: string): ReplaySourc
       for (let i = 0; i < (count ?? 0); i++) track.answers.push({ text: null, recordedFailure: failure as NonNullable<EnvelopeSample['recordedFailure']> });
     }
   }
-  return { origin: file, model, role: mine[0]!.role, mode: 'replay-counts', tracks };
+  return { origin: file, model, role: mine[0]!.role, mode: 'replay-counts', tracks, protocol: null };
 }
 
 function trackFor(tracks: Map<string, ReplayTrack[]>, scenario: string, split: string, role: string | null): ReplayTrack {

@@ -26,15 +26,27 @@ const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
  * distribution. `finishReason` is the provider's for a plain answer, so a cut-off answer reads as
  * truncated rather than as no choice.
  */
-export function assessOutput(output: string, scenario: Scenario, reference: ReferenceEntry, config: AlignmentConfig, options: { finishReason?: string } = {}): Assessment {
+export function assessOutput(
+  output: string,
+  scenario: Scenario,
+  reference: ReferenceEntry,
+  config: AlignmentConfig,
+  /** `structured`: asked under a structured protocol, so read by the strict reader only. */
+  options: { finishReason?: string; structured?: boolean } = {},
+): Assessment {
+  const structured = options.structured === true;
   if (reference.n === 0) return unscored(`UNSCORED: the reference has no valid answers for ${scenario.id}`);
   const read = readEnvelope(output);
   if (read.kind === 'invalid') return unscored(`UNSCORED: ${read.reason}`);
-  if (read.kind === 'text') return assessSingle({ text: output, ...(options.finishReason ? { finishReason: options.finishReason } : {}) }, scenario, reference, config, 'answer');
+  if (read.kind === 'text') {
+    const answer = { text: output, ...(options.finishReason ? { finishReason: options.finishReason } : {}) };
+    return assessSingle(answer, scenario, reference, config, 'answer', structured);
+  }
   const envelope = read.envelope;
   if (envelope.mode === 'logprobs') return assessDistribution(envelope, scenario, reference, config);
   const space = scenario.game.actionSpace;
-  const batch = () => scoreBatch(envelope.samples, envelope.missing.count, space, reference, scenario.labels);
+  const batch = () =>
+    scoreBatch(envelope.samples, envelope.missing.count, space, reference, scenario.labels, structured);
   const distance = (b: BatchScore) =>
     config.maxDistance === undefined || b.agreement === null
       ? null
@@ -43,7 +55,7 @@ export function assessOutput(output: string, scenario: Scenario, reference: Refe
   if (envelope.mode === 'sequential') return withSequential(assessBatch(batch(), envelope, config), envelope);
   if (envelope.requested === 1 && envelope.samples.length === 1) {
     const what = { replay: 'replayed answer', simulated: 'simulated answer', live: 'answer' }[envelope.source];
-    return assessSingle(envelope.samples[0]!, scenario, reference, config, what);
+    return assessSingle(envelope.samples[0]!, scenario, reference, config, what, structured);
   }
   const b = batch();
   return assessBatch(b, envelope, config, distance(b));
@@ -73,8 +85,15 @@ function unscored(reason: string): Assessment {
   return { pass: false, score: 0, reason, namedScores: { parse_valid: 0 }, unscored: true };
 }
 
-function assessSingle(sample: SampleEnvelope['samples'][number], scenario: Scenario, reference: ReferenceEntry, config: AlignmentConfig, what: string): Assessment {
-  const s = scoreSample(sample, scenario.game.actionSpace, reference, scenario.labels);
+function assessSingle(
+  sample: SampleEnvelope['samples'][number],
+  scenario: Scenario,
+  reference: ReferenceEntry,
+  config: AlignmentConfig,
+  what: string,
+  structured: boolean,
+): Assessment {
+  const s = scoreSample(sample, scenario.game.actionSpace, reference, scenario.labels, structured);
   if (!s.scored) return unscored(`UNSCORED (${s.failure}): ${s.reason}`);
   const failed = config.minAgreement !== undefined && s.teacherProbability < config.minAgreement;
   return {

@@ -3,6 +3,7 @@ import type { LabelVariant } from '../games/label-variant.js';
 import type { ParseFailureKind, ParseResult } from '../parsing/parse-result.js';
 import { referenceProbability, type ReferenceEntry } from '../reference/reference.js';
 import type { EnvelopeSample } from '../samples/envelope.js';
+import { parseOptions } from '../parsing/parse-answer.js';
 import { parseWithLabels } from '../scenarios/scenario-answer.js';
 import { applyExtraction } from '../extraction/apply-extraction.js';
 
@@ -18,7 +19,12 @@ export type SampleScore =
  * Reads one sample: recorded choices are taken as recorded (they are the game's actions), texts go
  * through the parser against the labels the prompt showed (`labels`, when not the game's own).
  */
-export function readSample(sample: EnvelopeSample, space: ActionSpace, labels?: LabelVariant): ParseResult {
+export function readSample(
+  sample: EnvelopeSample,
+  space: ActionSpace,
+  labels?: LabelVariant,
+  structured = false,
+): ParseResult {
   if (sample.text === null && sample.recordedFailure !== undefined) {
     return { ok: false, failure: sample.recordedFailure, reason: `recorded as unparseable (${sample.recordedFailure}) in the source counts` };
   }
@@ -26,8 +32,9 @@ export function readSample(sample: EnvelopeSample, space: ActionSpace, labels?: 
     if (isValidAction(space, sample.recordedChoice)) return { ok: true, action: sample.recordedChoice, rule: 'recorded-choice', evidence: '' };
     return { ok: false, failure: 'out-of-range', reason: `recorded choice ${JSON.stringify(sample.recordedChoice)} is not an action of this game` };
   }
-  const options = sample.finishReason ? { finishReason: sample.finishReason } : undefined;
-  return applyExtraction(parseWithLabels(sample.text, space, labels, options), sample.extraction, space, labels);
+  // Structured-protocol answers go to the strict reader only (ParseOptions.structured).
+  const rules = parseWithLabels(sample.text, space, labels, parseOptions(sample.finishReason, structured));
+  return applyExtraction(rules, sample.extraction, space, labels);
 }
 
 export function scoreSample(
@@ -35,8 +42,9 @@ export function scoreSample(
   space: ActionSpace,
   reference: ReferenceEntry,
   labels?: LabelVariant,
+  structured = false,
 ): SampleScore {
-  const parse = readSample(sample, space, labels);
+  const parse = readSample(sample, space, labels, structured);
   if (!parse.ok) return { scored: false, failure: parse.failure, reason: parse.reason, parse };
   return { scored: true, action: parse.action, teacherProbability: referenceProbability(reference, parse.action), cooperation: cooperationOf(space, parse.action), parse };
 }
@@ -67,12 +75,13 @@ export function scoreBatch(
   space: ActionSpace,
   reference: ReferenceEntry,
   labels?: LabelVariant,
+  structured = false,
 ): BatchScore {
   const counts: Record<string, number> = Object.fromEntries(actionsOf(space).map((a) => [String(a), 0]));
   const failures: BatchScore['failures'] = {};
   let extracted: BatchScore['extracted'];
   for (const sample of samples) {
-    const parse = readSample(sample, space, labels);
+    const parse = readSample(sample, space, labels, structured);
     if (parse.ok) counts[String(parse.action)] = (counts[String(parse.action)] ?? 0) + 1;
     else failures[parse.failure] = (failures[parse.failure] ?? 0) + 1;
     if (parse.ok && parse.readBy === 'extractor') {

@@ -52,6 +52,14 @@ export function playerParameters(player: PlayerConfig): ChoiceParameters {
 /** Validates a simulated provider's config; unknown keys are rejected so a typo cannot pass as a default. */
 export function parseSimulatedConfig(config: unknown, providerName: string): SimulatedConfig {
   const result = simulatedConfigSchema.safeParse(config ?? {});
+  if (result.success && result.data.protocol === 'structured') {
+    // The player answers with a bare label; the strict reader would count every answer as a violation.
+    throw new StratalignError(
+      { file: 'promptfooconfig.yaml', field: `providers[${providerName}].config.protocol`, value: 'structured' },
+      'the simulated player answers with a bare option label, not the JSON object the structured protocol reads',
+      'use protocol reasoned or letter-only for simulated players (the protocol is only recorded, it does not change their answers)',
+    );
+  }
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const path = formatPath(issue.path);

@@ -28,6 +28,13 @@ export type OkBehaviour = {
   ignoreLogprobs?: boolean;
   /** Omit `usage` from the body. */
   noUsage?: boolean;
+  /**
+   * Anthropic, when the request forces a tool: answer with a tool_use block of that tool carrying
+   * this input. Without it, a forced-tool request whose `text` is JSON gets that JSON as the input.
+   */
+  toolInput?: unknown;
+  /** Anthropic: answer a forced-tool request with plain text anyway (a proxy that ignores tools). */
+  ignoreTools?: boolean;
 };
 
 export type StatusBehaviour = {

@@ -60,7 +60,22 @@ const ANTHROPIC_STOP = { stop: 'end_turn', length: 'max_tokens', content_filter:
 
 export function anthropicOk(b: OkBehaviour, request: RecordedRequest): unknown {
   const text = b.texts?.[0] ?? b.text ?? '';
+  const forced = request.body?.tool_choice?.type === 'tool' && !b.ignoreTools ? String(request.body.tool_choice.name) : null;
+  const input = forced === null ? undefined : b.toolInput !== undefined ? b.toolInput : jsonOrUndefined(text);
+  if (forced !== null && input !== undefined) {
+    const block = { type: 'tool_use', id: `toolu_loopback_${request.index}`, name: forced, input };
+    const stop = b.finish === 'length' ? 'max_tokens' : 'tool_use';
+    return anthropicMessage(request, [block], stop, b.noUsage ? null : Math.max(1, words(JSON.stringify(input))));
+  }
   return anthropicMessage(request, text ? [{ type: 'text', text }] : [], ANTHROPIC_STOP[b.finish ?? 'stop'], b.noUsage ? null : Math.max(1, words(text)));
+}
+
+function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export function anthropicEmpty(request: RecordedRequest): unknown {
