@@ -6,6 +6,8 @@ import type { CallApiContextParams, CallApiOptionsParams, ProviderOptions } from
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import AnthropicProvider from '../providers/anthropic.js';
 import OpenAICompatibleProvider from '../providers/openai-compatible.js';
+import { defaultCatalogue } from '../src/catalogue/index.js';
+import { summariseEval } from '../src/summary/summarise-eval.js';
 import { stratalignMeta as meta, useLoopbackServer } from './helpers/loopback-provider.js';
 import { delay, ok, okLogprobs, resetMidBody, status, type LoopbackServer } from './loopback/server.js';
 
@@ -121,6 +123,30 @@ describe('openai-compatible: log-probability readings need enough mass on the op
     server.script(stars(), okLogprobs('C', { C: Math.log(0.6), D: Math.log(0.35) }));
     expect((await call(provider({ minInSpaceMass: 0.05 }))).error).toBeUndefined();
     expect((await call(provider())).error).toBeUndefined();
+  });
+
+  it('the end-of-eval summary counts each reading as its distribution, not the token it sampled', async () => {
+    // Every call samples "C", but each reading says P(C) = 0.7 on 95 % of the mass: 70 %, not 100 %.
+    const reading = () => okLogprobs('C', { C: Math.log(0.665), D: Math.log(0.285) });
+    server.script(reading(), reading(), reading(), stars());
+    const p = provider({ role: 'base' });
+    const scenarios = ['biz/prison', 'team/delight', 'IR/staghunt', 'biz/prison'];
+    const rows = [];
+    for (const scenario of scenarios) {
+      const r = await call(p, undefined, scenario);
+      const failed = r.error !== undefined;
+      rows.push({
+        provider: { id: 'file://providers/openai-compatible.ts', label: 'lp' },
+        vars: { scenario, split: 'in-sample' },
+        response: r,
+        ...(failed ? { error: r.error, failureReason: 2 } : { failureReason: 0 }),
+      });
+    }
+    const out = await summariseEval(rows, null, defaultCatalogue());
+    expect(out.text).toMatch(/^lp\s+base\s+live\s+3\s+0\s+70\.0 %/m);
+    // The thin reading (the "**" row) is a lost answer with its reason, not a 70 % reading.
+    expect(out.lostAnswers).toBe(1);
+    expect(out.text).toMatch(/LOST ANSWERS: 1 provider error row\(s\)/);
   });
 
   it('refuses minInSpaceMass outside mode logprobs when the config is loaded', () => {
