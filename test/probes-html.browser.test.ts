@@ -1,19 +1,17 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { buildReport } from '../src/report/build-report.js';
 import { renderHtml } from '../src/report/render-html.js';
 import { expandGrid } from '../src/scenarios/scenario.js';
 import { player, simulatedTallies } from './helpers/simulated-tallies.js';
+import { launchTestBrowser } from './helpers/test-browser.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// CI installs Debian's chromium (.ci/run), so there a missing browser is a failure, not a skip.
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
-if (skip) console.warn(`probes-html.browser.test.ts SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium) and CI is unset`);
+// Never skipped: the browser comes from npm (@sparticuz/chromium), so a browser that does not start is a failure.
 
 const tempDir = useTempDirs();
 const HOSTILE = '<img src=x onerror="document.title=\'pwned\'"> [simulated]';
@@ -33,11 +31,13 @@ function writeReport(dir: string): string {
   return path;
 }
 
-describe.skipIf(skip)('probes HTML report in headless Chromium', () => {
+describe('probes HTML report in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
-  });
+    const launched = await launchTestBrowser();
+    browser = launched.browser;
+    console.info(`probes HTML browser test runs in ${launched.description}`);
+  }, 240_000);
   afterAll(async () => {
     await browser?.close();
   });
