@@ -34,7 +34,9 @@ export function exactOperatingCharacteristics(truth: number, rule: StoppingRule,
     const step = binomialPmf(size, truth);
     const next = new Array<number>(alive.length + size).fill(0);
     alive.forEach((mass, k) => {
-      if (mass > 0) step.forEach((p, j) => (next[k + j]! += mass * p));
+      if (mass > 0) step.forEach((p, j) => {
+          next[k + j]! += mass * p;
+        });
     });
     n += size;
     alive = next;
