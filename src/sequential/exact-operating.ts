@@ -1,6 +1,5 @@
 import jStat from 'jstat';
-import type { SequentialDesign } from './run-sequential.js';
-import type { LookVerdict, StoppingRule } from './stopping-rule.js';
+import type { LookVerdict, SequentialDesign, StoppingRule } from './look.js';
 
 export type OperatingCharacteristics = {
   /** Expected number of calls until the rule stops or the cap is reached. */
