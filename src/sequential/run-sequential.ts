@@ -1,8 +1,8 @@
 import { StratalignError } from '../errors.js';
 import type { Action } from '../games/action-space.js';
 import type { ProportionInterval } from './confidence-sequence.js';
-import type { SequentialDesign } from './look.js';
 import { checkStoppingOptions, createStoppingRule, type LookVerdict, type StoppingOptions } from './stopping-rule.js';
+import type { SequentialDesign } from './look.js';
 
 export type { SequentialDesign } from './look.js';
 
