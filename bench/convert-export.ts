@@ -89,7 +89,7 @@ async function phaseMain(phase: Phase, dir: string, formats: string): Promise<vo
 
 const quiet = () => ({ stdin: new PassThrough(), stdout: new PassThrough().resume(), stderr: process.stderr, cwd: process.cwd() });
 
-const PHASE_WORK: Record<Phase, (dir: string, formats: string, sample: () => void) => Promise<string | void>> = {
+const PHASE_WORK: Record<Phase, (dir: string, formats: string, sample: () => void) => Promise<string | undefined>> = {
   async convert(dir) {
     const code = await runCli(['convert', `${dir}/results.json`, '--out', `${dir}/recording.jsonl`], quiet());
     if (code !== 0) throw new Error(`convert exited ${code}`);

@@ -173,7 +173,10 @@ for (const name of SCENARIOS) {
   const rng = createRng(`${SEED}/texts/${name}`);
   choices(MODELS.teacher, name).forEach((a, i) => {
     // One refusal per scenario, as chat teachers occasionally do: exported as dropped, never guessed.
-    if (i === 7) return teacher.push(record(name, MODELS.teacher, 'teacher', REFUSAL));
+    if (i === 7) {
+      teacher.push(record(name, MODELS.teacher, 'teacher', REFUSAL));
+      return;
+    }
     const pool = MOTIVATIONS[game]![a];
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)]!;
     const body = `${pick(LEADS)}${pick(pool)}${pick(CLOSINGS)}`.replaceAll('{a}', a);

@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 const OURS = 'business_prisoners-dilemma_0';
-const escape = (text: string) => text.replace(/[/.]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[/.]/g, '\\$&');
 const sizes = (s: BatchServer) => s.batches.batches.map((b) => b.items.length);
 
 describe('--max-requests and --max-bytes are part of the plan', () => {
@@ -118,7 +118,7 @@ describe('a wrong base URL can be corrected', () => {
     expect(fixed.code).toBe(0);
     expect(fixed.stderr).toMatch(
       new RegExp(
-        `base URL changed from ${escape(wrong)} to ${escape(server.baseUrl('anthropic'))} ` +
+        `base URL changed from ${escapeRegExp(wrong)} to ${escapeRegExp(server.baseUrl('anthropic'))} ` +
           '\\(recorded in journal\\.jsonl; plan\\.json keeps the one it was planned with\\)',
       ),
     );

@@ -20,7 +20,7 @@ type Config = {
 function sliceOfDefaultConfig(splits: object[]): Config {
   const config = load(readFileSync('promptfooconfig.yaml', 'utf8')) as Config;
   const abs = (ref: string) => ref.replace('file://', `file://${ROOT}/`);
-  config.prompts.forEach((p) => (p.id = abs(p.id)));
+  for (const p of config.prompts) p.id = abs(p.id);
   config.providers.forEach((p) => {
     p.id = abs(p.id);
     p.config.recording = join(ROOT, p.config.recording);

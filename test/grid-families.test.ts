@@ -55,7 +55,8 @@ describe('payoff-grid families', () => {
     const regions = expandGrid(catalogue, { contexts: ['team'], grid: { family: 'st' } }).map((s) =>
       describeRegion(s.grid!.region),
     );
-    const counts = regions.reduce<Record<string, number>>((a, r) => ({ ...a, [r]: (a[r] ?? 0) + 1 }), {});
+    const counts: Record<string, number> = {};
+    for (const r of regions) counts[r] = (counts[r] ?? 0) + 1;
     expect(counts).toEqual({ 'prisoners-dilemma': 9, 'stag-hunt': 9, snowdrift: 9, harmony: 9 });
   });
 

@@ -35,7 +35,9 @@ describe('createLimiter', () => {
     gates[1]!.resolve(1);
     await flush();
     expect(started).toEqual([0, 1, 2]);
-    gates.forEach((gate, i) => gate.resolve(i));
+    gates.forEach((gate, i) => {
+      gate.resolve(i);
+    });
     expect(await Promise.all(results)).toEqual([0, 1, 2, 3, 4]);
     expect(started).toEqual([0, 1, 2, 3, 4]);
     expect(peak).toBe(2);

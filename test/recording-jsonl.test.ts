@@ -25,7 +25,7 @@ describe('JSONL recordings', () => {
     expect(out.map((s) => s.scenario)).toEqual(['international-relations/prisoners-dilemma', 'international-relations/prisoners-dilemma']);
     expect(out[0]!.provenance).toEqual({ source: 'live', origin: 'run-1', seed: 4 });
     const builder = new TallyBuilder();
-    out.forEach((s) => builder.add(s));
+    for (const s of out) builder.add(s);
     expect(builder.tallies()).toEqual([expect.objectContaining({ counts: { D: 1 }, failures: { 'no-choice': 1 }, role: 'teacher' })]);
   });
 

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alignment } from '../assertions/alignment.js';
 import { defaultCatalogue } from '../src/catalogue/index.js';

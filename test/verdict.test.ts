@@ -58,7 +58,7 @@ describe("the report's first table", () => {
     const lines = text.split('\n');
     const title = lines.findIndex((l) => l.startsWith('Verdict at a glance'));
     expect(title).toBeGreaterThan(0);
-    expect(title).toBeLessThan(lines.findIndex((l) => l === 'Models'));
+    expect(title).toBeLessThan(lines.indexOf('Models'));
     expect(lines[title + 3]).toMatch(
       new RegExp(`^in-sample +20 +${FT} +35\\.0 % \\[.*\\] +0\\.210 \\[.*\\] +0\\.314 \\[.*\\] +PASS \\(1 check\\)$`),
     );

@@ -1,7 +1,6 @@
 import type { ActionSpace } from '../games/action-space.js';
 import { defaultCatalogue } from './load.js';
 
-export { Catalogue, type Context, type Protocol } from './catalogue.js';
 export { defaultCatalogue, loadCatalogue, DEFAULT_CATALOGUE_DIR } from './load.js';
 
 /** Action space of a shipped game by id or alias; undefined when no such game exists. */

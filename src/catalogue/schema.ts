@@ -128,7 +128,6 @@ export const gridsFileSchema = z.strictObject({
 });
 
 export type LabelsFile = z.infer<typeof labelsFileSchema>;
-export type LabelVariantEntry = LabelsFile['variants'][number];
 export type GridsFile = z.infer<typeof gridsFileSchema>;
 export type GridFamilyEntry = GridsFile['families'][number];
 export type PayoffLetter = (typeof PAYOFF_LETTERS)[number];

@@ -1,61 +1,27 @@
 import { join } from 'node:path';
-import type { Catalogue, Protocol } from '../catalogue/catalogue.js';
 import { StratalignError, type ErrorLocation } from '../errors.js';
 import { TurnYielder } from '../convert/progress.js';
-import type { ConversionSummary } from '../convert/promptfoo-results.js';
 import type { LocatedSample } from '../convert/read-samples.js';
 import { requireContext, requireGame } from '../scenarios/scenario.js';
 import { AtomicFile } from './atomic-file.js';
 import { commitOutput, countsOf, type FormatOutput } from './commit-output.js';
+import type { ExportOptions } from './export-options.js';
 import { ExampleFilter } from './example-filter.js';
-import type { Example, TargetStyle } from './example.js';
+import type { Example } from './example.js';
 import type { ExportFormat } from './formats/format.js';
-import { totalCounts, type ExportManifest, type ScenarioCounts, type SourceSummary } from './manifest.js';
+import { totalCounts, type ExportManifest, type ScenarioCounts } from './manifest.js';
 import { ProtocolCheck } from './protocol-check.js';
 import { isStructuredProtocol } from '../structured/answer-schema.js';
 import { SourceTracker } from './source-tracker.js';
 import { labelQuotas } from './label-balance.js';
 import { planSplit, type SplitName } from './split.js';
-import { recoverInterrupted, StagedExport, type ExportStep } from './staged-export.js';
+import { recoverInterrupted, StagedExport } from './staged-export.js';
 import { TokenCounts, type TokenizerId } from './token-count.js';
 import { loneSurrogateAt } from './well-formed.js';
 
 export type { LocatedSample };
 
-export type ExportOptions = {
-  formats: readonly ExportFormat[];
-  /** Each format is written to `<outDir>/<format id>/`. */
-  outDir: string;
-  catalogue: Catalogue;
-  protocol: Protocol;
-  selector: { role?: string; model?: string };
-  target: TargetStyle;
-  keepUnparseable: boolean;
-  dedupe: boolean;
-  cap: number | null;
-  validation: number;
-  seed: string | number;
-  holdout: { contexts: readonly string[]; games: readonly string[] };
-  /** Dataset name used in trainer configs (LLaMA-Factory's dataset_info.json entries). */
-  name: string;
-  /** Examples longer than this many tokens (prompt and target, counted for each format's target model) are dropped. */
-  maxTokens?: number | null;
-  /** The tokenizer for every format; default: each format's own (o200k for OpenAI, llama2 for the others). */
-  tokenizer?: TokenizerId | null;
-  /** Notes for the user (e.g. an interrupted earlier export was cleaned up). */
-  onNote?: (note: string) => void;
-  /** Test seam: called before each file is made final and before each format is published; may throw. */
-  onStep?: (step: ExportStep) => void;
-  /** Where the samples come from; for promptfoo results, the summary the converter fills in as it reads. */
-  source: { origin: string; kind: SourceSummary['kind']; conversion?: ConversionSummary };
-  signal?: AbortSignal;
-  onProgress?: (samplesRead: number) => void;
-  /**
-   * --balance-labels: a second, independent read of the same input. A first pass counts what each
-   * label variant of a scenario would keep; every variant then keeps the smallest of those counts.
-   */
-  balanceLabels?: () => AsyncIterable<LocatedSample>;
-};
+export type { ExportOptions } from './export-options.js';
 
 
 /** Thrown when the signal aborts; every temp file has been removed by then. */

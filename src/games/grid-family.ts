@@ -1,8 +1,7 @@
 import type { GridFamilyEntry, PayoffLetter } from '../catalogue/schema.js';
 import type { Payoffs2x2 } from './matrix-analysis.js';
 
-/** Payoff letters in the conventional order, and the matrix cell each names (payoff to the row player). */
-export const LETTER_CELLS: Record<PayoffLetter, keyof Payoffs2x2> = { R: 'CC', S: 'CD', T: 'DC', P: 'DD' };
+/** Payoff letters in the conventional order. */
 const LETTER_ORDER: PayoffLetter[] = ['R', 'S', 'T', 'P'];
 
 export type GridAxis = { letter: PayoffLetter; from: number; to: number; step: number; values: number[] };

@@ -46,10 +46,6 @@ function neighbours(p: Payoffs2x2): Region[] {
   return REGIONS.filter((r) => out.includes(r));
 }
 
-export function isRegion(value: string): value is Region {
-  return (REGIONS as readonly string[]).includes(value);
-}
-
 /** Short names for tables and maps. */
 export const REGION_LABELS: Record<Region | 'boundary' | 'other', string> = {
   'prisoners-dilemma': "Prisoner's Dilemma",

@@ -152,7 +152,7 @@ function tokenFirst(text: string, space: ChoiceActionSpace, read: Reader, re: Re
   const out: Candidate[] = [];
   for (const m of allMatches(re, text)) {
     const r = read(text, m.index);
-    if (r && r.values.every(isOption(space)) && !notADecision(text, m.index, m.index + m[0].length)) {
+    if (r?.values.every(isOption(space)) && !notADecision(text, m.index, m.index + m[0].length)) {
       out.push(candidate(text, m.index, { ...r, end: m.index + m[0].length }, source));
     }
   }

@@ -1,5 +1,5 @@
 import { isMeaningSwap, type LabelVariant } from '../games/label-variant.js';
-import type { Estimate } from '../report/types.js';
+import type { Estimate } from '../report/estimate.js';
 import { quantileType7 } from '../stats/bootstrap.js';
 import { wilsonInterval } from '../stats/proportion.js';
 import { twoProportionTest } from '../stats/two-proportion.js';

@@ -1,7 +1,6 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
 import type { Tally } from '../recordings/types.js';
-import { groupKeys, groupLabel, inGroup } from '../report/groups.js';
-import type { GroupKey } from '../report/types.js';
+import { groupKeys, groupLabel, inGroup, type GroupKey } from '../report/groups.js';
 import { choiceCells, type ChoiceCell } from './choice-cells.js';
 import { scenarioRegion } from '../scenarios/scenario-payoffs.js';
 import { cooperationProbability, type ChoiceParameters } from './choice-covariates.js';

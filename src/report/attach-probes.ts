@@ -1,9 +1,18 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { buildProbes, hasProbes, type ProbesReport } from '../probes/probes-report.js';
 import type { Tally } from '../recordings/types.js';
-import type { ReportOptions } from './build-report.js';
+import type { ChoiceParameters } from '../probes/choice-covariates.js';
 import type { SelectedModels } from './model-selection.js';
 import type { GroupRow } from './types.js';
+
+/** The report options the probes use (a part of ReportOptions, named here so build-report is not imported back). */
+type ProbeOptions = {
+  probes?: boolean;
+  resamples: number;
+  seed: string;
+  level: number;
+  simulatedTruths?: ReadonlyMap<string, ChoiceParameters>;
+};
 
 /**
  * Builds the probes section when the data calls for it and copies each group's label bias and
@@ -13,7 +22,7 @@ export function attachProbes(
   groups: GroupRow[],
   tallies: readonly Tally[],
   models: SelectedModels,
-  options: ReportOptions & { level: number },
+  options: ProbeOptions,
   catalogue: Catalogue,
 ): ProbesReport | null {
   if (options.probes === false || (options.probes !== true && !hasProbes(tallies))) return null;

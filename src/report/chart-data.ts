@@ -1,4 +1,6 @@
-import { gridMapSpecs, type GridmapSpec } from './grid-map-charts.js';
+import { gridMapSpecs, type GridmapSpec, type IntervalSpec } from './grid-map-charts.js';
+
+export type { IntervalSpec };
 import { splitsOf } from './tables.js';
 import type { Report } from './types.js';
 
@@ -8,7 +10,6 @@ import type { Report } from './types.js';
  */
 export type HeatmapSpec = { kind: 'heatmap'; title: string; games: string[]; contexts: string[]; cells: { game: string; context: string; value: number; low: number | null; high: number | null }[] };
 export type ImprovementSpec = { kind: 'improvement'; title: string; scenarios: string[]; flagged: boolean[]; series: { label: string; values: (number | null)[] }[] };
-export type IntervalSpec = { kind: 'intervals'; title: string; axis: string; categories: string[]; series: { label: string; values: (number | null)[]; low: (number | null)[]; high: (number | null)[] }[] };
 export type ChartSpec = (HeatmapSpec | ImprovementSpec | IntervalSpec | GridmapSpec) & {
   id: string;
   section: 'heatmaps' | 'improvement' | 'distances' | 'gridmaps';

@@ -1,6 +1,20 @@
 import { basicInterval, hullInterval, UNBOUNDED, type ValueRange } from '../stats/bootstrap.js';
 import type { Interval } from '../stats/proportion.js';
-import type { Estimate } from './types.js';
+
+/** A statistic with its interval; low/high are null when no interval applies or it is undefined. */
+export type Estimate = {
+  value: number | null;
+  low: number | null;
+  high: number | null;
+  /** How the interval was made, e.g. 'wilson', 'bootstrap-basic', 'none', or 'none (one answer)'. */
+  method: string;
+  /** Bootstrap resamples where the statistic was undefined and so left out of the interval. */
+  undefinedResamples?: number;
+  /** Why an interval that would normally be there is not (e.g. withheld for undefined resamples). */
+  note?: string;
+  /** Distances whose value is bias-corrected: the plug-in value of the observed answers, biased upwards by noise. */
+  plugIn?: number;
+};
 
 export const BOOTSTRAP_METHOD = 'bootstrap-basic';
 /** For profile correlations: see hullInterval. */

@@ -1,7 +1,8 @@
 import { REGIONS } from '../games/payoff-region.js';
 import { scenarioRegion } from '../scenarios/scenario-payoffs.js';
 import type { Scenario } from '../scenarios/scenario.js';
-import type { GroupKey } from './types.js';
+
+export type GroupKey = { split?: string; game?: string; context?: string; region?: string };
 
 type UnitLike = { split: string; scenario: Scenario };
 

@@ -1,6 +1,8 @@
 import type { ProportionMethod } from '../stats/proportion.js';
 import type { DifferenceTest } from '../stats/two-proportion.js';
 import type { ProbesReport } from '../probes/probes-report.js';
+import type { Estimate } from './estimate.js';
+import type { GroupKey } from './groups.js';
 import type { SampleSource } from '../recordings/types.js';
 import type { ReportParseQuality } from './parse-quality-section.js';
 
@@ -15,20 +17,7 @@ import type { ReportParseQuality } from './parse-quality-section.js';
  */
 export const REPORT_SCHEMA = 'stratalign.report/v3';
 
-/** A statistic with its interval; low/high are null when no interval applies or it is undefined. */
-export type Estimate = {
-  value: number | null;
-  low: number | null;
-  high: number | null;
-  /** How the interval was made, e.g. 'wilson', 'bootstrap-basic', 'none', or 'none (one answer)'. */
-  method: string;
-  /** Bootstrap resamples where the statistic was undefined and so left out of the interval. */
-  undefinedResamples?: number;
-  /** Why an interval that would normally be there is not (e.g. withheld for undefined resamples). */
-  note?: string;
-  /** Distances whose value is bias-corrected: the plug-in value of the observed answers, biased upwards by noise. */
-  plugIn?: number;
-};
+export type { Estimate } from './estimate.js';
 
 export type ReportSettings = {
   level: number;
@@ -97,7 +86,7 @@ export type ScenarioRow = {
 };
 
 /** `region` groups exist only in data with payoff-grid points (see groupKeys). */
-export type GroupKey = { split?: string; game?: string; context?: string; region?: string };
+export type { GroupKey } from './groups.js';
 export type UnitRef = { split: string; scenario: string };
 
 export type GroupModel = {

@@ -29,8 +29,6 @@ const splitSchema = z.strictObject({
 
 export const testPlanSchema = z.strictObject({ splits: z.array(splitSchema).min(1) });
 
-export type TestPlanConfig = z.infer<typeof testPlanSchema>;
-
 /** Where a grid point's row sits: its family, point, R/S/T/P payoffs and payoff region. */
 export type GridMetadata = {
   family: string;

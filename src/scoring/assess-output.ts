@@ -120,7 +120,7 @@ function assessBatch(b: BatchScore, envelope: SampleEnvelope, config: AlignmentC
   const failuresRecorded = envelope.samples.some((x) => x.text !== null || x.recordedFailure !== undefined);
   const routes = b.extracted ? ` (${b.valid - b.extracted.count} read by the rules, ${b.extracted.count} by the extractor ${b.extracted.by})` : '';
   const validity = failuresRecorded ? `${b.valid}/${b.requested} ${label} valid${routes}` : `${b.valid}/${b.requested} ${label} (recorded choices; parse failures not recorded)`;
-  const decided = verdict && verdict.pass ? `; TV distance within ${config.maxDistance}: ${verdict.explanation}${verdict.upper === null ? '' : ` (one-sided bounds [${verdict.lower!.toFixed(3)}, ${verdict.upper.toFixed(3)}])`}` : '';
+  const decided = verdict?.pass ? `; TV distance within ${config.maxDistance}: ${verdict.explanation}${verdict.upper === null ? '' : ` (one-sided bounds [${verdict.lower!.toFixed(3)}, ${verdict.upper.toFixed(3)}])`}` : '';
   const summary = `${validity}; counts ${JSON.stringify(b.counts)}; cooperation ${pct(b.cooperation!)}, teacher agreement ${pct(b.agreement)}, TV distance ${b.distance!.toFixed(3)}${b.valid < b.received ? `; unparseable: ${formatFailures(b.failures)}` : ''}${decided}`;
   return {
     pass: problems.length === 0,
@@ -140,7 +140,7 @@ function assessDistribution(envelope: SampleEnvelope, scenario: Scenario, refere
   const verdict = config.maxDistance === undefined ? null : decideDistributionDistance(d.probabilities, scenario.game.actionSpace, reference, distanceOptions(config, scenario));
   if (config.minAgreement !== undefined && s.agreement! < config.minAgreement) problems.push(`agreement ${pct(s.agreement!)} < ${pct(config.minAgreement)}`);
   if (verdict && !verdict.pass) problems.push(distanceProblem(verdict, config.maxDistance!));
-  const decided = verdict && verdict.pass ? `; TV distance within ${config.maxDistance}: ${verdict.explanation}` : '';
+  const decided = verdict?.pass ? `; TV distance within ${config.maxDistance}: ${verdict.explanation}` : '';
   const summary = `log-probability distribution ${JSON.stringify(d.probabilities)} (mass outside the options ${pct(d.otherMass)}); cooperation ${pct(s.cooperation!)}, teacher agreement ${pct(s.agreement!)}, TV distance ${s.distance!.toFixed(3)}${decided}`;
   return {
     pass: problems.length === 0,

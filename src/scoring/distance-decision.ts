@@ -18,9 +18,6 @@ import { absoluteDifferenceInterval, type ShareSide } from '../stats/share-diffe
  * The teacher's answers are a sample unless declared exact, and their noise is in the bounds.
  */
 export type DistanceDecision = 'within' | 'not-outside' | 'point';
-export const DISTANCE_DECISIONS: readonly DistanceDecision[] = ['within', 'not-outside', 'point'];
-export const DEFAULT_DISTANCE_DECISION: DistanceDecision = 'within';
-export const DEFAULT_ERROR_RATE = 0.05;
 
 export type DistanceVerdict = {
   pass: boolean;

@@ -52,7 +52,9 @@ export function summariseDesign(design: DesignFactory, cases: readonly GateCase[
     const { draws, omitted } = teacherDraws(q, teacher.n);
     omittedMass = Math.max(omittedMass, omitted);
     const sum: [number, number, number] = [0, 0, 0];
-    for (const d of draws) at(ruleAt(d.share)).forEach((v, i) => (sum[i]! += d.mass * v));
+    for (const d of draws) at(ruleAt(d.share)).forEach((v, i) => {
+        sum[i]! += d.mass * v;
+      });
     return sum;
   };
   let calls = 0;

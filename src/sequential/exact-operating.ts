@@ -1,6 +1,5 @@
 import jStat from 'jstat';
-import type { SequentialDesign } from './run-sequential.js';
-import type { LookVerdict, StoppingRule } from './stopping-rule.js';
+import type { LookVerdict, SequentialDesign, StoppingRule } from './look.js';
 
 export type OperatingCharacteristics = {
   /** Expected number of calls until the rule stops or the cap is reached. */
@@ -34,7 +33,9 @@ export function exactOperatingCharacteristics(truth: number, rule: StoppingRule,
     const step = binomialPmf(size, truth);
     const next = new Array<number>(alive.length + size).fill(0);
     alive.forEach((mass, k) => {
-      if (mass > 0) step.forEach((p, j) => (next[k + j]! += mass * p));
+      if (mass > 0) step.forEach((p, j) => {
+          next[k + j]! += mass * p;
+        });
     });
     n += size;
     alive = next;

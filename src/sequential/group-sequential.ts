@@ -2,8 +2,7 @@ import jStat from 'jstat';
 import { StratalignError } from '../errors.js';
 import { wilsonAt, wilsonInterval, type Interval } from '../stats/proportion.js';
 import { firstTrue, lastTrue, regionOperating, settleChances, type LookRegion } from './look-regions.js';
-import type { SequentialDesign } from './run-sequential.js';
-import type { Look, StoppingRule } from './stopping-rule.js';
+import type { Look, SequentialDesign, StoppingRule } from './look.js';
 
 /**
  * A group-sequential design for the tolerance gate with a fixed look schedule (a look every

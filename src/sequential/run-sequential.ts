@@ -2,13 +2,9 @@ import { StratalignError } from '../errors.js';
 import type { Action } from '../games/action-space.js';
 import type { ProportionInterval } from './confidence-sequence.js';
 import { checkStoppingOptions, createStoppingRule, type LookVerdict, type StoppingOptions } from './stopping-rule.js';
+import type { SequentialDesign } from './look.js';
 
-export type SequentialDesign = {
-  /** Answers drawn between looks (drawn concurrently), e.g. 10. */
-  batch: number;
-  /** Most calls to spend, parse failures included, e.g. 300. */
-  cap: number;
-};
+export type { SequentialDesign } from './look.js';
 
 export type SequentialRunOptions = StoppingOptions &
   SequentialDesign & {

@@ -1,8 +1,8 @@
 import { StratalignError } from '../errors.js';
-import type { Interval } from '../stats/proportion.js';
 import { checkLevel, confidenceSequence, gatePrior, JEFFREYS_PRIOR, type MixturePrior } from './confidence-sequence.js';
 import { edgeVerdict, gateEdges, type GateEdges } from './gate-edges.js';
 import { groupSequentialDesign } from './group-sequential.js';
+import type { Look, StoppingRule } from './look.js';
 
 /**
  * When to stop sampling one scenario. The gate asks whether the model's probability p of the
@@ -43,9 +43,7 @@ export type StoppingOptions = {
 };
 
 /** 'futile': stop unsettled, because the gate can no longer be settled by the cap with any real chance. */
-export type LookVerdict = 'settled-within' | 'settled-outside' | 'pinned' | 'futile' | 'continue';
-export type Look = { verdict: LookVerdict; interval: Interval };
-export type StoppingRule = (k: number, n: number) => Look;
+export type { Look, LookVerdict, StoppingRule } from './look.js';
 
 /** The verdict after k counted answers among n valid ones: pure, no memory of earlier looks needed. */
 export function sequentialDecision(k: number, n: number, options: StoppingOptions): Look {

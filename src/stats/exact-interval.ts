@@ -1,5 +1,5 @@
 import jStat from 'jstat';
-import type { Interval } from './proportion.js';
+import type { Interval } from './interval.js';
 
 /**
  * Clopper-Pearson ("exact") interval for k successes in n trials, from beta quantiles. It never

@@ -166,7 +166,9 @@ export function fitLogistic(cells: readonly BinomialCell[], options: FitOptions 
     let candidate = beta;
     for (let halvings = 0; halvings < 30; halvings++) {
       candidate = [...beta];
-      free.forEach((j, i) => (candidate[j] = beta[j]! + scale * step[i]!));
+      free.forEach((j, i) => {
+        candidate[j] = beta[j]! + scale * step[i]!;
+      });
       next = evaluate(cells, candidate, firth);
       if (next && next.logLik >= state.logLik - 1e-10) break;
       next = null;
@@ -175,7 +177,7 @@ export function fitLogistic(cells: readonly BinomialCell[], options: FitOptions 
     if (!next) break;
     const change = Math.max(...free.map((j) => Math.abs(candidate[j]! - beta[j]!)), 0);
     const gain = next.logLik - state.logLik;
-    free.forEach((j) => (beta[j] = candidate[j]!));
+    for (const j of free) beta[j] = candidate[j]!;
     state = next;
     converged = change < 1e-9 || (gain >= 0 && gain < 1e-12 && change < 1e-6);
   }

@@ -1,7 +1,8 @@
 import jStat from 'jstat';
 import { clopperPearsonInterval } from './exact-interval.js';
+import type { Interval } from './interval.js';
 
-export type Interval = { low: number; high: number; level: number; method: string };
+export type { Interval } from './interval.js';
 
 /** Two-sided normal quantile for a confidence level, e.g. 1.959964 for 0.95. */
 export function normalQuantile(level: number): number {

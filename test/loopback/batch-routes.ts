@@ -267,7 +267,7 @@ export class LoopbackBatches {
 
   private createOpenAI(body: any, res: ServerResponse): void {
     const file = this.files.get(body?.input_file_id);
-    if (!file || file.purpose !== 'batch')
+    if (file?.purpose !== 'batch')
       return send(res, 400, { error: { message: `no batch input file ${JSON.stringify(body?.input_file_id)}` } });
     const items: LoopbackBatchItem[] = [];
     for (const line of file.content.split('\n').filter(Boolean)) {
