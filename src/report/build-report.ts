@@ -8,6 +8,7 @@ import { groupRow, type StudiedUnit } from './group-stats.js';
 import { groupKeys, inGroup } from './groups.js';
 import type { DistanceSettings } from './distance-estimates.js';
 import { DEFINITIONS, sourceLabel } from './labels.js';
+import { withReadings } from '../recordings/logprob-reading.js';
 import { selectModels, type ModelChoice, type SelectedModels } from './model-selection.js';
 import { payoffSensitivity } from './payoff-sensitivity.js';
 import { reportParseQuality } from './parse-quality-section.js';
@@ -89,7 +90,7 @@ function reportModels(tallies: readonly Tally[], models: SelectedModels): Report
   const describe = (label: string, role: ReportModel['role']): ReportModel => {
     const own = tallies.filter((t) => t.model === label);
     const sources = [...new Set(own.map((t) => t.source))];
-    return { label, role, dataRole: own[0]?.role ?? null, sources, sourceLabel: sourceLabel(sources) };
+    return { label, role, dataRole: own[0]?.role ?? null, sources, sourceLabel: withReadings(sourceLabel(sources), own) };
   };
   return [describe(models.base, 'base'), ...models.students.map((s) => describe(s, 'student')), describe(models.teacher, 'teacher')];
 }
