@@ -8,6 +8,7 @@ import type { CallApiContextParams, ProviderOptions } from 'promptfoo';
 import { describe, expect, it } from 'vitest';
 import OpenAICompatibleProvider from '../providers/openai-compatible.js';
 import { defaultCatalogue } from '../src/catalogue/index.js';
+import { readReference } from '../src/reference/read-reference.js';
 import { summariseEval } from '../src/summary/summarise-eval.js';
 import { useLoopbackServer } from './helpers/loopback-provider.js';
 import { run } from './helpers/run-cli.js';
@@ -90,11 +91,19 @@ describe('log-probability readings are read the same way by every consumer', () 
 
     const built = await run(['reference', 'recording.jsonl', '--model', 'lp', '--out', 'ref.json', '--min-valid', '1'], dir);
     expect(built.code).toBe(0);
-    const reference = JSON.parse(readFileSync(join(dir, 'ref.json'), 'utf8'));
-    for (const id of Object.keys(reference.scenarios)) {
-      const entry = reference.scenarios[id];
+    expect(built.stdout).toContain('6 of the answers are log-probability readings, each counted as its distribution');
+    const written = JSON.parse(readFileSync(join(dir, 'ref.json'), 'utf8'));
+    expect(Object.values(written.scenarios).map((e) => (e as { readings: number }).readings)).toEqual([REPEATS, REPEATS, REPEATS]);
+    // Read back as the alignment assertion reads it: expected counts are accepted because the entry says so.
+    const reference = readReference(join(dir, 'ref.json'), defaultCatalogue());
+    expect(Object.keys(reference.scenarios)).toHaveLength(SCENARIOS.length);
+    for (const entry of Object.values(reference.scenarios)) {
       expect(entry.n).toBe(REPEATS);
-      expect(entry.counts.C / entry.n).toBeCloseTo(0.7, 5);
+      expect(entry.counts.C! / entry.n).toBeCloseTo(0.7, 5);
     }
+    // Fractions without `readings` are not whole answers and say nothing about where they came from: refused.
+    for (const entry of Object.values(written.scenarios)) delete (entry as { readings?: number }).readings;
+    writeFileSync(join(dir, 'bare.json'), JSON.stringify(written));
+    expect(() => readReference(join(dir, 'bare.json'), defaultCatalogue())).toThrow(/counts must be whole answers unless the entry says/);
   });
 });
