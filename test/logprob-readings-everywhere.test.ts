@@ -81,6 +81,7 @@ describe('log-probability readings are read the same way by every consumer', () 
         s.models.find((m) => m.model === 'lp')!.cooperation.value);
       expect(shares).toHaveLength(SCENARIOS.length);
       for (const share of shares) expect(share).toBeCloseTo(0.7, 5);
+      expect(json.notes).toContainEqual(expect.stringMatching(/^lp: answers are log-probability readings .*intervals treat each reading as one answer/));
 
       // The paper's metric on cooperation shares: (0.7 - 0) / (1 - 0), not (1 - 0) / (1 - 0).
       const gate = await run(['gate', input, '--resamples', '300', '--min', 'paper-improvement@split=in-sample=80'], dir);
@@ -88,6 +89,10 @@ describe('log-probability readings are read the same way by every consumer', () 
       expect(gate.stdout).toMatch(/FAIL paper-improvement at split=in-sample for lp: point estimate 70\.00 % < min 80\.00 %/);
       expect(gate.code).toBe(1);
     }
+    // The thin reading is a lost answer for the gate too, as it was for the summary.
+    const lost = await run(['gate', 'results.jsonl', '--resamples', '300', '--max', 'missing-samples=0'], dir);
+    expect(lost.stdout).toMatch(/^FAIL missing-samples at overall: count 1 > max 0 \(over by 1\)$/m);
+    expect(lost.stdout).toMatch(/^FAIL provider-errors at overall: count 1 > max 0 \(over by 1; first: row 19, lp, biz\/prison: .*below minInSpaceMass 50\.0 %/m);
 
     const built = await run(['reference', 'recording.jsonl', '--model', 'lp', '--out', 'ref.json', '--min-valid', '1'], dir);
     expect(built.code).toBe(0);

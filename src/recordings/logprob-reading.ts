@@ -35,11 +35,26 @@ export function logprobReading(sample: SampleRecord): [string, number][] | null 
 }
 
 /** Log-probability readings among a tally's valid answers. */
-export function readingCount(tally: Tally): number {
+export function readingCount(tally: Pick<Tally, 'readings'>): number {
   return tally.readings ?? 0;
 }
 
 /** A source label with the readings named, so an expected count never passes as sampled answers. */
 export function withReadings(label: string, tallies: readonly Tally[]): string {
   return tallies.some((t) => readingCount(t) > 0) ? `${label} (${READINGS_LABEL})` : label;
+}
+
+/**
+ * How the numbers of log-probability readings are to be read, for reports. A reading's choice
+ * probability varies no more than the sampled answer it stands for (Var p <= E[p](1 - E[p])), so
+ * an interval that treats each reading as one answer over n readings is conservative, never
+ * narrower than the data supports.
+ */
+export function readingsNote(models: readonly string[]): string {
+  return (
+    `${models.join(', ')}: answers are ${READINGS_LABEL} (mode: logprobs): each reading counts as its distribution over the options, ` +
+    'so counts are expected counts, not sampled answers; intervals treat each reading as one answer (n = the number of readings), ' +
+    'which is conservative, since a reading varies no more than the answer it stands for. ' +
+    'Readings whose options held less than minInSpaceMass of the first token were not scored and are counted as lost answers.'
+  );
 }
