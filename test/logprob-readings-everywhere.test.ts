@@ -8,6 +8,7 @@ import type { CallApiContextParams, ProviderOptions } from 'promptfoo';
 import { describe, expect, it } from 'vitest';
 import OpenAICompatibleProvider from '../providers/openai-compatible.js';
 import { defaultCatalogue } from '../src/catalogue/index.js';
+import { loadReplaySource } from '../src/replay/replay-source.js';
 import { readReference } from '../src/reference/read-reference.js';
 import { summariseEval } from '../src/summary/summarise-eval.js';
 import { useLoopbackServer } from './helpers/loopback-provider.js';
@@ -93,6 +94,9 @@ describe('log-probability readings are read the same way by every consumer', () 
     const lost = await run(['gate', 'results.jsonl', '--resamples', '300', '--max', 'missing-samples=0'], dir);
     expect(lost.stdout).toMatch(/^FAIL missing-samples at overall: count 1 > max 0 \(over by 1\)$/m);
     expect(lost.stdout).toMatch(/^FAIL provider-errors at overall: count 1 > max 0 \(over by 1; first: row 19, lp, biz\/prison: .*below minInSpaceMass 50\.0 %/m);
+
+    // Replay would read each reading as its sampled token: refused, with the reason.
+    await expect(loadReplaySource(join(dir, 'recording.jsonl'), defaultCatalogue(), 'lp')).rejects.toThrow(/answers of lp are log-probability readings/);
 
     const built = await run(['reference', 'recording.jsonl', '--model', 'lp', '--out', 'ref.json', '--min-valid', '1'], dir);
     expect(built.code).toBe(0);
