@@ -74,7 +74,8 @@ async function runReference(args: string[], io: CommandIO, signal: AbortSignal):
     `reference for ${reference.model} (role ${reference.role ?? 'none'}, ${reference.source.kind}) written to ${values.out}: ${entries.length} scenarios, ${Math.min(...ns)}-${Math.max(...ns)} valid answers each`,
   ];
   const readings = entries.reduce((sum, [, e]) => sum + (e.readings ?? 0), 0);
-  if (readings > 0) lines.push(`${readings} of the answers are ${READINGS_LABEL}, each counted as its distribution (expected counts)`);
+  const readingsLine = `${readings} of the answers are ${READINGS_LABEL}, each counted as its distribution (expected counts)`;
+  if (readings > 0) lines.push(readingsLine);
   if (thin.length > 0) lines.push(`thin (fewer than ${minValid} valid answers, kept by --allow-thin): ${thin.join(', ')}`);
   if (summary.providerErrors > 0 || summary.missingSamples > 0) {
     const errorRows = `${summary.providerErrors} provider-error rows (${summary.errorRowAnswers} answers)`;

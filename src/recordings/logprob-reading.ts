@@ -52,9 +52,11 @@ export function withReadings(label: string, tallies: readonly Tally[]): string {
  */
 export function readingsNote(models: readonly string[]): string {
   return (
-    `${models.join(', ')}: answers are ${READINGS_LABEL} (mode: logprobs): each reading counts as its distribution over the options, ` +
-    'so counts are expected counts, not sampled answers; intervals treat each reading as one answer (n = the number of readings), ' +
-    'which is conservative, since a reading varies no more than the answer it stands for. ' +
-    'Readings whose options held less than minInSpaceMass of the first token were not scored and are counted as lost answers.'
+    `${models.join(', ')}: answers are ${READINGS_LABEL} (mode: logprobs): ` +
+    'each reading counts as its distribution over the options, so counts are expected counts, not sampled answers; ' +
+    'intervals treat each reading as one answer (n = the number of readings), which is conservative, ' +
+    'since a reading varies no more than the answer it stands for. ' +
+    'Readings whose options held less than minInSpaceMass of the first token were not scored ' +
+    'and are counted as lost answers.'
   );
 }

@@ -58,7 +58,8 @@ export function readReference(file: string, catalogue: Catalogue, selector: Refe
     const scenario = resolveScenario(catalogue, name, { file, field });
     if (scenarios[scenario.id]) throw new StratalignError({ file, field, value: scenario.id }, 'a second entry for the same scenario (under another name)', 'keep one entry per scenario');
     checkEntry(entry, actionsOf(scenario.game.actionSpace).map(String), { file, field, game: scenario.game.id });
-    const extras = { ...(entry.thin ? { thin: true as const } : {}), ...(entry.readings ? { readings: entry.readings } : {}) };
+    const readings = entry.readings ? { readings: entry.readings } : {};
+    const extras = { ...(entry.thin ? { thin: true as const } : {}), ...readings };
     scenarios[scenario.id] = { counts: entry.counts, n: entry.n, failures: entry.failures, ...extras };
   }
   return { ...parsed, schema: REFERENCE_SCHEMA, scenarios };
@@ -74,7 +75,7 @@ function checkEntry(
 ): void {
   const fractional = Object.entries(entry.counts).filter(([, k]) => !Number.isInteger(k)).map(([a]) => a);
   if (fractional.length && !entry.readings) {
-    const why = 'counts must be whole answers unless the entry says its answers are log-probability readings (`readings`)';
+    const why = 'counts must be whole answers unless the entry says they are log-probability readings (`readings`)';
     throw new StratalignError({ file: at.file, field: `${at.field}.counts`, value: fractional }, why, REBUILD);
   }
   if (entry.readings !== undefined && entry.readings > entry.n) {
@@ -111,7 +112,8 @@ export function referenceFromTallies(tallies: readonly Tally[], selector: Refere
       throw new StratalignError({ file: source.origin, value: t.scenario }, `${describe} has two tallies for this scenario (splits overlap)`, 'keep one split per scenario for the reference model');
     }
     const readings = readingCount(t);
-    scenarios[t.scenario] = { counts: { ...t.counts }, n: validCount(t), failures: { ...t.failures }, ...(readings ? { readings } : {}) };
+    const counted = { counts: { ...t.counts }, n: validCount(t), failures: { ...t.failures } };
+    scenarios[t.scenario] = readings ? { ...counted, readings } : counted;
   }
   return {
     schema: REFERENCE_SCHEMA,

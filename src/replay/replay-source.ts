@@ -46,7 +46,8 @@ export async function loadReplaySource(file: string, catalogue: Catalogue, model
     if (logprobReading(sample)) {
       // Replayed as its text, a reading would count as the one token it sampled, unlike everywhere else.
       const problem = `the answers of ${model} are ${READINGS_LABEL} (mode: logprobs), counted as distributions, not answers to replay`;
-      throw new StratalignError({ file, field: 'provenance.distribution', value: sample.scenario }, problem, 'read the recording with report, gate or reference directly, or replay a recording of sampled answers (mode: multi)');
+      const fix = 'read the recording with report, gate or reference directly, or replay a recording of sampled answers (mode: multi)';
+      throw new StratalignError({ file, field: 'provenance.distribution', value: sample.scenario }, problem, fix);
     }
     const track = trackFor(tracks, sample.scenario, sample.split, sample.role);
     if (sample.text !== null) track.answers.push({ text: sample.text });

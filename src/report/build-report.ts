@@ -90,7 +90,8 @@ function reportModels(tallies: readonly Tally[], models: SelectedModels): Report
   const describe = (label: string, role: ReportModel['role']): ReportModel => {
     const own = tallies.filter((t) => t.model === label);
     const sources = [...new Set(own.map((t) => t.source))];
-    return { label, role, dataRole: own[0]?.role ?? null, sources, sourceLabel: withReadings(sourceLabel(sources), own) };
+    const shown = withReadings(sourceLabel(sources), own);
+    return { label, role, dataRole: own[0]?.role ?? null, sources, sourceLabel: shown };
   };
   return [describe(models.base, 'base'), ...models.students.map((s) => describe(s, 'student')), describe(models.teacher, 'teacher')];
 }

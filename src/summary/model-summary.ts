@@ -44,7 +44,8 @@ export type PlainModelRow = {
 export function plainModelRows(tallies: readonly Tally[], catalogue: Catalogue): PlainModelRow[] {
   const rows = new Map<string, PlainModelRow & { weighted: number; weight: number }>();
   for (const t of tallies) {
-    const row = rows.get(t.model) ?? { model: t.model, role: t.role, source: t.source, readings: 0, valid: 0, failures: 0, cooperation: null, weighted: 0, weight: 0 };
+    const fresh = { model: t.model, role: t.role, source: t.source, readings: 0, valid: 0, failures: 0, cooperation: null };
+    const row = rows.get(t.model) ?? { ...fresh, weighted: 0, weight: 0 };
     rows.set(t.model, row);
     const space = resolveScenario(catalogue, t.scenario).game.actionSpace;
     const m = measureTally(t, space);
