@@ -143,7 +143,7 @@ describe('openai-compatible: log-probability readings need enough mass on the op
       });
     }
     const out = await summariseEval(rows, null, defaultCatalogue());
-    expect(out.text).toMatch(/^lp\s+base\s+live\s+3\s+0\s+70\.0 %/m);
+    expect(out.text).toMatch(/^lp\s+base\s+live \(log-probability readings\)\s+3\s+0\s+70\.0 %/m);
     // The thin reading (the "**" row) is a lost answer with its reason, not a 70 % reading.
     expect(out.lostAnswers).toBe(1);
     expect(out.text).toMatch(/LOST ANSWERS: 1 provider error row\(s\)/);

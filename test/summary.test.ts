@@ -78,7 +78,7 @@ describe('end-of-eval summary', () => {
       formatEnvelope({ stratalign: ENVELOPE_TAG, note: 'n', source: 'live', mode: 'logprobs', scenario, model: 'm', role: null, requested: 1, samples: [{ text: 'C' }], missing: { count: 0, reasons: [] }, distribution: { probabilities: { C: 0.7, D: 0.3 }, otherMass: 0.02 } });
     const rows = ['biz/prison', 'team/delight', 'IR/staghunt'].map((scenario) => row('lp', 'base', scenario, reading(resolveId(scenario))));
     const out = await summariseEval(rows, null, catalogue);
-    expect(out.text).toMatch(/^lp\s+base\s+live\s+3\s+0\s+70\.0 %/m);
+    expect(out.text).toMatch(/^lp\s+base\s+live \(log-probability readings\)\s+3\s+0\s+70\.0 %/m);
   });
 
   it('fails, saying why, when no row is a stratalign row', async () => {

@@ -78,7 +78,10 @@ function summaryLine(s: ConversionSummary, out: string, errors: string | undefin
     ...(s.exhaustedReplays > 0 ? [`${s.exhaustedReplays} asked of replays past the end of their recording (not lost)`] : []),
     `parse failures: ${failures}`,
   ];
-  if (s.distributionRows > 0) parts.push(`${s.distributionRows} rows carried a log-probability distribution, which is not a sample and was not converted`);
+  if (s.distributionRows > 0) {
+    const counted = 'report, gate and reference count each as its distribution, not the token it sampled';
+    parts.push(`${s.distributionRows} rows are log-probability readings, kept with their distribution: ${counted}`);
+  }
   if (s.run?.configHash === null && s.kind === 'jsonl') parts.push('JSONL output carries no config: config hash unknown');
   return sanitizeForTerminal(parts.join('; '));
 }

@@ -1,3 +1,4 @@
+import { READINGS_LABEL } from '../recordings/logprob-reading.js';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { relative, resolve } from 'node:path';
@@ -72,6 +73,9 @@ async function runReference(args: string[], io: CommandIO, signal: AbortSignal):
   const lines = [
     `reference for ${reference.model} (role ${reference.role ?? 'none'}, ${reference.source.kind}) written to ${values.out}: ${entries.length} scenarios, ${Math.min(...ns)}-${Math.max(...ns)} valid answers each`,
   ];
+  const readings = entries.reduce((sum, [, e]) => sum + (e.readings ?? 0), 0);
+  const readingsLine = `${readings} of the answers are ${READINGS_LABEL}, each counted as its distribution (expected counts)`;
+  if (readings > 0) lines.push(readingsLine);
   if (thin.length > 0) lines.push(`thin (fewer than ${minValid} valid answers, kept by --allow-thin): ${thin.join(', ')}`);
   if (summary.providerErrors > 0 || summary.missingSamples > 0) {
     const errorRows = `${summary.providerErrors} provider-error rows (${summary.errorRowAnswers} answers)`;

@@ -45,7 +45,7 @@ export type ConversionSummary = {
   /** Per reason an envelope gave for missing samples, the number of rows that gave it. */
   missingReasonRows: Record<string, number>;
   parseFailures: Partial<Record<ParseFailureKind, number>>;
-  /** Rows that carried a log-probability distribution; a distribution is not a sample. */
+  /** Rows that are log-probability readings: their sample keeps the distribution it is counted as. */
   distributionRows: number;
 };
 

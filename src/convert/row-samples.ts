@@ -16,7 +16,7 @@ export type RowSamples = {
   samples: SampleRecord[];
   /** Samples the provider was asked for but could not deliver (from the envelope). */
   missing: SampleEnvelope['missing'];
-  /** True when the row carried a log-probability distribution, which is not a sample and is not converted. */
+  /** True when the row is a log-probability reading: its sample keeps the distribution, what every consumer counts. */
   distribution: boolean;
 };
 
@@ -66,7 +66,8 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
   const samples = envelope.samples.map((s, i) => {
     const extra: Record<string, unknown> = { mode: envelope.mode, sample: i };
     if (s.finishReason) extra.finishReason = s.finishReason;
-    // A log-probability row is scored on its distribution; the sampled token alone would read 100 % one way.
+    // A log-probability row is counted as its distribution everywhere (recordings/logprob-reading.ts);
+    // the sampled token alone would read 100 % one way.
     if (envelope.distribution) extra.distribution = envelope.distribution;
     // The extractor's question and reply stay with the sample, so a recording can be audited and re-read.
     if (s.extraction) extra.extraction = s.extraction;

@@ -68,6 +68,11 @@ export type Tally = {
    * (src/extraction). Absent means none.
    */
   extracted?: number;
+  /**
+   * Of the valid answers, those that are log-probability readings (logprob-reading.ts): each adds
+   * its probabilities, so `counts` then hold expected counts, not whole answers. Absent means none.
+   */
+  readings?: number;
 };
 
 /** Valid answers the extractor read (the rest of the valid answers were read by the rules). */

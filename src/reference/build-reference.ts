@@ -60,6 +60,8 @@ export function buildReference(tallies: readonly Tally[], options: BuildReferenc
       interval = { of: 'mean', ...meanInterval(summariseCounts(values, Object.values(entry.counts))) };
     }
     const built: BuiltReferenceEntry = { counts: entry.counts, n: entry.n, failures: entry.failures, split: splits.get(id) ?? '', proportions, interval };
+    // Expected counts of log-probability readings: the file says so, and readReference requires it for fractions.
+    if (entry.readings) built.readings = entry.readings;
     if (entry.n < options.minValid) {
       thin.push(`${id} (${entry.n})`);
       built.thin = true;

@@ -5,6 +5,7 @@ import { StratalignError } from '../errors.js';
 import { actionsOf } from '../games/action-space.js';
 import { PARSE_FAILURE_KINDS } from '../parsing/parse-result.js';
 import { readCountsTable } from '../recordings/counts-table.js';
+import { readingCount } from '../recordings/logprob-reading.js';
 import { SAMPLE_SOURCES, validCount, type Tally } from '../recordings/types.js';
 import { resolveScenario } from '../scenarios/scenario.js';
 import { validateFile } from '../validation.js';
@@ -18,10 +19,12 @@ const referenceFileSchema = z.object({
   scenarios: z.record(
     z.string(),
     z.looseObject({
-      counts: z.record(z.string(), z.number().int().min(0)),
+      // Whole answers, or expected counts when the entry's answers are log-probability readings (checkEntry).
+      counts: z.record(z.string(), z.number().min(0)),
       n: z.number().int().min(0),
       failures: z.record(z.string(), z.number().int().min(0)).default({}),
       thin: z.literal(true).optional(),
+      readings: z.number().int().min(1).optional(),
     }),
   ),
 });
@@ -55,7 +58,9 @@ export function readReference(file: string, catalogue: Catalogue, selector: Refe
     const scenario = resolveScenario(catalogue, name, { file, field });
     if (scenarios[scenario.id]) throw new StratalignError({ file, field, value: scenario.id }, 'a second entry for the same scenario (under another name)', 'keep one entry per scenario');
     checkEntry(entry, actionsOf(scenario.game.actionSpace).map(String), { file, field, game: scenario.game.id });
-    scenarios[scenario.id] = { counts: entry.counts, n: entry.n, failures: entry.failures, ...(entry.thin ? { thin: true as const } : {}) };
+    const readings = entry.readings ? { readings: entry.readings } : {};
+    const extras = { ...(entry.thin ? { thin: true as const } : {}), ...readings };
+    scenarios[scenario.id] = { counts: entry.counts, n: entry.n, failures: entry.failures, ...extras };
   }
   return { ...parsed, schema: REFERENCE_SCHEMA, scenarios };
 }
@@ -63,7 +68,20 @@ export function readReference(file: string, catalogue: Catalogue, selector: Refe
 const REBUILD = 'rebuild the file with `stratalign reference`';
 
 /** What the schema cannot see: counts of the game's actions only, n their sum, a usable n unless marked thin. */
-function checkEntry(entry: { counts: Record<string, number>; n: number; failures: Record<string, number>; thin?: true }, actions: string[], at: { file: string; field: string; game: string }): void {
+function checkEntry(
+  entry: { counts: Record<string, number>; n: number; failures: Record<string, number>; thin?: true; readings?: number },
+  actions: string[],
+  at: { file: string; field: string; game: string },
+): void {
+  const fractional = Object.entries(entry.counts).filter(([, k]) => !Number.isInteger(k)).map(([a]) => a);
+  if (fractional.length && !entry.readings) {
+    const why = 'counts must be whole answers unless the entry says they are log-probability readings (`readings`)';
+    throw new StratalignError({ file: at.file, field: `${at.field}.counts`, value: fractional }, why, REBUILD);
+  }
+  if (entry.readings !== undefined && entry.readings > entry.n) {
+    const why = `readings cannot exceed n, the number of valid answers (${entry.n})`;
+    throw new StratalignError({ file: at.file, field: `${at.field}.readings`, value: entry.readings }, why, REBUILD);
+  }
   const foreign = Object.keys(entry.counts).filter((k) => !actions.includes(k));
   if (foreign.length) throw new StratalignError({ file: at.file, field: `${at.field}.counts`, value: foreign }, `not an action of ${at.game} (actions: ${actions.join(', ')})`, REBUILD);
   const kinds = PARSE_FAILURE_KINDS as readonly string[];
@@ -93,7 +111,9 @@ export function referenceFromTallies(tallies: readonly Tally[], selector: Refere
     if (scenarios[t.scenario]) {
       throw new StratalignError({ file: source.origin, value: t.scenario }, `${describe} has two tallies for this scenario (splits overlap)`, 'keep one split per scenario for the reference model');
     }
-    scenarios[t.scenario] = { counts: { ...t.counts }, n: validCount(t), failures: { ...t.failures } };
+    const readings = readingCount(t);
+    const counted = { counts: { ...t.counts }, n: validCount(t), failures: { ...t.failures } };
+    scenarios[t.scenario] = readings ? { ...counted, readings } : counted;
   }
   return {
     schema: REFERENCE_SCHEMA,

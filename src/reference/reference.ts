@@ -4,7 +4,10 @@ export const REFERENCE_SCHEMA = 'stratalign.reference/v1';
 
 /** The teacher's answer distribution for one scenario: what assertions score against. */
 export type ReferenceEntry = {
-  /** Valid answers per action, keyed by String(action). */
+  /**
+   * Valid answers per action, keyed by String(action). Expected counts (fractions) when `readings`
+   * says the answers are log-probability readings (src/recordings/logprob-reading.ts).
+   */
   counts: Record<string, number>;
   /** Number of valid answers (the denominator of every probability). */
   n: number;
@@ -12,6 +15,8 @@ export type ReferenceEntry = {
   failures: Tally['failures'];
   /** Fewer valid answers than the builder's minimum, kept on request (`--allow-thin`); scores against it deserve saying so. */
   thin?: true;
+  /** How many of the n valid answers are log-probability readings, each counted as its distribution. */
+  readings?: number;
 };
 
 export type Reference = {

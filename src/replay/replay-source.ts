@@ -1,3 +1,4 @@
+import { logprobReading, READINGS_LABEL } from '../recordings/logprob-reading.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { StratalignError } from '../errors.js';
 import { readCountsTable } from '../recordings/counts-table.js';
@@ -42,6 +43,12 @@ export async function loadReplaySource(file: string, catalogue: Catalogue, model
     role = sample.role;
     const recorded = sample.provenance.protocol;
     protocols.add(typeof recorded === 'string' ? recorded : null);
+    if (logprobReading(sample)) {
+      // Replayed as its text, a reading would count as the one token it sampled, unlike everywhere else.
+      const problem = `the answers of ${model} are ${READINGS_LABEL} (mode: logprobs), counted as distributions, not answers to replay`;
+      const fix = 'read the recording with report, gate or reference directly, or replay a recording of sampled answers (mode: multi)';
+      throw new StratalignError({ file, field: 'provenance.distribution', value: sample.scenario }, problem, fix);
+    }
     const track = trackFor(tracks, sample.scenario, sample.split, sample.role);
     if (sample.text !== null) track.answers.push({ text: sample.text });
     else if (sample.parse.ok) track.answers.push({ text: null, recordedChoice: sample.parse.action });

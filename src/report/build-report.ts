@@ -8,6 +8,7 @@ import { groupRow, type StudiedUnit } from './group-stats.js';
 import { groupKeys, inGroup } from './groups.js';
 import type { DistanceSettings } from './distance-estimates.js';
 import { DEFINITIONS, sourceLabel } from './labels.js';
+import { readingCount, readingsNote, withReadings } from '../recordings/logprob-reading.js';
 import { selectModels, type ModelChoice, type SelectedModels } from './model-selection.js';
 import { payoffSensitivity } from './payoff-sensitivity.js';
 import { reportParseQuality } from './parse-quality-section.js';
@@ -89,7 +90,8 @@ function reportModels(tallies: readonly Tally[], models: SelectedModels): Report
   const describe = (label: string, role: ReportModel['role']): ReportModel => {
     const own = tallies.filter((t) => t.model === label);
     const sources = [...new Set(own.map((t) => t.source))];
-    return { label, role, dataRole: own[0]?.role ?? null, sources, sourceLabel: sourceLabel(sources) };
+    const shown = withReadings(sourceLabel(sources), own);
+    return { label, role, dataRole: own[0]?.role ?? null, sources, sourceLabel: shown };
   };
   return [describe(models.base, 'base'), ...models.students.map((s) => describe(s, 'student')), describe(models.teacher, 'teacher')];
 }
@@ -118,6 +120,9 @@ function notesFor(units: readonly ScenarioUnit[], models: SelectedModels): strin
   if (unrecorded.length) {
     notes.push(`Parse failures are not recorded in the data of ${unrecorded.join(', ')} (a counts table without failure columns, or replayed recorded choices): their parse rate is unknown and shown as n/a, not 100 %.`);
   }
+  const readsLogprobs = (m: string) => units.some((u) => readingCount(u.tallies.get(m) ?? { readings: 0 }) > 0);
+  const readers = [models.base, ...models.students, models.teacher].filter(readsLogprobs);
+  if (readers.length) notes.push(readingsNote(readers));
   const totals = units.flatMap((u) => [...u.tallies.values()].map((t) => Object.values(t.counts).reduce((a, b) => a + b, 0) + Object.values(t.failures).reduce((a, b) => a + (b ?? 0), 0)));
   if (totals.length && Math.min(...totals) !== Math.max(...totals)) {
     notes.push(`Answers per scenario and model range from ${Math.min(...totals)} to ${Math.max(...totals)}. Every metric uses shares of valid answers; the paper's metric on counts, as published, is shown beside it where it differs.`);

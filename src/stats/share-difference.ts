@@ -2,7 +2,8 @@ import jStat from 'jstat';
 import type { Interval } from './proportion.js';
 
 /**
- * One side of a comparison of two shares: k of n sampled answers, or a share known exactly (a
+ * One side of a comparison of two shares: k of n sampled answers (k an expected count when the
+ * answers are log-probability readings, src/recordings/logprob-reading.ts), or a share known exactly (a
  * reference read from log-probabilities, or one the user declares exact). A teacher estimated
  * from 300 answers is a sample like the student, and its noise belongs in every interval.
  */
@@ -12,7 +13,7 @@ const isExact = (s: ShareSide): s is { exact: number } => 'exact' in s;
 const shareOf = (s: ShareSide) => (isExact(s) ? s.exact : s.k / s.n);
 
 export function checkShareSide(s: ShareSide, name: string): void {
-  const ok = isExact(s) ? s.exact >= 0 && s.exact <= 1 : Number.isInteger(s.k) && Number.isInteger(s.n) && s.n > 0 && s.k >= 0 && s.k <= s.n;
+  const ok = isExact(s) ? s.exact >= 0 && s.exact <= 1 : Number.isInteger(s.n) && s.n > 0 && s.k >= 0 && s.k <= s.n;
   if (!ok) throw new RangeError(`${name}: need 0 <= k <= n with n > 0, or an exact share in [0, 1] (got ${JSON.stringify(s)})`);
 }
 

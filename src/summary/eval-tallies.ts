@@ -33,8 +33,8 @@ export async function tallyEvalRows(rows: readonly unknown[], catalogue: Catalog
       closeSync(fd);
     }
     const conversion = createConversionSummary(file);
-    // Log-probability rows count as the distribution they are scored on, not the sampled token.
-    const builder = new TallyBuilder({ readDistributions: true });
+    // Log-probability rows count as their distribution here and in every other consumer (logprob-reading.ts).
+    const builder = new TallyBuilder();
     const skipped: EvalTallies['skipped'] = { rows: 0, firstReason: null };
     // The temp file is gone when the user reads a reason: name the row of the eval instead.
     const onUnreadableRow = ({ row, error }: { row: number; error: StratalignError }) => {

@@ -1,4 +1,5 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
+import { readingCount } from '../recordings/logprob-reading.js';
 import { failureCount, failuresKnown, validCount, type Tally } from '../recordings/types.js';
 import { cooperationRate, cooperationWeights, measureTally } from '../report/tally-measures.js';
 import type { Reference } from '../reference/reference.js';
@@ -24,7 +25,16 @@ export function agreementByModel(tallies: readonly Tally[], reference: Reference
   return new Map([...values].map(([model, xs]) => [model, xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null]));
 }
 
-export type PlainModelRow = { model: string; role: string | null; source: Tally['source']; valid: number; failures: number | null; cooperation: number | null };
+export type PlainModelRow = {
+  model: string;
+  role: string | null;
+  source: Tally['source'];
+  /** Log-probability readings among the valid answers (counted as their distributions). */
+  readings: number;
+  valid: number;
+  failures: number | null;
+  cooperation: number | null;
+};
 
 /**
  * Per-model answers and cooperation pooled over all answers (the report's definition), without
@@ -34,12 +44,14 @@ export type PlainModelRow = { model: string; role: string | null; source: Tally[
 export function plainModelRows(tallies: readonly Tally[], catalogue: Catalogue): PlainModelRow[] {
   const rows = new Map<string, PlainModelRow & { weighted: number; weight: number }>();
   for (const t of tallies) {
-    const row = rows.get(t.model) ?? { model: t.model, role: t.role, source: t.source, valid: 0, failures: 0, cooperation: null, weighted: 0, weight: 0 };
+    const fresh = { model: t.model, role: t.role, source: t.source, readings: 0, valid: 0, failures: 0, cooperation: null };
+    const row = rows.get(t.model) ?? { ...fresh, weighted: 0, weight: 0 };
     rows.set(t.model, row);
     const space = resolveScenario(catalogue, t.scenario).game.actionSpace;
     const m = measureTally(t, space);
     const rate = cooperationRate(m.counts, cooperationWeights(space));
     row.valid += m.valid;
+    row.readings += readingCount(t);
     row.failures = row.failures === null || !failuresKnown(t) ? null : row.failures + failureCount(t);
     if (rate !== null) {
       row.weighted += rate * m.valid;

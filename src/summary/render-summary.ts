@@ -1,3 +1,4 @@
+import { READINGS_LABEL } from '../recordings/logprob-reading.js';
 import { relative } from 'node:path';
 import type { ConversionSummary } from '../convert/promptfoo-results.js';
 import { fixed, withInterval } from '../report/format.js';
@@ -88,7 +89,7 @@ export function renderSummary(parts: SummaryParts): string {
   if (summary.error) {
     const rows = plain.map((m) => {
       const a = agreement?.get(m.model);
-      return [sanitizeForTerminal(m.model), sanitizeForTerminal(m.role ?? '-'), SOURCE_LABELS[m.source], String(m.valid), m.failures === null ? 'not recorded' : String(m.failures), m.cooperation === null ? 'n/a' : `${fixed(100 * m.cooperation, 1)} %`, a === undefined || a === null ? 'n/a' : `${fixed(100 * a, 1)} %`];
+      return [sanitizeForTerminal(m.model), sanitizeForTerminal(m.role ?? '-'), dataOf(m), String(m.valid), m.failures === null ? 'not recorded' : String(m.failures), m.cooperation === null ? 'n/a' : `${fixed(100 * m.cooperation, 1)} %`, a === undefined || a === null ? 'n/a' : `${fixed(100 * a, 1)} %`];
     });
     out.push(...table(['model', 'role', 'data', 'valid answers', 'unparseable', 'cooperation', 'teacher agreement'], rows));
     const roles = [...new Set(plain.map((m) => m.role ?? 'none'))].map(sanitizeForTerminal).join(', ') || 'none (no answers were collected)';
@@ -151,4 +152,9 @@ export function renderSummary(parts: SummaryParts): string {
     out.push(`note: ${conversion.exhaustedReplays} answer(s) were asked of replays past the end of their recording (shown, not counted as lost)`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The data column of a plain model row: its source, with log-probability readings named. */
+function dataOf(m: PlainModelRow): string {
+  return m.readings > 0 ? `${SOURCE_LABELS[m.source]} (${READINGS_LABEL})` : SOURCE_LABELS[m.source];
 }
