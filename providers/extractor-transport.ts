@@ -2,7 +2,7 @@
 // extractor block names (an Anthropic provider may have an OpenAI-compatible extractor). Loaded
 // on first use, because the provider files import live-adapter.ts, which imports this file.
 import type { ExtractorConfig } from '../src/extraction/extractor-config.js';
-import { extractorLiveConfig } from '../src/extraction/extractor-config.js';
+import { extractorLiveConfig } from '../src/extraction/extractor-live-config.js';
 import type { ChatTransport } from '../src/live/transport.js';
 
 export async function extractorTransport(extractor: ExtractorConfig, providerId: string, apiKey: string | null): Promise<ChatTransport> {
