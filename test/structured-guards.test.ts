@@ -99,7 +99,7 @@ describe('structured protocol guards', () => {
       new ReplayProvider({ id: 'replay', config: { recording: file, model: 'm', ...config } }).callApi('', {
         vars: { scenario: 'business/prisoners-dilemma' },
       } as unknown as CallApiContextParams);
-    expect(((await call({})).metadata?.stratalign as { protocol?: string }).protocol).toBe('structured');
+    expect(((await call({})).metadata?.stratalign as { protocol?: string } | undefined)?.protocol).toBe('structured');
     expect((await call({ protocol: 'reasoned' })).error).toMatch(
       /collected under protocol structured, but the replay config says protocol reasoned/,
     );
