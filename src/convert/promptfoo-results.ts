@@ -5,7 +5,7 @@ import type { SampleRecord } from '../recordings/types.js';
 import { lostSamples, type SampleEnvelope } from '../samples/envelope.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { answersLostByErrorRow, isProviderError, readRowFields, requireVar } from './promptfoo-row.js';
-import { openPromptfooResults } from './promptfoo-source.js';
+import { openPromptfooResults, type PromptfooRows } from './promptfoo-source.js';
 import { samplesFromRow } from './row-samples.js';
 import type { RunProvenance } from './run-provenance.js';
 
@@ -98,9 +98,17 @@ export function createConversionSummary(file: string): ConversionSummary {
  * Provider errors are not samples: each is reported through `onProviderError` and counted. Memory
  * holds one row at a time (its samples included), whatever the number of rows.
  */
-export async function* samplesFromPromptfooResults(file: string, catalogue: Catalogue, options: ConversionOptions = {}): AsyncGenerator<SampleRecord> {
+export function samplesFromPromptfooResults(file: string, catalogue: Catalogue, options: ConversionOptions = {}): AsyncGenerator<SampleRecord> {
+  return samplesFromRows(openPromptfooResults(file), catalogue, options);
+}
+
+/**
+ * The one way promptfoo rows become samples, whether they stream from a file (`stratalign convert`,
+ * the report and the gate) or are the rows the end-of-eval hook holds in memory (`rowsInMemory`).
+ */
+export async function* samplesFromRows(source: PromptfooRows, catalogue: Catalogue, options: ConversionOptions = {}): AsyncGenerator<SampleRecord> {
+  const file = source.file;
   const summary = options.summary ?? createConversionSummary(file);
-  const source = openPromptfooResults(file);
   summary.kind = source.kind;
   summary.run = source.run;
   const scenarios = new Map<string, Scenario>();

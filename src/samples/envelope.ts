@@ -132,7 +132,11 @@ const envelopeSchema = z.object({
       recordedFailure: z.enum(PARSE_FAILURE_KINDS as [ParseFailureKind, ...ParseFailureKind[]]).optional(),
       finishReason: z.string().optional(),
       extraction: extractionRecordSchema.optional(),
-    }),
+    }).refine(
+      // Without text, a sample is only what its recording says: a choice or a parse failure.
+      (s) => s.text !== null || s.recordedChoice !== undefined || s.recordedFailure !== undefined,
+      'a sample without text must carry a recorded choice or a recorded failure',
+    ),
   ),
   missing: z
     .object({ count: z.number().int().min(0), reasons: z.array(z.string()), exhausted: z.number().int().min(0).optional() })
