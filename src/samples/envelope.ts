@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { extractionRecordSchema, type ExtractionRecord } from '../extraction/extraction-record.js';
+import { missingAnswersSchema, type MissingAnswers } from './missing.js';
 import { PARSE_FAILURE_KINDS, type ParseFailureKind } from '../parsing/parse-result.js';
 
 /**
@@ -91,7 +92,14 @@ export type SampleEnvelope = {
    * asked of a replay past the end of its recording: nothing was collected for them, so they are
    * shown but are not lost answers.
    */
-  missing: { count: number; reasons: string[]; exhausted?: number };
+  missing: {
+    count: number;
+    /** The sentences a person reads (the viewer's reason); never counted. */
+    reasons: string[];
+    exhausted?: number;
+    /** The same missing answers as data, summing to `count`; absent in older envelopes. */
+    byKind?: MissingAnswers[];
+  };
   /** Logprobs mode: probability per action (renormalised over the action space), and the mass outside it. */
   distribution?: { probabilities: Record<string, number>; otherMass: number };
   /** Sequential mode only: the decision, the interval and the gate it was checked against. */
@@ -139,8 +147,14 @@ const envelopeSchema = z.object({
     ),
   ),
   missing: z
-    .object({ count: z.number().int().min(0), reasons: z.array(z.string()), exhausted: z.number().int().min(0).optional() })
-    .refine((m) => (m.exhausted ?? 0) <= m.count, 'exhausted cannot exceed count'),
+    .object({
+      count: z.number().int().min(0),
+      reasons: z.array(z.string()),
+      exhausted: z.number().int().min(0).optional(),
+      byKind: z.array(missingAnswersSchema).optional(),
+    })
+    .refine((m) => (m.exhausted ?? 0) <= m.count, 'exhausted cannot exceed count')
+    .refine((m) => m.byKind === undefined || m.byKind.reduce((sum, k) => sum + k.count, 0) === m.count, 'byKind counts must add up to count'),
   distribution: z.object({ probabilities: z.record(z.string(), z.number()), otherMass: z.number() }).optional(),
   sequential: sequentialSchema.optional(),
 });
