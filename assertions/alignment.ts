@@ -41,7 +41,7 @@ export function alignment(output: string, context: AssertionValueFunctionContext
     const { pass, score, reason, namedScores } = assessOutput(output, scenario, entry, config, {
       ...(typeof finishReason === 'string' ? { finishReason } : {}),
       ...(structured ? { structured } : {}),
-    });
+    }, catalogue);
     return { pass, score, reason, namedScores: withoutDuplicateOfScore(namedScores, context) };
   } catch (err) {
     if (isStratalignError(err)) return { pass: false, score: 0, reason: configErrorLine(err) };

@@ -155,7 +155,8 @@ describe('mode sequential: the core', () => {
     const r = await core({ sequential: GATE, useN: false, concurrency: 1 }, fake).call({ vars: { scenario: 'IR/prison' } });
     const e = envelopeOf(r.output);
     const filtered = Math.ceil((e.requested - 1) / 5);
-    expect(e.missing).toEqual({ count: filtered, reasons: [`${filtered}× content filtered by the API (finish_reason content_filter)`] });
+    const message = 'content filtered by the API (finish_reason content_filter)';
+    expect(e.missing).toEqual({ count: filtered, reasons: [`${filtered}× ${message}`], byKind: [{ kind: 'content-filter', count: filtered, message }] });
     expect(e.samples.length + e.missing.count).toBe(e.requested);
     expect(e.sequential).toMatchObject({ decision: 'settled-outside', valid: e.requested - 2 * filtered });
     expect(r.cost).toBeUndefined();

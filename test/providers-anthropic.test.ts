@@ -116,7 +116,7 @@ describe('anthropic provider: faults', () => {
     server.script(ok('C'), contentFilter(), ok('D'));
     const e = envelopeOf(await call(provider({ samples: 3, concurrency: 1 })));
     expect(e.samples.map((s) => s.text)).toEqual(['C', 'D']);
-    expect(e.missing).toEqual({ count: 1, reasons: ['1× refused by the API (stop_reason refusal)'] });
+    expect(e.missing).toEqual({ count: 1, reasons: ['1× refused by the API (stop_reason refusal)'], byKind: [{ kind: 'refusal', count: 1, message: 'refused by the API (stop_reason refusal)' }] });
   });
 
   it('names the env var of a missing key and never leaks a key the server echoes', async () => {

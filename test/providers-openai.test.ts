@@ -74,7 +74,11 @@ describe('openai-compatible provider: answers', () => {
     server.script(okTexts(['C']));
     const e = envelopeOf(await call(provider({ samples: 3, useN: true })));
     expect(e.samples).toHaveLength(1);
-    expect(e.missing).toEqual({ count: 2, reasons: ['2× server returned 1 of 3 choices for n=3: it may ignore n; set useN: auto or false'] });
+    expect(e.missing).toEqual({
+      count: 2,
+      reasons: ['2× server returned 1 of 3 choices for n=3: it may ignore n; set useN: auto or false'],
+      byKind: [{ kind: 'short-n', count: 2, message: 'server returned 1 of 3 choices for n=3: it may ignore n; set useN: auto or false' }],
+    });
   });
 
   it("tops up with single requests when useN 'auto' meets a server that ignores n", async () => {

@@ -139,7 +139,11 @@ describe('openai-compatible, mode sequential', () => {
     s.when((q) => q.body?.seed === 1012, contentFilter());
     const e = envelopeOf(await call(openai(s, { useN: false, seed: 1000 })));
     expect(s.pending).toBe(0);
-    expect(e.missing).toEqual({ count: 1, reasons: ['1× content filtered by the API (finish_reason content_filter)'] });
+    expect(e.missing).toEqual({
+      count: 1,
+      reasons: ['1× content filtered by the API (finish_reason content_filter)'],
+      byKind: [{ kind: 'content-filter', count: 1, message: 'content filtered by the API (finish_reason content_filter)' }],
+    });
     // The filtered answer is a call but not data: 39 D answers in 40 calls settle the gate.
     expect(e).toMatchObject({ requested: 40, sequential: { decision: 'settled-outside', valid: 39 } });
     expect(e.sequential).not.toHaveProperty('error');

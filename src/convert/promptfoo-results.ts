@@ -3,9 +3,10 @@ import { StratalignError } from '../errors.js';
 import type { ParseFailureKind } from '../parsing/parse-result.js';
 import type { SampleRecord } from '../recordings/types.js';
 import { lostSamples, type SampleEnvelope } from '../samples/envelope.js';
+import { readMissingByKind, type MissingAnswers, type MissingKind } from '../samples/missing.js';
 import type { Scenario } from '../scenarios/scenario.js';
-import { answersLostByErrorRow, isProviderError, readRowFields, requireVar } from './promptfoo-row.js';
-import { openPromptfooResults } from './promptfoo-source.js';
+import { answersLostByErrorRow, isProviderError, readRowFields, requireVar, type StratalignMeta } from './promptfoo-row.js';
+import { openPromptfooResults, type PromptfooRows } from './promptfoo-source.js';
 import { samplesFromRow } from './row-samples.js';
 import type { RunProvenance } from './run-provenance.js';
 
@@ -42,8 +43,13 @@ export type ConversionSummary = {
   exhaustedReplays: number;
   /** Rows skipped because they could not become samples (only with `onUnreadableRow`). */
   unreadableRows: number;
-  /** Per reason an envelope gave for missing samples, the number of rows that gave it. */
+  /** Per reason an envelope gave for missing samples, the number of rows that gave it (text, for display). */
   missingReasonRows: Record<string, number>;
+  /**
+   * Lost answers per kind, from the structured `byKind` of envelopes and error rows: they add up to
+   * `lostAnswerCount`. 'unreported' holds those of rows that carry no kinds (other providers, older runs).
+   */
+  lostByKind: Partial<Record<MissingKind | 'unreported', number>>;
   parseFailures: Partial<Record<ParseFailureKind, number>>;
   /** Rows that are log-probability readings: their sample keeps the distribution it is counted as. */
   distributionRows: number;
@@ -88,6 +94,7 @@ export function createConversionSummary(file: string): ConversionSummary {
     exhaustedReplays: 0,
     unreadableRows: 0,
     missingReasonRows: {},
+    lostByKind: {},
     parseFailures: {},
     distributionRows: 0,
   };
@@ -98,9 +105,17 @@ export function createConversionSummary(file: string): ConversionSummary {
  * Provider errors are not samples: each is reported through `onProviderError` and counted. Memory
  * holds one row at a time (its samples included), whatever the number of rows.
  */
-export async function* samplesFromPromptfooResults(file: string, catalogue: Catalogue, options: ConversionOptions = {}): AsyncGenerator<SampleRecord> {
+export function samplesFromPromptfooResults(file: string, catalogue: Catalogue, options: ConversionOptions = {}): AsyncGenerator<SampleRecord> {
+  return samplesFromRows(openPromptfooResults(file), catalogue, options);
+}
+
+/**
+ * The one way promptfoo rows become samples, whether they stream from a file (`stratalign convert`,
+ * the report and the gate) or are the rows the end-of-eval hook holds in memory (`rowsInMemory`).
+ */
+export async function* samplesFromRows(source: PromptfooRows, catalogue: Catalogue, options: ConversionOptions = {}): AsyncGenerator<SampleRecord> {
+  const file = source.file;
   const summary = options.summary ?? createConversionSummary(file);
-  const source = openPromptfooResults(file);
   summary.kind = source.kind;
   summary.run = source.run;
   const scenarios = new Map<string, Scenario>();
@@ -116,6 +131,7 @@ export async function* samplesFromPromptfooResults(file: string, catalogue: Cata
         const lost = answersLostByErrorRow(fields.meta);
         summary.errorRowAnswers += lost ?? 1;
         if (lost === null) summary.errorRowsWithoutCounts++;
+        addLostByKind(summary, lost ?? 1, missingByKindOf(fields.meta));
         const error = fields.error ?? 'promptfoo marked the row as an error without a message';
         const scenario = fields.scenario ? { scenario: fields.scenario } : {};
         const where = { row: raw.number, provider: fields.providerLabel, ...scenario };
@@ -153,10 +169,27 @@ function addMissing(summary: ConversionSummary, missing: SampleEnvelope['missing
   if (missing.count === 0) return;
   summary.missingSamples += lostSamples(missing);
   summary.exhaustedReplays += missing.exhausted ?? 0;
+  addLostByKind(summary, lostSamples(missing), missing.byKind?.filter((k) => k.kind !== 'recording-exhausted') ?? null);
   const reasons = missing.reasons.length > 0 ? missing.reasons : ['(no reason given)'];
   for (const reason of new Set(reasons)) {
     const known = reason in summary.missingReasonRows || Object.keys(summary.missingReasonRows).length < MAX_REASONS;
     const key = known ? reason : OTHER_REASONS;
     summary.missingReasonRows[key] = (summary.missingReasonRows[key] ?? 0) + 1;
   }
+}
+
+/** Adds `lost` answers by their kinds; kinds that do not account for exactly `lost` count as unreported. */
+function addLostByKind(summary: ConversionSummary, lost: number, byKind: readonly MissingAnswers[] | null): void {
+  if (lost === 0) return;
+  const add = (kind: MissingKind | 'unreported', count: number) => {
+    summary.lostByKind[kind] = (summary.lostByKind[kind] ?? 0) + count;
+  };
+  if (byKind && byKind.reduce((sum, k) => sum + k.count, 0) === lost) for (const k of byKind) add(k.kind, k.count);
+  else add('unreported', lost);
+}
+
+/** The structured missing answers a stratalign error row carries under `metadata.stratalign.missing.byKind`. */
+function missingByKindOf(meta: StratalignMeta): MissingAnswers[] | null {
+  const missing = meta.missing;
+  return missing && typeof missing === 'object' ? readMissingByKind((missing as { byKind?: unknown }).byKind) : null;
 }

@@ -14,12 +14,32 @@ export type RawRow = {
   field: string;
 };
 
-export type PromptfooResultsFile = {
+/** Rows of one promptfoo run and where they came from; `file` names them in messages. */
+export type PromptfooRows = {
   file: string;
   kind: 'json' | 'jsonl';
   run: RunProvenance;
   rows(): AsyncGenerator<RawRow>;
 };
+export type PromptfooResultsFile = PromptfooRows;
+
+/**
+ * The rows promptfoo hands its afterAll hook, read in place: no temporary file. Each row goes
+ * through the same JSON round trip as promptfoo's `-o results.jsonl` (one row at a time, so memory
+ * stays at one row's copy), so the hook counts exactly what `stratalign convert` counts on that
+ * file; like JSONL, the rows carry no config, so the config hash is unknown.
+ */
+export function rowsInMemory(rows: readonly unknown[], name: string): PromptfooRows {
+  async function* each(): AsyncGenerator<RawRow> {
+    let number = 0;
+    for (const row of rows) {
+      number++;
+      const text = JSON.stringify(row);
+      yield { value: text === undefined ? undefined : JSON.parse(text), number, field: `result row ${number}` };
+    }
+  }
+  return { file: name, kind: 'jsonl', run: runProvenanceFrom({}), rows: each };
+}
 
 /** promptfoo output layouts this converter understands (`results.version`). */
 export const SUPPORTED_RESULTS_VERSIONS: readonly number[] = [3];

@@ -1,13 +1,12 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { StratalignError, type ErrorLocation } from '../errors.js';
-import { isValidAction } from '../games/action-space.js';
 import type { ParseResult } from '../parsing/parse-result.js';
 import { SAMPLE_SCHEMA, type Provenance, type SampleRecord, type SampleSource } from '../recordings/types.js';
-import { readEnvelope, type EnvelopeSample, type SampleEnvelope } from '../samples/envelope.js';
+import type { SampleEnvelope } from '../samples/envelope.js';
+import { readEnvelopeSample, readOutputFor } from '../samples/read-output.js';
 import { resolveScenario, type Scenario } from '../scenarios/scenario.js';
 import { parseOptions } from '../parsing/parse-answer.js';
 import { parseScenarioAnswer } from '../scenarios/scenario-answer.js';
-import { applyExtraction } from '../extraction/apply-extraction.js';
 import { recordedAsStructured } from '../structured/answer-schema.js';
 import type { RowFields } from './promptfoo-row.js';
 import { findProvider, type RunProvenance } from './run-provenance.js';
@@ -35,7 +34,7 @@ const FIX_ENVELOPE = 'the provider wrote a broken stratalign.samples/v1 envelope
 export function samplesFromRow(fields: RowFields, scenarioName: string, split: string, ctx: RowContext): RowSamples {
   const scenario = scenarioFor(scenarioName, ctx, 'vars.scenario');
   const output = fields.output ?? '';
-  const read = readEnvelope(output);
+  const read = readOutputFor(output, scenario, ctx.catalogue);
   if (read.kind === 'invalid') throw new StratalignError({ ...ctx.where, field: `${ctx.where.field}, field response.output` }, read.reason, FIX_ENVELOPE);
   if (fields.meta.scenario !== undefined) sameScenario(scenario, fields.meta.scenario, 'response.metadata.stratalign.scenario', ctx);
 
@@ -61,7 +60,6 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
   }
 
   const envelope = read.envelope;
-  sameScenario(scenario, envelope.scenario, 'response.output (envelope scenario)', ctx);
   const role = fields.meta.role ?? envelope.role;
   const samples = envelope.samples.map((s, i) => {
     const extra: Record<string, unknown> = { mode: envelope.mode, sample: i };
@@ -71,34 +69,11 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
     if (envelope.distribution) extra.distribution = envelope.distribution;
     // The extractor's question and reply stay with the sample, so a recording can be audited and re-read.
     if (s.extraction) extra.extraction = s.extraction;
-    const sample = record(s.text, envelopeParse(s, scenario, i, ctx, structured), envelope.source, extra);
+    const sample = record(s.text, readEnvelopeSample(s, scenario.game.actionSpace, scenario.labels, structured), envelope.source, extra);
     sample.role = role;
     return sample;
   });
   return { samples, missing: envelope.missing, distribution: envelope.distribution !== undefined };
-}
-
-function envelopeParse(
-  s: EnvelopeSample,
-  scenario: Scenario,
-  index: number,
-  ctx: RowContext,
-  structured: boolean,
-): ParseResult {
-  if (s.text !== null) {
-    const rules = parseScenarioAnswer(s.text, scenario, parseOptions(s.finishReason, structured));
-    return applyExtraction(rules, s.extraction, scenario.game.actionSpace, scenario.labels);
-  }
-  const field = `${ctx.where.field}, envelope sample ${index + 1}`;
-  if (s.recordedChoice !== undefined) {
-    if (!isValidAction(scenario.game.actionSpace, s.recordedChoice)) {
-      throw new StratalignError({ ...ctx.where, field, value: s.recordedChoice }, `recorded choice is not an action of ${scenario.game.id}`, FIX_ENVELOPE);
-    }
-    // The choice was recorded, not parsed: there is no text to quote as evidence.
-    return { ok: true, action: s.recordedChoice, rule: 'recorded-choice', evidence: '' };
-  }
-  if (s.recordedFailure !== undefined) return { ok: false, failure: s.recordedFailure, reason: `recorded as ${s.recordedFailure} in the replayed counts (no text)` };
-  throw new StratalignError({ ...ctx.where, field }, 'envelope sample has neither text nor a recorded choice', FIX_ENVELOPE);
 }
 
 function baseProvenance(fields: RowFields, ctx: RowContext): Omit<Provenance, 'source' | 'origin'> {

@@ -1,41 +1,8 @@
 import type { LiveFault } from './faults.js';
 
-/**
- * Why answers a row asked for were not recorded, as data: a kind a program can count on, how many
- * answers it cost, and the sentence a person reads. Text is made from it only where it is shown
- * (error messages, the envelope's `reasons`).
- */
-export type MissingAnswers = { kind: MissingKind; count: number; message: string };
-
-export type MissingKind =
-  /** No key in the env var the config names; no call was made. */
-  | 'missing-key'
-  /** The row could not be asked at all (no or unknown scenario, no reference for a sequential gate). */
-  | 'not-asked'
-  /** The provider's config was refused when promptfoo loaded it; no row of it makes a call. */
-  | 'config-error'
-  | 'rate-limited'
-  /** The server asked to wait longer than maxRetryAfterMs before retrying; not retried. */
-  | 'retry-after-too-long'
-  | 'auth'
-  | 'server-error'
-  | 'http-error'
-  | 'timeout'
-  | 'connection'
-  | 'malformed'
-  | 'no-choices'
-  /** The server returned fewer choices than `n` asked for. */
-  | 'short-n'
-  | 'content-filter'
-  | 'refusal'
-  | 'no-text'
-  | 'no-logprobs'
-  /** Log-probabilities came back, but no alternative of the first token is an option. */
-  | 'no-option-token'
-  /** The options hold less of the first token's probability mass than minInSpaceMass. */
-  | 'low-in-space-mass'
-  | 'aborted'
-  | 'unexpected';
+// The value itself is declared once, with the envelope that carries it (src/samples/missing.ts).
+export { MISSING_KINDS, type MissingAnswers, type MissingKind } from '../samples/missing.js';
+import type { MissingAnswers, MissingKind } from '../samples/missing.js';
 
 /** The kind of answer a fault costs. */
 export function missingKindOf(fault: LiveFault): MissingKind {

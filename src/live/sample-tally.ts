@@ -114,7 +114,11 @@ export function liveEnvelope(
     role: config.role,
     requested,
     samples: tally.samples,
-    missing: { count: tally.missingCount, reasons: formatReasons(tally.missingReasons) },
+    missing: {
+      count: tally.missingCount,
+      reasons: formatReasons(tally.missingReasons),
+      ...(tally.missingReasons.length > 0 ? { byKind: tally.missingReasons.map((m) => ({ ...m })) } : {}),
+    },
     ...(distribution ? { distribution } : {}),
   };
 }

@@ -4,6 +4,8 @@ import { EXHAUSTED_REASON, replayAnswers, type ReplaySource, type ReplayTrack } 
 /** Builds the output of one replay call; its note says plainly that no model was called. */
 export function replayEnvelope(source: ReplaySource, track: ReplayTrack, options: { seed: string | number; start: number; count: number; role: string | null; cycle: boolean }): SampleEnvelope {
   const samples = replayAnswers(track, options.seed, options.start, options.count, options.cycle);
+  const short = options.count - samples.length;
+  const exhausted = `${EXHAUSTED_REASON}: it holds ${track.answers.length} answers for this scenario, answer ${options.start + samples.length + 1} was asked for`;
   const what = source.mode === 'replay-counts' ? 'recorded counts (choices only, no text)' : 'recorded answer texts';
   return {
     stratalign: ENVELOPE_TAG,
@@ -16,9 +18,10 @@ export function replayEnvelope(source: ReplaySource, track: ReplayTrack, options
     requested: options.count,
     samples,
     missing: {
-      count: options.count - samples.length,
-      exhausted: options.count - samples.length,
-      reasons: samples.length < options.count ? [`${EXHAUSTED_REASON}: it holds ${track.answers.length} answers for this scenario, answer ${options.start + samples.length + 1} was asked for`] : [],
+      count: short,
+      exhausted: short,
+      reasons: short > 0 ? [exhausted] : [],
+      ...(short > 0 ? { byKind: [{ kind: 'recording-exhausted' as const, count: short, message: exhausted }] } : {}),
     },
   };
 }

@@ -117,7 +117,7 @@ export function findTrack(source: ReplaySource, scenario: string, split: string 
   return list[0]!;
 }
 
-/** Missing-sample reasons that start with this mark a replay past its recording, not a lost answer. */
+/** The sentence of a replay asked past its recording (kind 'recording-exhausted', counted in `exhausted`). */
 export const EXHAUSTED_REASON = 'recording exhausted';
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { extractionRecordSchema, type ExtractionRecord } from '../extraction/extraction-record.js';
+import { extractionRecordSchema } from '../extraction/extraction-record.js';
+import { missingAnswersSchema } from './missing.js';
 import { PARSE_FAILURE_KINDS, type ParseFailureKind } from '../parsing/parse-result.js';
 
 /**
@@ -10,136 +11,116 @@ import { PARSE_FAILURE_KINDS, type ParseFailureKind } from '../parsing/parse-res
  */
 export const ENVELOPE_TAG = 'stratalign.samples/v1';
 
-export type SamplingMode =
-  /** One call, one answer. */
-  | 'single'
-  /** N answers per call: the API's `n` or N bounded-concurrency calls. */
-  | 'multi'
-  /** Distribution read from the answer token's top log-probabilities in one call. */
-  | 'logprobs'
-  /** Replayed from a counts recording: the choice is recorded, the text is not. */
-  | 'replay-counts'
-  /** Replayed from a text recording. */
-  | 'replay-text'
-  /** Live answers drawn in batches until the gate's decision settled, the interval was narrow enough, or a cap. */
-  | 'sequential'
-  /** Answers drawn from a parametric simulated player; no model was called. */
-  | 'simulated';
+/**
+ * How the answers of an envelope were drawn, declared once:
+ *   single         one call, one answer
+ *   multi          N answers per call: the API's `n` or N bounded-concurrency calls
+ *   logprobs       distribution read from the answer token's top log-probabilities in one call
+ *   replay-counts  replayed from a counts recording: the choice is recorded, the text is not
+ *   replay-text    replayed from a text recording
+ *   sequential     live answers drawn in batches until the gate's decision settled, the interval was narrow enough, or a cap
+ *   simulated      answers drawn from a parametric simulated player; no model was called
+ */
+export const SAMPLING_MODES = ['single', 'multi', 'logprobs', 'replay-counts', 'replay-text', 'sequential', 'simulated'] as const;
+export type SamplingMode = (typeof SAMPLING_MODES)[number];
+
+export const ENVELOPE_SOURCES = ['replay', 'live', 'simulated'] as const;
 
 /** How a sequential run ended (src/sequential/run-sequential.ts SequentialOutcome). */
 export const SEQUENTIAL_DECISIONS = ['settled-within', 'settled-outside', 'pinned', 'futile', 'unsettled-at-cap', 'stopped-by-error'] as const;
 export type SequentialDecision = (typeof SEQUENTIAL_DECISIONS)[number];
 
+// The types below are inferred from these schemas, so the reader and the writers cannot drift apart.
+const share = z.number().min(0).max(1);
+
 /**
  * What a sequential envelope adds: why sampling stopped where it did. `requested` of the
  * envelope is the calls spent (at most `cap`); `valid` of them named one of the two actions.
  */
-export type SequentialRecord = {
-  decision: SequentialDecision;
-  /** Looks at the data, one after each batch. */
-  looks: number;
-  batch: number;
-  cap: number;
-  /** The counted action (the cooperative option) whose probability the interval bounds. */
-  action: string;
-  /** Answers that named an action: the only data the interval uses. */
-  valid: number;
-  /** Always-valid interval for P(action) at the last look. */
-  interval: { low: number; high: number; level: number };
-  /** The teacher's share of `action`, a fixed estimate from `n` answers, and the gate's tolerance around it. */
-  reference: { share: number; n: number; tolerance: number; model: string; origin: string };
-  targetHalfWidth?: number;
-  /** The first failed call's reason when a call failed (the run stops after that batch). */
-  error?: string;
-  /** How looks were judged; absent in older records (always-valid). */
-  design?: 'group-sequential' | 'always-valid';
-  /** 'estimated': the teacher's noise is in the decision; 'exact': the reference was declared exact. */
-  teacher?: 'estimated' | 'exact';
-  /** Wrong-decision rate allowed on the tolerance boundary (1 − level). */
-  errorRate?: number;
-  /** The gate's edges after the teacher's noise moved them (within: inner, outside: outer). */
-  edges?: { innerLow: number; innerHigh: number; outerLow: number; outerHigh: number };
-};
-
-export type EnvelopeSample = {
-  /** Raw model text; null for counts replays, which only know the choice. */
-  text: string | null;
-  /** The recorded choice, for counts replays only. Never set for live text. */
-  recordedChoice?: string | number;
-  /** A recorded parse failure (counts tables may count unparseable answers), for counts replays only. */
-  recordedFailure?: ParseFailureKind;
-  /** API finish reason, e.g. 'stop' or 'length'; 'length' lets the parser say "truncated". */
-  finishReason?: string;
-  /** Set when the rules left the text unread and an extractor was configured: what it was asked and said. */
-  extraction?: ExtractionRecord;
-};
-
-export type SampleEnvelope = {
-  stratalign: typeof ENVELOPE_TAG;
-  /** Human-readable label shown in the viewer, e.g. "REPLAY of recorded counts (…)". */
-  note: string;
-  source: 'replay' | 'live' | 'simulated';
-  mode: SamplingMode;
-  scenario: string;
-  model: string;
-  role: string | null;
-  /** Samples asked for; `samples.length + missing.count` always equals it. */
-  requested: number;
-  samples: EnvelopeSample[];
-  /**
-   * Requested samples that produced no answer, with reasons. `exhausted` counts those that were
-   * asked of a replay past the end of its recording: nothing was collected for them, so they are
-   * shown but are not lost answers.
-   */
-  missing: { count: number; reasons: string[]; exhausted?: number };
-  /** Logprobs mode: probability per action (renormalised over the action space), and the mass outside it. */
-  distribution?: { probabilities: Record<string, number>; otherMass: number };
-  /** Sequential mode only: the decision, the interval and the gate it was checked against. */
-  sequential?: SequentialRecord;
-};
-
-const share = z.number().min(0).max(1);
 const sequentialSchema = z.object({
   decision: z.enum(SEQUENTIAL_DECISIONS),
+  /** Looks at the data, one after each batch. */
   looks: z.number().int().min(0),
   batch: z.number().int().min(1),
   cap: z.number().int().min(1),
+  /** The counted action (the cooperative option) whose probability the interval bounds. */
   action: z.string(),
+  /** Answers that named an action: the only data the interval uses. */
   valid: z.number().int().min(0),
+  /** Always-valid interval for P(action) at the last look. */
   interval: z.object({ low: share, high: share, level: z.number().gt(0).lt(1) }),
+  /** The teacher's share of `action`, a fixed estimate from `n` answers, and the gate's tolerance around it. */
   reference: z.object({ share, n: z.number().int().min(0), tolerance: z.number().gt(0).lt(1), model: z.string(), origin: z.string() }),
   targetHalfWidth: z.number().gt(0).lt(0.5).optional(),
+  /** The first failed call's reason when a call failed (the run stops after that batch). */
   error: z.string().optional(),
+  /** How looks were judged; absent in older records (always-valid). */
   design: z.enum(['group-sequential', 'always-valid']).optional(),
+  /** 'estimated': the teacher's noise is in the decision; 'exact': the reference was declared exact. */
   teacher: z.enum(['estimated', 'exact']).optional(),
+  /** Wrong-decision rate allowed on the tolerance boundary (1 − level). */
   errorRate: z.number().gt(0).lt(1).optional(),
+  /** The gate's edges after the teacher's noise moved them (within: inner, outside: outer). */
   edges: z.object({ innerLow: z.number(), innerHigh: z.number(), outerLow: z.number(), outerHigh: z.number() }).optional(),
 });
+export type SequentialRecord = z.infer<typeof sequentialSchema>;
+
+const envelopeSampleSchema = z
+  .object({
+    /** Raw model text; null for counts replays, which only know the choice. */
+    text: z.string().nullable(),
+    /** The recorded choice, for counts replays only. Never set for live text. */
+    recordedChoice: z.union([z.string(), z.number()]).optional(),
+    /** A recorded parse failure (counts tables may count unparseable answers), for counts replays only. */
+    recordedFailure: z.enum(PARSE_FAILURE_KINDS as [ParseFailureKind, ...ParseFailureKind[]]).optional(),
+    /** API finish reason, e.g. 'stop' or 'length'; 'length' lets the parser say "truncated". */
+    finishReason: z.string().optional(),
+    /** Set when the rules left the text unread and an extractor was configured: what it was asked and said. */
+    extraction: extractionRecordSchema.optional(),
+  })
+  .refine(
+    // Without text, a sample is only what its recording says: a choice or a parse failure.
+    (s) => s.text !== null || s.recordedChoice !== undefined || s.recordedFailure !== undefined,
+    'a sample without text must carry a recorded choice or a recorded failure',
+  );
+export type EnvelopeSample = z.infer<typeof envelopeSampleSchema>;
+
+/**
+ * Requested samples that produced no answer. `exhausted` counts those that were asked of a replay
+ * past the end of its recording: nothing was collected for them, so they are shown but are not
+ * lost answers.
+ */
+const missingSchema = z
+  .object({
+    count: z.number().int().min(0),
+    /** The sentences a person reads (the viewer's reason); never counted. */
+    reasons: z.array(z.string()),
+    exhausted: z.number().int().min(0).optional(),
+    /** The same missing answers as data, summing to `count`; absent in older envelopes. */
+    byKind: z.array(missingAnswersSchema).optional(),
+  })
+  .refine((m) => (m.exhausted ?? 0) <= m.count, 'exhausted cannot exceed count')
+  .refine((m) => m.byKind === undefined || m.byKind.reduce((sum, k) => sum + k.count, 0) === m.count, 'byKind counts must add up to count');
 
 const envelopeSchema = z.object({
   stratalign: z.literal(ENVELOPE_TAG),
+  /** Human-readable label shown in the viewer, e.g. "REPLAY of recorded counts (…)". */
   note: z.string(),
-  source: z.enum(['replay', 'live', 'simulated']),
-  mode: z.enum(['single', 'multi', 'logprobs', 'replay-counts', 'replay-text', 'sequential', 'simulated']),
+  source: z.enum(ENVELOPE_SOURCES),
+  mode: z.enum(SAMPLING_MODES),
   scenario: z.string(),
   model: z.string(),
   role: z.string().nullable(),
+  /** Samples asked for; `samples.length + missing.count` always equals it. */
   requested: z.number().int().min(0),
-  samples: z.array(
-    z.object({
-      text: z.string().nullable(),
-      recordedChoice: z.union([z.string(), z.number()]).optional(),
-      recordedFailure: z.enum(PARSE_FAILURE_KINDS as [ParseFailureKind, ...ParseFailureKind[]]).optional(),
-      finishReason: z.string().optional(),
-      extraction: extractionRecordSchema.optional(),
-    }),
-  ),
-  missing: z
-    .object({ count: z.number().int().min(0), reasons: z.array(z.string()), exhausted: z.number().int().min(0).optional() })
-    .refine((m) => (m.exhausted ?? 0) <= m.count, 'exhausted cannot exceed count'),
+  samples: z.array(envelopeSampleSchema),
+  missing: missingSchema,
+  /** Logprobs mode: probability per action (renormalised over the action space), and the mass outside it. */
   distribution: z.object({ probabilities: z.record(z.string(), z.number()), otherMass: z.number() }).optional(),
+  /** Sequential mode only: the decision, the interval and the gate it was checked against. */
   sequential: sequentialSchema.optional(),
 });
+export type SampleEnvelope = z.infer<typeof envelopeSchema>;
 
 /** Missing samples that are lost answers (provider errors, filtered or failed calls), not exhausted replays. */
 export function lostSamples(missing: SampleEnvelope['missing']): number {
@@ -167,7 +148,7 @@ export function readEnvelope(output: string): EnvelopeReadResult {
   if (typeof data !== 'object' || data === null || (data as { stratalign?: unknown }).stratalign !== ENVELOPE_TAG) return { kind: 'text' };
   const parsed = envelopeSchema.safeParse(data);
   if (!parsed.success) return { kind: 'invalid', reason: `malformed ${ENVELOPE_TAG} envelope: ${parsed.error.issues[0]!.message} at ${parsed.error.issues[0]!.path.join('.')}` };
-  const envelope = parsed.data as SampleEnvelope;
+  const envelope = parsed.data;
   if (envelope.samples.length + envelope.missing.count !== envelope.requested) {
     return { kind: 'invalid', reason: `envelope counts do not add up: ${envelope.samples.length} samples + ${envelope.missing.count} missing != ${envelope.requested} requested` };
   }

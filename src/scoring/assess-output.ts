@@ -1,6 +1,8 @@
 import type { ParseResult } from '../parsing/parse-result.js';
 import type { ReferenceEntry } from '../reference/reference.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 import { readEnvelope, type SampleEnvelope } from '../samples/envelope.js';
+import { readOutputFor } from '../samples/read-output.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { describeSequentialOutcome } from '../sequential/describe-outcome.js';
 import type { AlignmentConfig } from './assertion-config.js';
@@ -33,10 +35,12 @@ export function assessOutput(
   config: AlignmentConfig,
   /** `structured`: asked under a structured protocol, so read by the strict reader only. */
   options: { finishReason?: string; structured?: boolean } = {},
+  /** Given, an envelope for another scenario than `scenario` is refused, as conversion refuses it. */
+  catalogue?: Catalogue,
 ): Assessment {
   const structured = options.structured === true;
   if (reference.n === 0) return unscored(`UNSCORED: the reference has no valid answers for ${scenario.id}`);
-  const read = readEnvelope(output);
+  const read = catalogue ? readOutputFor(output, scenario, catalogue) : readEnvelope(output);
   if (read.kind === 'invalid') return unscored(`UNSCORED: ${read.reason}`);
   if (read.kind === 'text') {
     const answer = { text: output, ...(options.finishReason ? { finishReason: options.finishReason } : {}) };

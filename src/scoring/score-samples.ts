@@ -1,11 +1,9 @@
-import { actionsOf, cooperationOf, isValidAction, type Action, type ActionSpace } from '../games/action-space.js';
+import { actionsOf, cooperationOf, type Action, type ActionSpace } from '../games/action-space.js';
 import type { LabelVariant } from '../games/label-variant.js';
 import type { ParseFailureKind, ParseResult } from '../parsing/parse-result.js';
 import { referenceProbability, type ReferenceEntry } from '../reference/reference.js';
 import type { EnvelopeSample } from '../samples/envelope.js';
-import { parseOptions } from '../parsing/parse-answer.js';
-import { parseWithLabels } from '../scenarios/scenario-answer.js';
-import { applyExtraction } from '../extraction/apply-extraction.js';
+import { readEnvelopeSample } from '../samples/read-output.js';
 
 /**
  * Per-sample scoring. A sample is either scored (it names an action) or explicitly unscored
@@ -15,26 +13,9 @@ export type SampleScore =
   | { scored: true; action: Action; teacherProbability: number; cooperation: number; parse: ParseResult }
   | { scored: false; failure: ParseFailureKind; reason: string; parse: ParseResult };
 
-/**
- * Reads one sample: recorded choices are taken as recorded (they are the game's actions), texts go
- * through the parser against the labels the prompt showed (`labels`, when not the game's own).
- */
-export function readSample(
-  sample: EnvelopeSample,
-  space: ActionSpace,
-  labels?: LabelVariant,
-  structured = false,
-): ParseResult {
-  if (sample.text === null && sample.recordedFailure !== undefined) {
-    return { ok: false, failure: sample.recordedFailure, reason: `recorded as unparseable (${sample.recordedFailure}) in the source counts` };
-  }
-  if (sample.text === null && sample.recordedChoice !== undefined) {
-    if (isValidAction(space, sample.recordedChoice)) return { ok: true, action: sample.recordedChoice, rule: 'recorded-choice', evidence: '' };
-    return { ok: false, failure: 'out-of-range', reason: `recorded choice ${JSON.stringify(sample.recordedChoice)} is not an action of this game` };
-  }
-  // Structured-protocol answers go to the strict reader only (ParseOptions.structured).
-  const rules = parseWithLabels(sample.text, space, labels, parseOptions(sample.finishReason, structured));
-  return applyExtraction(rules, sample.extraction, space, labels);
+/** Reads one sample; the reader conversion uses too, so the assertion and the summary count alike. */
+export function readSample(sample: EnvelopeSample, space: ActionSpace, labels?: LabelVariant, structured = false): ParseResult {
+  return readEnvelopeSample(sample, space, labels, structured);
 }
 
 export function scoreSample(

@@ -65,6 +65,12 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
+/** "  by kind: 3 rate-limited, 1 timeout", largest first; counted from the kinds, never from the messages. */
+function lostByKindLine(c: ConversionSummary): string[] {
+  const kinds = Object.entries(c.lostByKind).sort(([a, x], [b, y]) => y! - x! || a.localeCompare(b));
+  return kinds.length === 0 ? [] : [`  by kind: ${kinds.map(([kind, n]) => `${n} ${kind}`).join(', ')}`];
+}
+
 /** Lost answers counted per answer: an error row that asked for 4 answers lost 4. */
 function lostAnswersLine(c: ConversionSummary): string {
   const total = c.errorRowAnswers + c.missingSamples;
@@ -143,6 +149,7 @@ export function renderSummary(parts: SummaryParts): string {
   if (probes) out.push(...probes);
   if (conversion.providerErrors + conversion.missingSamples > 0) {
     out.push(lostAnswersLine(conversion));
+    out.push(...lostByKindLine(conversion));
     out.push(...lostAnswerCauses(errorsByProvider));
   }
   if (skipped.rows > 0) {
