@@ -1,14 +1,14 @@
 // Scores a game response (or a batch of samples) against the teacher's choice distribution.
 import type { AssertionValueFunctionContext, GradingResult } from 'promptfoo';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { isStratalignError } from '../src/errors.js';
-import { configErrorLine } from '../src/eval-config/config-error.js';
-import { cachedReference } from '../src/reference/reference-cache.js';
-import { parseAlignmentConfig } from '../src/scoring/assertion-config.js';
-import { assessOutput } from '../src/scoring/assess-output.js';
-import { isAlignmentAssertion } from '../src/eval-config/suite-check.js';
-import { resolveScenario } from '../src/scenarios/scenario.js';
-import { recordedAsStructured } from '../src/structured/answer-schema.js';
+import { isStratalignError } from '../src/shared/errors.js';
+import { configErrorLine } from '../src/eval/config/config-error.js';
+import { cachedReference } from '../src/recordings/reference/reference-cache.js';
+import { parseAlignmentConfig } from '../src/eval/scoring/assertion-config.js';
+import { assessOutput } from '../src/eval/scoring/assess-output.js';
+import { isAlignmentAssertion } from '../src/eval/config/suite-check.js';
+import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
+import { recordedAsStructured } from '../src/catalogue/structured/answer-schema.js';
 
 /**
  * A row it could score carries named scores; a row it could not (config, reference or scenario

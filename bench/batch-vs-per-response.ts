@@ -1,7 +1,7 @@
 // (b) Per-response mode (one answer per row, promptfoo repeat N) against batch-sample mode (one
 // row carrying N answers) on the same scenarios and the same replayed answers.
 import type { EvaluateTestSuite } from 'promptfoo';
-import { readEnvelope } from '../src/samples/envelope.js';
+import { readEnvelope } from '../src/answers/samples/envelope.js';
 import type { BenchRow } from './format-table.js';
 import { ALIGNMENT_ASSERTION, errorNote, RECORDING, REPLAY_PROVIDER, requireFiles, timedEvaluate, type EvalRow } from './promptfoo-harness.js';
 

@@ -9,8 +9,8 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { runCli } from '../src/cli/main.js';
-import { parseAnswer } from '../src/parsing/parse-answer.js';
-import { resolveScenario } from '../src/scenarios/scenario.js';
+import { parseAnswer } from '../src/answers/parsing/parse-answer.js';
+import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
 import { writeSyntheticResults } from './synthetic-results.js';
 
 export type PhaseResult = { ms: number; peakRssBytes: number; peakHeapBytes: number; note?: string };

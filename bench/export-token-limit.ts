@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { readLocatedSamples } from '../src/convert/read-samples.js';
+import { readLocatedSamples } from '../src/recordings/convert/read-samples.js';
 import { exportDatasets, type ExportOptions } from '../src/export/export-datasets.js';
 import { openaiChat } from '../src/export/formats/openai-chat.js';
 import { trlMessages } from '../src/export/formats/trl-messages.js';
-import { createRng } from '../src/random.js';
+import { createRng } from '../src/shared/random.js';
 import { SAMPLE_SCHEMA, type SampleRecord } from '../src/recordings/types.js';
 import type { BenchRow } from './format-table.js';
 

@@ -16,7 +16,7 @@ import {
   type DesignSummary,
   type GateCase,
   type TeacherModel,
-} from '../src/sequential/design-comparison.js';
+} from '../src/eval/sequential/design-comparison.js';
 import type { BenchRow } from './format-table.js';
 
 const COUNTS = fileURLToPath(new URL('../datasets/recordings/lfb-counts.csv', import.meta.url));

@@ -2,7 +2,7 @@
 // the two-option distance exactly (enumeration over every count), the distance of numeric games
 // and of groups by seeded simulation. Every number is computed in this run.
 import jStat from 'jstat';
-import { createRng } from '../src/random.js';
+import { createRng } from '../src/shared/random.js';
 import { sampleMultinomial } from '../src/stats/bootstrap.js';
 import { meanDistanceInterval, type DistancePair } from '../src/stats/distance-inversion.js';
 import { totalVariation } from '../src/stats/distance.js';

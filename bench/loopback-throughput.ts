@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { readEnvelope } from '../src/samples/envelope.js';
+import { readEnvelope } from '../src/answers/samples/envelope.js';
 import type { BenchRow } from './format-table.js';
 import { median, requireFiles } from './promptfoo-harness.js';
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadCatalogue } from '../src/catalogue/index.js';
-import { tallyRecall, type LabelledAnswer, type RecallTally } from '../src/parsing/recall.js';
+import { tallyRecall, type LabelledAnswer, type RecallTally } from '../src/answers/parsing/recall.js';
 import { buildStylesCorpus, STYLES } from '../test/fixtures/parsing/styles-corpus.js';
 import type { BenchRow } from './format-table.js';
 

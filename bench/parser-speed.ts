@@ -5,7 +5,7 @@
 // or import benchParserSpeed (npm run bench).
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseAnswer, type ParseOptions } from '../src/parsing/parse-answer.js';
+import { parseAnswer, type ParseOptions } from '../src/answers/parsing/parse-answer.js';
 import { buildParsingCorpus, CORPUS_SPACES, type CorpusEntry } from '../test/fixtures/parsing/corpus.js';
 import type { BenchRow } from './format-table.js';
 

@@ -3,18 +3,18 @@
 // grid points x 5 label variants, 20 answers each), and what a fit costs.
 import { performance } from 'node:perf_hooks';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { choiceCells } from '../src/probes/choice-cells.js';
+import { choiceCells } from '../src/report/probes/choice-cells.js';
 import {
   choiceCovariates,
   cooperationProbability,
   PARAMETER_NAMES,
   type ChoiceParameters,
-} from '../src/probes/choice-covariates.js';
-import { fitFingerprint } from '../src/probes/fingerprint.js';
-import { labelBiasOf, labelBiasTruth } from '../src/probes/label-bias.js';
-import { createRng } from '../src/random.js';
+} from '../src/catalogue/scenarios/choice-covariates.js';
+import { fitFingerprint } from '../src/report/probes/fingerprint.js';
+import { labelBiasOf, labelBiasTruth } from '../src/report/probes/label-bias.js';
+import { createRng } from '../src/shared/random.js';
 import type { Tally } from '../src/recordings/types.js';
-import { expandGrid } from '../src/scenarios/scenario.js';
+import { expandGrid } from '../src/catalogue/scenarios/scenario.js';
 import { basicInterval, sampleBinomial } from '../src/stats/bootstrap.js';
 import type { BenchRow } from './format-table.js';
 

@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { readCountsTable } from '../src/recordings/counts-table.js';
 import { validCount } from '../src/recordings/types.js';
-import { exactOperatingCharacteristics, type OperatingCharacteristics } from '../src/sequential/exact-operating.js';
-import { wilsonSampleSize, worstCaseSampleSize } from '../src/sequential/fixed-design.js';
-import { fixedWidthRule } from '../src/sequential/fixed-width.js';
-import { sequentialSavings } from '../src/sequential/savings.js';
-import { createStoppingRule } from '../src/sequential/stopping-rule.js';
+import { exactOperatingCharacteristics, type OperatingCharacteristics } from '../src/eval/sequential/exact-operating.js';
+import { wilsonSampleSize, worstCaseSampleSize } from '../src/eval/sequential/fixed-design.js';
+import { fixedWidthRule } from '../src/eval/sequential/fixed-width.js';
+import { sequentialSavings } from '../src/eval/sequential/savings.js';
+import { createStoppingRule } from '../src/eval/sequential/stopping-rule.js';
 import { wilsonInterval } from '../src/stats/proportion.js';
 import type { BenchRow } from './format-table.js';
 

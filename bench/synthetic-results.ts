@@ -1,9 +1,9 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { renderPrompt } from '../src/prompts/render.js';
-import { createRng } from '../src/random.js';
-import { formatEnvelope, ENVELOPE_TAG } from '../src/samples/envelope.js';
-import { expandGrid } from '../src/scenarios/scenario.js';
+import { renderPrompt } from '../src/catalogue/prompts/render.js';
+import { createRng } from '../src/shared/random.js';
+import { formatEnvelope, ENVELOPE_TAG } from '../src/answers/samples/envelope.js';
+import { expandGrid } from '../src/catalogue/scenarios/scenario.js';
 
 const SENTENCES = [
   'My coplayer is driven by the same motives as I am, so I expect them to reason the way I do.',

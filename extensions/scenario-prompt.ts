@@ -1,9 +1,9 @@
 // promptfoo prompt function: renders the scenario with the core renderer, as chat messages.
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { isStratalignError, StratalignError } from '../src/errors.js';
-import { configErrorLine } from '../src/eval-config/config-error.js';
-import { renderPrompt } from '../src/prompts/render.js';
-import { resolveScenario } from '../src/scenarios/scenario.js';
+import { isStratalignError, StratalignError } from '../src/shared/errors.js';
+import { configErrorLine } from '../src/eval/config/config-error.js';
+import { renderPrompt } from '../src/catalogue/prompts/render.js';
+import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
 
 type PromptContext = { vars: Record<string, unknown>; config?: { protocol?: unknown } };
 

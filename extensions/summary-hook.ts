@@ -3,17 +3,17 @@
 // about some answers, when the alignment assertion scored fewer rows than
 // carry it, or when the config has problems (for configs without extensions/config-check.ts).
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { isStratalignError } from '../src/errors.js';
-import { configMentionsAlignment } from '../src/eval-config/config-keys.js';
-import { configLocation } from '../src/eval-config/config-location.js';
-import { configProblems } from '../src/eval-config/config-problems.js';
-import { alignmentAssertions, type SuiteLike } from '../src/eval-config/suite-check.js';
-import { cachedReference } from '../src/reference/reference-cache.js';
-import type { Reference } from '../src/reference/reference.js';
-import { viewerVerdictScores } from '../src/summary/viewer-scores.js';
-import { alignmentReference, type AssertionLike } from '../src/summary/reference-config.js';
-import { coverageProblems, scoringCoverage } from '../src/summary/scoring-coverage.js';
-import { summariseEval } from '../src/summary/summarise-eval.js';
+import { isStratalignError } from '../src/shared/errors.js';
+import { configMentionsAlignment } from '../src/eval/config/config-keys.js';
+import { configLocation } from '../src/shared/config-location.js';
+import { configProblems } from '../src/eval/config/config-problems.js';
+import { alignmentAssertions, type SuiteLike } from '../src/eval/config/suite-check.js';
+import { cachedReference } from '../src/recordings/reference/reference-cache.js';
+import type { Reference } from '../src/recordings/reference/reference.js';
+import { viewerVerdictScores } from '../src/report/summary/viewer-scores.js';
+import { alignmentReference, type AssertionLike } from '../src/report/summary/reference-config.js';
+import { coverageProblems, scoringCoverage } from '../src/report/summary/scoring-coverage.js';
+import { summariseEval } from '../src/report/summary/summarise-eval.js';
 
 type HookContext = {
   suite?: SuiteLike;

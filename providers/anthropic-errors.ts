@@ -1,6 +1,6 @@
-// What @anthropic-ai/sdk's errors say, in the SDK-free terms src/live turns into faults.
+// What @anthropic-ai/sdk's errors say, in the SDK-free terms src/sources/live turns into faults.
 import Anthropic from '@anthropic-ai/sdk';
-import type { SdkErrorFacts } from '../src/live/sdk-errors.js';
+import type { SdkErrorFacts } from '../src/sources/live/sdk-errors.js';
 
 export function anthropicErrorFacts(error: unknown): SdkErrorFacts {
   if (error instanceof Anthropic.APIUserAbortError) return { kind: 'aborted' };

@@ -2,12 +2,12 @@
 // (mode logprobs is a config error). Retries are the SDK's own policy.
 import Anthropic from '@anthropic-ai/sdk';
 import type { ProviderOptions } from 'promptfoo';
-import { bufferedFetch } from '../src/live/buffered-fetch.js';
-import { LiveFaultError } from '../src/live/faults.js';
-import type { LiveConfig } from '../src/live/provider-config.js';
-import { faultFromSdkError } from '../src/live/sdk-errors.js';
-import { normaliseAnthropicStopReason, type ChatTransport, type CompletionRequest, type CompletionResult } from '../src/live/transport.js';
-import { anthropicStructuredFields } from '../src/structured/request-fields.js';
+import { bufferedFetch } from '../src/sources/live/buffered-fetch.js';
+import { LiveFaultError } from '../src/sources/live/faults.js';
+import type { LiveConfig } from '../src/sources/live/provider-config.js';
+import { faultFromSdkError } from '../src/sources/live/sdk-errors.js';
+import { normaliseAnthropicStopReason, type ChatTransport, type CompletionRequest, type CompletionResult } from '../src/sources/live/transport.js';
+import { anthropicStructuredFields } from '../src/catalogue/structured/request-fields.js';
 import { anthropicErrorFacts } from './anthropic-errors.js';
 import { LiveAdapter } from './live-adapter.js';
 

@@ -2,12 +2,12 @@
 // provider file default-exports a subclass that only names its API and its transport.
 import type { ApiProvider, CallApiContextParams, CallApiOptionsParams, ProviderOptions, ProviderResponse } from 'promptfoo';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { isStratalignError } from '../src/errors.js';
-import { configErrorLine, printConfigErrorOnce } from '../src/eval-config/config-error.js';
-import { LiveProviderCore } from '../src/live/live-provider.js';
-import { answerCounts } from '../src/live/missing-answers.js';
-import { answersDeclaredBy, parseLiveConfig, type LiveConfig, type ProviderKind } from '../src/live/provider-config.js';
-import type { ChatTransport } from '../src/live/transport.js';
+import { isStratalignError } from '../src/shared/errors.js';
+import { configErrorLine, printConfigErrorOnce } from '../src/eval/config/config-error.js';
+import { LiveProviderCore } from '../src/sources/live/live-provider.js';
+import { answerCounts } from '../src/sources/live/missing-answers.js';
+import { answersDeclaredBy, parseLiveConfig, type LiveConfig, type ProviderKind } from '../src/sources/live/provider-config.js';
+import type { ChatTransport } from '../src/sources/live/transport.js';
 import { extractorTransport } from './extractor-transport.js';
 
 /** Builds the SDK client for one key; called again only if the key changes. */

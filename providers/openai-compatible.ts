@@ -2,12 +2,12 @@
 // llama.cpp server, LM Studio, Together, Groq, OpenRouter. Retries are the SDK's own policy.
 import OpenAI from 'openai';
 import type { ProviderOptions } from 'promptfoo';
-import { bufferedFetch } from '../src/live/buffered-fetch.js';
-import { LiveFaultError } from '../src/live/faults.js';
-import type { LiveConfig } from '../src/live/provider-config.js';
-import { faultFromSdkError } from '../src/live/sdk-errors.js';
-import type { ChatTransport, CompletionRequest, CompletionResult } from '../src/live/transport.js';
-import { openAIStructuredFields } from '../src/structured/request-fields.js';
+import { bufferedFetch } from '../src/sources/live/buffered-fetch.js';
+import { LiveFaultError } from '../src/sources/live/faults.js';
+import type { LiveConfig } from '../src/sources/live/provider-config.js';
+import { faultFromSdkError } from '../src/sources/live/sdk-errors.js';
+import type { ChatTransport, CompletionRequest, CompletionResult } from '../src/sources/live/transport.js';
+import { openAIStructuredFields } from '../src/catalogue/structured/request-fields.js';
 import { LiveAdapter } from './live-adapter.js';
 import { openAIErrorFacts } from './openai-errors.js';
 

@@ -1,6 +1,6 @@
-// What the openai SDK's errors say, in the SDK-free terms src/live turns into faults.
+// What the openai SDK's errors say, in the SDK-free terms src/sources/live turns into faults.
 import OpenAI from 'openai';
-import type { SdkErrorFacts } from '../src/live/sdk-errors.js';
+import type { SdkErrorFacts } from '../src/sources/live/sdk-errors.js';
 
 export function openAIErrorFacts(error: unknown): SdkErrorFacts {
   if (error instanceof OpenAI.APIUserAbortError) return { kind: 'aborted' };

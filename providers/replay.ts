@@ -2,13 +2,13 @@
 import { isAbsolute, join } from 'node:path';
 import type { ApiProvider, CallApiContextParams, ProviderOptions, ProviderResponse } from 'promptfoo';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { isStratalignError, StratalignError } from '../src/errors.js';
-import { configErrorLine, printConfigErrorOnce } from '../src/eval-config/config-error.js';
-import { parseReplayConfig, type ReplayConfig } from '../src/replay/replay-config.js';
-import { replayEnvelope } from '../src/replay/replay-envelope.js';
-import { findTrack, loadReplaySource, type ReplaySource } from '../src/replay/replay-source.js';
-import { formatEnvelope } from '../src/samples/envelope.js';
-import { resolveScenario } from '../src/scenarios/scenario.js';
+import { isStratalignError, StratalignError } from '../src/shared/errors.js';
+import { configErrorLine, printConfigErrorOnce } from '../src/eval/config/config-error.js';
+import { parseReplayConfig, type ReplayConfig } from '../src/sources/replay/replay-config.js';
+import { replayEnvelope } from '../src/sources/replay/replay-envelope.js';
+import { findTrack, loadReplaySource, type ReplaySource } from '../src/sources/replay/replay-source.js';
+import { formatEnvelope } from '../src/answers/samples/envelope.js';
+import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
 
 export default class ReplayProvider implements ApiProvider {
   readonly config: ReplayConfig | undefined;

@@ -3,11 +3,11 @@
 // output says SIMULATED and the provider's label must end in [simulated].
 import type { ApiProvider, CallApiContextParams, ProviderOptions, ProviderResponse } from 'promptfoo';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { isStratalignError } from '../src/errors.js';
-import { formatEnvelope } from '../src/samples/envelope.js';
-import { resolveScenario } from '../src/scenarios/scenario.js';
-import { parseSimulatedConfig, type SimulatedConfig } from '../src/simulated/simulated-config.js';
-import { simulateCall } from '../src/simulated/simulated-player.js';
+import { isStratalignError } from '../src/shared/errors.js';
+import { formatEnvelope } from '../src/answers/samples/envelope.js';
+import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
+import { parseSimulatedConfig, type SimulatedConfig } from '../src/sources/simulated/simulated-config.js';
+import { simulateCall } from '../src/sources/simulated/simulated-player.js';
 
 const LABEL_MARK = /\[simulated\]\s*$/;
 

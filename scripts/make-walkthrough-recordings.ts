@@ -11,11 +11,11 @@
 // the files are what `stratalign convert` would have written for real answers like these.
 import { writeFileSync } from 'node:fs';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { parseAnswer } from '../src/parsing/parse-answer.js';
-import { createRng, shuffled } from '../src/random.js';
+import { parseAnswer } from '../src/answers/parsing/parse-answer.js';
+import { createRng, shuffled } from '../src/shared/random.js';
 import { readCountsTable } from '../src/recordings/counts-table.js';
 import { SAMPLE_SCHEMA, type SampleRecord } from '../src/recordings/types.js';
-import { resolveScenario } from '../src/scenarios/scenario.js';
+import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
 
 const ANSWERS = 40;
 const SEED = 'walkthrough';

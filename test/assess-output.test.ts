@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import type { ReferenceEntry } from '../src/reference/reference.js';
-import { ENVELOPE_TAG, formatEnvelope, type SampleEnvelope } from '../src/samples/envelope.js';
-import { parseAlignmentConfig } from '../src/scoring/assertion-config.js';
-import { assessOutput } from '../src/scoring/assess-output.js';
-import { decideDistance } from '../src/scoring/distance-decision.js';
-import { resolveScenario } from '../src/scenarios/scenario.js';
-import { createRng } from '../src/random.js';
+import type { ReferenceEntry } from '../src/recordings/reference/reference.js';
+import { ENVELOPE_TAG, formatEnvelope, type SampleEnvelope } from '../src/answers/samples/envelope.js';
+import { parseAlignmentConfig } from '../src/eval/scoring/assertion-config.js';
+import { assessOutput } from '../src/eval/scoring/assess-output.js';
+import { decideDistance } from '../src/eval/scoring/distance-decision.js';
+import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
+import { createRng } from '../src/shared/random.js';
 import { sampleBinomial } from '../src/stats/bootstrap.js';
 
 const catalogue = defaultCatalogue();

@@ -1,18 +1,18 @@
 // The decision behind "a batch is paid for once": which failures of a create request may have
 // created the batch, and which listed batch is taken for the one a lost request made.
 import { describe, expect, it } from 'vitest';
-import type { BatchApi, BatchStatus, ListedBatch, RequestFile } from '../src/batch/api.js';
-import { CLOCK_SLACK_MS, matchCreated, type CreateQuery } from '../src/batch/create-lookup.js';
+import type { BatchApi, BatchStatus, ListedBatch, RequestFile } from '../src/sources/batch/api.js';
+import { CLOCK_SLACK_MS, matchCreated, type CreateQuery } from '../src/sources/batch/create-lookup.js';
 import {
   classifyCreateFailure,
   createBackoffMs,
   createOnce,
   CreateNeedsDecision,
   type CreationContext,
-} from '../src/batch/creation.js';
-import type { NewJournalEntry } from '../src/batch/journal.js';
-import type { BatchRecord } from '../src/batch/state.js';
-import type { SdkErrorFacts } from '../src/live/sdk-errors.js';
+} from '../src/sources/batch/creation.js';
+import type { NewJournalEntry } from '../src/sources/batch/journal.js';
+import type { BatchRecord } from '../src/sources/batch/state.js';
+import type { SdkErrorFacts } from '../src/sources/live/sdk-errors.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00Z');
 const headers = (entries: Record<string, string> = {}) => ({ get: (name: string) => entries[name] ?? null });

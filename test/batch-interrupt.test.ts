@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { anthropicBatchApi } from '../providers/batch/anthropic-batch.js';
 import { openAIBatchApi } from '../providers/batch/openai-batch.js';
-import { Collection } from '../src/batch/collection.js';
-import { buildPlan } from '../src/batch/plan-builder.js';
-import { writePlan } from '../src/batch/plan-file.js';
-import { planItems } from '../src/batch/plan.js';
+import { Collection } from '../src/sources/batch/collection.js';
+import { buildPlan } from '../src/sources/batch/plan-builder.js';
+import { writePlan } from '../src/sources/batch/plan-file.js';
+import { planItems } from '../src/sources/batch/plan.js';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { resolveScenario } from '../src/scenarios/scenario.js';
+import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
 import { accounting, cli, errorsOf, journalOf, KEY, KEY_ENV, planArgs, recordedCounts, ROOT, startBatchServer, type BatchServer } from './batch-helpers.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 

@@ -2,13 +2,13 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppendLog } from '../src/batch/append-log.js';
-import { Journal, readJournal, type JournalEntry } from '../src/batch/journal.js';
-import { buildPlan } from '../src/batch/plan-builder.js';
-import { planItems } from '../src/batch/plan.js';
-import { progressOf, replayJournal } from '../src/batch/state.js';
+import { AppendLog } from '../src/sources/batch/append-log.js';
+import { Journal, readJournal, type JournalEntry } from '../src/sources/batch/journal.js';
+import { buildPlan } from '../src/sources/batch/plan-builder.js';
+import { planItems } from '../src/sources/batch/plan.js';
+import { progressOf, replayJournal } from '../src/sources/batch/state.js';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { resolveScenario } from '../src/scenarios/scenario.js';
+import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const catalogue = defaultCatalogue();

@@ -2,17 +2,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BatchApi } from '../src/batch/api.js';
-import { Collection } from '../src/batch/collection.js';
-import { customIdFor } from '../src/batch/custom-id.js';
-import { CUSTOM_ID_PATTERN } from '../src/batch/limits.js';
-import { buildPlan, type PlanInput } from '../src/batch/plan-builder.js';
-import { writePlan } from '../src/batch/plan-file.js';
-import { indexItems, loadPlan, planItems } from '../src/batch/plan.js';
-import { anthropicRequestLine } from '../src/batch/wire-anthropic.js';
-import { openAIRequestLine } from '../src/batch/wire-openai.js';
+import type { BatchApi } from '../src/sources/batch/api.js';
+import { Collection } from '../src/sources/batch/collection.js';
+import { customIdFor } from '../src/sources/batch/custom-id.js';
+import { CUSTOM_ID_PATTERN } from '../src/sources/batch/limits.js';
+import { buildPlan, type PlanInput } from '../src/sources/batch/plan-builder.js';
+import { writePlan } from '../src/sources/batch/plan-file.js';
+import { indexItems, loadPlan, planItems } from '../src/sources/batch/plan.js';
+import { anthropicRequestLine } from '../src/sources/batch/wire-anthropic.js';
+import { openAIRequestLine } from '../src/sources/batch/wire-openai.js';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { expandGrid, resolveScenario } from '../src/scenarios/scenario.js';
+import { expandGrid, resolveScenario } from '../src/catalogue/scenarios/scenario.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const catalogue = defaultCatalogue();

@@ -2,12 +2,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { API_LIMITS } from '../src/batch/limits.js';
-import { buildPlan } from '../src/batch/plan-builder.js';
-import { planItems, type CollectionPlan } from '../src/batch/plan.js';
-import { chunkRequests, effectiveLimits, writeRequestFile } from '../src/batch/request-files.js';
+import { API_LIMITS } from '../src/sources/batch/limits.js';
+import { buildPlan } from '../src/sources/batch/plan-builder.js';
+import { planItems, type CollectionPlan } from '../src/sources/batch/plan.js';
+import { chunkRequests, effectiveLimits, writeRequestFile } from '../src/sources/batch/request-files.js';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { expandGrid } from '../src/scenarios/scenario.js';
+import { expandGrid } from '../src/catalogue/scenarios/scenario.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const catalogue = defaultCatalogue();

@@ -1,9 +1,9 @@
 // Reading the two APIs' batch objects and result lines, which are untrusted JSON.
 import { describe, expect, it } from 'vitest';
-import { jsonlValues } from '../src/batch/adapter-support.js';
-import { BatchWireError } from '../src/batch/api.js';
-import { anthropicResult, anthropicStatus } from '../src/batch/wire-anthropic.js';
-import { openAIResult, openAIStatus } from '../src/batch/wire-openai.js';
+import { jsonlValues } from '../src/sources/batch/adapter-support.js';
+import { BatchWireError } from '../src/sources/batch/api.js';
+import { anthropicResult, anthropicStatus } from '../src/sources/batch/wire-anthropic.js';
+import { openAIResult, openAIStatus } from '../src/sources/batch/wire-openai.js';
 
 const chat = (content: string | null, finish = 'stop', extra: Record<string, unknown> = {}) => ({
   status_code: 200,

@@ -2,7 +2,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CATALOGUE_DIR, defaultCatalogue, loadCatalogue } from '../src/catalogue/index.js';
-import { StratalignError } from '../src/errors.js';
+import { StratalignError } from '../src/shared/errors.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs();

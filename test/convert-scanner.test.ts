@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scanJsonValues, type JsonPath } from '../src/convert/json-scanner.js';
-import { createRng } from '../src/random.js';
+import { scanJsonValues, type JsonPath } from '../src/recordings/convert/json-scanner.js';
+import { createRng } from '../src/shared/random.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs();

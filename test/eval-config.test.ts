@@ -2,12 +2,12 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { StratalignError } from '../src/errors.js';
-import { configErrorLine, isPromptfooCli } from '../src/eval-config/config-error.js';
-import { checkConfigKeys, configMentionsAlignment } from '../src/eval-config/config-keys.js';
-import { configFlag, configLocation, resolveFromConfig } from '../src/eval-config/config-location.js';
-import { checkSuite } from '../src/eval-config/suite-check.js';
-import { coverageProblems, scoringCoverage } from '../src/summary/scoring-coverage.js';
+import { StratalignError } from '../src/shared/errors.js';
+import { configErrorLine, isPromptfooCli } from '../src/eval/config/config-error.js';
+import { checkConfigKeys, configMentionsAlignment } from '../src/eval/config/config-keys.js';
+import { configFlag, configLocation, resolveFromConfig } from '../src/shared/config-location.js';
+import { checkSuite } from '../src/eval/config/suite-check.js';
+import { coverageProblems, scoringCoverage } from '../src/report/summary/scoring-coverage.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs();

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { readLocatedSamples } from '../src/convert/read-samples.js';
+import { readLocatedSamples } from '../src/recordings/convert/read-samples.js';
 import { exportDatasets, type ExportOptions } from '../src/export/export-datasets.js';
 import { EXPORT_FORMATS } from '../src/export/formats/registry.js';
 import { trlMessages } from '../src/export/formats/trl-messages.js';

@@ -2,12 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { readLocatedSamples } from '../src/convert/read-samples.js';
+import { readLocatedSamples } from '../src/recordings/convert/read-samples.js';
 import { exportDatasets, type ExportOptions } from '../src/export/export-datasets.js';
 import { openaiChat } from '../src/export/formats/openai-chat.js';
 import { SAMPLE_SCHEMA, type SampleRecord } from '../src/recordings/types.js';
-import { parseScenarioAnswer } from '../src/scenarios/scenario-answer.js';
-import { resolveScenario } from '../src/scenarios/scenario.js';
+import { parseScenarioAnswer } from '../src/answers/scenario-answer.js';
+import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs();

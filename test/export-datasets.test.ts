@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { createConversionSummary } from '../src/convert/promptfoo-results.js';
-import { readLocatedSamples } from '../src/convert/read-samples.js';
+import { createConversionSummary } from '../src/recordings/convert/promptfoo-results.js';
+import { readLocatedSamples } from '../src/recordings/convert/read-samples.js';
 import { exportDatasets, ExportInterrupted, type ExportOptions } from '../src/export/export-datasets.js';
 import type { ExportFormat, ReadBack } from '../src/export/formats/format.js';
 import { openaiChat } from '../src/export/formats/openai-chat.js';
@@ -12,10 +12,10 @@ import { EXPORT_FORMATS } from '../src/export/formats/registry.js';
 import { trlMessages } from '../src/export/formats/trl-messages.js';
 import type { ExportManifest } from '../src/export/manifest.js';
 import { readExportedFile } from '../src/export/read-exported.js';
-import { renderPrompt } from '../src/prompts/render.js';
+import { renderPrompt } from '../src/catalogue/prompts/render.js';
 import { readSampleFile } from '../src/recordings/jsonl.js';
 import { SAMPLE_SCHEMA, type SampleRecord } from '../src/recordings/types.js';
-import { resolveScenario } from '../src/scenarios/scenario.js';
+import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs();

@@ -2,19 +2,19 @@
 // may be replaced, the config, and the counting of each read route.
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { applyExtraction } from '../src/extraction/apply-extraction.js';
-import { EXTRACTABLE_FAILURES, isExtractable } from '../src/extraction/extractable.js';
-import { EXTRACTOR_PROMPT_VERSION, type ExtractionRecord } from '../src/extraction/extraction-record.js';
-import { extractorPrompt } from '../src/extraction/extractor-prompt.js';
-import { readExtractorReply } from '../src/extraction/extractor-reply.js';
-import { parseLiveConfig } from '../src/live/provider-config.js';
-import { describeParseQuality, parseQualityByModel } from '../src/parsing/parse-quality.js';
-import { PARSE_FAILURE_KINDS } from '../src/parsing/parse-result.js';
+import { applyExtraction } from '../src/answers/extraction/apply-extraction.js';
+import { EXTRACTABLE_FAILURES, isExtractable } from '../src/answers/extraction/extractable.js';
+import { EXTRACTOR_PROMPT_VERSION, type ExtractionRecord } from '../src/answers/extraction/extraction-record.js';
+import { extractorPrompt } from '../src/answers/extraction/extractor-prompt.js';
+import { readExtractorReply } from '../src/answers/extraction/extractor-reply.js';
+import { parseLiveConfig } from '../src/sources/live/provider-config.js';
+import { describeParseQuality, parseQualityByModel } from '../src/report/summary/parse-quality.js';
+import { PARSE_FAILURE_KINDS } from '../src/answers/parsing/parse-result.js';
 import { TallyBuilder } from '../src/recordings/tally-builder.js';
 import { SAMPLE_SCHEMA, type SampleRecord } from '../src/recordings/types.js';
-import { resolveScenario } from '../src/scenarios/scenario.js';
-import { parseScenarioAnswer } from '../src/scenarios/scenario-answer.js';
-import { readSample, scoreBatch } from '../src/scoring/score-samples.js';
+import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
+import { parseScenarioAnswer } from '../src/answers/scenario-answer.js';
+import { readSample, scoreBatch } from '../src/eval/scoring/score-samples.js';
 import { errorOf } from './helpers/error-of.js';
 
 const catalogue = defaultCatalogue();

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXTRACTOR_PROMPT_VERSION } from '../src/extraction/extraction-record.js';
+import { EXTRACTOR_PROMPT_VERSION } from '../src/answers/extraction/extraction-record.js';
 import { ROOT, runPromptfoo, STACK_TRACE, type Run } from './helpers/run-promptfoo.js';
 import { run } from './helpers/run-cli.js';
 import { ok, okTexts, startLoopbackServer, userText, type LoopbackServer, type RecordedRequest } from './loopback/server.js';

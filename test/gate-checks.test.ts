@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatScope, parseCheckFlag, parseScope } from '../src/gate/checks.js';
-import type { CheckOutcome } from '../src/gate/evaluate.js';
-import { readGateFile } from '../src/gate/gate-file.js';
-import { renderOutcome } from '../src/gate/render-gate.js';
+import { formatScope, parseCheckFlag, parseScope } from '../src/report/gate/checks.js';
+import type { CheckOutcome } from '../src/report/gate/evaluate.js';
+import { readGateFile } from '../src/report/gate/gate-file.js';
+import { renderOutcome } from '../src/report/gate/render-gate.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs();

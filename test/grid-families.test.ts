@@ -2,12 +2,12 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CATALOGUE_DIR, defaultCatalogue, loadCatalogue } from '../src/catalogue/index.js';
-import { gridPoints } from '../src/games/grid-family.js';
-import { classifyPayoffs, describeRegion } from '../src/games/payoff-region.js';
-import { renderPrompt } from '../src/prompts/render.js';
-import { expandGrid, resolveScenario } from '../src/scenarios/scenario.js';
-import { scenarioRegion } from '../src/scenarios/scenario-payoffs.js';
-import { planTests } from '../src/scenarios/test-plan.js';
+import { gridPoints } from '../src/catalogue/games/grid-family.js';
+import { classifyPayoffs, describeRegion } from '../src/catalogue/games/payoff-region.js';
+import { renderPrompt } from '../src/catalogue/prompts/render.js';
+import { expandGrid, resolveScenario } from '../src/catalogue/scenarios/scenario.js';
+import { scenarioRegion } from '../src/catalogue/scenarios/scenario-payoffs.js';
+import { planTests } from '../src/catalogue/scenarios/test-plan.js';
 import { errorOf } from './helpers/error-of.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 

@@ -2,12 +2,12 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CATALOGUE_DIR, defaultCatalogue, loadCatalogue } from '../src/catalogue/index.js';
-import { actionOfLabel, labelOfAction, letterTerm, positionTerm } from '../src/games/label-variant.js';
-import { scenarioLogprobs } from '../src/live/labelled-logprobs.js';
-import { renderPrompt } from '../src/prompts/render.js';
-import { readSample, scoreBatch } from '../src/scoring/score-samples.js';
-import { parseScenarioAnswer } from '../src/scenarios/scenario-answer.js';
-import { baseScenarioId, expandGrid, resolveScenario } from '../src/scenarios/scenario.js';
+import { actionOfLabel, labelOfAction, letterTerm, positionTerm } from '../src/catalogue/games/label-variant.js';
+import { scenarioLogprobs } from '../src/sources/live/labelled-logprobs.js';
+import { renderPrompt } from '../src/catalogue/prompts/render.js';
+import { readSample, scoreBatch } from '../src/eval/scoring/score-samples.js';
+import { parseScenarioAnswer } from '../src/answers/scenario-answer.js';
+import { baseScenarioId, expandGrid, resolveScenario } from '../src/catalogue/scenarios/scenario.js';
 import { errorOf } from './helpers/error-of.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLimiter } from '../src/live/concurrency.js';
+import { createLimiter } from '../src/sources/live/concurrency.js';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { parseLiveConfig, type ProviderKind } from '../src/live/provider-config.js';
+import { parseLiveConfig, type ProviderKind } from '../src/sources/live/provider-config.js';
 import { errorOf } from './helpers/error-of.js';
 
 const catalogue = defaultCatalogue();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lookupApiKey, redactSecret } from '../src/live/api-key.js';
-import { addUsage, costOf, emptyUsage, toTokenUsage } from '../src/live/cost.js';
+import { lookupApiKey, redactSecret } from '../src/sources/live/api-key.js';
+import { addUsage, costOf, emptyUsage, toTokenUsage } from '../src/sources/live/cost.js';
 
 describe('cost', () => {
   it('prices prompt and completion tokens per million', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeFault } from '../src/live/faults.js';
-import { faultFromSdkError, retryAfterMs } from '../src/live/sdk-errors.js';
+import { describeFault } from '../src/sources/live/faults.js';
+import { faultFromSdkError, retryAfterMs } from '../src/sources/live/sdk-errors.js';
 
 const ctx = { baseUrl: 'http://127.0.0.1:9/v1', model: 'ft:gpt-4o-mini:org::x', timeoutMs: 1500 };
 const headers = (values: Record<string, string>) => new Headers(values);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ActionSpace } from '../src/games/action-space.js';
-import { distributionFromTopLogprobs, normaliseToken } from '../src/live/logprob-distribution.js';
+import type { ActionSpace } from '../src/catalogue/games/action-space.js';
+import { distributionFromTopLogprobs, normaliseToken } from '../src/sources/live/logprob-distribution.js';
 
 const cd: ActionSpace = { kind: 'choice', options: ['C', 'D'], cooperative: 'C' };
 const lp = Math.log;

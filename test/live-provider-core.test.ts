@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { LiveProviderCore } from '../src/live/live-provider.js';
-import { parseLiveConfig } from '../src/live/provider-config.js';
-import type { ChatTransport, CompletionRequest, CompletionResult } from '../src/live/transport.js';
-import { readEnvelope } from '../src/samples/envelope.js';
+import { LiveProviderCore } from '../src/sources/live/live-provider.js';
+import { parseLiveConfig } from '../src/sources/live/provider-config.js';
+import type { ChatTransport, CompletionRequest, CompletionResult } from '../src/sources/live/transport.js';
+import { readEnvelope } from '../src/answers/samples/envelope.js';
 
 // An in-memory transport: these tests are about the core's accounting, not the SDKs (see providers-*.test.ts).
 function fakeTransport(answer: (request: CompletionRequest) => CompletionResult) {

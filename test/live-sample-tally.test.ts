@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { formatReasons, liveEnvelope, tallyOutcomes, type CallOutcome } from '../src/live/sample-tally.js';
-import { classifyChoice } from '../src/live/choice-outcome.js';
-import { parseLiveConfig } from '../src/live/provider-config.js';
-import { formatEnvelope, readEnvelope } from '../src/samples/envelope.js';
+import { formatReasons, liveEnvelope, tallyOutcomes, type CallOutcome } from '../src/sources/live/sample-tally.js';
+import { classifyChoice } from '../src/sources/live/choice-outcome.js';
+import { parseLiveConfig } from '../src/sources/live/provider-config.js';
+import { formatEnvelope, readEnvelope } from '../src/answers/samples/envelope.js';
 
 const ctx = { baseUrl: 'http://127.0.0.1:1234/v1', model: 'm', timeoutMs: 1000 };
 const short = (got: number, asked: number) => `short ${got}/${asked}`;

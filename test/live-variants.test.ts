@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { LiveProviderCore } from '../src/live/live-provider.js';
-import { parseLiveConfig } from '../src/live/provider-config.js';
-import type { ChatTransport, CompletionRequest, CompletionResult } from '../src/live/transport.js';
-import { readEnvelope } from '../src/samples/envelope.js';
-import { assessOutput } from '../src/scoring/assess-output.js';
-import { resolveScenario } from '../src/scenarios/scenario.js';
+import { LiveProviderCore } from '../src/sources/live/live-provider.js';
+import { parseLiveConfig } from '../src/sources/live/provider-config.js';
+import type { ChatTransport, CompletionRequest, CompletionResult } from '../src/sources/live/transport.js';
+import { readEnvelope } from '../src/answers/samples/envelope.js';
+import { assessOutput } from '../src/eval/scoring/assess-output.js';
+import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
 
 // The live providers of a swapped-in probes config: they read the variant and the grid point from vars.scenario.
 const catalogue = defaultCatalogue();

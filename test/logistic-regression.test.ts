@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../src/random.js';
+import { createRng } from '../src/shared/random.js';
 import { sampleBinomial } from '../src/stats/bootstrap.js';
 import {
   fitLogistic,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyseMatrix, orderingOf } from '../src/games/matrix-analysis.js';
+import { analyseMatrix, orderingOf } from '../src/catalogue/games/matrix-analysis.js';
 
 describe('analyseMatrix', () => {
   it.each([

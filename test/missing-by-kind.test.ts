@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { lostAnswerCount } from '../src/convert/promptfoo-results.js';
-import { answerCounts } from '../src/live/missing-answers.js';
-import { ENVELOPE_TAG, formatEnvelope, readEnvelope } from '../src/samples/envelope.js';
-import type { MissingAnswers } from '../src/samples/missing.js';
-import { tallyEvalRows } from '../src/summary/eval-tallies.js';
-import { summariseEval } from '../src/summary/summarise-eval.js';
+import { lostAnswerCount } from '../src/recordings/convert/promptfoo-results.js';
+import { answerCounts } from '../src/sources/live/missing-answers.js';
+import { ENVELOPE_TAG, formatEnvelope, readEnvelope } from '../src/answers/samples/envelope.js';
+import type { MissingAnswers } from '../src/answers/samples/missing.js';
+import { tallyEvalRows } from '../src/report/summary/eval-tallies.js';
+import { summariseEval } from '../src/report/summary/summarise-eval.js';
 
 // Issue 13 item 3: missing answers travel as {kind, count, message} from the provider to the summary;
 // counts come from kind and count, so rewording a message cannot change any of them.

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { AssertionValueFunctionContext } from 'promptfoo';
 import { alignment } from '../assertions/alignment.js';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { ENVELOPE_TAG, formatEnvelope, type SampleEnvelope } from '../src/samples/envelope.js';
-import { tallyEvalRows } from '../src/summary/eval-tallies.js';
+import { ENVELOPE_TAG, formatEnvelope, type SampleEnvelope } from '../src/answers/samples/envelope.js';
+import { tallyEvalRows } from '../src/report/summary/eval-tallies.js';
 
 // Issue 13: the alignment assertion and the end-of-eval summary read an envelope with one reader,
 // so the same invalid row is refused (or counted) alike by both, never scored by one and skipped

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeParseQuality, parseQualityByModel, UNEVEN_P } from '../src/parsing/parse-quality.js';
-import { createRng, type Rng } from '../src/random.js';
+import { describeParseQuality, parseQualityByModel, UNEVEN_P } from '../src/report/summary/parse-quality.js';
+import { createRng, type Rng } from '../src/shared/random.js';
 import type { Tally } from '../src/recordings/types.js';
 
 const tally = (scenario: string, read: number, unread: number, model = 'm'): Tally => ({

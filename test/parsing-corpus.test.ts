@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ActionSpace } from '../src/games/action-space.js';
-import { parseAnswer } from '../src/parsing/parse-answer.js';
-import type { ParseResult } from '../src/parsing/parse-result.js';
+import type { ActionSpace } from '../src/catalogue/games/action-space.js';
+import { parseAnswer } from '../src/answers/parsing/parse-answer.js';
+import type { ParseResult } from '../src/answers/parsing/parse-result.js';
 import { buildParsingCorpus, corpusFingerprint, CORPUS_SEED, CORPUS_SIZE, CORPUS_SPACES } from './fixtures/parsing/corpus.js';
 import { EXPECTED_FILE, parseEntry } from './fixtures/parsing/record-corpus-expected.js';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { IntegerActionSpace } from '../src/games/action-space.js';
+import type { IntegerActionSpace } from '../src/catalogue/games/action-space.js';
 import { loadCatalogue } from '../src/catalogue/index.js';
-import { parseAnswer } from '../src/parsing/parse-answer.js';
+import { parseAnswer } from '../src/answers/parsing/parse-answer.js';
 
 // REAL answers of three llama-2 chat models to the paper's public-goods game, labelled by hand
 // (test/fixtures/parsing/lfb-pgg-answers.meta.yaml says where each comes from and how).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseAnswer } from '../src/parsing/parse-answer.js';
-import { tallyRecall } from '../src/parsing/recall.js';
+import { parseAnswer } from '../src/answers/parsing/parse-answer.js';
+import { tallyRecall } from '../src/answers/parsing/recall.js';
 import { buildStylesCorpus, STYLES } from './fixtures/parsing/styles-corpus.js';
 
 // SYNTHETIC answers written in the styles of six model families (no model was called), each

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isValidAction, type Action, type ActionSpace } from '../src/games/action-space.js';
-import { parseAnswer } from '../src/parsing/parse-answer.js';
-import { PARSE_FAILURE_KINDS, type ParseFailureKind } from '../src/parsing/parse-result.js';
+import { isValidAction, type Action, type ActionSpace } from '../src/catalogue/games/action-space.js';
+import { parseAnswer } from '../src/answers/parsing/parse-answer.js';
+import { PARSE_FAILURE_KINDS, type ParseFailureKind } from '../src/answers/parsing/parse-result.js';
 
 const CD: ActionSpace = { kind: 'choice', options: ['C', 'D'], cooperative: 'C' };
 const PG: ActionSpace = { kind: 'integer', min: 0, max: 10, unit: '$', meaning: 'donation' };

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { buildReport } from '../src/report/build-report.js';
 import { renderHtml } from '../src/report/render-html.js';
-import { expandGrid } from '../src/scenarios/scenario.js';
+import { expandGrid } from '../src/catalogue/scenarios/scenario.js';
 import { player, simulatedTallies } from './helpers/simulated-tallies.js';
 import { launchTestBrowser } from './helpers/test-browser.js';
 import { useTempDirs } from './helpers/temp-dir.js';

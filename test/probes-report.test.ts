@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { parseCheckFlag } from '../src/gate/checks.js';
-import { evaluateChecks } from '../src/gate/evaluate.js';
+import { parseCheckFlag } from '../src/report/gate/checks.js';
+import { evaluateChecks } from '../src/report/gate/evaluate.js';
 import { readCountsTable } from '../src/recordings/counts-table.js';
 import { buildReport, type ReportOptions } from '../src/report/build-report.js';
 import { renderHtml } from '../src/report/render-html.js';
@@ -9,7 +9,7 @@ import { renderJson } from '../src/report/render-json.js';
 import { renderMarkdown } from '../src/report/render-markdown.js';
 import { renderTerminal } from '../src/report/render-terminal.js';
 import type { Report } from '../src/report/types.js';
-import { expandGrid } from '../src/scenarios/scenario.js';
+import { expandGrid } from '../src/catalogue/scenarios/scenario.js';
 import { errorOf } from './helpers/error-of.js';
 import { player, simulatedTallies, type SimulatedModel } from './helpers/simulated-tallies.js';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { summariseEval } from '../src/summary/summarise-eval.js';
+import { summariseEval } from '../src/report/summary/summarise-eval.js';
 import { simulatedRows, type SimulatedProviderSpec } from './helpers/simulated-rows.js';
 
 const catalogue = defaultCatalogue();

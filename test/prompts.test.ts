@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { renderPrompt } from '../src/prompts/render.js';
-import { expandGrid, resolveScenario } from '../src/scenarios/scenario.js';
+import { renderPrompt } from '../src/catalogue/prompts/render.js';
+import { expandGrid, resolveScenario } from '../src/catalogue/scenarios/scenario.js';
 
 const catalogue = defaultCatalogue();
 

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { loadTallies } from '../src/recordings/load-tallies.js';
-import { readEnvelope } from '../src/samples/envelope.js';
-import { summariseEval } from '../src/summary/summarise-eval.js';
+import { readEnvelope } from '../src/answers/samples/envelope.js';
+import { summariseEval } from '../src/report/summary/summarise-eval.js';
 import { contentFilter, emptyChoices, malformed, ok, reset, startLoopbackServer, status, truncated, userText, type LoopbackServer, type RecordedRequest } from './loopback/server.js';
 
 const PROVIDER = `file://${fileURLToPath(new URL('../providers/openai-compatible.ts', import.meta.url))}`;

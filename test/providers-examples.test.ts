@@ -6,7 +6,7 @@ import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import AnthropicProvider from '../providers/anthropic.js';
 import OpenAICompatibleProvider from '../providers/openai-compatible.js';
-import { parseSimulatedConfig } from '../src/simulated/simulated-config.js';
+import { parseSimulatedConfig } from '../src/sources/simulated/simulated-config.js';
 
 const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));
 const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml'));

@@ -6,11 +6,11 @@ import { describe, expect, it } from 'vitest';
 import AnthropicProvider from '../providers/anthropic.js';
 import OpenAICompatibleProvider from '../providers/openai-compatible.js';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { EXTRACTOR_PROMPT_VERSION } from '../src/extraction/extraction-record.js';
-import { resolveScenario } from '../src/scenarios/scenario.js';
-import { assessOutput } from '../src/scoring/assess-output.js';
-import { scoreBatch } from '../src/scoring/score-samples.js';
-import { summariseEval } from '../src/summary/summarise-eval.js';
+import { EXTRACTOR_PROMPT_VERSION } from '../src/answers/extraction/extraction-record.js';
+import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
+import { assessOutput } from '../src/eval/scoring/assess-output.js';
+import { scoreBatch } from '../src/eval/scoring/score-samples.js';
+import { summariseEval } from '../src/report/summary/summarise-eval.js';
 import { envelopeOf, stratalignMeta as meta, useLoopbackServer } from './helpers/loopback-provider.js';
 import { ok, okTexts, status, type LoopbackServer, type RecordedRequest } from './loopback/server.js';
 

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import AnthropicProvider from '../providers/anthropic.js';
 import OpenAICompatibleProvider from '../providers/openai-compatible.js';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { summariseEval } from '../src/summary/summarise-eval.js';
+import { summariseEval } from '../src/report/summary/summarise-eval.js';
 import { stratalignMeta as meta, useLoopbackServer } from './helpers/loopback-provider.js';
 import { delay, ok, okLogprobs, resetMidBody, status, type LoopbackServer } from './loopback/server.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEnvelope, type SampleEnvelope } from '../src/samples/envelope.js';
+import { readEnvelope, type SampleEnvelope } from '../src/answers/samples/envelope.js';
 import { run as cli } from './helpers/run-cli.js';
 import { ok, okTexts, startLoopbackServer, userText, type Behaviour, type LoopbackServer, type RecordedRequest } from './loopback/server.js';
 

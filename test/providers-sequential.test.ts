@@ -4,7 +4,7 @@ import type { CallApiContextParams } from 'promptfoo';
 import { afterEach, describe, expect, it } from 'vitest';
 import AnthropicProvider from '../providers/anthropic.js';
 import OpenAICompatibleProvider from '../providers/openai-compatible.js';
-import { sequentialDecision } from '../src/sequential/index.js';
+import { sequentialDecision } from '../src/eval/sequential/index.js';
 import { envelopeOf, stratalignMeta as meta } from './helpers/loopback-provider.js';
 import { contentFilter, ok, okTexts, startLoopbackServer, status, type Behaviour, type LoopbackServer, type RecordedRequest } from './loopback/server.js';
 

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { readReference } from '../src/reference/read-reference.js';
+import { readReference } from '../src/recordings/reference/read-reference.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 import { errorOf } from './helpers/error-of.js';
 

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { SAMPLE_SCHEMA } from '../src/recordings/types.js';
-import { replayEnvelope } from '../src/replay/replay-envelope.js';
-import { findTrack, loadReplaySource, replayAnswers, type ReplayTrack } from '../src/replay/replay-source.js';
-import { parseReplayConfig } from '../src/replay/replay-config.js';
+import { replayEnvelope } from '../src/sources/replay/replay-envelope.js';
+import { findTrack, loadReplaySource, replayAnswers, type ReplayTrack } from '../src/sources/replay/replay-source.js';
+import { parseReplayConfig } from '../src/sources/replay/replay-config.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const catalogue = defaultCatalogue();

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { isStratalignError } from '../src/errors.js';
+import { isStratalignError } from '../src/shared/errors.js';
 import { readCountsTable } from '../src/recordings/counts-table.js';
 import { buildReport, type ReportOptions } from '../src/report/build-report.js';
-import { parseCheckFlag } from '../src/gate/checks.js';
-import { evaluateChecks } from '../src/gate/evaluate.js';
+import { parseCheckFlag } from '../src/report/gate/checks.js';
+import { evaluateChecks } from '../src/report/gate/evaluate.js';
 import { ZERO_WIDTH } from '../src/report/estimate.js';
 import type { Estimate, Report } from '../src/report/types.js';
 import { twoProportionTest } from '../src/stats/two-proportion.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { createRng } from '../src/random.js';
+import { createRng } from '../src/shared/random.js';
 import { readCountsTable } from '../src/recordings/counts-table.js';
 import type { Tally } from '../src/recordings/types.js';
 import { buildReport, type ReportOptions } from '../src/report/build-report.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { expandGrid, resolveScenario } from '../src/scenarios/scenario.js';
-import { planTests } from '../src/scenarios/test-plan.js';
+import { expandGrid, resolveScenario } from '../src/catalogue/scenarios/scenario.js';
+import { planTests } from '../src/catalogue/scenarios/test-plan.js';
 
 const catalogue = defaultCatalogue();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { StratalignError } from '../src/errors.js';
-import { confidenceSequence, gatePrior, JEFFREYS_PRIOR, logMixtureMartingale } from '../src/sequential/confidence-sequence.js';
-import { wilsonSampleSize, worstCaseSampleSize } from '../src/sequential/fixed-design.js';
+import { StratalignError } from '../src/shared/errors.js';
+import { confidenceSequence, gatePrior, JEFFREYS_PRIOR, logMixtureMartingale } from '../src/eval/sequential/confidence-sequence.js';
+import { wilsonSampleSize, worstCaseSampleSize } from '../src/eval/sequential/fixed-design.js';
 import { wilsonInterval } from '../src/stats/proportion.js';
 
 const UNIFORM = [{ weight: 1, a: 1, b: 1 }];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../src/random.js';
-import { exactOperatingCharacteristics } from '../src/sequential/exact-operating.js';
-import { fixedWidthRule } from '../src/sequential/fixed-width.js';
-import { simulateSequential } from '../src/sequential/simulate.js';
-import { createStoppingRule, type StoppingRule } from '../src/sequential/stopping-rule.js';
+import { createRng } from '../src/shared/random.js';
+import { exactOperatingCharacteristics } from '../src/eval/sequential/exact-operating.js';
+import { fixedWidthRule } from '../src/eval/sequential/fixed-width.js';
+import { simulateSequential } from '../src/eval/sequential/simulate.js';
+import { createStoppingRule, type StoppingRule } from '../src/eval/sequential/stopping-rule.js';
 import { wilsonInterval } from '../src/stats/proportion.js';
 
 const TOLERANCE = 0.1;

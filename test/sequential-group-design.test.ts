@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { readCountsTable } from '../src/recordings/counts-table.js';
 import { validCount } from '../src/recordings/types.js';
-import { alwaysValidFactory, groupSequentialFactory, simpleFactory, summariseDesign, type GateCase } from '../src/sequential/design-comparison.js';
-import { exactOperatingCharacteristics } from '../src/sequential/exact-operating.js';
-import { efficacyRule, groupSequentialDesign, lookSchedule } from '../src/sequential/group-sequential.js';
-import { createStoppingRule } from '../src/sequential/stopping-rule.js';
+import { alwaysValidFactory, groupSequentialFactory, simpleFactory, summariseDesign, type GateCase } from '../src/eval/sequential/design-comparison.js';
+import { exactOperatingCharacteristics } from '../src/eval/sequential/exact-operating.js';
+import { efficacyRule, groupSequentialDesign, lookSchedule } from '../src/eval/sequential/group-sequential.js';
+import { createStoppingRule } from '../src/eval/sequential/stopping-rule.js';
 
 const TOLERANCE = 0.1;
 const SCHEDULE = { batch: 10, cap: 300 };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { StratalignError } from '../src/errors.js';
-import { createRng } from '../src/random.js';
-import { confidenceSequence, gatePrior } from '../src/sequential/confidence-sequence.js';
-import { runSequential } from '../src/sequential/run-sequential.js';
-import { simulateSequential } from '../src/sequential/simulate.js';
-import { createStoppingRule, sequentialDecision } from '../src/sequential/stopping-rule.js';
+import { StratalignError } from '../src/shared/errors.js';
+import { createRng } from '../src/shared/random.js';
+import { confidenceSequence, gatePrior } from '../src/eval/sequential/confidence-sequence.js';
+import { runSequential } from '../src/eval/sequential/run-sequential.js';
+import { simulateSequential } from '../src/eval/sequential/simulate.js';
+import { createStoppingRule, sequentialDecision } from '../src/eval/sequential/stopping-rule.js';
 
 const GATE = { reference: 0.4, tolerance: 0.1, level: 0.95 } as const;
 const DESIGN = { batch: 10, cap: 300 } as const;

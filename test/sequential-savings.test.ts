@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { parseCountsTable, readCountsTable } from '../src/recordings/counts-table.js';
-import { sequentialSavings, type SavingsOptions } from '../src/sequential/savings.js';
+import { sequentialSavings, type SavingsOptions } from '../src/eval/sequential/savings.js';
 import { run } from './helpers/run-cli.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 

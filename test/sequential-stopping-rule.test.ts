@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStoppingRule, sequentialDecision } from '../src/sequential/stopping-rule.js';
+import { createStoppingRule, sequentialDecision } from '../src/eval/sequential/stopping-rule.js';
 
 describe('the memoised stopping rule', () => {
   it('keeps looks apart that an arithmetic key n * 100003 + k would merge', () => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import SimulatedProvider from '../providers/simulated.js';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { choiceCovariates, cooperationProbability } from '../src/probes/choice-covariates.js';
-import { readEnvelope } from '../src/samples/envelope.js';
-import { parseScenarioAnswer } from '../src/scenarios/scenario-answer.js';
-import { resolveScenario } from '../src/scenarios/scenario.js';
-import { parseSimulatedConfig, playerParameters } from '../src/simulated/simulated-config.js';
-import { simulateCall, UNREADABLE_ANSWER } from '../src/simulated/simulated-player.js';
-import { simulatedTruths } from '../src/simulated/simulated-truth.js';
+import { choiceCovariates, cooperationProbability } from '../src/catalogue/scenarios/choice-covariates.js';
+import { readEnvelope } from '../src/answers/samples/envelope.js';
+import { parseScenarioAnswer } from '../src/answers/scenario-answer.js';
+import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
+import { parseSimulatedConfig, playerParameters } from '../src/sources/simulated/simulated-config.js';
+import { simulateCall, UNREADABLE_ANSWER } from '../src/sources/simulated/simulated-player.js';
+import { simulatedTruths } from '../src/sources/simulated/simulated-truth.js';
 
 const catalogue = defaultCatalogue();
 const config = (player: Record<string, unknown>, extra: Record<string, unknown> = {}) =>

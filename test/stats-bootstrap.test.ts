@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../src/random.js';
+import { createRng } from '../src/shared/random.js';
 import { basicInterval, hullInterval, percentileInterval, quantileType7, resampleCounts, sampleBinomial, sampleMultinomial } from '../src/stats/bootstrap.js';
 
 describe('binomial draws', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../src/random.js';
+import { createRng } from '../src/shared/random.js';
 import { basicInterval, resampleCounts, sampleMultinomial } from '../src/stats/bootstrap.js';
 import { distanceTest, meanDistanceInterval, type DistancePair } from '../src/stats/distance-inversion.js';
 import { toDistribution, totalVariation } from '../src/stats/distance.js';

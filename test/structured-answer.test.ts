@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { parseAnswer } from '../src/parsing/parse-answer.js';
-import { PARSE_FAILURE_KINDS } from '../src/parsing/parse-result.js';
-import { renderPrompt } from '../src/prompts/render.js';
-import { resolveScenario } from '../src/scenarios/scenario.js';
-import { parseScenarioAnswer } from '../src/scenarios/scenario-answer.js';
-import { answerSchemaFor, isStructuredProtocol } from '../src/structured/answer-schema.js';
-import { readStructuredAnswer } from '../src/structured/read-structured.js';
+import { parseAnswer } from '../src/answers/parsing/parse-answer.js';
+import { PARSE_FAILURE_KINDS } from '../src/answers/parsing/parse-result.js';
+import { renderPrompt } from '../src/catalogue/prompts/render.js';
+import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
+import { parseScenarioAnswer } from '../src/answers/scenario-answer.js';
+import { answerSchemaFor, isStructuredProtocol } from '../src/catalogue/structured/answer-schema.js';
+import { readStructuredAnswer } from '../src/answers/parsing/read-structured.js';
 
 const catalogue = defaultCatalogue();
 const structured = catalogue.protocol('structured');

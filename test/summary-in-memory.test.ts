@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { createConversionSummary, samplesFromPromptfooResults } from '../src/convert/promptfoo-results.js';
+import { createConversionSummary, samplesFromPromptfooResults } from '../src/recordings/convert/promptfoo-results.js';
 import { TallyBuilder } from '../src/recordings/tally-builder.js';
-import { ENVELOPE_TAG, formatEnvelope, type SampleEnvelope } from '../src/samples/envelope.js';
-import { tallyEvalRows } from '../src/summary/eval-tallies.js';
-import { summariseEval } from '../src/summary/summarise-eval.js';
+import { ENVELOPE_TAG, formatEnvelope, type SampleEnvelope } from '../src/answers/samples/envelope.js';
+import { tallyEvalRows } from '../src/report/summary/eval-tallies.js';
+import { summariseEval } from '../src/report/summary/summarise-eval.js';
 
 // Issue 13 item 2: the end-of-eval hook counts promptfoo's rows where they are, in memory, and
 // counts them exactly as `stratalign convert` counts the same rows written as results.jsonl.

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { readCountsTable } from '../src/recordings/counts-table.js';
-import { referenceFromTallies } from '../src/reference/read-reference.js';
-import { ENVELOPE_TAG, formatEnvelope, type SampleEnvelope } from '../src/samples/envelope.js';
-import { agreementByModel } from '../src/summary/model-summary.js';
-import { alignmentReference } from '../src/summary/reference-config.js';
-import { resolveScenario } from '../src/scenarios/scenario.js';
-import { summariseEval } from '../src/summary/summarise-eval.js';
+import { referenceFromTallies } from '../src/recordings/reference/read-reference.js';
+import { ENVELOPE_TAG, formatEnvelope, type SampleEnvelope } from '../src/answers/samples/envelope.js';
+import { agreementByModel } from '../src/report/summary/model-summary.js';
+import { alignmentReference } from '../src/report/summary/reference-config.js';
+import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
+import { summariseEval } from '../src/report/summary/summarise-eval.js';
 
 const catalogue = defaultCatalogue();
 const resolveId = (name: string) => resolveScenario(catalogue, name).id;

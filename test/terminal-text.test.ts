@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sanitizeForTerminal } from '../src/text/terminal.js';
+import { sanitizeForTerminal } from '../src/shared/terminal.js';
 
 describe('sanitizeForTerminal', () => {
   it('keeps ordinary text, accents and symbols', () => {

@@ -11,11 +11,11 @@ import {
   jsonlValues,
   redactFailure,
   requireApiKey,
-} from '../../src/batch/adapter-support.js';
-import { unwrapCallError, type BatchApi, type ListedBatch } from '../../src/batch/api.js';
-import type { CollectionPlan } from '../../src/batch/plan.js';
-import { anthropicResult, anthropicStatus } from '../../src/batch/wire-anthropic.js';
-import type { SdkErrorFacts } from '../../src/live/sdk-errors.js';
+} from '../../src/sources/batch/adapter-support.js';
+import { unwrapCallError, type BatchApi, type ListedBatch } from '../../src/sources/batch/api.js';
+import type { CollectionPlan } from '../../src/sources/batch/plan.js';
+import { anthropicResult, anthropicStatus } from '../../src/sources/batch/wire-anthropic.js';
+import type { SdkErrorFacts } from '../../src/sources/live/sdk-errors.js';
 
 type BatchRequest = Anthropic.Messages.Batches.BatchCreateParams.Request;
 
@@ -46,7 +46,7 @@ export function anthropicBatchApi(
     // Message batches carry no metadata: a lost create is found by its size and creation time.
     tagsBatches: false,
     async create(file) {
-      // The request file is ours, written and hash-checked by src/batch: one request per line.
+      // The request file is ours, written and hash-checked by src/sources/batch: one request per line.
       const requests = readFileSync(file.path, 'utf8')
         .split('\n')
         .filter(Boolean)

@@ -12,10 +12,10 @@ import {
   redactFailure,
   jsonlValues,
   requireApiKey,
-} from '../../src/batch/adapter-support.js';
-import { unwrapCallError, type BatchApi, type BatchStatus, type ListedBatch } from '../../src/batch/api.js';
-import type { CollectionPlan } from '../../src/batch/plan.js';
-import { OPENAI_ENDPOINT, openAIResult, openAIStatus } from '../../src/batch/wire-openai.js';
+} from '../../src/sources/batch/adapter-support.js';
+import { unwrapCallError, type BatchApi, type BatchStatus, type ListedBatch } from '../../src/sources/batch/api.js';
+import type { CollectionPlan } from '../../src/sources/batch/plan.js';
+import { OPENAI_ENDPOINT, openAIResult, openAIStatus } from '../../src/sources/batch/wire-openai.js';
 
 const TAG_KEY = 'stratalign_tag';
 

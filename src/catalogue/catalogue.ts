@@ -1,7 +1,7 @@
-import { StratalignError } from '../errors.js';
-import { buildGame, type Game } from '../games/game.js';
-import type { GridFamily } from '../games/grid-family.js';
-import type { LabelVariant } from '../games/label-variant.js';
+import { StratalignError } from '../shared/errors.js';
+import { buildGame, type Game } from './games/game.js';
+import type { GridFamily } from './games/grid-family.js';
+import type { LabelVariant } from './games/label-variant.js';
 import { buildProbes, type ProbesFiles } from './probes.js';
 import type { ContextEntry, ContextsFile, GamesFile, ProtocolEntry, ProtocolsFile } from './schema.js';
 

@@ -1,4 +1,4 @@
-import type { ActionSpace } from '../games/action-space.js';
+import type { ActionSpace } from './games/action-space.js';
 import { defaultCatalogue } from './load.js';
 
 export { defaultCatalogue, loadCatalogue, DEFAULT_CATALOGUE_DIR } from './load.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readYamlFile } from '../files/read-yaml.js';
-import { validateFile } from '../validation.js';
+import { readYamlFile } from '../shared/files/read-yaml.js';
+import { validateFile } from '../shared/validation.js';
 import { Catalogue } from './catalogue.js';
 import {
   contextsFileSchema,

@@ -1,6 +1,6 @@
-import { StratalignError } from '../errors.js';
-import { buildGridFamily, type GridFamily } from '../games/grid-family.js';
-import { inferLabelWord, type LabelVariant } from '../games/label-variant.js';
+import { StratalignError } from '../shared/errors.js';
+import { buildGridFamily, type GridFamily } from './games/grid-family.js';
+import { inferLabelWord, type LabelVariant } from './games/label-variant.js';
 import type { GridsFile, LabelsFile } from './schema.js';
 
 export type ProbesFiles = { labels: LabelsFile; grids: GridsFile };

@@ -1,4 +1,4 @@
-import type { Command } from './command.js';
+import type { Command } from '../shared/command.js';
 import { convertCommand } from './convert-command.js';
 import { exportCommand } from './export-command.js';
 import { gateCommand } from './gate-command.js';

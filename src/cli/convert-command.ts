@@ -1,12 +1,12 @@
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultCatalogue } from '../catalogue/index.js';
-import { stderrProgress, TurnYielder } from '../convert/progress.js';
-import { createConversionSummary, samplesFromPromptfooResults, type ConversionSummary } from '../convert/promptfoo-results.js';
-import { AtomicFile } from '../export/atomic-file.js';
+import { stderrProgress, TurnYielder } from '../recordings/convert/progress.js';
+import { createConversionSummary, samplesFromPromptfooResults, type ConversionSummary } from '../recordings/convert/promptfoo-results.js';
+import { AtomicFile } from '../shared/files/atomic-file.js';
 import { formatSampleLine } from '../recordings/jsonl.js';
-import { sanitizeForTerminal } from '../text/terminal.js';
-import { UsageError, type Command, type CommandIO } from './command.js';
+import { sanitizeForTerminal } from '../shared/terminal.js';
+import { UsageError, type Command, type CommandIO } from '../shared/command.js';
 import { withInterrupt } from './interrupt.js';
 
 const USAGE = `Usage: stratalign convert <results.json|results.jsonl> --out <recording.jsonl> [--errors <errors.jsonl>] [--progress]

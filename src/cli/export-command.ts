@@ -1,16 +1,16 @@
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultCatalogue } from '../catalogue/index.js';
-import { stderrProgress } from '../convert/progress.js';
-import { createConversionSummary } from '../convert/promptfoo-results.js';
-import { readLocatedSamples, sampleInputKind } from '../convert/read-samples.js';
+import { stderrProgress } from '../recordings/convert/progress.js';
+import { createConversionSummary } from '../recordings/convert/promptfoo-results.js';
+import { readLocatedSamples, sampleInputKind } from '../recordings/convert/read-samples.js';
 import { TARGET_STYLES, type TargetStyle } from '../export/example.js';
 import { exportDatasets } from '../export/export-datasets.js';
 import { EXPORT_FORMATS, findExportFormat } from '../export/formats/registry.js';
 import type { ExportManifest } from '../export/manifest.js';
 import { parseTokenizerId, TOKENIZER_DESCRIPTIONS, TOKENIZER_IDS } from '../export/token-count.js';
-import { sanitizeForTerminal } from '../text/terminal.js';
-import { UsageError, type Command, type CommandIO } from './command.js';
+import { sanitizeForTerminal } from '../shared/terminal.js';
+import { UsageError, type Command, type CommandIO } from '../shared/command.js';
 import { withInterrupt } from './interrupt.js';
 
 const USAGE = `Usage: stratalign export <recording.jsonl|results.json|results.jsonl> --format <id>[,<id>...] --out <dir>

@@ -1,16 +1,16 @@
 import { resolve } from 'node:path';
 import { defaultCatalogue } from '../catalogue/index.js';
-import { isStratalignError } from '../errors.js';
-import { BOUNDS, DEFAULT_BOUND, FLAG_HELP, parseBound, parseCheckFlag, SCOPE_HELP, type Bound, type Check } from '../gate/checks.js';
-import { evaluateChecks, implicitChecks, type CheckOutcome } from '../gate/evaluate.js';
-import { readGateFile, GATE_SCHEMA } from '../gate/gate-file.js';
-import { METRIC_NAMES, metricDefinition } from '../gate/metrics.js';
-import { withCanonicalScopes } from '../gate/scope-aliases.js';
-import { renderGate, renderOutcome } from '../gate/render-gate.js';
+import { isStratalignError } from '../shared/errors.js';
+import { BOUNDS, DEFAULT_BOUND, FLAG_HELP, parseBound, parseCheckFlag, SCOPE_HELP, type Bound, type Check } from '../report/gate/checks.js';
+import { evaluateChecks, implicitChecks, type CheckOutcome } from '../report/gate/evaluate.js';
+import { readGateFile, GATE_SCHEMA } from '../report/gate/gate-file.js';
+import { METRIC_NAMES, metricDefinition } from '../report/gate/metrics.js';
+import { withCanonicalScopes } from '../report/gate/scope-aliases.js';
+import { renderGate, renderOutcome } from '../report/gate/render-gate.js';
 import { LEVEL } from '../report/build-report.js';
 import { dataLabel } from '../report/tables.js';
 import type { Report } from '../report/types.js';
-import { UsageError, type Command } from './command.js';
+import { UsageError, type Command } from '../shared/command.js';
 import { INPUT_OPTIONS, INPUT_USAGE, parseCliArgs, reportFromArgs } from './report-command.js';
 
 const USAGE = `Usage: stratalign gate <answers files...> [--config gate.yaml] [--min ...] [--max ...] [options]

@@ -1,4 +1,4 @@
-import type { CommandIO } from './command.js';
+import type { CommandIO } from '../shared/command.js';
 
 /**
  * Runs a command that writes files atomically with Ctrl-C (SIGINT) and SIGTERM turned into an

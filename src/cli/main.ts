@@ -1,6 +1,6 @@
-import { sanitizeForTerminal } from '../text/terminal.js';
-import { isStratalignError } from '../errors.js';
-import { UsageError, type Command, type CommandIO } from './command.js';
+import { sanitizeForTerminal } from '../shared/terminal.js';
+import { isStratalignError } from '../shared/errors.js';
+import { UsageError, type Command, type CommandIO } from '../shared/command.js';
 import { COMMANDS } from './commands.js';
 
 function helpText(commands: readonly Command[]): string {

@@ -1,11 +1,11 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { numberedLines } from '../files/json-lines.js';
-import type { ActionSpace } from '../games/action-space.js';
-import { actionSpaceForGame, type ActionSpaceLookup } from '../parsing/game-action-space.js';
-import { parseAnswer, parseOptions } from '../parsing/parse-answer.js';
-import type { ParseResult } from '../parsing/parse-result.js';
-import { UsageError, type Command } from './command.js';
+import { numberedLines } from '../shared/files/json-lines.js';
+import type { ActionSpace } from '../catalogue/games/action-space.js';
+import { actionSpaceForGame, type ActionSpaceLookup } from './game-action-space.js';
+import { parseAnswer, parseOptions } from '../answers/parsing/parse-answer.js';
+import type { ParseResult } from '../answers/parsing/parse-result.js';
+import { UsageError, type Command } from '../shared/command.js';
 
 const USAGE = `Usage: stratalign parse --game <id> [--finish-reason-field <name>] [--structured]
 

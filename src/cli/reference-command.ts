@@ -5,18 +5,18 @@ import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { defaultCatalogue } from '../catalogue/index.js';
-import { stderrProgress, TurnYielder } from '../convert/progress.js';
-import { createConversionSummary, type ConversionSummary } from '../convert/promptfoo-results.js';
-import { readLocatedSamples } from '../convert/read-samples.js';
-import { writeFileAtomic } from '../export/atomic-file.js';
-import { answersFileKind } from '../files/answers-file.js';
-import { unreadableFile } from '../files/file-errors.js';
+import { stderrProgress, TurnYielder } from '../recordings/convert/progress.js';
+import { createConversionSummary, type ConversionSummary } from '../recordings/convert/promptfoo-results.js';
+import { readLocatedSamples } from '../recordings/convert/read-samples.js';
+import { writeFileAtomic } from '../shared/files/atomic-file.js';
+import { answersFileKind } from '../recordings/answers-file.js';
+import { unreadableFile } from '../shared/files/file-errors.js';
 import { readCountsTable } from '../recordings/counts-table.js';
 import { TallyBuilder } from '../recordings/tally-builder.js';
 import type { Tally } from '../recordings/types.js';
-import { buildReference, formatReference } from '../reference/build-reference.js';
-import { sanitizeForTerminal } from '../text/terminal.js';
-import { UsageError, type Command, type CommandIO } from './command.js';
+import { buildReference, formatReference } from '../recordings/reference/build-reference.js';
+import { sanitizeForTerminal } from '../shared/terminal.js';
+import { UsageError, type Command, type CommandIO } from '../shared/command.js';
 import { withInterrupt } from './interrupt.js';
 
 const USAGE = `Usage: stratalign reference <recording.jsonl|results.json|results.jsonl|counts.csv> (--role <role> | --model <label>)

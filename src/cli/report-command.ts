@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { defaultCatalogue } from '../catalogue/index.js';
-import { StratalignError } from '../errors.js';
+import { StratalignError } from '../shared/errors.js';
 import { buildReport, MIN_RESAMPLES, type ReportOptions } from '../report/build-report.js';
 import { loadInputs } from '../report/load-inputs.js';
 import { renderHtml } from '../report/render-html.js';
@@ -11,12 +11,12 @@ import { renderMarkdown } from '../report/render-markdown.js';
 import { renderTerminal } from '../report/render-terminal.js';
 import type { Report } from '../report/types.js';
 import type { VerdictGate } from '../report/verdict.js';
-import { evaluateChecks, implicitChecks } from '../gate/evaluate.js';
-import { readGateFile, type GateFile } from '../gate/gate-file.js';
-import { withCanonicalScopes } from '../gate/scope-aliases.js';
+import { evaluateChecks, implicitChecks } from '../report/gate/evaluate.js';
+import { readGateFile, type GateFile } from '../report/gate/gate-file.js';
+import { withCanonicalScopes } from '../report/gate/scope-aliases.js';
 import type { LostAnswers } from '../recordings/load-tallies.js';
 import { PROPORTION_METHODS, type ProportionMethod } from '../stats/proportion.js';
-import { UsageError, type Command, type CommandIO } from './command.js';
+import { UsageError, type Command, type CommandIO } from '../shared/command.js';
 
 /** Options shared by `report` and `gate`: which files, which models, how intervals are made. */
 export const INPUT_OPTIONS = {

@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultCatalogue } from '../catalogue/index.js';
 import { readCountsTable } from '../recordings/counts-table.js';
-import { sequentialSavings, type SavingsOptions } from '../sequential/savings.js';
-import { renderSavings } from '../sequential/render-savings.js';
-import { SEQUENTIAL_DESIGNS, type SequentialDesignKind } from '../sequential/stopping-rule.js';
-import { UsageError, type Command } from './command.js';
+import { sequentialSavings, type SavingsOptions } from '../eval/sequential/savings.js';
+import { renderSavings } from '../eval/sequential/render-savings.js';
+import { SEQUENTIAL_DESIGNS, type SequentialDesignKind } from '../eval/sequential/stopping-rule.js';
+import { UsageError, type Command } from '../shared/command.js';
 
 /** The paper's counts, found next to the package rather than in whatever folder the command runs from. */
 const PAPER_COUNTS = 'datasets/recordings/lfb-counts.csv';

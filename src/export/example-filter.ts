@@ -1,10 +1,10 @@
 import type { Catalogue, Protocol } from '../catalogue/catalogue.js';
-import { displayedSpace, labelOfAction } from '../games/label-variant.js';
-import { isStructuredProtocol } from '../structured/answer-schema.js';
-import { readStructuredAnswer } from '../structured/read-structured.js';
-import { renderPrompt, type RenderedPrompt } from '../prompts/render.js';
+import { displayedSpace, labelOfAction } from '../catalogue/games/label-variant.js';
+import { isStructuredProtocol } from '../catalogue/structured/answer-schema.js';
+import { readStructuredAnswer } from '../answers/parsing/read-structured.js';
+import { renderPrompt, type RenderedPrompt } from '../catalogue/prompts/render.js';
 import type { SampleRecord } from '../recordings/types.js';
-import { resolveScenario, type Scenario } from '../scenarios/scenario.js';
+import { resolveScenario, type Scenario } from '../catalogue/scenarios/scenario.js';
 import { Deduper } from './dedupe.js';
 import { motivationOf, structuredTarget, targetOf, type Example, type TargetStyle } from './example.js';
 import { emptyCounts, type ScenarioCounts } from './manifest.js';

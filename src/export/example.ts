@@ -1,4 +1,4 @@
-import type { ParseResult } from '../parsing/parse-result.js';
+import type { ParseResult } from '../answers/parsing/parse-result.js';
 
 /** One fine-tuning example before it takes a trainer's format: the prompt as the model sees it and the target. */
 export type Example = {
@@ -56,7 +56,7 @@ function isAnswerLine(line: string, action: string): boolean {
 
 /**
  * The target of a structured answer under `--target normalised`: the JSON object in the schema's
- * field order, motivation then answer (src/structured/answer-schema.ts), the answer as the prompt
+ * field order, motivation then answer (src/catalogue/structured/answer-schema.ts), the answer as the prompt
  * showed it. It is exactly what the structured protocol asks the student to write.
  */
 export function structuredTarget(motivation: string, shownAnswer: string | number): string {

@@ -1,6 +1,6 @@
 import type { Catalogue, Protocol } from '../catalogue/catalogue.js';
-import type { ConversionSummary } from '../convert/promptfoo-results.js';
-import type { LocatedSample } from '../convert/read-samples.js';
+import type { ConversionSummary } from '../recordings/convert/promptfoo-results.js';
+import type { LocatedSample } from '../recordings/convert/read-samples.js';
 import type { TargetStyle } from './example.js';
 import type { ExportFormat } from './formats/format.js';
 import type { SourceSummary } from './manifest.js';

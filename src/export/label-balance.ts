@@ -1,6 +1,6 @@
-import type { LocatedSample } from '../convert/read-samples.js';
+import type { LocatedSample } from '../recordings/convert/read-samples.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
-import { baseScenarioId, resolveScenario } from '../scenarios/scenario.js';
+import { baseScenarioId, resolveScenario } from '../catalogue/scenarios/scenario.js';
 import { ExampleFilter, type FilterOptions } from './example-filter.js';
 
 export type LabelQuotas = { quotas: Map<string, number>; warnings: string[] };

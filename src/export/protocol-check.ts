@@ -1,5 +1,5 @@
 import type { Catalogue, Protocol } from '../catalogue/catalogue.js';
-import { isStratalignError, StratalignError, type ErrorLocation } from '../errors.js';
+import { isStratalignError, StratalignError, type ErrorLocation } from '../shared/errors.js';
 import type { SampleRecord } from '../recordings/types.js';
 
 /** What the manifest says about the protocol the exported samples were collected under. */

@@ -1,5 +1,5 @@
-import { StratalignError } from '../errors.js';
-import { readJsonLines } from '../files/json-lines.js';
+import { StratalignError } from '../shared/errors.js';
+import { readJsonLines } from '../shared/files/json-lines.js';
 import type { ExportFormat, ReadBack } from './formats/format.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ConversionSummary } from '../convert/promptfoo-results.js';
+import type { ConversionSummary } from '../recordings/convert/promptfoo-results.js';
 import type { SampleRecord } from '../recordings/types.js';
 import type { SourceSummary } from './manifest.js';
 

@@ -1,4 +1,4 @@
-import { createRng, shuffled } from '../random.js';
+import { createRng, shuffled } from '../shared/random.js';
 
 export type SplitName = 'train' | 'validation';
 

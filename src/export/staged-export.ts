@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { StratalignError } from '../errors.js';
-import { syncDirectory, writeFileAtomic } from './atomic-file.js';
+import { StratalignError } from '../shared/errors.js';
+import { syncDirectory, writeFileAtomic } from '../shared/files/atomic-file.js';
 
 /**
  * A step the export is about to take; a test seam (`ExportOptions.onStep`) that may throw to

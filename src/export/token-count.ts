@@ -1,4 +1,4 @@
-import { StratalignError } from '../errors.js';
+import { StratalignError } from '../shared/errors.js';
 import type { Example } from './example.js';
 
 /**

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Catalogue } from '../catalogue/catalogue.js';
-import { StratalignError } from '../errors.js';
-import { actionsOf } from '../games/action-space.js';
-import { parseCsv } from '../files/csv.js';
-import { PARSE_FAILURE_KINDS, type ParseFailureKind } from '../parsing/parse-result.js';
-import { scenarioFromParts } from '../scenarios/scenario.js';
+import { StratalignError } from '../shared/errors.js';
+import { actionsOf } from '../catalogue/games/action-space.js';
+import { parseCsv } from '../shared/files/csv.js';
+import { PARSE_FAILURE_KINDS, type ParseFailureKind } from '../answers/parsing/parse-result.js';
+import { scenarioFromParts } from '../catalogue/scenarios/scenario.js';
 import type { Tally } from './types.js';
 
 /** Leading columns of a counts table, as in the paper's lfb-counts.csv; action columns follow. */

@@ -1,9 +1,9 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
-import { StratalignError, type ErrorLocation } from '../errors.js';
-import { readJsonLines } from '../files/json-lines.js';
-import { isValidAction } from '../games/action-space.js';
-import { resolveScenario } from '../scenarios/scenario.js';
-import { formatPath } from '../validation.js';
+import { StratalignError, type ErrorLocation } from '../shared/errors.js';
+import { readJsonLines } from '../shared/files/json-lines.js';
+import { isValidAction } from '../catalogue/games/action-space.js';
+import { resolveScenario } from '../catalogue/scenarios/scenario.js';
+import { formatPath } from '../shared/validation.js';
 import { sampleRecordSchema } from './sample-schema.js';
 import { SAMPLE_SCHEMA, type SampleRecord } from './types.js';
 

@@ -1,5 +1,5 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
-import { answersFileKind } from '../files/answers-file.js';
+import { answersFileKind } from './answers-file.js';
 import { readCountsTable } from './counts-table.js';
 import { readSampleFile } from './jsonl.js';
 import { tallySamples } from './tally-builder.js';
@@ -37,7 +37,7 @@ export async function loadTallies(file: string, catalogue: Catalogue): Promise<L
 async function loadPromptfooResults(file: string, catalogue: Catalogue): Promise<LoadedTallies> {
   // Loaded on demand: the converter pulls in the answer parser, which counts tables never need.
   const { samplesFromPromptfooResults, createConversionSummary, lostAnswerCount } = await import(
-    '../convert/promptfoo-results.js'
+    './convert/promptfoo-results.js'
   );
   const summary = createConversionSummary(file);
   const examples: LostAnswers['examples'] = [];

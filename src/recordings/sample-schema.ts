@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PARSE_FAILURE_KINDS } from '../parsing/parse-result.js';
+import { PARSE_FAILURE_KINDS } from '../answers/parsing/parse-result.js';
 import { SAMPLE_SCHEMA, SAMPLE_SOURCES } from './types.js';
 
 const extractorId = z.object({ model: z.string().min(1), promptVersion: z.string().min(1) });

@@ -1,5 +1,5 @@
-import type { Action } from '../games/action-space.js';
-import type { ParseFailureKind, ParseResult } from '../parsing/parse-result.js';
+import type { Action } from '../catalogue/games/action-space.js';
+import type { ParseFailureKind, ParseResult } from '../answers/parsing/parse-result.js';
 
 /** Version tag carried by every sample line and file we write; bump on any incompatible change. */
 export const SAMPLE_SCHEMA = 'stratalign.sample/v1';
@@ -65,7 +65,7 @@ export type Tally = {
   failuresRecorded?: boolean;
   /**
    * Of the valid answers in `counts`, those read by the audited extractor rather than the rules
-   * (src/extraction). Absent means none.
+   * (src/sources/extraction). Absent means none.
    */
   extracted?: number;
   /**

@@ -1,7 +1,7 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
-import { buildProbes, hasProbes, type ProbesReport } from '../probes/probes-report.js';
+import { buildProbes, hasProbes, type ProbesReport } from './probes/probes-report.js';
 import type { Tally } from '../recordings/types.js';
-import type { ChoiceParameters } from '../probes/choice-covariates.js';
+import type { ChoiceParameters } from '../catalogue/scenarios/choice-covariates.js';
 import type { SelectedModels } from './model-selection.js';
 import type { GroupRow } from './types.js';
 

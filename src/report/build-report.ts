@@ -1,8 +1,8 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
-import { StratalignError } from '../errors.js';
+import { StratalignError } from '../shared/errors.js';
 import { failuresKnown, type Tally } from '../recordings/types.js';
 import type { ProportionMethod } from '../stats/proportion.js';
-import type { ChoiceParameters } from '../probes/choice-covariates.js';
+import type { ChoiceParameters } from '../catalogue/scenarios/choice-covariates.js';
 import { attachProbes } from './attach-probes.js';
 import { groupRow, type StudiedUnit } from './group-stats.js';
 import { groupKeys, inGroup } from './groups.js';

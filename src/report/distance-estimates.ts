@@ -1,4 +1,4 @@
-import { createRng } from '../random.js';
+import { createRng } from '../shared/random.js';
 import type { DistributionSide } from '../stats/distance-nulls.js';
 import { meanDistanceInterval, type DistancePair } from '../stats/distance-inversion.js';
 import { absoluteDifferenceInterval, shareDifferenceInterval, type ShareSide } from '../stats/share-difference.js';

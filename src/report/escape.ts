@@ -1,4 +1,4 @@
-import { sanitizeForTerminal } from '../text/terminal.js';
+import { sanitizeForTerminal } from '../shared/terminal.js';
 
 /** Text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {

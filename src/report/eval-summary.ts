@@ -1,7 +1,7 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
-import { isStratalignError } from '../errors.js';
-import type { ChoiceParameters } from '../probes/choice-covariates.js';
-import type { ProbesReport } from '../probes/probes-report.js';
+import { isStratalignError } from '../shared/errors.js';
+import type { ChoiceParameters } from '../catalogue/scenarios/choice-covariates.js';
+import type { ProbesReport } from './probes/probes-report.js';
 import type { Tally } from '../recordings/types.js';
 import { buildReport, MIN_RESAMPLES } from './build-report.js';
 import type { Estimate, ModelRole } from './types.js';

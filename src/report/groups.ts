@@ -1,6 +1,6 @@
-import { REGIONS } from '../games/payoff-region.js';
-import { scenarioRegion } from '../scenarios/scenario-payoffs.js';
-import type { Scenario } from '../scenarios/scenario.js';
+import { REGIONS } from '../catalogue/games/payoff-region.js';
+import { scenarioRegion } from '../catalogue/scenarios/scenario-payoffs.js';
+import type { Scenario } from '../catalogue/scenarios/scenario.js';
 
 export type GroupKey = { split?: string; game?: string; context?: string; region?: string };
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { StratalignError } from '../errors.js';
+import { StratalignError } from '../shared/errors.js';
 
 /** The scripts the HTML report inlines, read once per process so the page works offline. */
 export type PageScripts = { chartJs: string; charts: string };

@@ -1,4 +1,4 @@
-import { StratalignError } from '../errors.js';
+import { StratalignError } from '../shared/errors.js';
 import type { Tally } from '../recordings/types.js';
 
 /** Models picked by label; anything left out is picked by the role the data gives it. */

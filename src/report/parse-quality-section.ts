@@ -1,4 +1,4 @@
-import { describeParseQuality, parseQualityByModel, type ParseQuality } from '../parsing/parse-quality.js';
+import { describeParseQuality, parseQualityByModel, type ParseQuality } from './summary/parse-quality.js';
 import { failuresKnown, type Tally } from '../recordings/types.js';
 
 /** A model's parse quality in the report: the counts by route, the failure kinds, the spread test, and the line every renderer prints. */

@@ -1,6 +1,6 @@
-import { REGION_LABELS, REGIONS } from '../games/payoff-region.js';
-import type { GridMap, MapCell } from '../probes/grid-maps.js';
-import type { ProbesReport } from '../probes/probes-report.js';
+import { REGION_LABELS, REGIONS } from '../catalogue/games/payoff-region.js';
+import type { GridMap, MapCell } from './probes/grid-maps.js';
+import type { ProbesReport } from './probes/probes-report.js';
 import { fixed, percentagePoints, withInterval } from './format.js';
 import { dataLabel, type Table } from './tables.js';
 import type { Report } from './types.js';

@@ -1,4 +1,4 @@
-import { actionsOf, cooperationOf, type ActionSpace } from '../games/action-space.js';
+import { actionsOf, cooperationOf, type ActionSpace } from '../catalogue/games/action-space.js';
 import { extractedCount, failureCount, failuresKnown, type Tally } from '../recordings/types.js';
 
 /**

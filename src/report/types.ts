@@ -1,6 +1,6 @@
 import type { ProportionMethod } from '../stats/proportion.js';
 import type { DifferenceTest } from '../stats/two-proportion.js';
-import type { ProbesReport } from '../probes/probes-report.js';
+import type { ProbesReport } from './probes/probes-report.js';
 import type { Estimate } from './estimate.js';
 import type { GroupKey } from './groups.js';
 import type { SampleSource } from '../recordings/types.js';

@@ -1,5 +1,5 @@
-import type { ActionSpace } from '../games/action-space.js';
-import { createRng } from '../random.js';
+import type { ActionSpace } from '../catalogue/games/action-space.js';
+import { createRng } from '../shared/random.js';
 import type { Tally } from '../recordings/types.js';
 import { resampleCounts } from '../stats/bootstrap.js';
 import { jensenShannonDistance, toDistribution, totalVariation } from '../stats/distance.js';

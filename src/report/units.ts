@@ -1,7 +1,7 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
-import { StratalignError } from '../errors.js';
+import { StratalignError } from '../shared/errors.js';
 import type { Tally } from '../recordings/types.js';
-import { resolveScenario, type Scenario } from '../scenarios/scenario.js';
+import { resolveScenario, type Scenario } from '../catalogue/scenarios/scenario.js';
 
 /** One scenario of one split with the tallies of the chosen models (some may be missing). */
 export type ScenarioUnit = { split: string; scenario: Scenario; tallies: Map<string, Tally> };

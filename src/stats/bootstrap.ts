@@ -1,4 +1,4 @@
-import type { Rng } from '../random.js';
+import type { Rng } from '../shared/random.js';
 
 /**
  * Parametric multinomial bootstrap: each resample redraws a model's n answers from its observed

@@ -1,4 +1,4 @@
-import type { Rng } from '../random.js';
+import type { Rng } from '../shared/random.js';
 import { quantileType7 } from './bootstrap.js';
 import { makeUniforms, scenarioNull, type DistributionSide, type NullShape, type ScenarioNull } from './distance-nulls.js';
 

@@ -1,4 +1,4 @@
-import { StratalignError } from '../../src/errors.js';
+import { StratalignError } from '../../src/shared/errors.js';
 
 /** The StratalignError a call throws, so a test can check its file, field and fix; fails otherwise. */
 export function errorOf(fn: () => unknown): StratalignError {

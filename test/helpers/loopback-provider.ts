@@ -1,6 +1,6 @@
 import type { ProviderResponse } from 'promptfoo';
 import { afterEach, beforeEach } from 'vitest';
-import { readEnvelope, type SampleEnvelope } from '../../src/samples/envelope.js';
+import { readEnvelope, type SampleEnvelope } from '../../src/answers/samples/envelope.js';
 import { startLoopbackServer, type LoopbackServer } from '../loopback/server.js';
 
 /**

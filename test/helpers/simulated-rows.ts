@@ -1,8 +1,8 @@
 import type { Catalogue } from '../../src/catalogue/catalogue.js';
-import { planTests } from '../../src/scenarios/test-plan.js';
-import { resolveScenario } from '../../src/scenarios/scenario.js';
-import { parseSimulatedConfig } from '../../src/simulated/simulated-config.js';
-import { simulateCall } from '../../src/simulated/simulated-player.js';
+import { planTests } from '../../src/catalogue/scenarios/test-plan.js';
+import { resolveScenario } from '../../src/catalogue/scenarios/scenario.js';
+import { parseSimulatedConfig } from '../../src/sources/simulated/simulated-config.js';
+import { simulateCall } from '../../src/sources/simulated/simulated-player.js';
 
 export type SimulatedProviderSpec = { label: string; config: Record<string, unknown> };
 

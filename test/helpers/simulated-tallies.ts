@@ -1,8 +1,8 @@
 import type { Catalogue } from '../../src/catalogue/catalogue.js';
-import { choiceCovariates, cooperationProbability, type ChoiceParameters } from '../../src/probes/choice-covariates.js';
-import { createRng } from '../../src/random.js';
+import { choiceCovariates, cooperationProbability, type ChoiceParameters } from '../../src/catalogue/scenarios/choice-covariates.js';
+import { createRng } from '../../src/shared/random.js';
 import type { Tally } from '../../src/recordings/types.js';
-import type { Scenario } from '../../src/scenarios/scenario.js';
+import type { Scenario } from '../../src/catalogue/scenarios/scenario.js';
 import { sampleBinomial } from '../../src/stats/bootstrap.js';
 
 export type SimulatedModel = { model: string; role: string | null; params: ChoiceParameters };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatPath } from '../../validation.js';
+import { formatPath } from '../../shared/validation.js';
 import type { Example } from '../example.js';
 import type { TokenizerId } from '../token-count.js';
 

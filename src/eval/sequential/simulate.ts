@@ -1,0 +1,31 @@
+import type { Rng } from '../../shared/random.js';
+import type { SequentialDesign } from './run-sequential.js';
+import type { LookVerdict, StoppingRule } from './stopping-rule.js';
+
+/** A simulated truth: the counted action's probability among valid answers, and how often an answer fails to parse. */
+export type SimulatedTruth = { probability: number; failureRate: number };
+
+export type SimulatedRun = { verdict: Exclude<LookVerdict, 'continue'> | 'unsettled-at-cap'; calls: number; samples: number; counted: number };
+
+/**
+ * One run of the same loop as runSequential, with draws from a seeded Rng instead of a model.
+ * Each call consumes one Rng value for the parse failure (only when failureRate > 0) and one
+ * for the action, so a runSequential draw written the same way reproduces it exactly.
+ */
+export function simulateSequential(truth: SimulatedTruth, rule: StoppingRule, design: SequentialDesign, rng: Rng): SimulatedRun {
+  let calls = 0;
+  let samples = 0;
+  let counted = 0;
+  let verdict: LookVerdict = rule(0, 0).verdict;
+  while (calls < design.cap && verdict === 'continue') {
+    const size = Math.min(design.batch, design.cap - calls);
+    for (let i = 0; i < size; i++) {
+      calls++;
+      if (truth.failureRate > 0 && rng() < truth.failureRate) continue;
+      samples++;
+      if (rng() < truth.probability) counted++;
+    }
+    verdict = rule(counted, samples).verdict;
+  }
+  return { verdict: verdict === 'continue' ? 'unsettled-at-cap' : verdict, calls, samples, counted };
+}

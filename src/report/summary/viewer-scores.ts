@@ -1,0 +1,33 @@
+import type { EvalSummary } from '../eval-summary.js';
+import { fixed } from '../format.js';
+import { roundedClosure } from '../verdict.js';
+
+/**
+ * Per model label, the verdict as named metrics for promptfoo's viewer, which shows one chip per
+ * metric on each column (a metric the hook adds is shown as its raw value): on every column the
+ * share of the base-teacher gap closed per split (`gap_closed_pct_<split>`: base 0, teacher 100 by
+ * definition) and the mean TV distance to the teacher (`tv_to_teacher_<split>`), so base and
+ * student sit side by side; on students also the paper's metric (`paper_improvement_<split>`).
+ */
+export function viewerVerdictScores(summary: EvalSummary | null): Map<string, Record<string, number>> {
+  const out = new Map<string, Record<string, number>>();
+  const put = (label: string, name: string, value: number | null) => {
+    if (value === null || !Number.isFinite(value)) return;
+    out.set(label, { ...out.get(label), [name]: value });
+  };
+  for (const split of summary?.splits ?? []) {
+    for (const student of split.students) {
+      if (student.paperImprovement.value !== null)
+        put(student.model, `paper_improvement_${split.split}`, Number(student.paperImprovement.value.toFixed(2)));
+    }
+  }
+  for (const row of summary?.verdict ?? []) {
+    put(row.student, `gap_closed_pct_${row.split}`, roundedClosure(row));
+    put(row.base, `gap_closed_pct_${row.split}`, 0);
+    put(row.teacher, `gap_closed_pct_${row.split}`, 100);
+    const tv = (e: typeof row.studentTv) => (e?.value == null ? null : Number(fixed(e.value, 3)));
+    put(row.student, `tv_to_teacher_${row.split}`, tv(row.studentTv));
+    put(row.base, `tv_to_teacher_${row.split}`, tv(row.baseTv));
+  }
+  return out;
+}
