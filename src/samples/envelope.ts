@@ -43,6 +43,8 @@ export type SequentialRecord = {
   action: string;
   /** Answers that named an action: the only data the interval uses. */
   valid: number;
+  /** The first valid answers the decision rests on, when fewer than `valid` (group-sequential looks off schedule after unread answers). */
+  decidedOn?: number;
   /** Always-valid interval for P(action) at the last look. */
   interval: { low: number; high: number; level: number };
   /** The teacher's share of `action`, a fixed estimate from `n` answers, and the gate's tolerance around it. */
@@ -103,6 +105,7 @@ const sequentialSchema = z.object({
   cap: z.number().int().min(1),
   action: z.string(),
   valid: z.number().int().min(0),
+  decidedOn: z.number().int().min(0).optional(),
   interval: z.object({ low: share, high: share, level: z.number().gt(0).lt(1) }),
   reference: z.object({ share, n: z.number().int().min(0), tolerance: z.number().gt(0).lt(1), model: z.string(), origin: z.string() }),
   targetHalfWidth: z.number().gt(0).lt(0.5).optional(),
