@@ -111,6 +111,12 @@ export type GroupModel = {
   cooperation: Estimate | null;
   /** Mean over scenarios of the distance to the teacher; null for the teacher. */
   tv: Estimate | null;
+  /**
+   * Two-option games only: mean over scenarios of P(cooperative) minus the teacher's, with the
+   * stratified score interval (a group of one scenario: that scenario's `difference`); null for
+   * the teacher and for groups with numeric games.
+   */
+  difference?: Estimate | null;
   js: Estimate | null;
   /** Correlation across scenarios of this model's cooperation with the teacher's; null for the teacher. */
   profileCorrelation: Estimate | null;
