@@ -9,8 +9,8 @@ import type { SampleSource } from '../recordings/types.js';
  * data did not record parse failures; `Estimate.note`.
  * v3: the paper's metric on shares (`asPublished` on counts beside it); TV distances with
  * calibrated intervals and, for groups and numeric games, a median-unbiased value (`plugIn`
- * keeps the plug-in); `difference` per two-option scenario; `settings.teacher`; hybrid share
- * intervals by default.
+ * keeps the plug-in); `difference` per two-option scenario and (added later, optional) per
+ * group of two-option scenarios; `settings.teacher`; hybrid share intervals by default.
  */
 export const REPORT_SCHEMA = 'stratalign.report/v3';
 
