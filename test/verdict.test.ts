@@ -87,7 +87,7 @@ describe('the verdict in the eval summary and the viewer', () => {
     expect(scores.get('llama2-7b-chat')).toEqual({
       'gap_closed_pct_in-sample': 0,
       'gap_closed_pct_oos-context': 0,
-      'tv_to_teacher_in-sample': 0.315,
+      'tv_to_teacher_in-sample': 0.314,
       'tv_to_teacher_oos-context': 0.557,
     });
     expect(scores.get('llama2-70b-chat')).toEqual({
