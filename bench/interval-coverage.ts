@@ -163,7 +163,7 @@ function paperMetricRow(): BenchRow {
   const paper = readCountsTable(file, catalogue);
   const tripled = paper.map((t) => (t.role === 'fine-tuned' ? { ...t, counts: Object.fromEntries(Object.entries(t.counts).map(([a, c]) => [a, 3 * c])) } : t));
   const inSample = (tallies: typeof paper) => {
-    const r = buildReport({ tallies, inputs: [{ file, kind: 'counts-table' }] }, { models: {}, proportionInterval: 'hybrid', resamples: 50, seed: 'bench-k' }, catalogue);
+    const r = buildReport({ tallies, inputs: [{ file, kind: 'counts-table' }] }, { models: {}, proportionInterval: 'hybrid', resamples: 200, seed: 'bench-k' }, catalogue);
     return r.groups.find((g) => g.label === 'split=in-sample')!.students[0]!.paperImprovement;
   };
   const even = inSample(paper);
