@@ -157,7 +157,7 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
 }
 
 /** Done-when check: the paper's metric on shares does not move when the student has three times the answers. */
-function paperMetricRow(): BenchRow {
+export function paperMetricRow(): BenchRow {
   const catalogue = defaultCatalogue();
   const file = 'datasets/recordings/lfb-counts.csv';
   const paper = readCountsTable(file, catalogue);
@@ -177,7 +177,7 @@ function paperMetricRow(): BenchRow {
 }
 
 /** Coverage of the group interval for the mean of P(C)model − P(C)teacher over 20 two-option scenarios. */
-function groupDifferenceRows(runs: number): BenchRow[] {
+export function groupDifferenceRows(runs: number): BenchRow[] {
   const teacher = [77, 106, 120, 109, 94, 137, 105, 104, 246, 208, 196, 231, 125, 157, 139, 114, 200, 230, 220, 202].map((k) => k / 300);
   const student = [221, 225, 216, 214, 223, 221, 214, 223, 225, 236, 214, 228, 190, 208, 196, 186, 225, 223, 221, 209].map((k) => k / 300);
   const cases = [
