@@ -3,7 +3,11 @@
 // and of groups by seeded simulation. Every number is computed in this run.
 import jStat from 'jstat';
 import { createRng } from '../src/shared/random.js';
-import { sampleMultinomial } from '../src/stats/bootstrap.js';
+import { defaultCatalogue } from '../src/catalogue/index.js';
+import { readCountsTable } from '../src/recordings/counts-table.js';
+import { buildReport } from '../src/report/build-report.js';
+import { sampleBinomial, sampleMultinomial } from '../src/stats/bootstrap.js';
+import { stratifiedDifferenceInterval } from '../src/stats/stratified-difference.js';
 import { meanDistanceInterval, type DistancePair } from '../src/stats/distance-inversion.js';
 import { totalVariation } from '../src/stats/distance.js';
 import { proportionInterval, type ProportionMethod } from '../src/stats/proportion.js';
@@ -94,6 +98,13 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
     });
   }
 
+  progress("the paper's metric with the student sampled 900 times, base and teacher 300");
+  rows.push(paperMetricRow());
+
+  const differenceRuns = quick ? 300 : 4000;
+  progress(`group mean difference P(C)model - P(C)teacher, stratified score: ${differenceRuns} seeded runs per case`);
+  rows.push(...groupDifferenceRows(differenceRuns));
+
   const runs = quick ? 60 : 400;
   const resamples = quick ? 400 : 1000;
   progress(`numeric (0..10) and group distances: ${runs} seeded runs per truth, ${resamples} resamples each`);
@@ -143,4 +154,58 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
     note: `${groups.map((g) => `${g.name} (${g.tau.toFixed(3)}): ${pct(g.coverage)}`).join('; ')}. Upper end below a mean of 0.1 when every scenario sits at 0.1: ${pct(groups.find((g) => g.name.endsWith('at 0.1'))?.aboveHigh ?? Number.NaN)}.`,
   });
   return rows;
+}
+
+/** Done-when check: the paper's metric on shares does not move when the student has three times the answers. */
+export function paperMetricRow(): BenchRow {
+  const catalogue = defaultCatalogue();
+  const file = 'datasets/recordings/lfb-counts.csv';
+  const paper = readCountsTable(file, catalogue);
+  const tripled = paper.map((t) => (t.role === 'fine-tuned' ? { ...t, counts: Object.fromEntries(Object.entries(t.counts).map(([a, c]) => [a, 3 * c])) } : t));
+  const inSample = (tallies: typeof paper) => {
+    const r = buildReport({ tallies, inputs: [{ file, kind: 'counts-table' }] }, { models: {}, proportionInterval: 'hybrid', resamples: 200, seed: 'bench-k' }, catalogue);
+    return r.groups.find((g) => g.label === 'split=in-sample')!.students[0]!.paperImprovement;
+  };
+  const even = inSample(paper);
+  const unequal = inSample(tripled);
+  return {
+    comparison: "paper's metric, in-sample: student sampled 900 times (base, teacher 300) vs every model 300 times",
+    subject: { label: 'on shares, student x3', value: unequal.value!, unit: '%' },
+    baseline: { label: 'on shares, equal samples', value: even.value!, unit: '%' },
+    note: `on counts, as the paper published it: ${even.asPublished.value!.toFixed(2)} % with equal samples, ${unequal.asPublished.value!.toFixed(2)} % with the student x3; on shares ${even.value!.toFixed(2)} % and ${unequal.value!.toFixed(2)} % (required: equal).`,
+  };
+}
+
+/** Coverage of the group interval for the mean of P(C)model − P(C)teacher over 20 two-option scenarios. */
+export function groupDifferenceRows(runs: number): BenchRow[] {
+  const teacher = [77, 106, 120, 109, 94, 137, 105, 104, 246, 208, 196, 231, 125, 157, 139, 114, 200, 230, 220, 202].map((k) => k / 300);
+  const student = [221, 225, 216, 214, 223, 221, 214, 223, 225, 236, 214, 228, 190, 208, 196, 186, 225, 223, 221, 209].map((k) => k / 300);
+  const cases = [
+    { name: "the paper's student", model: student, teacher },
+    { name: 'every scenario +0.1', model: teacher.map((q) => Math.min(0.99, q + 0.1)), teacher },
+    { name: 'the teacher itself', model: teacher, teacher },
+    { name: 'shares 0.02 vs 0.05', model: teacher.map(() => 0.02), teacher: teacher.map(() => 0.05) },
+    { name: '±0.2 alternating', model: teacher.map((q, i) => (i % 2 ? Math.min(1, q + 0.2) : Math.max(0, q - 0.2))), teacher },
+  ];
+  const rng = createRng('bench-k-difference');
+  return [false, true].map((exact) => {
+    const results = cases.map((c) => {
+      const truth = c.model.reduce((a, p, i) => a + p - c.teacher[i]!, 0) / c.model.length;
+      let miss = 0;
+      let below = 0;
+      for (let r = 0; r < runs; r++) {
+        const strata = c.model.map((p, i) => ({ model: { k: sampleBinomial(N, p, rng), n: N }, teacher: exact ? { exact: c.teacher[i]! } : { k: sampleBinomial(N, c.teacher[i]!, rng), n: N } }));
+        const iv = stratifiedDifferenceInterval(strata, LEVEL);
+        if (iv.low > truth || iv.high < truth) miss++;
+        if (iv.high < truth) below++;
+      }
+      return { name: c.name, coverage: 1 - miss / runs, below: below / runs };
+    });
+    return {
+      comparison: `group mean difference P(C)model - P(C)teacher (20 two-option scenarios, stratified score), teacher ${exact ? 'exact' : 'from 300 answers'}: coverage`,
+      subject: { label: 'lowest simulated coverage', value: 100 * Math.min(...results.map((x) => x.coverage)), unit: '%' },
+      baseline: { label: 'nominal', value: 95, unit: '%' },
+      note: `${runs} runs per case (simulation s.e. about ${(100 * Math.sqrt((0.05 * 0.95) / runs)).toFixed(1)} points): ${results.map((x) => `${x.name}: ${pct(x.coverage)} (upper end below the truth ${pct(x.below)})`).join('; ')}. Required within 2 points of 95 %.`,
+    };
+  });
 }

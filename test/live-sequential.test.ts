@@ -170,7 +170,7 @@ describe('mode sequential: the core', () => {
     expect(e.samples).toHaveLength(19);
     expect(e.sequential).toMatchObject({ decision: 'stopped-by-error', looks: 2, error: '503 server error at https://api.openai.com/v1 after 2 retries: busy' });
     expect(r.metadata.stratalign).toMatchObject({ mode: 'sequential', decision: 'stopped-by-error', calls: 20, requested: 20, recorded: 19 });
-    expect(r.metadata.stratalign.sequentialSummary).toMatch(/^stopped by error, unsettled \(group-sequential boundary [\d.]+ % interval \[[\d.]+, [\d.]+\] for P\(C\) after 19 valid answers, 20 of cap 300 calls\): 503/);
+    expect(r.metadata.stratalign.sequentialSummary).toMatch(/^stopped by error, unsettled \(group-sequential boundary [\d.]+ % interval \[[\d.]+, [\d.]+\] for P\(C\) after 19 valid answers \(1 call without a readable answer, spent but not counted; decided on the first 10, the last scheduled look they reached\), 20 of cap 300 calls\): 503/);
   });
 
   it('is an error, with the counts, when no call returned an answer', async () => {

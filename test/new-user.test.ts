@@ -92,7 +92,7 @@ describe('a new user moves the default config into a subfolder', () => {
       expect(chips('fine-tuned')).toMatchObject({
         'gap_closed_pct_in-sample': 35,
         'gap_closed_pct_oos-context': 15.1,
-        'tv_to_teacher_in-sample': 0.208,
+        'tv_to_teacher_in-sample': 0.21,
         'paper_improvement_in-sample': 46.65,
       });
       expect(chips('base')).toMatchObject({ 'gap_closed_pct_in-sample': 0, 'tv_to_teacher_in-sample': 0.314 });

@@ -126,11 +126,15 @@ describe('openai-compatible, mode sequential', () => {
 
   it('keeps a decision the last look reached even when a call in that batch failed', async () => {
     const s = await serve(() => ok('D'));
-    s.when((q) => q.body?.seed === 1035, status(503, fast), status(503, fast), status(503, fast));
+    // One filtered answer in the first batch keeps every later look one valid answer short of
+    // the schedule (9, 19, ...): each decides on the scheduled number below it (0, 10, ...).
+    s.when((q) => q.body?.seed === 1003, contentFilter());
+    s.when((q) => q.body?.seed === 1045, status(503, fast), status(503, fast), status(503, fast));
     const e = envelopeOf(await call(openai(s, { useN: false, seed: 1000 })));
-    const verdict = sequentialDecision(0, 39, RULE).verdict;
-    expect(verdict).toBe('settled-outside');
-    expect(e).toMatchObject({ requested: 40, missing: { count: 1 }, sequential: { decision: 'settled-outside', valid: 39, error: expect.stringContaining('503') } });
+    expect(sequentialDecision(0, 30, RULE).verdict).toBe('continue');
+    expect(sequentialDecision(0, 40, RULE).verdict).toBe('settled-outside');
+    // The batch of calls 41-50 lost one to the 503: 48 valid answers, decided on the first 40.
+    expect(e).toMatchObject({ requested: 50, missing: { count: 2 }, sequential: { decision: 'settled-outside', valid: 48, decidedOn: 40, error: expect.stringContaining('503') } });
   });
 
   it('goes on past a retried fault and past content filtering, counting both', async () => {
@@ -144,10 +148,12 @@ describe('openai-compatible, mode sequential', () => {
       reasons: ['1× content filtered by the API (finish_reason content_filter)'],
       byKind: [{ kind: 'content-filter', count: 1, message: 'content filtered by the API (finish_reason content_filter)' }],
     });
-    // The filtered answer is a call but not data: 39 D answers in 40 calls settle the gate.
-    expect(e).toMatchObject({ requested: 40, sequential: { decision: 'settled-outside', valid: 39 } });
+    // The filtered answer is a call but not data: 39 D answers in 40 calls are one short of the
+    // look at 40 the design is calibrated for, so that look decides on the first 30 (not yet
+    // settled) and the next, with 49, on the first 40, which settle the gate.
+    expect(e).toMatchObject({ requested: 50, sequential: { decision: 'settled-outside', valid: 49, decidedOn: 40 } });
     expect(e.sequential).not.toHaveProperty('error');
-    expect(s.requests.length).toBe(40 + 1);
+    expect(s.requests.length).toBe(50 + 1);
   });
 
   it('refuses a public goods scenario before any call, naming it', async () => {

@@ -82,12 +82,12 @@ describe('the verdict in the eval summary and the viewer', () => {
       'gap_closed_pct_in-sample': 35,
       'gap_closed_pct_oos-context': 15.1,
       'tv_to_teacher_in-sample': 0.21,
-      'tv_to_teacher_oos-context': 0.471,
+      'tv_to_teacher_oos-context': 0.473,
     });
     expect(scores.get('llama2-7b-chat')).toEqual({
       'gap_closed_pct_in-sample': 0,
       'gap_closed_pct_oos-context': 0,
-      'tv_to_teacher_in-sample': 0.315,
+      'tv_to_teacher_in-sample': 0.314,
       'tv_to_teacher_oos-context': 0.557,
     });
     expect(scores.get('llama2-70b-chat')).toEqual({

@@ -3,6 +3,7 @@ import type { DistributionSide } from '../stats/distance-nulls.js';
 import { meanDistanceInterval, type DistancePair } from '../stats/distance-inversion.js';
 import { absoluteDifferenceInterval, shareDifferenceInterval, type ShareSide } from '../stats/share-difference.js';
 import { toDistribution } from '../stats/distance.js';
+import { stratifiedDifferenceInterval, type DifferenceStratum } from '../stats/stratified-difference.js';
 import { intervalEstimate, ZERO_WIDTH } from './estimate.js';
 import type { Estimate } from './types.js';
 import type { Cell, UnitWork } from './unit-work.js';
@@ -55,13 +56,31 @@ function inverted(pairs: readonly DistancePair[], where: string, settings: Dista
 
 /** P(cooperative) of the model minus the teacher's, with the score interval for a difference of proportions (two-option games). */
 export function shareDifference(work: UnitWork, cell: Cell, teacher: Cell, settings: DistanceSettings): Estimate | null {
-  if (work.space.kind !== 'choice' || work.space.options.length !== 2) return null;
-  if (cell.measured.valid === 0 || teacher.measured.valid === 0) return null;
-  const pair = distancePair(cell, teacher, settings.teacherExact);
-  const i = cell.measured.actions.indexOf(work.space.cooperative);
-  const side = (s: DistributionSide): ShareSide => ('exact' in s ? { exact: s.exact[i]! } : { k: s.counts[i]!, n: s.counts.reduce((a, b) => a + b, 0) });
-  const a = side(pair.model);
-  const b = side(pair.teacher);
+  const stratum = differenceStratum(work, cell, teacher, settings.teacherExact);
+  if (!stratum) return null;
+  const { model: a, teacher: b } = stratum;
   const value = ('exact' in a ? a.exact : a.k / a.n) - ('exact' in b ? b.exact : b.k / b.n);
   return intervalEstimate(value, shareDifferenceInterval(a, b, settings.level));
+}
+
+/** One two-option scenario's cooperative counts of the model and the teacher; null for other games or no answers. */
+export function differenceStratum(work: UnitWork, cell: Cell, teacher: Cell, teacherExact: boolean): DifferenceStratum | null {
+  if (work.space.kind !== 'choice' || work.space.options.length !== 2) return null;
+  if (cell.measured.valid === 0 || teacher.measured.valid === 0) return null;
+  const pair = distancePair(cell, teacher, teacherExact);
+  const i = cell.measured.actions.indexOf(work.space.cooperative);
+  const side = (s: DistributionSide): ShareSide => ('exact' in s ? { exact: s.exact[i]! } : { k: s.counts[i]!, n: s.counts.reduce((a, b) => a + b, 0) });
+  return { model: side(pair.model), teacher: side(pair.teacher) };
+}
+
+/**
+ * Mean over a group's two-option scenarios of P(C)model − P(C)teacher, with the stratified
+ * score interval; null unless every scenario the model shares with the teacher is a two-option
+ * game. A group of one scenario shows that scenario's estimate: one interval per quantity.
+ */
+export function groupShareDifference(strata: readonly (DifferenceStratum | null)[], single: Estimate | null, settings: DistanceSettings): Estimate | null {
+  if (strata.length === 0 || strata.some((s) => s === null)) return null;
+  if (strata.length === 1 && single) return single;
+  const iv = stratifiedDifferenceInterval(strata as DifferenceStratum[], settings.level);
+  return intervalEstimate(iv.estimate, iv);
 }

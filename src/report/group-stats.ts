@@ -2,7 +2,7 @@ import { pearsonCorrelation } from '../stats/correlation.js';
 import { absoluteGapClosure, meanAbsoluteGapClosure, meanPaperImprovement, pooledGapClosure, type ScenarioCounts } from '../stats/gap-closure.js';
 import { proportionInterval } from '../stats/proportion.js';
 import { stratifiedMeanInterval, summariseCounts } from '../stats/means.js';
-import { distancePair, groupDistance, type DistanceSettings } from './distance-estimates.js';
+import { differenceStratum, distancePair, groupDistance, groupShareDifference, type DistanceSettings } from './distance-estimates.js';
 import { bootstrapEstimate, intervalEstimate, RANGES } from './estimate.js';
 import { groupLabel } from './groups.js';
 import type { SelectedModels } from './model-selection.js';
@@ -56,7 +56,7 @@ function groupModel(units: readonly StudiedUnit[], label: string, model: string,
     }
   }
   const routes = readRoutes(cells.map((x) => x.c.measured), settings);
-  if (model === teacher) return { model, scenarios: answered.length, valid, failures, parseRate, ...routes, cooperation, tv: null, js: null, profileCorrelation: null };
+  if (model === teacher) return { model, scenarios: answered.length, valid, failures, parseRate, ...routes, cooperation, tv: null, difference: null, js: null, profileCorrelation: null };
 
   const withDistances = works.flatMap((w) => (w.distances.has(model) ? [w.distances.get(model)!] : []));
   const averaged = (pick: 'js') => {
@@ -66,7 +66,9 @@ function groupModel(units: readonly StudiedUnit[], label: string, model: string,
   };
   const distanced = units.filter((u) => u.work.distances.has(model));
   const pairs = distanced.map((u) => distancePair(u.work.cells.get(model)!, u.work.cells.get(teacher)!, distance.teacherExact));
-  const single = distanced.length === 1 ? (distanced[0]!.row.models.find((m) => m.model === model)!.tv ?? null) : null;
+  const scenarioModel = distanced.length === 1 ? distanced[0]!.row.models.find((m) => m.model === model)! : null;
+  const single = scenarioModel?.tv ?? null;
+  const strata = distanced.map((u) => differenceStratum(u.work, u.work.cells.get(model)!, u.work.cells.get(teacher)!, distance.teacherExact));
   const paired = works.filter((w) => w.distances.has(model)).map((w) => ({ m: w.cells.get(model)!, t: w.cells.get(teacher)! }));
   const profile = pearsonCorrelation(paired.map((p) => p.m.rate!), paired.map((p) => p.t.rate!));
   const profileReps = Array.from({ length: resamples }, (_, r) => pearsonCorrelation(paired.map((p) => p.m.replicateRates[r]!), paired.map((p) => p.t.replicateRates[r]!)));
@@ -79,6 +81,7 @@ function groupModel(units: readonly StudiedUnit[], label: string, model: string,
     ...routes,
     cooperation,
     tv: groupDistance(pairs, single, `${label}\u0000${model}`, distance),
+    difference: groupShareDifference(strata, scenarioModel?.difference ?? null, distance),
     js: averaged('js'),
     profileCorrelation: bootstrapEstimate(profile, profileReps, level, RANGES.correlation, 'hull'),
   };

@@ -12,8 +12,8 @@ import type { ReportParseQuality } from './parse-quality-section.js';
  * data did not record parse failures; `Estimate.note`.
  * v3: the paper's metric on shares (`asPublished` on counts beside it); TV distances with
  * calibrated intervals and, for groups and numeric games, a median-unbiased value (`plugIn`
- * keeps the plug-in); `difference` per two-option scenario; `settings.teacher`; hybrid share
- * intervals by default.
+ * keeps the plug-in); `difference` per two-option scenario and (added later, optional) per
+ * group of two-option scenarios; `settings.teacher`; hybrid share intervals by default.
  */
 export const REPORT_SCHEMA = 'stratalign.report/v3';
 
@@ -105,6 +105,12 @@ export type GroupModel = {
   cooperation: Estimate | null;
   /** Mean over scenarios of the distance to the teacher; null for the teacher. */
   tv: Estimate | null;
+  /**
+   * Two-option games only: mean over scenarios of P(cooperative) minus the teacher's, with the
+   * stratified score interval (a group of one scenario: that scenario's `difference`); null for
+   * the teacher and for groups with numeric games.
+   */
+  difference?: Estimate | null;
   js: Estimate | null;
   /** Correlation across scenarios of this model's cooperation with the teacher's; null for the teacher. */
   profileCorrelation: Estimate | null;

@@ -1,4 +1,4 @@
-import type { Rng } from '../shared/random.js';
+import { createRng, type Rng } from '../shared/random.js';
 import { quantileType7 } from './bootstrap.js';
 import { makeUniforms, scenarioNull, type DistributionSide, type NullShape, type ScenarioNull } from './distance-nulls.js';
 
@@ -21,13 +21,20 @@ import { makeUniforms, scenarioNull, type DistributionSide, type NullShape, type
  * too low for a truth spread any other way; the lower end under the sparse spread the data
  * support best (soft thresholding by each difference's noise, the profile-likelihood shape),
  * which keeps it low enough for a difference concentrated in a few scenarios or actions. The
- * estimate is median-unbiased under the dense spread. Draws use common random numbers, so the
+ * estimate is median-unbiased under the dense spread, and a function of the counts alone: its
+ * draws come from their own random numbers, seeded by the counts in a fixed order, in a fixed
+ * number (POINT_RESAMPLES), so the value shown does not move with --seed, --resamples or the
+ * order of labels and scenarios (the ends are seeded Monte Carlo; they are widened to hold the
+ * value in the rare case Monte Carlo noise puts one past it). Draws use common random numbers, so the
  * quantiles move monotonically with tau and the search is a bisection.
  */
 export type DistancePair = { model: DistributionSide; teacher: DistributionSide };
 
 export type DistanceInterval = {
-  /** Median-unbiased estimate of the mean true distance (0 when the plug-in is below the noise median at 0). */
+  /**
+   * Median-unbiased estimate of the mean true distance (0 when the plug-in is below the noise
+   * median at 0), deterministic in the counts (see pointEstimate).
+   */
   value: number;
   low: number;
   high: number;
@@ -69,10 +76,29 @@ export function meanDistanceInterval(pairs: readonly DistancePair[], options: In
   // The lower end holds for the least favourable of the sparse spreads: soft thresholded or concentrated.
   const upperTail = (tau: number) => Math.max(quantile(tau, 'sparse', 1 - tail), many ? quantile(tau, 'concentrated', 1 - tail) : Number.NEGATIVE_INFINITY);
   const low = upperTail(0) >= observed ? 0 : firstAtOrAbove(top, (tau) => upperTail(tau) >= observed);
-  const median = quantile(0, 'dense', 0.5) >= observed ? 0 : firstAtOrAbove(top, (tau) => quantile(tau, 'dense', 0.5) >= observed);
+  const value = pointEstimate(pairs);
   // Monte Carlo noise can put the ends a hair on the wrong side of the estimate; never report that.
-  const value = Math.min(Math.max(median, Math.min(low, high)), Math.max(low, high));
   return { value, low: Math.min(low, value), high: Math.max(high, value), level: options.level, method: INVERSION_METHOD, observed, belowNoise };
+}
+
+/** Resamples behind the value shown; fixed, so the value does not depend on --resamples. */
+export const POINT_RESAMPLES = 4000;
+
+/**
+ * The median-unbiased mean distance under the dense spread: the tau whose simulated median
+ * plug-in equals the observed one. Its random numbers are seeded by the counts themselves, taken
+ * in a canonical order, so the same answers give the same value whatever the seed, the resample
+ * count, the labels or the order of the scenarios.
+ */
+export function pointEstimate(pairs: readonly DistancePair[]): number {
+  const ordered = [...pairs].map((p) => JSON.stringify(p)).sort();
+  const rng = createRng(`stratalign-tv-point\u0000${ordered.join('\u0000')}`);
+  const canonical = ordered.map((s) => JSON.parse(s) as DistancePair);
+  const nulls = canonical.map((p) => scenarioNull(p.model, p.teacher, makeUniforms(actionCount(p), POINT_RESAMPLES, rng)));
+  const observed = mean(nulls.map((n) => n.observed));
+  const top = mean(nulls.map((n) => n.maxDistance));
+  const median = (tau: number) => quantileType7(simulateMean(nulls, targets(nulls, tau, 'dense', observed), 'dense', POINT_RESAMPLES), 0.5);
+  return median(0) >= observed ? 0 : firstAtOrAbove(top, (tau) => median(tau) >= observed);
 }
 
 function actionCount(p: DistancePair): number {

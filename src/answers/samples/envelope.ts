@@ -47,6 +47,8 @@ const sequentialSchema = z.object({
   action: z.string(),
   /** Answers that named an action: the only data the interval uses. */
   valid: z.number().int().min(0),
+  /** The first valid answers the decision rests on, when fewer than `valid` (group-sequential looks off schedule after unread answers). */
+  decidedOn: z.number().int().min(0).optional(),
   /** Always-valid interval for P(action) at the last look. */
   interval: z.object({ low: share, high: share, level: z.number().gt(0).lt(1) }),
   /** The teacher's share of `action`, a fixed estimate from `n` answers, and the gate's tolerance around it. */

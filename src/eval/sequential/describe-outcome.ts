@@ -11,6 +11,8 @@ export type SequentialSummary = {
   valid: number;
   /** Calls spent, failures included. */
   calls: number;
+  /** The first valid answers the decision rests on, when fewer than `valid` (see scheduled-look.ts). */
+  decidedOn?: number;
   cap: number;
   interval: { low: number; high: number; level: number };
   reference?: { share: number; tolerance: number; n?: number };
@@ -39,7 +41,7 @@ export function describeSequentialOutcome(s: SequentialSummary): string {
   const kind = design === 'group-sequential' ? 'group-sequential boundary' : 'always-valid';
   const interval = `${kind} ${pct(s.interval.level)} interval [${num(s.interval.low)}, ${num(s.interval.high)}] for P(${s.action})`;
   const gate = s.reference ? gateText(s) : 'no gate';
-  const after = `after ${s.valid} valid answer${s.valid === 1 ? '' : 's'}, ${s.calls} of cap ${s.cap} calls`;
+  const after = `after ${s.valid} valid answer${s.valid === 1 ? '' : 's'}${unreadText(s)}, ${s.calls} of cap ${s.cap} calls`;
   const failure = s.error === undefined ? '' : `; a call failed, so sampling stopped: ${s.error}`;
   const held = s.reference ? teacherText(s) : '';
   switch (s.decision) {
@@ -56,6 +58,13 @@ export function describeSequentialOutcome(s: SequentialSummary): string {
     case 'stopped-by-error':
       return `stopped by error, unsettled (${interval} ${after}): ${s.error ?? 'no reason recorded'}`;
   }
+}
+
+/** Calls that gave no answer spend the budget but are no data: say so, and on how many answers the look decided. */
+function unreadText(s: SequentialSummary): string {
+  const unread = s.calls - s.valid;
+  const prefix = s.decidedOn !== undefined && s.decidedOn < s.valid ? `; decided on the first ${s.decidedOn}, the last scheduled look they reached` : '';
+  return unread > 0 ? ` (${unread} call${unread === 1 ? '' : 's'} without a readable answer, spent but not counted${prefix})` : prefix ? ` (${prefix.slice(2)})` : '';
 }
 
 function gateText(s: SequentialSummary): string {

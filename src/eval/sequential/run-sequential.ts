@@ -1,6 +1,7 @@
 import { StratalignError } from '../../shared/errors.js';
 import type { Action } from '../../catalogue/games/action-space.js';
 import type { ProportionInterval } from './confidence-sequence.js';
+import { decisionPoints } from './scheduled-look.js';
 import { checkStoppingOptions, createStoppingRule, type LookVerdict, type StoppingOptions } from './stopping-rule.js';
 import type { SequentialDesign } from './look.js';
 
@@ -14,7 +15,8 @@ export type SequentialRunOptions = StoppingOptions &
 
 export type SequentialOutcome = Exclude<LookVerdict, 'continue'> | 'unsettled-at-cap' | 'stopped-by-error';
 
-export type LookRecord = { calls: number; samples: number; counted: number; verdict: LookVerdict; interval: ProportionInterval };
+/** `decidedOn`: the valid answers the look's verdict and interval use (the first ones; see scheduled-look.ts). */
+export type LookRecord = { calls: number; samples: number; counted: number; decidedOn: number; verdict: LookVerdict; interval: ProportionInterval };
 
 export type SequentialResult = {
   decision: SequentialOutcome;
@@ -24,6 +26,12 @@ export type SequentialResult = {
   samples: number;
   /** Draws that returned no action (parse failures): counted as calls, never used as data. */
   failures: number;
+  /**
+   * Valid answers the decision and interval rest on: all of them for the always-valid design;
+   * for the group-sequential one the first ones up to the last scheduled look they reached,
+   * which is fewer than `samples` when unread answers moved the count off the schedule.
+   */
+  decidedOn: number;
   counts: Record<string, number>;
   /** Share of the counted action among valid answers; null before the first valid answer. */
   estimate: number | null;
@@ -50,6 +58,10 @@ export async function runSequential(draw: Draw, options: SequentialRunOptions): 
   let failures = 0;
   let error: string | undefined;
   let look = rule(0, 0);
+  const decideOn = decisionPoints(options.design, options.batch, options.cap);
+  // countedBefore[i]: counted answers among the first i valid ones, so a look can decide on a prefix.
+  const countedBefore: number[] = [0];
+  let decidedOn = 0;
 
   while (calls < options.cap && look.verdict === 'continue' && error === undefined) {
     const size = Math.min(options.batch, options.cap - calls);
@@ -62,12 +74,16 @@ export async function runSequential(draw: Draw, options: SequentialRunOptions): 
       }
       const action = outcome.value;
       if (action === null) failures++;
-      else if (Object.hasOwn(counts, String(action))) counts[String(action)]!++;
+      else if (Object.hasOwn(counts, String(action))) {
+        counts[String(action)]!++;
+        countedBefore.push(counts[counted]!);
+      }
       else error ??= `draw returned ${JSON.stringify(action)}, which is neither ${counted} nor ${other}`;
     }
     const samples = counts[counted]! + counts[other]!;
-    look = rule(counts[counted]!, samples);
-    looks.push({ calls, samples, counted: counts[counted]!, verdict: look.verdict, interval: look.interval });
+    decidedOn = decideOn(samples);
+    look = rule(countedBefore[decidedOn]!, decidedOn);
+    looks.push({ calls, samples, counted: counts[counted]!, decidedOn, verdict: look.verdict, interval: look.interval });
   }
 
   const samples = counts[counted]! + counts[other]!;
@@ -79,6 +95,7 @@ export async function runSequential(draw: Draw, options: SequentialRunOptions): 
     calls,
     samples,
     failures,
+    decidedOn,
     counts,
     estimate: samples === 0 ? null : counts[counted]! / samples,
     interval: { ...look.interval, action: counted },

@@ -1,6 +1,7 @@
 import type { Rng } from '../../shared/random.js';
 import type { SequentialDesign } from './run-sequential.js';
-import type { LookVerdict, StoppingRule } from './stopping-rule.js';
+import { decisionPoints } from './scheduled-look.js';
+import type { LookVerdict, SequentialDesignKind, StoppingRule } from './stopping-rule.js';
 
 /** A simulated truth: the counted action's probability among valid answers, and how often an answer fails to parse. */
 export type SimulatedTruth = { probability: number; failureRate: number };
@@ -12,7 +13,9 @@ export type SimulatedRun = { verdict: Exclude<LookVerdict, 'continue'> | 'unsett
  * Each call consumes one Rng value for the parse failure (only when failureRate > 0) and one
  * for the action, so a runSequential draw written the same way reproduces it exactly.
  */
-export function simulateSequential(truth: SimulatedTruth, rule: StoppingRule, design: SequentialDesign, rng: Rng): SimulatedRun {
+export function simulateSequential(truth: SimulatedTruth, rule: StoppingRule, design: SequentialDesign & { design?: SequentialDesignKind }, rng: Rng): SimulatedRun {
+  const decideOn = decisionPoints(design.design, design.batch, design.cap);
+  const countedBefore: number[] = [0];
   let calls = 0;
   let samples = 0;
   let counted = 0;
@@ -24,8 +27,10 @@ export function simulateSequential(truth: SimulatedTruth, rule: StoppingRule, de
       if (truth.failureRate > 0 && rng() < truth.failureRate) continue;
       samples++;
       if (rng() < truth.probability) counted++;
+      countedBefore.push(counted);
     }
-    verdict = rule(counted, samples).verdict;
+    const s = decideOn(samples);
+    verdict = rule(countedBefore[s]!, s).verdict;
   }
   return { verdict: verdict === 'continue' ? 'unsettled-at-cap' : verdict, calls, samples, counted };
 }

@@ -83,6 +83,7 @@ export function sequentialRecord(run: SequentialResult, gate: SequentialGate, se
     cap: settings.cap,
     action: run.interval.action,
     valid: run.samples,
+    ...(run.decidedOn < run.samples ? { decidedOn: run.decidedOn } : {}),
     interval: { low: run.interval.low, high: run.interval.high, level: run.interval.level },
     reference: { share: gate.share, n: gate.n, tolerance: settings.tolerance, model: gate.model, origin: settings.reference },
     ...(settings.targetHalfWidth === undefined ? {} : { targetHalfWidth: settings.targetHalfWidth }),
