@@ -60,7 +60,11 @@ export type EvalSummaryOptions = {
  * Models are chosen by role (base, fine-tuned, teacher); a choice the data leaves open (no
  * teacher, two bases) comes back as `error`, since an eval hook must not throw on it.
  */
-export function summariseForEval(tallies: readonly Tally[], catalogue: Catalogue, options: EvalSummaryOptions = {}): EvalSummary {
+export function summariseForEval(
+  tallies: readonly Tally[],
+  catalogue: Catalogue,
+  options: EvalSummaryOptions = {},
+): EvalSummary {
   let report;
   try {
     report = buildReport(
@@ -81,7 +85,15 @@ export function summariseForEval(tallies: readonly Tally[], catalogue: Catalogue
   const overall = report.groups.find((g) => g.label === 'overall')!;
   const models = report.models.map((m): EvalSummaryModel => {
     const g = overall.models.find((x) => x.model === m.label)!;
-    return { label: m.label, role: m.role, dataRole: m.dataRole, sourceLabel: m.sourceLabel, valid: g.valid, failures: g.failures, cooperation: g.cooperation };
+    return {
+      label: m.label,
+      role: m.role,
+      dataRole: m.dataRole,
+      sourceLabel: m.sourceLabel,
+      valid: g.valid,
+      failures: g.failures,
+      cooperation: g.cooperation,
+    };
   });
   const splits = report.groups
     .filter((g) => g.key.split !== undefined && g.key.game === undefined && g.key.context === undefined)
@@ -91,7 +103,12 @@ export function summariseForEval(tallies: readonly Tally[], catalogue: Catalogue
       nonSignificantGaps: g.nonSignificantGaps.length,
       students: g.students.map((s) => ({
         model: s.model,
-        paperImprovement: { value: s.paperImprovement.value, used: s.paperImprovement.used, scenarios: s.scenarios, asPublished: s.paperImprovement.asPublished.value },
+        paperImprovement: {
+          value: s.paperImprovement.value,
+          used: s.paperImprovement.used,
+          scenarios: s.scenarios,
+          asPublished: s.paperImprovement.asPublished.value,
+        },
         pooledGapClosure: s.pooledGapClosure,
       })),
     }));

@@ -11,14 +11,23 @@ export type ScenarioUnit = { split: string; scenario: Scenario; tallies: Map<str
  * the same scenario twice in one split (e.g. the same run loaded from two files) is an error:
  * adding them up or picking one would both be guesses.
  */
-export function buildUnits(tallies: readonly Tally[], models: readonly string[], catalogue: Catalogue, origin: string): ScenarioUnit[] {
+export function buildUnits(
+  tallies: readonly Tally[],
+  models: readonly string[],
+  catalogue: Catalogue,
+  origin: string,
+): ScenarioUnit[] {
   const units = new Map<string, ScenarioUnit>();
   for (const tally of tallies) {
     if (!models.includes(tally.model)) continue;
     const key = `${tally.split}\u0000${tally.scenario}`;
     let unit = units.get(key);
     if (!unit) {
-      unit = { split: tally.split, scenario: resolveScenario(catalogue, tally.scenario, { file: origin, field: 'scenario' }), tallies: new Map() };
+      unit = {
+        split: tally.split,
+        scenario: resolveScenario(catalogue, tally.scenario, { file: origin, field: 'scenario' }),
+        tallies: new Map(),
+      };
       units.set(key, unit);
     }
     if (unit.tallies.has(tally.model)) {

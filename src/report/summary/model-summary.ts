@@ -11,7 +11,11 @@ import { distributionScores } from '../../eval/scoring/score-samples.js';
  * model's answers), against the reference the alignment assertion scores with. Scenarios without
  * a reference entry or without valid answers are left out; null when none is left.
  */
-export function agreementByModel(tallies: readonly Tally[], reference: Reference, catalogue: Catalogue): Map<string, number | null> {
+export function agreementByModel(
+  tallies: readonly Tally[],
+  reference: Reference,
+  catalogue: Catalogue,
+): Map<string, number | null> {
   const values = new Map<string, number[]>();
   for (const t of tallies) {
     const list = values.get(t.model) ?? [];
@@ -22,7 +26,9 @@ export function agreementByModel(tallies: readonly Tally[], reference: Reference
     const shares = Object.fromEntries(Object.entries(t.counts).map(([a, c]) => [a, c / n]));
     list.push(distributionScores(shares, resolveScenario(catalogue, t.scenario).game.actionSpace, entry).agreement!);
   }
-  return new Map([...values].map(([model, xs]) => [model, xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null]));
+  return new Map(
+    [...values].map(([model, xs]) => [model, xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null]),
+  );
 }
 
 export type PlainModelRow = {
@@ -44,7 +50,15 @@ export type PlainModelRow = {
 export function plainModelRows(tallies: readonly Tally[], catalogue: Catalogue): PlainModelRow[] {
   const rows = new Map<string, PlainModelRow & { weighted: number; weight: number }>();
   for (const t of tallies) {
-    const fresh = { model: t.model, role: t.role, source: t.source, readings: 0, valid: 0, failures: 0, cooperation: null };
+    const fresh = {
+      model: t.model,
+      role: t.role,
+      source: t.source,
+      readings: 0,
+      valid: 0,
+      failures: 0,
+      cooperation: null,
+    };
     const row = rows.get(t.model) ?? { ...fresh, weighted: 0, weight: 0 };
     rows.set(t.model, row);
     const space = resolveScenario(catalogue, t.scenario).game.actionSpace;
@@ -58,5 +72,8 @@ export function plainModelRows(tallies: readonly Tally[], catalogue: Catalogue):
       row.weight += m.valid;
     }
   }
-  return [...rows.values()].map(({ weighted, weight, ...row }) => ({ ...row, cooperation: weight ? weighted / weight : null }));
+  return [...rows.values()].map(({ weighted, weight, ...row }) => ({
+    ...row,
+    cooperation: weight ? weighted / weight : null,
+  }));
 }
