@@ -55,7 +55,7 @@ export const VERDICT_LEGEND =
   'gap closed: pooled over scenarios, 0 % = the base, 100 % = the teacher; TV: mean total variation distance to ' +
   'the teacher, 0 = same answers; 95 % intervals';
 
-/** "closed 35.0 % [30.4, 39.4] of the base-teacher gap; TV to teacher 0.210 [...] vs base 0.314 [...]" */
+/** "closed 35.0 % [30.4, 39.4] of the base-teacher gap; TV to teacher 0.210 [...] vs base 0.313 [...]" */
 export function verdictSentence(row: VerdictRow): string {
   const f = verdictFigures(row);
   return `closed ${f.closure} of the base-teacher gap; TV to teacher ${f.studentTv} vs base ${f.baseTv}`;

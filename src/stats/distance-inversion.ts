@@ -105,7 +105,7 @@ export function meanDistanceInterval(pairs: readonly DistancePair[], options: In
 }
 
 /** Resamples behind the value shown; fixed, so the value does not depend on --resamples. */
-export const POINT_RESAMPLES = 4000;
+export const POINT_RESAMPLES = 1000;
 
 /**
  * The median-unbiased mean distance under the dense spread: the tau whose simulated median
