@@ -5,6 +5,7 @@ import type { ProbesReport } from './probes/probes-report.js';
 import type { Tally } from '../recordings/types.js';
 import { buildReport, MIN_RESAMPLES } from './build-report.js';
 import type { GroupRow } from './types.js';
+import type { ResolvedScenarios } from '../catalogue/scenarios/resolved-scenarios.js';
 import { groupFigures, type ModelFigures, type StudentFigures } from './model-figures.js';
 import { verdictRows, type VerdictRow } from './verdict.js';
 
@@ -30,6 +31,8 @@ export type EvalSummaryOptions = {
   resamples?: number;
   seed?: string;
   simulatedTruths?: ReadonlyMap<string, ChoiceParameters>;
+  /** The tallies' scenarios as the eval's rows resolved them; carried into the report's units. */
+  scenarios?: ResolvedScenarios;
 };
 
 /**
@@ -42,7 +45,7 @@ export function summariseForEval(tallies: readonly Tally[], catalogue: Catalogue
   let report;
   try {
     report = buildReport(
-      { tallies, inputs: [{ file: 'the eval results', kind: 'promptfoo-results' }] },
+      { tallies, inputs: [{ file: 'the eval results', kind: 'promptfoo-results' }], ...(options.scenarios ? { scenarios: options.scenarios } : {}) },
       {
         models: {},
         proportionInterval: 'hybrid',
