@@ -10,7 +10,10 @@ const SCRIPT = 'scripts/dev/trace-answer.mjs';
 
 function trace(root?: string): { status: number; out: string } {
   try {
-    const out = execFileSync(process.execPath, [SCRIPT, ...(root ? ['--root', root] : [])], { encoding: 'utf8', stdio: 'pipe' });
+    const out = execFileSync(process.execPath, [SCRIPT, ...(root ? ['--root', root] : [])], {
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
     return { status: 0, out };
   } catch (err) {
     const e = err as { status: number; stdout: string; stderr: string };
@@ -40,7 +43,9 @@ describe('how an answer flows', () => {
       writeFileSync(file, readFileSync(file, 'utf8').replaceAll('groupFigures(', 'ownFigures('));
       const broken = trace(root);
       expect(broken.status).toBe(1);
-      expect(broken.out).toMatch(/STALE hop \d+ \(src\/report\/eval-summary\.ts#summariseForEval -> src\/report\/model-figures\.ts#groupFigures\): .* never calls groupFigures/);
+      expect(broken.out).toMatch(
+        /STALE hop \d+ \(src\/report\/eval-summary\.ts#summariseForEval -> src\/report\/model-figures\.ts#groupFigures\): .* never calls groupFigures/,
+      );
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -35,7 +35,9 @@ function report(): Report {
 
 function gateEstimate(r: Report, metric: MetricName, split: string, model: string): Estimate | null {
   const check: Check = { metric, scope: { split }, bound: 'point', min: -1e9, origin: 'test' };
-  const outcome = evaluateChecks([check], { report: r, lost: null, defaultBound: 'point' }).find((o) => o.model === model);
+  const outcome = evaluateChecks([check], { report: r, lost: null, defaultBound: 'point' }).find(
+    (o) => o.model === model,
+  );
   return outcome?.estimate ?? null;
 }
 
@@ -60,7 +62,8 @@ describe('one per-model figures type', () => {
     expect(gateEstimate(built, 'absolute-gap-closure', split, STUDENT)).toEqual(jsonStudent.absoluteGapClosure);
     expect(fromSummary.student.paperImprovement.value).toBe(jsonStudent.paperImprovement.value);
     expect(gateEstimate(built, 'paper-improvement', split, STUDENT)!.value).toBe(jsonStudent.paperImprovement.value);
-    for (const metric of ['tv', 'js', 'profileCorrelation'] as const) expect(fromSummary[metric]).toEqual(jsonModel[metric]);
+    for (const metric of ['tv', 'js', 'profileCorrelation'] as const)
+      expect(fromSummary[metric]).toEqual(jsonModel[metric]);
     expect(gateEstimate(built, 'tv-distance', split, STUDENT)).toEqual(jsonModel.tv);
     expect(gateEstimate(built, 'js-distance', split, STUDENT)).toEqual(jsonModel.js);
     expect(gateEstimate(built, 'profile-correlation', split, STUDENT)).toEqual(jsonModel.profileCorrelation);
@@ -88,7 +91,12 @@ describe('one per-model figures type', () => {
     const r = report();
     const g = group(r, 'split=in-sample');
     // Plant values no computation can give; every reader of the figures must show them.
-    g.students.find((s) => s.model === STUDENT)!.pooledGapClosure = { value: 1234.5, low: 1000, high: 1500, method: 'planted' };
+    g.students.find((s) => s.model === STUDENT)!.pooledGapClosure = {
+      value: 1234.5,
+      low: 1000,
+      high: 1500,
+      method: 'planted',
+    };
     group(r, 'overall').models.find((m) => m.model === BASE)!.valid = 987654;
     expect(gateEstimate(r, 'pooled-gap-closure', 'in-sample', STUDENT)!.value).toBe(1234.5);
     const closureColumn = summaryTable(r, STUDENT, true).header.indexOf('pooled closure [95 %]');

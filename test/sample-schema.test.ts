@@ -17,7 +17,7 @@ const line = (parse: unknown) => ({
 });
 
 describe('the sample type', () => {
-  it('is the schema\'s type, with the parser\'s ParseResult and failure kinds (checked by tsc)', () => {
+  it("is the schema's type, with the parser's ParseResult and failure kinds (checked by tsc)", () => {
     expectTypeOf<SampleRecord>().toEqualTypeOf<z.infer<typeof sampleRecordSchema>>();
     expectTypeOf<SampleRecord['parse']>().toEqualTypeOf<ParseResult>();
     expectTypeOf<Extract<SampleRecord['parse'], { ok: false }>['failure']>().toEqualTypeOf<ParseFailureKind>();
