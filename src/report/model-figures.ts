@@ -35,7 +35,6 @@ export function groupFigures(report: Report, group: GroupRow): ModelFigures[] {
     const row = group.models.find((x) => x.model === m.label);
     if (!row) return [];
     const s = group.students.find((x) => x.model === m.label);
-    const { model: _model, ...student } = s ?? { model: '' };
     const { model, ...figures } = row;
     return [
       {
@@ -46,13 +45,12 @@ export function groupFigures(report: Report, group: GroupRow): ModelFigures[] {
         sourceLabel: m.sourceLabel,
         group: group.label,
         key: group.key,
-        student: s ? (student as StudentFigures) : null,
+        student: s ? closureOf(s) : null,
       },
     ];
   });
 }
 
-/** One model's figures in one group; undefined when the model is not in that group. */
-export function figuresOf(report: Report, group: GroupRow, model: string): ModelFigures | undefined {
-  return groupFigures(report, group).find((f) => f.model === model);
+function closureOf({ model: _named, ...closure }: GroupStudent): StudentFigures {
+  return closure;
 }
