@@ -112,9 +112,9 @@ export function renderSummary(parts: SummaryParts): string {
     } else out.push("Set `role: base | fine-tuned | teacher` in each provider's config (replays take it from the recording).");
   } else {
     const rows = summary.models.map((m) => {
-      const a = agreement?.get(m.label);
+      const a = agreement?.get(m.model);
       return [
-        sanitizeForTerminal(m.label),
+        sanitizeForTerminal(m.model),
         sanitizeForTerminal(m.dataRole ?? m.role),
         m.sourceLabel,
         String(m.valid),
@@ -133,12 +133,13 @@ export function renderSummary(parts: SummaryParts): string {
     if (students.length) {
       out.push('', "paper's improvement metric (mean over scenarios of 100*(ft-base)/(teacher-base), on cooperation shares), by split:");
       for (const s of students) {
-        const p = s.paperImprovement;
+        const p = s.student.paperImprovement;
+        const n = s.student.scenarios;
         const value = p.value === null ? 'n/a' : `${fixed(p.value, 2)} %`;
-        const over = p.used === p.scenarios ? `${p.scenarios} scenarios` : `${p.used} of ${p.scenarios} scenarios (the rest have no base-teacher gap)`;
-        const published = publishedNote(p.value, p.asPublished);
+        const over = p.used === n ? `${n} scenarios` : `${p.used} of ${n} scenarios (the rest have no base-teacher gap)`;
+        const published = publishedNote(p.value, p.asPublished.value);
         const ns = s.nsGaps > 0 ? `; ${s.nsGaps} scenario(s) with a base-teacher gap that is not significant (the paper metric is noise there)` : '';
-        out.push(`  ${sanitizeForTerminal(s.split)}, ${sanitizeForTerminal(s.model)}: ${value} over ${over}${published}; pooled gap closure ${withInterval(s.pooledGapClosure, 'percent')}${ns}`);
+        out.push(`  ${sanitizeForTerminal(s.split)}, ${sanitizeForTerminal(s.model)}: ${value} over ${over}${published}; pooled gap closure ${withInterval(s.student.pooledGapClosure, 'percent')}${ns}`);
       }
       out.push('  Intervals here use 200 bootstrap resamples. The paper metric is unstable where teacher and base are close;');
       out.push('  `stratalign report` shows 2000-resample intervals, n.s.-gap flags and robust companions.');
