@@ -38,10 +38,17 @@ export function alignment(output: string, context: AssertionValueFunctionContext
     const finishReason = meta?.finishReason;
     // Answers asked for under a structured protocol are read by the strict reader, never by the rules.
     const structured = recordedAsStructured(catalogue, meta?.protocol);
-    const { pass, score, reason, namedScores } = assessOutput(output, scenario, entry, config, {
-      ...(typeof finishReason === 'string' ? { finishReason } : {}),
-      ...(structured ? { structured } : {}),
-    }, catalogue);
+    const { pass, score, reason, namedScores } = assessOutput(
+      output,
+      scenario,
+      entry,
+      config,
+      {
+        ...(typeof finishReason === 'string' ? { finishReason } : {}),
+        ...(structured ? { structured } : {}),
+      },
+      catalogue,
+    );
     return { pass, score, reason, namedScores: withoutDuplicateOfScore(namedScores, context) };
   } catch (err) {
     if (isStratalignError(err)) return { pass: false, score: 0, reason: configErrorLine(err) };

@@ -3,23 +3,52 @@
 import type { EvaluateTestSuite } from 'promptfoo';
 import { readEnvelope } from '../src/answers/samples/envelope.js';
 import type { BenchRow } from './format-table.js';
-import { ALIGNMENT_ASSERTION, errorNote, RECORDING, REPLAY_PROVIDER, requireFiles, timedEvaluate, type EvalRow } from './promptfoo-harness.js';
+import {
+  ALIGNMENT_ASSERTION,
+  errorNote,
+  RECORDING,
+  REPLAY_PROVIDER,
+  requireFiles,
+  timedEvaluate,
+  type EvalRow,
+} from './promptfoo-harness.js';
 
 const CONCURRENCY = 4;
 const MODEL = 'llama2-7b-chat-lfb-lora';
-const SCENARIOS = ['business/prisoners-dilemma', 'business/stag-hunt', 'business/snowdrift', 'business/prisoners-delight'];
+const SCENARIOS = [
+  'business/prisoners-dilemma',
+  'business/stag-hunt',
+  'business/snowdrift',
+  'business/prisoners-delight',
+];
 
-export async function benchBatchVsPerResponse(opts: { dir: string; samples?: number; scenarios?: number }): Promise<BenchRow[]> {
+export async function benchBatchVsPerResponse(opts: {
+  dir: string;
+  samples?: number;
+  scenarios?: number;
+}): Promise<BenchRow[]> {
   requireFiles('providers/replay.ts', 'assertions/alignment.ts');
   const samples = opts.samples ?? 300;
   const scenarios = SCENARIOS.slice(0, opts.scenarios ?? SCENARIOS.length);
   const suite = (perCall: number): EvaluateTestSuite => ({
     prompts: ['{{scenario}}'],
-    providers: [{ id: REPLAY_PROVIDER, label: `replay x${perCall}`, config: { recording: RECORDING, model: MODEL, samples: perCall, seed: 1 } }],
+    providers: [
+      {
+        id: REPLAY_PROVIDER,
+        label: `replay x${perCall}`,
+        config: { recording: RECORDING, model: MODEL, samples: perCall, seed: 1 },
+      },
+    ],
     tests: scenarios.map((scenario) => ({
       description: scenario,
       vars: { scenario, split: 'in-sample' },
-      assert: [{ type: 'javascript' as const, value: ALIGNMENT_ASSERTION, config: { reference: RECORDING, referenceRole: 'teacher' } }],
+      assert: [
+        {
+          type: 'javascript' as const,
+          value: ALIGNMENT_ASSERTION,
+          config: { reference: RECORDING, referenceRole: 'teacher' },
+        },
+      ],
     })),
   });
   await timedEvaluate(suite(2), { maxConcurrency: CONCURRENCY });
@@ -30,10 +59,19 @@ export async function benchBatchVsPerResponse(opts: { dir: string; samples?: num
   return [
     {
       comparison: `wall time, ${scenarios.length} scenarios x ${samples} answers`,
-      subject: { label: `per-response: samples 1, repeat ${samples} (${perResponse.results.length} rows)`, value: perResponse.ms / 1000, unit: 's' },
-      baseline: { label: `batch: samples ${samples}, one row per scenario (${batch.results.length} rows)`, value: batch.ms / 1000, unit: 's' },
+      subject: {
+        label: `per-response: samples 1, repeat ${samples} (${perResponse.results.length} rows)`,
+        value: perResponse.ms / 1000,
+        unit: 's',
+      },
+      baseline: {
+        label: `batch: samples ${samples}, one row per scenario (${batch.results.length} rows)`,
+        value: batch.ms / 1000,
+        unit: 's',
+      },
       note:
-        `${(perResponse.ms / answers).toFixed(3)} vs ${(batch.ms / answers).toFixed(3)} ms per answer; replay provider + alignment assertion, ` +
+        `${(perResponse.ms / answers).toFixed(3)} vs ${(batch.ms / answers).toFixed(3)} ms per answer; replay ` +
+        `provider + alignment assertion, ` +
         `maxConcurrency ${CONCURRENCY}, RECORDED answers of ${MODEL}, no model called. ` +
         `Both modes scored the same answers: ${same}.` +
         errorNote('per-response', perResponse) +
@@ -59,5 +97,7 @@ function sameAnswers(perResponse: EvalRow[], batch: EvalRow[]): string {
   const a = tally(perResponse);
   const b = tally(batch);
   const total = a.reduce((sum, [, n]) => sum + n, 0);
-  return JSON.stringify(a) === JSON.stringify(b) ? `yes (${total} answers, identical counts per scenario)` : `NO (per-response ${JSON.stringify(a)} vs batch ${JSON.stringify(b)})`;
+  return JSON.stringify(a) === JSON.stringify(b)
+    ? `yes (${total} answers, identical counts per scenario)`
+    : `NO (per-response ${JSON.stringify(a)} vs batch ${JSON.stringify(b)})`;
 }

@@ -41,7 +41,14 @@ const MAX_STRING = 0x1fffffe8;
  * Generates N samples of synthetic promptfoo output in `dir`, times the real convert and export
  * commands and three floors, each in a fresh process, and removes the (GB-sized) files unless `keep`.
  */
-export async function benchConvertExport(opts: { samples: number; dir: string; formats?: string[]; samplesPerRow?: number; textChars?: number; keep?: boolean }): Promise<ConvertExportBench> {
+export async function benchConvertExport(opts: {
+  samples: number;
+  dir: string;
+  formats?: string[];
+  samplesPerRow?: number;
+  textChars?: number;
+  keep?: boolean;
+}): Promise<ConvertExportBench> {
   mkdirSync(opts.dir, { recursive: true });
   const files = writeSyntheticResults(opts.dir, opts.samples, opts.samplesPerRow, opts.textChars);
   const formats = opts.formats ?? ['openai-chat'];
@@ -54,22 +61,43 @@ export async function benchConvertExport(opts: { samples: number; dir: string; f
     rows: files.rows,
     resultsJsonBytes: files.bytes,
     convert: { ...convert, samplesPerSecond: Math.round(files.samples / (convert.ms / 1000)) },
-    export: { ...exported, samplesPerSecond: Math.round(files.samples / (exported.ms / 1000)), formats, outputBytes: Number(exported.note ?? 0) },
+    export: {
+      ...exported,
+      samplesPerSecond: Math.round(files.samples / (exported.ms / 1000)),
+      formats,
+      outputBytes: Number(exported.note ?? 0),
+    },
     floorPerRow: await run('floor-rows'),
     floorWithParse: await run('floor-parse'),
     floorWholeFile: wholeFeasible ? await run('floor-whole') : null,
-    ...(wholeFeasible ? {} : { wholeFileNote: `results.json is ${files.bytes} bytes, over V8's maximum string length (${MAX_STRING}): JSON.parse of the whole file is impossible, streaming is required` }),
+    ...(wholeFeasible
+      ? {}
+      : {
+          wholeFileNote:
+            `results.json is ${files.bytes} bytes, over V8's maximum string length (${MAX_STRING}): ` +
+            `JSON.parse of the whole file is impossible, streaming is required`,
+        }),
   };
-  if (!opts.keep) for (const name of ['results.json', 'results.jsonl', 'recording.jsonl', 'export']) rmSync(`${opts.dir}/${name}`, { recursive: true, force: true });
+  if (!opts.keep)
+    for (const name of ['results.json', 'results.jsonl', 'recording.jsonl', 'export'])
+      rmSync(`${opts.dir}/${name}`, { recursive: true, force: true });
   return result;
 }
 
 function runPhase(phase: Phase, dir: string, formats: string[]): Promise<PhaseResult> {
   const self = fileURLToPath(import.meta.url);
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', self, '--phase', phase, '--dir', dir, '--formats', formats.join(',')], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', self, '--phase', phase, '--dir', dir, '--formats', formats.join(',')],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
+    );
     child.on('error', fail);
-    child.on('exit', (code) => (code === 0 ? done(JSON.parse(readFileSync(`${dir}/${phase}.result.json`, 'utf8')) as PhaseResult) : fail(new Error(`bench phase ${phase} exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? done(JSON.parse(readFileSync(`${dir}/${phase}.result.json`, 'utf8')) as PhaseResult)
+        : fail(new Error(`bench phase ${phase} exited ${code}`)),
+    );
   });
 }
 
@@ -83,11 +111,21 @@ async function phaseMain(phase: Phase, dir: string, formats: string): Promise<vo
   const ms = performance.now() - start;
   clearInterval(timer);
   sample();
-  const result: PhaseResult = { ms: Math.round(ms), peakRssBytes: process.resourceUsage().maxRSS * 1024, peakHeapBytes: peakHeap, ...(note ? { note } : {}) };
+  const result: PhaseResult = {
+    ms: Math.round(ms),
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakHeapBytes: peakHeap,
+    ...(note ? { note } : {}),
+  };
   writeFileSync(`${dir}/${phase}.result.json`, JSON.stringify(result));
 }
 
-const quiet = () => ({ stdin: new PassThrough(), stdout: new PassThrough().resume(), stderr: process.stderr, cwd: process.cwd() });
+const quiet = () => ({
+  stdin: new PassThrough(),
+  stdout: new PassThrough().resume(),
+  stderr: process.stderr,
+  cwd: process.cwd(),
+});
 
 const PHASE_WORK: Record<Phase, (dir: string, formats: string, sample: () => void) => Promise<string | undefined>> = {
   async convert(dir) {
@@ -95,9 +133,22 @@ const PHASE_WORK: Record<Phase, (dir: string, formats: string, sample: () => voi
     if (code !== 0) throw new Error(`convert exited ${code}`);
   },
   async export(dir, formats) {
-    const code = await runCli(['export', `${dir}/recording.jsonl`, '--format', formats, '--out', `${dir}/export`, '--protocol', 'reasoned'], quiet());
+    const code = await runCli(
+      ['export', `${dir}/recording.jsonl`, '--format', formats, '--out', `${dir}/export`, '--protocol', 'reasoned'],
+      quiet(),
+    );
     if (code !== 0) throw new Error(`export exited ${code}`);
-    return String(formats.split(',').reduce((sum, f) => sum + statSync(`${dir}/export/${f}/train.jsonl`).size + statSync(`${dir}/export/${f}/validation.jsonl`).size, 0));
+    return String(
+      formats
+        .split(',')
+        .reduce(
+          (sum, f) =>
+            sum +
+            statSync(`${dir}/export/${f}/train.jsonl`).size +
+            statSync(`${dir}/export/${f}/validation.jsonl`).size,
+          0,
+        ),
+    );
   },
   'floor-rows': (dir) => eachSample(dir, false),
   'floor-parse': (dir) => eachSample(dir, true),
@@ -112,19 +163,24 @@ const PHASE_WORK: Record<Phase, (dir: string, formats: string, sample: () => voi
 
 async function eachSample(dir: string, parse: boolean): Promise<string> {
   const catalogue = defaultCatalogue();
-  const lines = createInterface({ input: createReadStream(`${dir}/results.jsonl`, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const lines = createInterface({
+    input: createReadStream(`${dir}/results.jsonl`, { encoding: 'utf8' }),
+    crlfDelay: Infinity,
+  });
   let chars = 0;
   for await (const line of lines) {
     const row = JSON.parse(line) as { vars: { scenario: string }; response: { output: string } };
     const envelope = JSON.parse(row.response.output) as { samples: { text: string }[] };
     const space = resolveScenario(catalogue, row.vars.scenario).game.actionSpace;
-    for (const s of envelope.samples) chars += JSON.stringify({ text: s.text, parse: parse ? parseAnswer(s.text, space) : null }).length;
+    for (const s of envelope.samples)
+      chars += JSON.stringify({ text: s.text, parse: parse ? parseAnswer(s.text, space) : null }).length;
   }
   return `${chars} chars serialised`;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+  const arg = (name: string) =>
+    process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
   if (process.argv.includes('--phase')) await phaseMain(arg('--phase') as Phase, arg('--dir')!, arg('--formats')!);
   else {
     const perRow = arg('--samples-per-row');

@@ -16,8 +16,15 @@ import { createRng } from '../src/shared/random.js';
 import { SAMPLE_SCHEMA, type SampleRecord } from '../src/recordings/types.js';
 import type { BenchRow } from './format-table.js';
 
-const SCENARIOS = ['business/prisoners-dilemma', 'team/stag-hunt', 'friends/snowdrift', 'environment/prisoners-delight'];
-const WORDS = 'we both gain more when we cooperate but the coplayer may defect so I weigh the payoffs of each choice carefully'.split(' ');
+const SCENARIOS = [
+  'business/prisoners-dilemma',
+  'team/stag-hunt',
+  'friends/snowdrift',
+  'environment/prisoners-delight',
+];
+const WORDS = (
+  'we both gain more when we cooperate but the coplayer may defect so I weigh the payoffs of each ' + 'choice carefully'
+).split(' ');
 
 /** Reasoned answers of 40 to 200 words, seeded: about what a teacher writes. */
 function writeRecording(file: string, samples: number): void {
@@ -41,7 +48,11 @@ function writeRecording(file: string, samples: number): void {
   writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
-async function timeExport(file: string, outDir: string, over: Partial<ExportOptions>): Promise<{ seconds: number; kept: number[] }> {
+async function timeExport(
+  file: string,
+  outDir: string,
+  over: Partial<ExportOptions>,
+): Promise<{ seconds: number; kept: number[] }> {
   const catalogue = defaultCatalogue();
   const options: ExportOptions = {
     formats: [openaiChat, trlMessages],
@@ -78,12 +89,20 @@ export async function benchExportTokenLimit(opts: { dir: string; samples?: numbe
   const perSample = (s: number) => (1000 * s) / samples;
   return [
     {
-      comparison: `export of ${samples.toLocaleString('en-US')} samples to openai-chat + trl-messages, --max-tokens 450 vs no limit`,
-      subject: { label: 'export with --max-tokens 450 (o200k for openai-chat, llama2 for trl-messages)', value: perSample(limited.seconds), unit: 'ms/sample' },
+      comparison:
+        `export of ${samples.toLocaleString('en-US')} samples to openai-chat + trl-messages, ` +
+        `--max-tokens 450 vs no limit`,
+      subject: {
+        label: 'export with --max-tokens 450 (o200k for openai-chat, llama2 for trl-messages)',
+        value: perSample(limited.seconds),
+        unit: 'ms/sample',
+      },
       baseline: { label: 'the same export without a limit', value: perSample(plain.seconds), unit: 'ms/sample' },
       note:
-        `${limited.seconds.toFixed(1)} s vs ${plain.seconds.toFixed(1)} s; kept ${limited.kept.join(' / ')} of ${samples} (openai-chat / trl-messages: ` +
-        `the two tokenizers count the same text differently); first export in the process, vocabularies loading included: ${warm.toFixed(1)} s`,
+        `${limited.seconds.toFixed(1)} s vs ${plain.seconds.toFixed(1)} s; kept ${limited.kept.join(' / ')} of ` +
+        `${samples} (openai-chat / trl-messages: ` +
+        `the two tokenizers count the same text differently); first export in the process, vocabularies loading ` +
+        `included: ${warm.toFixed(1)} s`,
     },
   ];
 }
@@ -94,7 +113,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'stratalign-bench-g-'));
   try {
-    for (const row of await benchExportTokenLimit({ dir, samples: Number(values.samples) })) console.log(JSON.stringify(row, null, 2));
+    for (const row of await benchExportTokenLimit({ dir, samples: Number(values.samples) }))
+      console.log(JSON.stringify(row, null, 2));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -59,10 +59,16 @@ export function formatSection(id: string, title: string, outcome: SectionOutcome
   const head = `(${id}) ${title}`;
   if (outcome.status === 'skipped') return `${head}\n    SKIPPED: ${outcome.reason}\n`;
   if (outcome.status === 'failed') return `${head}  [${outcome.seconds.toFixed(1)} s]\n    FAILED: ${outcome.reason}\n`;
-  const cells = outcome.rows.map((row) => [row.comparison, formatMeasure(row.subject), formatMeasure(row.baseline), formatNumber(ratioOf(row))]);
+  const cells = outcome.rows.map((row) => [
+    row.comparison,
+    formatMeasure(row.subject),
+    formatMeasure(row.baseline),
+    formatNumber(ratioOf(row)),
+  ]);
   const header = ['comparison', 'measured', 'against', 'ratio'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => `    ${c.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}`.trimEnd();
+  const line = (c: string[]) =>
+    `    ${c.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}`.trimEnd();
   const out = [`${head}  [${outcome.seconds.toFixed(1)} s]`, line(header), line(widths.map((w) => '-'.repeat(w)))];
   outcome.rows.forEach((row, i) => {
     out.push(line(cells[i]!));
@@ -87,9 +93,27 @@ function wrap(text: string, width: number): string[] {
 
 /** Accepts rows from a section written elsewhere; anything not shaped like a BenchRow is reported, not guessed at. */
 export function checkRows(value: unknown): { rows: BenchRow[] } | { problem: string } {
-  if (!Array.isArray(value)) return { problem: `returned ${typeof value}, expected an array of BenchRow (bench/format-table.ts)` };
-  const isMeasure = (m: unknown) => typeof m === 'object' && m !== null && typeof (m as Measure).label === 'string' && typeof (m as Measure).value === 'number' && typeof (m as Measure).unit === 'string';
-  const bad = value.findIndex((r) => typeof r !== 'object' || r === null || typeof (r as BenchRow).comparison !== 'string' || !isMeasure((r as BenchRow).subject) || !isMeasure((r as BenchRow).baseline));
-  if (bad >= 0) return { problem: `row ${bad} is not a BenchRow { comparison, subject: {label, value, unit}, baseline: {label, value, unit}, ratio?, note? }: ${JSON.stringify(value[bad]).slice(0, 300)}` };
+  if (!Array.isArray(value))
+    return { problem: `returned ${typeof value}, expected an array of BenchRow (bench/format-table.ts)` };
+  const isMeasure = (m: unknown) =>
+    typeof m === 'object' &&
+    m !== null &&
+    typeof (m as Measure).label === 'string' &&
+    typeof (m as Measure).value === 'number' &&
+    typeof (m as Measure).unit === 'string';
+  const bad = value.findIndex(
+    (r) =>
+      typeof r !== 'object' ||
+      r === null ||
+      typeof (r as BenchRow).comparison !== 'string' ||
+      !isMeasure((r as BenchRow).subject) ||
+      !isMeasure((r as BenchRow).baseline),
+  );
+  if (bad >= 0)
+    return {
+      problem:
+        `row ${bad} is not a BenchRow { comparison, subject: {label, value, unit}, baseline: {label, ` +
+        `value, unit}, ratio?, note? }: ${JSON.stringify(value[bad]).slice(0, 300)}`,
+    };
   return { rows: value as BenchRow[] };
 }

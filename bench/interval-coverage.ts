@@ -41,7 +41,8 @@ function shareCoverage(method: ProportionMethod, n: number): { min: number; mean
 function support(p: number): { k: number; mass: number }[] {
   const sd = Math.sqrt(N * p * (1 - p));
   const out: { k: number; mass: number }[] = [];
-  for (let k = Math.max(0, Math.floor(N * p - 6 * sd - 1)); k <= Math.min(N, Math.ceil(N * p + 6 * sd + 1)); k++) out.push({ k, mass: jStat.binomial.pdf(k, N, p) });
+  for (let k = Math.max(0, Math.floor(N * p - 6 * sd - 1)); k <= Math.min(N, Math.ceil(N * p + 6 * sd + 1)); k++)
+    out.push({ k, mass: jStat.binomial.pdf(k, N, p) });
   return out;
 }
 
@@ -70,9 +71,17 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
   const exact = shareCoverage('exact', N);
   rows.push({
     comparison: 'share interval, 300 answers: lowest exact coverage over all shares, default vs plain Wilson',
-    subject: { label: 'hybrid (Wilson, Clopper-Pearson ends within 10 answers of 0 or n)', value: 100 * hybrid.min, unit: '% coverage' },
+    subject: {
+      label: 'hybrid (Wilson, Clopper-Pearson ends within 10 answers of 0 or n)',
+      value: 100 * hybrid.min,
+      unit: '% coverage',
+    },
     baseline: { label: 'plain Wilson', value: 100 * wilson.min, unit: '% coverage' },
-    note: `exact coverage over 2,800 shares (finer near 0 and 1; means over the 1,999 evenly spaced ones): hybrid lowest at p = ${hybrid.at.toFixed(5)}, mean ${pct(hybrid.mean)}; Wilson lowest at p = ${wilson.at.toFixed(5)}, mean ${pct(wilson.mean)}; Clopper-Pearson lowest ${pct(exact.min)}, mean ${pct(exact.mean)} (never under, wider). Required: >= 93 % at every share.`,
+    note:
+      `exact coverage over 2,800 shares (finer near 0 and 1; means over the 1,999 evenly spaced ones): ` +
+      `hybrid lowest at p = ${hybrid.at.toFixed(5)}, mean ${pct(hybrid.mean)}; Wilson lowest at p = ` +
+      `${wilson.at.toFixed(5)}, mean ${pct(wilson.mean)}; Clopper-Pearson lowest ${pct(exact.min)}, mean ` +
+      `${pct(exact.mean)} (never under, wider). Required: >= 93 % at every share.`,
   });
 
   progress('two-option distance |d| and difference d, exact coverage');
@@ -88,13 +97,25 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
         diffCoverages.push(exactly(p, q, teacherExact, (a, b) => Math.abs(scoreStatistic(a, b, p - q)) <= 1.959964));
       }
     }
-    const claims = teachers.map((q) => exactly(q + 0.1, q, teacherExact, (a, b) => Math.abs(('k' in a ? a.k / a.n : 0) - ('k' in b ? b.k / b.n : b.exact)) < 0.1 && !acceptsAbsoluteDifference(a, b, 0.1, LEVEL)));
+    const claims = teachers.map((q) =>
+      exactly(
+        q + 0.1,
+        q,
+        teacherExact,
+        (a, b) =>
+          Math.abs(('k' in a ? a.k / a.n : 0) - ('k' in b ? b.k / b.n : b.exact)) < 0.1 &&
+          !acceptsAbsoluteDifference(a, b, 0.1, LEVEL),
+      ),
+    );
     const who = teacherExact ? 'teacher exact' : 'teacher from 300 answers';
     rows.push({
       comparison: `two-option TV |d|, ${who}: coverage range over true distances ${taus.join(', ')}`,
       subject: { label: 'lowest exact coverage', value: 100 * Math.min(...coverages), unit: '%' },
       baseline: { label: 'nominal', value: 95, unit: '%' },
-      note: `teacher shares ${teachers.join(', ')}; coverage ${range(coverages)} (required within 2 points of 95 %); the difference d itself (Miettinen-Nurminen / score) ${range(diffCoverages)}. A student exactly 0.1 away is called "within 0.1" (upper end below 0.1) in ${range(claims)} of scenarios (required <= 4 %).`,
+      note:
+        `teacher shares ${teachers.join(', ')}; coverage ${range(coverages)} (required within 2 points of 95 ` +
+        `%); the difference d itself (Miettinen-Nurminen / score) ${range(diffCoverages)}. A student exactly 0.1 ` +
+        `away is called "within 0.1" (upper end below 0.1) in ${range(claims)} of scenarios (required <= 4 %).`,
     });
   }
 
@@ -115,7 +136,10 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
     let miss = 0;
     let within = 0;
     for (let r = 0; r < times; r++) {
-      const pairs: DistancePair[] = truth.map(([p, q]) => ({ model: { counts: sampleMultinomial(N, p, rng) }, teacher: { counts: sampleMultinomial(N, q, rng) } }));
+      const pairs: DistancePair[] = truth.map(([p, q]) => ({
+        model: { counts: sampleMultinomial(N, p, rng) },
+        teacher: { counts: sampleMultinomial(N, q, rng) },
+      }));
       const iv = meanDistanceInterval(pairs, { level: LEVEL, resamples, rng });
       if (iv.low > tau + 1e-9 || iv.high < tau - 1e-9) miss++;
       if (iv.high < tau - 1e-9) within++;
@@ -128,22 +152,45 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
   const full = totalVariation(teacher, other);
   const mixture = (tau: number) => teacher.map((x, i) => (1 - tau / full) * x + (tau / full) * other[i]!);
   const oneCell = (tau: number) => teacher.map((x, i) => (i === 6 ? x + tau : i === 7 ? x - tau : x));
-  const numeric = taus.flatMap((tau) => [coverageOf([[mixture(tau), teacher]]), ...(tau <= 0.2 ? [coverageOf([[oneCell(tau), teacher]])] : [])]);
+  const numeric = taus.flatMap((tau) => [
+    coverageOf([[mixture(tau), teacher]]),
+    ...(tau <= 0.2 ? [coverageOf([[oneCell(tau), teacher]])] : []),
+  ]);
   rows.push({
-    comparison: `numeric game (donations 0..10) TV, teacher from 300 answers: coverage over true distances ${taus.join(', ')}`,
-    subject: { label: 'lowest simulated coverage', value: 100 * Math.min(...numeric.map((c) => c.coverage)), unit: '%' },
+    comparison:
+      `numeric game (donations 0..10) TV, teacher from 300 answers: coverage over true distances ` +
+      `${taus.join(', ')}`,
+    subject: {
+      label: 'lowest simulated coverage',
+      value: 100 * Math.min(...numeric.map((c) => c.coverage)),
+      unit: '%',
+    },
     baseline: { label: 'nominal', value: 95, unit: '%' },
-    note: `test-inversion bootstrap, ${runs} runs per truth (simulation s.e. about ${(100 * Math.sqrt(0.05 * 0.95 / runs)).toFixed(1)} points): ${numeric.map((c) => `${c.tau.toFixed(2)}: ${pct(c.coverage)}`).join(', ')} (students mixing in another distribution, and moving mass between two amounts only). Upper end below the truth at 0.1: ${pct(numeric.find((c) => Math.abs(c.tau - 0.1) < 1e-9)?.aboveHigh ?? Number.NaN)} (the "within" error, required <= 4 %).`,
+    note:
+      `test-inversion bootstrap, ${runs} runs per truth (simulation s.e. about ` +
+      `${(100 * Math.sqrt((0.05 * 0.95) / runs)).toFixed(1)} points): ${numeric
+        .map((c) => `${c.tau.toFixed(2)}: ` + `${pct(c.coverage)}`)
+        .join(', ')} (students mixing in another distribution, and moving mass between two ` +
+      `amounts only). Upper end below the truth at 0.1: ` +
+      `${pct(numeric.find((c) => Math.abs(c.tau - 0.1) < 1e-9)?.aboveHigh ?? Number.NaN)} (the "within" ` +
+      `error, required <= 4 %).`,
   });
 
-  const teacherShares = [77, 106, 120, 109, 94, 137, 105, 104, 246, 208, 196, 231, 125, 157, 139, 114, 200, 230, 220, 202].map((k) => k / 300);
-  const studentShares = [221, 225, 216, 214, 223, 221, 214, 223, 225, 236, 214, 228, 190, 208, 196, 186, 225, 223, 221, 209].map((k) => k / 300);
+  const teacherShares = [
+    77, 106, 120, 109, 94, 137, 105, 104, 246, 208, 196, 231, 125, 157, 139, 114, 200, 230, 220, 202,
+  ].map((k) => k / 300);
+  const studentShares = [
+    221, 225, 216, 214, 223, 221, 214, 223, 225, 236, 214, 228, 190, 208, 196, 186, 225, 223, 221, 209,
+  ].map((k) => k / 300);
   const two = (p: number, q: number): [number[], number[]] => [
     [p, 1 - p],
     [q, 1 - q],
   ];
   const groups = [
-    ...taus.map((tau) => ({ name: `20 scenarios all at ${tau}`, truth: teacherShares.map((q) => two(q + tau <= 1 ? q + tau : q - tau, q)) })),
+    ...taus.map((tau) => ({
+      name: `20 scenarios all at ${tau}`,
+      truth: teacherShares.map((q) => two(q + tau <= 1 ? q + tau : q - tau, q)),
+    })),
     { name: "the paper's in-sample student", truth: studentShares.map((p, i) => two(p, teacherShares[i]!)) },
     { name: 'half at 0, half at 0.1', truth: teacherShares.map((q, i) => two(q + (i % 2 ? 0.1 : 0), q)) },
   ].map((g) => ({ ...g, ...coverageOf(g.truth) }));
@@ -151,7 +198,10 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
     comparison: 'group mean TV (20 two-option scenarios), teacher from 300 answers: coverage',
     subject: { label: 'lowest simulated coverage', value: 100 * Math.min(...groups.map((g) => g.coverage)), unit: '%' },
     baseline: { label: 'nominal', value: 95, unit: '%' },
-    note: `${groups.map((g) => `${g.name} (${g.tau.toFixed(3)}): ${pct(g.coverage)}`).join('; ')}. Upper end below a mean of 0.1 when every scenario sits at 0.1: ${pct(groups.find((g) => g.name.endsWith('at 0.1'))?.aboveHigh ?? Number.NaN)}.`,
+    note:
+      `${groups.map((g) => `${g.name} (${g.tau.toFixed(3)}): ${pct(g.coverage)}`).join('; ')}. Upper end ` +
+      `below a mean of 0.1 when every scenario sits at 0.1: ` +
+      `${pct(groups.find((g) => g.name.endsWith('at 0.1'))?.aboveHigh ?? Number.NaN)}.`,
   });
   return rows;
 }
@@ -161,9 +211,17 @@ export function paperMetricRow(): BenchRow {
   const catalogue = defaultCatalogue();
   const file = 'datasets/recordings/lfb-counts.csv';
   const paper = readCountsTable(file, catalogue);
-  const tripled = paper.map((t) => (t.role === 'fine-tuned' ? { ...t, counts: Object.fromEntries(Object.entries(t.counts).map(([a, c]) => [a, 3 * c])) } : t));
+  const tripled = paper.map((t) =>
+    t.role === 'fine-tuned'
+      ? { ...t, counts: Object.fromEntries(Object.entries(t.counts).map(([a, c]) => [a, 3 * c])) }
+      : t,
+  );
   const inSample = (tallies: typeof paper) => {
-    const r = buildReport({ tallies, inputs: [{ file, kind: 'counts-table' }] }, { models: {}, proportionInterval: 'hybrid', resamples: 200, seed: 'bench-k' }, catalogue);
+    const r = buildReport(
+      { tallies, inputs: [{ file, kind: 'counts-table' }] },
+      { models: {}, proportionInterval: 'hybrid', resamples: 200, seed: 'bench-k' },
+      catalogue,
+    );
     return r.groups.find((g) => g.label === 'split=in-sample')!.students[0]!.paperImprovement;
   };
   const even = inSample(paper);
@@ -172,20 +230,31 @@ export function paperMetricRow(): BenchRow {
     comparison: "paper's metric, in-sample: student sampled 900 times (base, teacher 300) vs every model 300 times",
     subject: { label: 'on shares, student x3', value: unequal.value!, unit: '%' },
     baseline: { label: 'on shares, equal samples', value: even.value!, unit: '%' },
-    note: `on counts, as the paper published it: ${even.asPublished.value!.toFixed(2)} % with equal samples, ${unequal.asPublished.value!.toFixed(2)} % with the student x3; on shares ${even.value!.toFixed(2)} % and ${unequal.value!.toFixed(2)} % (required: equal).`,
+    note:
+      `on counts, as the paper published it: ${even.asPublished.value!.toFixed(2)} % with equal samples, ` +
+      `${unequal.asPublished.value!.toFixed(2)} % with the student x3; on shares ${even.value!.toFixed(2)} % and ` +
+      `${unequal.value!.toFixed(2)} % (required: equal).`,
   };
 }
 
 /** Coverage of the group interval for the mean of P(C)model − P(C)teacher over 20 two-option scenarios. */
 export function groupDifferenceRows(runs: number): BenchRow[] {
-  const teacher = [77, 106, 120, 109, 94, 137, 105, 104, 246, 208, 196, 231, 125, 157, 139, 114, 200, 230, 220, 202].map((k) => k / 300);
-  const student = [221, 225, 216, 214, 223, 221, 214, 223, 225, 236, 214, 228, 190, 208, 196, 186, 225, 223, 221, 209].map((k) => k / 300);
+  const teacher = [
+    77, 106, 120, 109, 94, 137, 105, 104, 246, 208, 196, 231, 125, 157, 139, 114, 200, 230, 220, 202,
+  ].map((k) => k / 300);
+  const student = [
+    221, 225, 216, 214, 223, 221, 214, 223, 225, 236, 214, 228, 190, 208, 196, 186, 225, 223, 221, 209,
+  ].map((k) => k / 300);
   const cases = [
     { name: "the paper's student", model: student, teacher },
     { name: 'every scenario +0.1', model: teacher.map((q) => Math.min(0.99, q + 0.1)), teacher },
     { name: 'the teacher itself', model: teacher, teacher },
     { name: 'shares 0.02 vs 0.05', model: teacher.map(() => 0.02), teacher: teacher.map(() => 0.05) },
-    { name: '±0.2 alternating', model: teacher.map((q, i) => (i % 2 ? Math.min(1, q + 0.2) : Math.max(0, q - 0.2))), teacher },
+    {
+      name: '±0.2 alternating',
+      model: teacher.map((q, i) => (i % 2 ? Math.min(1, q + 0.2) : Math.max(0, q - 0.2))),
+      teacher,
+    },
   ];
   const rng = createRng('bench-k-difference');
   return [false, true].map((exact) => {
@@ -194,7 +263,10 @@ export function groupDifferenceRows(runs: number): BenchRow[] {
       let miss = 0;
       let below = 0;
       for (let r = 0; r < runs; r++) {
-        const strata = c.model.map((p, i) => ({ model: { k: sampleBinomial(N, p, rng), n: N }, teacher: exact ? { exact: c.teacher[i]! } : { k: sampleBinomial(N, c.teacher[i]!, rng), n: N } }));
+        const strata = c.model.map((p, i) => ({
+          model: { k: sampleBinomial(N, p, rng), n: N },
+          teacher: exact ? { exact: c.teacher[i]! } : { k: sampleBinomial(N, c.teacher[i]!, rng), n: N },
+        }));
         const iv = stratifiedDifferenceInterval(strata, LEVEL);
         if (iv.low > truth || iv.high < truth) miss++;
         if (iv.high < truth) below++;
@@ -202,10 +274,20 @@ export function groupDifferenceRows(runs: number): BenchRow[] {
       return { name: c.name, coverage: 1 - miss / runs, below: below / runs };
     });
     return {
-      comparison: `group mean difference P(C)model - P(C)teacher (20 two-option scenarios, stratified score), teacher ${exact ? 'exact' : 'from 300 answers'}: coverage`,
-      subject: { label: 'lowest simulated coverage', value: 100 * Math.min(...results.map((x) => x.coverage)), unit: '%' },
+      comparison:
+        `group mean difference P(C)model - P(C)teacher (20 two-option scenarios, stratified score), ` +
+        `teacher ${exact ? 'exact' : 'from 300 answers'}: coverage`,
+      subject: {
+        label: 'lowest simulated coverage',
+        value: 100 * Math.min(...results.map((x) => x.coverage)),
+        unit: '%',
+      },
       baseline: { label: 'nominal', value: 95, unit: '%' },
-      note: `${runs} runs per case (simulation s.e. about ${(100 * Math.sqrt((0.05 * 0.95) / runs)).toFixed(1)} points): ${results.map((x) => `${x.name}: ${pct(x.coverage)} (upper end below the truth ${pct(x.below)})`).join('; ')}. Required within 2 points of 95 %.`,
+      note:
+        `${runs} runs per case (simulation s.e. about ${(100 * Math.sqrt((0.05 * 0.95) / runs)).toFixed(1)} ` +
+        `points): ${results
+          .map((x) => `${x.name}: ${pct(x.coverage)} (upper end below the truth ` + `${pct(x.below)})`)
+          .join('; ')}. Required within 2 points of 95 %.`,
     };
   });
 }

@@ -10,7 +10,8 @@ const server = await startLoopbackServer({ fallback: delay(latency, ok('C')) });
 process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
-  if (line.trim() === 'stats') process.stdout.write(`${JSON.stringify({ requests: server.requests.length, maxInFlight: server.maxInFlight })}\n`);
+  if (line.trim() === 'stats')
+    process.stdout.write(`${JSON.stringify({ requests: server.requests.length, maxInFlight: server.maxInFlight })}\n`);
 });
 lines.on('close', () => {
   void server.close().then(() => process.exit(0));

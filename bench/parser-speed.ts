@@ -57,23 +57,37 @@ function timePair(jobs: readonly Job[], rounds: number): { parser: number; floor
 
 function pathological(): Array<{ name: string; job: Job }> {
   const reasoning =
-    'My coplayer is driven by the same motives as I am, so I expect them to reason the way I do. If I choose C and the coplayer chooses D, I get only 2 points. ';
+    'My coplayer is driven by the same motives as I am, so I expect them to reason the way I do. If I choose C ' +
+    'and the coplayer chooses D, I get only 2 points. ';
   const cd = CORPUS_SPACES.CD;
   const job = (text: string): Job => ({ text, space: cd, options: {} });
   return [
-    { name: '100 kB of reasoning, decision at the end', job: job(`${reasoning.repeat(Math.ceil(100_000 / reasoning.length))}\n\nTherefore, I choose D.`) },
+    {
+      name: '100 kB of reasoning, decision at the end',
+      job: job(`${reasoning.repeat(Math.ceil(100_000 / reasoning.length))}\n\nTherefore, I choose D.`),
+    },
     { name: "50,000 repeated 'C '", job: job('C '.repeat(50_000)) },
-    { name: "10,000 repeated \"I'm sorry \"", job: job("I'm sorry ".repeat(10_000)) },
-    { name: '4,000 statements taken back with "instead"', job: job(`${'I choose C, I choose D, '.repeat(4_000)}instead`) },
+    { name: '10,000 repeated "I\'m sorry "', job: job("I'm sorry ".repeat(10_000)) },
+    {
+      name: '4,000 statements taken back with "instead"',
+      job: job(`${'I choose C, I choose D, '.repeat(4_000)}instead`),
+    },
   ];
 }
 
 /** `dir` is unused: the corpus is generated in memory and nothing is written. */
 export async function benchParserSpeed(opts: { dir: string; rounds?: number }): Promise<BenchRow[]> {
   const rounds = opts.rounds ?? 15;
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`bench/parser-speed: rounds must be a whole number, 1 or more, got ${rounds}`);
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new Error(`bench/parser-speed: rounds must be a whole number, 1 or more, got ${rounds}`);
   const corpus = buildParsingCorpus();
-  const jobs = corpus.map((e): Job => ({ text: e.text, space: e.space, options: e.finishReason === undefined ? {} : { finishReason: e.finishReason } }));
+  const jobs = corpus.map(
+    (e): Job => ({
+      text: e.text,
+      space: e.space,
+      options: e.finishReason === undefined ? {} : { finishReason: e.finishReason },
+    }),
+  );
   const meanChars = (js: readonly Job[]) => Math.round(js.reduce((s, j) => s + j.text.length, 0) / js.length);
   const groups: Array<{ label: string; jobs: Job[] }> = [
     { label: `all ${jobs.length.toLocaleString('en-US')} answers`, jobs },
@@ -86,9 +100,20 @@ export async function benchParserSpeed(opts: { dir: string; rounds?: number }): 
     const t = timePair(js, rounds);
     return {
       comparison: `µs per answer, ${label}`,
-      subject: { label: 'parseAnswer (normalise, JSON, statements, resolution, refusal)', value: t.parser, unit: 'µs/answer' },
-      baseline: { label: 'one plain regex scan of the same texts for decision-like phrases', value: t.floor, unit: 'µs/answer' },
-      note: `${js.length} SYNTHETIC answers (seeded corpus, no model called), mean ${meanChars(js)} chars; median of ${rounds} interleaved rounds; at this rate 1,000,000 answers take ${t.parser.toFixed(1)} s of parsing.`,
+      subject: {
+        label: 'parseAnswer (normalise, JSON, statements, resolution, refusal)',
+        value: t.parser,
+        unit: 'µs/answer',
+      },
+      baseline: {
+        label: 'one plain regex scan of the same texts for decision-like phrases',
+        value: t.floor,
+        unit: 'µs/answer',
+      },
+      note:
+        `${js.length} SYNTHETIC answers (seeded corpus, no model called), mean ${meanChars(js)} chars; ` +
+        `median of ${rounds} interleaved rounds; at this rate 1,000,000 answers take ` +
+        `${t.parser.toFixed(1)} s of parsing.`,
     };
   });
 
@@ -99,7 +124,9 @@ export async function benchParserSpeed(opts: { dir: string; rounds?: number }): 
       comparison: `ms per answer, ${name}`,
       subject: { label: 'parseAnswer', value: t.parser / 1000, unit: 'ms' },
       baseline: { label: 'one plain regex scan of the same text', value: t.floor / 1000, unit: 'ms' },
-      note: `${job.text.length.toLocaleString('en-US')} chars, result ${result.ok ? `${result.action} (${result.rule})` : result.failure}.`,
+      note:
+        `${job.text.length.toLocaleString('en-US')} chars, result ` +
+        `${result.ok ? `${result.action} (${result.rule})` : result.failure}.`,
     });
   }
   return rows;
@@ -110,5 +137,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { formatSection } = await import('./format-table.js');
   const start = performance.now();
   const rows = await benchParserSpeed({ dir: '', rounds: Number(values.rounds) });
-  process.stdout.write(formatSection('f', 'answer parser throughput vs a plain regex scan of the same texts (the floor)', { status: 'ok', rows, seconds: (performance.now() - start) / 1000 }));
+  process.stdout.write(
+    formatSection('f', 'answer parser throughput vs a plain regex scan of the same texts (the floor)', {
+      status: 'ok',
+      rows,
+      seconds: (performance.now() - start) / 1000,
+    }),
+  );
 }

@@ -18,7 +18,9 @@ export function requireFiles(...relative: string[]): void {
   if (missing) throw new BenchSkip(`${missing} not found`);
 }
 
-type Promptfoo = { evaluate(suite: EvaluateTestSuite, options?: EvaluateOptions): Promise<{ toEvaluateSummary(): Promise<unknown> }> };
+type Promptfoo = {
+  evaluate(suite: EvaluateTestSuite, options?: EvaluateOptions): Promise<{ toEvaluateSummary(): Promise<unknown> }>;
+};
 
 let loaded: Promise<Promptfoo> | undefined;
 
@@ -36,7 +38,10 @@ export type TimedEval = { ms: number; stats: EvalStats; results: EvalRow[] };
 export async function timedEvaluate(suite: EvaluateTestSuite, options: EvaluateOptions): Promise<TimedEval> {
   const pf = await promptfoo();
   const start = performance.now();
-  const record = await pf.evaluate({ ...suite, writeLatestResults: false }, { showProgressBar: false, cache: false, silent: true, ...options });
+  const record = await pf.evaluate(
+    { ...suite, writeLatestResults: false },
+    { showProgressBar: false, cache: false, silent: true, ...options },
+  );
   const summary = (await record.toEvaluateSummary()) as { stats: EvalStats; results: EvalRow[] };
   return { ms: performance.now() - start, stats: summary.stats, results: summary.results };
 }
@@ -51,5 +56,7 @@ export function median(values: number[]): number {
 export function errorNote(label: string, run: TimedEval): string {
   if (run.stats.errors === 0) return '';
   const first = run.results.find((r) => r.error)?.error ?? 'no message';
-  return ` ${label}: ${run.stats.errors} ERROR rows (${String(first).slice(0, 160)}); its timing is not representative.`;
+  return (
+    ` ${label}: ${run.stats.errors} ERROR rows (${String(first).slice(0, 160)}); its timing is not ` + `representative.`
+  );
 }

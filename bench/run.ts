@@ -22,7 +22,13 @@ process.env.PROMPTFOO_DISABLE_SHARING ??= '1';
 process.env.PROMPTFOO_DISABLE_REMOTE_GENERATION ??= '1';
 process.env.PROMPTFOO_CONFIG_DIR ??= join(scratch, 'promptfoo');
 
-type Section = { id: string; title: string; file: string; exportName: string; options: (dir: string) => Record<string, unknown> };
+type Section = {
+  id: string;
+  title: string;
+  file: string;
+  exportName: string;
+  options: (dir: string) => Record<string, unknown>;
+};
 
 const { values } = parseArgs({
   options: {
@@ -39,13 +45,59 @@ if (!Number.isInteger(samples) || samples < 1) {
 }
 
 const SECTIONS: Section[] = [
-  { id: 'a', title: "our providers and assertion vs promptfoo's minimal provider, same rows (our overhead)", file: './promptfoo-overhead.ts', exportName: 'benchPromptfooOverhead', options: (dir) => ({ dir, rows: quick ? 50 : 500, repeats: quick ? 1 : 3 }) },
-  { id: 'b', title: 'per-response mode vs batch-sample mode, 300 samples per scenario', file: './batch-vs-per-response.ts', exportName: 'benchBatchVsPerResponse', options: (dir) => ({ dir, samples: 300, scenarios: quick ? 1 : 4 }) },
-  { id: 'c', title: `conversion and export of ${(quick ? Math.min(samples, 100_000) : samples).toLocaleString('en-US')} samples vs plain JSON parse + stringify (the floor), with peak memory`, file: './convert-export-rows.ts', exportName: 'benchConvertExportRows', options: (dir) => ({ dir, samples: quick ? Math.min(samples, 100_000) : samples }) },
-  { id: 'd', title: "calls to pin each scenario's distribution (±0.05 at 95 %) and to settle the 0.1 gate, on the paper's distributions", file: './sampling-efficiency.ts', exportName: 'benchSamplingEfficiency', options: (dir) => ({ dir }) },
-  { id: 'e', title: 'throughput against the loopback server at a set latency, as a share of concurrency / latency', file: './loopback-throughput.ts', exportName: 'benchLoopbackThroughput', options: (dir) => ({ dir, concurrencies: quick ? [1, 16] : [1, 4, 16, 64], repeats: quick ? 1 : 3 }) },
-  { id: 'f', title: 'answer parser throughput vs a plain regex scan of the same texts (the floor)', file: './parser-speed.ts', exportName: 'benchParserSpeed', options: (dir) => ({ dir, rounds: quick ? 3 : 15 }) },
-  { id: 'g', title: 'answer parser recall: read / wrong / unread per model style (synthetic) and on real answers', file: './parser-recall.ts', exportName: 'benchParserRecall', options: (dir) => ({ dir }) },
+  {
+    id: 'a',
+    title: "our providers and assertion vs promptfoo's minimal provider, same rows (our overhead)",
+    file: './promptfoo-overhead.ts',
+    exportName: 'benchPromptfooOverhead',
+    options: (dir) => ({ dir, rows: quick ? 50 : 500, repeats: quick ? 1 : 3 }),
+  },
+  {
+    id: 'b',
+    title: 'per-response mode vs batch-sample mode, 300 samples per scenario',
+    file: './batch-vs-per-response.ts',
+    exportName: 'benchBatchVsPerResponse',
+    options: (dir) => ({ dir, samples: 300, scenarios: quick ? 1 : 4 }),
+  },
+  {
+    id: 'c',
+    title:
+      `conversion and export of ${(quick ? Math.min(samples, 100_000) : samples).toLocaleString('en-US')} ` +
+      `samples vs plain JSON parse + stringify (the floor), with peak memory`,
+    file: './convert-export-rows.ts',
+    exportName: 'benchConvertExportRows',
+    options: (dir) => ({ dir, samples: quick ? Math.min(samples, 100_000) : samples }),
+  },
+  {
+    id: 'd',
+    title:
+      "calls to pin each scenario's distribution (±0.05 at 95 %) and to settle the 0.1 gate, on the " +
+      "paper's distributions",
+    file: './sampling-efficiency.ts',
+    exportName: 'benchSamplingEfficiency',
+    options: (dir) => ({ dir }),
+  },
+  {
+    id: 'e',
+    title: 'throughput against the loopback server at a set latency, as a share of concurrency / latency',
+    file: './loopback-throughput.ts',
+    exportName: 'benchLoopbackThroughput',
+    options: (dir) => ({ dir, concurrencies: quick ? [1, 16] : [1, 4, 16, 64], repeats: quick ? 1 : 3 }),
+  },
+  {
+    id: 'f',
+    title: 'answer parser throughput vs a plain regex scan of the same texts (the floor)',
+    file: './parser-speed.ts',
+    exportName: 'benchParserSpeed',
+    options: (dir) => ({ dir, rounds: quick ? 3 : 15 }),
+  },
+  {
+    id: 'g',
+    title: 'answer parser recall: read / wrong / unread per model style (synthetic) and on real answers',
+    file: './parser-recall.ts',
+    exportName: 'benchParserRecall',
+    options: (dir) => ({ dir }),
+  },
   {
     id: 'h',
     title: 'validity probes: coverage of fingerprint and label-bias intervals on simulated players (probes.yaml size)',
@@ -60,8 +112,22 @@ const SECTIONS: Section[] = [
     exportName: 'benchExportTokenLimit',
     options: (dir) => ({ dir, samples: quick ? 5_000 : 50_000 }),
   },
-  { id: 'j', title: "the tolerance gate at cap 300 on the paper's students: sequential designs vs the simple design and fixed 300, teacher exact and estimated (exact, not simulated)", file: './gate-designs.ts', exportName: 'benchGateDesigns', options: (dir) => ({ dir, quick }) },
-  { id: 'k', title: 'interval coverage where gates decide: seeded simulation at full size', file: './interval-coverage.ts', exportName: 'benchIntervalCoverage', options: (dir) => ({ dir, quick }) },
+  {
+    id: 'j',
+    title:
+      "the tolerance gate at cap 300 on the paper's students: sequential designs vs the simple design and fixed " +
+      '300, teacher exact and estimated (exact, not simulated)',
+    file: './gate-designs.ts',
+    exportName: 'benchGateDesigns',
+    options: (dir) => ({ dir, quick }),
+  },
+  {
+    id: 'k',
+    title: 'interval coverage where gates decide: seeded simulation at full size',
+    file: './interval-coverage.ts',
+    exportName: 'benchIntervalCoverage',
+    options: (dir) => ({ dir, quick }),
+  },
 ];
 
 async function runSection(section: Section): Promise<SectionOutcome> {
@@ -69,11 +135,17 @@ async function runSection(section: Section): Promise<SectionOutcome> {
   try {
     module = (await import(section.file)) as Record<string, unknown>;
   } catch (err) {
-    if (isMissing(err, section.file.slice(2))) return { status: 'skipped', reason: `bench/${section.file.slice(2)} not found` };
-    return { status: 'failed', reason: `cannot load bench/${section.file.slice(2)}: ${(err as Error).message}`, seconds: 0 };
+    if (isMissing(err, section.file.slice(2)))
+      return { status: 'skipped', reason: `bench/${section.file.slice(2)} not found` };
+    return {
+      status: 'failed',
+      reason: `cannot load bench/${section.file.slice(2)}: ${(err as Error).message}`,
+      seconds: 0,
+    };
   }
   const run = module[section.exportName];
-  if (typeof run !== 'function') return { status: 'skipped', reason: `bench/${section.file.slice(2)} does not export ${section.exportName}()` };
+  if (typeof run !== 'function')
+    return { status: 'skipped', reason: `bench/${section.file.slice(2)} does not export ${section.exportName}()` };
   const dir = mkdtempSync(join(scratch, `${section.id}-`));
   const start = performance.now();
   const seconds = () => (performance.now() - start) / 1000;
@@ -91,14 +163,18 @@ async function runSection(section: Section): Promise<SectionOutcome> {
 
 function isMissing(err: unknown, file: string): boolean {
   const e = err as { code?: string; message?: string };
-  return (e?.code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module/.test(e?.message ?? '')) && (e?.message ?? '').includes(file.replace(/\.ts$/, ''));
+  return (
+    (e?.code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module/.test(e?.message ?? '')) &&
+    (e?.message ?? '').includes(file.replace(/\.ts$/, ''))
+  );
 }
 
 const only = values.only?.split(',').map((s) => s.trim());
 const chosen = SECTIONS.filter((s) => !only || only.includes(s.id));
 const cpu = cpus();
 process.stdout.write(
-  `stratalign benchmark: node ${process.version}, ${cpu.length} x ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM${quick ? ', QUICK sizes' : ''}\n` +
+  `stratalign benchmark: node ${process.version}, ${cpu.length} x ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ` +
+    `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM${quick ? ', QUICK sizes' : ''}\n` +
     'Every number below was measured or computed in this run. ratio = measured / against.\n\n',
 );
 let failed = 0;

@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { readCountsTable } from '../src/recordings/counts-table.js';
 import { validCount } from '../src/recordings/types.js';
-import { exactOperatingCharacteristics, type OperatingCharacteristics } from '../src/eval/sequential/exact-operating.js';
+import {
+  exactOperatingCharacteristics,
+  type OperatingCharacteristics,
+} from '../src/eval/sequential/exact-operating.js';
 import { wilsonSampleSize, worstCaseSampleSize } from '../src/eval/sequential/fixed-design.js';
 import { fixedWidthRule } from '../src/eval/sequential/fixed-width.js';
 import { sequentialSavings } from '../src/eval/sequential/savings.js';
@@ -63,41 +66,78 @@ export async function benchSamplingEfficiency(_opts: { dir: string } = { dir: ''
       comparison: `pin ±${HALF_WIDTH} at 95 %: fixed n, worst case p = 1/2`,
       subject: { label: 'fixed n for any p', value: worstCaseSampleSize(HALF_WIDTH, LEVEL), unit: 'calls/scenario' },
       baseline: fixedBaseline,
-      note: `the paper's ${FIXED} pin only ${pinnedBy300} of ${perScenario} to ±${HALF_WIDTH} (Wilson at the recorded share)`,
+      note:
+        `the paper's ${FIXED} pin only ${pinnedBy300} of ${perScenario} to ±${HALF_WIDTH} (Wilson at the ` +
+        `recorded share)`,
     },
     {
       comparison: `pin ±${HALF_WIDTH}: fixed n sized per scenario`,
       subject: { label: 'mean Wilson n, p known in advance', value: mean(oracle), unit: 'calls/scenario' },
       baseline: fixedBaseline,
-      note: `an oracle: needs each share before sampling; range ${Math.min(...oracle)}-${Math.max(...oracle)} over ${perScenario}`,
+      note:
+        `an oracle: needs each share before sampling; range ${Math.min(...oracle)}-${Math.max(...oracle)} ` +
+        `over ${perScenario}`,
     },
     {
       comparison: `pin ±${HALF_WIDTH}: sequential, anytime-valid`,
-      subject: { label: 'mean exact expected calls', value: mean(anytime.map((o) => o.expectedCalls)), unit: 'calls/scenario' },
+      subject: {
+        label: 'mean exact expected calls',
+        value: mean(anytime.map((o) => o.expectedCalls)),
+        unit: 'calls/scenario',
+      },
       baseline: fixedBaseline,
-      note: `confidence sequence until its half-width <= ${HALF_WIDTH}, a look every ${BATCH}; coverage >= 95 % at every look (min exact coverage at stop ${pct(Math.min(...anytime.map((o) => o.coverage)))}); the price of looking any time is a wider interval; stops at the ${PIN_CAP} cap with probability <= ${pct(atCap(anytime))}`,
+      note:
+        `confidence sequence until its half-width <= ${HALF_WIDTH}, a look every ${BATCH}; coverage >= 95 % ` +
+        `at every look (min exact coverage at stop ${pct(Math.min(...anytime.map((o) => o.coverage)))}); the ` +
+        `price of looking any time is a wider interval; stops at the ${PIN_CAP} cap with probability <= ` +
+        `${pct(atCap(anytime))}`,
     },
     {
       comparison: `pin ±${HALF_WIDTH}: sequential, fixed-width (Chow-Robbins)`,
-      subject: { label: 'mean exact expected calls', value: mean(chowRobbins.map((o) => o.expectedCalls)), unit: 'calls/scenario' },
+      subject: {
+        label: 'mean exact expected calls',
+        value: mean(chowRobbins.map((o) => o.expectedCalls)),
+        unit: 'calls/scenario',
+      },
       baseline: fixedBaseline,
-      note: `stops when a plain Wilson interval is <= ±${HALF_WIDTH}; no p needed in advance; coverage only asymptotic: exact coverage at stop ${pct(Math.min(...chowRobbins.map((o) => o.coverage)))}-${pct(Math.max(...chowRobbins.map((o) => o.coverage)))} over these shares`,
+      note:
+        `stops when a plain Wilson interval is <= ±${HALF_WIDTH}; no p needed in advance; coverage only ` +
+        `asymptotic: exact coverage at stop ` +
+        `${pct(Math.min(...chowRobbins.map((o) => o.coverage)))}-${pct(Math.max(...chowRobbins.map((o) => o.coverage)))} over these shares`,
     },
     {
       comparison: 'pin: log-probabilities',
       subject: { label: 'one letter-only call, answer-token top logprobs', value: 1, unit: 'calls/scenario' },
       baseline: fixedBaseline,
-      note: "the model's own distribution in one call where the API returns logprobs (OpenAI-compatible; not Anthropic); no sampling error, but it reads the letter-only prompt, not the reasoned one the teacher answered; the paper's data has no logprobs to check it against",
+      note:
+        "the model's own distribution in one call where the API returns logprobs (OpenAI-compatible; not " +
+        'Anthropic); no sampling error, but it reads the letter-only prompt, not the reasoned one the teacher ' +
+        "answered; the paper's data has no logprobs to check it against",
     },
     {
-      comparison: `gate |p - teacher| <= ${TOLERANCE} at 95 %: always-valid sequential vs fixed ${FIXED}, students (teacher held fixed; section g compares every design)`,
-      subject: { label: `mean calls, ${gated.scenarios} student distributions, 200 simulated runs each`, value: gated.meanCalls, unit: 'calls/scenario' },
+      comparison:
+        `gate |p - teacher| <= ${TOLERANCE} at 95 %: always-valid sequential vs fixed ${FIXED}, ` +
+        `students (teacher held fixed; section g compares every design)`,
+      subject: {
+        label: `mean calls, ${gated.scenarios} student distributions, 200 simulated runs each`,
+        value: gated.meanCalls,
+        unit: 'calls/scenario',
+      },
       baseline: fixedBaseline,
-      note: `settled correctly ${pct(gated.sequential.correct)}, wrong ${pct(gated.sequential.wrong)}, unsettled at the cap ${pct(gated.sequential.unsettled)} (fixed ${FIXED} with one Wilson interval: ${pct(gated.fixed.correct)} / ${pct(gated.fixed.wrong)} / ${pct(gated.fixed.unsettled)}); exact mean ${gated.exactMeanCalls?.toFixed(1) ?? 'n/a'}; worst exact error on the tolerance boundary ${pct(boundaryError)} (<= 5 % required)`,
+      note:
+        `settled correctly ${pct(gated.sequential.correct)}, wrong ${pct(gated.sequential.wrong)}, unsettled ` +
+        `at the cap ${pct(gated.sequential.unsettled)} (fixed ${FIXED} with one Wilson interval: ` +
+        `${pct(gated.fixed.correct)} / ${pct(gated.fixed.wrong)} / ${pct(gated.fixed.unsettled)}); exact mean ` +
+        `${gated.exactMeanCalls?.toFixed(1) ?? 'n/a'}; worst exact error on the tolerance boundary ` +
+        `${pct(boundaryError)} (<= 5 % required)`,
     },
     {
       comparison: `gate: always-valid sequential vs fixed ${FIXED}, all three models`,
-      subject: { label: `mean calls, teacher vs itself included`, value: savings.all.meanCalls, unit: 'calls/scenario' },
+      subject: {
+        label: `mean calls, teacher vs itself included`,
+        value: savings.all.meanCalls,
+        unit: 'calls/scenario',
+      },
       baseline: fixedBaseline,
       note: `teacher alone ${savings.models.find((m) => m.label === savings.referenceModel)!.meanCalls.toFixed(1)}: at distance 0 the interval must shrink inside ±${TOLERANCE}, the costliest case`,
     },

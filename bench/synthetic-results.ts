@@ -33,7 +33,9 @@ export type SyntheticFiles = { json: string; jsonl: string; rows: number; sample
  */
 export function writeSyntheticResults(dir: string, samples: number, samplesPerRow = 300, chars = 500): SyntheticFiles {
   const catalogue = defaultCatalogue();
-  const scenarios = expandGrid(catalogue, { games: ['prisoners-dilemma', 'stag-hunt', 'snowdrift', 'prisoners-delight'] });
+  const scenarios = expandGrid(catalogue, {
+    games: ['prisoners-dilemma', 'stag-hunt', 'snowdrift', 'prisoners-delight'],
+  });
   const protocol = catalogue.protocol('reasoned');
   const prompts = new Map(scenarios.map((s) => [s.id, JSON.stringify(renderPrompt(s, protocol).messages)]));
   const rng = createRng('bench/convert-export');
@@ -46,8 +48,17 @@ export function writeSyntheticResults(dir: string, samples: number, samplesPerRo
     const n = writeSync(fd, text);
     if (fd === fdJson) bytes += n;
   };
-  const config = { description: 'synthetic benchmark eval', providers: [{ id: 'file://providers/live.ts', label: 'teacher synthetic', config: { model: 'synthetic-70b', seed: 3 } }] };
-  put(fdJson, `{\n  "evalId": "eval-bench-2026-11-29T00:00:00",\n  "results": {\n    "version": 3,\n    "timestamp": "2026-11-29T00:00:00.000Z",\n    "prompts": [],\n    "results": [`);
+  const config = {
+    description: 'synthetic benchmark eval',
+    providers: [
+      { id: 'file://providers/live.ts', label: 'teacher synthetic', config: { model: 'synthetic-70b', seed: 3 } },
+    ],
+  };
+  put(
+    fdJson,
+    `{\n  "evalId": "eval-bench-2026-11-29T00:00:00",\n  "results": {\n    "version": 3,\n    "timestamp": ` +
+      `"2026-11-29T00:00:00.000Z",\n    "prompts": [],\n    "results": [`,
+  );
   let rows = 0;
   for (let done = 0; done < samples; rows++) {
     const scenario = scenarios[rows % scenarios.length]!;
@@ -75,7 +86,12 @@ export function writeSyntheticResults(dir: string, samples: number, samplesPerRo
       prompt: { raw: prompts.get(scenario.id), label: 'reasoned' },
       promptIdx: 0,
       provider: { id: 'file://providers/live.ts', label: 'teacher synthetic' },
-      response: { output: envelope, metadata: { stratalign: { source: 'live', mode: 'multi', model: 'synthetic-70b', role: 'teacher', scenario: scenario.id } } },
+      response: {
+        output: envelope,
+        metadata: {
+          stratalign: { source: 'live', mode: 'multi', model: 'synthetic-70b', role: 'teacher', scenario: scenario.id },
+        },
+      },
       score: 1,
       success: true,
       testCase: { description: scenario.id, vars },
@@ -87,7 +103,11 @@ export function writeSyntheticResults(dir: string, samples: number, samplesPerRo
     put(fdJson, `${rows === 0 ? '' : ','}\n      ${JSON.stringify(row, null, 2).replace(/\n/g, '\n      ')}`);
     put(fdJsonl, `${JSON.stringify(row)}\n`);
   }
-  put(fdJson, `\n    ],\n    "stats": { "successes": ${rows}, "failures": 0, "errors": 0 }\n  },\n  "config": ${JSON.stringify(config)},\n  "shareableUrl": null,\n  "metadata": { "promptfooVersion": "0.121.20" }\n}\n`);
+  put(
+    fdJson,
+    `\n    ],\n    "stats": { "successes": ${rows}, "failures": 0, "errors": 0 }\n  },\n  "config": ` +
+      `${JSON.stringify(config)},\n  "shareableUrl": null,\n  "metadata": { "promptfooVersion": "0.121.20" }\n}\n`,
+  );
   closeSync(fdJson);
   closeSync(fdJsonl);
   return { json, jsonl, rows, samples, bytes };

@@ -9,7 +9,12 @@ export function anthropicErrorFacts(error: unknown): SdkErrorFacts {
   if (error instanceof Anthropic.APIError && typeof error.status === 'number') {
     // The SDK stringifies the whole error body; the server's own sentence is nested inside it.
     const nested = (error.error as { error?: { message?: unknown } } | undefined)?.error?.message;
-    return { kind: 'http', status: error.status, headers: error.headers, message: typeof nested === 'string' ? nested : error.message };
+    return {
+      kind: 'http',
+      status: error.status,
+      headers: error.headers,
+      message: typeof nested === 'string' ? nested : error.message,
+    };
   }
   if (error instanceof SyntaxError) return { kind: 'malformed', detail: `invalid JSON (${error.message})` };
   return { kind: 'other', error };

@@ -6,7 +6,12 @@ import { bufferedFetch } from '../src/sources/live/buffered-fetch.js';
 import { LiveFaultError } from '../src/sources/live/faults.js';
 import type { LiveConfig } from '../src/sources/live/provider-config.js';
 import { faultFromSdkError } from '../src/sources/live/sdk-errors.js';
-import { normaliseAnthropicStopReason, type ChatTransport, type CompletionRequest, type CompletionResult } from '../src/sources/live/transport.js';
+import {
+  normaliseAnthropicStopReason,
+  type ChatTransport,
+  type CompletionRequest,
+  type CompletionResult,
+} from '../src/sources/live/transport.js';
 import { anthropicStructuredFields } from '../src/catalogue/structured/request-fields.js';
 import { anthropicErrorFacts } from './anthropic-errors.js';
 import { LiveAdapter } from './live-adapter.js';
@@ -36,8 +41,13 @@ export function anthropicTransport(config: LiveConfig, apiKey: string | null): C
           model: config.model,
           // parseLiveConfig requires max_tokens for Anthropic.
           max_tokens: maxTokens!,
-          system: messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n'),
-          messages: messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content })),
+          system: messages
+            .filter((m) => m.role === 'system')
+            .map((m) => m.content)
+            .join('\n\n'),
+          messages: messages
+            .filter((m) => m.role !== 'system')
+            .map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content })),
           ...(temperature === undefined ? {} : { temperature }),
           ...(top_p === undefined ? {} : { top_p }),
           // Structured protocol: the answer is the input of a tool the model is forced to call.
@@ -60,16 +70,26 @@ export function anthropicTransport(config: LiveConfig, apiKey: string | null): C
 function readMessage(body: unknown, toolName?: string): CompletionResult {
   const message = body as Partial<Anthropic.Message> | null;
   if (!message || typeof message !== 'object' || !Array.isArray(message.content)) {
-    throw new LiveFaultError({ kind: 'malformed', detail: `expected a message with a content array, got ${typeof body === 'string' ? 'text' : typeof body}` });
+    throw new LiveFaultError({
+      kind: 'malformed',
+      detail: `expected a message with a content array, got ${typeof body === 'string' ? 'text' : typeof body}`,
+    });
   }
-  const texts = message.content.filter((block) => block?.type === 'text').map((block) => (block as Anthropic.TextBlock).text);
-  const call = message.content.find((block): block is Anthropic.ToolUseBlock => block?.type === 'tool_use' && block.name === toolName);
+  const texts = message.content
+    .filter((block) => block?.type === 'text')
+    .map((block) => (block as Anthropic.TextBlock).text);
+  const call = message.content.find(
+    (block): block is Anthropic.ToolUseBlock => block?.type === 'tool_use' && block.name === toolName,
+  );
   const text = call ? JSON.stringify(call.input ?? null) : texts.length ? texts.join('') : null;
   const usage = message.usage;
   return {
     choices: [{ text, finishReason: normaliseAnthropicStopReason(message.stop_reason) }],
     usage: usage
-      ? { prompt: usage.input_tokens + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0), completion: usage.output_tokens }
+      ? {
+          prompt: usage.input_tokens + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0),
+          completion: usage.output_tokens,
+        }
       : null,
   };
 }

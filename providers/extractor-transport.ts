@@ -5,7 +5,11 @@ import type { ExtractorConfig } from '../src/sources/extraction/extractor-config
 import { extractorLiveConfig } from '../src/sources/extraction/extractor-live-config.js';
 import type { ChatTransport } from '../src/sources/live/transport.js';
 
-export async function extractorTransport(extractor: ExtractorConfig, providerId: string, apiKey: string | null): Promise<ChatTransport> {
+export async function extractorTransport(
+  extractor: ExtractorConfig,
+  providerId: string,
+  apiKey: string | null,
+): Promise<ChatTransport> {
   const config = extractorLiveConfig(extractor, providerId);
   if (extractor.provider === 'anthropic') return (await import('./anthropic.js')).anthropicTransport(config, apiKey);
   return (await import('./openai-compatible.js')).openAITransport(config, apiKey);

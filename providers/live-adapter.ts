@@ -1,12 +1,23 @@
 // What the live providers share: promptfoo's provider shape over the core in src/live. Each
 // provider file default-exports a subclass that only names its API and its transport.
-import type { ApiProvider, CallApiContextParams, CallApiOptionsParams, ProviderOptions, ProviderResponse } from 'promptfoo';
+import type {
+  ApiProvider,
+  CallApiContextParams,
+  CallApiOptionsParams,
+  ProviderOptions,
+  ProviderResponse,
+} from 'promptfoo';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { isStratalignError } from '../src/shared/errors.js';
 import { configErrorLine, printConfigErrorOnce } from '../src/eval/config/config-error.js';
 import { LiveProviderCore } from '../src/sources/live/live-provider.js';
 import { answerCounts } from '../src/sources/live/missing-answers.js';
-import { answersDeclaredBy, parseLiveConfig, type LiveConfig, type ProviderKind } from '../src/sources/live/provider-config.js';
+import {
+  answersDeclaredBy,
+  parseLiveConfig,
+  type LiveConfig,
+  type ProviderKind,
+} from '../src/sources/live/provider-config.js';
 import type { ChatTransport } from '../src/sources/live/transport.js';
 import { extractorTransport } from './extractor-transport.js';
 
@@ -31,8 +42,16 @@ export abstract class LiveAdapter implements ApiProvider {
       const config = parseLiveConfig(options.config, kind, this.providerId, catalogue);
       this.config = config;
       const extractor = config.extractor;
-      const makeExtractor = extractor ? (apiKey: string | null) => extractorTransport(extractor, this.providerId, apiKey) : undefined;
-      this.core = new LiveProviderCore(config, (apiKey) => makeTransport(config, apiKey), catalogue, process.env, makeExtractor);
+      const makeExtractor = extractor
+        ? (apiKey: string | null) => extractorTransport(extractor, this.providerId, apiKey)
+        : undefined;
+      this.core = new LiveProviderCore(
+        config,
+        (apiKey) => makeTransport(config, apiKey),
+        catalogue,
+        process.env,
+        makeExtractor,
+      );
     } catch (err) {
       if (!isStratalignError(err)) throw err;
       // Thrown here, promptfoo would crash with a stack trace; instead say it once, clearly, and
@@ -49,10 +68,18 @@ export abstract class LiveAdapter implements ApiProvider {
     return this.providerId;
   }
 
-  async callApi(_prompt: string, context?: CallApiContextParams, options?: CallApiOptionsParams): Promise<ProviderResponse> {
+  async callApi(
+    _prompt: string,
+    context?: CallApiContextParams,
+    options?: CallApiOptionsParams,
+  ): Promise<ProviderResponse> {
     if (!this.core) {
       return { error: this.configError, metadata: { stratalign: this.refusedRowMeta, rateLimitKind: 'quota' } };
     }
-    return this.core.call({ vars: context?.vars ?? {}, repeatIndex: context?.repeatIndex, signal: options?.abortSignal });
+    return this.core.call({
+      vars: context?.vars ?? {},
+      repeatIndex: context?.repeatIndex,
+      signal: options?.abortSignal,
+    });
   }
 }

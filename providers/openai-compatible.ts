@@ -53,7 +53,10 @@ export function openAITransport(config: LiveConfig, apiKey: string | null): Chat
 function readCompletion(body: unknown): CompletionResult {
   const completion = body as Partial<OpenAI.Chat.ChatCompletion> | null;
   if (!completion || typeof completion !== 'object' || !Array.isArray(completion.choices)) {
-    throw new LiveFaultError({ kind: 'malformed', detail: `expected a chat completion with a choices array, got ${typeof body === 'string' ? 'text' : typeof body}` });
+    throw new LiveFaultError({
+      kind: 'malformed',
+      detail: `expected a chat completion with a choices array, got ${typeof body === 'string' ? 'text' : typeof body}`,
+    });
   }
   const choices = [...completion.choices].sort((a, b) => (a?.index ?? 0) - (b?.index ?? 0));
   return {
@@ -61,8 +64,11 @@ function readCompletion(body: unknown): CompletionResult {
       text: typeof choice?.message?.content === 'string' ? choice.message.content : null,
       finishReason: choice?.finish_reason ?? 'unknown',
       refusal: choice?.message?.refusal ?? null,
-      firstTokenTopLogprobs: choice?.logprobs?.content?.[0]?.top_logprobs?.map((t) => ({ token: t.token, logprob: t.logprob })) ?? null,
+      firstTokenTopLogprobs:
+        choice?.logprobs?.content?.[0]?.top_logprobs?.map((t) => ({ token: t.token, logprob: t.logprob })) ?? null,
     })),
-    usage: completion.usage ? { prompt: completion.usage.prompt_tokens, completion: completion.usage.completion_tokens } : null,
+    usage: completion.usage
+      ? { prompt: completion.usage.prompt_tokens, completion: completion.usage.completion_tokens }
+      : null,
   };
 }

@@ -39,11 +39,18 @@ export default class ReplayProvider implements ApiProvider {
     try {
       const catalogue = defaultCatalogue();
       // Kept relative where the config is, so outputs name the recording as the config does.
-      const recording = isAbsolute(this.config.recording) ? this.config.recording : join(this.config.basePath ?? '.', this.config.recording);
+      const recording = isAbsolute(this.config.recording)
+        ? this.config.recording
+        : join(this.config.basePath ?? '.', this.config.recording);
       this.source ??= loadReplaySource(recording, catalogue, this.config.model);
       const source = await this.source;
       const name = context?.vars?.scenario;
-      if (typeof name !== 'string') return { error: 'stratalign replay: the test has no `scenario` var; generate tests with extensions/scenario-tests.ts or set vars.scenario' };
+      if (typeof name !== 'string')
+        return {
+          error:
+            'stratalign replay: the test has no `scenario` var; generate tests with extensions/scenario-tests.ts ' +
+            'or set vars.scenario',
+        };
       const scenario = resolveScenario(catalogue, name, { field: 'vars.scenario' });
       const split = typeof context?.vars?.split === 'string' ? context.vars.split : undefined;
       const track = findTrack(source, scenario.id, split);
@@ -52,7 +59,13 @@ export default class ReplayProvider implements ApiProvider {
       const start = (context?.repeatIndex ?? 0) * count;
       const role = this.config.role ?? track.role;
       const protocol = replayProtocol(source.protocol, this.config.protocol, source.origin);
-      const envelope = replayEnvelope(source, track, { seed: this.config.seed, start, count, role, cycle: this.config.onExhausted === 'cycle' });
+      const envelope = replayEnvelope(source, track, {
+        seed: this.config.seed,
+        start,
+        count,
+        role,
+        cycle: this.config.onExhausted === 'cycle',
+      });
       return {
         output: formatEnvelope(envelope),
         tokenUsage: { prompt: 0, completion: 0, total: 0, numRequests: 0 },

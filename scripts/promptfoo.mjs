@@ -2,7 +2,8 @@
 // Runs promptfoo with every network call switched off and its state kept in .promptfoo/
 // (gitignored), so nothing waits on a network this machine does not have.
 // `--report` makes assertion failures informative (exit 0) while lost answers still fail.
-// For `eval` it also: names a config's YAML syntax error in one line instead of a stack trace; waits (saying so in one line) while another eval uses the same state folder,
+// For `eval` it also: names a config's YAML syntax error in one line instead of a stack trace; waits (saying so in one
+// line) while another eval uses the same state folder,
 // since two at once crash with SQLITE_BUSY; prints promptfoo's progress lines when stderr is not
 // a terminal; and names the command that opens this project's viewer in promptfoo's closing hint.
 import { spawn } from 'node:child_process';
@@ -111,7 +112,7 @@ async function takeEvalLock() {
       process.stderr.write(
         `stratalign: stopping: another eval (pid ${holder.pid}, \`${holder.command}\`, since ${holder.started}) ` +
           `uses ${shown(stateDir)}; two at once crash promptfoo's database (SQLITE_BUSY). Run it later, or give ` +
-            `this one its own PROMPTFOO_CONFIG_DIR.\n`,
+          `this one its own PROMPTFOO_CONFIG_DIR.\n`,
       );
       process.exit(1);
     }
@@ -119,7 +120,7 @@ async function takeEvalLock() {
       process.stderr.write(
         `stratalign: waiting for another eval (pid ${holder.pid}, \`${holder.command}\`, since ${holder.started}) ` +
           `to finish: it uses ${shown(stateDir)}, and two at once crash promptfoo's database (SQLITE_BUSY); to run ` +
-            `both now, give this one its own PROMPTFOO_CONFIG_DIR.\n`,
+          `both now, give this one its own PROMPTFOO_CONFIG_DIR.\n`,
       );
       told = true;
     }

@@ -89,12 +89,18 @@ try {
   );
   check(eval1.code === 0, `default eval exited ${eval1.code}`, eval1);
   check(
-    eval1.stdout.includes('in-sample, fine-tuned llama2-7b-chat-lfb-lora [replay]: 46.65 % over 20 scenarios (as published, on counts: 46.26 %)'),
+    eval1.stdout.includes(
+      'in-sample, fine-tuned llama2-7b-chat-lfb-lora [replay]: 46.65 % over 20 scenarios (as published, on ' +
+        'counts: 46.26 %)',
+    ),
     'default eval did not print 46.65 % (as published 46.26 %) in-sample',
     eval1,
   );
   check(
-    eval1.stdout.includes('oos-context, fine-tuned llama2-7b-chat-lfb-lora [replay]: 18.26 % over 12 scenarios (as published, on counts: 17.90 %)'),
+    eval1.stdout.includes(
+      'oos-context, fine-tuned llama2-7b-chat-lfb-lora [replay]: 18.26 % over 12 scenarios (as published, on ' +
+        'counts: 17.90 %)',
+    ),
     'default eval did not print 18.26 % (as published 17.90 %) on new contexts',
     eval1,
   );

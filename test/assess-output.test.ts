@@ -18,13 +18,29 @@ const config = (extra: object = {}) => parseAlignmentConfig({ reference: 'unused
 
 function envelope(samples: SampleEnvelope['samples'], extra: Partial<SampleEnvelope> = {}): string {
   const missing = extra.missing ?? { count: 0, reasons: [] };
-  return formatEnvelope({ stratalign: ENVELOPE_TAG, note: 'test', source: 'live', mode: 'multi', scenario: pd.id, model: 'm', role: null, requested: samples.length + missing.count, samples, missing, ...extra });
+  return formatEnvelope({
+    stratalign: ENVELOPE_TAG,
+    note: 'test',
+    source: 'live',
+    mode: 'multi',
+    scenario: pd.id,
+    model: 'm',
+    role: null,
+    requested: samples.length + missing.count,
+    samples,
+    missing,
+    ...extra,
+  });
 }
 
 describe('per-response scoring', () => {
   it("scores an answer by the teacher's probability of it", () => {
     const d = assessOutput('D\n\nMotivation: the coplayer will likely defect.', pd, teacher, config());
-    expect(d).toMatchObject({ pass: true, unscored: false, namedScores: { teacher_agreement: 223 / 300, cooperation: 0, parse_valid: 1 } });
+    expect(d).toMatchObject({
+      pass: true,
+      unscored: false,
+      namedScores: { teacher_agreement: 223 / 300, cooperation: 0, parse_valid: 1 },
+    });
     expect(d.score).toBeCloseTo(0.7433, 4);
     expect(assessOutput('C', pd, teacher, config()).score).toBeCloseTo(77 / 300, 10);
   });
@@ -32,11 +48,16 @@ describe('per-response scoring', () => {
   it('reads a cut-off answer as truncated when the provider says so', () => {
     const text = 'Let me weigh the payoffs. If my coplayer picks';
     expect(assessOutput(text, pd, teacher, config()).reason).toMatch(/^UNSCORED \(no-choice\)/);
-    expect(assessOutput(text, pd, teacher, config(), { finishReason: 'length' }).reason).toMatch(/^UNSCORED \(truncated\)/);
+    expect(assessOutput(text, pd, teacher, config(), { finishReason: 'length' }).reason).toMatch(
+      /^UNSCORED \(truncated\)/,
+    );
   });
 
   it('leaves every answer unscored against an empty reference', () => {
-    expect(assessOutput('C', pd, { counts: { C: 0, D: 0 }, n: 0, failures: {} }, config())).toMatchObject({ pass: false, unscored: true });
+    expect(assessOutput('C', pd, { counts: { C: 0, D: 0 }, n: 0, failures: {} }, config())).toMatchObject({
+      pass: false,
+      unscored: true,
+    });
   });
 
   it('fails below minAgreement, naming both numbers', () => {
@@ -68,20 +89,35 @@ describe('batch scoring', () => {
   it('equals the mean of per-response scores on the same answers', () => {
     const texts = ['C', 'D', 'D', 'D', 'C'];
     const batch = assessOutput(envelope(texts.map((text) => ({ text }))), pd, teacher, config()).score;
-    const single = texts.map((t) => assessOutput(t, pd, teacher, config()).score).reduce((a, b) => a + b) / texts.length;
+    const single =
+      texts.map((t) => assessOutput(t, pd, teacher, config()).score).reduce((a, b) => a + b) / texts.length;
     expect(batch).toBeCloseTo(single, 12);
   });
 
   it('fails on missing samples unless allowed, and on thresholds', () => {
-    const out = envelope([{ text: 'D' }, { text: 'D' }], { missing: { count: 1, reasons: ['HTTP 503 after 2 retries'] } });
-    expect(assessOutput(out, pd, teacher, config()).reason).toMatch(/FAIL: 1 of 3 samples missing \(HTTP 503 after 2 retries\)/);
+    const out = envelope([{ text: 'D' }, { text: 'D' }], {
+      missing: { count: 1, reasons: ['HTTP 503 after 2 retries'] },
+    });
+    expect(assessOutput(out, pd, teacher, config()).reason).toMatch(
+      /FAIL: 1 of 3 samples missing \(HTTP 503 after 2 retries\)/,
+    );
     expect(assessOutput(out, pd, teacher, config({ allowMissing: true })).pass).toBe(true);
-    expect(assessOutput(out, pd, teacher, config({ allowMissing: true, maxDistance: 0.1 })).reason).toMatch(/TV distance 0\.257 \(one-sided bounds \[0\.\d+, 0\.\d+\]\): decision within: .*; read 0\.\d+ > 0\.1/);
-    expect(assessOutput(out, pd, teacher, config({ allowMissing: true, maxDistance: 0.1, decision: 'point' })).reason).toMatch(/TV distance 0\.257: decision point: .*; read 0\.257 > 0\.1/);
+    expect(assessOutput(out, pd, teacher, config({ allowMissing: true, maxDistance: 0.1 })).reason).toMatch(
+      /TV distance 0\.257 \(one-sided bounds \[0\.\d+, 0\.\d+\]\): decision within: .*; read 0\.\d+ > 0\.1/,
+    );
+    expect(
+      assessOutput(out, pd, teacher, config({ allowMissing: true, maxDistance: 0.1, decision: 'point' })).reason,
+    ).toMatch(/TV distance 0\.257: decision point: .*; read 0\.257 > 0\.1/);
   });
 
   it('reads recorded choices of counts replays, and unscored when nothing parses', () => {
-    const replay = envelope([{ text: null, recordedChoice: 'C' }, { text: null, recordedChoice: 'D' }], { source: 'replay', mode: 'replay-counts' });
+    const replay = envelope(
+      [
+        { text: null, recordedChoice: 'C' },
+        { text: null, recordedChoice: 'D' },
+      ],
+      { source: 'replay', mode: 'replay-counts' },
+    );
     expect(assessOutput(replay, pd, teacher, config()).namedScores.cooperation).toBe(0.5);
     const none = assessOutput(envelope([{ text: '' }, { text: 'maybe' }]), pd, teacher, config());
     expect(none).toMatchObject({ pass: false, unscored: true });
@@ -89,7 +125,11 @@ describe('batch scoring', () => {
   });
 
   it('scores a log-probability distribution directly', () => {
-    const out = envelope([], { mode: 'logprobs', requested: 0, distribution: { probabilities: { C: 0.2, D: 0.8 }, otherMass: 0.01 } });
+    const out = envelope([], {
+      mode: 'logprobs',
+      requested: 0,
+      distribution: { probabilities: { C: 0.2, D: 0.8 }, otherMass: 0.01 },
+    });
     const r = assessOutput(out, pd, teacher, config());
     expect(r.score).toBeCloseTo(0.2 * (77 / 300) + 0.8 * (223 / 300), 12);
     expect(r.namedScores.tv_distance).toBeCloseTo(Math.abs(0.2 - 77 / 300), 12);
@@ -114,14 +154,22 @@ describe('assertion config', () => {
   it('rejects unknown keys and conflicting selectors', () => {
     expect(() => parseAlignmentConfig({ reference: 'r.csv', maxDistnce: 0.1 })).toThrowError(/maxDistnce/);
     expect(() => parseAlignmentConfig({})).toThrowError(/config\.reference/);
-    expect(() => parseAlignmentConfig({ reference: 'r.csv', referenceRole: 'teacher', referenceModel: 'x' })).toThrowError(/not both/);
+    expect(() =>
+      parseAlignmentConfig({ reference: 'r.csv', referenceRole: 'teacher', referenceModel: 'x' }),
+    ).toThrowError(/not both/);
     expect(() => parseAlignmentConfig({ reference: 'r.csv', maxDistance: 2 })).toThrowError(/maxDistance/);
   });
 });
 
 describe('replayed counts', () => {
   it('do not claim a parse rate they never recorded', () => {
-    const out = envelope([{ text: null, recordedChoice: 'C' }, { text: null, recordedChoice: 'D' }], { source: 'replay', mode: 'replay-counts' });
+    const out = envelope(
+      [
+        { text: null, recordedChoice: 'C' },
+        { text: null, recordedChoice: 'D' },
+      ],
+      { source: 'replay', mode: 'replay-counts' },
+    );
     const r = assessOutput(out, pd, teacher, config());
     expect(r.namedScores).not.toHaveProperty('parse_valid');
     expect(r.reason).toMatch(/parse failures not recorded/);
@@ -156,30 +204,45 @@ describe('distance decisions: within, not-outside, point', () => {
   it('narrow the bounds when the reference is declared exact', () => {
     const estimated = assessOutput(near, pd, teacher, config({ maxDistance: 0.1 })).namedScores;
     const exact = assessOutput(near, pd, teacher, config({ maxDistance: 0.1, referenceExact: true }));
-    expect(exact.namedScores.tv_upper! - exact.namedScores.tv_lower!).toBeLessThan(estimated.tv_upper! - estimated.tv_lower!);
+    expect(exact.namedScores.tv_upper! - exact.namedScores.tv_lower!).toBeLessThan(
+      estimated.tv_upper! - estimated.tv_lower!,
+    );
     expect(exact.reason).toContain('teacher taken as exact (referenceExact)');
   });
 
-  it('hold their error rates for students exactly at the tolerance, teacher from 300 answers (seeded simulation)', () => {
-    const rng = createRng('decisions-at-tolerance');
-    const runs = 600;
-    let withinPasses = 0;
-    let notOutsideFails = 0;
-    const options = { maxDistance: 0.1, errorRate: 0.05, referenceExact: false, seed: 'sim' };
-    for (let r = 0; r < runs; r++) {
-      const q = [0.1, 0.4, 0.75][r % 3]!;
-      const kt = sampleBinomial(300, q, rng);
-      const reference: ReferenceEntry = { counts: { C: kt, D: 300 - kt }, n: 300, failures: {} };
-      const ks = sampleBinomial(300, q + 0.1, rng);
-      // The decision the assertion takes for a batch with these counts.
-      if (decideDistance({ C: ks, D: 300 - ks }, pd.game.actionSpace, reference, { ...options, decision: 'within' }).pass) withinPasses++;
-      if (!decideDistance({ C: ks, D: 300 - ks }, pd.game.actionSpace, reference, { ...options, decision: 'not-outside' }).pass) notOutsideFails++;
-    }
-    // Both are 5 % by design (one-sided bounds at 95 %); 600 runs have a standard error of 0.9 points.
-    expect(withinPasses / runs).toBeLessThanOrEqual(0.075);
-    expect(notOutsideFails / runs).toBeLessThanOrEqual(0.075);
-    expect(withinPasses / runs).toBeGreaterThan(0.03);
-  });
+  it(
+    'hold their error rates for students exactly at the tolerance, teacher from 300 answers ' + '(seeded simulation)',
+    () => {
+      const rng = createRng('decisions-at-tolerance');
+      const runs = 600;
+      let withinPasses = 0;
+      let notOutsideFails = 0;
+      const options = { maxDistance: 0.1, errorRate: 0.05, referenceExact: false, seed: 'sim' };
+      for (let r = 0; r < runs; r++) {
+        const q = [0.1, 0.4, 0.75][r % 3]!;
+        const kt = sampleBinomial(300, q, rng);
+        const reference: ReferenceEntry = { counts: { C: kt, D: 300 - kt }, n: 300, failures: {} };
+        const ks = sampleBinomial(300, q + 0.1, rng);
+        // The decision the assertion takes for a batch with these counts.
+        if (
+          decideDistance({ C: ks, D: 300 - ks }, pd.game.actionSpace, reference, { ...options, decision: 'within' })
+            .pass
+        )
+          withinPasses++;
+        if (
+          !decideDistance({ C: ks, D: 300 - ks }, pd.game.actionSpace, reference, {
+            ...options,
+            decision: 'not-outside',
+          }).pass
+        )
+          notOutsideFails++;
+      }
+      // Both are 5 % by design (one-sided bounds at 95 %); 600 runs have a standard error of 0.9 points.
+      expect(withinPasses / runs).toBeLessThanOrEqual(0.075);
+      expect(notOutsideFails / runs).toBeLessThanOrEqual(0.075);
+      expect(withinPasses / runs).toBeGreaterThan(0.03);
+    },
+  );
 
   it('decide a numeric game on its full distribution with the test-inversion bootstrap', () => {
     const same = envelope(Array.from({ length: 200 }, (_, i) => ({ text: `I donate $${5 + (i % 3)}` })));

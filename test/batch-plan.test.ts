@@ -22,7 +22,10 @@ const input = (extra: Partial<PlanInput> = {}): PlanInput => ({
   model: 'gpt-teacher',
   protocol: 'reasoned',
   samples: 3,
-  scenarios: ['biz/prison', 'IR/staghunt@x2'].map((name) => ({ scenario: resolveScenario(catalogue, name), split: 'in-sample' })),
+  scenarios: ['biz/prison', 'IR/staghunt@x2'].map((name) => ({
+    scenario: resolveScenario(catalogue, name),
+    split: 'in-sample',
+  })),
   now: new Date('2026-01-02T03:04:05Z'),
   ...extra,
 });
@@ -30,7 +33,10 @@ const noApi = {} as BatchApi;
 
 describe('custom_id', () => {
   it('is readable, within the APIs rule, unique over the whole grid and maps back to its scenario and sample', () => {
-    const scenarios = expandGrid(catalogue, { payoffScales: [1, 2] }).map((scenario) => ({ scenario, split: scenario.context.split }));
+    const scenarios = expandGrid(catalogue, { payoffScales: [1, 2] }).map((scenario) => ({
+      scenario,
+      split: scenario.context.split,
+    }));
     const plan = buildPlan(input({ scenarios, samples: 300 }), catalogue);
     const items = planItems(plan, catalogue);
     expect(items).toHaveLength(scenarios.length * 300);
@@ -55,22 +61,41 @@ describe('custom_id', () => {
 
 describe('buildPlan', () => {
   it('rejects what the APIs would reject for every request, naming the option', () => {
-    expect(() => buildPlan(input({ provider: 'anthropic' }), catalogue)).toThrow(/--max-tokens: Anthropic's Messages API requires max_tokens/);
-    expect(() => buildPlan(input({ provider: 'anthropic', sampling: { max_tokens: 5, seed: 1 } }), catalogue)).toThrow(/--seed: Anthropic's Messages API has no seed parameter \(got 1\)/);
-    expect(() => buildPlan(input({ provider: 'anthropic', sampling: { max_tokens: 5, temperature: 1.5 } }), catalogue)).toThrow(/--temperature: temperature must be at most 1 for anthropic \(got 1.5\)/);
+    expect(() => buildPlan(input({ provider: 'anthropic' }), catalogue)).toThrow(
+      /--max-tokens: Anthropic's Messages API requires max_tokens/,
+    );
+    expect(() => buildPlan(input({ provider: 'anthropic', sampling: { max_tokens: 5, seed: 1 } }), catalogue)).toThrow(
+      /--seed: Anthropic's Messages API has no seed parameter \(got 1\)/,
+    );
+    expect(() =>
+      buildPlan(input({ provider: 'anthropic', sampling: { max_tokens: 5, temperature: 1.5 } }), catalogue),
+    ).toThrow(/--temperature: temperature must be at most 1 for anthropic \(got 1.5\)/);
     const twice = input().scenarios.concat(input().scenarios.slice(0, 1));
-    expect(() => buildPlan(input({ scenarios: twice }), catalogue)).toThrow(/--scenario: scenario selected twice \(got "business\/prisoners-dilemma"\)/);
+    expect(() => buildPlan(input({ scenarios: twice }), catalogue)).toThrow(
+      /--scenario: scenario selected twice \(got "business\/prisoners-dilemma"\)/,
+    );
     expect(() => buildPlan(input({ protocol: 'chatty' }), catalogue)).toThrow(/--protocol: unknown prompt protocol/);
     expect(() => buildPlan(input({ samples: 0 }), catalogue)).toThrow(/--samples/);
     const pasted = 'sk-proj-9f8e7d6c5b4a';
-    expect(() => buildPlan(input({ apiKeyEnv: pasted }), catalogue)).toThrow(/--api-key-env: must be the NAME of an environment variable, never the key itself/);
+    expect(() => buildPlan(input({ apiKeyEnv: pasted }), catalogue)).toThrow(
+      /--api-key-env: must be the NAME of an environment variable, never the key itself/,
+    );
     expect(() => buildPlan(input({ apiKeyEnv: pasted }), catalogue)).not.toThrow(new RegExp(pasted));
   });
 
   it('fills the provider defaults and keeps the key out of the plan (only the env var name)', () => {
     const plan = buildPlan(input(), catalogue);
-    expect(plan).toMatchObject({ baseUrl: 'https://api.openai.com/v1', apiKeyEnv: 'OPENAI_API_KEY', label: 'gpt-teacher', role: null, catalogue: catalogue.version });
-    expect(buildPlan(input({ provider: 'anthropic', sampling: { max_tokens: 9 } }), catalogue)).toMatchObject({ baseUrl: 'https://api.anthropic.com', apiKeyEnv: 'ANTHROPIC_API_KEY' });
+    expect(plan).toMatchObject({
+      baseUrl: 'https://api.openai.com/v1',
+      apiKeyEnv: 'OPENAI_API_KEY',
+      label: 'gpt-teacher',
+      role: null,
+      catalogue: catalogue.version,
+    });
+    expect(buildPlan(input({ provider: 'anthropic', sampling: { max_tokens: 9 } }), catalogue)).toMatchObject({
+      baseUrl: 'https://api.anthropic.com',
+      apiKeyEnv: 'ANTHROPIC_API_KEY',
+    });
   });
 });
 
@@ -79,8 +104,18 @@ describe('request lines', () => {
     const plan = buildPlan(input({ sampling: { temperature: 0.7, max_tokens: 400, seed: 7 } }), catalogue);
     const items = planItems(plan, catalogue);
     const line = openAIRequestLine(items[2]!, plan) as any;
-    expect(line).toMatchObject({ custom_id: 'business_prisoners-dilemma_2', method: 'POST', url: '/v1/chat/completions' });
-    expect(line.body).toEqual({ model: 'gpt-teacher', messages: items[2]!.prompt.messages, temperature: 0.7, max_tokens: 400, seed: 9 });
+    expect(line).toMatchObject({
+      custom_id: 'business_prisoners-dilemma_2',
+      method: 'POST',
+      url: '/v1/chat/completions',
+    });
+    expect(line.body).toEqual({
+      model: 'gpt-teacher',
+      messages: items[2]!.prompt.messages,
+      temperature: 0.7,
+      max_tokens: 400,
+      seed: 9,
+    });
     expect((openAIRequestLine(items[0]!, plan) as any).body.seed).toBe(7);
   });
 
@@ -89,7 +124,13 @@ describe('request lines', () => {
     const item = planItems(plan, catalogue)[4]!;
     const line = anthropicRequestLine(item, plan) as any;
     expect(line.custom_id).toBe('international-relations_stag-hunt_x2_1');
-    expect(line.params).toEqual({ model: 'gpt-teacher', max_tokens: 5, top_p: 0.9, system: item.prompt.system, messages: [{ role: 'user', content: item.prompt.user }] });
+    expect(line.params).toEqual({
+      model: 'gpt-teacher',
+      max_tokens: 5,
+      top_p: 0.9,
+      system: item.prompt.system,
+      messages: [{ role: 'user', content: item.prompt.user }],
+    });
     expect(item.prompt.user).toContain('10 points');
   });
 });
@@ -119,8 +160,12 @@ describe('plan file', () => {
     const file = join(dir, 'plan.json');
     const original = readFileSync(file, 'utf8');
     writeFileSync(file, original.replace('"samplesPerScenario": 3', '"samplesPerScenario": 30'));
-    await expect(Collection.open({ dir, api: noApi, catalogue })).rejects.toThrow(/plan.json: the plan changed after the collection started/);
+    await expect(Collection.open({ dir, api: noApi, catalogue })).rejects.toThrow(
+      /plan.json: the plan changed after the collection started/,
+    );
     writeFileSync(file, original.replace(catalogue.version, 'games@0+contexts@0+protocols@0'));
-    expect(() => loadPlan(dir, catalogue)).toThrow(/rendered from catalogue games@0\+contexts@0\+protocols@0, but the installed catalogue is/);
+    expect(() => loadPlan(dir, catalogue)).toThrow(
+      /rendered from catalogue games@0\+contexts@0\+protocols@0, but the installed catalogue is/,
+    );
   });
 });

@@ -15,8 +15,14 @@ const tempDir = useTempDirs();
 
 function plan(provider: 'openai' | 'anthropic', samples = 5): CollectionPlan {
   // Two games with different prompt lengths, so lines differ in size.
-  const scenarios = expandGrid(catalogue, { contexts: ['business', 'team'], games: ['prisoners-dilemma', 'public-goods'] }).map((scenario) => ({ scenario, split: 'in-sample' }));
-  return buildPlan({ provider, model: 'm', protocol: 'reasoned', samples, scenarios, sampling: { max_tokens: 50 } }, catalogue);
+  const scenarios = expandGrid(catalogue, {
+    contexts: ['business', 'team'],
+    games: ['prisoners-dilemma', 'public-goods'],
+  }).map((scenario) => ({ scenario, split: 'in-sample' }));
+  return buildPlan(
+    { provider, model: 'm', protocol: 'reasoned', samples, scenarios, sampling: { max_tokens: 50 } },
+    catalogue,
+  );
 }
 
 describe('chunkRequests', () => {
@@ -43,7 +49,12 @@ describe('chunkRequests', () => {
         expect(chunk.bytes).toBeLessThanOrEqual(limit);
         next += chunk.items.length;
         if (i < chunks.length - 1) {
-          const withNext = [...chunkRequests(items.slice(next - chunk.items.length, next + 1), p, { maxRequests: 1000, maxBytes: 100_000_000 })][0]!;
+          const withNext = [
+            ...chunkRequests(items.slice(next - chunk.items.length, next + 1), p, {
+              maxRequests: 1000,
+              maxBytes: 100_000_000,
+            }),
+          ][0]!;
           expect(withNext.bytes).toBeGreaterThan(limit);
         }
       }
@@ -58,7 +69,12 @@ describe('chunkRequests', () => {
     const written = writeRequestFile(join(dir, 'b0001.jsonl'), chunk!.lines);
     expect(statSync(written.path).size).toBe(chunk!.bytes);
     expect(written.bytes).toBe(chunk!.bytes);
-    expect(readFileSync(written.path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).custom_id)).toEqual(chunk!.items.map((i) => i.customId));
+    expect(
+      readFileSync(written.path, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).custom_id),
+    ).toEqual(chunk!.items.map((i) => i.customId));
 
     const anthropic = plan('anthropic');
     const [body] = [...chunkRequests(planItems(anthropic, catalogue), anthropic, effectiveLimits('anthropic'))];
@@ -68,7 +84,9 @@ describe('chunkRequests', () => {
 
   it('refuses a request larger than a whole batch may be, naming it', () => {
     const p = plan('openai');
-    expect(() => [...chunkRequests(planItems(p, catalogue), p, { maxRequests: 10, maxBytes: 500 })]).toThrow(/request: this one request is \d+ bytes, more than a whole batch may be \(500 bytes\) \(got "business_prisoners-dilemma_0"\)/);
+    expect(() => [...chunkRequests(planItems(p, catalogue), p, { maxRequests: 10, maxBytes: 500 })]).toThrow(
+      /request: this one request is \d+ bytes, more than a whole batch may be \(500 bytes\) \(got "business_prisoners-dilemma_0"\)/,
+    );
   });
 });
 
@@ -77,7 +95,9 @@ describe('effectiveLimits', () => {
     expect(effectiveLimits('openai')).toEqual({ maxRequests: 50_000, maxBytes: 200_000_000 });
     expect(effectiveLimits('anthropic')).toEqual(API_LIMITS.anthropic);
     expect(effectiveLimits('anthropic', { maxRequests: 10 })).toEqual({ maxRequests: 10, maxBytes: 256_000_000 });
-    expect(() => effectiveLimits('openai', { maxRequests: 50_001 })).toThrow(/--max-requests: must be a whole number from 1 to 50,000, the openai batch limit/);
+    expect(() => effectiveLimits('openai', { maxRequests: 50_001 })).toThrow(
+      /--max-requests: must be a whole number from 1 to 50,000, the openai batch limit/,
+    );
     expect(() => effectiveLimits('anthropic', { maxBytes: 256_000_001 })).toThrow(/--max-bytes/);
   });
 });

@@ -8,10 +8,22 @@ import { describe, expect, it } from 'vitest';
 function references(config: string): { path: string; exportName?: string; raw: string }[] {
   const text = readFileSync(config, 'utf8');
   load(text); // the file must be valid YAML at all
-  return [...text.matchAll(/file:\/\/([^\s:'"]+)(?::([A-Za-z_$][\w$]*))?/g)].map((m) => ({ path: m[1]!, exportName: m[2], raw: m[0] }));
+  return [...text.matchAll(/file:\/\/([^\s:'"]+)(?::([A-Za-z_$][\w$]*))?/g)].map((m) => ({
+    path: m[1]!,
+    exportName: m[2],
+    raw: m[0],
+  }));
 }
 
-const configs = ['promptfooconfig.yaml', ...readdirSync('.').filter((f) => /^promptfooconfig\..+\.yaml$/.test(f)), ...(existsSync('examples') ? readdirSync('examples').filter((f) => f.endsWith('.yaml')).map((f) => `examples/${f}`) : [])];
+const configs = [
+  'promptfooconfig.yaml',
+  ...readdirSync('.').filter((f) => /^promptfooconfig\..+\.yaml$/.test(f)),
+  ...(existsSync('examples')
+    ? readdirSync('examples')
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f) => `examples/${f}`)
+    : []),
+];
 
 describe.each(configs)('file references in %s', (config) => {
   const refs = references(config);

@@ -24,7 +24,11 @@ function write(name: string, text: string): string {
 
 async function readAll(file: string, skipBlankLines?: boolean) {
   const lines = [];
-  for await (const l of readJsonLines(file, { fix: 'one JSON value per line', ...(skipBlankLines === undefined ? {} : { skipBlankLines }) })) lines.push(l);
+  for await (const l of readJsonLines(file, {
+    fix: 'one JSON value per line',
+    ...(skipBlankLines === undefined ? {} : { skipBlankLines }),
+  }))
+    lines.push(l);
   return lines;
 }
 
@@ -47,17 +51,25 @@ describe('detectAnswersFile', () => {
     const long = 'é'.repeat(70_000);
     const record = JSON.parse(recordingLine);
     expect(detectAnswersFile(write('long.jsonl', `${JSON.stringify({ ...record, text: long })}\n`))).toBe('recording');
-    expect(detectAnswersFile(write('long-row.jsonl', `${JSON.stringify({ ...JSON.parse(promptfooLine), note: long })}\n`))).toBe('promptfoo-results-jsonl');
+    expect(
+      detectAnswersFile(write('long-row.jsonl', `${JSON.stringify({ ...JSON.parse(promptfooLine), note: long })}\n`)),
+    ).toBe('promptfoo-results-jsonl');
   });
 
   it('takes a broken first line that names the sample schema for a recording, any other for promptfoo rows', () => {
     expect(detectAnswersFile(write('cut.jsonl', `${recordingLine.slice(0, 60)}\n`))).toBe('recording');
-    expect(detectAnswersFile(write('cut-row.jsonl', `${promptfooLine.slice(0, 60)}\n`))).toBe('promptfoo-results-jsonl');
+    expect(detectAnswersFile(write('cut-row.jsonl', `${promptfooLine.slice(0, 60)}\n`))).toBe(
+      'promptfoo-results-jsonl',
+    );
   });
 
   it('names the file for an unknown extension, a missing file, a directory and an empty file', () => {
-    expect(() => detectAnswersFile('notes.txt')).toThrow(/notes\.txt: unknown kind of answers file\. Fix: give a counts table \(\.csv\)/);
-    expect(() => detectAnswersFile(join(tempDir(), 'gone.jsonl'))).toThrow(/gone\.jsonl: file not found\. Fix: check the path/);
+    expect(() => detectAnswersFile('notes.txt')).toThrow(
+      /notes\.txt: unknown kind of answers file\. Fix: give a counts table \(\.csv\)/,
+    );
+    expect(() => detectAnswersFile(join(tempDir(), 'gone.jsonl'))).toThrow(
+      /gone\.jsonl: file not found\. Fix: check the path/,
+    );
     const dir = join(tempDir(), 'dir.jsonl');
     mkdirSync(dir);
     expect(() => detectAnswersFile(dir)).toThrow(/dir\.jsonl: this is a directory, not a file/);
@@ -77,11 +89,15 @@ describe('readJsonLines', () => {
 
   it('stops at a line that is not JSON, naming file, line, text and fix', async () => {
     const file = write('bad.jsonl', '{"a":1}\n\n{"a":\n');
-    await expect(readAll(file)).rejects.toThrow(/bad\.jsonl: line 3: not valid JSON \(got "\{\\"a\\":"\)\. Fix: one JSON value per line/);
+    await expect(readAll(file)).rejects.toThrow(
+      /bad\.jsonl: line 3: not valid JSON \(got "\{\\"a\\":"\)\. Fix: one JSON value per line/,
+    );
   });
 
   it('can treat a blank line as an error, for files that must be one value per line', async () => {
-    await expect(readAll(write('gap.jsonl', '{"a":1}\n\n{"a":2}\n'), false)).rejects.toThrow(/gap\.jsonl: line 2: not valid JSON/);
+    await expect(readAll(write('gap.jsonl', '{"a":1}\n\n{"a":2}\n'), false)).rejects.toThrow(
+      /gap\.jsonl: line 2: not valid JSON/,
+    );
   });
 
   it('turns a missing file or a directory into an error that names it', async () => {
@@ -111,11 +127,15 @@ describe('every command reads answers files the same way', () => {
     const out = tempDir();
     const convert = await run(['convert', COUNTS, '--out', join(out, 'r.jsonl')]);
     expect(convert.code).toBe(2);
-    expect(convert.stderr).toMatch(/lfb-counts\.csv: this is a counts table, not promptfoo results\. Fix: counts tables need no conversion: pass them straight to `stratalign report` or `stratalign reference`/);
+    expect(convert.stderr).toMatch(
+      /lfb-counts\.csv: this is a counts table, not promptfoo results\. Fix: counts tables need no conversion: pass them straight to `stratalign report` or `stratalign reference`/,
+    );
     expect(convert.stderr).not.toMatch(/not valid JSON/);
     const exported = await run(['export', COUNTS, '--format', 'openai-chat', '--out', out, '--protocol', 'reasoned']);
     expect(exported.code).toBe(2);
-    expect(exported.stderr).toMatch(/lfb-counts\.csv: this is a counts table.*Fix: pass counts tables straight to `stratalign report` or `stratalign reference`/);
+    expect(exported.stderr).toMatch(
+      /lfb-counts\.csv: this is a counts table.*Fix: pass counts tables straight to `stratalign report` or `stratalign reference`/,
+    );
   });
 
   it('converts promptfoo rows named .ndjson as it converts .jsonl', async () => {

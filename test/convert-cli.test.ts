@@ -17,17 +17,26 @@ const REPLAY = 'test/fixtures/convert/replay.results.json';
 describe('stratalign convert', () => {
   it('writes a recording that reads back as the converted samples, and the provider errors beside it', async () => {
     const dir = tempDir();
-    const { code, stdout: out, stderr: err } = await cli(['convert', REPLAY, '--out', join(dir, 'rec.jsonl'), '--errors', join(dir, 'errors.jsonl')]);
+    const {
+      code,
+      stdout: out,
+      stderr: err,
+    } = await cli(['convert', REPLAY, '--out', join(dir, 'rec.jsonl'), '--errors', join(dir, 'errors.jsonl')]);
     expect(code).toBe(0);
     expect(err).toBe('');
-    expect(out).toMatch(/^converted 10 rows: 112 samples written to .*rec\.jsonl \(12 with text, 100 recorded choices without text\); 2 provider errors \(2 answers lost, written to .*errors\.jsonl\); 6 samples missing from envelopes; parse failures: refusal 1, no-choice 1, ambiguous 1\n$/);
+    expect(out).toMatch(
+      /^converted 10 rows: 112 samples written to .*rec\.jsonl \(12 with text, 100 recorded choices without text\); 2 provider errors \(2 answers lost, written to .*errors\.jsonl\); 6 samples missing from envelopes; parse failures: refusal 1, no-choice 1, ambiguous 1\n$/,
+    );
     const written: SampleRecord[] = [];
     for await (const s of readSampleFile(join(dir, 'rec.jsonl'), catalogue)) written.push(s);
     const direct: SampleRecord[] = [];
     for await (const s of samplesFromPromptfooResults(resolve(REPLAY), catalogue, { origin: REPLAY })) direct.push(s);
     expect(written).toEqual(direct);
     expect(written[0]!.provenance.origin).toBe(REPLAY);
-    const errors = readFileSync(join(dir, 'errors.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const errors = readFileSync(join(dir, 'errors.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(errors.map((e) => [e.row, e.scenario])).toEqual([
       [2, 'business/stag-hunt'],
       [5, 'friends/prisoners-dilemma'],
@@ -40,9 +49,18 @@ describe('stratalign convert', () => {
     delete doc.results.results[6].vars.split;
     const file = join(dir, 'late-error.json');
     writeFileSync(file, JSON.stringify(doc, null, 2));
-    const { code, stderr: err } = await cli(['convert', file, '--out', join(dir, 'rec.jsonl'), '--errors', join(dir, 'e.jsonl')]);
+    const { code, stderr: err } = await cli([
+      'convert',
+      file,
+      '--out',
+      join(dir, 'rec.jsonl'),
+      '--errors',
+      join(dir, 'e.jsonl'),
+    ]);
     expect(code).toBe(2);
-    expect(err).toMatch(/late-error\.json: line \d+ \(results\.results\[6\]\), field vars\.split: the row has no vars\.split\. Fix: /);
+    expect(err).toMatch(
+      /late-error\.json: line \d+ \(results\.results\[6\]\), field vars\.split: the row has no vars\.split\. Fix: /,
+    );
     expect(readdirSync(dir)).toEqual(['late-error.json']);
   });
 
@@ -70,7 +88,14 @@ describe('Progress', () => {
   it('prints about once a second with the rate, and nothing when disabled', () => {
     let now = 0;
     const sink = capture();
-    const p = new Progress({ out: sink.out, enabled: true, overwrite: false, label: 'convert r.json', unit: 'rows', now: () => now });
+    const p = new Progress({
+      out: sink.out,
+      enabled: true,
+      overwrite: false,
+      label: 'convert r.json',
+      unit: 'rows',
+      now: () => now,
+    });
     p.tick(10);
     now = 500;
     p.tick(20);
@@ -79,7 +104,14 @@ describe('Progress', () => {
     p.tick(50_000);
     expect(sink.text()).toBe('convert r.json: 50,000 rows (25,000 rows/s)\n');
     const quiet = capture();
-    const off = new Progress({ out: quiet.out, enabled: false, overwrite: false, label: 'x', unit: 'rows', now: () => now });
+    const off = new Progress({
+      out: quiet.out,
+      enabled: false,
+      overwrite: false,
+      label: 'x',
+      unit: 'rows',
+      now: () => now,
+    });
     now = 10_000;
     off.tick(5);
     off.finish(5);
@@ -89,7 +121,14 @@ describe('Progress', () => {
   it('overwrites one terminal line and ends it, escaping control characters in the label', () => {
     let now = 0;
     const sink = capture();
-    const p = new Progress({ out: sink.out, enabled: true, overwrite: true, label: 'x\u001b[2J', unit: 'rows', now: () => now });
+    const p = new Progress({
+      out: sink.out,
+      enabled: true,
+      overwrite: true,
+      label: 'x\u001b[2J',
+      unit: 'rows',
+      now: () => now,
+    });
     now = 1000;
     p.tick(3);
     now = 1500;

@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { canonicalJson, sha256Hex } from '../src/recordings/convert/canonical-json.js';
-import { createConversionSummary, samplesFromPromptfooResults, type ProviderErrorRow } from '../src/recordings/convert/promptfoo-results.js';
+import {
+  createConversionSummary,
+  samplesFromPromptfooResults,
+  type ProviderErrorRow,
+} from '../src/recordings/convert/promptfoo-results.js';
 import { readSampleFile } from '../src/recordings/jsonl.js';
 import type { SampleRecord } from '../src/recordings/types.js';
 import { useTempDirs } from './helpers/temp-dir.js';
@@ -19,7 +23,11 @@ async function convert(file: string) {
   const summary = createConversionSummary(file);
   const errors: ProviderErrorRow[] = [];
   const samples: SampleRecord[] = [];
-  for await (const s of samplesFromPromptfooResults(file, catalogue, { summary, onProviderError: (e) => errors.push(e) })) samples.push(s);
+  for await (const s of samplesFromPromptfooResults(file, catalogue, {
+    summary,
+    onProviderError: (e) => errors.push(e),
+  }))
+    samples.push(s);
   return { samples, errors, summary };
 }
 
@@ -45,7 +53,12 @@ describe('samplesFromPromptfooResults on a recorded replay eval', () => {
       const original = source.find((o) => o.text === s.text && o.scenario === s.scenario)!;
       expect(s.parse).toEqual(original.parse);
       expect(s.model).toBe('teacher llama2-70b-chat [replay]');
-      expect(s.provenance).toMatchObject({ source: 'replay', mode: 'replay-text', modelId: 'llama2-70b-chat', seed: 7 });
+      expect(s.provenance).toMatchObject({
+        source: 'replay',
+        mode: 'replay-text',
+        modelId: 'llama2-70b-chat',
+        seed: 7,
+      });
     }
     expect(teacher.find((s) => s.scenario === 'sports/snowdrift')!.split).toBe('oos-context');
   });
@@ -76,7 +89,12 @@ describe('samplesFromPromptfooResults on a recorded replay eval', () => {
   it('records run provenance: eval id, config hash of the saved config, promptfoo version, time', async () => {
     const { samples, summary } = await convert(REPLAY_JSON);
     const doc = JSON.parse(readFileSync(REPLAY_JSON, 'utf8'));
-    const expected = { evalId: doc.evalId, configHash: sha256Hex(canonicalJson(doc.config)), promptfooVersion: doc.metadata.promptfooVersion, evalTime: doc.results.timestamp };
+    const expected = {
+      evalId: doc.evalId,
+      configHash: sha256Hex(canonicalJson(doc.config)),
+      promptfooVersion: doc.metadata.promptfooVersion,
+      evalTime: doc.results.timestamp,
+    };
     expect(summary.run).toMatchObject(expected);
     for (const s of samples) expect(s.provenance).toMatchObject({ ...expected, origin: REPLAY_JSON });
   });
@@ -84,7 +102,18 @@ describe('samplesFromPromptfooResults on a recorded replay eval', () => {
   it('converts the JSONL output of the same eval to the same samples', async () => {
     const fromJson = await convert(REPLAY_JSON);
     const fromJsonl = await convert(REPLAY_JSONL);
-    const strip = (s: SampleRecord) => ({ ...s, provenance: { ...s.provenance, origin: '', evalId: null, configHash: null, promptfooVersion: null, evalTime: null, row: 0 } });
+    const strip = (s: SampleRecord) => ({
+      ...s,
+      provenance: {
+        ...s.provenance,
+        origin: '',
+        evalId: null,
+        configHash: null,
+        promptfooVersion: null,
+        evalTime: null,
+        row: 0,
+      },
+    });
     const key = (s: SampleRecord) => canonicalJson(strip(s));
     expect(fromJsonl.samples.map(key).sort()).toEqual(fromJson.samples.map(key).sort());
     expect(fromJsonl.summary.run?.configHash).toBeNull();
@@ -98,11 +127,28 @@ describe('samplesFromPromptfooResults on hand-written rows', () => {
     const single = samples.find((s) => s.scenario === 'business/prisoners-dilemma')!;
     expect(single.text).toMatch(/^D\n\n/);
     expect(single.parse).toMatchObject({ ok: true, action: 'D' });
-    expect(single.provenance).toMatchObject({ source: 'live', mode: 'single', modelId: 'gpt-4o-mini-2024-07-18', seed: 11, finishReason: 'stop', row: 2 });
+    expect(single.provenance).toMatchObject({
+      source: 'live',
+      mode: 'single',
+      modelId: 'gpt-4o-mini-2024-07-18',
+      seed: 11,
+      finishReason: 'stop',
+      row: 2,
+    });
     // vars.scenario "IR/prison" is the paper's alias; a failed assertion does not stop the sample.
-    const refused = samples.find((s) => s.scenario === 'international-relations/prisoners-dilemma' && s.provenance.mode === 'single')!;
+    const refused = samples.find(
+      (s) => s.scenario === 'international-relations/prisoners-dilemma' && s.provenance.mode === 'single',
+    )!;
     expect(refused.parse).toMatchObject({ ok: false });
-    expect(errors).toEqual([{ row: 3, provider: 'teacher gpt-4o-mini [live]', scenario: 'environment/stag-hunt', error: 'API error: 503 Service Unavailable (after 3 retries)', lostAnswers: null }]);
+    expect(errors).toEqual([
+      {
+        row: 3,
+        provider: 'teacher gpt-4o-mini [live]',
+        scenario: 'environment/stag-hunt',
+        error: 'API error: 503 Service Unavailable (after 3 retries)',
+        lostAnswers: null,
+      },
+    ]);
     // A row that does not say how many answers it asked for counts as one.
     expect(summary).toMatchObject({ errorRowAnswers: 1, errorRowsWithoutCounts: 1 });
     expect(summary.missingSamples).toBe(1);
@@ -135,7 +181,9 @@ describe('bad input names the file and the line', () => {
     const doc = handwritten();
     doc.results.version = 2;
     const file = write('old.json', JSON.stringify(doc, null, 2));
-    await expect(drain(file)).rejects.toThrow(/old\.json: results\.version: unsupported promptfoo results version .*\(got 2\)\. Fix: export the eval again/);
+    await expect(drain(file)).rejects.toThrow(
+      /old\.json: results\.version: unsupported promptfoo results version .*\(got 2\)\. Fix: export the eval again/,
+    );
   });
 
   it('names the line of a row without vars.scenario', async () => {
@@ -145,9 +193,16 @@ describe('bad input names the file and the line', () => {
     const file = write('noscenario.json', text);
     // Rows of results.results start with a line of 6 spaces and "{" after the `"results": [` line.
     const lines = text.split('\n');
-    const rowStarts = lines.map((l, i) => (l === '      {' && i > lines.indexOf('    "results": [') ? i + 1 : 0)).filter(Boolean);
+    const rowStarts = lines
+      .map((l, i) => (l === '      {' && i > lines.indexOf('    "results": [') ? i + 1 : 0))
+      .filter(Boolean);
     const expectedLine = rowStarts[4]!;
-    await expect(drain(file)).rejects.toThrow(new RegExp(`noscenario\\.json: line ${expectedLine} \\(results\\.results\\[4\\]\\), field vars\\.scenario: the row has no vars\\.scenario`));
+    await expect(drain(file)).rejects.toThrow(
+      new RegExp(
+        `noscenario\\.json: line ${expectedLine} \\(results\\.results\\[4\\]\\), field vars\\.scenario: the row ` +
+          `has no vars\\.scenario`,
+      ),
+    );
   });
 
   it('names the line of a broken JSONL row and of a missing field', async () => {
@@ -161,11 +216,15 @@ describe('bad input names the file and the line', () => {
   });
 
   it('tells a recording or a JSONL file under the wrong name from results', async () => {
-    await expect(drain(`${FIXTURES}/teacher-texts.jsonl`)).rejects.toThrow(/teacher-texts\.jsonl: schema: this is a stratalign file, not promptfoo results .*Fix: recordings need no conversion/);
+    await expect(drain(`${FIXTURES}/teacher-texts.jsonl`)).rejects.toThrow(
+      /teacher-texts\.jsonl: schema: this is a stratalign file, not promptfoo results .*Fix: recordings need no conversion/,
+    );
     const rows = readFileSync(REPLAY_JSONL, 'utf8');
     await expect(drain(write('rows.json', rows))).rejects.toThrow(/looks like promptfoo JSONL output/);
     const recording = readFileSync(`${FIXTURES}/teacher-texts.jsonl`, 'utf8').split('\n')[0]!;
-    await expect(drain(write('one.json', recording))).rejects.toThrow(/this is a stratalign file, not promptfoo results/);
+    await expect(drain(write('one.json', recording))).rejects.toThrow(
+      /this is a stratalign file, not promptfoo results/,
+    );
   });
 
   it('rejects an envelope whose scenario differs from vars.scenario', async () => {
@@ -173,6 +232,8 @@ describe('bad input names the file and the line', () => {
     const row = doc.results.results.find((r: { testIdx: number }) => r.testIdx === 4);
     row.vars.scenario = 'team/snowdrift';
     const file = write('mixed.json', JSON.stringify(doc, null, 2));
-    await expect(drain(file)).rejects.toThrow(/mixed\.json: line \d+ \(results\.results\[4\]\).*the output is for team\/stag-hunt but vars\.scenario says team\/snowdrift/);
+    await expect(drain(file)).rejects.toThrow(
+      /mixed\.json: line \d+ \(results\.results\[4\]\).*the output is for team\/stag-hunt but vars\.scenario says team\/snowdrift/,
+    );
   });
 });

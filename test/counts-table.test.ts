@@ -12,7 +12,12 @@ describe('counts tables', () => {
     expect(tallies).toHaveLength(96);
     expect(new Set(tallies.map((t) => t.split))).toEqual(new Set(['in-sample', 'oos-context']));
     const teacher = tallies.find((t) => t.model === 'llama2-70b-chat' && t.scenario === 'sports/prisoners-dilemma')!;
-    expect(teacher).toMatchObject({ split: 'oos-context', role: 'teacher', counts: { C: 0, D: 300 }, source: 'recorded-counts' });
+    expect(teacher).toMatchObject({
+      split: 'oos-context',
+      role: 'teacher',
+      counts: { C: 0, D: 300 },
+      source: 'recorded-counts',
+    });
     // Two recorded base scenarios hold 295 answers, not 300: kept as recorded.
     const room = tallies.find((t) => t.model === 'llama2-7b-chat' && t.scenario === 'roommates/prisoners-dilemma')!;
     expect(room.counts).toEqual({ C: 261, D: 34 });
@@ -20,14 +25,24 @@ describe('counts tables', () => {
 
   it('keeps any split name and reads failure columns', () => {
     const [t] = parseCountsTable(`${HEADER},refusal\nmy-holdout,biz,prison,2,m,,3,4,5\n`, 'x.csv', catalogue);
-    expect(t).toMatchObject({ split: 'my-holdout', scenario: 'business/prisoners-dilemma@x2', role: null, counts: { C: 3, D: 4 }, failures: { refusal: 5 } });
+    expect(t).toMatchObject({
+      split: 'my-holdout',
+      scenario: 'business/prisoners-dilemma@x2',
+      role: null,
+      counts: { C: 3, D: 4 },
+      failures: { refusal: 5 },
+    });
     expect(failuresKnown(t!)).toBe(true);
   });
 
   it('marks parse failures as not recorded where no failure cell is filled, rather than as 0', () => {
     const paper = readCountsTable('datasets/recordings/lfb-counts.csv', catalogue);
     expect(paper.every((t) => t.failuresRecorded === false && !failuresKnown(t))).toBe(true);
-    const [filled, empty, zero] = parseCountsTable(`${HEADER},refusal,empty\nin,biz,prison,1,a,,3,4,,1\nin,biz,prison,1,b,,3,4,,\nin,biz,prison,1,c,,3,4,0,\n`, 'x.csv', catalogue);
+    const [filled, empty, zero] = parseCountsTable(
+      `${HEADER},refusal,empty\nin,biz,prison,1,a,,3,4,,1\nin,biz,prison,1,b,,3,4,,\nin,biz,prison,1,c,,3,4,0,\n`,
+      'x.csv',
+      catalogue,
+    );
     expect(failuresKnown(filled!)).toBe(true);
     expect(filled!.failures).toEqual({ empty: 1 });
     expect(failuresKnown(empty!)).toBe(false);

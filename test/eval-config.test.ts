@@ -152,19 +152,19 @@ describe('the loaded suite, checked before any call', () => {
     expect(lines).toEqual([
       'stratalign: suite/mine.yaml: providers[base [replay]].config.recording: no such file (looked for ' +
         'suite/datasets/recordings/lfb-counts.csv) (got "datasets/recordings/lfb-counts.csv"). Fix: write the path ' +
-          'relative to the folder of suite/mine.yaml (suite), as promptfoo reads file:// paths, or give an ' +
-            'absolute path',
+        'relative to the folder of suite/mine.yaml (suite), as promptfoo reads file:// paths, or give an ' +
+        'absolute path',
       'stratalign: suite/mine.yaml: providers[ft].config.apiKeyEnv: the environment variable ' +
         'STRATALIGN_TEST_NO_SUCH_KEY is not set, so every call would fail. Fix: export ' +
-          'STRATALIGN_TEST_NO_SUCH_KEY=<your key> before the run (keys are read only from the environment), or set ' +
-            'apiKeyEnv: null for a keyless local server',
+        'STRATALIGN_TEST_NO_SUCH_KEY=<your key> before the run (keys are read only from the environment), or set ' +
+        'apiKeyEnv: null for a keyless local server',
       'stratalign: suite/mine.yaml: providers[replay x].config: unknown key(s) sample',
       expect.stringMatching(
         /^stratalign: suite\/mine\.yaml: assert\[alignment\]\.config \(maxDistnace\): Unrecognized key: "maxDistnace"\. Fix: did you mean maxDistance\?/,
       ),
       'stratalign: suite/mine.yaml: assert[alignment].config.reference: no such file (looked for ' +
         'suite/nowhere.json) (got "nowhere.json"). Fix: write the path relative to the folder of suite/mine.yaml ' +
-          '(suite), as promptfoo reads file:// paths, or give an absolute path',
+        '(suite), as promptfoo reads file:// paths, or give an absolute path',
       expect.stringMatching(
         /^stratalign: suite\/mine\.yaml: tests\[0\] \(x\)\.vars\.scenario: unknown game \(got "prisoner"\)/,
       ),
@@ -246,7 +246,8 @@ describe('rows the alignment assertion scored', () => {
   it('fails a config that names the assertion but got it applied to no row; a collection run is fine', () => {
     const none = scoringCoverage([{ provider: { label: 'teacher' }, testCase: { assert: [] } }]);
     expect(coverageProblems(none, true, 'c.yaml')).toEqual([
-      "stratalign: c.yaml: no row of this eval was scored by the alignment assertion: promptfoo applied it to no test. Fix: put it under defaultTest.assert (or a test's assert), spelled as promptfoo expects",
+      'stratalign: c.yaml: no row of this eval was scored by the alignment assertion: promptfoo applied it to no ' +
+        "test. Fix: put it under defaultTest.assert (or a test's assert), spelled as promptfoo expects",
     ]);
     expect(coverageProblems(none, false, 'c.yaml')).toEqual([]);
     const lost = scoringCoverage([row('ft', { failureReason: 2, gradingResult: null })]);

@@ -99,7 +99,9 @@ describe('an export that fails leaves the previous one byte for byte', () => {
 
   it('into a folder that did not exist: no folder is left behind', async () => {
     const out = join(tempDir(), 'new', 'datasets');
-    await expect(run(recording(), options(out, { onStep: failAt((s) => s.kind === 'write' && s.path.endsWith('manifest.json')) }))).rejects.toThrow(/injected/);
+    await expect(
+      run(recording(), options(out, { onStep: failAt((s) => s.kind === 'write' && s.path.endsWith('manifest.json')) })),
+    ).rejects.toThrow(/injected/);
     expect(existsSync(join(out, '..'))).toBe(false);
   });
 
@@ -108,7 +110,15 @@ describe('an export that fails leaves the previous one byte for byte', () => {
     const out = tempDir();
     await run(file, options(out));
     const before = snapshot(out);
-    await expect(run(file, options(out, { keepUnparseable: true, formats: [{ ...trlMessages, validate: () => ({ ok: false, field: 'messages', problem: 'forced' }) }] }))).rejects.toThrow(/forced/);
+    await expect(
+      run(
+        file,
+        options(out, {
+          keepUnparseable: true,
+          formats: [{ ...trlMessages, validate: () => ({ ok: false, field: 'messages', problem: 'forced' }) }],
+        }),
+      ),
+    ).rejects.toThrow(/forced/);
     expect(snapshot(out)).toEqual(before);
   });
 });
@@ -130,7 +140,9 @@ describe('a successful export replaces each of its formats as a whole', () => {
 describe('an export killed in the middle of publishing', () => {
   /** A process id that is certainly not running any more. */
   function deadPid(): number {
-    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
     return Number(child.stdout);
   }
 
@@ -153,13 +165,17 @@ describe('an export killed in the middle of publishing', () => {
     renameSync(join(staging, a), join(out, a));
     renameSync(join(out, b), join(staging, 'previous', b));
     expect(snapshot(out)).not.toEqual(before);
-    expect(recoverInterrupted(out)).toEqual([`an export into ${out} was interrupted while publishing; the previous export was restored`]);
+    expect(recoverInterrupted(out)).toEqual([
+      `an export into ${out} was interrupted while publishing; the previous export was restored`,
+    ]);
     expect(snapshot(out)).toEqual(before);
   });
 
   it('refuses to write while another live export is staging into the same folder', async () => {
     const out = tempDir();
     mkdirSync(join(out, `.stratalign-staging-${process.ppid}-00000000`));
-    await expect(run(recording(), options(out))).rejects.toThrow(new RegExp(`another export \\(process ${process.ppid}\\) is writing to`));
+    await expect(run(recording(), options(out))).rejects.toThrow(
+      new RegExp(`another export \\(process ${process.ppid}\\) is writing to`),
+    );
   });
 });

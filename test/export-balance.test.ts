@@ -104,7 +104,10 @@ describe('export --balance-labels', () => {
   it('changes nothing without variants, and says so', async () => {
     const dir = tempDir();
     // Ten answers at least: OpenAI fine-tuning refuses a smaller train split.
-    const file = recording(dir, { 'team/snowdrift': ['D', 'C', 'D', 'C', 'D', 'C'], 'team/stag-hunt': ['C', 'C', 'D', 'C', 'C'] });
+    const file = recording(dir, {
+      'team/snowdrift': ['D', 'C', 'D', 'C', 'D', 'C'],
+      'team/stag-hunt': ['C', 'C', 'D', 'C', 'C'],
+    });
     const [manifest] = await exportDatasets(readLocatedSamples(file, catalogue), options(join(dir, 'out'), file));
     expect(manifest!.totals.kept).toBe(11);
     expect(manifest!.warnings.join(' ')).toMatch(

@@ -67,52 +67,73 @@ function recordingOf(answers: Answer[]): string {
 }
 
 const reasons = (n: number, protocol?: string): Answer[] =>
-  Array.from({ length: n }, (_, i) => ({ text: `C\n\nReason number ${i}: we both gain more by cooperating.`, ...(protocol ? { protocol } : {}) }));
+  Array.from({ length: n }, (_, i) => ({
+    text: `C\n\nReason number ${i}: we both gain more by cooperating.`,
+    ...(protocol ? { protocol } : {}),
+  }));
 
 const run = (file: string, opts: ExportOptions) => exportDatasets(readLocatedSamples(file, catalogue), opts);
 
 describe('the protocol of the run is recorded with every sample and checked on export', () => {
-  it('refuses --protocol letter-only for answers collected under reasoned, naming the line; writes nothing', async () => {
-    const out = tempDir();
-    const file = recordingOf(reasons(12, 'reasoned'));
-    await expect(run(file, options(out, { protocol: catalogue.protocol('letter-only') }))).rejects.toThrow(
-      /recording\.jsonl: line 1, field provenance\.protocol: the sample was collected under protocol reasoned, but --protocol is letter-only.*Fix: export with --protocol reasoned/,
-    );
-    expect(readdirSync(out)).toEqual([]);
-    const [m] = await run(file, options(out));
-    expect(m!.protocolCheck).toEqual({ exported: 'reasoned', recorded: 12, unrecorded: 0 });
-    expect(m!.warnings).toEqual([]);
-  });
+  it(
+    'refuses --protocol letter-only for answers collected under reasoned, naming the line; ' + 'writes nothing',
+    async () => {
+      const out = tempDir();
+      const file = recordingOf(reasons(12, 'reasoned'));
+      await expect(run(file, options(out, { protocol: catalogue.protocol('letter-only') }))).rejects.toThrow(
+        /recording\.jsonl: line 1, field provenance\.protocol: the sample was collected under protocol reasoned, but --protocol is letter-only.*Fix: export with --protocol reasoned/,
+      );
+      expect(readdirSync(out)).toEqual([]);
+      const [m] = await run(file, options(out));
+      expect(m!.protocolCheck).toEqual({ exported: 'reasoned', recorded: 12, unrecorded: 0 });
+      expect(m!.warnings).toEqual([]);
+    },
+  );
 
   it('counts and warns about samples that recorded no protocol', async () => {
     const [m] = await run(recordingOf(reasons(12)), options(tempDir()));
     expect(m!.protocolCheck).toEqual({ exported: 'reasoned', recorded: 0, unrecorded: 12 });
-    expect(m!.warnings).toContain('12 sample(s) did not record the protocol they were collected under; they were assumed to be reasoned');
+    expect(m!.warnings).toContain(
+      '12 sample(s) did not record the protocol they were collected under; they were assumed to be reasoned',
+    );
   });
 
   it('carries the protocol a live provider reports from promptfoo results into every converted sample', async () => {
     const file = join(tempDir(), 'results.jsonl');
-    const row = { provider: { id: 'p', label: 'teacher' }, vars: { scenario: 'biz/prison', split: 'in-sample' }, response: { output: 'C\n\nBecause.', metadata: { stratalign: { source: 'live', mode: 'single', role: 'teacher', protocol: 'reasoned' } } } };
+    const row = {
+      provider: { id: 'p', label: 'teacher' },
+      vars: { scenario: 'biz/prison', split: 'in-sample' },
+      response: {
+        output: 'C\n\nBecause.',
+        metadata: { stratalign: { source: 'live', mode: 'single', role: 'teacher', protocol: 'reasoned' } },
+      },
+    };
     writeFileSync(file, `${JSON.stringify(row)}\n`);
     const samples: SampleRecord[] = [];
-    for await (const s of samplesFromPromptfooResults(file, catalogue, { summary: createConversionSummary(file) })) samples.push(s);
+    for await (const s of samplesFromPromptfooResults(file, catalogue, { summary: createConversionSummary(file) }))
+      samples.push(s);
     expect(samples[0]!.provenance.protocol).toBe('reasoned');
   });
 });
 
 describe('a train split the trainer would reject is an error', () => {
-  it('OpenAI needs at least 10 training examples: 9 is refused with what became of the answers; nothing is written', async () => {
-    const out = tempDir();
-    await expect(run(recordingOf(reasons(9)), options(out))).rejects.toThrow(
-      /--format openai-chat: the train split would hold 9 example\(s\); OpenAI fine-tuning needs at least 10 \(of 9 selected samples: dropped none.*\); nothing was written/,
-    );
-    expect(readdirSync(out)).toEqual([]);
-    const [m] = await run(recordingOf(reasons(10)), options(out, { formats: [openaiChat] }));
-    expect(m!.totals.train).toBe(10);
-  });
+  it(
+    'OpenAI needs at least 10 training examples: 9 is refused with what became of the answers; ' + 'nothing is written',
+    async () => {
+      const out = tempDir();
+      await expect(run(recordingOf(reasons(9)), options(out))).rejects.toThrow(
+        /--format openai-chat: the train split would hold 9 example\(s\); OpenAI fine-tuning needs at least 10 \(of 9 selected samples: dropped none.*\); nothing was written/,
+      );
+      expect(readdirSync(out)).toEqual([]);
+      const [m] = await run(recordingOf(reasons(10)), options(out, { formats: [openaiChat] }));
+      expect(m!.totals.train).toBe(10);
+    },
+  );
 
   it('an empty train split is an error for every format, even when the validation split has examples', async () => {
-    await expect(run(recordingOf(reasons(3)), options(tempDir(), { formats: [trlMessages], validation: 0.9 }))).rejects.toThrow(
+    await expect(
+      run(recordingOf(reasons(3)), options(tempDir(), { formats: [trlMessages], validation: 0.9 })),
+    ).rejects.toThrow(
       /--format trl-messages: the train split is empty \(of 3 selected samples: .* validation 3\).*Fix: lower --validation/,
     );
   });
@@ -122,7 +143,14 @@ describe('--max-tokens counts each example with the real tokenizer of its format
   it('counts exactly what a whole encode of the chat template gives, with the real vocabularies', async () => {
     expect(llama.encode('Hello world')).toEqual([1, 15043, 3186]);
     const [o200k, llama2] = await Promise.all([loadTokenCounter('o200k'), loadTokenCounter('llama2')]);
-    const targets = ['C\n\nBecause.', ' D  leading and  double spaces ', '**C**\n\n- we both gain\n- 😀 emoji', 'C', '[/INST] tricky ]', '1234567890 '.repeat(9)];
+    const targets = [
+      'C\n\nBecause.',
+      ' D  leading and  double spaces ',
+      '**C**\n\n- we both gain\n- 😀 emoji',
+      'C',
+      '[/INST] tricky ]',
+      '1234567890 '.repeat(9),
+    ];
     for (const protocol of ['reasoned', 'letter-only']) {
       for (const scenario of SCENARIOS) {
         const prompt = renderPrompt(resolveScenario(catalogue, scenario), catalogue.protocol(protocol));
@@ -134,7 +162,8 @@ describe('--max-tokens counts each example with the real tokenizer of its format
             { role: 'assistant', content: e.target },
           ] as const;
           expect(o200k(e), JSON.stringify(target)).toBe(encodeChat(messages as never).length);
-          const whole = llama.encode(`[INST] <<SYS>>\n${e.system}\n<</SYS>>\n\n${e.user} [/INST] ${e.target} `).length + 1;
+          const whole =
+            llama.encode(`[INST] <<SYS>>\n${e.system}\n<</SYS>>\n\n${e.user} [/INST] ${e.target} `).length + 1;
           expect(llama2(e), JSON.stringify(target)).toBe(whole);
         }
       }
@@ -150,19 +179,27 @@ describe('--max-tokens counts each example with the real tokenizer of its format
     const llama2 = (await loadTokenCounter('llama2'))(example);
     expect(llama2).toBeGreaterThan(openai + 100);
     const answers: Answer[] = [{ text: long }, ...reasons(12).slice(1)];
-    const [o, t] = await run(recordingOf(answers), options(tempDir(), { maxTokens: Math.round((openai + llama2) / 2) }));
+    const [o, t] = await run(
+      recordingOf(answers),
+      options(tempDir(), { maxTokens: Math.round((openai + llama2) / 2) }),
+    );
     expect(o!.totals).toMatchObject({ read: 12, kept: 12, train: 12, dropped: {} });
     expect(t!.totals).toMatchObject({ read: 12, kept: 11, train: 11, dropped: { 'too-long': 1 } });
     expect(t!.scenarios[SCENARIOS[0]!]).toMatchObject({ read: 4, kept: 3, dropped: { 'too-long': 1 } });
     expect(t!.options).toMatchObject({ maxTokens: Math.round((openai + llama2) / 2), tokenizer: 'llama2' });
     expect(o!.options).toMatchObject({ tokenizer: 'o200k' });
     // --tokenizer makes every format count the same way.
-    const [o2, t2] = await run(recordingOf(answers), options(tempDir(), { maxTokens: Math.round((openai + llama2) / 2), tokenizer: 'o200k' }));
+    const [o2, t2] = await run(
+      recordingOf(answers),
+      options(tempDir(), { maxTokens: Math.round((openai + llama2) / 2), tokenizer: 'o200k' }),
+    );
     expect([o2!.totals.kept, t2!.totals.kept]).toEqual([12, 12]);
   });
 
   it('is refused when it is not a whole number of tokens', async () => {
-    await expect(run(recordingOf(reasons(12)), options(tempDir(), { maxTokens: 0 }))).rejects.toThrow(/--max-tokens: the token limit must be a whole number/);
+    await expect(run(recordingOf(reasons(12)), options(tempDir(), { maxTokens: 0 }))).rejects.toThrow(
+      /--max-tokens: the token limit must be a whole number/,
+    );
   });
 });
 
@@ -188,7 +225,9 @@ describe('answers without a motivation and text that cannot be encoded', () => {
     expect(loneSurrogateAt('\ude00 first')).toBe(0);
     const out = tempDir();
     const answers = [...reasons(11), { text: 'C\n\nWe both win \ud83d' }];
-    await expect(run(recordingOf(answers), options(out))).rejects.toThrow(/recording\.jsonl: line 12, answer text at character 16: the answer holds a lone UTF-16 surrogate \(U\+D83D\)/);
+    await expect(run(recordingOf(answers), options(out))).rejects.toThrow(
+      /recording\.jsonl: line 12, answer text at character 16: the answer holds a lone UTF-16 surrogate \(U\+D83D\)/,
+    );
     expect(readdirSync(out)).toEqual([]);
   });
 });
@@ -197,7 +236,22 @@ describe('stratalign export on the command line', () => {
   it('takes --max-tokens and --tokenizer, and a refused export exits 2 leaving the folder as it was', async () => {
     const out = tempDir();
     const file = recordingOf(reasons(12, 'reasoned'));
-    const ok = await cli(['export', file, '--format', 'openai-chat', '--out', out, '--protocol', 'reasoned', '--validation', '0', '--max-tokens', '4000', '--tokenizer', 'cl100k']);
+    const ok = await cli([
+      'export',
+      file,
+      '--format',
+      'openai-chat',
+      '--out',
+      out,
+      '--protocol',
+      'reasoned',
+      '--validation',
+      '0',
+      '--max-tokens',
+      '4000',
+      '--tokenizer',
+      'cl100k',
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
     const before = readFileSync(join(out, 'openai-chat', 'train.jsonl'));
     const wrong = await cli(['export', file, '--format', 'openai-chat', '--out', out, '--protocol', 'letter-only']);
@@ -205,7 +259,20 @@ describe('stratalign export on the command line', () => {
     expect(wrong.stderr).toMatch(/collected under protocol reasoned, but --protocol is letter-only/);
     expect(readFileSync(join(out, 'openai-chat', 'train.jsonl'))).toEqual(before);
     expect(existsSync(join(out, 'openai-chat', 'manifest.json'))).toBe(true);
-    const bad = await cli(['export', file, '--format', 'openai-chat', '--out', out, '--protocol', 'reasoned', '--max-tokens', '100', '--tokenizer', 'gpt5']);
+    const bad = await cli([
+      'export',
+      file,
+      '--format',
+      'openai-chat',
+      '--out',
+      out,
+      '--protocol',
+      'reasoned',
+      '--max-tokens',
+      '100',
+      '--tokenizer',
+      'gpt5',
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--tokenizer: unknown tokenizer.*use one of o200k, cl100k, llama2/);
   });

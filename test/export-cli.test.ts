@@ -12,20 +12,64 @@ const TEACHER = 'test/fixtures/convert/teacher-texts.jsonl';
 describe('stratalign export', () => {
   it('writes the chosen formats and prints what it kept and dropped', async () => {
     const out = tempDir();
-    const { code, stdout: text } = await cli(['export', TEACHER, '--format', 'trl-messages,llamafactory-alpaca', '--out', out, '--protocol', 'reasoned', '--validation', '0.25', '--dedupe']);
+    const { code, stdout: text } = await cli([
+      'export',
+      TEACHER,
+      '--format',
+      'trl-messages,llamafactory-alpaca',
+      '--out',
+      out,
+      '--protocol',
+      'reasoned',
+      '--validation',
+      '0.25',
+      '--dedupe',
+    ]);
     expect(code).toBe(0);
     expect(text.trim().split('\n')).toHaveLength(2);
-    expect(text).toMatch(/^trl-messages: 6 train \+ 2 validation examples in .*; of 12 selected samples: dropped refusal 1, no-choice 1, ambiguous 1; deduped 1; capped 0; held out 0; 0 samples of other models; warning: 12 sample\(s\) did not record the protocol they were collected under; they were assumed to be reasoned$/m);
+    expect(text).toMatch(
+      /^trl-messages: 6 train \+ 2 validation examples in .*; of 12 selected samples: dropped refusal 1, no-choice 1, ambiguous 1; deduped 1; capped 0; held out 0; 0 samples of other models; warning: 12 sample\(s\) did not record the protocol they were collected under; they were assumed to be reasoned$/m,
+    );
     expect(readdirSync(out).sort()).toEqual(['llamafactory-alpaca', 'trl-messages']);
-    expect(readdirSync(join(out, 'llamafactory-alpaca')).sort()).toEqual(['dataset_info.json', 'manifest.json', 'train.jsonl', 'validation.jsonl']);
+    expect(readdirSync(join(out, 'llamafactory-alpaca')).sort()).toEqual([
+      'dataset_info.json',
+      'manifest.json',
+      'train.jsonl',
+      'validation.jsonl',
+    ]);
     const manifest = JSON.parse(readFileSync(join(out, 'trl-messages', 'manifest.json'), 'utf8'));
-    expect(manifest.options).toMatchObject({ validation: 0.25, seed: 42, selector: { role: 'teacher' }, target: 'raw' });
+    expect(manifest.options).toMatchObject({
+      validation: 0.25,
+      seed: 42,
+      selector: { role: 'teacher' },
+      target: 'raw',
+    });
   });
 
   it('uses the protocol it is given for the prompt of every example', async () => {
     const out = tempDir();
-    expect((await cli(['export', TEACHER, '--format', 'trl-prompt-completion', '--out', out, '--protocol', 'letter-only', '--target', 'action', '--validation', '0'])).code).toBe(0);
-    const lines = readFileSync(join(out, 'trl-prompt-completion', 'train.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(
+      (
+        await cli([
+          'export',
+          TEACHER,
+          '--format',
+          'trl-prompt-completion',
+          '--out',
+          out,
+          '--protocol',
+          'letter-only',
+          '--target',
+          'action',
+          '--validation',
+          '0',
+        ])
+      ).code,
+    ).toBe(0);
+    const lines = readFileSync(join(out, 'trl-prompt-completion', 'train.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(9);
     for (const l of lines) {
       expect(l.prompt[1].content).toMatch(/Answer with exactly one letter, C or D, and nothing else\.$/);
@@ -41,7 +85,19 @@ describe('stratalign export', () => {
     expect(noProtocol.stderr).toMatch(/--protocol is required/);
     const unknown = await cli(['export', TEACHER, '--format', 'alpaca', '--out', out, '--protocol', 'reasoned']);
     expect(unknown.stderr).toMatch(/unknown format "alpaca"; use openai-chat, .* or all/);
-    const combo = await cli(['export', TEACHER, '--format', 'all', '--out', out, '--protocol', 'reasoned', '--keep-unparseable', '--target', 'normalised']);
+    const combo = await cli([
+      'export',
+      TEACHER,
+      '--format',
+      'all',
+      '--out',
+      out,
+      '--protocol',
+      'reasoned',
+      '--keep-unparseable',
+      '--target',
+      'normalised',
+    ]);
     expect(combo.code).toBe(2);
     expect(combo.stderr).toMatch(/unparseable answers have no action for a normalised target/);
     expect(readdirSync(out)).toEqual([]);
@@ -52,10 +108,16 @@ describe('stratalign export', () => {
     // Big enough that the export is still running when the signal arrives (seconds, not ms).
     const input = join(dir, 'recording.jsonl');
     const lines = readFileSync(TEACHER, 'utf8').trim().split('\n');
-    const many = Array.from({ length: 150_000 }, (_, i) => lines[i % lines.length]!.replace('"text":"', `"text":"${i} `));
+    const many = Array.from({ length: 150_000 }, (_, i) =>
+      lines[i % lines.length]!.replace('"text":"', `"text":"${i} `),
+    );
     writeFileSync(input, `${many.join('\n')}\n`);
     const out = join(dir, 'out');
-    const child = spawn(process.execPath, ['bin/stratalign.mjs', 'export', input, '--format', 'all', '--out', out, '--protocol', 'reasoned'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['bin/stratalign.mjs', 'export', input, '--format', 'all', '--out', out, '--protocol', 'reasoned'],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));

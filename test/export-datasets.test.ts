@@ -79,7 +79,9 @@ const sorted = (rs: ReadBack[]) => rs.map(sortKey).sort();
 
 function filesIn(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 }
 
 describe('exportDatasets round trip', () => {
@@ -98,7 +100,10 @@ describe('exportDatasets round trip', () => {
 
   it('keeps the manifest honest: counts add up, files match their sha256 and line counts', async () => {
     const out = tempDir();
-    const [manifest] = (await run(TEACHER, options(out, { formats: [trlMessages], validation: 0.25, dedupe: true }))) as [ExportManifest];
+    const [manifest] = (await run(
+      TEACHER,
+      options(out, { formats: [trlMessages], validation: 0.25, dedupe: true }),
+    )) as [ExportManifest];
     const onDisk = JSON.parse(readFileSync(join(out, 'trl-messages', 'manifest.json'), 'utf8'));
     expect(onDisk).toEqual(manifest);
     for (const [id, c] of Object.entries(manifest.scenarios)) {
@@ -112,7 +117,9 @@ describe('exportDatasets round trip', () => {
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(f.sha256);
       expect(bytes.toString('utf8').split('\n').filter(Boolean)).toHaveLength(f.lines);
     }
-    expect(manifest.source.models).toEqual([{ model: 'llama2-70b-chat', role: 'teacher', samples: 12, selected: true }]);
+    expect(manifest.source.models).toEqual([
+      { model: 'llama2-70b-chat', role: 'teacher', samples: 12, selected: true },
+    ]);
   });
 
   it('exports straight from promptfoo results the same examples as from the recording it replayed', async () => {
@@ -121,12 +128,29 @@ describe('exportDatasets round trip', () => {
     await run(TEACHER, options(fromRecording, { formats: [trlMessages] }));
     const conversion = createConversionSummary(REPLAY);
     const samples = readLocatedSamples(REPLAY, catalogue, { summary: conversion });
-    const [manifest] = await exportDatasets(samples, options(fromResults, { formats: [trlMessages], source: { origin: REPLAY, kind: 'promptfoo-results', conversion } }));
-    expect(sorted(await readBack(fromResults, trlMessages))).toEqual(sorted(await readBack(fromRecording, trlMessages)));
+    const [manifest] = await exportDatasets(
+      samples,
+      options(fromResults, {
+        formats: [trlMessages],
+        source: { origin: REPLAY, kind: 'promptfoo-results', conversion },
+      }),
+    );
+    expect(sorted(await readBack(fromResults, trlMessages))).toEqual(
+      sorted(await readBack(fromRecording, trlMessages)),
+    );
     expect(manifest!.totals.notSelected).toBe(100);
-    expect(manifest!.source.provenance[0]!.key).toMatchObject({ source: 'replay', mode: 'replay-text', modelId: 'llama2-70b-chat' });
+    expect(manifest!.source.provenance[0]!.key).toMatchObject({
+      source: 'replay',
+      mode: 'replay-text',
+      modelId: 'llama2-70b-chat',
+    });
     const evalId = JSON.parse(readFileSync(REPLAY, 'utf8')).evalId;
-    expect(manifest!.source.promptfoo).toMatchObject({ rows: 10, providerErrors: 2, missingSamples: 6, run: { evalId, promptfooVersion: '0.121.20' } });
+    expect(manifest!.source.promptfoo).toMatchObject({
+      rows: 10,
+      providerErrors: 2,
+      missingSamples: 6,
+      run: { evalId, promptfooVersion: '0.121.20' },
+    });
   });
 
   it('keeps unparseable and refused answers only when asked, as written', async () => {
@@ -145,7 +169,16 @@ describe('exportDatasets options', () => {
     const lines: string[] = [];
     for (const scenario of ['business/prisoners-dilemma', 'team/stag-hunt', 'sports/snowdrift']) {
       for (let i = 0; i < perScenario; i++) {
-        const record: SampleRecord = { schema: SAMPLE_SCHEMA, scenario, split: 'in-sample', model: 'teacher-x', role: 'teacher', text: `C\n\nReason number ${i}.`, parse: { ok: true, action: 'C', rule: 'test', evidence: 'C' }, provenance: { source: 'recorded-text', origin: 'synthetic' } };
+        const record: SampleRecord = {
+          schema: SAMPLE_SCHEMA,
+          scenario,
+          split: 'in-sample',
+          model: 'teacher-x',
+          role: 'teacher',
+          text: `C\n\nReason number ${i}.`,
+          parse: { ok: true, action: 'C', rule: 'test', evidence: 'C' },
+          provenance: { source: 'recorded-text', origin: 'synthetic' },
+        };
         lines.push(JSON.stringify(record));
       }
     }
@@ -161,7 +194,8 @@ describe('exportDatasets options', () => {
     const [ma] = await run(file, options(a, { formats: [openaiChat], validation: 0.1, seed: 7 }));
     const [mb] = await run(file, options(b, { formats: [openaiChat], validation: 0.1, seed: 7 }));
     await run(file, options(c, { formats: [openaiChat], validation: 0.1, seed: 8 }));
-    for (const counts of Object.values(ma!.scenarios)) expect(counts).toMatchObject({ kept: 100, validation: 10, train: 90 });
+    for (const counts of Object.values(ma!.scenarios))
+      expect(counts).toMatchObject({ kept: 100, validation: 10, train: 90 });
     expect(mb!.files).toEqual(ma!.files);
     const validation = (dir: string) => readFileSync(join(dir, 'openai-chat', 'validation.jsonl'), 'utf8');
     expect(validation(c)).not.toBe(validation(a));
@@ -176,8 +210,15 @@ describe('exportDatasets options', () => {
 
   it('holds whole contexts and games out of both splits and lists them', async () => {
     const out = tempDir();
-    const [m] = await run(TEACHER, options(out, { formats: [trlMessages], validation: 0.5, holdout: { contexts: ['sports'], games: ['staghunt'] } }));
-    expect(m!.heldOut).toEqual({ contexts: ['sports'], games: ['stag-hunt'], scenarios: ['friends/stag-hunt', 'sports/snowdrift'] });
+    const [m] = await run(
+      TEACHER,
+      options(out, { formats: [trlMessages], validation: 0.5, holdout: { contexts: ['sports'], games: ['staghunt'] } }),
+    );
+    expect(m!.heldOut).toEqual({
+      contexts: ['sports'],
+      games: ['stag-hunt'],
+      scenarios: ['friends/stag-hunt', 'sports/snowdrift'],
+    });
     expect(m!.scenarios['sports/snowdrift']).toMatchObject({ read: 3, heldOut: 3, kept: 0 });
     const users = new Set((await readBack(out, trlMessages)).map((r) => r.user));
     expect(users.size).toBe(1);
@@ -187,12 +228,16 @@ describe('exportDatasets options', () => {
 
   it('counts counts-only samples as having no text and refuses to write an empty dataset', async () => {
     const out = tempDir();
-    await expect(run(REPLAY, options(out, { selector: { role: 'base' } }))).rejects.toThrow(/no sample could be exported \(\{"no-text":100\} dropped/);
+    await expect(run(REPLAY, options(out, { selector: { role: 'base' } }))).rejects.toThrow(
+      /no sample could be exported \(\{"no-text":100\} dropped/,
+    );
     expect(filesIn(out).filter((f) => f.endsWith('.jsonl') || f.endsWith('.partial'))).toEqual([]);
   });
 
   it('names the models present when the selection matches none', async () => {
-    await expect(run(TEACHER, options(tempDir(), { selector: { model: 'gpt-x' } }))).rejects.toThrow(/no samples of model "gpt-x".*llama2-70b-chat \(role teacher\)/);
+    await expect(run(TEACHER, options(tempDir(), { selector: { model: 'gpt-x' } }))).rejects.toThrow(
+      /no samples of model "gpt-x".*llama2-70b-chat \(role teacher\)/,
+    );
   });
 });
 
@@ -202,8 +247,14 @@ describe('exportDatasets writes all or nothing', () => {
     mkdirSync(join(out, 'openai-chat'), { recursive: true });
     writeFileSync(join(out, 'openai-chat', 'train.jsonl'), 'old export\n');
     let lines = 0;
-    const failsThird: ExportFormat = { ...openaiChat, validate: (line) => (++lines === 3 ? { ok: false, field: 'messages[2].content', problem: 'forced' } : openaiChat.validate(line)) };
-    await expect(run(TEACHER, options(out, { formats: [trlMessages, failsThird] }))).rejects.toThrow(/teacher-texts\.jsonl: line \d+ -> openai-chat train line 3, field messages\[2\]\.content: the example is not a valid openai-chat line: forced/);
+    const failsThird: ExportFormat = {
+      ...openaiChat,
+      validate: (line) =>
+        ++lines === 3 ? { ok: false, field: 'messages[2].content', problem: 'forced' } : openaiChat.validate(line),
+    };
+    await expect(run(TEACHER, options(out, { formats: [trlMessages, failsThird] }))).rejects.toThrow(
+      /teacher-texts\.jsonl: line \d+ -> openai-chat train line 3, field messages\[2\]\.content: the example is not a valid openai-chat line: forced/,
+    );
     expect(filesIn(out)).toEqual([join(out, 'openai-chat', 'train.jsonl')]);
     expect(readFileSync(join(out, 'openai-chat', 'train.jsonl'), 'utf8')).toBe('old export\n');
   });
@@ -211,7 +262,9 @@ describe('exportDatasets writes all or nothing', () => {
   it('rejects an empty answer kept by --keep-unparseable, naming the row and sample', async () => {
     const out = tempDir();
     const file = 'test/fixtures/convert/handwritten.results.json';
-    await expect(run(file, options(out, { keepUnparseable: true }))).rejects.toThrow(/handwritten\.results\.json: row 5, sample 3 -> openai-chat train line \d+, field messages\[2\]\.content: .*content is empty/);
+    await expect(run(file, options(out, { keepUnparseable: true }))).rejects.toThrow(
+      /handwritten\.results\.json: row 5, sample 3 -> openai-chat train line \d+, field messages\[2\]\.content: .*content is empty/,
+    );
     expect(filesIn(out).filter((f) => !f.endsWith('/'))).toEqual([]);
   });
 
@@ -226,7 +279,10 @@ describe('exportDatasets writes all or nothing', () => {
   it('names the file and line of a bad recording line', async () => {
     const file = join(tempDir(), 'bad.jsonl');
     const good = readFileSync(TEACHER, 'utf8').split('\n');
-    writeFileSync(file, [good[0], good[1], '{"schema":"stratalign.sample/v1","scenario":"business/prisoners-dilemma"}'].join('\n'));
+    writeFileSync(
+      file,
+      [good[0], good[1], '{"schema":"stratalign.sample/v1","scenario":"business/prisoners-dilemma"}'].join('\n'),
+    );
     const out = tempDir();
     await expect(run(file, options(out))).rejects.toThrow(/bad\.jsonl: line 3, field split/);
     expect(filesIn(out)).toEqual([]);

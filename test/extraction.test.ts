@@ -74,7 +74,8 @@ describe('the fixed prompt', () => {
 describe('which rule failures the extractor may read', () => {
   it('is no-choice and ambiguous only: never refusals, truncations, empty or stated numbers', () => {
     expect(EXTRACTABLE_FAILURES).toEqual(['no-choice', 'ambiguous']);
-    for (const kind of PARSE_FAILURE_KINDS) expect(isExtractable(kind), kind).toBe(kind === 'no-choice' || kind === 'ambiguous');
+    for (const kind of PARSE_FAILURE_KINDS)
+      expect(isExtractable(kind), kind).toBe(kind === 'no-choice' || kind === 'ambiguous');
   });
 
   it('leaves the rules result alone where the rules read the answer or failed with another kind', () => {
@@ -111,17 +112,29 @@ describe('an answer the rules left unread', () => {
   });
 
   it('stays unread when the extractor says none, answers nonsense, or its call failed, and says which', () => {
-    expect(applyExtraction(unread, record('none'), choice)).toMatchObject({ ok: false, failure: 'extractor-none', ruleFailure: 'no-choice' });
+    expect(applyExtraction(unread, record('none'), choice)).toMatchObject({
+      ok: false,
+      failure: 'extractor-none',
+      ruleFailure: 'no-choice',
+    });
     const nonsense = applyExtraction(unread, record('As an AI I think C is nice'), choice);
     expect(nonsense).toMatchObject({ ok: false, failure: 'extractor-invalid', ruleFailure: 'no-choice' });
     expect(nonsense.ok ? '' : nonsense.reason).toContain('not exactly one of C, D or none');
-    const failed = applyExtraction(unread, record(null, { outcome: 'error', error: '503 server error at http://x after 2 retries' }), choice);
+    const failed = applyExtraction(
+      unread,
+      record(null, { outcome: 'error', error: '503 server error at http://x after 2 retries' }),
+      choice,
+    );
     expect(failed).toMatchObject({ ok: false, failure: 'extractor-error' });
     expect(failed.ok ? '' : failed.reason).toContain('503 server error');
   });
 
   it('is read the same way by batch scoring: counted as valid, and counted as extracted', () => {
-    const samples = [{ text: 'C' }, { text: 'Hmm, hard to say.', extraction: record('D') }, { text: 'Hmm, hard to say.', extraction: record('maybe D?') }];
+    const samples = [
+      { text: 'C' },
+      { text: 'Hmm, hard to say.', extraction: record('D') },
+      { text: 'Hmm, hard to say.', extraction: record('maybe D?') },
+    ];
     const entry = { n: 2, counts: { C: 1, D: 1 }, failures: {} } as never;
     const b = scoreBatch(samples, 0, choice, entry);
     expect(b.counts).toEqual({ C: 1, D: 1 });
@@ -135,10 +148,22 @@ describe('counting the read routes', () => {
   it('separates rule-read, extractor-read and unread answers per model', () => {
     const b = new TallyBuilder();
     const sample = (parse: SampleRecord['parse'], scenario = 'business/prisoners-dilemma'): SampleRecord => ({
-      schema: SAMPLE_SCHEMA, scenario, split: 's', model: 'm', role: null, text: 'x', parse, provenance: { source: 'live', origin: 't' },
+      schema: SAMPLE_SCHEMA,
+      scenario,
+      split: 's',
+      model: 'm',
+      role: null,
+      text: 'x',
+      parse,
+      provenance: { source: 'live', origin: 't' },
     });
     const byRules = { ok: true as const, action: 'C', rule: 'explicit', evidence: 'C' };
-    const byExtractor = { ...byRules, rule: 'extractor', readBy: 'extractor' as const, extractor: { model: 'r', promptVersion: 'v' } };
+    const byExtractor = {
+      ...byRules,
+      rule: 'extractor',
+      readBy: 'extractor' as const,
+      extractor: { model: 'r', promptVersion: 'v' },
+    };
     for (let i = 0; i < 16; i++) b.add(sample(byRules));
     for (let i = 0; i < 2; i++) b.add(sample(byExtractor));
     b.add(sample({ ok: false, failure: 'extractor-none', reason: 'r' }));
@@ -146,7 +171,10 @@ describe('counting the read routes', () => {
     const tallies = b.tallies();
     expect(tallies[0]).toMatchObject({ extracted: 2, counts: { C: 18 } });
     const line = describeParseQuality(parseQualityByModel(tallies)[0]!);
-    expect(line).toBe('m: 80.0 % read by the rules, 10.0 % by the extractor, 10.0 % unread (16 + 2 + 2 of 20); unread: 1 extractor-none, 1 refusal');
+    expect(line).toBe(
+      'm: 80.0 % read by the rules, 10.0 % by the extractor, 10.0 % unread (16 + 2 + 2 of 20); unread: 1 ' +
+        'extractor-none, 1 refusal',
+    );
   });
 });
 
@@ -155,23 +183,55 @@ describe('the extractor block of a live provider config', () => {
 
   it('is off by default and filled with reading defaults when given', () => {
     expect(parse({ model: 'm', protocol: 'reasoned' }).extractor).toBeNull();
-    const c = parse({ model: 'm', protocol: 'reasoned', maxRetries: 1, extractor: { provider: 'anthropic', model: 'claude-x' } });
+    const c = parse({
+      model: 'm',
+      protocol: 'reasoned',
+      maxRetries: 1,
+      extractor: { provider: 'anthropic', model: 'claude-x' },
+    });
     expect(c.extractor).toEqual({
-      provider: 'anthropic', model: 'claude-x', baseUrl: 'https://api.anthropic.com', apiKeyEnv: 'ANTHROPIC_API_KEY',
-      temperature: 0, max_tokens: 16, timeoutMs: 600_000, maxRetries: 1, maxRetryAfterMs: 180_000, concurrency: 4, prices: null,
+      provider: 'anthropic',
+      model: 'claude-x',
+      baseUrl: 'https://api.anthropic.com',
+      apiKeyEnv: 'ANTHROPIC_API_KEY',
+      temperature: 0,
+      max_tokens: 16,
+      timeoutMs: 600_000,
+      maxRetries: 1,
+      maxRetryAfterMs: 180_000,
+      concurrency: 4,
+      prices: null,
     });
   });
 
-  it('refuses unknown keys, keys in the config, missing provider and logprobs mode, naming the field and the fix', () => {
-    const typo = errorOf(() => parse({ model: 'm', protocol: 'letter-only', extractor: { provider: 'anthropic', model: 'x', modle: 'y' } }));
-    expect(typo.message).toContain('providers[file://providers/x.ts].config.extractor.modle');
-    expect(typo.message).toContain('did you mean model?');
-    const key = errorOf(() => parse({ model: 'm', protocol: 'letter-only', extractor: { provider: 'anthropic', model: 'x', apiKey: 'sk-123' } }));
-    expect(key.message).toContain('API keys are never read from config');
-    expect(key.message).not.toContain('sk-123');
-    const noVendor = errorOf(() => parse({ model: 'm', protocol: 'letter-only', extractor: { model: 'x' } }));
-    expect(noVendor.message).toContain('config.extractor.provider');
-    const logprobs = errorOf(() => parse({ model: 'm', protocol: 'letter-only', mode: 'logprobs', extractor: { provider: 'openai-compatible', model: 'x' } }));
-    expect(logprobs.message).toContain('nothing for an extractor to read');
-  });
+  it(
+    'refuses unknown keys, keys in the config, missing provider and logprobs mode, naming the ' + 'field and the fix',
+    () => {
+      const typo = errorOf(() =>
+        parse({ model: 'm', protocol: 'letter-only', extractor: { provider: 'anthropic', model: 'x', modle: 'y' } }),
+      );
+      expect(typo.message).toContain('providers[file://providers/x.ts].config.extractor.modle');
+      expect(typo.message).toContain('did you mean model?');
+      const key = errorOf(() =>
+        parse({
+          model: 'm',
+          protocol: 'letter-only',
+          extractor: { provider: 'anthropic', model: 'x', apiKey: 'sk-123' },
+        }),
+      );
+      expect(key.message).toContain('API keys are never read from config');
+      expect(key.message).not.toContain('sk-123');
+      const noVendor = errorOf(() => parse({ model: 'm', protocol: 'letter-only', extractor: { model: 'x' } }));
+      expect(noVendor.message).toContain('config.extractor.provider');
+      const logprobs = errorOf(() =>
+        parse({
+          model: 'm',
+          protocol: 'letter-only',
+          mode: 'logprobs',
+          extractor: { provider: 'openai-compatible', model: 'x' },
+        }),
+      );
+      expect(logprobs.message).toContain('nothing for an extractor to read');
+    },
+  );
 });

@@ -32,38 +32,52 @@ describe('the config check', () => {
     expect(lines).toEqual([
       'stratalign: suite/mine.yaml: providers[ft].config.extractor.apiKeyEnv: the environment variable ' +
         'STRATALIGN_TEST_NO_EXTRACTOR_KEY is not set, so every extractor call would fail. Fix: export ' +
-        'STRATALIGN_TEST_NO_EXTRACTOR_KEY=<your key> before the run, or set extractor.apiKeyEnv: null for a keyless local server',
+        'STRATALIGN_TEST_NO_EXTRACTOR_KEY=<your key> before the run, or set extractor.apiKeyEnv: null for a ' +
+        'keyless local server',
     ]);
   });
 });
 
 describe('the rule-read-rate gate metric', () => {
-  it('is a floor in percent: a maximum, or a share for a percent, is a usage error naming the file, field, value and fix', () => {
-    const dir = tempDir();
-    const write = (check: string) => {
-      const file = join(dir, `gate-${Math.random().toString(36).slice(2)}.yaml`);
-      writeFileSync(file, `schema: stratalign.gate/v1\nchecks:\n  - ${check}\n`);
-      return file;
-    };
-    const ceiling = write('{ metric: rule-read-rate, max: 90 }');
-    const e = errorOf(() => readGateFile(ceiling));
-    expect(e.message).toContain(ceiling);
-    expect(e.message).toContain('checks[0].max');
-    expect(e.message).toContain('(got 90)');
-    expect(e.message).toContain('rule-read-rate is a floor');
-    expect(e.message).toContain('Fix: write min: <percent>');
-    const share = errorOf(() => readGateFile(write('{ metric: rule-read-rate, min: 0.95 }')));
-    expect(share.message).toContain('checks[0].min');
-    expect(share.message).toContain('write 95 for 95 %');
-    const above = errorOf(() => readGateFile(write('{ metric: rule-read-rate, min: 120 }')));
-    expect(above.message).toContain('a percentage between 0 and 100');
-    expect(errorOf(() => parseCheckFlag('--max', 'rule-read-rate=90')).message).toContain('rule-read-rate is a floor');
-    expect(parseCheckFlag('--min', 'rule-read-rate@split=*=95')).toMatchObject({ metric: 'rule-read-rate', min: 95, scope: { split: '*' } });
-  });
+  it(
+    'is a floor in percent: a maximum, or a share for a percent, is a usage error naming the file, ' +
+      'field, value and fix',
+    () => {
+      const dir = tempDir();
+      const write = (check: string) => {
+        const file = join(dir, `gate-${Math.random().toString(36).slice(2)}.yaml`);
+        writeFileSync(file, `schema: stratalign.gate/v1\nchecks:\n  - ${check}\n`);
+        return file;
+      };
+      const ceiling = write('{ metric: rule-read-rate, max: 90 }');
+      const e = errorOf(() => readGateFile(ceiling));
+      expect(e.message).toContain(ceiling);
+      expect(e.message).toContain('checks[0].max');
+      expect(e.message).toContain('(got 90)');
+      expect(e.message).toContain('rule-read-rate is a floor');
+      expect(e.message).toContain('Fix: write min: <percent>');
+      const share = errorOf(() => readGateFile(write('{ metric: rule-read-rate, min: 0.95 }')));
+      expect(share.message).toContain('checks[0].min');
+      expect(share.message).toContain('write 95 for 95 %');
+      const above = errorOf(() => readGateFile(write('{ metric: rule-read-rate, min: 120 }')));
+      expect(above.message).toContain('a percentage between 0 and 100');
+      expect(errorOf(() => parseCheckFlag('--max', 'rule-read-rate=90')).message).toContain(
+        'rule-read-rate is a floor',
+      );
+      expect(parseCheckFlag('--min', 'rule-read-rate@split=*=95')).toMatchObject({
+        metric: 'rule-read-rate',
+        min: 95,
+        scope: { split: '*' },
+      });
+    },
+  );
 
   it('is not recorded for replayed counts, so a gate on it fails rather than reading 100 %', () => {
     const r = buildReport(
-      { tallies: readCountsTable('datasets/recordings/lfb-counts.csv', catalogue), inputs: [{ file: 'x', kind: 'counts-table' }] },
+      {
+        tallies: readCountsTable('datasets/recordings/lfb-counts.csv', catalogue),
+        inputs: [{ file: 'x', kind: 'counts-table' }],
+      },
       { models: {}, proportionInterval: 'wilson', resamples: 200, seed: 't' },
       catalogue,
     );
@@ -75,11 +89,19 @@ describe('the rule-read-rate gate metric', () => {
 
 describe('failed extractor calls', () => {
   it('are summed over rows with the first reason, for the EXTRACTOR ERRORS line', () => {
-    const row = (errors: number, firstError?: string) => ({ response: { metadata: { stratalign: { extractor: { errors, ...(firstError ? { firstError } : {}) } } } } });
-    const e = extractorErrors([row(0), row(2, '503 server error at http://127.0.0.1:1/v1'), row(1, 'later'), { response: {} }]);
+    const row = (errors: number, firstError?: string) => ({
+      response: { metadata: { stratalign: { extractor: { errors, ...(firstError ? { firstError } : {}) } } } },
+    });
+    const e = extractorErrors([
+      row(0),
+      row(2, '503 server error at http://127.0.0.1:1/v1'),
+      row(1, 'later'),
+      { response: {} },
+    ]);
     expect(e).toEqual({ answers: 3, rows: 2, firstError: '503 server error at http://127.0.0.1:1/v1' });
     expect(describeExtractorErrors(e)).toBe(
-      'EXTRACTOR ERRORS: 3 answer(s) in 2 row(s) could not be put to the extractor and stay unread (extractor-error); first: 503 server error at http://127.0.0.1:1/v1',
+      'EXTRACTOR ERRORS: 3 answer(s) in 2 row(s) could not be put to the extractor and stay unread ' +
+        '(extractor-error); first: 503 server error at http://127.0.0.1:1/v1',
     );
   });
 });
@@ -92,7 +114,11 @@ describe('parse quality in the report', () => {
       const piled = t.role === 'fine-tuned' && t.scenario === 'business/prisoners-dilemma';
       return { ...t, failures: { 'no-choice': piled ? 40 : 1 }, failuresRecorded: true };
     });
-    const r = buildReport({ tallies, inputs: [{ file: 'x', kind: 'counts-table' }] }, { models: {}, proportionInterval: 'wilson', resamples: 200, seed: 't' }, catalogue);
+    const r = buildReport(
+      { tallies, inputs: [{ file: 'x', kind: 'counts-table' }] },
+      { models: {}, proportionInterval: 'wilson', resamples: 200, seed: 't' },
+      catalogue,
+    );
     const ft = tallies.filter((t) => t.role === 'fine-tuned');
     const expected = describeParseQuality(parseQualityByModel(ft)[0]!);
     expect(expected).toContain('WARNING unread answers are unevenly spread over scenarios');

@@ -135,7 +135,7 @@ describe('payoff-grid families', () => {
       edit((t) =>
         t
           .replace('fixed: { R: 10, P: 5 }', 'fixed: { R: 10 }\n    vary:\n      P: { from: 0, to: 5, step: 1 }')
-          .replace(/\n    vary:\n      S/, '\n      S'),
+          .replace(/\n {4}vary:\n {6}S/, '\n      S'),
       ),
     ).toMatch(/vary one or two payoffs/);
     expect(edit((t) => t.replace('S: { from: 0, to: 10, step: 2 }', 'S: { from: 0, to: 10, step: 0.001 }'))).toMatch(

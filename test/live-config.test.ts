@@ -4,7 +4,8 @@ import { parseLiveConfig, type ProviderKind } from '../src/sources/live/provider
 import { errorOf } from './helpers/error-of.js';
 
 const catalogue = defaultCatalogue();
-const parse = (config: unknown, kind: ProviderKind = 'openai-compatible') => parseLiveConfig(config, kind, 'file://providers/x.ts', catalogue);
+const parse = (config: unknown, kind: ProviderKind = 'openai-compatible') =>
+  parseLiveConfig(config, kind, 'file://providers/x.ts', catalogue);
 
 describe('parseLiveConfig', () => {
   it('fills the documented defaults for an OpenAI-compatible provider', () => {
@@ -26,7 +27,17 @@ describe('parseLiveConfig', () => {
   });
 
   it('infers multi mode from samples > 1 and keeps sampling parameters', () => {
-    const c = parse({ model: 'm', protocol: 'letter-only', samples: 5, temperature: 0.7, top_p: 0.9, max_tokens: 3, seed: 4, baseUrl: 'http://127.0.0.1:8000/v1/', apiKeyEnv: null });
+    const c = parse({
+      model: 'm',
+      protocol: 'letter-only',
+      samples: 5,
+      temperature: 0.7,
+      top_p: 0.9,
+      max_tokens: 3,
+      seed: 4,
+      baseUrl: 'http://127.0.0.1:8000/v1/',
+      apiKeyEnv: null,
+    });
     expect(c.mode).toBe('multi');
     expect(c.sampling).toEqual({ temperature: 0.7, top_p: 0.9, max_tokens: 3, seed: 4 });
     expect(c.baseUrl).toBe('http://127.0.0.1:8000/v1');
@@ -76,8 +87,15 @@ describe('parseLiveConfig', () => {
     expect(errorOf(() => parse({ ...base, samples: 3, useN: true }, 'anthropic')).message).toContain('no `n`');
     expect(errorOf(() => parse({ ...base, seed: 1 }, 'anthropic')).message).toContain('no seed');
     expect(errorOf(() => parse({ ...base, temperature: 1.5 }, 'anthropic')).message).toContain('at most 1');
-    expect(errorOf(() => parse({ model: 'claude', protocol: 'reasoned' }, 'anthropic')).message).toContain('requires max_tokens');
+    expect(errorOf(() => parse({ model: 'claude', protocol: 'reasoned' }, 'anthropic')).message).toContain(
+      'requires max_tokens',
+    );
     const ok = parse({ ...base, samples: 3 }, 'anthropic');
-    expect(ok).toMatchObject({ mode: 'multi', useN: false, baseUrl: 'https://api.anthropic.com', apiKeyEnv: 'ANTHROPIC_API_KEY' });
+    expect(ok).toMatchObject({
+      mode: 'multi',
+      useN: false,
+      baseUrl: 'https://api.anthropic.com',
+      apiKeyEnv: 'ANTHROPIC_API_KEY',
+    });
   });
 });

@@ -27,15 +27,27 @@ describe('api keys', () => {
   it('reads the key from the named env var only', () => {
     expect(lookupApiKey('MY_KEY', { MY_KEY: 'sk-123456' })).toEqual({ ok: true, key: 'sk-123456' });
     expect(lookupApiKey(null, {})).toEqual({ ok: true, key: null });
-    expect(lookupApiKey('MY_KEY', {})).toEqual({ ok: false, fault: { kind: 'missing-key', envVar: 'MY_KEY', empty: false } });
-    expect(lookupApiKey('MY_KEY', { MY_KEY: '  ' })).toEqual({ ok: false, fault: { kind: 'missing-key', envVar: 'MY_KEY', empty: true } });
+    expect(lookupApiKey('MY_KEY', {})).toEqual({
+      ok: false,
+      fault: { kind: 'missing-key', envVar: 'MY_KEY', empty: false },
+    });
+    expect(lookupApiKey('MY_KEY', { MY_KEY: '  ' })).toEqual({
+      ok: false,
+      fault: { kind: 'missing-key', envVar: 'MY_KEY', empty: true },
+    });
   });
 
   it('redacts the key everywhere in a nested value', () => {
     const key = 'sk-secret-abcdef';
-    const out = redactSecret({ error: `Incorrect API key provided: ${key}`, metadata: { reasons: [`1× bad ${key}!`], n: 3 } }, key);
+    const out = redactSecret(
+      { error: `Incorrect API key provided: ${key}`, metadata: { reasons: [`1× bad ${key}!`], n: 3 } },
+      key,
+    );
     expect(JSON.stringify(out)).not.toContain(key);
-    expect(out).toEqual({ error: 'Incorrect API key provided: [redacted]', metadata: { reasons: ['1× bad [redacted]!'], n: 3 } });
+    expect(out).toEqual({
+      error: 'Incorrect API key provided: [redacted]',
+      metadata: { reasons: ['1× bad [redacted]!'], n: 3 },
+    });
     expect(redactSecret({ a: 'C' }, null)).toEqual({ a: 'C' });
   });
 });

@@ -31,7 +31,13 @@ describe('distributionFromTopLogprobs', () => {
   });
 
   it('fails, listing what it saw, when no alternative is an option', () => {
-    const reading = distributionFromTopLogprobs([{ token: 'I', logprob: lp(0.7) }, { token: 'As', logprob: lp(0.2) }], cd);
+    const reading = distributionFromTopLogprobs(
+      [
+        { token: 'I', logprob: lp(0.7) },
+        { token: 'As', logprob: lp(0.2) },
+      ],
+      cd,
+    );
     expect(reading.ok).toBe(false);
     if (reading.ok) return;
     expect(reading.reason).toContain('(C, D)');

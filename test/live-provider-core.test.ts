@@ -25,7 +25,12 @@ function fakeTransport(answer: (request: CompletionRequest) => CompletionResult)
 const catalogue = defaultCatalogue();
 const env = { TEST_KEY: 'sk-test-core-123456' };
 const core = (config: Record<string, unknown>, fake: ReturnType<typeof fakeTransport>) =>
-  new LiveProviderCore(parseLiveConfig({ apiKeyEnv: 'TEST_KEY', ...config }, 'openai-compatible', 'core-test', catalogue), fake.make, catalogue, env);
+  new LiveProviderCore(
+    parseLiveConfig({ apiKeyEnv: 'TEST_KEY', ...config }, 'openai-compatible', 'core-test', catalogue),
+    fake.make,
+    catalogue,
+    env,
+  );
 const text = (t: string) => ({ text: t, finishReason: 'stop' });
 
 describe('LiveProviderCore', () => {
@@ -50,30 +55,55 @@ describe('LiveProviderCore', () => {
 
   it('renders the scenario named by vars.scenario with the configured protocol', async () => {
     const fake = fakeTransport(() => ({ choices: [text('C')], usage: null }));
-    const result = await core({ model: 'm', protocol: 'reasoned' }, fake).call({ vars: { scenario: 'IR/staghunt', split: 'in-sample', __evalId: 'x' } });
+    const result = await core({ model: 'm', protocol: 'reasoned' }, fake).call({
+      vars: { scenario: 'IR/staghunt', split: 'in-sample', __evalId: 'x' },
+    });
     expect(fake.requests[0]!.prompt.scenarioId).toBe('international-relations/stag-hunt');
     expect(fake.requests[0]!.prompt.protocol).toBe('reasoned');
-    expect(result.metadata.stratalign).toMatchObject({ scenario: 'international-relations/stag-hunt', split: 'in-sample', mode: 'single' });
+    expect(result.metadata.stratalign).toMatchObject({
+      scenario: 'international-relations/stag-hunt',
+      split: 'in-sample',
+      mode: 'single',
+    });
   });
 
-  it('returns errors, without calling the server, for a missing or unknown scenario, a missing key and unreadable logprobs', async () => {
-    const fake = fakeTransport(() => ({ choices: [text('C')], usage: null }));
-    expect((await core({ model: 'm', protocol: 'letter-only' }, fake).call({ vars: {} })).error).toContain('no `scenario` var');
-    expect((await core({ model: 'm', protocol: 'letter-only' }, fake).call({ vars: { scenario: 'biz/chess' } })).error).toContain('unknown game');
-    const noKey = await core({ model: 'm', protocol: 'letter-only', apiKeyEnv: 'ABSENT_KEY' }, fake).call({ vars: { scenario: 'biz/prison' } });
-    expect(noKey.error).toContain('env var ABSENT_KEY is not set');
-    const logprobs = core({ model: 'm', protocol: 'letter-only', mode: 'logprobs' }, fake);
-    const publicGoods = catalogue.games.find((g) => g.actionSpace.kind === 'integer')!;
-    expect((await logprobs.call({ vars: { scenario: `business/${publicGoods.id}` } })).error).toContain('use mode: multi');
-    expect(fake.requests).toHaveLength(0);
-    expect(fake.created()).toBe(0);
-  });
+  it(
+    'returns errors, without calling the server, for a missing or unknown scenario, a missing key and ' +
+      'unreadable logprobs',
+    async () => {
+      const fake = fakeTransport(() => ({ choices: [text('C')], usage: null }));
+      expect((await core({ model: 'm', protocol: 'letter-only' }, fake).call({ vars: {} })).error).toContain(
+        'no `scenario` var',
+      );
+      expect(
+        (await core({ model: 'm', protocol: 'letter-only' }, fake).call({ vars: { scenario: 'biz/chess' } })).error,
+      ).toContain('unknown game');
+      const noKey = await core({ model: 'm', protocol: 'letter-only', apiKeyEnv: 'ABSENT_KEY' }, fake).call({
+        vars: { scenario: 'biz/prison' },
+      });
+      expect(noKey.error).toContain('env var ABSENT_KEY is not set');
+      const logprobs = core({ model: 'm', protocol: 'letter-only', mode: 'logprobs' }, fake);
+      const publicGoods = catalogue.games.find((g) => g.actionSpace.kind === 'integer')!;
+      expect((await logprobs.call({ vars: { scenario: `business/${publicGoods.id}` } })).error).toContain(
+        'use mode: multi',
+      );
+      expect(fake.requests).toHaveLength(0);
+      expect(fake.created()).toBe(0);
+    },
+  );
 
   it('reports cost only when it is known: configured prices, or a keyless local server', async () => {
     const fake = fakeTransport(() => ({ choices: [text('C')], usage: { prompt: 1_000_000, completion: 0 } }));
     const vars = { scenario: 'biz/prison' };
     expect((await core({ model: 'm', protocol: 'letter-only' }, fake).call({ vars })).cost).toBeUndefined();
-    expect((await core({ model: 'm', protocol: 'letter-only', prices: { inputPerMTok: 0.15, outputPerMTok: 0.6 } }, fake).call({ vars })).cost).toBeCloseTo(0.15, 12);
+    expect(
+      (
+        await core(
+          { model: 'm', protocol: 'letter-only', prices: { inputPerMTok: 0.15, outputPerMTok: 0.6 } },
+          fake,
+        ).call({ vars })
+      ).cost,
+    ).toBeCloseTo(0.15, 12);
     expect((await core({ model: 'm', protocol: 'letter-only', apiKeyEnv: null }, fake).call({ vars })).cost).toBe(0);
   });
 });

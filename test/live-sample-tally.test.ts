@@ -11,18 +11,39 @@ const choice = (text: string | null, finishReason = 'stop') => ({ text, finishRe
 
 describe('classifyChoice', () => {
   it('keeps truncated answers as samples and turns API filtering into missing samples', () => {
-    expect(classifyChoice(choice('I would', 'length'))).toEqual({ kind: 'sample', sample: { text: 'I would', finishReason: 'length' } });
-    expect(classifyChoice(choice('', 'content_filter'))).toMatchObject({ kind: 'missing', reason: expect.stringContaining('content filtered') });
-    expect(classifyChoice(choice(null, 'refusal'))).toMatchObject({ kind: 'missing', reason: expect.stringContaining('refused by the API') });
-    expect(classifyChoice({ text: null, finishReason: 'stop', refusal: 'I cannot help' })).toMatchObject({ kind: 'missing', reason: expect.stringContaining('"I cannot help"') });
-    expect(classifyChoice(choice(null, 'tool_calls'))).toMatchObject({ kind: 'missing', reason: expect.stringContaining('tool_calls') });
+    expect(classifyChoice(choice('I would', 'length'))).toEqual({
+      kind: 'sample',
+      sample: { text: 'I would', finishReason: 'length' },
+    });
+    expect(classifyChoice(choice('', 'content_filter'))).toMatchObject({
+      kind: 'missing',
+      reason: expect.stringContaining('content filtered'),
+    });
+    expect(classifyChoice(choice(null, 'refusal'))).toMatchObject({
+      kind: 'missing',
+      reason: expect.stringContaining('refused by the API'),
+    });
+    expect(classifyChoice({ text: null, finishReason: 'stop', refusal: 'I cannot help' })).toMatchObject({
+      kind: 'missing',
+      reason: expect.stringContaining('"I cannot help"'),
+    });
+    expect(classifyChoice(choice(null, 'tool_calls'))).toMatchObject({
+      kind: 'missing',
+      reason: expect.stringContaining('tool_calls'),
+    });
     expect(classifyChoice(choice(''))).toEqual({ kind: 'sample', sample: { text: '', finishReason: 'stop' } });
   });
 });
 
 describe('tallyOutcomes', () => {
   const outcomes: CallOutcome[] = [
-    { asked: 3, result: { choices: [choice('C'), choice('', 'content_filter'), choice('D is', 'length')], usage: { prompt: 10, completion: 4 } } },
+    {
+      asked: 3,
+      result: {
+        choices: [choice('C'), choice('', 'content_filter'), choice('D is', 'length')],
+        usage: { prompt: 10, completion: 4 },
+      },
+    },
     { asked: 2, fault: { kind: 'http', status: 503, message: 'busy', retried: 2, retryAfterMs: null } },
     { asked: 1, result: { choices: [], usage: { prompt: 10, completion: 0 } } },
     { asked: 3, result: { choices: [choice('C')], usage: null } },
@@ -48,19 +69,36 @@ describe('tallyOutcomes', () => {
 });
 
 describe('liveEnvelope', () => {
-  const config = parseLiveConfig({ model: 'm', protocol: 'letter-only', samples: 3, role: 'base' }, 'openai-compatible', 'p', defaultCatalogue());
+  const config = parseLiveConfig(
+    { model: 'm', protocol: 'letter-only', samples: 3, role: 'base' },
+    'openai-compatible',
+    'p',
+    defaultCatalogue(),
+  );
 
   it('builds an envelope the shared reader accepts, with the missing count and reasons', () => {
-    const tally = tallyOutcomes([{ asked: 3, result: { choices: [choice('C'), choice('D')], usage: null } }], ctx, short);
+    const tally = tallyOutcomes(
+      [{ asked: 3, result: { choices: [choice('C'), choice('D')], usage: null } }],
+      ctx,
+      short,
+    );
     const read = readEnvelope(formatEnvelope(liveEnvelope(config, 'business/prisoners-dilemma', 'multi', 3, tally)));
     expect(read.kind).toBe('envelope');
     if (read.kind !== 'envelope') return;
-    expect(read.envelope).toMatchObject({ source: 'live', mode: 'multi', requested: 3, role: 'base', missing: { count: 1, reasons: ['1× short 2/3'] } });
+    expect(read.envelope).toMatchObject({
+      source: 'live',
+      mode: 'multi',
+      requested: 3,
+      role: 'base',
+      missing: { count: 1, reasons: ['1× short 2/3'] },
+    });
     expect(read.envelope.note).toMatch(/^LIVE multi: 2 of 3 answers from m \(base\)/);
   });
 
   it('refuses to build an envelope whose counts do not add up', () => {
     const tally = tallyOutcomes([{ asked: 1, result: { choices: [choice('C')], usage: null } }], ctx, short);
-    expect(() => liveEnvelope(config, 'business/prisoners-dilemma', 'multi', 3, tally)).toThrow(/1 samples \+ 0 missing != 3/);
+    expect(() => liveEnvelope(config, 'business/prisoners-dilemma', 'multi', 3, tally)).toThrow(
+      /1 samples \+ 0 missing != 3/,
+    );
   });
 });

@@ -29,7 +29,12 @@ type Model = { label: string; role: string; mode: 'single' | 'logprobs'; reply: 
 const MODELS: Model[] = [
   { label: 'teacher', role: 'teacher', mode: 'single', reply: () => ok('C') },
   { label: 'base', role: 'base', mode: 'single', reply: () => ok('D') },
-  { label: 'lp', role: 'fine-tuned', mode: 'logprobs', reply: () => okLogprobs('C', { C: Math.log(0.665), D: Math.log(0.285) }) },
+  {
+    label: 'lp',
+    role: 'fine-tuned',
+    mode: 'logprobs',
+    reply: () => okLogprobs('C', { C: Math.log(0.665), D: Math.log(0.285) }),
+  },
 ];
 // One more student call whose options hold 5 % of the first token's mass: below minInSpaceMass.
 const thin = () => okLogprobs('**', { '**': Math.log(0.9), C: Math.log(0.03), D: Math.log(0.02) });
@@ -37,13 +42,22 @@ const thin = () => okLogprobs('**', { '**': Math.log(0.9), C: Math.log(0.03), D:
 async function liveEval(): Promise<unknown[]> {
   const rows: unknown[] = [];
   for (const m of MODELS) {
-    const config = { model: 'm', baseUrl: `${server.url}/v1`, apiKeyEnv: KEY_ENV, protocol: 'letter-only', role: m.role, mode: m.mode };
+    const config = {
+      model: 'm',
+      baseUrl: `${server.url}/v1`,
+      apiKeyEnv: KEY_ENV,
+      protocol: 'letter-only',
+      role: m.role,
+      mode: m.mode,
+    };
     const provider = new OpenAICompatibleProvider({ id: m.label, config } as ProviderOptions);
     const calls = SCENARIOS.flatMap((s) => Array<string>(REPEATS).fill(s));
     if (m.mode === 'logprobs') calls.push('biz/prison');
     server.script(...calls.map((_, i) => (i < SCENARIOS.length * REPEATS ? m.reply() : thin())));
     for (const scenario of calls) {
-      const response = await provider.callApi('display only', { vars: { scenario } } as unknown as CallApiContextParams);
+      const response = await provider.callApi('display only', {
+        vars: { scenario },
+      } as unknown as CallApiContextParams);
       const failed = response.error !== undefined;
       rows.push({
         provider: { id: 'file://providers/openai-compatible.ts', label: m.label },
@@ -69,7 +83,9 @@ describe('log-probability readings are read the same way by every consumer', () 
     const converted = await run(['convert', results, '--out', join(dir, 'recording.jsonl')], dir);
     expect(converted.stderr).toBe('');
     expect(converted.code).toBe(0);
-    expect(converted.stdout).toMatch(/6 rows are log-probability readings, kept with their distribution: report, gate and reference count each as its distribution/);
+    expect(converted.stdout).toMatch(
+      /6 rows are log-probability readings, kept with their distribution: report, gate and reference count each as its distribution/,
+    );
     expect(converted.stdout).toMatch(/1 provider errors \(1 answers lost/);
 
     for (const input of ['recording.jsonl', 'results.jsonl']) {
@@ -78,31 +94,51 @@ describe('log-probability readings are read the same way by every consumer', () 
       const json = JSON.parse(report.stdout);
       const lp = json.models.find((m: { label: string }) => m.label === 'lp');
       expect(lp.sourceLabel).toBe('live (log-probability readings)');
-      const shares = json.scenarios.map((s: { models: { model: string; cooperation: { value: number } }[] }) =>
-        s.models.find((m) => m.model === 'lp')!.cooperation.value);
+      const shares = json.scenarios.map(
+        (s: { models: { model: string; cooperation: { value: number } }[] }) =>
+          s.models.find((m) => m.model === 'lp')!.cooperation.value,
+      );
       expect(shares).toHaveLength(SCENARIOS.length);
       for (const share of shares) expect(share).toBeCloseTo(0.7, 5);
-      expect(json.notes).toContainEqual(expect.stringMatching(/^lp: answers are log-probability readings .*intervals treat each reading as one answer/));
+      expect(json.notes).toContainEqual(
+        expect.stringMatching(/^lp: answers are log-probability readings .*intervals treat each reading as one answer/),
+      );
 
       // The paper's metric on cooperation shares: (0.7 - 0) / (1 - 0), not (1 - 0) / (1 - 0).
-      const gate = await run(['gate', input, '--resamples', '300', '--min', 'paper-improvement@split=in-sample=80'], dir);
+      const gate = await run(
+        ['gate', input, '--resamples', '300', '--min', 'paper-improvement@split=in-sample=80'],
+        dir,
+      );
       expect(gate.stdout).toContain('lp live (log-probability readings)');
-      expect(gate.stdout).toMatch(/FAIL paper-improvement at split=in-sample for lp: point estimate 70\.00 % < min 80\.00 %/);
+      expect(gate.stdout).toMatch(
+        /FAIL paper-improvement at split=in-sample for lp: point estimate 70\.00 % < min 80\.00 %/,
+      );
       expect(gate.code).toBe(1);
     }
     // The thin reading is a lost answer for the gate too, as it was for the summary.
     const lost = await run(['gate', 'results.jsonl', '--resamples', '300', '--max', 'missing-samples=0'], dir);
     expect(lost.stdout).toMatch(/^FAIL missing-samples at overall: count 1 > max 0 \(over by 1\)$/m);
-    expect(lost.stdout).toMatch(/^FAIL provider-errors at overall: count 1 > max 0 \(over by 1; first: row 19, lp, biz\/prison: .*below minInSpaceMass 50\.0 %/m);
+    expect(lost.stdout).toMatch(
+      /^FAIL provider-errors at overall: count 1 > max 0 \(over by 1; first: row 19, lp, biz\/prison: .*below minInSpaceMass 50\.0 %/m,
+    );
 
     // Replay would read each reading as its sampled token: refused, with the reason.
-    await expect(loadReplaySource(join(dir, 'recording.jsonl'), defaultCatalogue(), 'lp')).rejects.toThrow(/answers of lp are log-probability readings/);
+    await expect(loadReplaySource(join(dir, 'recording.jsonl'), defaultCatalogue(), 'lp')).rejects.toThrow(
+      /answers of lp are log-probability readings/,
+    );
 
-    const built = await run(['reference', 'recording.jsonl', '--model', 'lp', '--out', 'ref.json', '--min-valid', '1'], dir);
+    const built = await run(
+      ['reference', 'recording.jsonl', '--model', 'lp', '--out', 'ref.json', '--min-valid', '1'],
+      dir,
+    );
     expect(built.code).toBe(0);
     expect(built.stdout).toContain('6 of the answers are log-probability readings, each counted as its distribution');
     const written = JSON.parse(readFileSync(join(dir, 'ref.json'), 'utf8'));
-    expect(Object.values(written.scenarios).map((e) => (e as { readings: number }).readings)).toEqual([REPEATS, REPEATS, REPEATS]);
+    expect(Object.values(written.scenarios).map((e) => (e as { readings: number }).readings)).toEqual([
+      REPEATS,
+      REPEATS,
+      REPEATS,
+    ]);
     // Read back as the alignment assertion reads it: expected counts are accepted because the entry says so.
     const reference = readReference(join(dir, 'ref.json'), defaultCatalogue());
     expect(Object.keys(reference.scenarios)).toHaveLength(SCENARIOS.length);
@@ -113,6 +149,8 @@ describe('log-probability readings are read the same way by every consumer', () 
     // Fractions without `readings` are not whole answers and say nothing about where they came from: refused.
     for (const entry of Object.values(written.scenarios)) delete (entry as { readings?: number }).readings;
     writeFileSync(join(dir, 'bare.json'), JSON.stringify(written));
-    expect(() => readReference(join(dir, 'bare.json'), defaultCatalogue())).toThrow(/counts must be whole answers unless the entry says/);
+    expect(() => readReference(join(dir, 'bare.json'), defaultCatalogue())).toThrow(
+      /counts must be whole answers unless the entry says/,
+    );
   });
 });

@@ -12,21 +12,42 @@ import { summariseEval } from '../src/report/summary/summarise-eval.js';
 const catalogue = defaultCatalogue();
 const scenario = 'business/prisoners-dilemma';
 
-/** An eval's rows whose missing answers read `say(kind)`: a multi envelope and an error row, as the live provider writes them. */
+/**
+ * An eval's rows whose missing answers read `say(kind)`: a multi envelope and an error row, as the live provider writes
+ * them.
+ */
 function rows(say: (kind: string) => string) {
   const missing: MissingAnswers[] = [
     { kind: 'rate-limited', count: 2, message: say('rate-limited') },
     { kind: 'timeout', count: 1, message: say('timeout') },
   ];
   const envelope = formatEnvelope({
-    stratalign: ENVELOPE_TAG, note: 'n', source: 'live', mode: 'multi', scenario, model: 'm', role: null, requested: 5,
+    stratalign: ENVELOPE_TAG,
+    note: 'n',
+    source: 'live',
+    mode: 'multi',
+    scenario,
+    model: 'm',
+    role: null,
+    requested: 5,
     samples: [{ text: 'C' }, { text: 'D' }],
     missing: { count: 3, reasons: missing.map((m) => `${m.count}× ${m.message}`), byKind: missing },
   });
   const lostRow = [{ kind: 'server-error' as const, count: 4, message: say('server-error') }];
   return [
-    { provider: { id: 'x', label: 'b' }, vars: { scenario, split: 'in-sample' }, response: { output: envelope, metadata: { stratalign: { role: 'base' } } }, failureReason: 0 },
-    { provider: { id: 'x', label: 'b' }, vars: { scenario, split: 'in-sample' }, response: { metadata: { stratalign: { role: 'base', ...answerCounts(4, 0, lostRow) } } }, error: say('server-error'), failureReason: 2 },
+    {
+      provider: { id: 'x', label: 'b' },
+      vars: { scenario, split: 'in-sample' },
+      response: { output: envelope, metadata: { stratalign: { role: 'base' } } },
+      failureReason: 0,
+    },
+    {
+      provider: { id: 'x', label: 'b' },
+      vars: { scenario, split: 'in-sample' },
+      response: { metadata: { stratalign: { role: 'base', ...answerCounts(4, 0, lostRow) } } },
+      error: say('server-error'),
+      failureReason: 2,
+    },
     // Another provider's error row says nothing of its kinds: it counts as one unreported answer.
     { provider: { id: 'y', label: 'o' }, vars: { scenario, split: 'in-sample' }, error: 'boom', failureReason: 2 },
   ];
@@ -50,10 +71,14 @@ describe('missing answers by kind', () => {
     expect(lostAnswerCount(b.conversion)).toBe(lostAnswerCount(a.conversion));
     expect(b.tallies).toEqual(a.tallies);
     const counted = async (say: (kind: string) => string) =>
-      (await summariseEval(rows(say), null, catalogue)).text.split('\n').filter((l) => /^LOST ANSWERS|^ {2}by kind:/.test(l));
+      (await summariseEval(rows(say), null, catalogue)).text
+        .split('\n')
+        .filter((l) => /^LOST ANSWERS|^ {2}by kind:/.test(l));
     const lines = await counted(plain);
     expect(lines).toEqual([
-      'LOST ANSWERS: 2 provider error row(s) and 3 missing sample(s) in this eval: 8 answer(s) lost in all (5 of them asked for by the error rows); 1 error row(s) did not say how many answers they asked for and count as 1 each',
+      'LOST ANSWERS: 2 provider error row(s) and 3 missing sample(s) in this eval: 8 answer(s) lost in all (5 of ' +
+        'them asked for by the error rows); 1 error row(s) did not say how many answers they asked for and ' +
+        'count as 1 each',
       '  by kind: 4 server-error, 2 rate-limited, 1 timeout, 1 unreported',
     ]);
     expect(await counted(reworded)).toEqual(lines);
@@ -61,10 +86,20 @@ describe('missing answers by kind', () => {
 
   it('refuses an envelope whose kinds do not add up to its missing count', () => {
     const bad = formatEnvelope({
-      stratalign: ENVELOPE_TAG, note: 'n', source: 'live', mode: 'multi', scenario, model: 'm', role: null, requested: 3,
+      stratalign: ENVELOPE_TAG,
+      note: 'n',
+      source: 'live',
+      mode: 'multi',
+      scenario,
+      model: 'm',
+      role: null,
+      requested: 3,
       samples: [{ text: 'C' }],
       missing: { count: 2, reasons: ['2× timeout'], byKind: [{ kind: 'timeout', count: 1, message: 'timeout' }] },
     });
-    expect(readEnvelope(bad)).toMatchObject({ kind: 'invalid', reason: expect.stringMatching(/byKind counts must add up to count/) });
+    expect(readEnvelope(bad)).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringMatching(/byKind counts must add up to count/),
+    });
   });
 });

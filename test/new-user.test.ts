@@ -196,8 +196,10 @@ describe.concurrent("a new user's ordinary config mistakes", () => {
       const dir = tempDir();
       movedDefaultConfig(join(dir, 'suite'), 'mine.yaml', (t) =>
         t.replace(
-          /  - id: (file:\/\/.*)providers\/replay\.ts\n    label: base llama2-7b-chat \[replay\]\n    config: .*\n/,
-          "  - id: $1providers/openai-compatible.ts\n    label: base gpt-4o-mini\n    config: { model: gpt-4o-mini, protocol: letter-only, baseUrl: 'http://127.0.0.1:9/v1', apiKeyEnv: STRATALIGN_TEST_UNSET_KEY, role: base }\n",
+          / {2}- id: (file:\/\/.*)providers\/replay\.ts\n {4}label: base llama2-7b-chat \[replay\]\n {4}config: .*\n/,
+          '  - id: $1providers/openai-compatible.ts\n    label: base gpt-4o-mini\n    config: { model: ' +
+            "gpt-4o-mini, protocol: letter-only, baseUrl: 'http://127.0.0.1:9/v1', apiKeyEnv: " +
+            'STRATALIGN_TEST_UNSET_KEY, role: base }\n',
         ),
       );
       const run = await runPromptfoo(['eval', '--report', '-c', 'suite/mine.yaml', '--no-table'], {
@@ -210,8 +212,8 @@ describe.concurrent("a new user's ordinary config mistakes", () => {
       expect(ourLines(run)).toEqual([
         'stratalign: suite/mine.yaml: providers[base gpt-4o-mini].config.apiKeyEnv: the environment variable ' +
           'STRATALIGN_TEST_UNSET_KEY is not set, so every call would fail. Fix: export ' +
-            'STRATALIGN_TEST_UNSET_KEY=<your key> before the run (keys are read only from the environment), or set ' +
-              'apiKeyEnv: null for a keyless local server',
+          'STRATALIGN_TEST_UNSET_KEY=<your key> before the run (keys are read only from the environment), or set ' +
+          'apiKeyEnv: null for a keyless local server',
       ]);
     },
     SLOW,
@@ -225,7 +227,7 @@ describe.concurrent("a new user's ordinary config mistakes", () => {
       movedDefaultConfig(join(dir, 'suite'), 'mine.yaml', (t) =>
         oneGame(t)
           .replace('maxDistance: 0.1', 'maxDistnace: 0.1')
-          .replace(/\n  - file:\/\/.*config-check\.ts:beforeAll.*/, ''),
+          .replace(/\n {2}- file:\/\/.*config-check\.ts:beforeAll.*/, ''),
       );
       const run = await runPromptfoo(
         ['eval', '--report', '-c', 'suite/mine.yaml', '--no-table', '-o', join(dir, 'out.json')],

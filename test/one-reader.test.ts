@@ -13,7 +13,18 @@ const PAPER = 'datasets/recordings/lfb-counts.csv';
 const SCENARIO = 'business/prisoners-dilemma';
 
 function envelope(samples: unknown[], scenario = SCENARIO): string {
-  const e = { stratalign: ENVELOPE_TAG, note: 'n', source: 'replay', mode: 'replay-counts', scenario, model: 'm', role: null, requested: samples.length, samples, missing: { count: 0, reasons: [] } };
+  const e = {
+    stratalign: ENVELOPE_TAG,
+    note: 'n',
+    source: 'replay',
+    mode: 'replay-counts',
+    scenario,
+    model: 'm',
+    role: null,
+    requested: samples.length,
+    samples,
+    missing: { count: 0, reasons: [] },
+  };
   return formatEnvelope(e as unknown as SampleEnvelope);
 }
 
@@ -54,13 +65,18 @@ describe('one envelope reader for the assertion and the summary', () => {
     const verdict = assertOn(output);
     const summary = await summaryOf(output);
     expect(verdict.pass).toBe(false);
-    expect(verdict.reason).toMatch(/^UNSCORED: the output is for international-relations\/prisoners-dilemma but vars\.scenario says business\/prisoners-dilemma/);
+    expect(verdict.reason).toMatch(
+      /^UNSCORED: the output is for international-relations\/prisoners-dilemma but vars\.scenario says business\/prisoners-dilemma/,
+    );
     expect(summary.skipped.rows).toBe(1);
     expect(summary.skipped.firstReason).toContain(verdict.reason.replace(/^UNSCORED: /, ''));
   });
 
   it('counts a recorded choice that is not an action as one out-of-range answer in both', async () => {
-    const output = envelope([{ text: null, recordedChoice: 'Z' }, { text: null, recordedChoice: 'C' }]);
+    const output = envelope([
+      { text: null, recordedChoice: 'Z' },
+      { text: null, recordedChoice: 'C' },
+    ]);
     const verdict = assertOn(output);
     const summary = await summaryOf(output);
     expect(verdict.reason).toMatch(/^1\/2 replayed samples .*counts \{"C":1,"D":0\}.*unparseable: .*out-of-range/);

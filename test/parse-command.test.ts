@@ -19,16 +19,29 @@ describe('stratalign parse', () => {
     const { code, out, err } = await run(['parse', '--game', 'prison'], input);
     expect(code).toBe(0);
     expect(json(out)).toEqual([
-      { id: 1, model: 'teacher', text: 'Answer: C\nMotivation: trust.', parse: { ok: true, action: 'C', rule: 'explicit-statement', evidence: 'Answer: C' } },
+      {
+        id: 1,
+        model: 'teacher',
+        text: 'Answer: C\nMotivation: trust.',
+        parse: { ok: true, action: 'C', rule: 'explicit-statement', evidence: 'Answer: C' },
+      },
       {
         id: 2,
         text: 'I choose C. Actually, on reflection, I choose D.',
         meta: { seed: 7 },
         parse: { ok: true, action: 'D', rule: 'self-correction', evidence: 'I choose D' },
       },
-      { id: 3, text: 'I cannot participate in this game.', parse: expect.objectContaining({ ok: false, failure: 'refusal' }) },
+      {
+        id: 3,
+        text: 'I cannot participate in this game.',
+        parse: expect.objectContaining({ ok: false, failure: 'refusal' }),
+      },
       { id: 4, text: null, parse: expect.objectContaining({ ok: false, failure: 'empty' }) },
-      { id: 5, text: 'Considering the payoffs, cooperation is wise.', parse: expect.objectContaining({ ok: false, failure: 'no-choice' }) },
+      {
+        id: 5,
+        text: 'Considering the payoffs, cooperation is wise.',
+        parse: expect.objectContaining({ ok: false, failure: 'no-choice' }),
+      },
     ]);
     expect(err).toContain('5 answers');
     expect(err).toMatch(/ok C: 1.*ok D: 1/);
@@ -36,7 +49,14 @@ describe('stratalign parse', () => {
   });
 
   it('reports unreadable lines in place and exits 1', async () => {
-    const input = ['{"text": "D"}\n', 'not json at all\n', '{"answer": "C"}\n', '{"text": 42}\n', '[1, 2]\n', '{"text": "C"}\n'];
+    const input = [
+      '{"text": "D"}\n',
+      'not json at all\n',
+      '{"answer": "C"}\n',
+      '{"text": 42}\n',
+      '[1, 2]\n',
+      '{"text": "C"}\n',
+    ];
     const { code, out, err } = await run(['parse', '--game', 'prisoners-dilemma'], input);
     expect(code).toBe(1);
     const rows = json(out);
@@ -53,16 +73,24 @@ describe('stratalign parse', () => {
   it('skips blank lines but keeps physical line numbers in errors', async () => {
     const { code, out } = await run(['parse', '--game', 'staghunt'], ['{"text": "C"}\n\n', '{oops\n']);
     expect(code).toBe(1);
-    expect(json(out)).toEqual([expect.objectContaining({ parse: expect.objectContaining({ action: 'C' }) }), { line: 3, error: expect.any(String) }]);
+    expect(json(out)).toEqual([
+      expect.objectContaining({ parse: expect.objectContaining({ action: 'C' }) }),
+      { line: 3, error: expect.any(String) },
+    ]);
   });
 
   it('parses donations for the public-goods game', async () => {
-    const input = ['{"text": "I have $10 and the fund is multiplied by 2.5, so I donate $4"}\n', '{"text": "I donate $12"}\n'];
+    const input = [
+      '{"text": "I have $10 and the fund is multiplied by 2.5, so I donate $4"}\n',
+      '{"text": "I donate $12"}\n',
+    ];
     const { code, out } = await run(['parse', '--game', 'public-goods'], input);
     expect(code).toBe(0);
     const [first, second] = json(out);
     expect(first).toMatchObject({ parse: { ok: true, action: 4 } });
-    expect(second).toMatchObject({ parse: { ok: false, failure: 'out-of-range', reason: expect.stringContaining('0..10') } });
+    expect(second).toMatchObject({
+      parse: { ok: false, failure: 'out-of-range', reason: expect.stringContaining('0..10') },
+    });
   });
 
   it('reads the finish reason from the named field', async () => {
@@ -81,7 +109,15 @@ describe('stratalign parse', () => {
   });
 
   it('accepts every game id and paper alias', async () => {
-    for (const game of ['prisoners-dilemma', 'stag-hunt', 'snowdrift', 'prisoners-delight', 'prison', 'staghunt', 'delight']) {
+    for (const game of [
+      'prisoners-dilemma',
+      'stag-hunt',
+      'snowdrift',
+      'prisoners-delight',
+      'prison',
+      'staghunt',
+      'delight',
+    ]) {
       const { code, out } = await run(['parse', '--game', game], ['{"text": "D"}\n']);
       expect([game, code, json(out)[0]?.parse]).toEqual([game, 0, expect.objectContaining({ action: 'D' })]);
     }

@@ -34,13 +34,17 @@ describe('parse quality by model', () => {
     expect(describeParseQuality(q!)).toBe('m: 92.5 % read by the rules (185 of 200); unread: 15 no-choice');
   });
 
-  it('warns about unevenly spread unread answers at most about as often as its level when they are even (seeded simulation)', () => {
-    const rng = createRng('parse-quality/even');
-    const runs = 400;
-    let alarms = 0;
-    for (let r = 0; r < runs; r++) if (parseQualityByModel(simulate(rng, 0.05))[0]!.spread!.p < UNEVEN_P) alarms++;
-    expect(alarms / runs).toBeLessThanOrEqual(0.03);
-  });
+  it(
+    'warns about unevenly spread unread answers at most about as often as its level when they are even ' +
+      '(seeded simulation)',
+    () => {
+      const rng = createRng('parse-quality/even');
+      const runs = 400;
+      let alarms = 0;
+      for (let r = 0; r < runs; r++) if (parseQualityByModel(simulate(rng, 0.05))[0]!.spread!.p < UNEVEN_P) alarms++;
+      expect(alarms / runs).toBeLessThanOrEqual(0.03);
+    },
+  );
 
   it('warns when one scenario holds most of the unread answers (seeded simulation)', () => {
     const rng = createRng('parse-quality/uneven');
@@ -48,7 +52,9 @@ describe('parse quality by model', () => {
     for (let r = 0; r < 100; r++) if (parseQualityByModel(simulate(rng, 0.03, 0.2))[0]!.spread!.p < UNEVEN_P) alarms++;
     expect(alarms).toBeGreaterThanOrEqual(95);
     const line = describeParseQuality(parseQualityByModel(simulate(createRng('x'), 0.03, 0.3))[0]!);
-    expect(line).toMatch(/WARNING unread answers are unevenly spread over scenarios \(Pearson chi-square test of homogeneity, chi2 = [\d.]+, df = 19, p = .*worst s0/);
+    expect(line).toMatch(
+      /WARNING unread answers are unevenly spread over scenarios \(Pearson chi-square test of homogeneity, chi2 = [\d.]+, df = 19, p = .*worst s0/,
+    );
   });
 
   it('claims no spread where failures were not recorded (replayed counts)', () => {

@@ -8,7 +8,10 @@ import { parseAnswer } from '../src/answers/parsing/parse-answer.js';
 // (test/fixtures/parsing/lfb-pgg-answers.meta.yaml says where each comes from and how).
 type Labelled = { model: string; n: number; text: string; amount: number };
 const FIXTURE = new URL('./fixtures/parsing/lfb-pgg-answers.jsonl', import.meta.url);
-const answers: Labelled[] = readFileSync(FIXTURE, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Labelled);
+const answers: Labelled[] = readFileSync(FIXTURE, 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line) as Labelled);
 const MODELS = ['llama2-7b-chat', 'llama2-7b-chat-lfb-lora', 'llama2-70b-chat'] as const;
 const space = loadCatalogue().findGame('public-goods')!.actionSpace as IntegerActionSpace;
 
@@ -29,7 +32,7 @@ function readAll(model: string) {
 }
 
 describe('parseAnswer on real public-goods answers of three chat models', () => {
-  it('holds 300 answers per model whose labels give the paper\'s mean donations (a check on the transcription)', () => {
+  it("holds 300 answers per model whose labels give the paper's mean donations (a check on the transcription)", () => {
     const means = MODELS.map((m) => mean(answers.filter((a) => a.model === m).map((a) => a.amount)));
     expect(MODELS.map((m) => answers.filter((a) => a.model === m).length)).toEqual([300, 300, 300]);
     expect(means.map((x) => x.toFixed(2))).toEqual(['5.49', '5.93', '7.00']);
@@ -38,24 +41,41 @@ describe('parseAnswer on real public-goods answers of three chat models', () => 
   it.each(MODELS)('reads %s: at least 99 percent read, none wrongly', (model) => {
     const { rows, read, wrong, unread } = readAll(model);
     expect(wrong.map((w) => w.row.text)).toEqual([]);
-    expect(read.length / rows.length, unread.map((u) => u.row.text.slice(0, 80)).join(' | ')).toBeGreaterThanOrEqual(0.99);
+    expect(read.length / rows.length, unread.map((u) => u.row.text.slice(0, 80)).join(' | ')).toBeGreaterThanOrEqual(
+      0.99,
+    );
   });
 
   it('states each rounding it applied: the game declares cents rounded to the nearest dollar', () => {
     const rounded = MODELS.flatMap((m) => readAll(m).read).filter((r) => r.result.ok && r.result.rounded);
     expect(rounded.map((r) => r.row.amount)).toEqual([7.5, 7.5, 7.5, 7.5]);
-    for (const r of rounded) expect(r.result).toMatchObject({ ok: true, action: 8, rounded: { from: 7.5, rule: 'round-half-up' } });
+    for (const r of rounded)
+      expect(r.result).toMatchObject({ ok: true, action: 8, rounded: { from: 7.5, rule: 'round-half-up' } });
   });
 
-  it('under a game that rejects cents the same answers are a failure of their own, never out-of-range and never wrong', () => {
-    const strict = { ...space, fractionalAmounts: 'reject' as const };
-    const cents = answers.filter((a) => !Number.isInteger(a.amount));
-    expect(cents.map((a) => parseAnswer(a.text, strict))).toEqual(cents.map(() => expect.objectContaining({ ok: false, failure: 'fractional-amount' })));
-  });
+  it(
+    'under a game that rejects cents the same answers are a failure of their own, never out-of-range ' +
+      'and never wrong',
+    () => {
+      const strict = { ...space, fractionalAmounts: 'reject' as const };
+      const cents = answers.filter((a) => !Number.isInteger(a.amount));
+      expect(cents.map((a) => parseAnswer(a.text, strict))).toEqual(
+        cents.map(() => expect.objectContaining({ ok: false, failure: 'fractional-amount' })),
+      );
+    },
+  );
 
   it('gives a gap closure from the parsed answers within 1.5 points of the one from every labelled answer', () => {
-    const fromLabels = closure(...(MODELS.map((m) => mean(answers.filter((a) => a.model === m).map((a) => a.amount))) as [number, number, number]));
-    const parsedMeans = MODELS.map((m) => mean(readAll(m).read.map((r) => (r.result.ok ? (r.result.action as number) : NaN))));
+    const fromLabels = closure(
+      ...(MODELS.map((m) => mean(answers.filter((a) => a.model === m).map((a) => a.amount))) as [
+        number,
+        number,
+        number,
+      ]),
+    );
+    const parsedMeans = MODELS.map((m) =>
+      mean(readAll(m).read.map((r) => (r.result.ok ? (r.result.action as number) : NaN))),
+    );
     const fromParsed = closure(...(parsedMeans as [number, number, number]));
     expect(fromLabels).toBeCloseTo(28.76, 1);
     expect(Math.abs(fromParsed - fromLabels)).toBeLessThanOrEqual(1.5);

@@ -21,7 +21,9 @@ describe('parseAnswer on answers written as six families of chat and reasoning m
       .filter((e) => e.style === style)
       .flatMap((e) => {
         const r = parseAnswer(e.text, e.space);
-        return (e.label === null) === !r.ok && (!r.ok || r.action === e.label) ? [] : [`${JSON.stringify(e.text.slice(0, 90))} -> ${r.ok ? r.action : r.failure}`];
+        return (e.label === null) === !r.ok && (!r.ok || r.action === e.label)
+          ? []
+          : [`${JSON.stringify(e.text.slice(0, 90))} -> ${r.ok ? r.action : r.failure}`];
       });
     expect(t.wrong, misses.join('\n')).toBe(0);
     expect(t.guessed, misses.join('\n')).toBe(0);

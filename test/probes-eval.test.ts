@@ -78,7 +78,9 @@ describe('examples/probes.yaml through promptfoo eval, offline', () => {
     expect(samples.every((s) => s.provenance.source === 'simulated')).toBe(true);
     // A reference built from the teacher's recording keys every variant and grid point on its own.
     const reference = join(dir, 'teacher.reference.json');
-    expect((await run(['reference', recording, '--role', 'teacher', '--out', reference, '--allow-thin'], dir)).code).toBe(0);
+    expect(
+      (await run(['reference', recording, '--role', 'teacher', '--out', reference, '--allow-thin'], dir)).code,
+    ).toBe(0);
     const entries = Object.keys(JSON.parse(readFileSync(reference, 'utf8')).scenarios);
     expect(entries).toHaveLength(360);
     expect(entries).toContain('friends/grid:st@S=10,T=15~order-swapped');

@@ -27,7 +27,10 @@ function writeReport(dir: string): string {
   const tallies = simulatedTallies(catalogue, scenarios, models, 30, 'html');
   const options = { models: {}, proportionInterval: 'wilson' as const, resamples: 200, seed: 'html' };
   const path = join(dir, 'probes.html');
-  writeFileSync(path, renderHtml(buildReport({ tallies, inputs: [{ file: 'sim', kind: 'recording' }] }, options, catalogue)));
+  writeFileSync(
+    path,
+    renderHtml(buildReport({ tallies, inputs: [{ file: 'sim', kind: 'recording' }] }, options, catalogue)),
+  );
   return path;
 }
 
@@ -56,7 +59,9 @@ describe('probes HTML report in headless Chromium', () => {
       type ChartLike = { config: { type: string }; data: { datasets: { data: unknown[] }[] } };
       const g = globalThis as unknown as { Chart: { getChart(c: HTMLCanvasElement): ChartLike | undefined } };
       return [...document.querySelectorAll('canvas')]
-        .filter((canvas) => canvas.closest('.charts')!.previousElementSibling!.textContent!.startsWith('Payoff-grid maps'))
+        .filter((canvas) =>
+          canvas.closest('.charts')!.previousElementSibling!.textContent!.startsWith('Payoff-grid maps'),
+        )
         .map((canvas) => {
           const chart = g.Chart.getChart(canvas);
           const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;

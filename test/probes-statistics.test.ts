@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { choiceCells } from '../src/report/probes/choice-cells.js';
-import { cooperationProbability, PARAMETER_NAMES, type ChoiceParameters } from '../src/catalogue/scenarios/choice-covariates.js';
+import {
+  cooperationProbability,
+  PARAMETER_NAMES,
+  type ChoiceParameters,
+} from '../src/catalogue/scenarios/choice-covariates.js';
 import { compareFingerprints, fitFingerprint } from '../src/report/probes/fingerprint.js';
 import { labelBiasOf, labelBiasTruth } from '../src/report/probes/label-bias.js';
 import { expandGrid } from '../src/catalogue/scenarios/scenario.js';

@@ -36,7 +36,7 @@ describe('the eval lock of a state folder', () => {
       expect(ours).toEqual([
         `stratalign: waiting for another eval (pid ${process.pid}, \`promptfoo eval -c other.yaml\`, since ` +
           `2026-01-01T00:00:00.000Z) to finish: it uses ${state}, and two at once crash promptfoo's database ` +
-            `(SQLITE_BUSY); to run both now, give this one its own PROMPTFOO_CONFIG_DIR.`,
+          `(SQLITE_BUSY); to run both now, give this one its own PROMPTFOO_CONFIG_DIR.`,
       ]);
       expect(existsSync(lock)).toBe(false); // released after the run
     },
@@ -98,7 +98,9 @@ describe('a config with a YAML syntax error', () => {
       expect(run.code).toBe(1);
       expect(run.stdout).toBe('');
       expect(run.stderr.trim().split('\n')).toEqual([
-        expect.stringMatching(/^stratalign: .*broken\.yaml: YAML syntax error at line \d+, column \d+: .+\. Fix the YAML there/),
+        expect.stringMatching(
+          /^stratalign: .*broken\.yaml: YAML syntax error at line \d+, column \d+: .+\. Fix the YAML there/,
+        ),
       ]);
     },
     SLOW,

@@ -30,7 +30,9 @@ describe('prompt rendering', () => {
   });
 
   it('gives every prompt of the grid a distinct text', () => {
-    const texts = expandGrid(catalogue, { payoffScales: [1, 2] }).map((s) => JSON.stringify(renderPrompt(s, catalogue.protocol('reasoned')).messages));
+    const texts = expandGrid(catalogue, { payoffScales: [1, 2] }).map((s) =>
+      JSON.stringify(renderPrompt(s, catalogue.protocol('reasoned')).messages),
+    );
     expect(new Set(texts).size).toBe(texts.length);
   });
 });

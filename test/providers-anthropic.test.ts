@@ -3,7 +3,17 @@ import type { CallApiContextParams, CallApiOptionsParams } from 'promptfoo';
 import { describe, expect, it, vi } from 'vitest';
 import AnthropicProvider from '../providers/anthropic.js';
 import { envelopeOf, stratalignMeta as meta, useLoopbackServer } from './helpers/loopback-provider.js';
-import { contentFilter, delay, emptyChoices, malformed, ok, reset, status, truncated, type LoopbackServer } from './loopback/server.js';
+import {
+  contentFilter,
+  delay,
+  emptyChoices,
+  malformed,
+  ok,
+  reset,
+  status,
+  truncated,
+  type LoopbackServer,
+} from './loopback/server.js';
 
 const KEY_ENV = 'STRATALIGN_TEST_ANTHROPIC_KEY';
 const KEY = 'sk-ant-loopback-8e1b55c0d2';
@@ -15,12 +25,22 @@ useLoopbackServer(KEY_ENV, KEY, (s) => (server = s));
 const provider = (config: Record<string, unknown> = {}) =>
   new AnthropicProvider({
     id: 'anthropic-test',
-    config: { model: 'claude-test', baseUrl: server.url, apiKeyEnv: KEY_ENV, protocol: 'reasoned', max_tokens: 300, maxRetries: 2, ...config },
+    config: {
+      model: 'claude-test',
+      baseUrl: server.url,
+      apiKeyEnv: KEY_ENV,
+      protocol: 'reasoned',
+      max_tokens: 300,
+      maxRetries: 2,
+      ...config,
+    },
   });
 
-const call = (p: AnthropicProvider, vars: Record<string, unknown> = { scenario: 'team/delight' }, options?: CallApiOptionsParams) =>
-  p.callApi('display only', { vars } as unknown as CallApiContextParams, options);
-
+const call = (
+  p: AnthropicProvider,
+  vars: Record<string, unknown> = { scenario: 'team/delight' },
+  options?: CallApiOptionsParams,
+) => p.callApi('display only', { vars } as unknown as CallApiContextParams, options);
 
 describe('anthropic provider: config', () => {
   it('refuses logprobs mode, n and seed when the config is loaded, and fails every call with why', async () => {
@@ -36,9 +56,17 @@ describe('anthropic provider: config', () => {
       const refused = await call(logprobs);
       expect(refused.error).toBe(logprobs.configError);
       // Its rows still say what they asked for, so the summary counts the lost answers.
-      expect(refused.metadata?.stratalign).toMatchObject({ requested: 1, recorded: 0, missing: { count: 1, byKind: [{ kind: 'config-error', count: 1 }] } });
+      expect(refused.metadata?.stratalign).toMatchObject({
+        requested: 1,
+        recorded: 0,
+        missing: { count: 1, byKind: [{ kind: 'config-error', count: 1 }] },
+      });
       const multi = provider({ samples: 4, seed: 3 });
-      expect((await call(multi)).metadata?.stratalign).toMatchObject({ requested: 4, recorded: 0, missing: { count: 4 } });
+      expect((await call(multi)).metadata?.stratalign).toMatchObject({
+        requested: 4,
+        recorded: 0,
+        missing: { count: 4 },
+      });
       expect(server.requests).toHaveLength(0);
     } finally {
       stderr.mockRestore();
@@ -49,7 +77,9 @@ describe('anthropic provider: config', () => {
 describe('anthropic provider: answers', () => {
   it('sends the system text apart from the user turn, with the key header, and returns the text', async () => {
     server.script(ok('C\nBecause harmony rewards cooperation.'));
-    const r = await call(provider({ temperature: 0.5, role: 'teacher', prices: { inputPerMTok: 3, outputPerMTok: 15 } }));
+    const r = await call(
+      provider({ temperature: 0.5, role: 'teacher', prices: { inputPerMTok: 3, outputPerMTok: 15 } }),
+    );
     expect(r.output).toBe('C\nBecause harmony rewards cooperation.');
     const request = server.requests[0]!;
     expect(request.path).toBe('/v1/messages');
@@ -57,7 +87,13 @@ describe('anthropic provider: answers', () => {
     expect(request.body).toMatchObject({ model: 'claude-test', max_tokens: 300, temperature: 0.5 });
     expect(request.body.system).toContain('This is a role-play');
     expect(request.body.messages).toEqual([{ role: 'user', content: expect.stringContaining('Think step by step') }]);
-    expect(meta(r)).toMatchObject({ provider: 'anthropic', mode: 'single', role: 'teacher', scenario: 'team/prisoners-delight', finishReason: 'stop' });
+    expect(meta(r)).toMatchObject({
+      provider: 'anthropic',
+      mode: 'single',
+      role: 'teacher',
+      scenario: 'team/prisoners-delight',
+      finishReason: 'stop',
+    });
     expect(r.tokenUsage!.completion).toBe(5);
     expect(r.cost).toBeCloseTo((r.tokenUsage!.prompt! * 3 + 5 * 15) / 1e6, 15);
   });
@@ -86,7 +122,10 @@ describe('anthropic provider: faults', () => {
     expect((await call(provider())).output).toBe('C');
     server.script(status(529, { ...fast, message: 'Overloaded' }), status(529, { ...fast, message: 'Overloaded' }));
     const r = await call(provider({ maxRetries: 1 }));
-    expect(r.error).toBe(`stratalign anthropic "claude-test": 529 server error at ${server.url} after 1 retry (retry-after 5 ms): Overloaded`);
+    expect(r.error).toBe(
+      `stratalign anthropic "claude-test": 529 server error at ${server.url} after 1 retry (retry-after 5 ` +
+        `ms): Overloaded`,
+    );
     expect(server.requests).toHaveLength(4);
   });
 
@@ -98,7 +137,9 @@ describe('anthropic provider: faults', () => {
 
   it('reports a timeout and a connection reset after the retries', async () => {
     server.script(delay(2000, ok('C')), delay(2000, ok('C')));
-    expect((await call(provider({ timeoutMs: 150, maxRetries: 1 }))).error).toContain(`no response from ${server.url} within 150 ms after 1 retry`);
+    expect((await call(provider({ timeoutMs: 150, maxRetries: 1 }))).error).toContain(
+      `no response from ${server.url} within 150 ms after 1 retry`,
+    );
     server.script(reset());
     expect((await call(provider({ maxRetries: 0 }))).error).toContain(`connection reset by ${server.url}`);
   });
@@ -116,7 +157,11 @@ describe('anthropic provider: faults', () => {
     server.script(ok('C'), contentFilter(), ok('D'));
     const e = envelopeOf(await call(provider({ samples: 3, concurrency: 1 })));
     expect(e.samples.map((s) => s.text)).toEqual(['C', 'D']);
-    expect(e.missing).toEqual({ count: 1, reasons: ['1× refused by the API (stop_reason refusal)'], byKind: [{ kind: 'refusal', count: 1, message: 'refused by the API (stop_reason refusal)' }] });
+    expect(e.missing).toEqual({
+      count: 1,
+      reasons: ['1× refused by the API (stop_reason refusal)'],
+      byKind: [{ kind: 'refusal', count: 1, message: 'refused by the API (stop_reason refusal)' }],
+    });
   });
 
   it('names the env var of a missing key and never leaks a key the server echoes', async () => {

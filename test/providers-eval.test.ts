@@ -9,7 +9,19 @@ import { defaultCatalogue } from '../src/catalogue/index.js';
 import { loadTallies } from '../src/recordings/load-tallies.js';
 import { readEnvelope } from '../src/answers/samples/envelope.js';
 import { summariseEval } from '../src/report/summary/summarise-eval.js';
-import { contentFilter, emptyChoices, malformed, ok, reset, startLoopbackServer, status, truncated, userText, type LoopbackServer, type RecordedRequest } from './loopback/server.js';
+import {
+  contentFilter,
+  emptyChoices,
+  malformed,
+  ok,
+  reset,
+  startLoopbackServer,
+  status,
+  truncated,
+  userText,
+  type LoopbackServer,
+  type RecordedRequest,
+} from './loopback/server.js';
 
 const PROVIDER = `file://${fileURLToPath(new URL('../providers/openai-compatible.ts', import.meta.url))}`;
 const KEY_ENV = 'STRATALIGN_TEST_EVAL_KEY';
@@ -17,8 +29,21 @@ const fast = { retryAfterMs: 2 };
 const N = 4;
 
 // Context role texts from datasets/catalogue/contexts.yaml identify the scenario of a request.
-const CONTEXT = { business: 'CEO of a firm meeting the CEO', team: 'a colleague choosing between two projects', friends: 'one of two friends' };
-type Row = { label: string; scenario: string; repeat: number; error?: string; requested: number; recorded: number; missing: number; finishReasons: string[] };
+const CONTEXT = {
+  business: 'CEO of a firm meeting the CEO',
+  team: 'a colleague choosing between two projects',
+  friends: 'one of two friends',
+};
+type Row = {
+  label: string;
+  scenario: string;
+  repeat: number;
+  error?: string;
+  requested: number;
+  recorded: number;
+  missing: number;
+  finishReasons: string[];
+};
 
 let server: LoopbackServer;
 let configDir: string;
@@ -59,10 +84,16 @@ beforeAll(async () => {
     {
       prompts: ['{{scenario}}'],
       providers: [
-        { id: PROVIDER, label: 'student multi', config: { ...common, model: 'student-multi', samples: N, useN: false, seed: 1000, concurrency: 2 } },
+        {
+          id: PROVIDER,
+          label: 'student multi',
+          config: { ...common, model: 'student-multi', samples: N, useN: false, seed: 1000, concurrency: 2 },
+        },
         { id: PROVIDER, label: 'student single', config: { ...common, model: 'student-single', seed: 50 } },
       ],
-      tests: ['business/prisoners-dilemma', 'team/stag-hunt', 'friends/snowdrift'].map((scenario) => ({ vars: { scenario, split: 'in-sample' } })),
+      tests: ['business/prisoners-dilemma', 'team/stag-hunt', 'friends/snowdrift'].map((scenario) => ({
+        vars: { scenario, split: 'in-sample' },
+      })),
       writeLatestResults: false,
     },
     // The CLI hands every provider call one shared signal (for Ctrl-C); so does this run.
@@ -88,7 +119,11 @@ beforeAll(async () => {
       requested: envelope?.requested ?? meta.requested,
       recorded: envelope ? envelope.samples.length : response.error ? 0 : 1,
       missing: envelope?.missing.count ?? meta.missing?.count,
-      finishReasons: envelope ? envelope.samples.map((s) => s.finishReason ?? '') : meta.finishReason ? [meta.finishReason] : [],
+      finishReasons: envelope
+        ? envelope.samples.map((s) => s.finishReason ?? '')
+        : meta.finishReason
+          ? [meta.finishReason]
+          : [],
     };
   });
 }, 60_000);
@@ -98,7 +133,8 @@ afterAll(async () => {
   rmSync(configDir, { recursive: true, force: true });
 });
 
-const find = (label: string, scenario: string, repeat: number) => rows.find((r) => r.label === label && r.scenario === scenario && r.repeat === repeat)!;
+const find = (label: string, scenario: string, repeat: number) =>
+  rows.find((r) => r.label === label && r.scenario === scenario && r.repeat === repeat)!;
 
 describe('promptfoo eval through the loopback server with injected faults', () => {
   it('produced one row per provider, scenario and repeat, and used the whole fault script', () => {
@@ -112,17 +148,33 @@ describe('promptfoo eval through the loopback server with injected faults', () =
 
   it('accounts for every requested answer in every row: requested = recorded + missing', () => {
     for (const row of rows) expect(row.recorded + row.missing, JSON.stringify(row)).toBe(row.requested);
-    const total = (label: string, key: 'requested' | 'recorded' | 'missing') => rows.filter((r) => r.label === label).reduce((sum, r) => sum + r[key], 0);
-    expect([total('student multi', 'requested'), total('student multi', 'recorded'), total('student multi', 'missing')]).toEqual([24, 13, 11]);
-    expect([total('student single', 'requested'), total('student single', 'recorded'), total('student single', 'missing')]).toEqual([6, 3, 3]);
+    const total = (label: string, key: 'requested' | 'recorded' | 'missing') =>
+      rows.filter((r) => r.label === label).reduce((sum, r) => sum + r[key], 0);
+    expect([
+      total('student multi', 'requested'),
+      total('student multi', 'recorded'),
+      total('student multi', 'missing'),
+    ]).toEqual([24, 13, 11]);
+    expect([
+      total('student single', 'requested'),
+      total('student single', 'recorded'),
+      total('student single', 'missing'),
+    ]).toEqual([6, 3, 3]);
   });
 
   it('keeps partial batches as envelopes and reports fully failed ones as errors', () => {
     expect(find('student multi', 'team/stag-hunt', 0)).toMatchObject({ recorded: 2, missing: 2 });
     expect(find('student multi', 'team/stag-hunt', 1)).toMatchObject({ recorded: 3, missing: 1 });
-    expect(find('student multi', 'business/prisoners-dilemma', 0).finishReasons.sort()).toEqual(['length', 'stop', 'stop', 'stop']);
+    expect(find('student multi', 'business/prisoners-dilemma', 0).finishReasons.sort()).toEqual([
+      'length',
+      'stop',
+      'stop',
+      'stop',
+    ]);
     for (const repeat of [0, 1]) {
-      expect(find('student multi', 'friends/snowdrift', repeat).error).toContain('no answer recorded for any of 4 samples: 4× 429 rate limited by');
+      expect(find('student multi', 'friends/snowdrift', repeat).error).toContain(
+        'no answer recorded for any of 4 samples: 4× 429 rate limited by',
+      );
     }
     expect(find('student single', 'business/prisoners-dilemma', 0).error).toContain('content filtered by the API');
     expect(find('student single', 'team/stag-hunt', 1).error).toContain('returned no choices');
@@ -139,7 +191,10 @@ describe('promptfoo eval through the loopback server with injected faults', () =
     // Multi: two error rows of 4 answers + 3 missing in partial envelopes; single: three error rows of 1.
     const outcome = await summariseEval(results, null, defaultCatalogue());
     expect(outcome.lostAnswers).toBe(14);
-    expect(outcome.text).toContain('LOST ANSWERS: 5 provider error row(s) and 3 missing sample(s) in this eval: 14 answer(s) lost in all (11 of them asked for by the error rows)');
+    expect(outcome.text).toContain(
+      'LOST ANSWERS: 5 provider error row(s) and 3 missing sample(s) in this eval: 14 answer(s) lost in all (11 ' +
+        'of them asked for by the error rows)',
+    );
     const file = join(configDir, 'results.jsonl');
     writeFileSync(file, `${results.map((r) => JSON.stringify(r)).join('\n')}\n`);
     const loaded = await loadTallies(file, defaultCatalogue());

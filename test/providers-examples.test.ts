@@ -54,7 +54,11 @@ describe.each(files)('examples/%s', (file) => {
 
   it('gives each provider the prompt of its own protocol', () => {
     const protocolOf = new Map(example.prompts.map((p) => [p.label, p.config.protocol]));
-    for (const entry of live) expect(entry.prompts?.map((label) => protocolOf.get(label)), entry.label).toEqual([entry.config.protocol]);
+    for (const entry of live)
+      expect(
+        entry.prompts?.map((label) => protocolOf.get(label)),
+        entry.label,
+      ).toEqual([entry.config.protocol]);
   });
 
   it('references files that exist, relative to the config', () => {

@@ -24,59 +24,94 @@ const scenario = resolveScenario(defaultCatalogue(), 'biz/prison');
 const teacher = { n: 10, counts: { C: 5, D: 5 }, failures: {} } as never;
 const isReader = (r: RecordedRequest) => r.body?.model === 'reader';
 const readerRequests = () => server.requests.filter(isReader);
-const extractor = (extra: Record<string, unknown> = {}) => ({ provider: 'openai-compatible', model: 'reader', baseUrl: `${server.url}/v1`, apiKeyEnv: KEY_ENV, maxRetries: 0, ...extra });
+const extractor = (extra: Record<string, unknown> = {}) => ({
+  provider: 'openai-compatible',
+  model: 'reader',
+  baseUrl: `${server.url}/v1`,
+  apiKeyEnv: KEY_ENV,
+  maxRetries: 0,
+  ...extra,
+});
 
 const openai = (config: Record<string, unknown>) =>
   new OpenAICompatibleProvider({
     id: 'openai-test',
-    config: { model: 'student', baseUrl: `${server.url}/v1`, apiKeyEnv: KEY_ENV, protocol: 'letter-only', maxRetries: 0, ...config },
+    config: {
+      model: 'student',
+      baseUrl: `${server.url}/v1`,
+      apiKeyEnv: KEY_ENV,
+      protocol: 'letter-only',
+      maxRetries: 0,
+      ...config,
+    },
   });
 const call = (p: OpenAICompatibleProvider | AnthropicProvider) =>
   p.callApi('display only', { vars: { scenario: 'biz/prison' }, repeatIndex: 0 } as unknown as CallApiContextParams);
 
 describe('an extractor that reads correctly', () => {
-  it('reads only the answers the rules left unread (not refusals), marks them, and records question and reply', async () => {
-    server.when((r) => r.body?.model === 'student', okTexts(['C', UNREAD, 'I refuse to pick.', 'Hmm, hard to say.']));
-    // Whichever unread answer is asked about first reads as C, the other as none.
-    server.when(isReader, ok('C'), ok('none'));
-    const r = await call(openai({ samples: 4, useN: true, extractor: extractor() }));
-    expect(r.error).toBeUndefined();
-    expect(readerRequests()).toHaveLength(2);
-    const body = readerRequests()[0]!.body;
-    expect(body).toMatchObject({ model: 'reader', temperature: 0, max_tokens: 16 });
-    expect(body.messages[0].content).toContain('exactly one of: C, D, none');
-    expect(readerRequests().map((q) => q.body.messages[1].content).join('\n')).toContain(JSON.stringify(UNREAD));
-    expect(server.requests.find(isReader)!.headers.authorization).toBe(`Bearer ${KEY}`);
+  it(
+    'reads only the answers the rules left unread (not refusals), marks them, and records ' + 'question and reply',
+    async () => {
+      server.when((r) => r.body?.model === 'student', okTexts(['C', UNREAD, 'I refuse to pick.', 'Hmm, hard to say.']));
+      // Whichever unread answer is asked about first reads as C, the other as none.
+      server.when(isReader, ok('C'), ok('none'));
+      const r = await call(openai({ samples: 4, useN: true, extractor: extractor() }));
+      expect(r.error).toBeUndefined();
+      expect(readerRequests()).toHaveLength(2);
+      const body = readerRequests()[0]!.body;
+      expect(body).toMatchObject({ model: 'reader', temperature: 0, max_tokens: 16 });
+      expect(body.messages[0].content).toContain('exactly one of: C, D, none');
+      expect(
+        readerRequests()
+          .map((q) => q.body.messages[1].content)
+          .join('\n'),
+      ).toContain(JSON.stringify(UNREAD));
+      expect(server.requests.find(isReader)!.headers.authorization).toBe(`Bearer ${KEY}`);
 
-    const envelope = envelopeOf(r);
-    const records = envelope.samples.map((s) => s.extraction);
-    expect(records.filter(Boolean)).toHaveLength(2);
-    expect(records.find((x) => x?.reply === 'C')).toMatchObject({ model: 'reader', provider: 'openai-compatible', promptVersion: EXTRACTOR_PROMPT_VERSION, ruleFailure: 'no-choice', outcome: 'answered' });
-    const b = scoreBatch(envelope.samples, envelope.missing.count, scenario.game.actionSpace, teacher);
-    expect(b.counts).toEqual({ C: 2, D: 0 });
-    expect(b.failures).toEqual({ refusal: 1, 'extractor-none': 1 });
-    expect(b.extracted?.count).toBe(1);
-    expect(meta(r).extractor).toMatchObject({ model: 'reader', asked: 2, read: 1, none: 1, invalid: 0, errors: 0 });
-    const assessed = assessOutput(r.output as string, scenario, teacher, {} as never);
-    expect(assessed.reason).toContain(`(1 read by the rules, 1 by the extractor reader (${EXTRACTOR_PROMPT_VERSION}))`);
-  });
+      const envelope = envelopeOf(r);
+      const records = envelope.samples.map((s) => s.extraction);
+      expect(records.filter(Boolean)).toHaveLength(2);
+      expect(records.find((x) => x?.reply === 'C')).toMatchObject({
+        model: 'reader',
+        provider: 'openai-compatible',
+        promptVersion: EXTRACTOR_PROMPT_VERSION,
+        ruleFailure: 'no-choice',
+        outcome: 'answered',
+      });
+      const b = scoreBatch(envelope.samples, envelope.missing.count, scenario.game.actionSpace, teacher);
+      expect(b.counts).toEqual({ C: 2, D: 0 });
+      expect(b.failures).toEqual({ refusal: 1, 'extractor-none': 1 });
+      expect(b.extracted?.count).toBe(1);
+      expect(meta(r).extractor).toMatchObject({ model: 'reader', asked: 2, read: 1, none: 1, invalid: 0, errors: 0 });
+      const assessed = assessOutput(r.output as string, scenario, teacher, {} as never);
+      expect(assessed.reason).toContain(
+        `(1 read by the rules, 1 by the extractor reader (${EXTRACTOR_PROMPT_VERSION}))`,
+      );
+    },
+  );
 
-  it('in single mode returns an envelope, so the reading travels with the answer, and the viewer reason names the extractor', async () => {
-    server.when((r) => r.body?.model === 'student', ok(UNREAD));
-    server.when(isReader, ok('D'));
-    const r = await call(openai({ extractor: extractor({ prices: { inputPerMTok: 1, outputPerMTok: 2 } }) }));
-    const envelope = envelopeOf(r);
-    expect(envelope).toMatchObject({ mode: 'single', requested: 1 });
-    // The extractor's tokens and cost are its own, apart from the row's (which has no prices here).
-    const { tokens, cost } = meta(r).extractor;
-    expect(tokens.requests).toBe(1);
-    expect(tokens.prompt).toBeGreaterThan(0);
-    expect(cost).toBeCloseTo((tokens.prompt * 1 + tokens.completion * 2) / 1e6, 15);
-    expect(r.cost).toBeUndefined();
-    const assessed = assessOutput(r.output as string, scenario, teacher, {} as never);
-    expect(assessed.unscored).toBe(false);
-    expect(assessed.reason).toContain(`answer D (read by the extractor reader (${EXTRACTOR_PROMPT_VERSION}), not by the rules: replied "D")`);
-  });
+  it(
+    'in single mode returns an envelope, so the reading travels with the answer, and the viewer reason ' +
+      'names the extractor',
+    async () => {
+      server.when((r) => r.body?.model === 'student', ok(UNREAD));
+      server.when(isReader, ok('D'));
+      const r = await call(openai({ extractor: extractor({ prices: { inputPerMTok: 1, outputPerMTok: 2 } }) }));
+      const envelope = envelopeOf(r);
+      expect(envelope).toMatchObject({ mode: 'single', requested: 1 });
+      // The extractor's tokens and cost are its own, apart from the row's (which has no prices here).
+      const { tokens, cost } = meta(r).extractor;
+      expect(tokens.requests).toBe(1);
+      expect(tokens.prompt).toBeGreaterThan(0);
+      expect(cost).toBeCloseTo((tokens.prompt * 1 + tokens.completion * 2) / 1e6, 15);
+      expect(r.cost).toBeUndefined();
+      const assessed = assessOutput(r.output as string, scenario, teacher, {} as never);
+      expect(assessed.unscored).toBe(false);
+      expect(assessed.reason).toContain(
+        `answer D (read by the extractor reader (${EXTRACTOR_PROMPT_VERSION}), not by the rules: replied "D")`,
+      );
+    },
+  );
 
   it('without an extractor block, asks no one and returns the raw text as before', async () => {
     server.when((r) => r.body?.model === 'student', ok(UNREAD));
@@ -86,24 +121,49 @@ describe('an extractor that reads correctly', () => {
     expect(meta(r).extractor).toBeUndefined();
   });
 
-  it('works across vendors: an Anthropic provider with an OpenAI-compatible extractor, and the other way round', async () => {
-    server.when((r) => r.body?.model === 'claude-student', ok(UNREAD));
-    server.when(isReader, ok('D'));
-    const anthropic = new AnthropicProvider({
-      id: 'anthropic-test',
-      config: { model: 'claude-student', baseUrl: server.url, apiKeyEnv: KEY_ENV, protocol: 'letter-only', max_tokens: 5, maxRetries: 0, extractor: extractor() },
-    });
-    const a = await call(anthropic);
-    expect(envelopeOf(a).samples[0]!.extraction).toMatchObject({ provider: 'openai-compatible', reply: 'D' });
+  it(
+    'works across vendors: an Anthropic provider with an OpenAI-compatible extractor, and the ' + 'other way round',
+    async () => {
+      server.when((r) => r.body?.model === 'claude-student', ok(UNREAD));
+      server.when(isReader, ok('D'));
+      const anthropic = new AnthropicProvider({
+        id: 'anthropic-test',
+        config: {
+          model: 'claude-student',
+          baseUrl: server.url,
+          apiKeyEnv: KEY_ENV,
+          protocol: 'letter-only',
+          max_tokens: 5,
+          maxRetries: 0,
+          extractor: extractor(),
+        },
+      });
+      const a = await call(anthropic);
+      expect(envelopeOf(a).samples[0]!.extraction).toMatchObject({ provider: 'openai-compatible', reply: 'D' });
 
-    server.when((r) => r.body?.model === 'student', ok(UNREAD));
-    server.when((r) => r.body?.model === 'claude-reader', ok('C'));
-    const o = await call(openai({ extractor: { provider: 'anthropic', model: 'claude-reader', baseUrl: server.url, apiKeyEnv: KEY_ENV, maxRetries: 0 } }));
-    const read = server.requests.find((q) => q.body?.model === 'claude-reader')!;
-    expect(read.path).toBe('/v1/messages');
-    expect(read.body).toMatchObject({ max_tokens: 16, temperature: 0 });
-    expect(envelopeOf(o).samples[0]!.extraction).toMatchObject({ provider: 'anthropic', model: 'claude-reader', reply: 'C' });
-  });
+      server.when((r) => r.body?.model === 'student', ok(UNREAD));
+      server.when((r) => r.body?.model === 'claude-reader', ok('C'));
+      const o = await call(
+        openai({
+          extractor: {
+            provider: 'anthropic',
+            model: 'claude-reader',
+            baseUrl: server.url,
+            apiKeyEnv: KEY_ENV,
+            maxRetries: 0,
+          },
+        }),
+      );
+      const read = server.requests.find((q) => q.body?.model === 'claude-reader')!;
+      expect(read.path).toBe('/v1/messages');
+      expect(read.body).toMatchObject({ max_tokens: 16, temperature: 0 });
+      expect(envelopeOf(o).samples[0]!.extraction).toMatchObject({
+        provider: 'anthropic',
+        model: 'claude-reader',
+        reply: 'C',
+      });
+    },
+  );
 });
 
 describe('an extractor that answers nonsense', () => {
@@ -140,11 +200,21 @@ describe('an extractor whose calls fail', () => {
     expect(JSON.stringify(r)).not.toContain(KEY);
 
     // The end-of-eval summary names the failure and asks the hook to fail the run.
-    const row = { provider: { id: 'openai-test', label: 'student [live]' }, vars: { scenario: 'biz/prison', split: 'in-sample' }, response: r, success: true };
+    const row = {
+      provider: { id: 'openai-test', label: 'student [live]' },
+      vars: { scenario: 'biz/prison', split: 'in-sample' },
+      response: r,
+      success: true,
+    };
     const outcome = await summariseEval([row], null, defaultCatalogue());
     expect(outcome.extractorErrors).toBe(1);
-    expect(outcome.text).toContain('student [live]: 50.0 % read by the rules, 0.0 % by the extractor, 50.0 % unread (1 + 0 + 1 of 2); unread: 1 extractor-error');
-    expect(outcome.text).toMatch(/EXTRACTOR ERRORS: 1 answer\(s\) in 1 row\(s\) could not be put to the extractor and stay unread \(extractor-error\); first: 503/);
+    expect(outcome.text).toContain(
+      'student [live]: 50.0 % read by the rules, 0.0 % by the extractor, 50.0 % unread (1 + 0 + 1 of 2); unread: ' +
+        '1 extractor-error',
+    );
+    expect(outcome.text).toMatch(
+      /EXTRACTOR ERRORS: 1 answer\(s\) in 1 row\(s\) could not be put to the extractor and stay unread \(extractor-error\); first: 503/,
+    );
   });
 
   it('says which env var is missing when the extractor key is not set', async () => {
@@ -160,7 +230,11 @@ describe('an extractor in mode sequential', () => {
   it('reads each batch before the stopping rule counts it, so the decision uses what the eval reports', async () => {
     server.when((r) => r.body?.model === 'student', ...Array.from({ length: 300 }, () => ok(UNREAD)));
     server.when(isReader, ...Array.from({ length: 300 }, () => ok('D')));
-    const p = openai({ useN: false, sequential: { reference: 'datasets/recordings/lfb-counts.csv', tolerance: 0.1, cap: 300 }, extractor: extractor() });
+    const p = openai({
+      useN: false,
+      sequential: { reference: 'datasets/recordings/lfb-counts.csv', tolerance: 0.1, cap: 300 },
+      extractor: extractor(),
+    });
     const r = await p.callApi('display only', { vars: { scenario: 'IR/prison' } } as unknown as CallApiContextParams);
     const envelope = envelopeOf(r);
     // Every answer is unread by the rules; read as D by the extractor, the student is clearly away

@@ -15,42 +15,92 @@ const KEY_ENV = 'STRATALIGN_TEST_FAULTS_KEY';
 let server: LoopbackServer;
 useLoopbackServer(KEY_ENV, 'sk-loopback-faults-77aa01', (s) => (server = s));
 
-type Vendor = { name: string; make: (config: Record<string, unknown>) => OpenAICompatibleProvider | AnthropicProvider; url: () => string };
+type Vendor = {
+  name: string;
+  make: (config: Record<string, unknown>) => OpenAICompatibleProvider | AnthropicProvider;
+  url: () => string;
+};
 const vendors: Vendor[] = [
   {
     name: 'openai-compatible',
-    make: (config) => new OpenAICompatibleProvider({ id: 'oa', config: { model: 'm', baseUrl: `${server.url}/v1`, apiKeyEnv: KEY_ENV, protocol: 'letter-only', ...config } } as ProviderOptions),
+    make: (config) =>
+      new OpenAICompatibleProvider({
+        id: 'oa',
+        config: { model: 'm', baseUrl: `${server.url}/v1`, apiKeyEnv: KEY_ENV, protocol: 'letter-only', ...config },
+      } as ProviderOptions),
     url: () => `${server.url}/v1`,
   },
   {
     name: 'anthropic',
-    make: (config) => new AnthropicProvider({ id: 'an', config: { model: 'm', baseUrl: server.url, apiKeyEnv: KEY_ENV, protocol: 'letter-only', max_tokens: 5, ...config } } as ProviderOptions),
+    make: (config) =>
+      new AnthropicProvider({
+        id: 'an',
+        config: {
+          model: 'm',
+          baseUrl: server.url,
+          apiKeyEnv: KEY_ENV,
+          protocol: 'letter-only',
+          max_tokens: 5,
+          ...config,
+        },
+      } as ProviderOptions),
     url: () => server.url,
   },
 ];
 
-const call = (p: { callApi: OpenAICompatibleProvider['callApi'] }, options?: CallApiOptionsParams, scenario = 'biz/prison') =>
-  p.callApi('display only', { vars: { scenario } } as unknown as CallApiContextParams, options);
+const call = (
+  p: { callApi: OpenAICompatibleProvider['callApi'] },
+  options?: CallApiOptionsParams,
+  scenario = 'biz/prison',
+) => p.callApi('display only', { vars: { scenario } } as unknown as CallApiContextParams, options);
 
 describe.each(vendors)('$name: lost answers are counted per answer', (v) => {
   it('an error row of a multi row says it lost every answer it asked for, by kind', async () => {
     server.script(...Array.from({ length: 4 }, () => status(400, { message: 'bad request' })));
     const r = await call(v.make({ samples: 4, useN: false, maxRetries: 0 }));
     expect(r.error).toContain('no answer recorded for any of 4 samples');
-    expect(meta(r)).toMatchObject({ requested: 4, recorded: 0, missing: { count: 4, byKind: [{ kind: 'http-error', count: 4, message: `400 error from ${v.url()}: bad request` }] } });
+    expect(meta(r)).toMatchObject({
+      requested: 4,
+      recorded: 0,
+      missing: {
+        count: 4,
+        byKind: [{ kind: 'http-error', count: 4, message: `400 error from ${v.url()}: bad request` }],
+      },
+    });
   });
 
   it('a row that fails before its first call (missing key) still carries requested / recorded / missing', async () => {
     delete process.env[KEY_ENV];
     const multi = await call(v.make({ samples: 3, useN: false }));
     expect(multi.error).toContain(`env var ${KEY_ENV} is not set`);
-    expect(meta(multi)).toMatchObject({ requested: 3, recorded: 0, missing: { count: 3, reasons: [expect.stringMatching(/^3× env var/)], byKind: [{ kind: 'missing-key', count: 3 }] } });
+    expect(meta(multi)).toMatchObject({
+      requested: 3,
+      recorded: 0,
+      missing: {
+        count: 3,
+        reasons: [expect.stringMatching(/^3× env var/)],
+        byKind: [{ kind: 'missing-key', count: 3 }],
+      },
+    });
     process.env[KEY_ENV] = '   ';
-    expect(meta(await call(v.make({})))).toMatchObject({ requested: 1, recorded: 0, missing: { count: 1, byKind: [{ kind: 'missing-key' }] } });
-    expect(meta(await call(v.make({}), undefined, 'nowhere/prison'))).toMatchObject({ requested: 1, missing: { count: 1, byKind: [{ kind: 'not-asked' }] } });
+    expect(meta(await call(v.make({})))).toMatchObject({
+      requested: 1,
+      recorded: 0,
+      missing: { count: 1, byKind: [{ kind: 'missing-key' }] },
+    });
+    expect(meta(await call(v.make({}), undefined, 'nowhere/prison'))).toMatchObject({
+      requested: 1,
+      missing: { count: 1, byKind: [{ kind: 'not-asked' }] },
+    });
     // A sequential row that cannot start loses the first batch it would have asked for.
-    const sequential = v.make({ sequential: { reference: 'datasets/recordings/lfb-counts.csv', tolerance: 0.1, cap: 60, batch: 10 } });
-    expect(meta(await call(sequential))).toMatchObject({ requested: 10, recorded: 0, missing: { count: 10, byKind: [{ kind: 'missing-key' }] } });
+    const sequential = v.make({
+      sequential: { reference: 'datasets/recordings/lfb-counts.csv', tolerance: 0.1, cap: 60, batch: 10 },
+    });
+    expect(meta(await call(sequential))).toMatchObject({
+      requested: 10,
+      recorded: 0,
+      missing: { count: 10, byKind: [{ kind: 'missing-key' }] },
+    });
     expect(server.requests).toHaveLength(0);
   });
 });
@@ -69,26 +119,42 @@ describe.each(vendors)('$name: a connection reset after the response headers', (
     const r = await call(v.make({ maxRetries: 2 }));
     expect(r.error).toContain(`connection reset by ${v.url()} after 2 retries (mid-body, after the response headers)`);
     expect(r.error).not.toContain('unexpected');
-    expect(meta(r)).toMatchObject({ requested: 1, recorded: 0, missing: { count: 1, byKind: [{ kind: 'connection' }] } });
+    expect(meta(r)).toMatchObject({
+      requested: 1,
+      recorded: 0,
+      missing: { count: 1, byKind: [{ kind: 'connection' }] },
+    });
     expect(server.requests).toHaveLength(3);
   });
 });
 
 describe.each(vendors)('$name: retry-after is bounded by maxRetryAfterMs', (v) => {
   // An unbounded wait would hold this test for an hour: vitest's 5 s timeout is the proof it did not wait.
-  it('does not wait for retry-after: 3600 under the default bound; the answer is missing with that reason', async () => {
-    server.script(status(429, { retryAfter: 3600, message: 'slow down' }), ok('C'));
-    const r = await call(v.make({ maxRetries: 2 }));
-    expect(r.error).toContain(`429 rate limited by ${v.url()}: the server asked to wait 3600s before retrying, longer than allowed (maxRetryAfterMs 180s); not retried: slow down`);
-    expect(meta(r)).toMatchObject({ requested: 1, missing: { count: 1, byKind: [{ kind: 'retry-after-too-long', count: 1 }] } });
-    expect(server.requests).toHaveLength(1);
-    expect(server.pending).toBe(1);
-  });
+  it(
+    'does not wait for retry-after: 3600 under the default bound; the answer is missing ' + 'with that reason',
+    async () => {
+      server.script(status(429, { retryAfter: 3600, message: 'slow down' }), ok('C'));
+      const r = await call(v.make({ maxRetries: 2 }));
+      expect(r.error).toContain(
+        `429 rate limited by ${v.url()}: the server asked to wait 3600s before retrying, longer than allowed ` +
+          `(maxRetryAfterMs 180s); not retried: slow down`,
+      );
+      expect(meta(r)).toMatchObject({
+        requested: 1,
+        missing: { count: 1, byKind: [{ kind: 'retry-after-too-long', count: 1 }] },
+      });
+      expect(server.requests).toHaveLength(1);
+      expect(server.pending).toBe(1);
+    },
+  );
 
   it('honours a wait within the bound, and counts the retries made before a refused one', async () => {
     server.script(status(503, { retryAfterMs: 20 }), status(429, { retryAfterMs: 5_000 }));
     const r = await call(v.make({ maxRetries: 3, maxRetryAfterMs: 1_000 }));
-    expect(r.error).toContain(`429 rate limited by ${v.url()} after 1 retry: the server asked to wait 5s before retrying, longer than allowed (maxRetryAfterMs 1s)`);
+    expect(r.error).toContain(
+      `429 rate limited by ${v.url()} after 1 retry: the server asked to wait 5s before retrying, longer than ` +
+        `allowed (maxRetryAfterMs 1s)`,
+    );
     expect(server.requests.map((q) => q.headers['x-stainless-retry-count'])).toEqual(['0', '1']);
     server.script(status(429, { retryAfterMs: 30 }), ok('D'));
     expect((await call(v.make({ maxRetries: 1, maxRetryAfterMs: 1_000 }))).output).toBe('D');
@@ -108,16 +174,27 @@ describe('openai-compatible: log-probability readings need enough mass on the op
   // The top token is "**": the letters hold 9 % of the first token's mass, split 70/30.
   const stars = () => okLogprobs('**', { '**': Math.log(0.9), C: Math.log(0.063), D: Math.log(0.027) });
 
-  it('fails a row whose options hold less than minInSpaceMass (default 0.5), with the reason and the unscored reading', async () => {
-    server.script(stars());
-    const r = await call(provider());
-    expect(r.output).toBeUndefined();
-    expect(r.error).toContain('the options (C, D) hold 9.0 % of the first answer token\'s probability, below minInSpaceMass 50.0 %');
-    expect(r.error).toContain('"**" 0.900');
-    const m = meta(r);
-    expect(m).toMatchObject({ requested: 1, recorded: 0, missing: { count: 1, byKind: [{ kind: 'low-in-space-mass', count: 1 }] }, unscoredText: '**' });
-    expect(m.unscoredDistribution.probabilities.C).toBeCloseTo(0.7, 9);
-  });
+  it(
+    'fails a row whose options hold less than minInSpaceMass (default 0.5), with the reason and the ' +
+      'unscored reading',
+    async () => {
+      server.script(stars());
+      const r = await call(provider());
+      expect(r.output).toBeUndefined();
+      expect(r.error).toContain(
+        "the options (C, D) hold 9.0 % of the first answer token's probability, below minInSpaceMass 50.0 %",
+      );
+      expect(r.error).toContain('"**" 0.900');
+      const m = meta(r);
+      expect(m).toMatchObject({
+        requested: 1,
+        recorded: 0,
+        missing: { count: 1, byKind: [{ kind: 'low-in-space-mass', count: 1 }] },
+        unscoredText: '**',
+      });
+      expect(m.unscoredDistribution.probabilities.C).toBeCloseTo(0.7, 9);
+    },
+  );
 
   it('scores the same reading when minInSpaceMass allows it, and a clean reading by default', async () => {
     server.script(stars(), okLogprobs('C', { C: Math.log(0.6), D: Math.log(0.35) }));
@@ -153,7 +230,9 @@ describe('openai-compatible: log-probability readings need enough mass on the op
     const stderr = process.stderr.write;
     process.stderr.write = () => true;
     try {
-      expect(vendors[0]!.make({ minInSpaceMass: 0.5 }).configError).toMatch(/minInSpaceMass only applies to mode logprobs/);
+      expect(vendors[0]!.make({ minInSpaceMass: 0.5 }).configError).toMatch(
+        /minInSpaceMass only applies to mode logprobs/,
+      );
     } finally {
       process.stderr.write = stderr;
     }

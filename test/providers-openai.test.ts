@@ -28,28 +28,66 @@ useLoopbackServer(KEY_ENV, KEY, (s) => (server = s));
 const provider = (config: Record<string, unknown> = {}) =>
   new OpenAICompatibleProvider({
     id: 'openai-test',
-    config: { model: 'ft:gpt-4o-mini:org::abc', baseUrl: `${server.url}/v1`, apiKeyEnv: KEY_ENV, protocol: 'letter-only', maxRetries: 2, ...config },
+    config: {
+      model: 'ft:gpt-4o-mini:org::abc',
+      baseUrl: `${server.url}/v1`,
+      apiKeyEnv: KEY_ENV,
+      protocol: 'letter-only',
+      maxRetries: 2,
+      ...config,
+    },
   });
 
-const call = (p: OpenAICompatibleProvider, vars: Record<string, unknown> = { scenario: 'biz/prison' }, repeatIndex = 0, options?: CallApiOptionsParams) =>
-  p.callApi('display only', { vars, repeatIndex } as unknown as CallApiContextParams, options);
+const call = (
+  p: OpenAICompatibleProvider,
+  vars: Record<string, unknown> = { scenario: 'biz/prison' },
+  repeatIndex = 0,
+  options?: CallApiOptionsParams,
+) => p.callApi('display only', { vars, repeatIndex } as unknown as CallApiContextParams, options);
 
 const behaviours = () => server.requests.map((r) => r.behaviour);
 
 describe('openai-compatible provider: answers', () => {
   it('sends the rendered scenario and sampling parameters, and returns the raw text with usage and cost', async () => {
     server.script(ok('C'));
-    const r = await call(provider({ temperature: 0.7, top_p: 0.9, max_tokens: 2, seed: 7, role: 'fine-tuned', prices: { inputPerMTok: 1, outputPerMTok: 2 } }), { scenario: 'biz/prison' }, 3);
+    const r = await call(
+      provider({
+        temperature: 0.7,
+        top_p: 0.9,
+        max_tokens: 2,
+        seed: 7,
+        role: 'fine-tuned',
+        prices: { inputPerMTok: 1, outputPerMTok: 2 },
+      }),
+      { scenario: 'biz/prison' },
+      3,
+    );
     expect(r.error).toBeUndefined();
     expect(r.output).toBe('C');
     const body = server.requests[0]!.body;
-    expect(body).toMatchObject({ model: 'ft:gpt-4o-mini:org::abc', temperature: 0.7, top_p: 0.9, max_tokens: 2, seed: 10 });
+    expect(body).toMatchObject({
+      model: 'ft:gpt-4o-mini:org::abc',
+      temperature: 0.7,
+      top_p: 0.9,
+      max_tokens: 2,
+      seed: 10,
+    });
     expect(body.n).toBeUndefined();
     expect(body.messages.map((m: { role: string }) => m.role)).toEqual(['system', 'user']);
     expect(body.messages[1].content).toContain('Answer with exactly one letter');
     expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
-    expect(meta(r)).toMatchObject({ mode: 'single', role: 'fine-tuned', scenario: 'business/prisoners-dilemma', finishReason: 'stop', requested: 1, recorded: 1 });
-    const { prompt_tokens, completion_tokens } = { prompt_tokens: r.tokenUsage!.prompt!, completion_tokens: r.tokenUsage!.completion! };
+    expect(meta(r)).toMatchObject({
+      mode: 'single',
+      role: 'fine-tuned',
+      scenario: 'business/prisoners-dilemma',
+      finishReason: 'stop',
+      requested: 1,
+      recorded: 1,
+    });
+    const { prompt_tokens, completion_tokens } = {
+      prompt_tokens: r.tokenUsage!.prompt!,
+      completion_tokens: r.tokenUsage!.completion!,
+    };
     expect(completion_tokens).toBe(1);
     expect(r.tokenUsage).toEqual({ prompt: prompt_tokens, completion: 1, total: prompt_tokens + 1, numRequests: 1 });
     expect(r.cost).toBeCloseTo((prompt_tokens * 1 + 1 * 2) / 1e6, 15);
@@ -67,7 +105,12 @@ describe('openai-compatible provider: answers', () => {
     const r = await call(provider({ samples: 4, useN: true, seed: 1 }));
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]!.body).toMatchObject({ n: 4, seed: 1 });
-    expect(envelopeOf(r)).toMatchObject({ mode: 'multi', requested: 4, samples: [{ text: 'C' }, { text: 'D' }, { text: 'C' }, { text: 'C' }], missing: { count: 0 } });
+    expect(envelopeOf(r)).toMatchObject({
+      mode: 'multi',
+      requested: 4,
+      samples: [{ text: 'C' }, { text: 'D' }, { text: 'C' }, { text: 'C' }],
+      missing: { count: 0 },
+    });
   });
 
   it('reports the choices a server withheld from n as missing when useN is true', async () => {
@@ -77,7 +120,13 @@ describe('openai-compatible provider: answers', () => {
     expect(e.missing).toEqual({
       count: 2,
       reasons: ['2× server returned 1 of 3 choices for n=3: it may ignore n; set useN: auto or false'],
-      byKind: [{ kind: 'short-n', count: 2, message: 'server returned 1 of 3 choices for n=3: it may ignore n; set useN: auto or false' }],
+      byKind: [
+        {
+          kind: 'short-n',
+          count: 2,
+          message: 'server returned 1 of 3 choices for n=3: it may ignore n; set useN: auto or false',
+        },
+      ],
     });
   });
 
@@ -138,7 +187,10 @@ describe('openai-compatible provider: faults', () => {
   it('reports a persistent 429 after the configured retries, with the retry-after', async () => {
     server.script(...Array.from({ length: 3 }, () => status(429, { retryAfterMs: 10, message: 'Rate limit reached' })));
     const r = await call(provider({ maxRetries: 2 }));
-    expect(r.error).toBe(`stratalign openai-compatible "ft:gpt-4o-mini:org::abc": 429 rate limited by ${server.url}/v1 after 2 retries (retry-after 10 ms): Rate limit reached`);
+    expect(r.error).toBe(
+      `stratalign openai-compatible "ft:gpt-4o-mini:org::abc": 429 rate limited by ${server.url}/v1 after 2 ` +
+        `retries (retry-after 10 ms): Rate limit reached`,
+    );
     expect(server.requests).toHaveLength(3);
     expect(meta(r)).toMatchObject({ requested: 1, recorded: 0, missing: { count: 1 } });
     expect(r.output).toBeUndefined();
@@ -185,7 +237,9 @@ describe('openai-compatible provider: faults', () => {
     server.script(reset(), ok('C'));
     expect((await call(provider())).output).toBe('C');
     server.script(reset(), reset());
-    expect((await call(provider({ maxRetries: 1 }))).error).toContain(`connection reset by ${server.url}/v1 after 1 retry`);
+    expect((await call(provider({ maxRetries: 1 }))).error).toContain(
+      `connection reset by ${server.url}/v1 after 1 retry`,
+    );
   });
 
   it('names the URL when nothing listens there', async () => {
@@ -209,12 +263,19 @@ describe('openai-compatible provider: faults', () => {
   it('returns an error naming the env var when the key is missing, without calling the server', async () => {
     delete process.env[KEY_ENV];
     const r = await call(provider());
-    expect(r.error).toBe(`stratalign openai-compatible "ft:gpt-4o-mini:org::abc": env var ${KEY_ENV} is not set: export it or set apiKeyEnv (null for a local server that needs no key)`);
+    expect(r.error).toBe(
+      `stratalign openai-compatible "ft:gpt-4o-mini:org::abc": env var ${KEY_ENV} is not set: export it or set ` +
+        `apiKeyEnv (null for a local server that needs no key)`,
+    );
     expect(server.requests).toHaveLength(0);
   });
 
   it('never lets the key appear in an output, error or metadata, even when the server echoes it', async () => {
-    server.script(status(401, { message: (req) => `Incorrect API key provided: ${String(req.headers.authorization).replace('Bearer ', '')}` }));
+    server.script(
+      status(401, {
+        message: (req) => `Incorrect API key provided: ${String(req.headers.authorization).replace('Bearer ', '')}`,
+      }),
+    );
     const failed = await call(provider());
     expect(failed.error).toContain('401 authentication failed');
     expect(failed.error).toContain('[redacted]');
@@ -237,7 +298,13 @@ describe('openai-compatible provider: faults', () => {
 
 describe('openai-compatible provider: partial batches', () => {
   it('keeps the samples it got and counts the rest as missing with reasons', async () => {
-    server.script(ok('C'), status(503, { shouldRetry: false, message: 'overloaded' }), ok('D'), reset(), contentFilter());
+    server.script(
+      ok('C'),
+      status(503, { shouldRetry: false, message: 'overloaded' }),
+      ok('D'),
+      reset(),
+      contentFilter(),
+    );
     const r = await call(provider({ samples: 5, useN: false, concurrency: 1, maxRetries: 0 }));
     const e = envelopeOf(r);
     expect(e.samples.map((s) => s.text)).toEqual(['C', 'D']);

@@ -7,7 +7,15 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnvelope, type SampleEnvelope } from '../src/answers/samples/envelope.js';
 import { run as cli } from './helpers/run-cli.js';
-import { ok, okTexts, startLoopbackServer, userText, type Behaviour, type LoopbackServer, type RecordedRequest } from './loopback/server.js';
+import {
+  ok,
+  okTexts,
+  startLoopbackServer,
+  userText,
+  type Behaviour,
+  type LoopbackServer,
+  type RecordedRequest,
+} from './loopback/server.js';
 
 const PROVIDER = `file://${fileURLToPath(new URL('../providers/openai-compatible.ts', import.meta.url))}`;
 const ASSERTION = `file://${fileURLToPath(new URL('../assertions/alignment.ts', import.meta.url))}:alignment`;
@@ -16,7 +24,15 @@ const CAP = 300;
 // Context role texts from datasets/catalogue/contexts.yaml identify the scenario of a request.
 const CONTEXT = { business: 'CEO of a firm meeting the CEO', team: 'a colleague choosing between two projects' };
 
-type Row = { scenario: string; error?: string; envelope?: SampleEnvelope; pass?: boolean; reason?: string; namedScores?: Record<string, number>; meta: Record<string, any> };
+type Row = {
+  scenario: string;
+  error?: string;
+  envelope?: SampleEnvelope;
+  pass?: boolean;
+  reason?: string;
+  namedScores?: Record<string, number>;
+  meta: Record<string, any>;
+};
 
 let server: LoopbackServer;
 let dir: string;
@@ -34,7 +50,12 @@ function atShare(q: number, counter: { i: number }): (n: number) => string[] {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'stratalign-sequential-eval-'));
-  Object.assign(process.env, { PROMPTFOO_DISABLE_TELEMETRY: '1', PROMPTFOO_DISABLE_UPDATE: '1', PROMPTFOO_DISABLE_RUNTIME_WARNINGS: '1', PROMPTFOO_CONFIG_DIR: join(dir, '.promptfoo') });
+  Object.assign(process.env, {
+    PROMPTFOO_DISABLE_TELEMETRY: '1',
+    PROMPTFOO_DISABLE_UPDATE: '1',
+    PROMPTFOO_DISABLE_RUNTIME_WARNINGS: '1',
+    PROMPTFOO_CONFIG_DIR: join(dir, '.promptfoo'),
+  });
   // team/prisoners-dilemma: the teacher chose C in 200 of 300 answers; this student matches it.
   const team = atShare(200 / 300, { i: 0 });
   server = await startLoopbackServer({
@@ -61,11 +82,29 @@ beforeAll(async () => {
         {
           id: PROVIDER,
           label: 'student sequential',
-          config: { model: 'student', baseUrl: `${server.url}/v1`, apiKeyEnv: null, protocol: 'letter-only', mode: 'sequential', sequential: { reference: COUNTS, tolerance: 0.1, cap: CAP } },
+          config: {
+            model: 'student',
+            baseUrl: `${server.url}/v1`,
+            apiKeyEnv: null,
+            protocol: 'letter-only',
+            mode: 'sequential',
+            sequential: { reference: COUNTS, tolerance: 0.1, cap: CAP },
+          },
         },
       ],
-      tests: ['business/prisoners-dilemma', 'team/prisoners-dilemma', 'team/public-goods'].map((scenario) => ({ vars: { scenario, split: 'in-sample' } })),
-      defaultTest: { assert: [{ type: 'javascript', value: ASSERTION, metric: 'alignment', config: { reference: COUNTS, maxDistance: 0.1 } }] },
+      tests: ['business/prisoners-dilemma', 'team/prisoners-dilemma', 'team/public-goods'].map((scenario) => ({
+        vars: { scenario, split: 'in-sample' },
+      })),
+      defaultTest: {
+        assert: [
+          {
+            type: 'javascript',
+            value: ASSERTION,
+            metric: 'alignment',
+            config: { reference: COUNTS, maxDistance: 0.1 },
+          },
+        ],
+      },
       outputPath: results,
       writeLatestResults: false,
     },
@@ -82,7 +121,13 @@ beforeAll(async () => {
       ...(response.error || result.error ? { error: String(response.error ?? result.error) } : {}),
       ...(read?.kind === 'envelope' ? { envelope: read.envelope } : {}),
       // promptfoo says "All assertions passed" at the top; the assertion's own reason is its component's.
-      ...(result.gradingResult ? { pass: result.gradingResult.pass, reason: result.gradingResult.componentResults?.[0]?.reason, namedScores: result.gradingResult.namedScores } : {}),
+      ...(result.gradingResult
+        ? {
+            pass: result.gradingResult.pass,
+            reason: result.gradingResult.componentResults?.[0]?.reason,
+            namedScores: result.gradingResult.namedScores,
+          }
+        : {}),
     };
   });
 }, 60_000);
@@ -104,7 +149,9 @@ describe('promptfoo eval with mode sequential', () => {
     expect(e.samples.length + e.missing.count).toBe(e.requested);
     expect(r.pass).toBe(false);
     expect(r.reason).toContain('FAIL on the sequential decision: 30/30 sequential samples valid');
-    expect(r.reason).toMatch(/sequential: settled outside tolerance \(group-sequential boundary [\d.]+ % interval \[0\.000, [\d.]+\] for P\(C\) outside teacher share 0\.313 ± 0\.1/);
+    expect(r.reason).toMatch(
+      /sequential: settled outside tolerance \(group-sequential boundary [\d.]+ % interval \[0\.000, [\d.]+\] for P\(C\) outside teacher share 0\.313 ± 0\.1/,
+    );
     expect(r.reason).toContain("the teacher's noise (300 answers) included");
     expect(r.namedScores!.sequential_calls_share).toBe(e.requested / CAP);
     expect(r.meta).toMatchObject({ mode: 'sequential', decision: 'settled-outside', calls: e.requested });
@@ -122,16 +169,23 @@ describe('promptfoo eval with mode sequential', () => {
   });
 
   it('refuses public goods with an error naming the scenario, without a call', () => {
-    expect(row('team/public-goods').error).toContain('scenario team/public-goods: mode sequential needs a choice game with two options');
+    expect(row('team/public-goods').error).toContain(
+      'scenario team/public-goods: mode sequential needs a choice game with two options',
+    );
     // Every request the server saw was for one of the two choice scenarios.
     expect(served.business + served.team).toBe(server.requests.reduce((sum, q) => sum + (q.body?.n ?? 1), 0));
-    expect(server.requests.every((q) => userText(q).includes(CONTEXT.business) || userText(q).includes(CONTEXT.team))).toBe(true);
+    expect(
+      server.requests.every((q) => userText(q).includes(CONTEXT.business) || userText(q).includes(CONTEXT.team)),
+    ).toBe(true);
   });
 
   it('converts to a recording whose samples are the answers asked for, marked mode sequential', async () => {
     const recording = join(dir, 'recording.jsonl');
     expect(await cli(['convert', join(dir, 'results.json'), '--out', recording])).toMatchObject({ code: 0 });
-    const samples = readFileSync(recording, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const samples = readFileSync(recording, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(samples).toHaveLength(served.business + served.team);
     expect(new Set(samples.map((s) => s.provenance.mode))).toEqual(new Set(['sequential']));
     expect(samples.filter((s) => s.scenario === 'business/prisoners-dilemma')).toHaveLength(served.business);

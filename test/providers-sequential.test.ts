@@ -6,14 +6,31 @@ import AnthropicProvider from '../providers/anthropic.js';
 import OpenAICompatibleProvider from '../providers/openai-compatible.js';
 import { sequentialDecision } from '../src/eval/sequential/index.js';
 import { envelopeOf, stratalignMeta as meta } from './helpers/loopback-provider.js';
-import { contentFilter, ok, okTexts, startLoopbackServer, status, type Behaviour, type LoopbackServer, type RecordedRequest } from './loopback/server.js';
+import {
+  contentFilter,
+  ok,
+  okTexts,
+  startLoopbackServer,
+  status,
+  type Behaviour,
+  type LoopbackServer,
+  type RecordedRequest,
+} from './loopback/server.js';
 
 const COUNTS = 'datasets/recordings/lfb-counts.csv';
 // The paper's teacher on IR/prisoners-dilemma chose C in 77 of 300 answers.
 const TEACHER_SHARE = 77 / 300;
 const GATE = { reference: COUNTS, tolerance: 0.1, cap: 300 };
 // The providers' default: the group-sequential design, with the teacher's noise (300 answers) in it.
-const RULE = { reference: TEACHER_SHARE, tolerance: 0.1, level: 0.95, design: 'group-sequential' as const, batch: 10, cap: 300, referenceAnswers: 300 };
+const RULE = {
+  reference: TEACHER_SHARE,
+  tolerance: 0.1,
+  level: 0.95,
+  design: 'group-sequential' as const,
+  batch: 10,
+  cap: 300,
+  referenceAnswers: 300,
+};
 const fast = { retryAfterMs: 2 };
 
 let server: LoopbackServer | undefined;
@@ -37,10 +54,34 @@ function atShare(q: number): (request: RecordedRequest) => Behaviour {
 }
 
 const openai = (s: LoopbackServer, config: Record<string, unknown> = {}) =>
-  new OpenAICompatibleProvider({ id: 'openai-seq', config: { model: 'student', baseUrl: `${s.url}/v1`, apiKeyEnv: null, protocol: 'letter-only', maxRetries: 2, sequential: GATE, ...config } });
+  new OpenAICompatibleProvider({
+    id: 'openai-seq',
+    config: {
+      model: 'student',
+      baseUrl: `${s.url}/v1`,
+      apiKeyEnv: null,
+      protocol: 'letter-only',
+      maxRetries: 2,
+      sequential: GATE,
+      ...config,
+    },
+  });
 const anthropic = (s: LoopbackServer, config: Record<string, unknown> = {}) =>
-  new AnthropicProvider({ id: 'anthropic-seq', config: { model: 'claude-student', baseUrl: s.url, apiKeyEnv: null, protocol: 'letter-only', max_tokens: 5, maxRetries: 2, sequential: GATE, ...config } });
-const call = (p: OpenAICompatibleProvider | AnthropicProvider, scenario = 'IR/prison') => p.callApi('display only', { vars: { scenario } } as unknown as CallApiContextParams);
+  new AnthropicProvider({
+    id: 'anthropic-seq',
+    config: {
+      model: 'claude-student',
+      baseUrl: s.url,
+      apiKeyEnv: null,
+      protocol: 'letter-only',
+      max_tokens: 5,
+      maxRetries: 2,
+      sequential: GATE,
+      ...config,
+    },
+  });
+const call = (p: OpenAICompatibleProvider | AnthropicProvider, scenario = 'IR/prison') =>
+  p.callApi('display only', { vars: { scenario } } as unknown as CallApiContextParams);
 /** Where the stopping rule first leaves 'continue' on the atShare script, looking every 10 answers. */
 function firstStopAtShare(q: number): { n: number; verdict: string } {
   for (let n = 10; n <= GATE.cap; n += 10) {
@@ -50,15 +91,26 @@ function firstStopAtShare(q: number): { n: number; verdict: string } {
   return { n: GATE.cap, verdict: 'unsettled-at-cap' };
 }
 const AT_SHARE = firstStopAtShare(TEACHER_SHARE);
-const answers = (s: LoopbackServer) => s.requests.reduce((sum, r) => sum + (Number.isInteger(r.body?.n) ? r.body.n : 1), 0);
+const answers = (s: LoopbackServer) =>
+  s.requests.reduce((sum, r) => sum + (Number.isInteger(r.body?.n) ? r.body.n : 1), 0);
 
 describe('openai-compatible, mode sequential', () => {
   it('stops a student that always defects well before the cap, and every answer adds up', async () => {
     const s = await serve(() => ok('D'));
     const r = await call(openai(s, { useN: false, seed: 1000, concurrency: 3 }));
     const e = envelopeOf(r);
-    expect(e).toMatchObject({ mode: 'sequential', source: 'live', scenario: 'international-relations/prisoners-dilemma' });
-    expect(e.sequential).toMatchObject({ decision: 'settled-outside', action: 'C', batch: 10, cap: 300, reference: { share: TEACHER_SHARE, n: 300, tolerance: 0.1, model: 'llama2-70b-chat', origin: COUNTS } });
+    expect(e).toMatchObject({
+      mode: 'sequential',
+      source: 'live',
+      scenario: 'international-relations/prisoners-dilemma',
+    });
+    expect(e.sequential).toMatchObject({
+      decision: 'settled-outside',
+      action: 'C',
+      batch: 10,
+      cap: 300,
+      reference: { share: TEACHER_SHARE, n: 300, tolerance: 0.1, model: 'llama2-70b-chat', origin: COUNTS },
+    });
     // One request per answer, far fewer than the cap, and exactly as many as the envelope says were asked.
     expect(s.requests.length).toBe(e.requested);
     expect(s.requests.length).toBeLessThan(300);
@@ -69,7 +121,15 @@ describe('openai-compatible, mode sequential', () => {
     expect(sequentialDecision(0, e.requested - 10, RULE).verdict).toBe('continue');
     expect(new Set(s.requests.map((q) => q.body.seed)).size).toBe(e.requested);
     expect(s.maxInFlight).toBeLessThanOrEqual(3);
-    expect(meta(r)).toMatchObject({ mode: 'sequential', decision: 'settled-outside', calls: e.requested, cap: 300, requested: e.requested, recorded: e.requested, usedN: false });
+    expect(meta(r)).toMatchObject({
+      mode: 'sequential',
+      decision: 'settled-outside',
+      calls: e.requested,
+      cap: 300,
+      requested: e.requested,
+      recorded: e.requested,
+      usedN: false,
+    });
     expect(meta(r).sequentialSummary).toMatch(
       /^settled outside tolerance \(group-sequential boundary [\d.]+ % interval \[0\.000, 0\.1\d\d\] for P\(C\) outside teacher share 0\.257 ± 0\.1 after \d+ valid answers, \d+ of cap 300 calls\); wrong-decision rate on the tolerance boundary at most 5 %, decided on P\(C\) minus the teacher's share with Newcombe's interval, the teacher's noise \(300 answers\) included$/,
     );
@@ -98,7 +158,8 @@ describe('openai-compatible, mode sequential', () => {
       const e = envelopeOf(await call(openai(s, config)));
       expect(e.sequential!.decision).not.toBe('settled-outside');
       expect(['settled-within', 'unsettled-at-cap', 'futile']).toContain(e.sequential!.decision);
-      // The script is deterministic: with the teacher's noise included, the difference's interval first fits inside ±0.1 after 220 answers.
+      // The script is deterministic: with the teacher's noise included, the difference's interval first fits inside
+      // ±0.1 after 220 answers.
       expect(AT_SHARE).toEqual({ n: 220, verdict: 'settled-within' });
       expect(e).toMatchObject({ requested: AT_SHARE.n, sequential: { decision: AT_SHARE.verdict, valid: AT_SHARE.n } });
       expect(answers(s)).toBe(AT_SHARE.n);
@@ -111,16 +172,32 @@ describe('openai-compatible, mode sequential', () => {
   it('stops after the batch in which a call failed past its retries, keeping every answer and the reason', async () => {
     const s = await serve(() => ok('D'));
     // Sample 24 (seed 1024) fails three times: the first try and both retries.
-    s.when((q) => q.body?.seed === 1024, status(503, { ...fast, message: 'overloaded' }), status(503, fast), status(503, fast));
+    s.when(
+      (q) => q.body?.seed === 1024,
+      status(503, { ...fast, message: 'overloaded' }),
+      status(503, fast),
+      status(503, fast),
+    );
     const r = await call(openai(s, { useN: false, seed: 1000 }));
     const e = envelopeOf(r);
     expect(s.pending).toBe(0);
-    expect(e).toMatchObject({ requested: 30, missing: { count: 1, reasons: [expect.stringMatching(/^1× 503 server error at http:\/\/127\.0\.0\.1:\d+\/v1 after 2 retries/)] } });
+    expect(e).toMatchObject({
+      requested: 30,
+      missing: {
+        count: 1,
+        reasons: [expect.stringMatching(/^1× 503 server error at http:\/\/127\.0\.0\.1:\d+\/v1 after 2 retries/)],
+      },
+    });
     expect(e.samples).toHaveLength(29);
     expect(s.requests.length).toBe(30 + 2);
     // 29 D answers do not settle the gate yet, so the error is the outcome.
     expect(sequentialDecision(0, 29, RULE).verdict).toBe('continue');
-    expect(e.sequential).toMatchObject({ decision: 'stopped-by-error', looks: 3, valid: 29, error: expect.stringContaining('503 server error') });
+    expect(e.sequential).toMatchObject({
+      decision: 'stopped-by-error',
+      looks: 3,
+      valid: 29,
+      error: expect.stringContaining('503 server error'),
+    });
     expect(meta(r)).toMatchObject({ decision: 'stopped-by-error', calls: 30, recorded: 29, missing: { count: 1 } });
   });
 
@@ -134,7 +211,11 @@ describe('openai-compatible, mode sequential', () => {
     expect(sequentialDecision(0, 30, RULE).verdict).toBe('continue');
     expect(sequentialDecision(0, 40, RULE).verdict).toBe('settled-outside');
     // The batch of calls 41-50 lost one to the 503: 48 valid answers, decided on the first 40.
-    expect(e).toMatchObject({ requested: 50, missing: { count: 2 }, sequential: { decision: 'settled-outside', valid: 48, decidedOn: 40, error: expect.stringContaining('503') } });
+    expect(e).toMatchObject({
+      requested: 50,
+      missing: { count: 2 },
+      sequential: { decision: 'settled-outside', valid: 48, decidedOn: 40, error: expect.stringContaining('503') },
+    });
   });
 
   it('goes on past a retried fault and past content filtering, counting both', async () => {
@@ -146,7 +227,9 @@ describe('openai-compatible, mode sequential', () => {
     expect(e.missing).toEqual({
       count: 1,
       reasons: ['1× content filtered by the API (finish_reason content_filter)'],
-      byKind: [{ kind: 'content-filter', count: 1, message: 'content filtered by the API (finish_reason content_filter)' }],
+      byKind: [
+        { kind: 'content-filter', count: 1, message: 'content filtered by the API (finish_reason content_filter)' },
+      ],
     });
     // The filtered answer is a call but not data: 39 D answers in 40 calls are one short of the
     // look at 40 the design is calibrated for, so that look decides on the first 30 (not yet
@@ -159,7 +242,9 @@ describe('openai-compatible, mode sequential', () => {
   it('refuses a public goods scenario before any call, naming it', async () => {
     const s = await serve(() => ok('D'));
     const r = await call(openai(s), 'team/public-goods');
-    expect(r.error).toMatch(/scenario team\/public-goods: mode sequential needs a choice game with two options, and public-goods asks for an amount from 0 to 10/);
+    expect(r.error).toMatch(
+      /scenario team\/public-goods: mode sequential needs a choice game with two options, and public-goods asks for an amount from 0 to 10/,
+    );
     expect(s.requests).toHaveLength(0);
   });
 });
@@ -188,7 +273,10 @@ describe('anthropic, mode sequential', () => {
     // The 15th request and its two retries are overloaded (Anthropic's 529).
     failing.when(() => ++seen >= 15 && seen <= 17, status(529, fast), status(529, fast), status(529, fast));
     const f = envelopeOf(await call(anthropic(failing, { concurrency: 1 })));
-    expect(f).toMatchObject({ requested: 20, missing: { count: 1, reasons: [expect.stringMatching(/^1× 529 server error at .* after 2 retries/)] } });
+    expect(f).toMatchObject({
+      requested: 20,
+      missing: { count: 1, reasons: [expect.stringMatching(/^1× 529 server error at .* after 2 retries/)] },
+    });
     expect(f.samples).toHaveLength(19);
     expect(f.sequential!.decision).toBe('stopped-by-error');
     expect(failing.requests.length).toBe(22);

@@ -93,23 +93,27 @@ describe('OpenAI-compatible provider, protocol structured', () => {
     expect(guided!.body.guided_json).toMatchObject({ properties: { answer: { enum: ['C', 'D'] } } });
   });
 
-  it('names the option to set when the server rejects the structured request, and never retries as free text', async () => {
-    server.script(
-      status(400, {
-        message: "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.",
-      }),
-    );
-    const r = await call(openai());
-    expect(r.error).toContain('400 error from');
-    expect(r.error).toContain(
-      'the server did not take the structured-output request (structuredMode json_schema); set structuredMode: json_object or structuredMode: guided_json in the provider config',
-    );
-    expect(server.requests).toHaveLength(1);
-    expect(server.requests[0]!.body.response_format.type).toBe('json_schema');
-    // A 400 about something else gets no such hint.
-    server.script(status(400, { message: 'temperature must be at most 2' }));
-    expect((await call(openai())).error).not.toContain('structuredMode');
-  });
+  it(
+    'names the option to set when the server rejects the structured request, and never ' + 'retries as free text',
+    async () => {
+      server.script(
+        status(400, {
+          message: "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.",
+        }),
+      );
+      const r = await call(openai());
+      expect(r.error).toContain('400 error from');
+      expect(r.error).toContain(
+        'the server did not take the structured-output request (structuredMode json_schema); set structuredMode: ' +
+          'json_object or structuredMode: guided_json in the provider config',
+      );
+      expect(server.requests).toHaveLength(1);
+      expect(server.requests[0]!.body.response_format.type).toBe('json_schema');
+      // A 400 about something else gets no such hint.
+      server.script(status(400, { message: 'temperature must be at most 2' }));
+      expect((await call(openai())).error).not.toContain('structuredMode');
+    },
+  );
 
   it('keeps a cut-off object as a sample, which the strict reader calls truncated', async () => {
     server.script(truncated('{"motivation": "The other CEO'));
@@ -161,18 +165,22 @@ describe('Anthropic provider, protocol structured', () => {
     expect(strictly(r.output as string)).toMatchObject({ ok: true, action: 'D' });
   });
 
-  it('records a tool input that breaks the schema as it came, and a reply without the tool call as its text: both violations', async () => {
-    server.script(
-      ok('', { toolInput: { motivation: 'm', answer: 'cooperate' } }),
-      ok('I choose C.', { ignoreTools: true }),
-    );
-    const wrong = await call(anthropic());
-    expect(wrong.output).toBe('{"motivation":"m","answer":"cooperate"}');
-    expect(strictly(wrong.output as string)).toMatchObject({ ok: false, failure: 'schema-violation' });
-    const prose = await call(anthropic());
-    expect(prose.output).toBe('I choose C.');
-    expect(strictly(prose.output as string)).toMatchObject({ ok: false, failure: 'schema-violation' });
-  });
+  it(
+    'records a tool input that breaks the schema as it came, and a reply without the tool call as its text: ' +
+      'both violations',
+    async () => {
+      server.script(
+        ok('', { toolInput: { motivation: 'm', answer: 'cooperate' } }),
+        ok('I choose C.', { ignoreTools: true }),
+      );
+      const wrong = await call(anthropic());
+      expect(wrong.output).toBe('{"motivation":"m","answer":"cooperate"}');
+      expect(strictly(wrong.output as string)).toMatchObject({ ok: false, failure: 'schema-violation' });
+      const prose = await call(anthropic());
+      expect(prose.output).toBe('I choose C.');
+      expect(strictly(prose.output as string)).toMatchObject({ ok: false, failure: 'schema-violation' });
+    },
+  );
 
   it('says what to do when the server does not take forced tool calls, and refuses structuredMode', async () => {
     server.script(status(400, { message: 'tool_choice: Extra inputs are not permitted' }));

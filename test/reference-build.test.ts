@@ -19,7 +19,14 @@ const SHIPPED = 'datasets/references/lfb-teacher.reference.json';
 describe('stratalign reference', () => {
   it('rebuilds the shipped teacher reference byte for byte', async () => {
     const out = join(tempDir(), 'ref.json');
-    const { code, stdout: text } = await cli(['reference', 'datasets/recordings/lfb-counts.csv', '--role', 'teacher', '--out', out]);
+    const { code, stdout: text } = await cli([
+      'reference',
+      'datasets/recordings/lfb-counts.csv',
+      '--role',
+      'teacher',
+      '--out',
+      out,
+    ]);
     expect(code).toBe(0);
     expect(text).toMatch(/reference for llama2-70b-chat \(role teacher, recorded-counts\) written to .*: 32 scenarios/);
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(SHIPPED, 'utf8'));
@@ -27,9 +34,16 @@ describe('stratalign reference', () => {
 
   it('ships a reference that readReference reads back as the teacher rows of the counts table', () => {
     const reference = readReference(SHIPPED, catalogue);
-    const teacher = readCountsTable('datasets/recordings/lfb-counts.csv', catalogue).filter((t) => t.role === 'teacher');
+    const teacher = readCountsTable('datasets/recordings/lfb-counts.csv', catalogue).filter(
+      (t) => t.role === 'teacher',
+    );
     expect(Object.keys(reference.scenarios)).toHaveLength(teacher.length);
-    for (const t of teacher) expect(reference.scenarios[t.scenario]).toEqual({ counts: t.counts, n: t.counts.C! + t.counts.D!, failures: t.failures });
+    for (const t of teacher)
+      expect(reference.scenarios[t.scenario]).toEqual({
+        counts: t.counts,
+        n: t.counts.C! + t.counts.D!,
+        failures: t.failures,
+      });
     const raw = JSON.parse(readFileSync(SHIPPED, 'utf8'));
     const pd = raw.scenarios['international-relations/prisoners-dilemma'];
     expect(pd.interval).toMatchObject({ of: 'share', action: 'C', ...wilsonInterval(pd.counts.C, pd.n) });
@@ -50,9 +64,24 @@ describe('stratalign reference', () => {
 
   it('reads back a reference built from simulated answers, labelled as simulated', () => {
     const tallies = [
-      { split: 'in-sample', scenario: 'business/prisoners-dilemma', model: 'sim-teacher', role: 'teacher', counts: { C: 120, D: 180 }, failures: {}, source: 'simulated' as const },
+      {
+        split: 'in-sample',
+        scenario: 'business/prisoners-dilemma',
+        model: 'sim-teacher',
+        role: 'teacher',
+        counts: { C: 120, D: 180 },
+        failures: {},
+        source: 'simulated' as const,
+      },
     ];
-    const built = buildReference(tallies, { selector: { role: 'teacher' }, catalogue, origin: 'sim.jsonl', built: 'test', minValid: 1, allowThin: false });
+    const built = buildReference(tallies, {
+      selector: { role: 'teacher' },
+      catalogue,
+      origin: 'sim.jsonl',
+      built: 'test',
+      minValid: 1,
+      allowThin: false,
+    });
     const file = join(tempDir(), 'sim.reference.json');
     writeFileSync(file, formatReference(built));
     const reference = readReference(file, catalogue);
@@ -62,21 +91,61 @@ describe('stratalign reference', () => {
 
   it('builds from promptfoo results: the replayed teacher texts, parse failures apart', async () => {
     const out = join(tempDir(), 'ref.json');
-    const { code, stdout: text } = await cli(['reference', 'test/fixtures/convert/replay.results.json', '--model', 'teacher llama2-70b-chat [replay]', '--out', out, '--min-valid', '2']);
+    const { code, stdout: text } = await cli([
+      'reference',
+      'test/fixtures/convert/replay.results.json',
+      '--model',
+      'teacher llama2-70b-chat [replay]',
+      '--out',
+      out,
+      '--min-valid',
+      '2',
+    ]);
     expect(code).toBe(0);
     expect(text).toMatch(/input had 2 provider-error rows \(2 answers\) and 6 missing samples/);
     const ref = JSON.parse(readFileSync(out, 'utf8'));
-    expect(ref.scenarios['business/prisoners-dilemma']).toMatchObject({ counts: { C: 1, D: 3 }, n: 4, failures: { refusal: 1 }, split: 'in-sample' });
-    expect(ref.scenarios['sports/snowdrift']).toMatchObject({ counts: { C: 1, D: 1 }, n: 2, failures: { ambiguous: 1 }, split: 'oos-context' });
+    expect(ref.scenarios['business/prisoners-dilemma']).toMatchObject({
+      counts: { C: 1, D: 3 },
+      n: 4,
+      failures: { refusal: 1 },
+      split: 'in-sample',
+    });
+    expect(ref.scenarios['sports/snowdrift']).toMatchObject({
+      counts: { C: 1, D: 1 },
+      n: 2,
+      failures: { ambiguous: 1 },
+      split: 'oos-context',
+    });
     expect(ref.source.kind).toBe('replay');
   });
 
   it('refuses thin scenarios unless allowed, and marks them when allowed', async () => {
     const out = join(tempDir(), 'ref.json');
-    const thin = await cli(['reference', 'test/fixtures/convert/teacher-texts.jsonl', '--role', 'teacher', '--out', out, '--min-valid', '3']);
+    const thin = await cli([
+      'reference',
+      'test/fixtures/convert/teacher-texts.jsonl',
+      '--role',
+      'teacher',
+      '--out',
+      out,
+      '--min-valid',
+      '3',
+    ]);
     expect(thin.code).toBe(2);
-    expect(thin.stderr).toMatch(/1 scenario\(s\) of llama2-70b-chat have fewer than 3 valid answers: sports\/snowdrift \(2\).*--allow-thin/);
-    const allowed = await cli(['reference', 'test/fixtures/convert/teacher-texts.jsonl', '--role', 'teacher', '--out', out, '--min-valid', '3', '--allow-thin']);
+    expect(thin.stderr).toMatch(
+      /1 scenario\(s\) of llama2-70b-chat have fewer than 3 valid answers: sports\/snowdrift \(2\).*--allow-thin/,
+    );
+    const allowed = await cli([
+      'reference',
+      'test/fixtures/convert/teacher-texts.jsonl',
+      '--role',
+      'teacher',
+      '--out',
+      out,
+      '--min-valid',
+      '3',
+      '--allow-thin',
+    ]);
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toMatch(/thin .*sports\/snowdrift \(2\)/);
     const ref = JSON.parse(readFileSync(out, 'utf8'));
@@ -87,16 +156,50 @@ describe('stratalign reference', () => {
   it('gives amount games a mean interval', async () => {
     const tallies = new TallyBuilder();
     for await (const s of readSampleFile('test/fixtures/convert/teacher-texts.jsonl', catalogue)) tallies.add(s);
-    tallies.add({ schema: 'stratalign.sample/v1', scenario: 'business/public-goods', split: 'pg', model: 'llama2-70b-chat', role: 'teacher', text: '4', parse: { ok: true, action: 4, rule: 't', evidence: '4' }, provenance: { source: 'live', origin: 't' } });
-    tallies.add({ schema: 'stratalign.sample/v1', scenario: 'business/public-goods', split: 'pg', model: 'llama2-70b-chat', role: 'teacher', text: '8', parse: { ok: true, action: 8, rule: 't', evidence: '8' }, provenance: { source: 'live', origin: 't' } });
-    const ref = buildReference(tallies.tallies(), { selector: { role: 'teacher' }, catalogue, origin: 'x', built: 'test', minValid: 1, allowThin: false });
+    tallies.add({
+      schema: 'stratalign.sample/v1',
+      scenario: 'business/public-goods',
+      split: 'pg',
+      model: 'llama2-70b-chat',
+      role: 'teacher',
+      text: '4',
+      parse: { ok: true, action: 4, rule: 't', evidence: '4' },
+      provenance: { source: 'live', origin: 't' },
+    });
+    tallies.add({
+      schema: 'stratalign.sample/v1',
+      scenario: 'business/public-goods',
+      split: 'pg',
+      model: 'llama2-70b-chat',
+      role: 'teacher',
+      text: '8',
+      parse: { ok: true, action: 8, rule: 't', evidence: '8' },
+      provenance: { source: 'live', origin: 't' },
+    });
+    const ref = buildReference(tallies.tallies(), {
+      selector: { role: 'teacher' },
+      catalogue,
+      origin: 'x',
+      built: 'test',
+      minValid: 1,
+      allowThin: false,
+    });
     const pg = ref.scenarios['business/public-goods']!;
     expect(pg.interval).toMatchObject({ of: 'mean', method: 'student-t' });
     expect((pg.interval!.low + pg.interval!.high) / 2).toBeCloseTo(6, 10);
   });
 
   it('rejects bad usage with exit 2', async () => {
-    const both = await cli(['reference', 'datasets/recordings/lfb-counts.csv', '--role', 'teacher', '--model', 'x', '--out', 'x.json']);
+    const both = await cli([
+      'reference',
+      'datasets/recordings/lfb-counts.csv',
+      '--role',
+      'teacher',
+      '--model',
+      'x',
+      '--out',
+      'x.json',
+    ]);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/give --role or --model \(exactly one\)/);
     const file = join(tempDir(), 'bad.csv');

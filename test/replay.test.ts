@@ -29,11 +29,16 @@ describe('replay of a counts recording', () => {
 
   it('is seeded: the same seed gives the same order, another seed another order', async () => {
     const t = track(await loadReplaySource(CSV, catalogue, 'llama2-7b-chat'), 'team/prisoners-dilemma');
-    const order = (seed: number) => replayAnswers(t, seed, 0, 300, false).map((a) => a.recordedChoice).join('');
+    const order = (seed: number) =>
+      replayAnswers(t, seed, 0, 300, false)
+        .map((a) => a.recordedChoice)
+        .join('');
     expect(order(1)).toBe(order(1));
     expect(order(1)).not.toBe(order(2));
     // A batch equals the concatenation of single calls.
-    expect(replayAnswers(t, 1, 10, 5, false)).toEqual([10, 11, 12, 13, 14].map((i) => replayAnswers(t, 1, i, 1, false)[0]));
+    expect(replayAnswers(t, 1, 10, 5, false)).toEqual(
+      [10, 11, 12, 13, 14].map((i) => replayAnswers(t, 1, i, 1, false)[0]),
+    );
   });
 
   it('reports answers past the recording as missing, or cycles when asked to', async () => {
@@ -50,28 +55,50 @@ describe('replay of a counts recording', () => {
   });
 
   it('says clearly when a model or scenario is not in the recording', async () => {
-    await expect(loadReplaySource(CSV, catalogue, 'gpt-5')).rejects.toThrowError(/no answers of this model \(models present: llama2-7b-chat, llama2-7b-chat-lfb-lora, llama2-70b-chat\)/);
+    await expect(loadReplaySource(CSV, catalogue, 'gpt-5')).rejects.toThrowError(
+      /no answers of this model \(models present: llama2-7b-chat, llama2-7b-chat-lfb-lora, llama2-70b-chat\)/,
+    );
     const source = await loadReplaySource(CSV, catalogue, 'llama2-70b-chat');
-    expect(findTrack(source, 'business/prisoners-dilemma@x2', undefined)).toMatch(/has no answers of llama2-70b-chat for scenario business\/prisoners-dilemma@x2/);
+    expect(findTrack(source, 'business/prisoners-dilemma@x2', undefined)).toMatch(
+      /has no answers of llama2-70b-chat for scenario business\/prisoners-dilemma@x2/,
+    );
   });
 });
 
 describe('replay of a text recording', () => {
   it('returns the recorded texts, each exactly once per cycle', async () => {
     const file = join(tempDir(), 'rec.jsonl');
-    const line = (text: string) => JSON.stringify({ schema: SAMPLE_SCHEMA, scenario: 'biz/prison', split: 'in-sample', model: 'm', role: 'teacher', text, parse: { ok: true, action: text[0], rule: 'test', evidence: text[0] }, provenance: { source: 'live', origin: 'test' } });
+    const line = (text: string) =>
+      JSON.stringify({
+        schema: SAMPLE_SCHEMA,
+        scenario: 'biz/prison',
+        split: 'in-sample',
+        model: 'm',
+        role: 'teacher',
+        text,
+        parse: { ok: true, action: text[0], rule: 'test', evidence: text[0] },
+        provenance: { source: 'live', origin: 'test' },
+      });
     writeFileSync(file, ['C because trust', 'D to be safe', 'D again'].map(line).join('\n'));
     const source = await loadReplaySource(file, catalogue, 'm');
     expect(source.mode).toBe('replay-text');
-    const texts = replayAnswers(track(source, 'business/prisoners-dilemma'), 3, 0, 3, false).map((s) => s.text).sort();
+    const texts = replayAnswers(track(source, 'business/prisoners-dilemma'), 3, 0, 3, false)
+      .map((s) => s.text)
+      .sort();
     expect(texts).toEqual(['C because trust', 'D again', 'D to be safe']);
   });
 });
 
 describe('replay config', () => {
   it('rejects unknown keys and missing fields with a fix', () => {
-    expect(() => parseReplayConfig({ recording: 'x.csv', model: 'm', sample: 3 }, 'base')).toThrowError(/providers\[base\]\.config: unknown key\(s\) sample.*Fix: use only recording, model, samples/);
+    expect(() => parseReplayConfig({ recording: 'x.csv', model: 'm', sample: 3 }, 'base')).toThrowError(
+      /providers\[base\]\.config: unknown key\(s\) sample.*Fix: use only recording, model, samples/,
+    );
     expect(() => parseReplayConfig({ model: 'm' }, 'base')).toThrowError(/config: recording: /);
-    expect(parseReplayConfig({ recording: 'x.csv', model: 'm', samples: 'all' }, 'b')).toMatchObject({ samples: 'all', seed: 1, onExhausted: 'missing' });
+    expect(parseReplayConfig({ recording: 'x.csv', model: 'm', samples: 'all' }, 'b')).toMatchObject({
+      samples: 'all',
+      seed: 1,
+      onExhausted: 'missing',
+    });
   });
 });

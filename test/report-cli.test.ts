@@ -11,19 +11,38 @@ const PAPER = 'datasets/recordings/lfb-counts.csv';
 const FAST = ['--resamples', '300'];
 
 describe('stratalign report', () => {
-  it('prints the terminal report of the paper counts: 46.65 % and 18.26 % on shares, 46.26 % and 17.90 % as published, with their companions', async () => {
-    const { code, stdout, stderr } = await run(['report', PAPER, ...FAST]);
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/split=in-sample\s+20\s+46\.65 %\s+46\.26 %/);
-    expect(stdout).toMatch(/split=oos-context\s+12\s+18\.26 %\s+17\.90 %/);
-    expect(stdout).toContain('recorded counts');
-    expect(stdout).toMatch(/team\/prisoners-delight\s+n\.s\./);
-  });
+  it(
+    'prints the terminal report of the paper counts: 46.65 % and 18.26 % on shares, 46.26 % and 17.90 % as ' +
+      'published, with their companions',
+    async () => {
+      const { code, stdout, stderr } = await run(['report', PAPER, ...FAST]);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/split=in-sample\s+20\s+46\.65 %\s+46\.26 %/);
+      expect(stdout).toMatch(/split=oos-context\s+12\s+18\.26 %\s+17\.90 %/);
+      expect(stdout).toContain('recorded counts');
+      expect(stdout).toMatch(/team\/prisoners-delight\s+n\.s\./);
+    },
+  );
 
   it('writes JSON, Markdown and HTML files besides stdout, relative to the working directory', async () => {
     const dir = tempDir();
-    const { code, stdout } = await run(['report', join(process.cwd(), PAPER), ...FAST, '--format', 'json', '--markdown', 'r.md', '--html', 'r.html', '--json', 'r.json'], dir);
+    const { code, stdout } = await run(
+      [
+        'report',
+        join(process.cwd(), PAPER),
+        ...FAST,
+        '--format',
+        'json',
+        '--markdown',
+        'r.md',
+        '--html',
+        'r.html',
+        '--json',
+        'r.json',
+      ],
+      dir,
+    );
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as Report;
     expect(report.schema).toBe('stratalign.report/v3');
@@ -33,7 +52,17 @@ describe('stratalign report', () => {
   });
 
   it('compares the models it is told to, by label', async () => {
-    const { code, stdout } = await run(['report', PAPER, ...FAST, '--format', 'json', '--student', 'llama2-7b-chat', '--base', 'llama2-7b-chat-lfb-lora']);
+    const { code, stdout } = await run([
+      'report',
+      PAPER,
+      ...FAST,
+      '--format',
+      'json',
+      '--student',
+      'llama2-7b-chat',
+      '--base',
+      'llama2-7b-chat-lfb-lora',
+    ]);
     expect(code).toBe(0);
     expect((JSON.parse(stdout) as Report).models.map((m) => m.role)).toEqual(['base', 'student', 'teacher']);
   });
@@ -48,7 +77,10 @@ describe('stratalign report', () => {
     [['report', PAPER, '--teacher', 'gpt-5'], /--teacher.*no answers of this model/],
     [['report', 'notes.txt'], /unknown kind of answers file/],
   ])('exits 2 with a message for %j', async (args, message) => {
-    const { code, stderr, stdout } = await run([...args, ...(args.length > 1 && !args.includes('--resamples') ? FAST : [])]);
+    const { code, stderr, stdout } = await run([
+      ...args,
+      ...(args.length > 1 && !args.includes('--resamples') ? FAST : []),
+    ]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
@@ -66,7 +98,9 @@ describe('stratalign report', () => {
     expect(report.inputs[0]!.kind).toBe('promptfoo-results');
     // A provider error row that does not say how many answers it asked for counts as one lost answer.
     expect(report.lostAnswers).toEqual({ providerErrors: 2, missingSamples: 2 });
-    expect(report.notes[0]).toMatch(/LOST ANSWERS: 2 answer\(s\) asked for in the promptfoo results were not delivered, 2 of them in 2 provider error row\(s\)/);
+    expect(report.notes[0]).toMatch(
+      /LOST ANSWERS: 2 answer\(s\) asked for in the promptfoo results were not delivered, 2 of them in 2 provider error row\(s\)/,
+    );
     expect(report.models.map((m) => m.sourceLabel)).toEqual(['replayed', 'replayed', 'replayed']);
     const row = report.scenarios.find((s) => s.scenario === 'business/prisoners-dilemma')!;
     expect(row.models.map((m) => m.distribution[0]!.count)).toEqual([50, 30, 10]);

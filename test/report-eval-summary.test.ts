@@ -28,7 +28,12 @@ describe('summariseForEval', () => {
 
   it('gives each model its cooperation pooled over all valid answers, not a mean over scenarios', () => {
     const teacher = summary.models.find((m) => m.role === 'teacher')!;
-    expect(teacher).toMatchObject({ model: 'llama2-70b-chat', dataRole: 'teacher', sourceLabel: 'recorded counts', failures: null });
+    expect(teacher).toMatchObject({
+      model: 'llama2-70b-chat',
+      dataRole: 'teacher',
+      sourceLabel: 'recorded counts',
+      failures: null,
+    });
     const own = tallies.filter((t) => t.model === teacher.model);
     const cooperative = own.reduce((a, t) => a + t.counts.C!, 0);
     const valid = own.reduce((a, t) => a + t.counts.C! + t.counts.D!, 0);

@@ -6,7 +6,12 @@ import { stratifiedDifferenceInterval } from '../src/stats/stratified-difference
 
 const catalogue = defaultCatalogue();
 const PAPER = 'datasets/recordings/lfb-counts.csv';
-const reportOf = (file: string) => buildReport({ tallies: readCountsTable(file, catalogue), inputs: [{ file, kind: 'counts-table' }] }, { models: {}, proportionInterval: 'hybrid', resamples: 200, seed: 'test' }, catalogue);
+const reportOf = (file: string) =>
+  buildReport(
+    { tallies: readCountsTable(file, catalogue), inputs: [{ file, kind: 'counts-table' }] },
+    { models: {}, proportionInterval: 'hybrid', resamples: 200, seed: 'test' },
+    catalogue,
+  );
 const report = reportOf(PAPER);
 
 describe('the group difference P(C)model − P(C)teacher in the report', () => {
@@ -14,7 +19,8 @@ describe('the group difference P(C)model − P(C)teacher in the report', () => {
     const g = report.groups.find((x) => x.label === 'split=in-sample')!;
     const student = g.models.find((m) => m.model.includes('lora'))!;
     const rows = report.scenarios.filter((s) => s.split === 'in-sample');
-    const mean = rows.reduce((a, s) => a + s.models.find((m) => m.model === student.model)!.difference!.value!, 0) / rows.length;
+    const mean =
+      rows.reduce((a, s) => a + s.models.find((m) => m.model === student.model)!.difference!.value!, 0) / rows.length;
     expect(student.difference!.value).toBeCloseTo(mean, 12);
     expect(student.difference!.method).toMatch(/stratified score/);
     expect(student.difference!.low!).toBeLessThan(mean);
@@ -33,12 +39,19 @@ describe('the group difference P(C)model − P(C)teacher in the report', () => {
       const compared = g.models.filter((x) => x.difference);
       expect(compared.length).toBe(2);
       for (const m of compared) {
-        const row = three.scenarios.find((s) => (g.key.game === undefined || s.game === g.key.game) && (g.key.context === undefined || s.context === g.key.context))!;
-        expect(m.difference, `${g.label} / ${m.model}`).toEqual(row.models.find((x) => x.model === m.model)!.difference);
+        const row = three.scenarios.find(
+          (s) =>
+            (g.key.game === undefined || s.game === g.key.game) &&
+            (g.key.context === undefined || s.context === g.key.context),
+        )!;
+        expect(m.difference, `${g.label} / ${m.model}`).toEqual(
+          row.models.find((x) => x.model === m.model)!.difference,
+        );
       }
     }
     // Over the three scenarios: the stratified interval.
-    const overall = three.groups.find((g) => g.label === 'overall')!.models.find((m) => m.model === 'student')!.difference!;
+    const overall = three.groups.find((g) => g.label === 'overall')!.models.find((m) => m.model === 'student')!
+      .difference!;
     expect(overall.method).toMatch(/stratified score/);
   });
 });

@@ -19,7 +19,11 @@ function writeReport(dir: string): string {
   const catalogue = defaultCatalogue();
   const file = 'datasets/recordings/lfb-counts.csv';
   const tallies = readCountsTable(file, catalogue).map((t) => (t.role === 'fine-tuned' ? { ...t, model: HOSTILE } : t));
-  const report = buildReport({ tallies, inputs: [{ file, kind: 'counts-table' }] }, { models: {}, proportionInterval: 'wilson', resamples: 300, seed: 'browser' }, catalogue);
+  const report = buildReport(
+    { tallies, inputs: [{ file, kind: 'counts-table' }] },
+    { models: {}, proportionInterval: 'wilson', resamples: 300, seed: 'browser' },
+    catalogue,
+  );
   const path = join(dir, 'report.html');
   writeFileSync(path, renderHtml(report));
   return path;
@@ -52,7 +56,13 @@ describe('HTML report in headless Chromium', () => {
     expect(await page.getAttribute('body', 'data-charts')).toBe('ready');
 
     const charts = await page.evaluate(() => {
-      const g = globalThis as unknown as { Chart: { getChart(c: HTMLCanvasElement): { config: { type: string }; data: { datasets: { data: unknown[] }[] } } | undefined } };
+      const g = globalThis as unknown as {
+        Chart: {
+          getChart(
+            c: HTMLCanvasElement,
+          ): { config: { type: string }; data: { datasets: { data: unknown[] }[] } } | undefined;
+        };
+      };
       return [...document.querySelectorAll('canvas')].map((canvas) => {
         const chart = g.Chart.getChart(canvas);
         const ctx = canvas.getContext('2d')!;
@@ -60,7 +70,13 @@ describe('HTML report in headless Chromium', () => {
         let inked = 0;
         for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) inked++;
         const section = canvas.closest('.charts')!.previousElementSibling!.textContent;
-        return { section, type: chart?.config.type ?? null, points: chart ? chart.data.datasets.reduce((a, d) => a + d.data.filter((v) => v !== null).length, 0) : 0, inked, width: canvas.width };
+        return {
+          section,
+          type: chart?.config.type ?? null,
+          points: chart ? chart.data.datasets.reduce((a, d) => a + d.data.filter((v) => v !== null).length, 0) : 0,
+          inked,
+          width: canvas.width,
+        };
       });
     });
     // Per split: 3 heat maps (one per model), an improvement chart and a distance chart; then 2 group distance charts.
@@ -70,7 +86,9 @@ describe('HTML report in headless Chromium', () => {
       expect(c.points).toBeGreaterThan(0);
       expect(c.inked).toBeGreaterThan(1000);
     }
-    expect(charts.filter((c) => c.section!.startsWith('Cooperation heat maps')).map((c) => c.points)).toEqual([20, 20, 20, 12, 12, 12]);
+    expect(charts.filter((c) => c.section!.startsWith('Cooperation heat maps')).map((c) => c.points)).toEqual([
+      20, 20, 20, 12, 12, 12,
+    ]);
     expect(charts.filter((c) => c.section!.startsWith('Improvement')).map((c) => c.type)).toEqual(['bar', 'bar']);
     expect(charts.filter((c) => c.section!.startsWith('Distances'))).toHaveLength(4);
 

@@ -15,8 +15,12 @@ describe('scenario ids', () => {
 
   it('explain what is wrong with a bad name', () => {
     expect(() => resolveScenario(catalogue, 'business')).toThrowError(/not a scenario name.*Fix: write context\/game/);
-    expect(() => resolveScenario(catalogue, 'mars/prison')).toThrowError(/unknown context \(got "mars"\).*international-relations \(IR\)/);
-    expect(() => resolveScenario(catalogue, 'biz/poker')).toThrowError(/unknown game \(got "poker"\).*prisoners-dilemma\/prison/);
+    expect(() => resolveScenario(catalogue, 'mars/prison')).toThrowError(
+      /unknown context \(got "mars"\).*international-relations \(IR\)/,
+    );
+    expect(() => resolveScenario(catalogue, 'biz/poker')).toThrowError(
+      /unknown game \(got "poker"\).*prisoners-dilemma\/prison/,
+    );
     expect(() => resolveScenario(catalogue, 'biz/public-goods@x2')).toThrowError(/no payoff-scaled variants/);
   });
 });
@@ -26,7 +30,9 @@ describe('grid expansion', () => {
     const games = ['prison', 'staghunt', 'snowdrift', 'delight'];
     expect(expandGrid(catalogue, { contextSplits: ['in-sample'], games })).toHaveLength(20);
     expect(expandGrid(catalogue, { contextSplits: ['out-of-sample'], games })).toHaveLength(12);
-    expect(expandGrid(catalogue, { contextSplits: ['in-sample'], games, payoffScales: [2] })[0]!.id).toBe('international-relations/prisoners-dilemma@x2');
+    expect(expandGrid(catalogue, { contextSplits: ['in-sample'], games, payoffScales: [2] })[0]!.id).toBe(
+      'international-relations/prisoners-dilemma@x2',
+    );
   });
 
   it('skips payoff scales for games without scaled variants', () => {
@@ -39,16 +45,40 @@ describe('grid expansion', () => {
 
 describe('test plan', () => {
   it('turns named splits into promptfoo test rows', () => {
-    const tests = planTests({ splits: [{ name: 'in-sample', contexts: ['IR'], games: ['prison'] }, { name: 'oos-context', contexts: ['sports'], games: ['prison'] }] }, catalogue);
+    const tests = planTests(
+      {
+        splits: [
+          { name: 'in-sample', contexts: ['IR'], games: ['prison'] },
+          { name: 'oos-context', contexts: ['sports'], games: ['prison'] },
+        ],
+      },
+      catalogue,
+    );
     expect(tests.map((t) => t.vars)).toEqual([
       { scenario: 'international-relations/prisoners-dilemma', split: 'in-sample' },
       { scenario: 'sports/prisoners-dilemma', split: 'oos-context' },
     ]);
-    expect(tests[0]!.metadata).toMatchObject({ context: 'international-relations', game: 'prisoners-dilemma', payoffScale: 1 });
+    expect(tests[0]!.metadata).toMatchObject({
+      context: 'international-relations',
+      game: 'prisoners-dilemma',
+      payoffScale: 1,
+    });
   });
 
   it('rejects a scenario listed in two splits and unknown keys', () => {
-    expect(() => planTests({ splits: [{ name: 'a', contexts: ['IR'] }, { name: 'b', contexts: ['IR'] }] }, catalogue)).toThrowError(/already in split a/);
-    expect(() => planTests({ splits: [{ name: 'a', contxts: ['IR'] }] }, catalogue)).toThrowError(/splits\[0\].*contxts|Unrecognized key/);
+    expect(() =>
+      planTests(
+        {
+          splits: [
+            { name: 'a', contexts: ['IR'] },
+            { name: 'b', contexts: ['IR'] },
+          ],
+        },
+        catalogue,
+      ),
+    ).toThrowError(/already in split a/);
+    expect(() => planTests({ splits: [{ name: 'a', contxts: ['IR'] }] }, catalogue)).toThrowError(
+      /splits\[0\].*contxts|Unrecognized key/,
+    );
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { StratalignError } from '../src/shared/errors.js';
-import { confidenceSequence, gatePrior, JEFFREYS_PRIOR, logMixtureMartingale } from '../src/eval/sequential/confidence-sequence.js';
+import {
+  confidenceSequence,
+  gatePrior,
+  JEFFREYS_PRIOR,
+  logMixtureMartingale,
+} from '../src/eval/sequential/confidence-sequence.js';
 import { wilsonSampleSize, worstCaseSampleSize } from '../src/eval/sequential/fixed-design.js';
 import { wilsonInterval } from '../src/stats/proportion.js';
 
@@ -17,7 +22,11 @@ describe('beta-binomial mixture confidence sequence', () => {
   });
 
   it('puts its ends where the mixture martingale reaches 1/α, with k/n inside', () => {
-    for (const [k, n] of [[3, 10], [120, 300], [290, 300]] as const) {
+    for (const [k, n] of [
+      [3, 10],
+      [120, 300],
+      [290, 300],
+    ] as const) {
       const { low, high } = confidenceSequence(k, n, 0.95, JEFFREYS_PRIOR);
       expect(low).toBeLessThan(k / n);
       expect(high).toBeGreaterThan(k / n);

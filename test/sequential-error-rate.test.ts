@@ -16,8 +16,10 @@ const ALLOWED = 0.065;
 function naiveWilsonRule(reference: number): StoppingRule {
   return (k, n) => {
     const interval = wilsonInterval(k, n, LEVEL);
-    if (n > 0 && interval.low >= reference - TOLERANCE && interval.high <= reference + TOLERANCE) return { verdict: 'settled-within', interval };
-    if (n > 0 && (interval.high < reference - TOLERANCE || interval.low > reference + TOLERANCE)) return { verdict: 'settled-outside', interval };
+    if (n > 0 && interval.low >= reference - TOLERANCE && interval.high <= reference + TOLERANCE)
+      return { verdict: 'settled-within', interval };
+    if (n > 0 && (interval.high < reference - TOLERANCE || interval.low > reference + TOLERANCE))
+      return { verdict: 'settled-outside', interval };
     return { verdict: 'continue', interval };
   };
 }
@@ -42,11 +44,14 @@ describe('sequential gate error rate', () => {
     { reference: 0.05, truth: 0.15 },
   ];
 
-  it.each(boundaries)('settles at most 5 % of runs (simulated, 2,000 runs, 60 looks) when q = $reference and p = $truth', ({ reference, truth }) => {
-    const rule = createStoppingRule({ reference, tolerance: TOLERANCE, level: LEVEL });
-    const share = settledShare(truth, rule, { batch: 10, cap: 600 }, `boundary/${reference}/${truth}`);
-    expect(share).toBeLessThanOrEqual(ALLOWED);
-  });
+  it.each(boundaries)(
+    'settles at most 5 % of runs (simulated, 2,000 runs, 60 looks) when q = $reference and p = $truth',
+    ({ reference, truth }) => {
+      const rule = createStoppingRule({ reference, tolerance: TOLERANCE, level: LEVEL });
+      const share = settledShare(truth, rule, { batch: 10, cap: 600 }, `boundary/${reference}/${truth}`);
+      expect(share).toBeLessThanOrEqual(ALLOWED);
+    },
+  );
 
   it('holds the error rate exactly, even looking after every single answer', () => {
     for (const reference of [0, 0.2, 0.5, 0.8]) {
@@ -87,7 +92,10 @@ describe('sequential gate error rate', () => {
 
 describe('fixed-width (Chow-Robbins) stopping, for pinning only', () => {
   it('stops near the fixed n for ±0.05 with coverage close to 95 % but not guaranteed', () => {
-    const { expectedCalls, coverage } = exactOperatingCharacteristics(0.5, fixedWidthRule(0.05, LEVEL), { batch: 10, cap: 2000 });
+    const { expectedCalls, coverage } = exactOperatingCharacteristics(0.5, fixedWidthRule(0.05, LEVEL), {
+      batch: 10,
+      cap: 2000,
+    });
     expect(expectedCalls).toBeGreaterThan(370);
     expect(expectedCalls).toBeLessThan(400);
     expect(coverage).toBeGreaterThan(0.93);

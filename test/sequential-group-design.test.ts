@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { readCountsTable } from '../src/recordings/counts-table.js';
 import { validCount } from '../src/recordings/types.js';
-import { alwaysValidFactory, groupSequentialFactory, simpleFactory, summariseDesign, type GateCase } from '../src/eval/sequential/design-comparison.js';
+import {
+  alwaysValidFactory,
+  groupSequentialFactory,
+  simpleFactory,
+  summariseDesign,
+  type GateCase,
+} from '../src/eval/sequential/design-comparison.js';
 import { exactOperatingCharacteristics } from '../src/eval/sequential/exact-operating.js';
 import { efficacyRule, groupSequentialDesign, lookSchedule } from '../src/eval/sequential/group-sequential.js';
 import { createStoppingRule } from '../src/eval/sequential/stopping-rule.js';
@@ -23,7 +29,13 @@ function boundaryError(q: number, rule: ReturnType<typeof createStoppingRule>, s
 describe('the group-sequential gate design', () => {
   it('holds the 5 % wrong-decision rate on the boundary exactly, futility included (teacher exact)', () => {
     for (const q of [0.003, 0.103, 0.257, 0.5, 0.82, 1]) {
-      const design = groupSequentialDesign({ reference: q, tolerance: TOLERANCE, errorRate: 0.05, teacher: null, ...SCHEDULE });
+      const design = groupSequentialDesign({
+        reference: q,
+        tolerance: TOLERANCE,
+        errorRate: 0.05,
+        teacher: null,
+        ...SCHEDULE,
+      });
       // Checked with the general dynamic programme on the rule itself, not the design's own shortcut.
       expect(boundaryError(q, design.rule)).toBeLessThanOrEqual(0.05);
       expect(boundaryError(q, design.rule)).toBeCloseTo(design.boundaryError, 10);
@@ -32,12 +44,18 @@ describe('the group-sequential gate design', () => {
 
   it('is calibrated tightly: a slightly smaller critical value would break the rate', () => {
     const q = 0.4;
-    const design = groupSequentialDesign({ reference: q, tolerance: TOLERANCE, errorRate: 0.05, teacher: null, ...SCHEDULE });
+    const design = groupSequentialDesign({
+      reference: q,
+      tolerance: TOLERANCE,
+      errorRate: 0.05,
+      teacher: null,
+      ...SCHEDULE,
+    });
     const looser = efficacyRule(design.critical - 0.05, { reference: q, tolerance: TOLERANCE, teacher: null }, null);
     expect(boundaryError(q, looser)).toBeGreaterThan(0.05);
   });
 
-  it('holds the rate with the teacher estimated, averaged exactly over the teacher\'s own draw', () => {
+  it("holds the rate with the teacher estimated, averaged exactly over the teacher's own draw", () => {
     // A small teacher sample and cap keep this fast; the bench checks 300 answers and cap 300.
     const schedule = { batch: 10, cap: 100 };
     const m = 100;
@@ -48,7 +66,14 @@ describe('the group-sequential gate design', () => {
         for (let k = 0; k <= m; k++) {
           const mass = binomial(m, k, q);
           if (mass < 1e-9) continue;
-          const rule = createStoppingRule({ reference: k / m, referenceAnswers: m, tolerance: TOLERANCE, level: 0.95, design: 'group-sequential', ...schedule });
+          const rule = createStoppingRule({
+            reference: k / m,
+            referenceAnswers: m,
+            tolerance: TOLERANCE,
+            level: 0.95,
+            design: 'group-sequential',
+            ...schedule,
+          });
           const o = exactOperatingCharacteristics(p, rule, schedule).outcomes;
           error += mass * (o['settled-within'] + o['settled-outside']);
         }
@@ -78,7 +103,13 @@ describe('the group-sequential gate design', () => {
   });
 
   it('stops runs as futile where they would have ended unsettled anyway: fewer calls, the same decisions', () => {
-    const design = groupSequentialDesign({ reference: 0.4, tolerance: TOLERANCE, errorRate: 0.05, teacher: null, ...SCHEDULE });
+    const design = groupSequentialDesign({
+      reference: 0.4,
+      tolerance: TOLERANCE,
+      errorRate: 0.05,
+      teacher: null,
+      ...SCHEDULE,
+    });
     const efficacyOnly = efficacyRule(design.critical, { reference: 0.4, tolerance: TOLERANCE, teacher: null }, null);
     for (const truth of [0.05, 0.3, 0.35, 0.4, 0.45, 0.5, 0.85]) {
       const withFutility = exactOperatingCharacteristics(truth, design.rule, SCHEDULE);
@@ -98,11 +129,20 @@ describe('the group-sequential gate design', () => {
 describe("the paper's students at cap 300, teacher exact (exact, not simulated)", () => {
   const tallies = readCountsTable('datasets/recordings/lfb-counts.csv', defaultCatalogue());
   const share = (t: (typeof tallies)[number]) => (t.counts.C ?? 0) / validCount(t);
-  const teacher = new Map(tallies.filter((t) => t.role === 'teacher').map((t) => [`${t.split}/${t.scenario}`, share(t)]));
-  const cases: GateCase[] = tallies.filter((t) => t.role !== 'teacher').map((t) => ({ truth: share(t), reference: teacher.get(`${t.split}/${t.scenario}`)! }));
+  const teacher = new Map(
+    tallies.filter((t) => t.role === 'teacher').map((t) => [`${t.split}/${t.scenario}`, share(t)]),
+  );
+  const cases: GateCase[] = tallies
+    .filter((t) => t.role !== 'teacher')
+    .map((t) => ({ truth: share(t), reference: teacher.get(`${t.split}/${t.scenario}`)! }));
 
   it('spend at most 90 calls per student scenario (the simple design: 98.0), settling as many correctly', () => {
-    const ours = summariseDesign(groupSequentialFactory(TOLERANCE, 0.95, SCHEDULE), cases, { kind: 'exact' }, TOLERANCE);
+    const ours = summariseDesign(
+      groupSequentialFactory(TOLERANCE, 0.95, SCHEDULE),
+      cases,
+      { kind: 'exact' },
+      TOLERANCE,
+    );
     const simple = summariseDesign(simpleFactory(TOLERANCE, 2.8, SCHEDULE), cases, { kind: 'exact' }, TOLERANCE);
     const always = summariseDesign(alwaysValidFactory(TOLERANCE, 0.95, SCHEDULE), cases, { kind: 'exact' }, TOLERANCE);
     expect(cases).toHaveLength(64);

@@ -11,9 +11,18 @@ const DESIGN = { batch: 10, cap: 300 } as const;
 
 describe('runSequential', () => {
   it('reproduces the simulator draw for draw: same calls, counts and verdict', async () => {
-    for (const [truth, failureRate] of [[0.85, 0], [0.45, 0], [0.3, 0.2]] as const) {
+    for (const [truth, failureRate] of [
+      [0.85, 0],
+      [0.45, 0],
+      [0.3, 0.2],
+    ] as const) {
       const seed = `same/${truth}/${failureRate}`;
-      const simulated = simulateSequential({ probability: truth, failureRate }, createStoppingRule(GATE), DESIGN, createRng(seed));
+      const simulated = simulateSequential(
+        { probability: truth, failureRate },
+        createStoppingRule(GATE),
+        DESIGN,
+        createRng(seed),
+      );
       const rng = createRng(seed);
       const draw = () => (failureRate > 0 && rng() < failureRate ? null : rng() < truth ? 'C' : 'D');
       const run = await runSequential(draw, { ...GATE, ...DESIGN, actions: ['C', 'D'] });
@@ -28,7 +37,13 @@ describe('runSequential', () => {
     let i = 0;
     // Every third draw fails to parse; the rest alternate C and D.
     const draw = async () => (i++ % 3 === 2 ? null : i % 2 === 0 ? 'C' : 'D');
-    const run = await runSequential(draw, { level: 0.95, targetHalfWidth: 0.2, batch: 9, cap: 90, actions: ['C', 'D'] });
+    const run = await runSequential(draw, {
+      level: 0.95,
+      targetHalfWidth: 0.2,
+      batch: 9,
+      cap: 90,
+      actions: ['C', 'D'],
+    });
     expect(run.failures).toBe(run.calls / 3);
     expect(run.samples).toBe(run.calls - run.failures);
     expect(run.counts.C! + run.counts.D!).toBe(run.samples);
@@ -39,7 +54,13 @@ describe('runSequential', () => {
 
   it('pins the estimate when only a target half-width is given', async () => {
     const rng = createRng('pin');
-    const run = await runSequential(() => (rng() < 0.2 ? 'C' : 'D'), { level: 0.95, targetHalfWidth: 0.1, batch: 10, cap: 2000, actions: ['C', 'D'] });
+    const run = await runSequential(() => (rng() < 0.2 ? 'C' : 'D'), {
+      level: 0.95,
+      targetHalfWidth: 0.1,
+      batch: 10,
+      cap: 2000,
+      actions: ['C', 'D'],
+    });
     expect(run.decision).toBe('pinned');
     expect((run.interval.high - run.interval.low) / 2).toBeLessThanOrEqual(0.1);
     // The look before the last was not yet narrow enough: it stopped at the first look that was.
@@ -48,14 +69,27 @@ describe('runSequential', () => {
   });
 
   it('never spends more than the cap, even when the batch does not divide it', async () => {
-    const run = await runSequential(() => 'C', { reference: 0.5, tolerance: 0.49, level: 0.95, batch: 7, cap: 20, actions: ['C', 'D'] });
+    const run = await runSequential(() => 'C', {
+      reference: 0.5,
+      tolerance: 0.49,
+      level: 0.95,
+      batch: 7,
+      cap: 20,
+      actions: ['C', 'D'],
+    });
     expect(run.calls).toBe(20);
     expect(run.looks.map((l) => l.calls)).toEqual([7, 14, 20]);
   });
 
   it('reports an unsettled gate at the cap instead of guessing', async () => {
     let i = 0;
-    const run = await runSequential(() => (i++ % 2 === 0 ? 'C' : 'D'), { ...GATE, reference: 0.4, batch: 10, cap: 40, actions: ['C', 'D'] });
+    const run = await runSequential(() => (i++ % 2 === 0 ? 'C' : 'D'), {
+      ...GATE,
+      reference: 0.4,
+      batch: 10,
+      cap: 40,
+      actions: ['C', 'D'],
+    });
     expect(run.decision).toBe('unsettled-at-cap');
     expect(run.calls).toBe(40);
   });
@@ -74,7 +108,8 @@ describe('runSequential', () => {
       expect(run.error).toBe('provider returned 503');
       expect(run.calls).toBe(20);
       expect(run.counts).toEqual({ C: 0, D: 19 });
-      // A verdict reached by the last look stands (the sequence is valid at any stop); otherwise the error is the outcome.
+      // A verdict reached by the last look stands (the sequence is valid at any stop); otherwise the error is the
+      // outcome.
       const verdict = sequentialDecision(0, 19, { ...GATE, reference }).verdict;
       expect(run.decision).toBe(verdict === 'continue' ? 'stopped-by-error' : verdict);
       decisions.push(run.decision);
@@ -89,10 +124,18 @@ describe('runSequential', () => {
   });
 
   it('rejects options that cannot define a stop, naming the field', async () => {
-    await expect(runSequential(() => 'C', { level: 0.95, tolerance: 0.1, ...DESIGN, actions: ['C', 'D'] })).rejects.toThrow(StratalignError);
-    await expect(runSequential(() => 'C', { level: 0.95, ...DESIGN, actions: ['C', 'D'] })).rejects.toThrow(/nothing to stop for/);
-    await expect(runSequential(() => 'C', { ...GATE, batch: 0, cap: 300, actions: ['C', 'D'] })).rejects.toThrow(/batch/);
-    await expect(runSequential(() => 'C', { ...GATE, ...DESIGN, actions: ['C', 'C'] })).rejects.toThrow(/two distinct actions/);
+    await expect(
+      runSequential(() => 'C', { level: 0.95, tolerance: 0.1, ...DESIGN, actions: ['C', 'D'] }),
+    ).rejects.toThrow(StratalignError);
+    await expect(runSequential(() => 'C', { level: 0.95, ...DESIGN, actions: ['C', 'D'] })).rejects.toThrow(
+      /nothing to stop for/,
+    );
+    await expect(runSequential(() => 'C', { ...GATE, batch: 0, cap: 300, actions: ['C', 'D'] })).rejects.toThrow(
+      /batch/,
+    );
+    await expect(runSequential(() => 'C', { ...GATE, ...DESIGN, actions: ['C', 'C'] })).rejects.toThrow(
+      /two distinct actions/,
+    );
   });
 });
 

@@ -8,7 +8,17 @@ import { run } from './helpers/run-cli.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const catalogue = defaultCatalogue();
-const OPTIONS: SavingsOptions = { tolerance: 0.1, level: 0.95, runs: 100, seed: 1, batch: 10, cap: 300, fixedCalls: 300, reference: { role: 'teacher' }, origin: 'test.csv' };
+const OPTIONS: SavingsOptions = {
+  tolerance: 0.1,
+  level: 0.95,
+  runs: 100,
+  seed: 1,
+  batch: 10,
+  cap: 300,
+  fixedCalls: 300,
+  reference: { role: 'teacher' },
+  origin: 'test.csv',
+};
 
 const TABLE = [
   'split,context,game,payoff_scale,model,role,C,D',
@@ -42,9 +52,13 @@ describe('sequentialSavings', () => {
     // Without an exact reference there is no single exact expectation to show.
     expect(redrawn.scenarios.every((s) => s.sequential.exactMeanCalls === null)).toBe(true);
     // The close student (0.317 against 0.3) needs more calls when the teacher's noise counts too.
-    const close = (r: typeof fixed) => r.scenarios.find((s) => s.model === 'close' && s.scenario === 'international-relations/prisoners-dilemma')!.sequential.meanCalls;
+    const close = (r: typeof fixed) =>
+      r.scenarios.find((s) => s.model === 'close' && s.scenario === 'international-relations/prisoners-dilemma')!
+        .sequential.meanCalls;
     expect(close(redrawn)).toBeGreaterThanOrEqual(close(fixed));
-    expect(() => sequentialSavings(tallies, catalogue, { ...OPTIONS, teacherAnswers: 0 })).toThrow(/teacher's number of answers/);
+    expect(() => sequentialSavings(tallies, catalogue, { ...OPTIONS, teacherAnswers: 0 })).toThrow(
+      /teacher's number of answers/,
+    );
   });
 
   it('leaves the reference model out of the gated summary but not out of the overall one', () => {
@@ -58,18 +72,26 @@ describe('sequentialSavings', () => {
 
   it('agrees with the exact expectation up to simulation error, and repeats itself for the same seed', () => {
     const report = sequentialSavings(tallies, catalogue, OPTIONS);
-    for (const row of report.scenarios) expect(Math.abs(row.sequential.meanCalls - row.sequential.exactMeanCalls!)).toBeLessThan(25);
+    for (const row of report.scenarios)
+      expect(Math.abs(row.sequential.meanCalls - row.sequential.exactMeanCalls!)).toBeLessThan(25);
     expect(sequentialSavings(tallies, catalogue, OPTIONS)).toEqual(report);
     expect(sequentialSavings(tallies, catalogue, { ...OPTIONS, seed: 2 }).all.meanCalls).not.toBe(report.all.meanCalls);
   });
 
-  it('settles the paper\'s gate (tolerance 0.1, 95 %) for the students with at most half the calls of the fixed 300', () => {
-    const paper = readCountsTable('datasets/recordings/lfb-counts.csv', catalogue);
-    const report = sequentialSavings(paper, catalogue, { ...OPTIONS, runs: 40, origin: 'datasets/recordings/lfb-counts.csv' });
-    expect(report.scenarios).toHaveLength(96);
-    expect(report.gated!.callRatio).toBeLessThanOrEqual(0.5);
-    expect(report.all.sequential.wrong).toBeLessThanOrEqual(0.05);
-  });
+  it(
+    "settles the paper's gate (tolerance 0.1, 95 %) for the students with at most half the calls " + 'of the fixed 300',
+    () => {
+      const paper = readCountsTable('datasets/recordings/lfb-counts.csv', catalogue);
+      const report = sequentialSavings(paper, catalogue, {
+        ...OPTIONS,
+        runs: 40,
+        origin: 'datasets/recordings/lfb-counts.csv',
+      });
+      expect(report.scenarios).toHaveLength(96);
+      expect(report.gated!.callRatio).toBeLessThanOrEqual(0.5);
+      expect(report.all.sequential.wrong).toBeLessThanOrEqual(0.05);
+    },
+  );
 });
 
 describe('stratalign sequential-savings', () => {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../src/shared/random.js';
-import { basicInterval, hullInterval, percentileInterval, quantileType7, resampleCounts, sampleBinomial, sampleMultinomial } from '../src/stats/bootstrap.js';
+import {
+  basicInterval,
+  hullInterval,
+  percentileInterval,
+  quantileType7,
+  resampleCounts,
+  sampleBinomial,
+  sampleMultinomial,
+} from '../src/stats/bootstrap.js';
 
 describe('binomial draws', () => {
   it('are reproducible from the seed', () => {
@@ -76,16 +84,19 @@ describe('type-7 quantiles', () => {
 });
 
 describe('percentile interval', () => {
-  it('uses type-7 quantiles at both ends: 1..100 at 90 % gives 5.95 and 95.05, 1..10 at 95 % gives 1.225 and 9.775', () => {
-    const values = Array.from({ length: 100 }, (_, i) => 100 - i);
-    const i = percentileInterval(values, 0.9)!;
-    expect(i.low).toBeCloseTo(5.95, 10);
-    expect(i.high).toBeCloseTo(95.05, 10);
-    expect(i.undefinedResamples).toBe(0);
-    const ten = percentileInterval([10, 9, 8, 7, 6, 5, 4, 3, 2, 1], 0.95)!;
-    expect(ten.low).toBeCloseTo(1.225, 12);
-    expect(ten.high).toBeCloseTo(9.775, 12);
-  });
+  it(
+    'uses type-7 quantiles at both ends: 1..100 at 90 % gives 5.95 and 95.05, 1..10 at 95 % gives ' + '1.225 and 9.775',
+    () => {
+      const values = Array.from({ length: 100 }, (_, i) => 100 - i);
+      const i = percentileInterval(values, 0.9)!;
+      expect(i.low).toBeCloseTo(5.95, 10);
+      expect(i.high).toBeCloseTo(95.05, 10);
+      expect(i.undefinedResamples).toBe(0);
+      const ten = percentileInterval([10, 9, 8, 7, 6, 5, 4, 3, 2, 1], 0.95)!;
+      expect(ten.low).toBeCloseTo(1.225, 12);
+      expect(ten.high).toBeCloseTo(9.775, 12);
+    },
+  );
 
   it('counts and leaves out undefined replicates, and is null when none is defined', () => {
     const i = percentileInterval([1, null, 2, Number.NaN, 3], 0.5)!;
@@ -106,7 +117,8 @@ describe('basic (reverse-percentile) interval', () => {
   });
 
   it('moves a biased statistic down: replicates above the estimate give an interval below the percentile one', () => {
-    // Estimate 0.2, replicates 0.21..0.30 (bias +0.055): percentile [0.21225, 0.29775]; basic [0.10225, 0.18775] widened to the estimate.
+    // Estimate 0.2, replicates 0.21..0.30 (bias +0.055): percentile [0.21225, 0.29775]; basic [0.10225, 0.18775]
+    // widened to the estimate.
     const reps = Array.from({ length: 10 }, (_, i) => 0.21 + i / 100);
     const i = basicInterval(0.2, reps, 0.95)!;
     expect(i.low).toBeCloseTo(0.4 - 0.29775, 12);
@@ -129,7 +141,8 @@ describe('basic (reverse-percentile) interval', () => {
 
 describe('hull of basic and percentile intervals', () => {
   it('keeps the long tail a correlation near 1 shows in its resamples, which the basic interval reflects away', () => {
-    // Estimate 0.99; replicates -0.08, 0.02, ..., 0.82: q(0.025) = -0.08 + 0.225 * 0.1 = -0.0575, q(0.975) = -0.08 + 8.775 * 0.1 = 0.7975.
+    // Estimate 0.99; replicates -0.08, 0.02, ..., 0.82: q(0.025) = -0.08 + 0.225 * 0.1 = -0.0575, q(0.975) = -0.08 +
+    // 8.775 * 0.1 = 0.7975.
     const reps = Array.from({ length: 10 }, (_, i) => -0.08 + i * 0.1);
     const lowQ = -0.0575;
     const highQ = 0.7975;

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { pearsonCorrelation } from '../src/stats/correlation.js';
-import { jensenShannonDistance, jensenShannonDivergence, toDistribution, totalVariation } from '../src/stats/distance.js';
+import {
+  jensenShannonDistance,
+  jensenShannonDivergence,
+  toDistribution,
+  totalVariation,
+} from '../src/stats/distance.js';
 
 describe('total variation distance', () => {
   it('is half the L1 distance', () => {
@@ -53,6 +58,11 @@ describe('profile correlation', () => {
 
   it('ignores a uniform shift of one profile', () => {
     const teacher = [0.2, 0.5, 0.9, 0.4];
-    expect(pearsonCorrelation(teacher.map((v) => v - 0.1), teacher)).toBeCloseTo(1, 12);
+    expect(
+      pearsonCorrelation(
+        teacher.map((v) => v - 0.1),
+        teacher,
+      ),
+    ).toBeCloseTo(1, 12);
   });
 });

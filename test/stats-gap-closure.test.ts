@@ -19,7 +19,12 @@ function rows(split: string, on: 'counts' | 'shares'): ScenarioCounts[] {
   const by = new Map<string, Partial<Record<string, Tally>>>();
   for (const t of tallies.filter((x) => x.split === split)) by.set(t.scenario, { ...by.get(t.scenario), [t.role!]: t });
   const value = (t: Tally) => (on === 'counts' ? t.counts.C! : t.counts.C! / (t.counts.C! + t.counts.D!));
-  return [...by].map(([scenario, r]) => ({ scenario, base: value(r.base!), fineTuned: value(r['fine-tuned']!), teacher: value(r.teacher!) }));
+  return [...by].map(([scenario, r]) => ({
+    scenario,
+    base: value(r.base!),
+    fineTuned: value(r['fine-tuned']!),
+    teacher: value(r.teacher!),
+  }));
 }
 
 describe("the paper's improvement metric on its recorded counts", () => {
@@ -39,7 +44,10 @@ describe("the paper's improvement metric on its recorded counts", () => {
   });
 
   it('is undefined, not infinite, for a zero gap, and the mean says which scenario it left out', () => {
-    const r = meanPaperImprovement([{ scenario: 'a', base: 10, fineTuned: 12, teacher: 10 }, { scenario: 'b', base: 0, fineTuned: 5, teacher: 10 }]);
+    const r = meanPaperImprovement([
+      { scenario: 'a', base: 10, fineTuned: 12, teacher: 10 },
+      { scenario: 'b', base: 0, fineTuned: 5, teacher: 10 },
+    ]);
     expect(r).toEqual({ mean: 50, used: 1, undefinedScenarios: ['a'] });
   });
 });
@@ -66,20 +74,36 @@ describe('companions, by hand on three scenarios', () => {
     expect(meanPaperImprovement(COUNTS)).toEqual({ mean: 60, used: 3, undefinedScenarios: [] });
   });
 
-  it('pooled gap closure: on counts 100 * (-20 + 5 - 40) / (-40 + 10 - 50) = 68.75 %; on shares 100 * -0.25 / -0.8 = 31.25 %', () => {
-    expect(pooledGapClosure(COUNTS)).toBeCloseTo(68.75, 10);
-    expect(pooledGapClosure(SHARES)).toBeCloseTo(31.25, 10);
-  });
+  it(
+    'pooled gap closure: on counts 100 * (-20 + 5 - 40) / (-40 + 10 - 50) = 68.75 %; on shares 100 * -0.25 / ' +
+      '-0.8 = 31.25 %',
+    () => {
+      expect(pooledGapClosure(COUNTS)).toBeCloseTo(68.75, 10);
+      expect(pooledGapClosure(SHARES)).toBeCloseTo(31.25, 10);
+    },
+  );
 
-  it('absolute-gap closure: on counts 100 * (1 - (20 + 5 + 10) / (40 + 10 + 50)) = 65 %; on shares 100 * (1 - 0.65 / 1.0) = 35 %', () => {
-    expect(absoluteGapClosure(COUNTS)).toBeCloseTo(65, 10);
-    expect(absoluteGapClosure(SHARES)).toBeCloseTo(35, 10);
-  });
+  it(
+    'absolute-gap closure: on counts 100 * (1 - (20 + 5 + 10) / (40 + 10 + 50)) = 65 %; on shares 100 * (1 - ' +
+      '0.65 / 1.0) = 35 %',
+    () => {
+      expect(absoluteGapClosure(COUNTS)).toBeCloseTo(65, 10);
+      expect(absoluteGapClosure(SHARES)).toBeCloseTo(35, 10);
+    },
+  );
 
-  it('mean per-scenario absolute closure on shares: (1 - 0.2/0.4, 1 - 0.05/0.1, 1 - 0.4/0.5) = (50, 50, 20) %, mean 40 %', () => {
-    expect(SHARES.map((r) => absoluteClosure(r)!)).toEqual([expect.closeTo(50, 10), expect.closeTo(50, 10), expect.closeTo(20, 10)]);
-    expect(meanAbsoluteGapClosure(SHARES)).toBeCloseTo(40, 10);
-  });
+  it(
+    'mean per-scenario absolute closure on shares: (1 - 0.2/0.4, 1 - 0.05/0.1, 1 - 0.4/0.5) = (50, 50, ' +
+      '20) %, mean 40 %',
+    () => {
+      expect(SHARES.map((r) => absoluteClosure(r)!)).toEqual([
+        expect.closeTo(50, 10),
+        expect.closeTo(50, 10),
+        expect.closeTo(20, 10),
+      ]);
+      expect(meanAbsoluteGapClosure(SHARES)).toBeCloseTo(40, 10);
+    },
+  );
 
   it('a zero gap leaves the pooled closures undefined, not infinite', () => {
     const flat = [{ scenario: 'f', base: 10, fineTuned: 12, teacher: 10 }];

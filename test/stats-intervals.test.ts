@@ -82,7 +82,7 @@ describe('mean interval', () => {
     // 300 donations of $5 out of $0..$10. Clopper-Pearson upper end for 0 of 300 "answers other than 5"
     // at 95 % is u = 1 - 0.025^(1/300) = 0.012221; such answers move the mean by at most $5 either way.
     const s = summariseCounts([0, 5, 10], [0, 300, 0]);
-    const u = 1 - Math.pow(0.025, 1 / 300);
+    const u = 1 - 0.025 ** (1 / 300);
     const i = meanInterval(s, 0.95, { min: 0, max: 10 });
     expect(u).toBeCloseTo(0.012221, 6);
     expect(i.low).toBeCloseTo(5 - 5 * u, 10);
@@ -102,8 +102,13 @@ describe('the default share interval: Wilson with exact ends near 0 and n', () =
   /** Lowest exact coverage over a grid of shares, finer near 0 and 1 where Wilson fails. */
   function lowestCoverage(method: 'hybrid' | 'wilson', n: number): number {
     const intervals = Array.from({ length: n + 1 }, (_, k) => proportionInterval(k, n, method));
-    const pmf = (k: number, p: number) => Math.exp(-Math.log(n + 1) - jStat.betaln(k + 1, n - k + 1) + k * Math.log(p) + (n - k) * Math.log1p(-p));
-    const shares = [...Array.from({ length: 499 }, (_, i) => (i + 1) / 500), ...Array.from({ length: 300 }, (_, i) => (i + 1) / 30000), ...Array.from({ length: 300 }, (_, i) => 1 - (i + 1) / 30000)];
+    const pmf = (k: number, p: number) =>
+      Math.exp(-Math.log(n + 1) - jStat.betaln(k + 1, n - k + 1) + k * Math.log(p) + (n - k) * Math.log1p(-p));
+    const shares = [
+      ...Array.from({ length: 499 }, (_, i) => (i + 1) / 500),
+      ...Array.from({ length: 300 }, (_, i) => (i + 1) / 30000),
+      ...Array.from({ length: 300 }, (_, i) => 1 - (i + 1) / 30000),
+    ];
     let lowest = 1;
     for (const p of shares) {
       let covered = 0;
@@ -124,7 +129,10 @@ describe('the default share interval: Wilson with exact ends near 0 and n', () =
     expect(proportionInterval(3, 300, 'hybrid').low).toBeCloseTo(clopperPearsonInterval(3, 300).low, 12);
     expect(proportionInterval(3, 300, 'hybrid').high).toBeCloseTo(wilsonInterval(3, 300).high, 12);
     expect(proportionInterval(295, 300, 'hybrid').high).toBeCloseTo(clopperPearsonInterval(295, 300).high, 12);
-    expect(proportionInterval(150, 300, 'hybrid')).toMatchObject({ low: wilsonInterval(150, 300).low, high: wilsonInterval(150, 300).high });
+    expect(proportionInterval(150, 300, 'hybrid')).toMatchObject({
+      low: wilsonInterval(150, 300).low,
+      high: wilsonInterval(150, 300).high,
+    });
   });
 
   it('never excludes its own estimate: the Wilson end at k = n is 1, not 0.9999999999999998', () => {

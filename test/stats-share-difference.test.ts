@@ -1,6 +1,13 @@
 import jStat from 'jstat';
 import { describe, expect, it } from 'vitest';
-import { absoluteDifferenceInterval, acceptsAbsoluteDifference, restrictedShares, scoreStatistic, shareDifferenceInterval, type ShareSide } from '../src/stats/share-difference.js';
+import {
+  absoluteDifferenceInterval,
+  acceptsAbsoluteDifference,
+  restrictedShares,
+  scoreStatistic,
+  shareDifferenceInterval,
+  type ShareSide,
+} from '../src/stats/share-difference.js';
 
 const N = 300;
 
@@ -8,12 +15,18 @@ const N = 300;
 function support(n: number, p: number): { k: number; mass: number }[] {
   const sd = Math.sqrt(n * p * (1 - p));
   const out: { k: number; mass: number }[] = [];
-  for (let k = Math.max(0, Math.floor(n * p - 5 * sd - 1)); k <= Math.min(n, Math.ceil(n * p + 5 * sd + 1)); k++) out.push({ k, mass: jStat.binomial.pdf(k, n, p) });
+  for (let k = Math.max(0, Math.floor(n * p - 5 * sd - 1)); k <= Math.min(n, Math.ceil(n * p + 5 * sd + 1)); k++)
+    out.push({ k, mass: jStat.binomial.pdf(k, n, p) });
   return out;
 }
 
 /** Exact probability (enumeration over both samples) that a predicate on (student count, teacher count) holds. */
-function exactProbability(p: number, q: number, holds: (ks: number, kt: number) => boolean, teacherExact = false): number {
+function exactProbability(
+  p: number,
+  q: number,
+  holds: (ks: number, kt: number) => boolean,
+  teacherExact = false,
+): number {
   let total = 0;
   for (const s of support(N, p)) {
     if (teacherExact) {
@@ -56,8 +69,13 @@ describe('Miettinen-Nurminen interval for a difference of shares', () => {
       [0.8, 0.75],
       [0.12, 0.02],
     ] as const) {
-      // The interval is the set of differences the score test accepts, so it covers the truth exactly when the test accepts it.
-      const coverage = exactProbability(p, q, (ks, kt) => Math.abs(scoreStatistic(side(ks), side(kt), p - q)) <= 1.959964);
+      // The interval is the set of differences the score test accepts, so it covers the truth exactly when the test
+      // accepts it.
+      const coverage = exactProbability(
+        p,
+        q,
+        (ks, kt) => Math.abs(scoreStatistic(side(ks), side(kt), p - q)) <= 1.959964,
+      );
       expect(coverage).toBeGreaterThan(0.94);
       expect(coverage).toBeLessThan(0.96);
     }
@@ -79,7 +97,12 @@ describe('Miettinen-Nurminen interval for a difference of shares', () => {
 
 describe('interval for |p_student − p_teacher| (two-option TV distance)', () => {
   const coverageAt = (tau: number, q: number, teacherExact: boolean) =>
-    exactProbability(q + tau, q, (ks, kt) => acceptsAbsoluteDifference(side(ks), teacherExact ? { exact: q } : side(kt), tau, 0.95), teacherExact);
+    exactProbability(
+      q + tau,
+      q,
+      (ks, kt) => acceptsAbsoluteDifference(side(ks), teacherExact ? { exact: q } : side(kt), tau, 0.95),
+      teacherExact,
+    );
 
   it('covers within 2 points of 95 % at true distances 0.02 to 0.3, teacher estimated from 300 answers (exact)', () => {
     for (const tau of [0.02, 0.1, 0.3]) {
@@ -108,14 +131,23 @@ describe('interval for |p_student − p_teacher| (two-option TV distance)', () =
     expect(folded).toBeGreaterThan(0.97);
   });
 
-  it('claims "within 0.1" for a student exactly 0.1 away at most 4 % of the time, teacher from 300 answers (exact)', () => {
-    for (const q of [0.1, 0.4, 0.75]) {
-      // The interval holds the observed |d| and is connected: its upper end is below 0.1 exactly when |d| < 0.1 and 0.1 is rejected.
-      const within = exactProbability(q + 0.1, q, (ks, kt) => Math.abs(ks - kt) / N < 0.1 && !acceptsAbsoluteDifference(side(ks), side(kt), 0.1, 0.95));
-      expect(within, `q ${q}`).toBeLessThanOrEqual(0.04);
-      expect(within, `q ${q}`).toBeGreaterThan(0.01);
-    }
-  });
+  it(
+    'claims "within 0.1" for a student exactly 0.1 away at most 4 % of the time, teacher from 300 ' + 'answers (exact)',
+    () => {
+      for (const q of [0.1, 0.4, 0.75]) {
+        // The interval holds the observed |d| and is connected: its upper end is below 0.1 exactly when |d| < 0.1 and
+        // 0.1
+        // is rejected.
+        const within = exactProbability(
+          q + 0.1,
+          q,
+          (ks, kt) => Math.abs(ks - kt) / N < 0.1 && !acceptsAbsoluteDifference(side(ks), side(kt), 0.1, 0.95),
+        );
+        expect(within, `q ${q}`).toBeLessThanOrEqual(0.04);
+        expect(within, `q ${q}`).toBeGreaterThan(0.01);
+      }
+    },
+  );
 
   it('contains its estimate, starts at 0 when no difference is shown, and handles all-or-nothing answers', () => {
     const same = absoluteDifferenceInterval(side(150), side(150));

@@ -42,16 +42,19 @@ describe("Welch's t-test", () => {
     expect(t.pValue).toBe(1);
   });
 
-  it('gives the exact permutation p-value for two separated samples without spread, never 0 with a null statistic', () => {
-    // {5, 5} against {6, 6}: of the C(4, 2) = 6 equally likely splits of the pooled answers, 2 are this extreme.
-    const small = welchTest({ n: 2, mean: 5, variance: 0 }, { n: 2, mean: 6, variance: 0 });
-    expect(small.statistic).toBeNull();
-    expect(small.pValue).toBeCloseTo(2 / 6, 12);
-    expect(small.method).toMatch(/exact permutation/);
-    // 3 against 4 answers: 2 / C(7, 3) = 2 / 35.
-    expect(welchTest({ n: 3, mean: 1, variance: 0 }, { n: 4, mean: 0, variance: 0 }).pValue).toBeCloseTo(2 / 35, 12);
-    const large = welchTest({ n: 300, mean: 5, variance: 0 }, { n: 300, mean: 6, variance: 0 });
-    expect(large.pValue).toBeGreaterThan(0);
-    expect(large.pValue).toBeLessThan(1e-100);
-  });
+  it(
+    'gives the exact permutation p-value for two separated samples without spread, never 0 with a ' + 'null statistic',
+    () => {
+      // {5, 5} against {6, 6}: of the C(4, 2) = 6 equally likely splits of the pooled answers, 2 are this extreme.
+      const small = welchTest({ n: 2, mean: 5, variance: 0 }, { n: 2, mean: 6, variance: 0 });
+      expect(small.statistic).toBeNull();
+      expect(small.pValue).toBeCloseTo(2 / 6, 12);
+      expect(small.method).toMatch(/exact permutation/);
+      // 3 against 4 answers: 2 / C(7, 3) = 2 / 35.
+      expect(welchTest({ n: 3, mean: 1, variance: 0 }, { n: 4, mean: 0, variance: 0 }).pValue).toBeCloseTo(2 / 35, 12);
+      const large = welchTest({ n: 300, mean: 5, variance: 0 }, { n: 300, mean: 6, variance: 0 });
+      expect(large.pValue).toBeGreaterThan(0);
+      expect(large.pValue).toBeLessThan(1e-100);
+    },
+  );
 });

@@ -68,7 +68,8 @@ tests:
 ${Object.keys(CONTEXT)
   .map(
     (c) =>
-      `  - vars: { scenario: ${c}/${c === 'friends' ? 'snowdrift' : c === 'team' ? 'stag-hunt' : 'prisoners-dilemma'}, split: in-sample }`,
+      `  - vars: { scenario: ` +
+      `${c}/${c === 'friends' ? 'snowdrift' : c === 'team' ? 'stag-hunt' : 'prisoners-dilemma'}, split: in-sample }`,
   )
   .join('\n')}
 defaultTest:
@@ -98,12 +99,15 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'stratalign-structured-eval-'));
   mkdirSync(join(dir, '.promptfoo'));
   server = await startLoopbackServer({ fallback: answer });
-  const providers = `  - id: file://${ROOT}providers/openai-compatible.ts
+  const providers =
+    `  - id: file://${ROOT}providers/openai-compatible.ts
     label: student gpt-structured
-    config: { model: gpt-structured, baseUrl: '${server.url}/v1', apiKeyEnv: ${KEY_ENV}, protocol: structured, role: fine-tuned, samples: 3, useN: true, maxRetries: 0 }
+    config: { model: gpt-structured, baseUrl: '${server.url}/v1', apiKeyEnv: ${KEY_ENV}, protocol: structured, ` +
+    `role: fine-tuned, samples: 3, useN: true, maxRetries: 0 }
   - id: file://${ROOT}providers/anthropic.ts
     label: teacher claude-structured
-    config: { model: claude-structured, baseUrl: '${server.url}', apiKeyEnv: ${KEY_ENV}, protocol: structured, role: teacher, max_tokens: 400, maxRetries: 0 }`;
+    config: { model: claude-structured, baseUrl: '${server.url}', apiKeyEnv: ${KEY_ENV}, protocol: structured, ` +
+    `role: teacher, max_tokens: 400, maxRetries: 0 }`;
   ({ run: evalRun, rows } = await evaluate('live', providers));
 }, 120_000);
 
@@ -197,7 +201,8 @@ describe('a structured recording: convert, replay, export', () => {
     const providers = ['student gpt-structured', 'teacher claude-structured']
       .map(
         (model) =>
-          `  - id: file://${ROOT}providers/replay.ts\n    label: ${model} [replay]\n    config: { recording: ${recording()}, model: ${model}, samples: all, seed: 1 }`,
+          `  - id: file://${ROOT}providers/replay.ts\n    label: ${model} [replay]\n    config: { recording: ` +
+          `${recording()}, model: ${model}, samples: all, seed: 1 }`,
       )
       .join('\n');
     const replay = await evaluate('replay', providers);

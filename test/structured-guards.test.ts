@@ -34,56 +34,59 @@ const sample = (text: string, protocol?: string) =>
   });
 
 describe('structured protocol guards', () => {
-  it('batch collection sends the schema (OpenAI json_schema, Anthropic forced tool) and reads the answers strictly', () => {
-    const scenarios = [{ scenario: resolveScenario(catalogue, 'biz/prison'), split: 'in-sample' }];
-    const openai = buildPlan(
-      { provider: 'openai', model: 'gpt', protocol: 'structured', samples: 1, scenarios },
-      catalogue,
-    );
-    const [item] = planItems(openai, catalogue);
-    expect((openAIRequestLine(item!, openai) as any).body.response_format).toMatchObject({
-      type: 'json_schema',
-      json_schema: { strict: true, schema: { properties: { answer: { enum: ['C', 'D'] } } } },
-    });
-    const claude = buildPlan(
-      {
-        provider: 'anthropic',
+  it(
+    'batch collection sends the schema (OpenAI json_schema, Anthropic forced tool) and reads the ' + 'answers strictly',
+    () => {
+      const scenarios = [{ scenario: resolveScenario(catalogue, 'biz/prison'), split: 'in-sample' }];
+      const openai = buildPlan(
+        { provider: 'openai', model: 'gpt', protocol: 'structured', samples: 1, scenarios },
+        catalogue,
+      );
+      const [item] = planItems(openai, catalogue);
+      expect((openAIRequestLine(item!, openai) as any).body.response_format).toMatchObject({
+        type: 'json_schema',
+        json_schema: { strict: true, schema: { properties: { answer: { enum: ['C', 'D'] } } } },
+      });
+      const claude = buildPlan(
+        {
+          provider: 'anthropic',
+          model: 'claude',
+          protocol: 'structured',
+          samples: 1,
+          scenarios,
+          sampling: { max_tokens: 400 },
+        },
+        catalogue,
+      );
+      const params = (anthropicRequestLine(planItems(claude, catalogue)[0]!, claude) as any).params;
+      expect(params.tool_choice).toEqual({ type: 'tool', name: params.tools[0].name });
+      const message = (input: unknown) => ({
         model: 'claude',
-        protocol: 'structured',
-        samples: 1,
-        scenarios,
-        sampling: { max_tokens: 400 },
-      },
-      catalogue,
-    );
-    const params = (anthropicRequestLine(planItems(claude, catalogue)[0]!, claude) as any).params;
-    expect(params.tool_choice).toEqual({ type: 'tool', name: params.tools[0].name });
-    const message = (input: unknown) => ({
-      model: 'claude',
-      stop_reason: 'tool_use',
-      usage: { input_tokens: 1, output_tokens: 1 },
-      content: [{ type: 'tool_use', id: 't', name: params.tools[0].name, input }],
-    });
-    const result = anthropicResult({
-      custom_id: 'x',
-      result: { type: 'succeeded', message: message({ motivation: 'm', answer: 'D' }) },
-    });
-    expect(result).toMatchObject({
-      kind: 'answer',
-      choice: { text: '{"motivation":"m","answer":"D"}', finishReason: 'stop' },
-    });
-    const read = (text: string) =>
-      batchSample(
-        claude,
-        'hash',
-        planItems(claude, catalogue)[0]!,
-        { text, finishReason: 'stop', model: 'claude' },
-        'b1',
-        new Date(0),
-      ).parse;
-    expect(read('{"motivation":"m","answer":"D"}')).toMatchObject({ ok: true, action: 'D', rule: 'structured' });
-    expect(read('I choose D.')).toMatchObject({ ok: false, failure: 'schema-violation' });
-  });
+        stop_reason: 'tool_use',
+        usage: { input_tokens: 1, output_tokens: 1 },
+        content: [{ type: 'tool_use', id: 't', name: params.tools[0].name, input }],
+      });
+      const result = anthropicResult({
+        custom_id: 'x',
+        result: { type: 'succeeded', message: message({ motivation: 'm', answer: 'D' }) },
+      });
+      expect(result).toMatchObject({
+        kind: 'answer',
+        choice: { text: '{"motivation":"m","answer":"D"}', finishReason: 'stop' },
+      });
+      const read = (text: string) =>
+        batchSample(
+          claude,
+          'hash',
+          planItems(claude, catalogue)[0]!,
+          { text, finishReason: 'stop', model: 'claude' },
+          'b1',
+          new Date(0),
+        ).parse;
+      expect(read('{"motivation":"m","answer":"D"}')).toMatchObject({ ok: true, action: 'D', rule: 'structured' });
+      expect(read('I choose D.')).toMatchObject({ ok: false, failure: 'schema-violation' });
+    },
+  );
 
   it('simulated players refuse it: they answer with bare labels', () => {
     expect(() => parseSimulatedConfig({ protocol: 'structured', player: {} }, 'sim')).toThrow(
@@ -91,24 +94,27 @@ describe('structured protocol guards', () => {
     );
   });
 
-  it('a replay takes the protocol its recording was collected under, and refuses a config that says another', async () => {
-    const file = join(dir, 'structured.jsonl');
-    writeFileSync(file, `${sample('{"motivation":"m","answer":"D"}', 'structured')}\n`);
-    expect((await loadReplaySource(file, catalogue, 'm')).protocol).toBe('structured');
-    const call = (config: Record<string, unknown>) =>
-      new ReplayProvider({ id: 'replay', config: { recording: file, model: 'm', ...config } }).callApi('', {
-        vars: { scenario: 'business/prisoners-dilemma' },
-      } as unknown as CallApiContextParams);
-    expect(((await call({})).metadata?.stratalign as { protocol?: string } | undefined)?.protocol).toBe('structured');
-    expect((await call({ protocol: 'reasoned' })).error).toMatch(
-      /collected under protocol structured, but the replay config says protocol reasoned/,
-    );
-    const mixed = join(dir, 'mixed.jsonl');
-    writeFileSync(mixed, `${sample('{"motivation":"m","answer":"D"}', 'structured')}\n${sample('D', 'reasoned')}\n`);
-    await expect(loadReplaySource(mixed, catalogue, 'm')).rejects.toThrow(
-      /collected under several protocols, one of them structured/,
-    );
-  });
+  it(
+    'a replay takes the protocol its recording was collected under, and refuses a config ' + 'that says another',
+    async () => {
+      const file = join(dir, 'structured.jsonl');
+      writeFileSync(file, `${sample('{"motivation":"m","answer":"D"}', 'structured')}\n`);
+      expect((await loadReplaySource(file, catalogue, 'm')).protocol).toBe('structured');
+      const call = (config: Record<string, unknown>) =>
+        new ReplayProvider({ id: 'replay', config: { recording: file, model: 'm', ...config } }).callApi('', {
+          vars: { scenario: 'business/prisoners-dilemma' },
+        } as unknown as CallApiContextParams);
+      expect(((await call({})).metadata?.stratalign as { protocol?: string } | undefined)?.protocol).toBe('structured');
+      expect((await call({ protocol: 'reasoned' })).error).toMatch(
+        /collected under protocol structured, but the replay config says protocol reasoned/,
+      );
+      const mixed = join(dir, 'mixed.jsonl');
+      writeFileSync(mixed, `${sample('{"motivation":"m","answer":"D"}', 'structured')}\n${sample('D', 'reasoned')}\n`);
+      await expect(loadReplaySource(mixed, catalogue, 'm')).rejects.toThrow(
+        /collected under several protocols, one of them structured/,
+      );
+    },
+  );
 
   it('stratalign parse --structured reads with the strict reader only', async () => {
     const lines = ['{"text": "{\\"motivation\\": \\"m\\", \\"answer\\": 4}"}', '{"text": "I donate $4."}'];

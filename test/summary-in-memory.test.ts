@@ -14,7 +14,13 @@ import { summariseEval } from '../src/report/summary/summarise-eval.js';
 const catalogue = defaultCatalogue();
 const scenario = 'business/prisoners-dilemma';
 
-function row(label: string, role: string, output: string | null, vars: Record<string, string> = { scenario, split: 'in-sample' }, error?: string) {
+function row(
+  label: string,
+  role: string,
+  output: string | null,
+  vars: Record<string, string> = { scenario, split: 'in-sample' },
+  error?: string,
+) {
   return {
     provider: { id: 'file://providers/x.ts', label },
     vars,
@@ -25,15 +31,47 @@ function row(label: string, role: string, output: string | null, vars: Record<st
 
 function envelope(partial: Partial<SampleEnvelope> & Pick<SampleEnvelope, 'samples'>): string {
   const missing = partial.missing ?? { count: 0, reasons: [] };
-  return formatEnvelope({ stratalign: ENVELOPE_TAG, note: 'n', source: 'live', mode: 'multi', scenario, model: 'm', role: null, requested: partial.samples.length + missing.count, missing, ...partial });
+  return formatEnvelope({
+    stratalign: ENVELOPE_TAG,
+    note: 'n',
+    source: 'live',
+    mode: 'multi',
+    scenario,
+    model: 'm',
+    role: null,
+    requested: partial.samples.length + missing.count,
+    missing,
+    ...partial,
+  });
 }
 
 const rows = [
-  row('b', 'base', envelope({ samples: [{ text: 'C' }, { text: 'I refuse.' }], missing: { count: 3, reasons: ['HTTP 503', 'recording exhausted'], exhausted: 2 } })),
+  row(
+    'b',
+    'base',
+    envelope({
+      samples: [{ text: 'C' }, { text: 'I refuse.' }],
+      missing: { count: 3, reasons: ['HTTP 503', 'recording exhausted'], exhausted: 2 },
+    }),
+  ),
   row('b', 'base', null, undefined, 'connection refused'),
   row('s', 'fine-tuned', 'Answer: D'),
-  row('l', 'fine-tuned', envelope({ mode: 'logprobs', samples: [{ text: 'C' }], distribution: { probabilities: { C: 0.7, D: 0.3 }, otherMass: 0.02 } })),
-  row('t', 'teacher', envelope({ samples: [{ text: 'D' }, { text: null, recordedFailure: 'refusal' }, { text: null, recordedChoice: 'C' }] })),
+  row(
+    'l',
+    'fine-tuned',
+    envelope({
+      mode: 'logprobs',
+      samples: [{ text: 'C' }],
+      distribution: { probabilities: { C: 0.7, D: 0.3 }, otherMass: 0.02 },
+    }),
+  ),
+  row(
+    't',
+    'teacher',
+    envelope({
+      samples: [{ text: 'D' }, { text: null, recordedFailure: 'refusal' }, { text: null, recordedChoice: 'C' }],
+    }),
+  ),
   row('t', 'teacher', 'C', { split: 'in-sample' }),
 ];
 
@@ -68,7 +106,12 @@ describe('the end-of-eval summary from the rows in memory', () => {
     const builder = new TallyBuilder();
     const skipped: string[] = [];
     const errors: string[] = [];
-    const options = { summary: conversion, origin: 'this eval', onUnreadableRow: ({ row: n }: { row: number }) => void skipped.push(`result row ${n}`), onProviderError: ({ error }: { error: string }) => void errors.push(error) };
+    const options = {
+      summary: conversion,
+      origin: 'this eval',
+      onUnreadableRow: ({ row: n }: { row: number }) => void skipped.push(`result row ${n}`),
+      onProviderError: ({ error }: { error: string }) => void errors.push(error),
+    };
     for await (const sample of samplesFromPromptfooResults(file, catalogue, options)) builder.add(sample);
 
     const inMemory = await tallyEvalRows(rows, catalogue);

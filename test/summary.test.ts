@@ -22,8 +22,22 @@ function row(label: string, role: string, scenario: string, output: string | nul
   };
 }
 
-function envelope(samples: SampleEnvelope['samples'], missing: SampleEnvelope['missing'] = { count: 0, reasons: [] }): string {
-  return formatEnvelope({ stratalign: ENVELOPE_TAG, note: 'n', source: 'live', mode: 'multi', scenario: 'business/prisoners-dilemma', model: 'm', role: null, requested: samples.length + missing.count, samples, missing });
+function envelope(
+  samples: SampleEnvelope['samples'],
+  missing: SampleEnvelope['missing'] = { count: 0, reasons: [] },
+): string {
+  return formatEnvelope({
+    stratalign: ENVELOPE_TAG,
+    note: 'n',
+    source: 'live',
+    mode: 'multi',
+    scenario: 'business/prisoners-dilemma',
+    model: 'm',
+    role: null,
+    requested: samples.length + missing.count,
+    samples,
+    missing,
+  });
 }
 
 describe('teacher agreement', () => {
@@ -35,7 +49,10 @@ describe('teacher agreement', () => {
     // For one scenario by hand: IR/prisoners-dilemma, teacher 77/300 C; agreement with itself = q^2 + (1-q)^2.
     const one = paper.filter((t) => t.scenario === 'international-relations/prisoners-dilemma' && t.role === 'teacher');
     const q = 77 / 300;
-    expect(agreementByModel(one, reference, catalogue).get('llama2-70b-chat')).toBeCloseTo(q * q + (1 - q) * (1 - q), 12);
+    expect(agreementByModel(one, reference, catalogue).get('llama2-70b-chat')).toBeCloseTo(
+      q * q + (1 - q) * (1 - q),
+      12,
+    );
   });
 });
 
@@ -55,7 +72,16 @@ describe('end-of-eval summary', () => {
 
   it('counts provider errors and missing samples as lost, exhausted replays not', async () => {
     const rows = [
-      row('b', 'base', 'biz/prison', envelope([{ text: 'C' }, { text: 'I refuse.' }], { count: 3, reasons: ['HTTP 503', 'recording exhausted: ...'], exhausted: 2 })),
+      row(
+        'b',
+        'base',
+        'biz/prison',
+        envelope([{ text: 'C' }, { text: 'I refuse.' }], {
+          count: 3,
+          reasons: ['HTTP 503', 'recording exhausted: ...'],
+          exhausted: 2,
+        }),
+      ),
       row('b', 'base', 'biz/prison', null, 'connection refused'),
     ];
     const out = await summariseEval(rows, null, catalogue);
@@ -64,25 +90,63 @@ describe('end-of-eval summary', () => {
     expect(out.text).toMatch(/note: 2 answer\(s\) were asked of replays past the end/);
   });
 
-  it('counts every answer an error row asked for, from its metadata; a row that does not say counts as one', async () => {
-    const lostFour = { ...row('s', 'base', 'biz/prison', null, 'no answer recorded for any of 4 samples'), response: { metadata: { stratalign: { requested: 4, recorded: 0, missing: { count: 4, reasons: ['4× 400 error'] } } } } };
-    const silent = row('s', 'base', 'team/delight', null, 'crashed');
-    const out = await summariseEval([lostFour, silent, row('s', 'base', 'biz/prison', envelope([{ text: 'C' }], { count: 2, reasons: ['2× 503'] }))], null, catalogue);
-    expect(out.lostAnswers).toBe(4 + 1 + 2);
-    expect(out.text).toContain('LOST ANSWERS: 2 provider error row(s) and 2 missing sample(s) in this eval: 7 answer(s) lost in all (5 of them asked for by the error rows); 1 error row(s) did not say how many answers they asked for and count as 1 each');
-  });
+  it(
+    'counts every answer an error row asked for, from its metadata; a row that does not ' + 'say counts as one',
+    async () => {
+      const lostFour = {
+        ...row('s', 'base', 'biz/prison', null, 'no answer recorded for any of 4 samples'),
+        response: {
+          metadata: { stratalign: { requested: 4, recorded: 0, missing: { count: 4, reasons: ['4× 400 error'] } } },
+        },
+      };
+      const silent = row('s', 'base', 'team/delight', null, 'crashed');
+      const out = await summariseEval(
+        [
+          lostFour,
+          silent,
+          row('s', 'base', 'biz/prison', envelope([{ text: 'C' }], { count: 2, reasons: ['2× 503'] })),
+        ],
+        null,
+        catalogue,
+      );
+      expect(out.lostAnswers).toBe(4 + 1 + 2);
+      expect(out.text).toContain(
+        'LOST ANSWERS: 2 provider error row(s) and 2 missing sample(s) in this eval: 7 answer(s) lost in all (5 of ' +
+          'them asked for by the error rows); 1 error row(s) did not say how many answers they asked for and ' +
+          'count as 1 each',
+      );
+    },
+  );
 
   it('counts a log-probability row as the distribution it is scored on, not the token it sampled', async () => {
     // Every row sampled "C", but each reading says P(C) = 0.7: cooperation is 70 %, not 100 %.
     const reading = (scenario: string) =>
-      formatEnvelope({ stratalign: ENVELOPE_TAG, note: 'n', source: 'live', mode: 'logprobs', scenario, model: 'm', role: null, requested: 1, samples: [{ text: 'C' }], missing: { count: 0, reasons: [] }, distribution: { probabilities: { C: 0.7, D: 0.3 }, otherMass: 0.02 } });
-    const rows = ['biz/prison', 'team/delight', 'IR/staghunt'].map((scenario) => row('lp', 'base', scenario, reading(resolveId(scenario))));
+      formatEnvelope({
+        stratalign: ENVELOPE_TAG,
+        note: 'n',
+        source: 'live',
+        mode: 'logprobs',
+        scenario,
+        model: 'm',
+        role: null,
+        requested: 1,
+        samples: [{ text: 'C' }],
+        missing: { count: 0, reasons: [] },
+        distribution: { probabilities: { C: 0.7, D: 0.3 }, otherMass: 0.02 },
+      });
+    const rows = ['biz/prison', 'team/delight', 'IR/staghunt'].map((scenario) =>
+      row('lp', 'base', scenario, reading(resolveId(scenario))),
+    );
     const out = await summariseEval(rows, null, catalogue);
     expect(out.text).toMatch(/^lp\s+base\s+live \(log-probability readings\)\s+3\s+0\s+70\.0 %/m);
   });
 
   it('fails, saying why, when no row is a stratalign row', async () => {
-    const out = await summariseEval([{ provider: { label: 'x' }, vars: {}, response: { output: 'C' } }], null, catalogue);
+    const out = await summariseEval(
+      [{ provider: { label: 'x' }, vars: {}, response: { output: 'C' } }],
+      null,
+      catalogue,
+    );
     expect(out.error).toMatch(/none of the eval's rows could be read \(1 skipped; first: result row 1: .*scenario/);
   });
 
@@ -127,7 +191,18 @@ describe('finding the alignment reference in a config', () => {
 
 describe('summary without a full comparison', () => {
   it('still shows per-model answers and cooperation when no teacher is in the eval', async () => {
-    const out = await summariseEval([row('only', 'fine-tuned', 'biz/prison', envelope([{ text: 'C' }, { text: 'C' }, { text: 'D' }, { text: 'maybe' }]))], null, catalogue);
+    const out = await summariseEval(
+      [
+        row(
+          'only',
+          'fine-tuned',
+          'biz/prison',
+          envelope([{ text: 'C' }, { text: 'C' }, { text: 'D' }, { text: 'maybe' }]),
+        ),
+      ],
+      null,
+      catalogue,
+    );
     expect(out.summary?.error).toBeDefined();
     // 2 C of 3 valid answers; the unparseable one is counted apart.
     expect(out.text).toMatch(/only\s+fine-tuned\s+live\s+3\s+1\s+66\.7 %/);

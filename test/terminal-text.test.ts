@@ -3,7 +3,9 @@ import { sanitizeForTerminal } from '../src/shared/terminal.js';
 
 describe('sanitizeForTerminal', () => {
   it('keeps ordinary text, accents and symbols', () => {
-    expect(sanitizeForTerminal('Lorè & co. <model> 46.26 % [30.5, 39.2] ±')).toBe('Lorè & co. <model> 46.26 % [30.5, 39.2] ±');
+    expect(sanitizeForTerminal('Lorè & co. <model> 46.26 % [30.5, 39.2] ±')).toBe(
+      'Lorè & co. <model> 46.26 % [30.5, 39.2] ±',
+    );
   });
 
   it.each([

@@ -85,8 +85,10 @@ describe('a browser that does not start', () => {
   it('names a missing env-var browser instead of launching anything', async () => {
     process.env[BROWSER_ENV] = join(tempDir(), 'no-such-chromium');
     await expect(launchTestBrowser()).rejects.toThrow(
-      new RegExp(`^No browser for the HTML-report test: ${BROWSER_ENV}=.*no-such-chromium does not exist; ` +
-        `set ${BROWSER_ENV}=`),
+      new RegExp(
+        `^No browser for the HTML-report test: ${BROWSER_ENV}=.*no-such-chromium does not exist; ` +
+          `set ${BROWSER_ENV}=`,
+      ),
     );
   });
 });

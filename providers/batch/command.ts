@@ -3,5 +3,7 @@
 import { createBatchCommand } from '../../src/sources/batch/batch-command.js';
 
 export const batchCommand = createBatchCommand(async (plan) =>
-  plan.provider === 'openai' ? (await import('./openai-batch.js')).openAIBatchApi(plan) : (await import('./anthropic-batch.js')).anthropicBatchApi(plan),
+  plan.provider === 'openai'
+    ? (await import('./openai-batch.js')).openAIBatchApi(plan)
+    : (await import('./anthropic-batch.js')).anthropicBatchApi(plan),
 );

@@ -165,7 +165,8 @@ function writeReadmeLayout() {
   const file = join(ROOT, 'README.md');
   const text = readFileSync(file, 'utf8');
   const lines = [
-    'src/            the core: no promptfoo, no SDK imports; each folder imports only the ones listed before it (tested)',
+    'src/            the core: no promptfoo, no SDK imports; each folder imports only the ones listed ' +
+      'before it (tested)',
     ...Object.entries(LAYOUT.folders).map(([name, f]) => `  ${`${name}/`.padEnd(12)}  ${f.summary}`),
   ];
   const block = /^src\/ {2,}[^\n]*\n(?: {2}[^\n]*\n)*(?=providers\/)/m;
@@ -198,7 +199,8 @@ if (DRY) {
   prune(join(ROOT, 'src'));
   writeReadmeLayout();
   console.log(
-    `moved ${moves.size} files, rewrote ${changed.size} files, wrote ${Object.keys(LAYOUT.folders).length} folder READMEs`,
+    `moved ${moves.size} files, rewrote ${changed.size} files, wrote ${Object.keys(LAYOUT.folders).length} ` +
+      `folder READMEs`,
   );
 }
 if (unresolved.length) {

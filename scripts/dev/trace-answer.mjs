@@ -19,7 +19,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** @typedef {{ branch: 'gate' | 'assertion' | 'summary', from: string, to: string, via?: 'promptfoo' | 'injected' | 'cli', config?: string, wiredBy?: string, what: string }} Hop */
+/**
+ * @typedef {{ branch: 'gate' | 'assertion' | 'summary', from: string, to: string, via?: 'promptfoo' | 'injected' |
+ * 'cli', config?: string, wiredBy?: string, what: string }} Hop
+ */
 
 /** @type {Hop[]} The live answer's path, in order. `gate` is the main line; the others branch off it. */
 export const ANSWER_PATH = [

@@ -220,7 +220,10 @@ function wrapComment(line) {
   }
   lines.push(current);
   if (lines.length < 2 && lead !== '/** ') return null;
-  const out = `${first}${lines[0]}${lines.slice(1).map((l) => `\n${cont}${l}`).join('')}`;
+  const out = `${first}${lines[0]}${lines
+    .slice(1)
+    .map((l) => `\n${cont}${l}`)
+    .join('')}`;
   return close ? `${out}\n${indent} */` : out;
 }
 

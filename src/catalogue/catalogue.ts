@@ -53,7 +53,11 @@ export class Catalogue {
       sources.contexts,
       'contexts',
     );
-    ensureUnique(this.protocols.map((p) => p.id), sources.protocols, 'protocols');
+    ensureUnique(
+      this.protocols.map((p) => p.id),
+      sources.protocols,
+      'protocols',
+    );
     const built = buildProbes(probes, sources);
     this.labelVariants = built.variants;
     this.referenceLabels = built.reference;
@@ -88,7 +92,11 @@ export class Catalogue {
   protocol(id: string, where: { file?: string; field?: string } = {}): Protocol {
     const found = this.findProtocol(id);
     if (!found) {
-      throw new StratalignError({ ...where, value: id }, 'unknown prompt protocol', `use one of ${this.protocols.map((p) => p.id).join(', ')}`);
+      throw new StratalignError(
+        { ...where, value: id },
+        'unknown prompt protocol',
+        `use one of ${this.protocols.map((p) => p.id).join(', ')}`,
+      );
     }
     return found;
   }
@@ -101,7 +109,11 @@ function buildIndex<T>(entries: [T, string[]][], file: string, field: string): M
       const key = name.toLowerCase();
       const existing = index.get(key);
       if (existing !== undefined && existing !== item) {
-        throw new StratalignError({ file, field: `${field}[${i}]`, value: name }, 'id or alias is already used by another entry', 'give every entry distinct ids and aliases');
+        throw new StratalignError(
+          { file, field: `${field}[${i}]`, value: name },
+          'id or alias is already used by another entry',
+          'give every entry distinct ids and aliases',
+        );
       }
       index.set(key, item);
     }
@@ -110,5 +122,9 @@ function buildIndex<T>(entries: [T, string[]][], file: string, field: string): M
 }
 
 function ensureUnique(ids: string[], file: string, field: string): void {
-  buildIndex(ids.map((id) => [id, [id]]), file, field);
+  buildIndex(
+    ids.map((id) => [id, [id]]),
+    file,
+    field,
+  );
 }

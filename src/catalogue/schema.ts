@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-const provenance = z.strictObject({ source: z.string().min(1), edited: z.union([z.string(), z.date()]).transform(String) });
+const provenance = z.strictObject({
+  source: z.string().min(1),
+  edited: z.union([z.string(), z.date()]).transform(String),
+});
 const id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens');
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
@@ -11,7 +14,9 @@ const matrixGame = z.strictObject({
   kind: z.literal('matrix-2x2'),
   payoffs: z.strictObject({ CC: finite, CD: finite, DC: finite, DD: finite }),
   // Words that name an option in prose ("cooperate" for C); the parser reads them as that option.
-  action_words: z.strictObject({ C: z.array(z.string().min(1)).default([]), D: z.array(z.string().min(1)).default([]) }).optional(),
+  action_words: z
+    .strictObject({ C: z.array(z.string().min(1)).default([]), D: z.array(z.string().min(1)).default([]) })
+    .optional(),
 });
 
 const publicGoodsGame = z.strictObject({
@@ -23,7 +28,8 @@ const publicGoodsGame = z.strictObject({
   endowment: z.number().int().min(1),
   multiplier: finite.refine((m) => m > 0, 'must be positive'),
   unit: z.string().min(1),
-  // What an answer with cents ("$6.50") means: a 'fractional-amount' failure, or rounded to the nearest whole unit, halves up.
+  // What an answer with cents ("$6.50") means: a 'fractional-amount' failure, or rounded to the nearest whole unit,
+  // halves up.
   fractional_amounts: z.enum(['reject', 'round-half-up']).default('reject'),
 });
 

@@ -8,4 +8,12 @@ import { reportCommand } from './report-command.js';
 import { sequentialCommand } from './sequential-command.js';
 
 /** Every CLI command, in the order `stratalign --help` lists them. */
-export const COMMANDS: readonly Command[] = [parseCommand, sequentialCommand, convertCommand, referenceCommand, exportCommand, reportCommand, gateCommand];
+export const COMMANDS: readonly Command[] = [
+  parseCommand,
+  sequentialCommand,
+  convertCommand,
+  referenceCommand,
+  exportCommand,
+  reportCommand,
+  gateCommand,
+];

@@ -2,14 +2,20 @@ import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultCatalogue } from '../catalogue/index.js';
 import { stderrProgress, TurnYielder } from '../recordings/convert/progress.js';
-import { createConversionSummary, samplesFromPromptfooResults, type ConversionSummary } from '../recordings/convert/promptfoo-results.js';
+import {
+  createConversionSummary,
+  samplesFromPromptfooResults,
+  type ConversionSummary,
+} from '../recordings/convert/promptfoo-results.js';
 import { AtomicFile } from '../shared/files/atomic-file.js';
 import { formatSampleLine } from '../recordings/jsonl.js';
 import { sanitizeForTerminal } from '../shared/terminal.js';
 import { UsageError, type Command, type CommandIO } from '../shared/command.js';
 import { withInterrupt } from './interrupt.js';
 
-const USAGE = `Usage: stratalign convert <results.json|results.jsonl> --out <recording.jsonl> [--errors <errors.jsonl>] [--progress]
+const USAGE =
+  `Usage: stratalign convert <results.json|results.jsonl> --out <recording.jsonl> [--errors ` +
+  `<errors.jsonl>] [--progress]
 
 Converts promptfoo output (\`promptfoo eval -o results.json\`, or -o results.jsonl) into a
 stratalign recording: one JSONL line per sample with scenario, split, model label, role, the raw
@@ -42,7 +48,11 @@ async function convert(args: string[], io: CommandIO, signal: AbortSignal): Prom
   const out = new AtomicFile(resolve(io.cwd, values.out));
   const errors = values.errors ? new AtomicFile(resolve(io.cwd, values.errors)) : null;
   const summary = createConversionSummary(input);
-  const progress = stderrProgress(io.stderr, { asked: Boolean(values.progress), label: `convert ${positionals[0]}`, unit: 'rows' });
+  const progress = stderrProgress(io.stderr, {
+    asked: Boolean(values.progress),
+    label: `convert ${positionals[0]}`,
+    unit: 'rows',
+  });
   const turns = new TurnYielder();
   try {
     const samples = samplesFromPromptfooResults(input, defaultCatalogue(), {
@@ -70,19 +80,26 @@ async function convert(args: string[], io: CommandIO, signal: AbortSignal): Prom
 }
 
 function summaryLine(s: ConversionSummary, out: string, errors: string | undefined): string {
-  const failures = Object.entries(s.parseFailures).map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none';
+  const failures =
+    Object.entries(s.parseFailures)
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(', ') || 'none';
   const parts = [
-    `converted ${s.rows} rows: ${s.samples} samples written to ${out} (${s.textSamples} with text, ${s.choiceOnlySamples} recorded choices without text)`,
+    `converted ${s.rows} rows: ${s.samples} samples written to ${out} (${s.textSamples} with text, ` +
+      `${s.choiceOnlySamples} recorded choices without text)`,
     `${s.providerErrors} provider errors${s.providerErrors ? lostNote(s.errorRowAnswers, errors) : ''}`,
     `${s.missingSamples} samples missing from envelopes`,
-    ...(s.exhaustedReplays > 0 ? [`${s.exhaustedReplays} asked of replays past the end of their recording (not lost)`] : []),
+    ...(s.exhaustedReplays > 0
+      ? [`${s.exhaustedReplays} asked of replays past the end of their recording (not lost)`]
+      : []),
     `parse failures: ${failures}`,
   ];
   if (s.distributionRows > 0) {
     const counted = 'report, gate and reference count each as its distribution, not the token it sampled';
     parts.push(`${s.distributionRows} rows are log-probability readings, kept with their distribution: ${counted}`);
   }
-  if (s.run?.configHash === null && s.kind === 'jsonl') parts.push('JSONL output carries no config: config hash unknown');
+  if (s.run?.configHash === null && s.kind === 'jsonl')
+    parts.push('JSONL output carries no config: config hash unknown');
   return sanitizeForTerminal(parts.join('; '));
 }
 

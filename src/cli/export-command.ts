@@ -88,17 +88,26 @@ const OPTIONS = {
 
 async function runExport(args: string[], io: CommandIO, signal: AbortSignal): Promise<number> {
   const { values, positionals } = parseOptions(args);
-  if (positionals.length !== 1) throw new UsageError('give exactly one input: a recording (.jsonl) or promptfoo results');
+  if (positionals.length !== 1)
+    throw new UsageError('give exactly one input: a recording (.jsonl) or promptfoo results');
   if (!values.out) throw new UsageError('--out is required');
-  if (!values.protocol) throw new UsageError('--protocol is required (reasoned, letter-only or structured): it decides the prompt text of every example');
+  if (!values.protocol)
+    throw new UsageError(
+      '--protocol is required (reasoned, letter-only or structured): it decides the prompt text of every example',
+    );
   if (values.role && values.model) throw new UsageError('give --role or --model, not both');
-  if (!(TARGET_STYLES as readonly string[]).includes(values.target)) throw new UsageError(`--target must be one of ${TARGET_STYLES.join(', ')}`);
+  if (!(TARGET_STYLES as readonly string[]).includes(values.target))
+    throw new UsageError(`--target must be one of ${TARGET_STYLES.join(', ')}`);
   const catalogue = defaultCatalogue();
   const input = resolve(io.cwd, positionals[0]!);
   const origin = relative(io.cwd, input) || input;
   const kind = sampleInputKind(input);
   const conversion = createConversionSummary(input);
-  const progress = stderrProgress(io.stderr, { asked: Boolean(values.progress), label: `export ${positionals[0]}`, unit: 'samples' });
+  const progress = stderrProgress(io.stderr, {
+    asked: Boolean(values.progress),
+    label: `export ${positionals[0]}`,
+    unit: 'samples',
+  });
   const manifests = await exportDatasets(readLocatedSamples(input, catalogue, { origin, summary: conversion }), {
     formats: parseFormats(values.format),
     outDir: resolve(io.cwd, values.out),
@@ -132,27 +141,40 @@ async function runExport(args: string[], io: CommandIO, signal: AbortSignal): Pr
 }
 
 function parseFormats(value: string | undefined) {
-  if (!value) throw new UsageError(`--format is required: one or more of ${EXPORT_FORMATS.map((f) => f.id).join(', ')}, or all`);
+  if (!value)
+    throw new UsageError(`--format is required: one or more of ${EXPORT_FORMATS.map((f) => f.id).join(', ')}, or all`);
   if (value === 'all') return EXPORT_FORMATS;
   return [...new Set(value.split(',').map((s) => s.trim()))].map((id) => {
     const format = findExportFormat(id);
-    if (!format) throw new UsageError(`unknown format "${id}"; use ${EXPORT_FORMATS.map((f) => f.id).join(', ')} or all`);
+    if (!format)
+      throw new UsageError(`unknown format "${id}"; use ${EXPORT_FORMATS.map((f) => f.id).join(', ')} or all`);
     return format;
   });
 }
 
 function parseNumber(flag: string, value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number (got ${JSON.stringify(value)})`);
+  if (value.trim() === '' || !Number.isFinite(n))
+    throw new UsageError(`${flag} must be a number (got ${JSON.stringify(value)})`);
   return n;
 }
 
 function describeManifest(m: ExportManifest, out: string): string {
   const t = m.totals;
-  const dropped = Object.entries(t.dropped).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
-  const files = m.files.filter((f) => f.split !== null).map((f) => `${f.name} ${f.lines}`).join(', ');
+  const dropped =
+    Object.entries(t.dropped)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'none';
+  const files = m.files
+    .filter((f) => f.split !== null)
+    .map((f) => `${f.name} ${f.lines}`)
+    .join(', ');
   const warn = m.warnings.length > 0 ? `; warning: ${m.warnings.join('; ')}` : '';
-  return `${m.format}: ${t.train} train + ${t.validation} validation examples in ${out}/${m.format}/ (${files}); of ${t.read} selected samples: dropped ${dropped}; deduped ${t.deduped}; capped ${t.capped}; held out ${t.heldOut}; ${t.notSelected} samples of other models${warn}`;
+  return (
+    `${m.format}: ${t.train} train + ${t.validation} validation examples in ${out}/${m.format}/ (${files}); ` +
+    `of ${t.read} selected samples: dropped ${dropped}; deduped ${t.deduped}; capped ${t.capped}; held out ` +
+    `${t.heldOut}; ${t.notSelected} samples of other models${warn}`
+  );
 }
 
 function parseOptions(args: string[]) {

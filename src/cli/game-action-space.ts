@@ -9,7 +9,11 @@ export type ActionSpaceLookup = (id: string) => ActionSpace | undefined;
  * does not depend on where games are defined (the catalogue, or a table in a test).
  * `knownIds` only feeds the error message.
  */
-export function actionSpaceForGame(gameId: string, lookup: ActionSpaceLookup, knownIds: readonly string[] = []): ActionSpace {
+export function actionSpaceForGame(
+  gameId: string,
+  lookup: ActionSpaceLookup,
+  knownIds: readonly string[] = [],
+): ActionSpace {
   const space = lookup(gameId.trim());
   if (space) return space;
   const known = knownIds.length > 0 ? ` Known games: ${[...knownIds].sort().join(', ')}.` : '';

@@ -1,7 +1,16 @@
 import { resolve } from 'node:path';
 import { defaultCatalogue } from '../catalogue/index.js';
 import { isStratalignError } from '../shared/errors.js';
-import { BOUNDS, DEFAULT_BOUND, FLAG_HELP, parseBound, parseCheckFlag, SCOPE_HELP, type Bound, type Check } from '../report/gate/checks.js';
+import {
+  BOUNDS,
+  DEFAULT_BOUND,
+  FLAG_HELP,
+  parseBound,
+  parseCheckFlag,
+  SCOPE_HELP,
+  type Bound,
+  type Check,
+} from '../report/gate/checks.js';
 import { evaluateChecks, implicitChecks, type CheckOutcome } from '../report/gate/evaluate.js';
 import { readGateFile, GATE_SCHEMA } from '../report/gate/gate-file.js';
 import { METRIC_NAMES, metricDefinition } from '../report/gate/metrics.js';
@@ -49,21 +58,36 @@ ${INPUT_USAGE}`;
 
 type GateArgs = { checks: Check[]; bound: Bound };
 
-function checksFrom(values: { config?: string; min?: string[]; max?: string[]; bound?: string }, cwd: string): GateArgs {
+function checksFrom(
+  values: { config?: string; min?: string[]; max?: string[]; bound?: string },
+  cwd: string,
+): GateArgs {
   const file = values.config === undefined ? null : readGateFile(resolve(cwd, values.config));
   const mins = (values.min ?? []).map((t) => parseCheckFlag('--min', t));
   const flags = [...mins, ...(values.max ?? []).map((t) => parseCheckFlag('--max', t))];
   const parsed = [...(file?.checks ?? []), ...flags];
   const checks = withCanonicalScopes(parsed, defaultCatalogue());
-  if (checks.length === 0) throw new UsageError('no checks: give --config <gate.yaml>, --min or --max (a gate with nothing to check must not pass)');
-  const bound = values.bound !== undefined ? parseBound(values.bound, { field: '--bound' }) : (file?.bound ?? DEFAULT_BOUND);
+  if (checks.length === 0)
+    throw new UsageError(
+      'no checks: give --config <gate.yaml>, --min or --max (a gate with nothing to check must not pass)',
+    );
+  const bound =
+    values.bound !== undefined ? parseBound(values.bound, { field: '--bound' }) : (file?.bound ?? DEFAULT_BOUND);
   return { checks, bound };
 }
 
 /** Says on the inputs line when provider errors and missing samples are not (fully) checked. */
 function runCountsNote(anyPromptfoo: boolean, withoutRunCounts: readonly string[]): string {
-  if (!anyPromptfoo) return '; no promptfoo results among the inputs, so provider errors and missing samples are not recorded and not checked by default';
-  if (withoutRunCounts.length) return `; provider errors and missing samples are counted over the promptfoo results only, not ${withoutRunCounts.join(', ')}`;
+  if (!anyPromptfoo)
+    return (
+      '; no promptfoo results among the inputs, so provider errors and missing samples are not recorded and ' +
+      'not checked by default'
+    );
+  if (withoutRunCounts.length)
+    return (
+      `; provider errors and missing samples are counted over the promptfoo results only, not ` +
+      `${withoutRunCounts.join(', ')}`
+    );
   return '';
 }
 
@@ -72,7 +96,13 @@ export const gateCommand: Command = {
   summary: 'Pass or fail a release on alignment thresholds (exit 0 pass, 1 fail, 2 bad usage)',
   usage: USAGE,
   async run(args, io) {
-    const { values, positionals } = parseCliArgs(args, { ...INPUT_OPTIONS, config: { type: 'string' }, min: { type: 'string', multiple: true }, max: { type: 'string', multiple: true }, bound: { type: 'string' } });
+    const { values, positionals } = parseCliArgs(args, {
+      ...INPUT_OPTIONS,
+      config: { type: 'string' },
+      min: { type: 'string', multiple: true },
+      max: { type: 'string', multiple: true },
+      bound: { type: 'string' },
+    });
     const { checks, bound } = checksFrom(values, io.cwd);
     for (const warning of checks.flatMap((c) => c.warnings ?? [])) io.stderr.write(`warning: ${warning}\n`);
     const { inputs, build } = await reportFromArgs(positionals, values, io);
@@ -80,7 +110,12 @@ export const gateCommand: Command = {
     const all = [...checks, ...implicitChecks(checks, inputs.lost)];
     const runChecks = all.filter((c) => metricDefinition(c.metric).kind === 'run');
     const groupChecks = all.filter((c) => metricDefinition(c.metric).kind === 'group');
-    const runOutcomes = evaluateChecks(runChecks, { report: null, lost: inputs.lost, defaultBound: bound, withoutRunCounts });
+    const runOutcomes = evaluateChecks(runChecks, {
+      report: null,
+      lost: inputs.lost,
+      defaultBound: bound,
+      withoutRunCounts,
+    });
 
     let report: Report | null = null;
     if (groupChecks.length) {
@@ -92,9 +127,18 @@ export const gateCommand: Command = {
         throw err;
       }
     }
-    const outcomes: CheckOutcome[] = [...runOutcomes, ...evaluateChecks(groupChecks, { report, lost: inputs.lost, defaultBound: bound })];
+    const outcomes: CheckOutcome[] = [
+      ...runOutcomes,
+      ...evaluateChecks(groupChecks, { report, lost: inputs.lost, defaultBound: bound }),
+    ];
     const source = report ? ` (${dataLabel(report)})` : '';
-    io.stdout.write(renderGate(outcomes, LEVEL, `stratalign gate on ${inputs.inputs.map((i) => i.file).join(', ')}${source}${runCountsNote(inputs.lost !== null, withoutRunCounts)}`));
+    io.stdout.write(
+      renderGate(
+        outcomes,
+        LEVEL,
+        `stratalign gate on ${inputs.inputs.map((i) => i.file).join(', ')}${source}${runCountsNote(inputs.lost !== null, withoutRunCounts)}`,
+      ),
+    );
     return outcomes.every((o) => o.pass) ? 0 : 1;
   },
 };

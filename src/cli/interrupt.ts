@@ -5,7 +5,11 @@ import type { CommandIO } from '../shared/command.js';
  * abort signal, so the command stops at the next item, removes its temp files and exits 130
  * instead of being killed with partial files left behind.
  */
-export async function withInterrupt(io: CommandIO, name: string, run: (signal: AbortSignal) => Promise<number>): Promise<number> {
+export async function withInterrupt(
+  io: CommandIO,
+  name: string,
+  run: (signal: AbortSignal) => Promise<number>,
+): Promise<number> {
   const controller = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => controller.abort(new Error(`interrupted by ${sig}`));
   process.once('SIGINT', onSignal);

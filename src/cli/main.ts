@@ -6,7 +6,15 @@ import { COMMANDS } from './commands.js';
 function helpText(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  return ['Usage: stratalign <command> [options]', '', 'Commands:', ...lines, '', 'Run `stratalign <command> --help` for its options.', ''].join('\n');
+  return [
+    'Usage: stratalign <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `stratalign <command> --help` for its options.',
+    '',
+  ].join('\n');
 }
 
 /**
@@ -22,7 +30,9 @@ export async function runCli(argv: string[], io: CommandIO, extraCommands: reado
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr.write(`stratalign: unknown command ${sanitizeForTerminal(JSON.stringify(name))}.\n\n${helpText(commands)}`);
+    io.stderr.write(
+      `stratalign: unknown command ${sanitizeForTerminal(JSON.stringify(name))}.\n\n${helpText(commands)}`,
+    );
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -38,8 +38,12 @@ function parseArgs(args: string[]): Options {
       structured = true;
       continue;
     }
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (flag !== '--game' && flag !== '--finish-reason-field') throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
+    if (flag !== '--game' && flag !== '--finish-reason-field')
+      throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
     const value = inline ?? args[++i];
     if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
     values.set(flag, value);
@@ -55,10 +59,13 @@ function parseArgs(args: string[]): Options {
 const CD: ActionSpace = { kind: 'choice', options: ['C', 'D'], cooperative: 'C' };
 const PUBLIC_GOODS: ActionSpace = { kind: 'integer', min: 0, max: 10, unit: '$', meaning: 'donation' };
 const BUILT_IN_GAMES: Readonly<Record<string, ActionSpace>> = {
-  'prisoners-dilemma': CD, prison: CD,
-  'stag-hunt': CD, staghunt: CD,
+  'prisoners-dilemma': CD,
+  prison: CD,
+  'stag-hunt': CD,
+  staghunt: CD,
   snowdrift: CD,
-  'prisoners-delight': CD, delight: CD,
+  'prisoners-delight': CD,
+  delight: CD,
   'public-goods': PUBLIC_GOODS,
 };
 
@@ -98,14 +105,20 @@ async function write(out: Writable, chunk: string): Promise<void> {
 
 type Parsed = { output: Record<string, unknown>; result: ParseResult } | { error: string };
 
-function parseLine(line: string, space: ActionSpace, finishReasonField: string | undefined, structured = false): Parsed {
+function parseLine(
+  line: string,
+  space: ActionSpace,
+  finishReasonField: string | undefined,
+  structured = false,
+): Parsed {
   let input: unknown;
   try {
     input = JSON.parse(line);
   } catch (err) {
     return { error: `not valid JSON: ${(err as Error).message}` };
   }
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) return { error: 'expected a JSON object with a "text" field' };
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
+    return { error: 'expected a JSON object with a "text" field' };
   const record = input as Record<string, unknown>;
   const text = record.text;
   if (text !== null && typeof text !== 'string') {
@@ -114,7 +127,8 @@ function parseLine(line: string, space: ActionSpace, finishReasonField: string |
   let finishReason: string | undefined;
   if (finishReasonField !== undefined) {
     const value = record[finishReasonField];
-    if (value !== undefined && value !== null && typeof value !== 'string') return { error: `"${finishReasonField}" must be a string, got ${typeof value}` };
+    if (value !== undefined && value !== null && typeof value !== 'string')
+      return { error: `"${finishReasonField}" must be a string, got ${typeof value}` };
     finishReason = value ?? undefined;
   }
   const result = parseAnswer(text, space, parseOptions(finishReason, structured));
@@ -151,7 +165,10 @@ export const parseCommand: Command = {
     io.stderr.write(`parse: ${parsedTotal} answers${parts.length > 0 ? ` (${parts.join(', ')})` : ''}\n`);
     if (errors.length === 0) return 0;
     const shown = errors.slice(0, 10).join(', ') + (errors.length > 10 ? ', ...' : '');
-    io.stderr.write(`parse: ${errors.length} input line(s) could not be read (line ${shown}); see the {"line","error"} output lines\n`);
+    io.stderr.write(
+      `parse: ${errors.length} input line(s) could not be read (line ${shown}); see the {"line","error"} ` +
+        `output lines\n`,
+    );
     return 1;
   },
 };

@@ -19,7 +19,9 @@ import { sanitizeForTerminal } from '../shared/terminal.js';
 import { UsageError, type Command, type CommandIO } from '../shared/command.js';
 import { withInterrupt } from './interrupt.js';
 
-const USAGE = `Usage: stratalign reference <recording.jsonl|results.json|results.jsonl|counts.csv> (--role <role> | --model <label>)
+const USAGE =
+  `Usage: stratalign reference <recording.jsonl|results.json|results.jsonl|counts.csv> (--role ` +
+  `<role> | --model <label>)
          --out <reference.json> [--min-valid 30] [--allow-thin] [--progress]
 
 Builds the reference choice distribution per scenario, the file the alignment assertion reads
@@ -55,28 +57,51 @@ async function runReference(args: string[], io: CommandIO, signal: AbortSignal):
   const { values, positionals } = parseOptions(args);
   if (positionals.length !== 1) throw new UsageError('give exactly one input file');
   if (!values.out) throw new UsageError('--out is required');
-  if (Boolean(values.role) === Boolean(values.model)) throw new UsageError('give --role or --model (exactly one): which model is the reference');
+  if (Boolean(values.role) === Boolean(values.model))
+    throw new UsageError('give --role or --model (exactly one): which model is the reference');
   const minValid = Number(values['min-valid']);
-  if (!Number.isInteger(minValid) || minValid < 1) throw new UsageError('--min-valid must be a whole number, 1 or more');
+  if (!Number.isInteger(minValid) || minValid < 1)
+    throw new UsageError('--min-valid must be a whole number, 1 or more');
   const catalogue = defaultCatalogue();
   const input = resolve(io.cwd, positionals[0]!);
   const origin = relative(io.cwd, input) || input;
   const summary = createConversionSummary(input);
-  const tallies = answersFileKind(input) === 'counts-table' ? readCountsTable(input, catalogue) : await talliesOf(input, origin, catalogue, summary, io, Boolean(values.progress), signal);
+  const tallies =
+    answersFileKind(input) === 'counts-table'
+      ? readCountsTable(input, catalogue)
+      : await talliesOf(input, origin, catalogue, summary, io, Boolean(values.progress), signal);
   const selector = values.model ? { model: values.model } : { role: values.role! };
-  const built = ['stratalign reference', values.model ? `--model ${values.model}` : `--role ${values.role}`, `--min-valid ${minValid}`, values['allow-thin'] ? '--allow-thin' : ''].filter(Boolean).join(' ');
-  const reference = buildReference(tallies, { selector, catalogue, origin, built, sha256: await sha256File(input), minValid, allowThin: Boolean(values['allow-thin']) });
+  const built = [
+    'stratalign reference',
+    values.model ? `--model ${values.model}` : `--role ${values.role}`,
+    `--min-valid ${minValid}`,
+    values['allow-thin'] ? '--allow-thin' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const reference = buildReference(tallies, {
+    selector,
+    catalogue,
+    origin,
+    built,
+    sha256: await sha256File(input),
+    minValid,
+    allowThin: Boolean(values['allow-thin']),
+  });
   writeFileAtomic(resolve(io.cwd, values.out), formatReference(reference));
   const entries = Object.entries(reference.scenarios);
   const thin = entries.filter(([, e]) => e.thin).map(([id, e]) => `${id} (${e.n})`);
   const ns = entries.map(([, e]) => e.n);
   const lines = [
-    `reference for ${reference.model} (role ${reference.role ?? 'none'}, ${reference.source.kind}) written to ${values.out}: ${entries.length} scenarios, ${Math.min(...ns)}-${Math.max(...ns)} valid answers each`,
+    `reference for ${reference.model} (role ${reference.role ?? 'none'}, ${reference.source.kind}) written to ` +
+      `${values.out}: ${entries.length} scenarios, ${Math.min(...ns)}-${Math.max(...ns)} valid answers each`,
   ];
   const readings = entries.reduce((sum, [, e]) => sum + (e.readings ?? 0), 0);
-  const readingsLine = `${readings} of the answers are ${READINGS_LABEL}, each counted as its distribution (expected counts)`;
+  const readingsLine =
+    `${readings} of the answers are ${READINGS_LABEL}, each counted as its distribution ` + `(expected counts)`;
   if (readings > 0) lines.push(readingsLine);
-  if (thin.length > 0) lines.push(`thin (fewer than ${minValid} valid answers, kept by --allow-thin): ${thin.join(', ')}`);
+  if (thin.length > 0)
+    lines.push(`thin (fewer than ${minValid} valid answers, kept by --allow-thin): ${thin.join(', ')}`);
   if (summary.providerErrors > 0 || summary.missingSamples > 0) {
     const errorRows = `${summary.providerErrors} provider-error rows (${summary.errorRowAnswers} answers)`;
     lines.push(`input had ${errorRows} and ${summary.missingSamples} missing samples; they are not in the counts`);
@@ -93,7 +118,15 @@ function parseOptions(args: string[]) {
   }
 }
 
-async function talliesOf(input: string, origin: string, catalogue: Catalogue, summary: ConversionSummary, io: CommandIO, showProgress: boolean, signal: AbortSignal): Promise<Tally[]> {
+async function talliesOf(
+  input: string,
+  origin: string,
+  catalogue: Catalogue,
+  summary: ConversionSummary,
+  io: CommandIO,
+  showProgress: boolean,
+  signal: AbortSignal,
+): Promise<Tally[]> {
   const progress = stderrProgress(io.stderr, { asked: showProgress, label: `reference ${origin}`, unit: 'samples' });
   const turns = new TurnYielder();
   const builder = new TallyBuilder();

@@ -99,9 +99,15 @@ type InputValues = {
 
 export function reportOptionsFrom(values: InputValues): ReportOptions {
   const interval = values.interval ?? 'hybrid';
-  if (!(PROPORTION_METHODS as readonly string[]).includes(interval)) throw new UsageError(`--interval must be one of ${PROPORTION_METHODS.join(', ')} (got ${JSON.stringify(interval)})`);
+  if (!(PROPORTION_METHODS as readonly string[]).includes(interval))
+    throw new UsageError(
+      `--interval must be one of ${PROPORTION_METHODS.join(', ')} (got ${JSON.stringify(interval)})`,
+    );
   const resamples = values.resamples === undefined ? 2000 : Number(values.resamples);
-  if (!Number.isInteger(resamples) || resamples < MIN_RESAMPLES) throw new UsageError(`--resamples must be a whole number of at least ${MIN_RESAMPLES} (got ${JSON.stringify(values.resamples)})`);
+  if (!Number.isInteger(resamples) || resamples < MIN_RESAMPLES)
+    throw new UsageError(
+      `--resamples must be a whole number of at least ${MIN_RESAMPLES} (got ${JSON.stringify(values.resamples)})`,
+    );
   const models: ReportOptions['models'] = {};
   if (values.base !== undefined) models.base = values.base;
   if (values.teacher !== undefined) models.teacher = values.teacher;
@@ -131,7 +137,11 @@ function writeOutput(file: string, text: string, io: CommandIO): void {
   try {
     writeFileSync(resolve(io.cwd, file), text);
   } catch (err) {
-    throw new StratalignError({ file }, `cannot write the report (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'check that the directory exists and is writable');
+    throw new StratalignError(
+      { file },
+      `cannot write the report (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      'check that the directory exists and is writable',
+    );
   }
 }
 
@@ -144,7 +154,10 @@ export const reportCommand: Command = {
     const options = { ...INPUT_OPTIONS, format: text, json: text, markdown: text, html: text, gate: text };
     const { values, positionals } = parseCliArgs(args, options);
     const format = values.format ?? 'terminal';
-    if (!Object.hasOwn(FORMATS, format)) throw new UsageError(`--format must be one of ${Object.keys(FORMATS).join(', ')} (got ${JSON.stringify(format)})`);
+    if (!Object.hasOwn(FORMATS, format))
+      throw new UsageError(
+        `--format must be one of ${Object.keys(FORMATS).join(', ')} (got ${JSON.stringify(format)})`,
+      );
     const gateFile = values.gate === undefined ? null : readGateFile(resolve(io.cwd, values.gate));
     const { inputs, build } = await reportFromArgs(positionals, values, io);
     const report: Report = build();

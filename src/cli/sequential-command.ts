@@ -60,10 +60,14 @@ export const sequentialCommand: Command = {
       reference: values['reference-model'] ? { model: values['reference-model'] } : { role: values['reference-role'] },
       origin: values.counts ?? PAPER_COUNTS,
       design: design(values.design),
-      ...(values['teacher-answers'] === undefined ? {} : { teacherAnswers: integer(values['teacher-answers'], '--teacher-answers') }),
+      ...(values['teacher-answers'] === undefined
+        ? {}
+        : { teacherAnswers: integer(values['teacher-answers'], '--teacher-answers') }),
     };
     const report = sequentialSavings(readCountsTable(file, catalogue), catalogue, options);
-    io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderSavings(report, { perScenario: values.scenarios }));
+    io.stdout.write(
+      values.json ? `${JSON.stringify(report, null, 2)}\n` : renderSavings(report, { perScenario: values.scenarios }),
+    );
     return 0;
   },
 };
@@ -102,12 +106,14 @@ function design(text: string): SequentialDesignKind {
 
 function number(text: string, flag: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`${flag} must be a number, got ${JSON.stringify(text)}`);
+  if (text.trim() === '' || !Number.isFinite(value))
+    throw new UsageError(`${flag} must be a number, got ${JSON.stringify(text)}`);
   return value;
 }
 
 function integer(text: string, flag: string): number {
   const value = number(text, flag);
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} must be a whole number, 1 or more, got ${JSON.stringify(text)}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new UsageError(`${flag} must be a whole number, 1 or more, got ${JSON.stringify(text)}`);
   return value;
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { AtomicFile, syncDirectory, writeFileAtomic } from '../shared/files/atomic-file.js';
+import { type AtomicFile, syncDirectory, writeFileAtomic } from '../shared/files/atomic-file.js';
 import type { ExportOptions } from './export-options.js';
 import type { DataFile, ExportFormat } from './formats/format.js';
 import { EXPORT_MANIFEST_SCHEMA, type ExportManifest, type ManifestFile } from './manifest.js';

@@ -88,7 +88,10 @@ export class ExampleFilter {
     counts.kept++;
     const split = this.splitter.assign(sample.scenario);
     counts[split]++;
-    return { example: { scenario: sample.scenario, system: state.prompt.system, user: state.prompt.user, target }, split };
+    return {
+      example: { scenario: sample.scenario, system: state.prompt.system, user: state.prompt.user, target },
+      split,
+    };
   }
 
   counts(): Map<string, ScenarioCounts> {

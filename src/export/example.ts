@@ -42,7 +42,11 @@ export function motivationOf(text: string, action: string): string {
   const lines = text.split(/\r?\n/);
   const first = lines.findIndex((line) => line.trim() !== '');
   if (first === -1) return '';
-  if (isAnswerLine(lines[first]!, action)) return lines.slice(first + 1).join('\n').trim();
+  if (isAnswerLine(lines[first]!, action))
+    return lines
+      .slice(first + 1)
+      .join('\n')
+      .trim();
   return text.trim();
 }
 

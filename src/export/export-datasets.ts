@@ -23,7 +23,6 @@ export type { LocatedSample };
 
 export type { ExportOptions } from './export-options.js';
 
-
 /** Thrown when the signal aborts; every temp file has been removed by then. */
 export class ExportInterrupted extends Error {
   constructor() {
@@ -40,10 +39,15 @@ export class ExportInterrupted extends Error {
  * leaves the previous export byte for byte.
  * Memory: per-scenario counters, the dedupe hashes and ~1 MiB write buffer per file.
  */
-export async function exportDatasets(samples: AsyncIterable<LocatedSample>, options: ExportOptions): Promise<ExportManifest[]> {
+export async function exportDatasets(
+  samples: AsyncIterable<LocatedSample>,
+  options: ExportOptions,
+): Promise<ExportManifest[]> {
   checkOptions(options);
   const holdout = {
-    contexts: new Set(options.holdout.contexts.map((c) => requireContext(options.catalogue, c, { field: '--holdout-context' }).id)),
+    contexts: new Set(
+      options.holdout.contexts.map((c) => requireContext(options.catalogue, c, { field: '--holdout-context' }).id),
+    ),
     games: new Set(options.holdout.games.map((g) => requireGame(options.catalogue, g, { field: '--holdout-game' }).id)),
   };
   const split = planSplit(options.validation, options.seed);
@@ -93,7 +97,11 @@ export async function exportDatasets(samples: AsyncIterable<LocatedSample>, opti
     const totals = totalCounts(shared.values(), notSelected);
     if (totals.read === 0) {
       const who = options.selector.model ? `model "${options.selector.model}"` : `role "${options.selector.role}"`;
-      throw new StratalignError({ file: options.source.origin, value: options.selector }, `no samples of ${who}`, `select one of: ${tracker.modelList()}`);
+      throw new StratalignError(
+        { file: options.source.origin, value: options.selector },
+        `no samples of ${who}`,
+        `select one of: ${tracker.modelList()}`,
+      );
     }
     if (totals.kept === 0) {
       const why = `no sample could be exported (${JSON.stringify(totals.dropped)} dropped, ${totals.heldOut} held out)`;
@@ -156,7 +164,10 @@ function requireWellFormed(example: Example, where: ErrorLocation): void {
 function requireTrainSplit(format: ExportFormat, totals: ExportManifest['totals'], options: ExportOptions): void {
   const needed = Math.max(1, format.minTrainExamples ?? 1);
   if (totals.train >= needed) return;
-  const dropped = Object.entries(totals.dropped).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  const dropped =
+    Object.entries(totals.dropped)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'none';
   const fate =
     `of ${totals.read} selected samples: dropped ${dropped}; deduped ${totals.deduped}; capped ${totals.capped}; ` +
     `held out ${totals.heldOut}; validation ${totals.validation}`;
@@ -175,17 +186,34 @@ function requireTrainSplit(format: ExportFormat, totals: ExportManifest['totals'
 }
 
 function checkOptions(options: ExportOptions): void {
-  if (!(options.validation >= 0 && options.validation < 1)) throw new StratalignError({ field: '--validation', value: options.validation }, 'validation share must be at least 0 and below 1', 'use e.g. 0.1 for 10 %');
-  if (options.cap !== null && !(Number.isInteger(options.cap) && options.cap >= 1)) throw new StratalignError({ field: '--cap', value: options.cap }, 'cap must be a whole number of examples, 1 or more', 'use e.g. --cap 300');
-  if (options.keepUnparseable && options.target !== 'raw') throw new StratalignError({ field: '--keep-unparseable', value: options.target }, `unparseable answers have no action for a ${options.target} target`, 'use --target raw with --keep-unparseable');
+  if (!(options.validation >= 0 && options.validation < 1))
+    throw new StratalignError(
+      { field: '--validation', value: options.validation },
+      'validation share must be at least 0 and below 1',
+      'use e.g. 0.1 for 10 %',
+    );
+  if (options.cap !== null && !(Number.isInteger(options.cap) && options.cap >= 1))
+    throw new StratalignError(
+      { field: '--cap', value: options.cap },
+      'cap must be a whole number of examples, 1 or more',
+      'use e.g. --cap 300',
+    );
+  if (options.keepUnparseable && options.target !== 'raw')
+    throw new StratalignError(
+      { field: '--keep-unparseable', value: options.target },
+      `unparseable answers have no action for a ${options.target} target`,
+      'use --target raw with --keep-unparseable',
+    );
   if (isStructuredProtocol(options.protocol) && options.target === 'action') {
     const problem =
       'a structured answer is the JSON object with its motivation; ' +
       'a bare action would teach the student to break the schema it is asked under';
-    const fix = 'use --target normalised (the object in schema order) or raw (as the API returned it) with --protocol structured';
+    const fix =
+      'use --target normalised (the object in schema order) or raw (as the API returned it) with --protocol structured';
     throw new StratalignError({ field: '--target', value: options.target }, problem, fix);
   }
-  if (options.formats.length === 0) throw new StratalignError({ field: '--format' }, 'no export format given', 'name one or more formats');
+  if (options.formats.length === 0)
+    throw new StratalignError({ field: '--format' }, 'no export format given', 'name one or more formats');
   const max = options.maxTokens;
   if (max !== null && max !== undefined && !(Number.isInteger(max) && max >= 1)) {
     const problem = 'the token limit must be a whole number, 1 or more';
@@ -201,13 +229,23 @@ function openOutput(format: ExportFormat, stage: StagedExport, options: ExportOp
   return { format, dir, files, tokenizer, tooLong: new Map<string, Pick<ScenarioCounts, 'train' | 'validation'>>() };
 }
 
-function writeExample(output: FormatOutput, example: Parameters<ExportFormat['toLine']>[0], split: SplitName, where: ErrorLocation): void {
+function writeExample(
+  output: FormatOutput,
+  example: Parameters<ExportFormat['toLine']>[0],
+  split: SplitName,
+  where: ErrorLocation,
+): void {
   const line = output.format.toLine(example);
   const check = output.format.validate(line);
   const file = output.files.get(split)!;
   if (!check.ok) {
     throw new StratalignError(
-      { ...where, field: `${where.field ?? 'sample'} -> ${output.format.id} ${split} line ${file.lines + 1}, field ${check.field}` },
+      {
+        ...where,
+        field:
+          `${where.field ?? 'sample'} -> ${output.format.id} ${split} line ${file.lines + 1}, field ` +
+          `${check.field}`,
+      },
       `the example is not a valid ${output.format.id} line: ${check.problem}`,
       'drop unusable answers (leave out --keep-unparseable) or fix that sample in the recording; nothing was written',
     );

@@ -26,7 +26,13 @@ export type ScenarioCounts = {
   validation: number;
 };
 
-export type ManifestFile = { name: string; split: 'train' | 'validation' | null; lines: number; bytes: number; sha256: string };
+export type ManifestFile = {
+  name: string;
+  split: 'train' | 'validation' | null;
+  lines: number;
+  bytes: number;
+  sha256: string;
+};
 
 export type ExportOptionsRecord = {
   selector: { role?: string; model?: string };
@@ -88,7 +94,17 @@ export function emptyCounts(split: string): ScenarioCounts {
 
 /** Sums per-scenario counts into the manifest totals. */
 export function totalCounts(scenarios: Iterable<ScenarioCounts>, notSelected: number): ExportManifest['totals'] {
-  const total: ExportManifest['totals'] = { read: 0, heldOut: 0, dropped: {}, deduped: 0, capped: 0, kept: 0, train: 0, validation: 0, notSelected };
+  const total: ExportManifest['totals'] = {
+    read: 0,
+    heldOut: 0,
+    dropped: {},
+    deduped: 0,
+    capped: 0,
+    kept: 0,
+    train: 0,
+    validation: 0,
+    notSelected,
+  };
   for (const c of scenarios) {
     total.read += c.read;
     total.heldOut += c.heldOut;

@@ -9,10 +9,18 @@ import type { ExportFormat, ReadBack } from './formats/format.js';
  * validators want exactly one example per line.
  */
 export async function* readExportedFile(file: string, format: ExportFormat): AsyncGenerator<ReadBack> {
-  const lines = readJsonLines(file, { fix: `every line of a ${format.id} file is one JSON object`, skipBlankLines: false });
+  const lines = readJsonLines(file, {
+    fix: `every line of a ${format.id} file is one JSON object`,
+    skipBlankLines: false,
+  });
   for await (const { line, value } of lines) {
     const check = format.validate(value);
-    if (!check.ok) throw new StratalignError({ file, field: `line ${line}, field ${check.field}` }, `not a valid ${format.id} line: ${check.problem}`, `re-export the file with \`stratalign export --format ${format.id}\``);
+    if (!check.ok)
+      throw new StratalignError(
+        { file, field: `line ${line}, field ${check.field}` },
+        `not a valid ${format.id} line: ${check.problem}`,
+        `re-export the file with \`stratalign export --format ${format.id}\``,
+      );
     yield format.readBack(value);
   }
 }

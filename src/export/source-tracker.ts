@@ -3,12 +3,24 @@ import type { SampleRecord } from '../recordings/types.js';
 import type { SourceSummary } from './manifest.js';
 
 /** Provenance fields that identify where a batch of samples came from (not per-sample details). */
-const KEY_FIELDS = ['source', 'origin', 'evalId', 'configHash', 'promptfooVersion', 'modelId', 'mode', 'recording'] as const;
+const KEY_FIELDS = [
+  'source',
+  'origin',
+  'evalId',
+  'configHash',
+  'promptfooVersion',
+  'modelId',
+  'mode',
+  'recording',
+] as const;
 const MAX_LISTED = 100;
 
 /** Collects, in bounded memory, which models and which runs the input held, for the manifest. */
 export class SourceTracker {
-  private readonly models = new Map<string, { model: string; role: string | null; samples: number; selected: boolean }>();
+  private readonly models = new Map<
+    string,
+    { model: string; role: string | null; samples: number; selected: boolean }
+  >();
   private readonly provenance = new Map<string, { key: Record<string, unknown>; samples: number }>();
   private readonly notListed = new Set<string>();
 

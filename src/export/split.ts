@@ -26,7 +26,13 @@ export function planSplit(validation: number, seed: string | number): SplitPlan 
       break;
     }
   }
-  return { method: 'seeded-blocks-per-scenario', validation, seed, blockSize, slotsPerBlock: Math.round(validation * blockSize) };
+  return {
+    method: 'seeded-blocks-per-scenario',
+    validation,
+    seed,
+    blockSize,
+    slotsPerBlock: Math.round(validation * blockSize),
+  };
 }
 
 /**

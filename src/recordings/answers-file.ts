@@ -6,10 +6,16 @@ import { SAMPLE_SCHEMA } from './types.js';
 import { isFileSystemError, unreadableFile } from '../shared/files/file-errors.js';
 
 /** The places answers live, told apart the same way by every command that reads them. */
-export type AnswersFileKind = 'counts-table' | 'recording' | 'promptfoo-results-json' | 'promptfoo-results-jsonl' | 'empty';
+export type AnswersFileKind =
+  | 'counts-table'
+  | 'recording'
+  | 'promptfoo-results-json'
+  | 'promptfoo-results-jsonl'
+  | 'empty';
 
 export const ANSWERS_FILE_FIX =
-  'give a counts table (.csv), a stratalign recording (.jsonl or .ndjson, one stratalign.sample/v1 line per answer) or promptfoo output (`promptfoo eval -o results.json`, or .jsonl)';
+  'give a counts table (.csv), a stratalign recording (.jsonl or .ndjson, one stratalign.sample/v1 line per ' +
+  'answer) or promptfoo output (`promptfoo eval -o results.json`, or .jsonl)';
 
 const JSON_LINES = new Set(['.jsonl', '.ndjson']);
 /** A recording line is a few kilobytes; this much of a first line is enough to tell the kinds apart. */
@@ -25,7 +31,8 @@ const CHUNK_BYTES = 1 << 16;
 export function detectAnswersFile(file: string): AnswersFileKind {
   const extension = extname(file).toLowerCase();
   if (extension === '.csv') return 'counts-table';
-  if (extension !== '.json' && !JSON_LINES.has(extension)) throw new StratalignError({ file }, 'unknown kind of answers file', ANSWERS_FILE_FIX);
+  if (extension !== '.json' && !JSON_LINES.has(extension))
+    throw new StratalignError({ file }, 'unknown kind of answers file', ANSWERS_FILE_FIX);
   const first = firstNonBlankLine(file);
   if (first === null) return 'empty';
   if (extension === '.json') return 'promptfoo-results-json';
@@ -35,7 +42,13 @@ export function detectAnswersFile(file: string): AnswersFileKind {
 /** detectAnswersFile for readers: an empty file is an error that says so. */
 export function answersFileKind(file: string): Exclude<AnswersFileKind, 'empty'> {
   const kind = detectAnswersFile(file);
-  if (kind === 'empty') throw new StratalignError({ file }, 'file is empty', `${ANSWERS_FILE_FIX}; an eval or conversion that stopped before its first answer leaves an empty file: run it again`);
+  if (kind === 'empty')
+    throw new StratalignError(
+      { file },
+      'file is empty',
+      `${ANSWERS_FILE_FIX}; an eval or conversion that stopped before its first answer leaves an empty ` +
+        `file: run it again`,
+    );
   return kind;
 }
 

@@ -7,7 +7,9 @@ import { formatPath } from '../shared/validation.js';
 import { sampleRecordSchema } from './sample-schema.js';
 import { SAMPLE_SCHEMA, type SampleRecord } from './types.js';
 
-const FIX = `write one JSON object per line with schema "${SAMPLE_SCHEMA}", scenario, split, model, role, text, parse and provenance (see README, "Recordings")`;
+const FIX =
+  `write one JSON object per line with schema "${SAMPLE_SCHEMA}", scenario, split, model, role, text, ` +
+  `parse and provenance (see README, "Recordings")`;
 
 export type NumberedSample = { sample: SampleRecord; line: number };
 
@@ -30,12 +32,20 @@ function sampleFromJson(data: unknown, where: ErrorLocation & { field: string },
   const result = sampleRecordSchema.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    throw new StratalignError({ ...where, field: `${where.field}, field ${formatPath(issue.path) || '(line)'}` }, issue.message, FIX);
+    throw new StratalignError(
+      { ...where, field: `${where.field}, field ${formatPath(issue.path) || '(line)'}` },
+      issue.message,
+      FIX,
+    );
   }
   const record = result.data as SampleRecord;
   const scenario = resolveScenario(catalogue, record.scenario, { ...where, field: `${where.field}, field scenario` });
   if (record.parse.ok && !isValidAction(scenario.game.actionSpace, record.parse.action)) {
-    throw new StratalignError({ ...where, field: `${where.field}, field parse.action`, value: record.parse.action }, `not an action of ${scenario.game.id}`, 'record a valid action or a parse failure');
+    throw new StratalignError(
+      { ...where, field: `${where.field}, field parse.action`, value: record.parse.action },
+      `not an action of ${scenario.game.id}`,
+      'record a valid action or a parse failure',
+    );
   }
   return { ...record, scenario: scenario.id };
 }

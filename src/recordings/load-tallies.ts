@@ -30,7 +30,8 @@ const KEPT_EXAMPLES = 5;
 export async function loadTallies(file: string, catalogue: Catalogue): Promise<LoadedTallies> {
   const kind = answersFileKind(file);
   if (kind === 'counts-table') return { tallies: readCountsTable(file, catalogue), origin: file, kind, lost: null };
-  if (kind === 'recording') return { tallies: await tallySamples(readSampleFile(file, catalogue)), origin: file, kind, lost: null };
+  if (kind === 'recording')
+    return { tallies: await tallySamples(readSampleFile(file, catalogue)), origin: file, kind, lost: null };
   return loadPromptfooResults(file, catalogue);
 }
 

@@ -14,7 +14,15 @@ export class TallyBuilder {
     const key = `${sample.split}\u0000${sample.model}\u0000${sample.scenario}`;
     let tally = this.byKey.get(key);
     if (!tally) {
-      tally = { split: sample.split, scenario: sample.scenario, model: sample.model, role: sample.role, counts: {}, failures: {}, source: sample.provenance.source };
+      tally = {
+        split: sample.split,
+        scenario: sample.scenario,
+        model: sample.model,
+        role: sample.role,
+        counts: {},
+        failures: {},
+        source: sample.provenance.source,
+      };
       this.byKey.set(key, tally);
     }
     if (showsFailureRecording(sample)) this.recordsFailures.add(tally);

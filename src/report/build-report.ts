@@ -51,7 +51,11 @@ export const LEVEL = 0.95;
 export function buildReport(input: ReportInput, options: ReportOptions, catalogue: Catalogue): Report {
   const origin = input.inputs.map((i) => i.file).join(', ');
   if (!Number.isInteger(options.resamples) || options.resamples < MIN_RESAMPLES) {
-    throw new StratalignError({ field: 'resamples', value: options.resamples }, `need a whole number of bootstrap resamples, at least ${MIN_RESAMPLES}`, 'use the default 2000 or more');
+    throw new StratalignError(
+      { field: 'resamples', value: options.resamples },
+      `need a whole number of bootstrap resamples, at least ${MIN_RESAMPLES}`,
+      'use the default 2000 or more',
+    );
   }
   const models = selectModels(input.tallies, options.models, origin);
   const ordered = [models.base, ...models.students, models.teacher];
@@ -59,16 +63,39 @@ export function buildReport(input: ReportInput, options: ReportOptions, catalogu
   const settings: ReportSettings = {
     level: LEVEL,
     proportionInterval: options.proportionInterval,
-    bootstrap: { resamples: options.resamples, seed: options.seed, method: "parametric multinomial; basic (reverse-percentile) intervals cut to each metric's range; profile correlations: hull of basic and percentile" },
+    bootstrap: {
+      resamples: options.resamples,
+      seed: options.seed,
+      method:
+        "parametric multinomial; basic (reverse-percentile) intervals cut to each metric's range; profile " +
+        'correlations: hull of basic and percentile',
+    },
     alpha: 1 - LEVEL,
     teacher: options.teacherExact ? 'exact' : 'estimated',
   };
-  const distance: DistanceSettings = { level: LEVEL, resamples: options.resamples, seed: options.seed, teacherExact: options.teacherExact === true };
+  const distance: DistanceSettings = {
+    level: LEVEL,
+    resamples: options.resamples,
+    seed: options.seed,
+    teacherExact: options.teacherExact === true,
+  };
   const studied: StudiedUnit[] = units.map((unit) => {
-    const work = computeUnitWork(unit, models, { resamples: options.resamples, seed: options.seed, teacherExact: distance.teacherExact });
+    const work = computeUnitWork(unit, models, {
+      resamples: options.resamples,
+      seed: options.seed,
+      teacherExact: distance.teacherExact,
+    });
     return { work, row: scenarioRow(work, models, settings, distance) };
   });
-  const groups = groupKeys(units).map((key) => groupRow(key, studied.filter((s) => inGroup(s.work.unit, key)), models, settings, distance));
+  const groups = groupKeys(units).map((key) =>
+    groupRow(
+      key,
+      studied.filter((s) => inGroup(s.work.unit, key)),
+      models,
+      settings,
+      distance,
+    ),
+  );
   const probes = attachProbes(groups, input.tallies, models, { ...options, level: LEVEL }, catalogue);
   const parseQuality = reportParseQuality(input.tallies, ordered);
   return {
@@ -76,13 +103,25 @@ export function buildReport(input: ReportInput, options: ReportOptions, catalogu
     tool: { name: 'stratalign', catalogue: catalogue.version },
     inputs: input.inputs,
     settings,
-    units: { cooperation: 'share 0..1', closures: 'percent', distances: '0..1', correlation: '-1..1', parseRate: 'share 0..1' },
+    units: {
+      cooperation: 'share 0..1',
+      closures: 'percent',
+      distances: '0..1',
+      correlation: '-1..1',
+      parseRate: 'share 0..1',
+    },
     models: reportModels(input.tallies, models),
     definitions: DEFINITIONS,
     scenarios: studied.map((s) => s.row),
     groups,
-    payoffSensitivity: payoffSensitivity(studied.map((s) => s.work), ordered, settings.alpha),
-    lostAnswers: input.lost ? { providerErrors: input.lost.providerErrors, missingSamples: input.lost.missingSamples } : null,
+    payoffSensitivity: payoffSensitivity(
+      studied.map((s) => s.work),
+      ordered,
+      settings.alpha,
+    ),
+    lostAnswers: input.lost
+      ? { providerErrors: input.lost.providerErrors, missingSamples: input.lost.missingSamples }
+      : null,
     notes: [...lostNotes(input.lost ?? null), ...notesFor(units, models)],
     ...(probes ? { probes } : {}),
     ...(parseQuality ? { parseQuality } : {}),
@@ -96,7 +135,11 @@ function reportModels(tallies: readonly Tally[], models: SelectedModels): Report
     const shown = withReadings(sourceLabel(sources), own);
     return { label, role, dataRole: own[0]?.role ?? null, sources, sourceLabel: shown };
   };
-  return [describe(models.base, 'base'), ...models.students.map((s) => describe(s, 'student')), describe(models.teacher, 'teacher')];
+  return [
+    describe(models.base, 'base'),
+    ...models.students.map((s) => describe(s, 'student')),
+    describe(models.teacher, 'teacher'),
+  ];
 }
 
 function lostNotes(lost: ReportInput['lost'] | null): string[] {
@@ -115,23 +158,44 @@ function notesFor(units: readonly ScenarioUnit[], models: SelectedModels): strin
     for (const model of [models.base, ...models.students, models.teacher]) {
       const tally = unit.tallies.get(model);
       const where = `${unit.split} ${unit.scenario.id}`;
-      if (!tally) notes.push(`${where}: no answers of ${model}; the scenario is left out of every metric that needs ${model}.`);
-      else if (Object.values(tally.counts).every((c) => c === 0)) notes.push(`${where}: ${model} gave no valid answer; the scenario is left out of every metric that needs ${model}.`);
+      if (!tally)
+        notes.push(`${where}: no answers of ${model}; the scenario is left out of every metric that needs ${model}.`);
+      else if (Object.values(tally.counts).every((c) => c === 0))
+        notes.push(
+          `${where}: ${model} gave no valid answer; the scenario is left out of every metric that needs ${model}.`,
+        );
     }
   }
-  const unrecorded = [models.base, ...models.students, models.teacher].filter((m) => units.some((u) => u.tallies.has(m) && !failuresKnown(u.tallies.get(m)!)));
+  const unrecorded = [models.base, ...models.students, models.teacher].filter((m) =>
+    units.some((u) => u.tallies.has(m) && !failuresKnown(u.tallies.get(m)!)),
+  );
   if (unrecorded.length) {
-    notes.push(`Parse failures are not recorded in the data of ${unrecorded.join(', ')} (a counts table without failure columns, or replayed recorded choices): their parse rate is unknown and shown as n/a, not 100 %.`);
+    notes.push(
+      `Parse failures are not recorded in the data of ${unrecorded.join(', ')} (a counts table without failure ` +
+        `columns, or replayed recorded choices): their parse rate is unknown and shown as n/a, not 100 %.`,
+    );
   }
   const readsLogprobs = (m: string) => units.some((u) => readingCount(u.tallies.get(m) ?? { readings: 0 }) > 0);
   const readers = [models.base, ...models.students, models.teacher].filter(readsLogprobs);
   if (readers.length) notes.push(readingsNote(readers));
-  const totals = units.flatMap((u) => [...u.tallies.values()].map((t) => Object.values(t.counts).reduce((a, b) => a + b, 0) + Object.values(t.failures).reduce((a, b) => a + (b ?? 0), 0)));
+  const totals = units.flatMap((u) =>
+    [...u.tallies.values()].map(
+      (t) =>
+        Object.values(t.counts).reduce((a, b) => a + b, 0) +
+        Object.values(t.failures).reduce((a, b) => a + (b ?? 0), 0),
+    ),
+  );
   if (totals.length && Math.min(...totals) !== Math.max(...totals)) {
-    notes.push(`Answers per scenario and model range from ${Math.min(...totals)} to ${Math.max(...totals)}. Every metric uses shares of valid answers; the paper's metric on counts, as published, is shown beside it where it differs.`);
+    notes.push(
+      `Answers per scenario and model range from ${Math.min(...totals)} to ${Math.max(...totals)}. Every metric ` +
+        `uses shares of valid answers; the paper's metric on counts, as published, is shown beside it ` +
+        `where it differs.`,
+    );
   }
   if (units.some((u) => u.scenario.game.actionSpace.kind === 'integer')) {
-    notes.push("Numeric answers: the paper's metric is computed on mean answers, distances on the full answer distributions.");
+    notes.push(
+      "Numeric answers: the paper's metric is computed on mean answers, distances on the full answer distributions.",
+    );
   }
   return notes;
 }

@@ -21,11 +21,14 @@ export type DistanceSettings = { level: number; resamples: number; seed: string;
 /** A model's and the teacher's answers to one scenario, as the interval code takes them. */
 export function distancePair(cell: Cell, teacher: Cell, teacherExact: boolean): DistancePair {
   const model: DistributionSide = { counts: cell.measured.counts };
-  const reference: DistributionSide = teacherExact ? { exact: toDistribution(teacher.measured.counts)! } : { counts: teacher.measured.counts };
+  const reference: DistributionSide = teacherExact
+    ? { exact: toDistribution(teacher.measured.counts)! }
+    : { counts: teacher.measured.counts };
   return { model, teacher: reference };
 }
 
-const shareSide = (side: DistributionSide): ShareSide => ('exact' in side ? { exact: side.exact[0]! } : { k: side.counts[0]!, n: side.counts.reduce((a, b) => a + b, 0) });
+const shareSide = (side: DistributionSide): ShareSide =>
+  'exact' in side ? { exact: side.exact[0]! } : { k: side.counts[0]!, n: side.counts.reduce((a, b) => a + b, 0) };
 
 /** TV distance of one scenario to the teacher. */
 export function scenarioDistance(pair: DistancePair, where: string, settings: DistanceSettings): Estimate {
@@ -40,7 +43,12 @@ export function scenarioDistance(pair: DistancePair, where: string, settings: Di
 }
 
 /** Mean TV distance over a group's scenarios; a group of one scenario has that scenario's estimate. */
-export function groupDistance(pairs: readonly DistancePair[], single: Estimate | null, where: string, settings: DistanceSettings): Estimate | null {
+export function groupDistance(
+  pairs: readonly DistancePair[],
+  single: Estimate | null,
+  where: string,
+  settings: DistanceSettings,
+): Estimate | null {
   if (pairs.length === 0) return null;
   if (pairs.length === 1 && single) return single;
   return inverted(pairs, where, settings);
@@ -54,8 +62,16 @@ function inverted(pairs: readonly DistancePair[], where: string, settings: Dista
   return out;
 }
 
-/** P(cooperative) of the model minus the teacher's, with the score interval for a difference of proportions (two-option games). */
-export function shareDifference(work: UnitWork, cell: Cell, teacher: Cell, settings: DistanceSettings): Estimate | null {
+/**
+ * P(cooperative) of the model minus the teacher's, with the score interval for a difference of proportions (two-option
+ * games).
+ */
+export function shareDifference(
+  work: UnitWork,
+  cell: Cell,
+  teacher: Cell,
+  settings: DistanceSettings,
+): Estimate | null {
   const stratum = differenceStratum(work, cell, teacher, settings.teacherExact);
   if (!stratum) return null;
   const { model: a, teacher: b } = stratum;
@@ -64,12 +80,18 @@ export function shareDifference(work: UnitWork, cell: Cell, teacher: Cell, setti
 }
 
 /** One two-option scenario's cooperative counts of the model and the teacher; null for other games or no answers. */
-export function differenceStratum(work: UnitWork, cell: Cell, teacher: Cell, teacherExact: boolean): DifferenceStratum | null {
+export function differenceStratum(
+  work: UnitWork,
+  cell: Cell,
+  teacher: Cell,
+  teacherExact: boolean,
+): DifferenceStratum | null {
   if (work.space.kind !== 'choice' || work.space.options.length !== 2) return null;
   if (cell.measured.valid === 0 || teacher.measured.valid === 0) return null;
   const pair = distancePair(cell, teacher, teacherExact);
   const i = cell.measured.actions.indexOf(work.space.cooperative);
-  const side = (s: DistributionSide): ShareSide => ('exact' in s ? { exact: s.exact[i]! } : { k: s.counts[i]!, n: s.counts.reduce((a, b) => a + b, 0) });
+  const side = (s: DistributionSide): ShareSide =>
+    'exact' in s ? { exact: s.exact[i]! } : { k: s.counts[i]!, n: s.counts.reduce((a, b) => a + b, 0) };
   return { model: side(pair.model), teacher: side(pair.teacher) };
 }
 
@@ -78,7 +100,11 @@ export function differenceStratum(work: UnitWork, cell: Cell, teacher: Cell, tea
  * score interval; null unless every scenario the model shares with the teacher is a two-option
  * game. A group of one scenario shows that scenario's estimate: one interval per quantity.
  */
-export function groupShareDifference(strata: readonly (DifferenceStratum | null)[], single: Estimate | null, settings: DistanceSettings): Estimate | null {
+export function groupShareDifference(
+  strata: readonly (DifferenceStratum | null)[],
+  single: Estimate | null,
+  settings: DistanceSettings,
+): Estimate | null {
   if (strata.length === 0 || strata.some((s) => s === null)) return null;
   if (strata.length === 1 && single) return single;
   const iv = stratifiedDifferenceInterval(strata as DifferenceStratum[], settings.level);

@@ -44,7 +44,8 @@ export function pointEstimate(value: number | null): Estimate {
 /** A value with a closed-form interval; an interval with NaN ends (none exists) keeps its reason in `method`. */
 export function intervalEstimate(value: number | null, interval: Interval | null): Estimate {
   if (value === null || !interval) return pointEstimate(value);
-  if (!Number.isFinite(interval.low) || !Number.isFinite(interval.high)) return { ...pointEstimate(value), method: interval.method };
+  if (!Number.isFinite(interval.low) || !Number.isFinite(interval.high))
+    return { ...pointEstimate(value), method: interval.method };
   return { value, low: interval.low, high: interval.high, method: interval.method };
 }
 
@@ -54,11 +55,23 @@ export function intervalEstimate(value: number | null, interval: Interval | null
  * undefined. When more than 5 % of the replicates are undefined the interval is withheld and
  * `note` says why: the defined ones are a biased selection.
  */
-export function bootstrapEstimate(value: number | null, replicates: ArrayLike<number | null>, level: number, range: ValueRange, kind: BootstrapKind = 'basic'): Estimate {
+export function bootstrapEstimate(
+  value: number | null,
+  replicates: ArrayLike<number | null>,
+  level: number,
+  range: ValueRange,
+  kind: BootstrapKind = 'basic',
+): Estimate {
   if (value === null) return pointEstimate(null);
-  const interval = kind === 'hull' ? hullInterval(value, replicates, level, range) : basicInterval(value, replicates, level, range);
+  const interval =
+    kind === 'hull' ? hullInterval(value, replicates, level, range) : basicInterval(value, replicates, level, range);
   if (!interval) return { ...pointEstimate(value), note: 'no interval: the statistic is undefined in every resample' };
-  const out: Estimate = { value, low: interval.low, high: interval.high, method: kind === 'hull' ? HULL_METHOD : BOOTSTRAP_METHOD };
+  const out: Estimate = {
+    value,
+    low: interval.low,
+    high: interval.high,
+    method: kind === 'hull' ? HULL_METHOD : BOOTSTRAP_METHOD,
+  };
   if (interval.undefinedResamples > 0) out.undefinedResamples = interval.undefinedResamples;
   const share = interval.undefinedResamples / replicates.length;
   if (share > MAX_UNDEFINED_SHARE) {
@@ -79,7 +92,11 @@ export const ZERO_WIDTH = {
   belowNoise: 'at range end: the observed distance is below what answer noise alone gives identical models',
 } as const;
 
-export const ZERO_WIDTH_SHORT: Record<string, string> = { [ZERO_WIDTH.noSpread]: 'no spread', [ZERO_WIDTH.atRangeEnd]: 'at range end', [ZERO_WIDTH.belowNoise]: 'at range end' };
+export const ZERO_WIDTH_SHORT: Record<string, string> = {
+  [ZERO_WIDTH.noSpread]: 'no spread',
+  [ZERO_WIDTH.atRangeEnd]: 'at range end',
+  [ZERO_WIDTH.belowNoise]: 'at range end',
+};
 
 function allEqual(replicates: ArrayLike<number | null>, value: number): boolean {
   for (let i = 0; i < replicates.length; i++) {

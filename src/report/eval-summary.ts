@@ -41,11 +41,19 @@ export type EvalSummaryOptions = {
  * Models are chosen by role (base, fine-tuned, teacher); a choice the data leaves open (no
  * teacher, two bases) comes back as `error`, since an eval hook must not throw on it.
  */
-export function summariseForEval(tallies: readonly Tally[], catalogue: Catalogue, options: EvalSummaryOptions = {}): EvalSummary {
+export function summariseForEval(
+  tallies: readonly Tally[],
+  catalogue: Catalogue,
+  options: EvalSummaryOptions = {},
+): EvalSummary {
   let report;
   try {
     report = buildReport(
-      { tallies, inputs: [{ file: 'the eval results', kind: 'promptfoo-results' }], ...(options.scenarios ? { scenarios: options.scenarios } : {}) },
+      {
+        tallies,
+        inputs: [{ file: 'the eval results', kind: 'promptfoo-results' }],
+        ...(options.scenarios ? { scenarios: options.scenarios } : {}),
+      },
       {
         models: {},
         proportionInterval: 'hybrid',

@@ -2,7 +2,13 @@ import { fixed } from './format.js';
 import type { ProbesReport } from './probes/probes-report.js';
 import type { Report } from './types.js';
 
-export type IntervalSpec = { kind: 'intervals'; title: string; axis: string; categories: string[]; series: { label: string; values: (number | null)[]; low: (number | null)[]; high: (number | null)[] }[] };
+export type IntervalSpec = {
+  kind: 'intervals';
+  title: string;
+  axis: string;
+  categories: string[];
+  series: { label: string; values: (number | null)[]; low: (number | null)[]; high: (number | null)[] }[];
+};
 
 /**
  * A payoff-grid map for the HTML page: cells at (x, y) payoff values, coloured by the value

@@ -24,7 +24,8 @@ export function pageScripts(): PageScripts {
   // The source-map comment would make browser tools look for a file the page does not ship.
   chartJs = chartJs.replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, '\n');
   const charts = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'assets', 'report-charts.js'), 'utf8');
-  if (/<\/script/i.test(chartJs + charts)) throw new Error('an inlined script contains "</script"; it cannot be embedded safely');
+  if (/<\/script/i.test(chartJs + charts))
+    throw new Error('an inlined script contains "</script"; it cannot be embedded safely');
   cached = { chartJs, charts };
   return cached;
 }

@@ -23,26 +23,44 @@ export function selectModels(tallies: readonly Tally[], choice: ModelChoice, ori
 
   const byLabel = (label: string, kind: keyof typeof FLAG): string => {
     if (models.has(label)) return label;
-    throw new StratalignError({ file: origin, field: FLAG[kind], value: label }, 'no answers of this model in the data', `choose one of: ${known()}`);
+    throw new StratalignError(
+      { file: origin, field: FLAG[kind], value: label },
+      'no answers of this model in the data',
+      `choose one of: ${known()}`,
+    );
   };
   const byRole = (kind: keyof typeof FLAG): string[] => {
     const role = DEFAULT_ROLES[kind];
     const found = [...models].filter(([, r]) => r === role).map(([m]) => m);
     if (found.length === 0) {
-      throw new StratalignError({ file: origin, field: 'role', value: role }, `no model has role "${role}"`, `name the ${kind} with ${FLAG[kind]} <label>; models in the data: ${known()}`);
+      throw new StratalignError(
+        { file: origin, field: 'role', value: role },
+        `no model has role "${role}"`,
+        `name the ${kind} with ${FLAG[kind]} <label>; models in the data: ${known()}`,
+      );
     }
     if (kind !== 'student' && found.length > 1) {
-      throw new StratalignError({ file: origin, field: 'role', value: found }, `several models have role "${role}"`, `name the ${kind} with ${FLAG[kind]} <label>`);
+      throw new StratalignError(
+        { file: origin, field: 'role', value: found },
+        `several models have role "${role}"`,
+        `name the ${kind} with ${FLAG[kind]} <label>`,
+      );
     }
     return found;
   };
 
   const base = choice.base !== undefined ? byLabel(choice.base, 'base') : byRole('base')[0]!;
   const teacher = choice.teacher !== undefined ? byLabel(choice.teacher, 'teacher') : byRole('teacher')[0]!;
-  const students = choice.students?.length ? [...new Set(choice.students.map((s) => byLabel(s, 'student')))] : byRole('student');
+  const students = choice.students?.length
+    ? [...new Set(choice.students.map((s) => byLabel(s, 'student')))]
+    : byRole('student');
   const all = [base, teacher, ...students];
   if (new Set(all).size !== all.length) {
-    throw new StratalignError({ file: origin, value: { base, students, teacher } }, 'the same model is chosen for two roles', 'give base, student(s) and teacher distinct labels with --base, --student and --teacher');
+    throw new StratalignError(
+      { file: origin, value: { base, students, teacher } },
+      'the same model is chosen for two roles',
+      'give base, student(s) and teacher distinct labels with --base, --student and --teacher',
+    );
   }
   return { base, students, teacher, ignored: [...models.keys()].filter((m) => !all.includes(m)) };
 }

@@ -8,7 +8,11 @@ import type { UnitWork } from './unit-work.js';
  * The teacher changed in 16 of the paper's 20 doubled scenarios, its student in 1: a student that
  * ignores the stakes has not learnt the teacher's reasoning, whatever its mean improvement.
  */
-export function payoffSensitivity(works: readonly UnitWork[], models: readonly string[], alpha: number): PayoffSensitivity | null {
+export function payoffSensitivity(
+  works: readonly UnitWork[],
+  models: readonly string[],
+  alpha: number,
+): PayoffSensitivity | null {
   const pairs: PayoffPair[] = [];
   for (const scaled of works) {
     const { scenario } = scaled.unit;
@@ -30,7 +34,13 @@ export function payoffSensitivity(works: readonly UnitWork[], models: readonly s
       const ka = a.counts[a.actions.indexOf(cooperative)]!;
       const kb = b.counts[b.actions.indexOf(cooperative)]!;
       const test = twoProportionTest(kb, b.valid, ka, a.valid);
-      pairModels.push({ model, share: ka / a.valid, scaledShare: kb / b.valid, test, significant: test.pValue < alpha });
+      pairModels.push({
+        model,
+        share: ka / a.valid,
+        scaledShare: kb / b.valid,
+        test,
+        significant: test.pValue < alpha,
+      });
     }
     pairs.push({
       context: scenario.context.id,

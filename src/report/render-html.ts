@@ -3,7 +3,16 @@ import { escapeHtml, jsonForScript } from './escape.js';
 import { pageScripts, scriptHash } from './html-assets.js';
 import { flaggedLines, preambleLines } from './preamble.js';
 import { probeTables } from './probe-tables.js';
-import { cooperationTable, dataLabel, modelsTable, payoffTable, scenarioTable, splitsOf, summaryTable, type Table } from './tables.js';
+import {
+  cooperationTable,
+  dataLabel,
+  modelsTable,
+  payoffTable,
+  scenarioTable,
+  splitsOf,
+  summaryTable,
+  type Table,
+} from './tables.js';
 import type { Report } from './types.js';
 import { PARSE_QUALITY_TITLE } from './parse-quality-section.js';
 import { verdictTable, type VerdictGate } from './verdict.js';
@@ -33,9 +42,16 @@ const SECTIONS: { id: ChartSpec['section']; title: string }[] = [
 export function renderHtml(report: Report, gate?: VerdictGate): string {
   const { chartJs, charts } = pageScripts();
   const specs = chartSpecs(report, dataLabel(report));
-  const csp = `default-src 'none'; script-src ${scriptHash(chartJs)} ${scriptHash(charts)}; style-src 'unsafe-inline'; img-src data:`;
+  const csp =
+    `default-src 'none'; script-src ${scriptHash(chartJs)} ${scriptHash(charts)}; style-src ` +
+    `'unsafe-inline'; img-src data:`;
   const verdict = verdictTable(report, dataLabel(report), gate);
-  const tables: Table[] = [...(verdict ? [verdict] : []), modelsTable(report), ...report.models.filter((m) => m.role === 'student').map((s) => summaryTable(report, s.label, false)), cooperationTable(report)];
+  const tables: Table[] = [
+    ...(verdict ? [verdict] : []),
+    modelsTable(report),
+    ...report.models.filter((m) => m.role === 'student').map((s) => summaryTable(report, s.label, false)),
+    cooperationTable(report),
+  ];
   const scenarioTables = splitsOf(report).map((split) => scenarioTable(report, split));
   const payoff = payoffTable(report);
   const body = [
@@ -44,7 +60,10 @@ export function renderHtml(report: Report, gate?: VerdictGate): string {
     ...tables.map(htmlTable),
     ...flaggedLines(report).map((l) => `<p>${escapeHtml(l)}</p>`),
     ...(report.parseQuality?.length
-      ? [`<h2>${escapeHtml(PARSE_QUALITY_TITLE)}</h2>`, `<ul>${report.parseQuality.map((q) => `<li>${escapeHtml(q.line)}</li>`).join('')}</ul>`]
+      ? [
+          `<h2>${escapeHtml(PARSE_QUALITY_TITLE)}</h2>`,
+          `<ul>${report.parseQuality.map((q) => `<li>${escapeHtml(q.line)}</li>`).join('')}</ul>`,
+        ]
       : []),
     ...(report.probes ? [`<h2>${PROBES_TITLE}</h2>`, ...probeTables(report).map(htmlTable)] : []),
     ...SECTIONS.map((s) => ({ s, charts: specs.filter((c) => c.section === s.id) }))
@@ -53,9 +72,13 @@ export function renderHtml(report: Report, gate?: VerdictGate): string {
     '<h2>Scenarios</h2>',
     ...scenarioTables.map(htmlTable),
     ...(payoff ? ['<h2>Payoff sensitivity</h2>', htmlTable(payoff)] : []),
-    ...(report.notes.length ? ['<h2>Notes</h2>', `<ul>${report.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`] : []),
+    ...(report.notes.length
+      ? ['<h2>Notes</h2>', `<ul>${report.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`]
+      : []),
     '<h2>Definitions</h2>',
-    `<dl>${Object.entries(report.definitions).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`,
+    `<dl>${Object.entries(report.definitions)
+      .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`)
+      .join('')}</dl>`,
   ];
   return [
     '<!doctype html>',
@@ -66,7 +89,8 @@ export function renderHtml(report: Report, gate?: VerdictGate): string {
     `<title>stratalign report (${escapeHtml(dataLabel(report))})</title>`,
     `<style>${STYLE}</style></head><body>`,
     ...body,
-    `<script type="application/json" id="report-data">${jsonForScript({ schema: report.schema, charts: specs })}</script>`,
+    `<script type="application/json" ` +
+      `id="report-data">${jsonForScript({ schema: report.schema, charts: specs })}</script>`,
     `<script>${chartJs}</script>`,
     `<script>${charts}</script>`,
     '</body></html>',
@@ -86,6 +110,8 @@ function chartSection(title: string, specs: ChartSpec[]): string {
 
 function htmlTable(t: Table): string {
   const head = `<tr>${t.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
-  const rows = t.rows.map((r) => `<tr>${r.map((c, i) => `<td${t.numeric[i] ? ' class="num"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`);
+  const rows = t.rows.map(
+    (r) => `<tr>${r.map((c, i) => `<td${t.numeric[i] ? ' class="num"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`,
+  );
   return `<div class="table-wrap"><table><caption>${escapeHtml(t.title)}</caption>${head}${rows.join('')}</table></div>`;
 }

@@ -1,7 +1,16 @@
 import { escapeTerminal } from './escape.js';
 import { flaggedLines, preambleLines } from './preamble.js';
 import { gridMapLines, probeTables } from './probe-tables.js';
-import { cooperationTable, dataLabel, modelsTable, payoffTable, scenarioTable, splitsOf, summaryTable, type Table } from './tables.js';
+import {
+  cooperationTable,
+  dataLabel,
+  modelsTable,
+  payoffTable,
+  scenarioTable,
+  splitsOf,
+  summaryTable,
+  type Table,
+} from './tables.js';
 import type { Report } from './types.js';
 import { PARSE_QUALITY_TITLE } from './parse-quality-section.js';
 import { verdictTable, type VerdictGate } from './verdict.js';
@@ -10,7 +19,12 @@ import { verdictTable, type VerdictGate } from './verdict.js';
 export function renderTerminal(report: Report, gate?: VerdictGate): string {
   const out = ['stratalign report', ...preambleLines(report).map(escapeTerminal), ''];
   const verdict = verdictTable(report, dataLabel(report), gate);
-  const tables: Table[] = [...(verdict ? [verdict] : []), modelsTable(report), ...report.models.filter((m) => m.role === 'student').map((s) => summaryTable(report, s.label, true)), cooperationTable(report)];
+  const tables: Table[] = [
+    ...(verdict ? [verdict] : []),
+    modelsTable(report),
+    ...report.models.filter((m) => m.role === 'student').map((s) => summaryTable(report, s.label, true)),
+    cooperationTable(report),
+  ];
   for (const split of splitsOf(report)) tables.push(scenarioTable(report, split));
   const payoff = payoffTable(report);
   if (payoff) tables.push(payoff);
@@ -18,7 +32,8 @@ export function renderTerminal(report: Report, gate?: VerdictGate): string {
   for (const t of tables) out.push(...textTable(t), '');
   if (report.probes) out.push(...gridMapLines(report, report.probes).map(escapeTerminal));
   out.push(...flaggedLines(report).map(escapeTerminal));
-  if (report.parseQuality?.length) out.push('', PARSE_QUALITY_TITLE, ...report.parseQuality.map((q) => `  ${escapeTerminal(q.line)}`));
+  if (report.parseQuality?.length)
+    out.push('', PARSE_QUALITY_TITLE, ...report.parseQuality.map((q) => `  ${escapeTerminal(q.line)}`));
   if (report.notes.length) out.push('', 'Notes:', ...report.notes.map((n) => `- ${escapeTerminal(n)}`));
   out.push('', 'Definitions of every metric: `stratalign report --format markdown` or the JSON field "definitions".');
   return `${out.join('\n')}\n`;
@@ -28,6 +43,10 @@ function textTable(t: Table): string[] {
   const header = t.header.map(escapeTerminal);
   const rows = t.rows.map((r) => r.map(escapeTerminal));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (t.numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (t.numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [escapeTerminal(t.title), line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
 }

@@ -10,7 +10,12 @@ import type { Estimate, ReportSettings, ScenarioModel, ScenarioRow, ScenarioStud
 import type { Cell, UnitWork } from './unit-work.js';
 
 /** Per-scenario statistics of one unit: distributions, distances, gap test, per-scenario closures. */
-export function scenarioRow(work: UnitWork, models: SelectedModels, settings: ReportSettings, distance: DistanceSettings): ScenarioRow {
+export function scenarioRow(
+  work: UnitWork,
+  models: SelectedModels,
+  settings: ReportSettings,
+  distance: DistanceSettings,
+): ScenarioRow {
   const { unit, space } = work;
   const order = [models.base, ...models.students, models.teacher];
   const base = work.cells.get(models.base);
@@ -21,9 +26,24 @@ export function scenarioRow(work: UnitWork, models: SelectedModels, settings: Re
     if (!complete) return { model, paperImprovement: null, paperImprovementAsPublished: null, absoluteClosure: null };
     return {
       model,
-      paperImprovement: paperImprovement({ scenario: unit.scenario.id, base: base.paper!, fineTuned: s.paper!, teacher: teacher.paper! }),
-      paperImprovementAsPublished: paperImprovement({ scenario: unit.scenario.id, base: base.paperAsPublished!, fineTuned: s.paperAsPublished!, teacher: teacher.paperAsPublished! }),
-      absoluteClosure: absoluteClosure({ scenario: unit.scenario.id, base: base.rate!, fineTuned: s.rate!, teacher: teacher.rate! }),
+      paperImprovement: paperImprovement({
+        scenario: unit.scenario.id,
+        base: base.paper!,
+        fineTuned: s.paper!,
+        teacher: teacher.paper!,
+      }),
+      paperImprovementAsPublished: paperImprovement({
+        scenario: unit.scenario.id,
+        base: base.paperAsPublished!,
+        fineTuned: s.paperAsPublished!,
+        teacher: teacher.paperAsPublished!,
+      }),
+      absoluteClosure: absoluteClosure({
+        scenario: unit.scenario.id,
+        base: base.rate!,
+        fineTuned: s.rate!,
+        teacher: teacher.rate!,
+      }),
     };
   });
   const test = base && teacher ? gapTest(work, base, teacher) : null;
@@ -40,9 +60,26 @@ export function scenarioRow(work: UnitWork, models: SelectedModels, settings: Re
   };
 }
 
-function scenarioModel(work: UnitWork, model: string, teacherLabel: string, settings: ReportSettings, distance: DistanceSettings): ScenarioModel {
+function scenarioModel(
+  work: UnitWork,
+  model: string,
+  teacherLabel: string,
+  settings: ReportSettings,
+  distance: DistanceSettings,
+): ScenarioModel {
   const cell = work.cells.get(model);
-  if (!cell) return { model, valid: 0, failures: 0, cooperation: null, mean: null, distribution: [], tv: null, js: null, difference: null };
+  if (!cell)
+    return {
+      model,
+      valid: 0,
+      failures: 0,
+      cooperation: null,
+      mean: null,
+      distribution: [],
+      tv: null,
+      js: null,
+      difference: null,
+    };
   const { measured } = cell;
   const { level } = settings;
   const distribution = measured.actions.map((action, i) => {
@@ -55,9 +92,15 @@ function scenarioModel(work: UnitWork, model: string, teacherLabel: string, sett
   let mean: Estimate | null = null;
   if (measured.valid > 0 && work.space.kind === 'choice') {
     const k = measured.counts[measured.actions.indexOf(work.space.cooperative)]!;
-    cooperation = intervalEstimate(cell.rate, proportionInterval(k, measured.valid, settings.proportionInterval, level));
+    cooperation = intervalEstimate(
+      cell.rate,
+      proportionInterval(k, measured.valid, settings.proportionInterval, level),
+    );
   } else if (measured.valid > 0) {
-    cooperation = intervalEstimate(cell.rate, meanInterval(summariseCounts(work.weights, measured.counts), level, RANGES.share));
+    cooperation = intervalEstimate(
+      cell.rate,
+      meanInterval(summariseCounts(work.weights, measured.counts), level, RANGES.share),
+    );
     const values = measured.actions.map(Number);
     const summary = summariseCounts(values, measured.counts);
     mean = intervalEstimate(summary.mean, meanInterval(summary, level, answerRange(work.space) ?? undefined));

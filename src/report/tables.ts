@@ -2,7 +2,10 @@ import { fixed, percent, pValue, share, withInterval } from './format.js';
 import { groupFigures, type StudentFigures } from './model-figures.js';
 import type { GroupRow, Report, ReportModel, ScenarioRow } from './types.js';
 
-/** Shown where the data could not have recorded a number (e.g. parse failures in a counts table without failure columns). */
+/**
+ * Shown where the data could not have recorded a number (e.g. parse failures in a counts table without failure
+ * columns).
+ */
 export const NOT_RECORDED = 'n/a (not recorded)';
 
 /**
@@ -29,7 +32,14 @@ export function modelsTable(r: Report): Table {
     header: ['role', 'model', 'data', 'valid answers', 'parse failures', 'parse rate [95 %]'],
     numeric: [false, false, false, true, true, true],
     rows: groupFigures(r, overall).map((g) => {
-      return [g.role, g.model, g.sourceLabel, String(g.valid), g.failures === null ? NOT_RECORDED : String(g.failures), g.parseRate === null ? NOT_RECORDED : withInterval(g.parseRate, 'share')];
+      return [
+        g.role,
+        g.model,
+        g.sourceLabel,
+        String(g.valid),
+        g.failures === null ? NOT_RECORDED : String(g.failures),
+        g.parseRate === null ? NOT_RECORDED : withInterval(g.parseRate, 'share'),
+      ];
     }),
   };
 }
@@ -38,7 +48,15 @@ export function modelsTable(r: Report): Table {
 export function summaryTable(r: Report, student: string, compact: boolean): Table {
   const base = modelOf(r, 'base').label;
   const published = publishedDiffers(r);
-  const header = ['group', 'scen.', 'paper impr.', ...(published ? ['as published'] : []), 'n.s. gaps', 'pooled closure [95 %]', 'abs. closure [95 %]'];
+  const header = [
+    'group',
+    'scen.',
+    'paper impr.',
+    ...(published ? ['as published'] : []),
+    'n.s. gaps',
+    'pooled closure [95 %]',
+    'abs. closure [95 %]',
+  ];
   if (!compact) header.push('mean abs. closure');
   header.push('TV to teacher [95 %]', 'TV base', 'JS to teacher [95 %]');
   if (!compact) header.push('JS base');
@@ -48,21 +66,46 @@ export function summaryTable(r: Report, student: string, compact: boolean): Tabl
     const m = figures.find((x) => x.model === student)!;
     const s = m.student!;
     const b = figures.find((x) => x.model === base)!;
-    const row = [g.label, String(s.scenarios), paperCell(s), ...(published ? [percent(s.paperImprovement.asPublished.value, 2)] : []), String(g.nonSignificantGaps.length), withInterval(s.pooledGapClosure, 'percent'), withInterval(s.absoluteGapClosure, 'percent')];
+    const row = [
+      g.label,
+      String(s.scenarios),
+      paperCell(s),
+      ...(published ? [percent(s.paperImprovement.asPublished.value, 2)] : []),
+      String(g.nonSignificantGaps.length),
+      withInterval(s.pooledGapClosure, 'percent'),
+      withInterval(s.absoluteGapClosure, 'percent'),
+    ];
     if (!compact) row.push(percent(s.meanAbsoluteClosure));
     row.push(withInterval(m.tv, 'plain', 3), plain(b.tv?.value ?? null, 3), withInterval(m.js, 'plain', 3));
     if (!compact) row.push(plain(b.js?.value ?? null, 3));
     row.push(withInterval(m.profileCorrelation, 'plain', 2), plain(b.profileCorrelation?.value ?? null, 2));
     return row;
   });
-  return { id: `summary-${student}`, title: `Student ${student} against teacher ${modelOf(r, 'teacher').label}, base ${base}, by group (${dataLabel(r)})`, header, numeric: header.map((_, i) => i > 0), rows };
+  return {
+    id: `summary-${student}`,
+    title:
+      `Student ${student} against teacher ${modelOf(r, 'teacher').label}, base ${base}, by group ` +
+      `(${dataLabel(r)})`,
+    header,
+    numeric: header.map((_, i) => i > 0),
+    rows,
+  };
 }
 
 /** Pooled cooperation of every model per group, with its interval. */
 export function cooperationTable(r: Report): Table {
   const header = ['group', ...r.models.map((m) => `${m.role} ${m.label}`)];
-  const rows = r.groups.map((g: GroupRow) => [g.label, ...groupFigures(r, g).map((f) => withInterval(f.cooperation, 'share'))]);
-  return { id: 'cooperation', title: `Cooperation by group, % of valid answers [95 % interval] (${dataLabel(r)})`, header, numeric: header.map((_, i) => i > 0), rows };
+  const rows = r.groups.map((g: GroupRow) => [
+    g.label,
+    ...groupFigures(r, g).map((f) => withInterval(f.cooperation, 'share')),
+  ]);
+  return {
+    id: 'cooperation',
+    title: `Cooperation by group, % of valid answers [95 % interval] (${dataLabel(r)})`,
+    header,
+    numeric: header.map((_, i) => i > 0),
+    rows,
+  };
 }
 
 /** One row per scenario of a split: each model's cooperation, the gap test, and per-student closure and distance. */
@@ -72,7 +115,13 @@ export function scenarioTable(r: Report, split: string): Table {
   const base = modelOf(r, 'base').label;
   const header = ['scenario', 'base-teacher gap', ...r.models.map((m) => `${m.role} ${m.label}`)];
   const published = publishedDiffers(r);
-  for (const s of students(r)) header.push(`impr.${suffix(s.label)}`, ...(published ? [`as published${suffix(s.label)}`] : []), `abs. closure${suffix(s.label)}`, `TV [95 %]${suffix(s.label)}`);
+  for (const s of students(r))
+    header.push(
+      `impr.${suffix(s.label)}`,
+      ...(published ? [`as published${suffix(s.label)}`] : []),
+      `abs. closure${suffix(s.label)}`,
+      `TV [95 %]${suffix(s.label)}`,
+    );
   header.push('TV base');
   const rows = r.scenarios
     .filter((row) => row.split === split)
@@ -80,12 +129,23 @@ export function scenarioTable(r: Report, split: string): Table {
       const cells = [row.scenario, gapCell(row), ...r.models.map((m) => cooperationCell(row, m.label))];
       for (const s of students(r)) {
         const st = row.students.find((x) => x.model === s.label)!;
-        cells.push(percent(st.paperImprovement, 2), ...(published ? [percent(st.paperImprovementAsPublished, 2)] : []), percent(st.absoluteClosure), withInterval(row.models.find((x) => x.model === s.label)!.tv, 'plain', 3));
+        cells.push(
+          percent(st.paperImprovement, 2),
+          ...(published ? [percent(st.paperImprovementAsPublished, 2)] : []),
+          percent(st.absoluteClosure),
+          withInterval(row.models.find((x) => x.model === s.label)!.tv, 'plain', 3),
+        );
       }
       cells.push(plain(row.models.find((x) => x.model === base)!.tv?.value ?? null, 3));
       return cells;
     });
-  return { id: `scenarios-${split}`, title: `Split ${split}: cooperation % [95 % interval] per scenario (${dataLabel(r)})`, header, numeric: header.map((_, i) => i > 1), rows };
+  return {
+    id: `scenarios-${split}`,
+    title: `Split ${split}: cooperation % [95 % interval] per scenario (${dataLabel(r)})`,
+    header,
+    numeric: header.map((_, i) => i > 1),
+    rows,
+  };
 }
 
 /** Cooperation at x1 and scaled payoffs per model, with the test; null without scaled scenarios. */
@@ -99,14 +159,29 @@ export function payoffTable(r: Report): Table | null {
     `${p.scaledScenario} (${p.scaledSplit})`,
     ...r.models.map((m) => {
       const x = p.models.find((y) => y.model === m.label);
-      return x ? `${share(x.share)} -> ${share(x.scaledShare)} ${pValue(x.test.pValue)}${x.significant ? ' *' : ''}` : 'n/a';
+      return x
+        ? `${share(x.share)} -> ${share(x.scaledShare)} ${pValue(x.test.pValue)}${x.significant ? ' *' : ''}`
+        : 'n/a';
     }),
   ]);
-  rows.push(['changed significantly', '', '', ...r.models.map((m) => {
-    const x = ps.perModel.find((y) => y.model === m.label)!;
-    return `${x.changed} of ${x.pairs}`;
-  })]);
-  return { id: 'payoff', title: `Payoff sensitivity: cooperation at x1 -> scaled payoffs, * = significant at ${fixed(r.settings.alpha, 2)} (${dataLabel(r)})`, header, numeric: header.map(() => false), rows };
+  rows.push([
+    'changed significantly',
+    '',
+    '',
+    ...r.models.map((m) => {
+      const x = ps.perModel.find((y) => y.model === m.label)!;
+      return `${x.changed} of ${x.pairs}`;
+    }),
+  ]);
+  return {
+    id: 'payoff',
+    title:
+      `Payoff sensitivity: cooperation at x1 -> scaled payoffs, * = significant at ` +
+      `${fixed(r.settings.alpha, 2)} (${dataLabel(r)})`,
+    header,
+    numeric: header.map(() => false),
+    rows,
+  };
 }
 
 /**
@@ -117,8 +192,12 @@ export function payoffTable(r: Report): Table | null {
 export function publishedDiffers(r: Report): boolean {
   const text = (v: number | null) => percent(v, 2);
   return (
-    r.groups.some((g) => g.students.some((s) => text(s.paperImprovement.value) !== text(s.paperImprovement.asPublished.value))) ||
-    r.scenarios.some((row) => row.students.some((s) => text(s.paperImprovement) !== text(s.paperImprovementAsPublished)))
+    r.groups.some((g) =>
+      g.students.some((s) => text(s.paperImprovement.value) !== text(s.paperImprovement.asPublished.value)),
+    ) ||
+    r.scenarios.some((row) =>
+      row.students.some((s) => text(s.paperImprovement) !== text(s.paperImprovementAsPublished)),
+    )
   );
 }
 

@@ -18,10 +18,17 @@ export function measureTally(tally: Tally, space: ActionSpace): Measured {
   const actions = actionsOf(space).map(String);
   const unknown = Object.keys(tally.counts).filter((k) => !actions.includes(k) && tally.counts[k] !== 0);
   // Readers validate actions, so this is a bug upstream, not bad user input.
-  if (unknown.length) throw new Error(`tally ${tally.model} / ${tally.scenario} counts actions outside the game: ${unknown.join(', ')}`);
+  if (unknown.length)
+    throw new Error(`tally ${tally.model} / ${tally.scenario} counts actions outside the game: ${unknown.join(', ')}`);
   const counts = actions.map((a) => tally.counts[a] ?? 0);
   const extracted = extractedCount(tally);
-  return { actions, counts, valid: counts.reduce((x, y) => x + y, 0), failures: failuresKnown(tally) ? failureCount(tally) : null, ...(extracted ? { extracted } : {}) };
+  return {
+    actions,
+    counts,
+    valid: counts.reduce((x, y) => x + y, 0),
+    failures: failuresKnown(tally) ? failureCount(tally) : null,
+    ...(extracted ? { extracted } : {}),
+  };
 }
 
 /** The range of a numeric game's answers, e.g. 0..10 dollars; null for choice games. */

@@ -44,7 +44,13 @@ export type ReportModel = {
   sourceLabel: string;
 };
 
-export type DistributionCell = { action: string; count: number; share: number | null; low: number | null; high: number | null };
+export type DistributionCell = {
+  action: string;
+  count: number;
+  share: number | null;
+  low: number | null;
+  high: number | null;
+};
 
 export type ScenarioModel = {
   model: string;
@@ -130,7 +136,12 @@ export type GroupStudent = {
    * (46.26 % in-sample on its data, against 46.65 % on shares); it differs whenever the models
    * have different numbers of answers, and then means little.
    */
-  paperImprovement: { value: number | null; used: number; undefinedScenarios: UnitRef[]; asPublished: { value: number | null; used: number } };
+  paperImprovement: {
+    value: number | null;
+    used: number;
+    undefinedScenarios: UnitRef[];
+    asPublished: { value: number | null; used: number };
+  };
   pooledGapClosure: Estimate;
   absoluteGapClosure: Estimate;
   meanAbsoluteClosure: number | null;
@@ -176,6 +187,9 @@ export type Report = {
   notes: string[];
   /** Label bias, fingerprints and grid maps; only when the data has label variants or grid points, or when asked. */
   probes?: ProbesReport;
-  /** Per model, answers read by the rules, by the extractor, and unread with their kinds; only where parse failures were recorded. */
+  /**
+   * Per model, answers read by the rules, by the extractor, and unread with their kinds; only where parse failures were
+   * recorded.
+   */
   parseQuality?: ReportParseQuality[];
 };

@@ -4,7 +4,14 @@ import type { Tally } from '../recordings/types.js';
 import { resampleCounts } from '../stats/bootstrap.js';
 import { jensenShannonDistance, toDistribution, totalVariation } from '../stats/distance.js';
 import type { SelectedModels } from './model-selection.js';
-import { cooperationRate, cooperationWeights, measureTally, paperQuantity, publishedPaperQuantity, type Measured } from './tally-measures.js';
+import {
+  cooperationRate,
+  cooperationWeights,
+  measureTally,
+  paperQuantity,
+  publishedPaperQuantity,
+  type Measured,
+} from './tally-measures.js';
 import type { ScenarioUnit } from './units.js';
 
 /** One model's answers to one scenario with everything the statistics need, bootstrap included. */
@@ -47,9 +54,22 @@ export function computeUnitWork(unit: ScenarioUnit, models: SelectedModels, plan
     const measured = measureTally(tally, space);
     const rng = createRng(`${plan.seed}\u0000${unit.split}\u0000${unit.scenario.id}\u0000${model}`);
     const fixed = plan.teacherExact === true && model === models.teacher;
-    const replicateCounts = measured.valid === 0 ? [] : fixed ? Array.from({ length: plan.resamples }, () => [...measured.counts]) : resampleCounts(measured.counts, plan.resamples, rng);
+    const replicateCounts =
+      measured.valid === 0
+        ? []
+        : fixed
+          ? Array.from({ length: plan.resamples }, () => [...measured.counts])
+          : resampleCounts(measured.counts, plan.resamples, rng);
     const replicateRates = Float64Array.from(replicateCounts, (c) => cooperationRate(c, weights) ?? Number.NaN);
-    cells.set(model, { tally, measured, rate: cooperationRate(measured.counts, weights), paper: paperQuantity(space, measured), paperAsPublished: publishedPaperQuantity(space, measured), replicateRates, replicateCounts });
+    cells.set(model, {
+      tally,
+      measured,
+      rate: cooperationRate(measured.counts, weights),
+      paper: paperQuantity(space, measured),
+      paperAsPublished: publishedPaperQuantity(space, measured),
+      replicateRates,
+      replicateCounts,
+    });
   }
   const distances = new Map<string, Distances>();
   const teacher = cells.get(models.teacher);

@@ -26,7 +26,11 @@ export function buildUnits(
     const key = `${tally.split}\u0000${tally.scenario}`;
     let unit = units.get(key);
     if (!unit) {
-      unit = { split: tally.split, scenario: scenarioById(resolved, catalogue, tally.scenario, { file: origin, field: 'scenario' }), tallies: new Map() };
+      unit = {
+        split: tally.split,
+        scenario: scenarioById(resolved, catalogue, tally.scenario, { file: origin, field: 'scenario' }),
+        tallies: new Map(),
+      };
       units.set(key, unit);
     }
     if (unit.tallies.has(tally.model)) {

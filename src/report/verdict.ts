@@ -33,7 +33,18 @@ export function verdictRows(report: Report): VerdictRow[] {
       const baseTv = figures.find((f) => f.model === base)?.tv ?? null;
       return figures.flatMap((f) =>
         f.student
-          ? [{ split: g.key.split!, scenarios: f.student.scenarios, student: f.model, base, teacher, closure: f.student.pooledGapClosure, studentTv: f.tv, baseTv }]
+          ? [
+              {
+                split: g.key.split!,
+                scenarios: f.student.scenarios,
+                student: f.model,
+                base,
+                teacher,
+                closure: f.student.pooledGapClosure,
+                studentTv: f.tv,
+                baseTv,
+              },
+            ]
           : [],
       );
     });
@@ -51,7 +62,7 @@ export function verdictFigures(row: VerdictRow): { closure: string; studentTv: s
 /** Says what the verdict's figures are, once above the rows. */
 export const VERDICT_LEGEND =
   'gap closed: pooled over scenarios, 0 % = the base, 100 % = the teacher; TV: mean total variation distance to ' +
-    'the teacher, 0 = same answers; 95 % intervals';
+  'the teacher, 0 = same answers; 95 % intervals';
 
 /** "closed 35.0 % [30.4, 39.4] of the base-teacher gap; TV to teacher 0.210 [...] vs base 0.314 [...]" */
 export function verdictSentence(row: VerdictRow): string {

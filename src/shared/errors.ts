@@ -40,7 +40,7 @@ function formatMessage(location: ErrorLocation, problem: string, fix: string): s
 export function showValue(value: unknown, max = 80): string {
   let text: string;
   try {
-    text = value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value);
+    text = value === undefined ? 'nothing' : (JSON.stringify(value) ?? String(value));
   } catch {
     text = String(value);
   }

@@ -10,7 +10,11 @@ export function validateFile<T extends z.ZodType>(schema: T, data: unknown, file
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = formatPath(issue.path);
-  throw new StratalignError({ file, field: field || '(top level)', value: valueAt(data, issue.path) }, issue.message, fix);
+  throw new StratalignError(
+    { file, field: field || '(top level)', value: valueAt(data, issue.path) },
+    issue.message,
+    fix,
+  );
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -74,7 +74,7 @@ export function binomialAt(n: number, p: number, u: number): number {
   if (p >= 1) return n;
   if (p > 0.5) return n - binomialAt(n, 1 - p, 1 - u);
   const q = 1 - p;
-  let pmf = Math.pow(q, n);
+  let pmf = q ** n;
   if (pmf < 1e-300) return invertCdf(binomialCdfTable(n, p), u);
   const ratio = p / q;
   let cdf = pmf;
@@ -91,7 +91,13 @@ export function binomialAt(n: number, p: number, u: number): number {
  * A multinomial draw as a chain of conditional binomials, stage i at uniforms[offset + i]
  * (length of probabilities − 1 uniforms). Counts are written into `out`.
  */
-export function multinomialAt(n: number, probabilities: readonly number[], uniforms: ArrayLike<number>, offset: number, out: number[]): void {
+export function multinomialAt(
+  n: number,
+  probabilities: readonly number[],
+  uniforms: ArrayLike<number>,
+  offset: number,
+  out: number[],
+): void {
   let remaining = n;
   let mass = 1;
   const last = probabilities.length - 1;

@@ -12,7 +12,7 @@ export function sampleBinomial(n: number, p: number, rng: Rng): number {
   if (p >= 1) return n;
   if (p > 0.5) return n - sampleBinomial(n, 1 - p, rng);
   const q = 1 - p;
-  let pmf = Math.pow(q, n);
+  let pmf = q ** n;
   // (1-p)^n underflows only for very large n; counting successes one by one is exact and still correct there.
   if (pmf < 1e-300) {
     let k = 0;
@@ -54,7 +54,8 @@ export function resampleCounts(counts: readonly number[], resamples: number, rng
   const n = counts.reduce((a, b) => a + b, 0);
   const probabilities = counts.map((c) => (n === 0 ? 0 : c / n));
   const out: number[][] = [];
-  for (let r = 0; r < resamples; r++) out.push(n === 0 ? counts.map(() => 0) : sampleMultinomial(n, probabilities, rng));
+  for (let r = 0; r < resamples; r++)
+    out.push(n === 0 ? counts.map(() => 0) : sampleMultinomial(n, probabilities, rng));
   return out;
 }
 
@@ -63,7 +64,8 @@ export function resampleCounts(counts: readonly number[], resamples: number, rng
  * interpolation between order statistics at position (n - 1) * p. On 1..10, p = 0.975 gives 9.775.
  */
 export function quantileType7(sorted: ArrayLike<number>, p: number): number {
-  if (sorted.length === 0 || !(p >= 0 && p <= 1)) throw new RangeError(`quantileType7 needs values and 0 <= p <= 1 (got ${sorted.length} values, p=${p})`);
+  if (sorted.length === 0 || !(p >= 0 && p <= 1))
+    throw new RangeError(`quantileType7 needs values and 0 <= p <= 1 (got ${sorted.length} values, p=${p})`);
   const h = (sorted.length - 1) * p;
   const below = Math.floor(h);
   const above = Math.min(below + 1, sorted.length - 1);
@@ -113,7 +115,12 @@ export function percentileInterval(replicates: ArrayLike<number | null>, level: 
  * the estimate, so it is widened to reach the estimate, then cut to the statistic's range.
  * Always low <= estimate <= high. Null when no replicate is defined.
  */
-export function basicInterval(estimate: number, replicates: ArrayLike<number | null>, level: number, range: ValueRange = UNBOUNDED): BootstrapInterval | null {
+export function basicInterval(
+  estimate: number,
+  replicates: ArrayLike<number | null>,
+  level: number,
+  range: ValueRange = UNBOUNDED,
+): BootstrapInterval | null {
   if (!Number.isFinite(estimate)) return null;
   const { sorted, undefinedResamples } = sortedDefined(replicates);
   if (sorted.length === 0) return null;
@@ -132,10 +139,19 @@ export function basicInterval(estimate: number, replicates: ArrayLike<number | n
  * -0.08); the percentile interval misses the attenuation. Where the two agree the hull is either;
  * where they do not, it shows the uncertainty neither shows alone.
  */
-export function hullInterval(estimate: number, replicates: ArrayLike<number | null>, level: number, range: ValueRange = UNBOUNDED): BootstrapInterval | null {
+export function hullInterval(
+  estimate: number,
+  replicates: ArrayLike<number | null>,
+  level: number,
+  range: ValueRange = UNBOUNDED,
+): BootstrapInterval | null {
   const basic = basicInterval(estimate, replicates, level, range);
   const percentile = percentileInterval(replicates, level);
   if (!basic || !percentile) return null;
   const clamp = (v: number) => Math.min(range.max, Math.max(range.min, v));
-  return { low: Math.min(basic.low, clamp(percentile.low)), high: Math.max(basic.high, clamp(percentile.high)), undefinedResamples: basic.undefinedResamples };
+  return {
+    low: Math.min(basic.low, clamp(percentile.low)),
+    high: Math.max(basic.high, clamp(percentile.high)),
+    undefinedResamples: basic.undefinedResamples,
+  };
 }

@@ -1,6 +1,12 @@
 import { createRng, type Rng } from '../shared/random.js';
 import { quantileType7 } from './bootstrap.js';
-import { makeUniforms, scenarioNull, type DistributionSide, type NullShape, type ScenarioNull } from './distance-nulls.js';
+import {
+  makeUniforms,
+  scenarioNull,
+  type DistributionSide,
+  type NullShape,
+  type ScenarioNull,
+} from './distance-nulls.js';
 
 /**
  * Intervals for the total-variation distance where no closed form holds its level: a scenario
@@ -48,7 +54,8 @@ export type DistanceInterval = {
 
 export type InversionOptions = { level: number; resamples: number; rng: Rng };
 
-export const INVERSION_METHOD = 'test-inversion parametric bootstrap (upper end: dense spread; lower end: sparse spread)';
+export const INVERSION_METHOD =
+  'test-inversion parametric bootstrap (upper end: dense spread; lower end: sparse spread)';
 
 /** Precision of the interval ends and the estimate on the distance scale. */
 const TOLERANCE = 1e-4;
@@ -63,7 +70,11 @@ export function meanDistanceInterval(pairs: readonly DistancePair[], options: In
   const tail = (1 - options.level) / 2;
   // Only scenarios with more than two actions have a spread within them to be concentrated.
   const many = pairs.some((p) => actionCount(p) > 2);
-  const cache: Record<NullShape, Map<number, Float64Array>> = { dense: new Map(), sparse: new Map(), concentrated: new Map() };
+  const cache: Record<NullShape, Map<number, Float64Array>> = {
+    dense: new Map(),
+    sparse: new Map(),
+    concentrated: new Map(),
+  };
   const quantile = (tau: number, shape: NullShape, p: number) => {
     let sorted = cache[shape].get(tau);
     if (!sorted) cache[shape].set(tau, (sorted = simulateMean(nulls, targets(nulls, tau, shape, observed), shape, R)));
@@ -74,11 +85,23 @@ export function meanDistanceInterval(pairs: readonly DistancePair[], options: In
   const high = belowNoise ? 0 : lastAtOrBelow(top, (tau) => quantile(tau, 'dense', tail) <= observed);
   // Lower end: the smallest tau under which the observed value is not in the upper tail.
   // The lower end holds for the least favourable of the sparse spreads: soft thresholded or concentrated.
-  const upperTail = (tau: number) => Math.max(quantile(tau, 'sparse', 1 - tail), many ? quantile(tau, 'concentrated', 1 - tail) : Number.NEGATIVE_INFINITY);
+  const upperTail = (tau: number) =>
+    Math.max(
+      quantile(tau, 'sparse', 1 - tail),
+      many ? quantile(tau, 'concentrated', 1 - tail) : Number.NEGATIVE_INFINITY,
+    );
   const low = upperTail(0) >= observed ? 0 : firstAtOrAbove(top, (tau) => upperTail(tau) >= observed);
   const value = pointEstimate(pairs);
   // Monte Carlo noise can put the ends a hair on the wrong side of the estimate; never report that.
-  return { value, low: Math.min(low, value), high: Math.max(high, value), level: options.level, method: INVERSION_METHOD, observed, belowNoise };
+  return {
+    value,
+    low: Math.min(low, value),
+    high: Math.max(high, value),
+    level: options.level,
+    method: INVERSION_METHOD,
+    observed,
+    belowNoise,
+  };
 }
 
 /** Resamples behind the value shown; fixed, so the value does not depend on --resamples. */
@@ -94,10 +117,13 @@ export function pointEstimate(pairs: readonly DistancePair[]): number {
   const ordered = [...pairs].map((p) => JSON.stringify(p)).sort();
   const rng = createRng(`stratalign-tv-point\u0000${ordered.join('\u0000')}`);
   const canonical = ordered.map((s) => JSON.parse(s) as DistancePair);
-  const nulls = canonical.map((p) => scenarioNull(p.model, p.teacher, makeUniforms(actionCount(p), POINT_RESAMPLES, rng)));
+  const nulls = canonical.map((p) =>
+    scenarioNull(p.model, p.teacher, makeUniforms(actionCount(p), POINT_RESAMPLES, rng)),
+  );
   const observed = mean(nulls.map((n) => n.observed));
   const top = mean(nulls.map((n) => n.maxDistance));
-  const median = (tau: number) => quantileType7(simulateMean(nulls, targets(nulls, tau, 'dense', observed), 'dense', POINT_RESAMPLES), 0.5);
+  const median = (tau: number) =>
+    quantileType7(simulateMean(nulls, targets(nulls, tau, 'dense', observed), 'dense', POINT_RESAMPLES), 0.5);
   return median(0) >= observed ? 0 : firstAtOrAbove(top, (tau) => median(tau) >= observed);
 }
 
@@ -138,7 +164,12 @@ function targets(nulls: readonly ScenarioNull[], tau: number, shape: NullShape, 
 }
 
 /** Sorted mean plug-in distances over the resamples, every scenario drawn at its target distance. */
-function simulateMean(nulls: readonly ScenarioNull[], t: readonly number[], shape: NullShape, resamples: number): Float64Array {
+function simulateMean(
+  nulls: readonly ScenarioNull[],
+  t: readonly number[],
+  shape: NullShape,
+  resamples: number,
+): Float64Array {
   const sums = new Float64Array(resamples);
   nulls.forEach((n, i) => {
     const draws = n.distanceDraws(n.pairAt(t[i]!, shape), resamples);
@@ -180,7 +211,11 @@ function firstAtOrAbove(top: number, holds: (tau: number) => boolean): number {
  * `aboveHigh` when tau lies above the upper end, `belowLow` when it lies below the lower end.
  * For coverage studies: the interval covers tau exactly when neither holds.
  */
-export function distanceTest(pairs: readonly DistancePair[], tau: number, options: InversionOptions): { belowLow: boolean; aboveHigh: boolean } {
+export function distanceTest(
+  pairs: readonly DistancePair[],
+  tau: number,
+  options: InversionOptions,
+): { belowLow: boolean; aboveHigh: boolean } {
   const R = options.resamples;
   const nulls = pairs.map((p) => scenarioNull(p.model, p.teacher, makeUniforms(actionCount(p), R, options.rng)));
   const observed = mean(nulls.map((n) => n.observed));
@@ -188,6 +223,11 @@ export function distanceTest(pairs: readonly DistancePair[], tau: number, option
   const dense = simulateMean(nulls, targets(nulls, tau, 'dense', observed), 'dense', R);
   const sparse = simulateMean(nulls, targets(nulls, tau, 'sparse', observed), 'sparse', R);
   const many = pairs.some((p) => actionCount(p) > 2);
-  const concentrated = many ? quantileType7(simulateMean(nulls, targets(nulls, tau, 'concentrated', observed), 'concentrated', R), 1 - tail) : Number.NEGATIVE_INFINITY;
-  return { aboveHigh: quantileType7(dense, tail) > observed, belowLow: Math.max(quantileType7(sparse, 1 - tail), concentrated) < observed };
+  const concentrated = many
+    ? quantileType7(simulateMean(nulls, targets(nulls, tau, 'concentrated', observed), 'concentrated', R), 1 - tail)
+    : Number.NEGATIVE_INFINITY;
+  return {
+    aboveHigh: quantileType7(dense, tail) > observed,
+    belowLow: Math.max(quantileType7(sparse, 1 - tail), concentrated) < observed,
+  };
 }

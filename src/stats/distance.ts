@@ -5,10 +5,14 @@
  */
 
 function checkAligned(p: readonly number[], q: readonly number[]): void {
-  if (p.length !== q.length || p.length === 0) throw new RangeError(`distributions must be non-empty and aligned (got ${p.length} and ${q.length} actions)`);
+  if (p.length !== q.length || p.length === 0)
+    throw new RangeError(`distributions must be non-empty and aligned (got ${p.length} and ${q.length} actions)`);
 }
 
-/** Total variation distance: half the L1 distance, i.e. the largest difference in probability any set of actions can show. */
+/**
+ * Total variation distance: half the L1 distance, i.e. the largest difference in probability any set of actions can
+ * show.
+ */
 export function totalVariation(p: readonly number[], q: readonly number[]): number {
   checkAligned(p, q);
   let sum = 0;
@@ -16,7 +20,10 @@ export function totalVariation(p: readonly number[], q: readonly number[]): numb
   return sum / 2;
 }
 
-/** Kullback-Leibler divergence in bits; terms with p_i = 0 contribute nothing. Only called with q = mixture, so q_i > 0 wherever p_i > 0. */
+/**
+ * Kullback-Leibler divergence in bits; terms with p_i = 0 contribute nothing. Only called with q = mixture, so q_i > 0
+ * wherever p_i > 0.
+ */
 function klBits(p: readonly number[], q: readonly number[]): number {
   let sum = 0;
   for (let i = 0; i < p.length; i++) if (p[i]! > 0) sum += p[i]! * Math.log2(p[i]! / q[i]!);

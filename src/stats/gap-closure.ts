@@ -14,7 +14,11 @@ export function paperImprovement(c: ScenarioCounts): number | null {
 }
 
 /** Plain mean of per-scenario improvements (the headline); scenarios with a zero gap are left out and counted. */
-export function meanPaperImprovement(rows: readonly ScenarioCounts[]): { mean: number | null; used: number; undefinedScenarios: string[] } {
+export function meanPaperImprovement(rows: readonly ScenarioCounts[]): {
+  mean: number | null;
+  used: number;
+  undefinedScenarios: string[];
+} {
   const values: number[] = [];
   const undefinedScenarios: string[] = [];
   for (const row of rows) {
@@ -22,7 +26,11 @@ export function meanPaperImprovement(rows: readonly ScenarioCounts[]): { mean: n
     if (v === null) undefinedScenarios.push(row.scenario);
     else values.push(v);
   }
-  return { mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : null, used: values.length, undefinedScenarios };
+  return {
+    mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : null,
+    used: values.length,
+    undefinedScenarios,
+  };
 }
 
 /** Pooled gap closure: 100 * sum(C_ft - C_base) / sum(C_teacher - C_base); large gaps weigh more. */

@@ -18,7 +18,12 @@ export function summariseCounts(values: readonly number[], counts: readonly numb
 export type AnswerRange = { min: number; max: number };
 
 /** Marks "no interval" while keeping the Interval shape older callers spread into their records. */
-const NO_INTERVAL = (level: number, why: string): Interval => ({ low: Number.NaN, high: Number.NaN, level, method: `none (${why})` });
+const NO_INTERVAL = (level: number, why: string): Interval => ({
+  low: Number.NaN,
+  high: Number.NaN,
+  level,
+  method: `none (${why})`,
+});
 
 /**
  * Interval for a mean. Student-t when the answers vary. Fewer than 2 answers give no interval
@@ -33,7 +38,12 @@ export function meanInterval(s: MeanSummary, level = 0.95, range?: AnswerRange):
   if (s.variance === 0) {
     if (!range) return NO_INTERVAL(level, 'no spread');
     const u = clopperPearsonInterval(0, s.n, level).high;
-    return { low: s.mean - u * (s.mean - range.min), high: s.mean + u * (range.max - s.mean), level, method: 'exact bound (no spread)' };
+    return {
+      low: s.mean - u * (s.mean - range.min),
+      high: s.mean + u * (range.max - s.mean),
+      level,
+      method: 'exact bound (no spread)',
+    };
   }
   const half = jStat.studentt.inv(1 - (1 - level) / 2, s.n - 1) * Math.sqrt(s.variance / s.n);
   return { low: s.mean - half, high: s.mean + half, level, method: 'student-t' };
@@ -51,8 +61,14 @@ export function welchTest(a: MeanSummary, b: MeanSummary): DifferenceTest {
   const vb = b.variance / b.n;
   const difference = a.mean - b.mean;
   if (va + vb === 0) {
-    if (a.mean === b.mean) return { difference, statistic: null, pValue: 1, method: "Welch's t-test (no spread on either side)" };
-    return { difference, statistic: null, pValue: Math.min(1, 2 * Math.exp(-logBinomial(a.n + b.n, a.n))), method: 'exact permutation test (no spread on either side)' };
+    if (a.mean === b.mean)
+      return { difference, statistic: null, pValue: 1, method: "Welch's t-test (no spread on either side)" };
+    return {
+      difference,
+      statistic: null,
+      pValue: Math.min(1, 2 * Math.exp(-logBinomial(a.n + b.n, a.n))),
+      method: 'exact permutation test (no spread on either side)',
+    };
   }
   const t = difference / Math.sqrt(va + vb);
   const df = (va + vb) ** 2 / (va ** 2 / (a.n - 1) + vb ** 2 / (b.n - 1));
@@ -83,5 +99,10 @@ export function stratifiedMeanInterval(strata: readonly MeanSummary[], level = 0
   if (variance === 0) return meanInterval({ n: N, mean, variance: 0 }, level, range);
   const df = variance ** 2 / terms.reduce((a, t) => a + (t.df > 0 ? t.w ** 2 / t.df : 0), 0);
   const half = jStat.studentt.inv(1 - (1 - level) / 2, df) * Math.sqrt(variance);
-  return { low: mean - half, high: mean + half, level, method: 'student-t, stratified by scenario (Welch-Satterthwaite)' };
+  return {
+    low: mean - half,
+    high: mean + half,
+    level,
+    method: 'student-t, stratified by scenario (Welch-Satterthwaite)',
+  };
 }

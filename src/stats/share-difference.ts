@@ -14,7 +14,10 @@ const shareOf = (s: ShareSide) => (isExact(s) ? s.exact : s.k / s.n);
 
 export function checkShareSide(s: ShareSide, name: string): void {
   const ok = isExact(s) ? s.exact >= 0 && s.exact <= 1 : Number.isInteger(s.n) && s.n > 0 && s.k >= 0 && s.k <= s.n;
-  if (!ok) throw new RangeError(`${name}: need 0 <= k <= n with n > 0, or an exact share in [0, 1] (got ${JSON.stringify(s)})`);
+  if (!ok)
+    throw new RangeError(
+      `${name}: need 0 <= k <= n with n > 0, or an exact share in [0, 1] (got ${JSON.stringify(s)})`,
+    );
 }
 
 /**
@@ -35,7 +38,10 @@ export function restrictedShares(a: ShareSide, b: ShareSide, delta: number): [nu
   const D = -p1 * delta * (1 + delta);
   const v = B ** 3 / (27 * A ** 3) - (B * C) / (6 * A * A) + D / (2 * A);
   const u = (v >= 0 ? 1 : -1) * Math.sqrt(Math.max(0, (B * B) / (9 * A * A) - C / (3 * A)));
-  const root = u === 0 ? -B / (3 * A) : 2 * u * Math.cos((Math.PI + Math.acos(Math.max(-1, Math.min(1, v / u ** 3)))) / 3) - B / (3 * A);
+  const root =
+    u === 0
+      ? -B / (3 * A)
+      : 2 * u * Math.cos((Math.PI + Math.acos(Math.max(-1, Math.min(1, v / u ** 3)))) / 3) - B / (3 * A);
   const r1 = clamp01(root);
   return [r1, clamp01(r1 - delta)];
 }
@@ -76,11 +82,15 @@ export function zQuantile(level: number): number {
   return jStat.normal.inv(1 - (1 - level) / 2, 0, 1);
 }
 
-/** Bisection between a point inside (accepted) and one outside, to 1e-7; returns the inside end so the estimate stays covered. */
+/**
+ * Bisection between a point inside (accepted) and one outside, to 1e-7; returns the inside end so the estimate stays
+ * covered.
+ */
 function edge(inside: number, outside: number, accepted: (x: number) => boolean): number {
   let ins = inside;
   let out = outside;
-  // Most ends lie within a few standard errors of the estimate: start from the nearest rejected point on a doubling ladder.
+  // Most ends lie within a few standard errors of the estimate: start from the nearest rejected point on a doubling
+  // ladder.
   for (let step = 0.01; Math.abs(step) < Math.abs(outside - inside); step *= 2) {
     const probe = inside + Math.sign(outside - inside) * step;
     if (!accepted(probe)) {
@@ -172,8 +182,12 @@ export function acceptsAbsoluteDifference(a: ShareSide, b: ShareSide, tau: numbe
     const apart = (2 * tau - z * (sp + sm)) / Math.max(sp, sm) > 8;
     if (sp > 0 && sm > 0 && !apart) {
       // Under d = +tau, Z(−tau) ≈ (sp Z + 2 tau) / sm; under d = −tau, Z(+tau) ≈ (sm Z − 2 tau) / sp.
-      const cPlus = criticalValue(level, z, (c) => unionProbability(c, (-c * sm - 2 * tau) / sp, (c * sm - 2 * tau) / sp));
-      const cMinus = criticalValue(level, z, (c) => unionProbability(c, (2 * tau - c * sp) / sm, (2 * tau + c * sp) / sm));
+      const cPlus = criticalValue(level, z, (c) =>
+        unionProbability(c, (-c * sm - 2 * tau) / sp, (c * sm - 2 * tau) / sp),
+      );
+      const cMinus = criticalValue(level, z, (c) =>
+        unionProbability(c, (2 * tau - c * sp) / sm, (2 * tau + c * sp) / sm),
+      );
       c = Math.max(cPlus, cMinus);
     }
   }

@@ -1,5 +1,11 @@
 import type { Interval } from './proportion.js';
-import { checkShareSide, restrictedStandardError, shareDifferenceInterval, zQuantile, type ShareSide } from './share-difference.js';
+import {
+  checkShareSide,
+  restrictedStandardError,
+  shareDifferenceInterval,
+  zQuantile,
+  type ShareSide,
+} from './share-difference.js';
 
 /** One scenario of a group: the model's and the teacher's answers (the teacher's may be exact). */
 export type DifferenceStratum = { model: ShareSide; teacher: ShareSide };
@@ -26,7 +32,10 @@ export const STRATIFIED_DIFFERENCE_METHOD = {
  * 300 answers a side is checked by seeded simulation (test/stats-stratified-difference.test.ts,
  * `npm run bench` section k).
  */
-export function stratifiedDifferenceInterval(strata: readonly DifferenceStratum[], level = 0.95): Interval & { estimate: number } {
+export function stratifiedDifferenceInterval(
+  strata: readonly DifferenceStratum[],
+  level = 0.95,
+): Interval & { estimate: number } {
   if (strata.length === 0) throw new RangeError('stratifiedDifferenceInterval needs at least one scenario');
   strata.forEach((s, i) => {
     checkShareSide(s.model, `stratifiedDifferenceInterval: scenario ${i + 1}, model`);

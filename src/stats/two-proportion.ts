@@ -19,7 +19,8 @@ export type DifferenceTest = {
  * Used for "is the base-teacher gap real" and "did doubling the payoffs change the answers".
  */
 export function twoProportionTest(k1: number, n1: number, k2: number, n2: number): DifferenceTest {
-  if (n1 <= 0 || n2 <= 0) throw new RangeError(`twoProportionTest needs answers on both sides (got n1=${n1}, n2=${n2})`);
+  if (n1 <= 0 || n2 <= 0)
+    throw new RangeError(`twoProportionTest needs answers on both sides (got n1=${n1}, n2=${n2})`);
   const p1 = k1 / n1;
   const p2 = k2 / n2;
   const pooled = (k1 + k2) / (n1 + n2);

@@ -1,5 +1,9 @@
 import type { Catalogue } from '../../src/catalogue/catalogue.js';
-import { choiceCovariates, cooperationProbability, type ChoiceParameters } from '../../src/catalogue/scenarios/choice-covariates.js';
+import {
+  choiceCovariates,
+  cooperationProbability,
+  type ChoiceParameters,
+} from '../../src/catalogue/scenarios/choice-covariates.js';
 import { createRng } from '../../src/shared/random.js';
 import type { Tally } from '../../src/recordings/types.js';
 import type { Scenario } from '../../src/catalogue/scenarios/scenario.js';

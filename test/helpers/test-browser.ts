@@ -43,7 +43,10 @@ export function chooseBrowser(
 /** One line out of Playwright's launch error: its headline and what the browser itself said, not the call log. */
 export function launchFailureLine(message: string): string {
   const plain = message.replace(/\u001b\[[0-9;]*m/g, '');
-  const headline = plain.split('\n')[0]!.replace(/^browserType\.launch:\s*/, '').trim();
+  const headline = plain
+    .split('\n')[0]!
+    .replace(/^browserType\.launch:\s*/, '')
+    .trim();
   const said = /\[pid=\d+\]\[err\] (.+)/.exec(plain)?.[1]?.trim();
   const exit = /exitCode=(\d+)/.exec(plain)?.[1];
   return [headline, said && `browser said: ${said}`, exit && `exit code ${exit}`].filter(Boolean).join('; ');

@@ -29,7 +29,10 @@ export type BatchRoutesOptions = {
   failBatch?: (batch: LoopbackBatch) => string | null;
   /** Pause between result lines (ms). */
   resultLineDelayMs?: number;
-  /** Send this many result lines, then hold the rest until `releaseResults()`: a collection can be interrupted midway, deterministically. */
+  /**
+   * Send this many result lines, then hold the rest until `releaseResults()`: a collection can be interrupted midway,
+   * deterministically.
+   */
   holdResultsAfter?: number;
   /** Scripted faults on batch routes, first matching rule wins (see BatchFault). */
   faults?: BatchFault[];

@@ -5,7 +5,10 @@ import { anthropicOk, openAIOk } from './wire.js';
  * Bodies of the loopback's batch endpoints, shaped like OpenAI's batch and file objects and
  * Anthropic's message batches, and the result lines each API writes per request.
  */
-export type ItemOutcome = { kind: 'ok'; text: string; finish?: Finish } | { kind: 'error'; status: number; message: string } | { kind: 'expire' };
+export type ItemOutcome =
+  | { kind: 'ok'; text: string; finish?: Finish }
+  | { kind: 'error'; status: number; message: string }
+  | { kind: 'expire' };
 
 export type LoopbackBatchItem = { customId: string; body: any };
 
@@ -35,7 +38,12 @@ function asRequest(index: number, body: unknown): RecordedRequest {
 
 export function openAIStatusWord(b: LoopbackBatch): string {
   if (b.failure) return 'failed';
-  if (b.outcomes) return b.cancelRequested ? 'cancelled' : [...b.outcomes.values()].some((o) => o !== 'cancelled' && o.kind === 'expire') ? 'expired' : 'completed';
+  if (b.outcomes)
+    return b.cancelRequested
+      ? 'cancelled'
+      : [...b.outcomes.values()].some((o) => o !== 'cancelled' && o.kind === 'expire')
+        ? 'expired'
+        : 'completed';
   if (b.cancelRequested) return 'cancelling';
   return b.polls === 0 ? 'validating' : 'in_progress';
 }
@@ -53,20 +61,49 @@ export function openAIBatchObject(b: LoopbackBatch): unknown {
     created_at: Math.floor(b.createdAt / 1000),
     output_file_id: b.outputFileId,
     error_file_id: b.errorFileId,
-    errors: b.failure ? { object: 'list', data: [{ code: 'invalid_request', message: b.failure, param: null, line: null }] } : null,
+    errors: b.failure
+      ? { object: 'list', data: [{ code: 'invalid_request', message: b.failure, param: null, line: null }] }
+      : null,
     request_counts: { total: b.items.length, completed: ok, failed: b.outcomes ? b.items.length - ok : 0 },
     metadata: b.metadata,
   };
 }
 
 /** OpenAI's output-file line (answers) or error-file line (errors, expired and cancelled requests). */
-export function openAIResultLine(b: LoopbackBatch, item: LoopbackBatchItem, n: number, outcome: ItemOutcome | 'cancelled'): { error: boolean; line: unknown } {
+export function openAIResultLine(
+  b: LoopbackBatch,
+  item: LoopbackBatchItem,
+  n: number,
+  outcome: ItemOutcome | 'cancelled',
+): { error: boolean; line: unknown } {
   const base = { id: `batch_req_${b.index}_${n}`, custom_id: item.customId };
-  if (outcome === 'cancelled') return { error: true, line: { ...base, response: null, error: { code: 'batch_cancelled', message: 'The batch was cancelled before this request ran.' } } };
-  if (outcome.kind === 'expire') return { error: true, line: { ...base, response: null, error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' } } };
+  if (outcome === 'cancelled')
+    return {
+      error: true,
+      line: {
+        ...base,
+        response: null,
+        error: { code: 'batch_cancelled', message: 'The batch was cancelled before this request ran.' },
+      },
+    };
+  if (outcome.kind === 'expire')
+    return {
+      error: true,
+      line: {
+        ...base,
+        response: null,
+        error: {
+          code: 'batch_expired',
+          message: 'This request could not be executed before the completion window expired.',
+        },
+      },
+    };
   if (outcome.kind === 'error') {
     const body = { error: { message: outcome.message, type: 'invalid_request_error', code: null } };
-    return { error: true, line: { ...base, response: { status_code: outcome.status, request_id: `req_${n}`, body }, error: null } };
+    return {
+      error: true,
+      line: { ...base, response: { status_code: outcome.status, request_id: `req_${n}`, body }, error: null },
+    };
   }
   const body = openAIOk({ kind: 'ok', text: outcome.text, finish: outcome.finish }, asRequest(n, item.body));
   return { error: false, line: { ...base, response: { status_code: 200, request_id: `req_${n}`, body }, error: null } };
@@ -97,7 +134,14 @@ export function anthropicBatchObject(b: LoopbackBatch, host: string): unknown {
 export function anthropicResultLine(item: LoopbackBatchItem, n: number, outcome: ItemOutcome | 'cancelled'): unknown {
   if (outcome === 'cancelled') return { custom_id: item.customId, result: { type: 'canceled' } };
   if (outcome.kind === 'expire') return { custom_id: item.customId, result: { type: 'expired' } };
-  if (outcome.kind === 'error') return { custom_id: item.customId, result: { type: 'errored', error: { type: 'error', error: { type: 'invalid_request_error', message: outcome.message } } } };
+  if (outcome.kind === 'error')
+    return {
+      custom_id: item.customId,
+      result: {
+        type: 'errored',
+        error: { type: 'error', error: { type: 'invalid_request_error', message: outcome.message } },
+      },
+    };
   const message = anthropicOk({ kind: 'ok', text: outcome.text, finish: outcome.finish }, asRequest(n, item.body));
   return { custom_id: item.customId, result: { type: 'succeeded', message } };
 }

@@ -59,13 +59,29 @@ export type Behaviour =
   | { kind: 'malformed' }
   | { kind: 'empty-choices' };
 
-export const ok = (text: string, extra: Omit<OkBehaviour, 'kind' | 'text' | 'texts'> = {}): Behaviour => ({ kind: 'ok', text, ...extra });
-export const okTexts = (texts: string[], extra: Omit<OkBehaviour, 'kind' | 'text' | 'texts'> = {}): Behaviour => ({ kind: 'ok', texts, ...extra });
-export const okLogprobs = (text: string, topLogprobs: Record<string, number>): Behaviour => ({ kind: 'ok', text, topLogprobs });
+export const ok = (text: string, extra: Omit<OkBehaviour, 'kind' | 'text' | 'texts'> = {}): Behaviour => ({
+  kind: 'ok',
+  text,
+  ...extra,
+});
+export const okTexts = (texts: string[], extra: Omit<OkBehaviour, 'kind' | 'text' | 'texts'> = {}): Behaviour => ({
+  kind: 'ok',
+  texts,
+  ...extra,
+});
+export const okLogprobs = (text: string, topLogprobs: Record<string, number>): Behaviour => ({
+  kind: 'ok',
+  text,
+  topLogprobs,
+});
 export const truncated = (text: string): Behaviour => ({ kind: 'ok', text, finish: 'length' });
 /** OpenAI finish_reason content_filter; Anthropic stop_reason refusal. */
 export const contentFilter = (): Behaviour => ({ kind: 'ok', text: '', finish: 'content_filter' });
-export const status = (code: number, options: Omit<StatusBehaviour, 'kind' | 'status'> = {}): Behaviour => ({ kind: 'status', status: code, ...options });
+export const status = (code: number, options: Omit<StatusBehaviour, 'kind' | 'status'> = {}): Behaviour => ({
+  kind: 'status',
+  status: code,
+  ...options,
+});
 export const delay = (ms: number, then: Behaviour): Behaviour => ({ kind: 'delay', ms, then });
 /** Reads the request, then destroys the socket without answering. */
 export const reset = (): Behaviour => ({ kind: 'reset' });
@@ -86,7 +102,9 @@ export function describeBehaviour(b: Behaviour): string {
 
 /** The user turn of either wire format, for routing behaviours by scenario. */
 export function userText(request: RecordedRequest): string {
-  const messages: { role?: string; content?: unknown }[] = Array.isArray(request.body?.messages) ? request.body.messages : [];
+  const messages: { role?: string; content?: unknown }[] = Array.isArray(request.body?.messages)
+    ? request.body.messages
+    : [];
   const system = typeof request.body?.system === 'string' ? request.body.system : '';
   return [system, ...messages.map((m) => (typeof m.content === 'string' ? m.content : ''))].join('\n');
 }

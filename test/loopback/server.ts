@@ -2,12 +2,23 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { LoopbackBatches } from './batch-routes.js';
 import { describeBehaviour, type Behaviour, type RecordedRequest } from './behaviours.js';
-import { anthropicEmpty, anthropicOk, errorBody, openAIEmpty, openAIOk, wireFormatOf, type WireFormat } from './wire.js';
+import {
+  anthropicEmpty,
+  anthropicOk,
+  errorBody,
+  openAIEmpty,
+  openAIOk,
+  wireFormatOf,
+  type WireFormat,
+} from './wire.js';
 
 export * from './behaviours.js';
 
 export type LoopbackOptions = {
-  /** Answer for requests no script covers. Default: a 500 with `x-should-retry: false`, so an unscripted request is loud, not retried. */
+  /**
+   * Answer for requests no script covers. Default: a 500 with `x-should-retry: false`, so an unscripted request is
+   * loud, not retried.
+   */
   fallback?: Behaviour | ((request: RecordedRequest) => Behaviour);
   /** OpenAI files/batches and Anthropic message-batches endpoints (batch-routes.ts). */
   batches?: LoopbackBatches;
@@ -29,7 +40,12 @@ export type LoopbackServer = {
   close(): Promise<void>;
 };
 
-const UNSCRIPTED: Behaviour = { kind: 'status', status: 500, shouldRetry: false, message: 'loopback: no scripted behaviour left for this request' };
+const UNSCRIPTED: Behaviour = {
+  kind: 'status',
+  status: 500,
+  shouldRetry: false,
+  message: 'loopback: no scripted behaviour left for this request',
+};
 
 /**
  * A deterministic stand-in for OpenAI's chat-completions and Anthropic's messages endpoints on
@@ -51,28 +67,39 @@ export async function startLoopbackServer(options: LoopbackOptions = {}): Promis
   };
 
   const server = createServer((req, res) => {
-    readBody(req).then((raw) => {
-      let body: unknown;
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        body = undefined;
-      }
-      const request: RecordedRequest = { index: requests.length, method: req.method ?? '', path: (req.url ?? '').split('?')[0]!, headers: req.headers, body, behaviour: '' };
-      requests.push(request);
-      if (options.batches?.handle(request, raw, res)) return;
-      const format = req.method === 'POST' ? wireFormatOf(request.path) : null;
-      if (!format) {
-        request.behaviour = 'not found';
-        return send(res, 404, { error: { message: `loopback: no route ${req.method} ${request.path}` } });
-      }
-      const behaviour = next(request);
-      request.behaviour = describeBehaviour(behaviour);
-      inFlight++;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-      res.on('close', () => inFlight--);
-      respond(res, format, behaviour, request);
-    }).catch((err: unknown) => send(res, 500, { error: { message: `loopback script failed: ${String(err)}` } }, { 'x-should-retry': 'false' }));
+    readBody(req)
+      .then((raw) => {
+        let body: unknown;
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          body = undefined;
+        }
+        const request: RecordedRequest = {
+          index: requests.length,
+          method: req.method ?? '',
+          path: (req.url ?? '').split('?')[0]!,
+          headers: req.headers,
+          body,
+          behaviour: '',
+        };
+        requests.push(request);
+        if (options.batches?.handle(request, raw, res)) return;
+        const format = req.method === 'POST' ? wireFormatOf(request.path) : null;
+        if (!format) {
+          request.behaviour = 'not found';
+          return send(res, 404, { error: { message: `loopback: no route ${req.method} ${request.path}` } });
+        }
+        const behaviour = next(request);
+        request.behaviour = describeBehaviour(behaviour);
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        res.on('close', () => inFlight--);
+        respond(res, format, behaviour, request);
+      })
+      .catch((err: unknown) =>
+        send(res, 500, { error: { message: `loopback script failed: ${String(err)}` } }, { 'x-should-retry': 'false' }),
+      );
   });
 
   const respond = (res: ServerResponse, format: WireFormat, behaviour: Behaviour, request: RecordedRequest): void => {
@@ -82,7 +109,10 @@ export async function startLoopbackServer(options: LoopbackOptions = {}): Promis
       case 'empty-choices':
         return send(res, 200, format === 'openai' ? openAIEmpty(request) : anthropicEmpty(request));
       case 'status': {
-        const message = typeof behaviour.message === 'function' ? behaviour.message(request) : (behaviour.message ?? `loopback scripted ${behaviour.status}`);
+        const message =
+          typeof behaviour.message === 'function'
+            ? behaviour.message(request)
+            : (behaviour.message ?? `loopback scripted ${behaviour.status}`);
         const headers: Record<string, string> = {};
         if (behaviour.retryAfter !== undefined) headers['retry-after'] = String(behaviour.retryAfter);
         if (behaviour.retryAfterMs !== undefined) headers['retry-after-ms'] = String(behaviour.retryAfterMs);
@@ -106,7 +136,9 @@ export async function startLoopbackServer(options: LoopbackOptions = {}): Promis
         res.socket?.destroy();
         return;
       case 'reset-mid-body': {
-        const body = JSON.stringify(format === 'openai' ? openAIOk(behaviour.then, request) : anthropicOk(behaviour.then, request));
+        const body = JSON.stringify(
+          format === 'openai' ? openAIOk(behaviour.then, request) : anthropicOk(behaviour.then, request),
+        );
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
         // Flushed before the reset, so the client has the status and headers and part of the body.
         res.write(body.slice(0, Math.floor(body.length / 2)), () => setTimeout(() => res.socket?.destroy(), 20));

@@ -39,7 +39,15 @@ export function openAIOk(b: OkBehaviour, request: RecordedRequest): unknown {
     created: 0,
     model: request.body?.model ?? 'unknown',
     choices,
-    ...(b.noUsage ? {} : { usage: { prompt_tokens: promptWords(request), completion_tokens: completion, total_tokens: promptWords(request) + completion } }),
+    ...(b.noUsage
+      ? {}
+      : {
+          usage: {
+            prompt_tokens: promptWords(request),
+            completion_tokens: completion,
+            total_tokens: promptWords(request) + completion,
+          },
+        }),
   };
 }
 
@@ -53,21 +61,33 @@ function firstTokenLogprobs(text: string, top: Record<string, number> | undefine
 }
 
 export function openAIEmpty(request: RecordedRequest): unknown {
-  return { id: `chatcmpl-loopback-${request.index}`, object: 'chat.completion', created: 0, model: request.body?.model ?? 'unknown', choices: [] };
+  return {
+    id: `chatcmpl-loopback-${request.index}`,
+    object: 'chat.completion',
+    created: 0,
+    model: request.body?.model ?? 'unknown',
+    choices: [],
+  };
 }
 
 const ANTHROPIC_STOP = { stop: 'end_turn', length: 'max_tokens', content_filter: 'refusal' } as const;
 
 export function anthropicOk(b: OkBehaviour, request: RecordedRequest): unknown {
   const text = b.texts?.[0] ?? b.text ?? '';
-  const forced = request.body?.tool_choice?.type === 'tool' && !b.ignoreTools ? String(request.body.tool_choice.name) : null;
+  const forced =
+    request.body?.tool_choice?.type === 'tool' && !b.ignoreTools ? String(request.body.tool_choice.name) : null;
   const input = forced === null ? undefined : b.toolInput !== undefined ? b.toolInput : jsonOrUndefined(text);
   if (forced !== null && input !== undefined) {
     const block = { type: 'tool_use', id: `toolu_loopback_${request.index}`, name: forced, input };
     const stop = b.finish === 'length' ? 'max_tokens' : 'tool_use';
     return anthropicMessage(request, [block], stop, b.noUsage ? null : Math.max(1, words(JSON.stringify(input))));
   }
-  return anthropicMessage(request, text ? [{ type: 'text', text }] : [], ANTHROPIC_STOP[b.finish ?? 'stop'], b.noUsage ? null : Math.max(1, words(text)));
+  return anthropicMessage(
+    request,
+    text ? [{ type: 'text', text }] : [],
+    ANTHROPIC_STOP[b.finish ?? 'stop'],
+    b.noUsage ? null : Math.max(1, words(text)),
+  );
 }
 
 function jsonOrUndefined(text: string): unknown {
@@ -82,7 +102,12 @@ export function anthropicEmpty(request: RecordedRequest): unknown {
   return anthropicMessage(request, [], 'end_turn', 0);
 }
 
-function anthropicMessage(request: RecordedRequest, content: unknown[], stopReason: string, outputTokens: number | null): unknown {
+function anthropicMessage(
+  request: RecordedRequest,
+  content: unknown[],
+  stopReason: string,
+  outputTokens: number | null,
+): unknown {
   return {
     id: `msg_loopback_${request.index}`,
     type: 'message',
@@ -96,7 +121,15 @@ function anthropicMessage(request: RecordedRequest, content: unknown[], stopReas
 }
 
 export function errorBody(format: WireFormat, status: number, message: string): unknown {
-  if (format === 'openai') return { error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'server_error', code: null } };
-  const type = status === 429 ? 'rate_limit_error' : status === 529 ? 'overloaded_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
+  if (format === 'openai')
+    return { error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'server_error', code: null } };
+  const type =
+    status === 429
+      ? 'rate_limit_error'
+      : status === 529
+        ? 'overloaded_error'
+        : status >= 500
+          ? 'api_error'
+          : 'invalid_request_error';
   return { type: 'error', error: { type, message } };
 }

@@ -35,10 +35,12 @@ export function applyExtraction(
     ruleFailure: rules.failure,
     extractor,
   });
-  if (record.outcome === 'error') return unread('extractor-error', `${who} could not be asked: ${record.error ?? 'no reason recorded'}`);
+  if (record.outcome === 'error')
+    return unread('extractor-error', `${who} could not be asked: ${record.error ?? 'no reason recorded'}`);
   const reply = readExtractorReply(record.reply, shownSpace(space, labels));
   if (reply.kind === 'none') return unread('extractor-none', `${who} found no decision either (it replied none)`);
-  if (reply.kind === 'invalid') return unread('extractor-invalid', `${who} gave no usable reply, so nothing is read: ${reply.reason}`);
+  if (reply.kind === 'invalid')
+    return unread('extractor-invalid', `${who} gave no usable reply, so nothing is read: ${reply.reason}`);
   const action = labels && space.kind === 'choice' ? actionOfLabel(labels, space, String(reply.label)) : reply.label;
   return { ok: true, action, rule: 'extractor', evidence: record.reply!.trim(), readBy: 'extractor', extractor };
 }

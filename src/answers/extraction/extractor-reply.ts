@@ -17,14 +17,20 @@ export function readExtractorReply(reply: string | null | undefined, space: Acti
   if (text.toLowerCase() === 'none') return { kind: 'none' };
   if (space.kind === 'choice') {
     if (space.options.includes(text)) return { kind: 'choice', label: text };
-    return { kind: 'invalid', reason: `the reply ${quote(text)} is not exactly one of ${space.options.join(', ')} or none` };
+    return {
+      kind: 'invalid',
+      reason: `the reply ${quote(text)} is not exactly one of ${space.options.join(', ')} or none`,
+    };
   }
   if (/^\d{1,6}$/.test(text)) {
     const value = Number(text);
     if (value >= space.min && value <= space.max) return { kind: 'choice', label: value };
     return { kind: 'invalid', reason: `the reply ${quote(text)} is outside ${space.min}..${space.max}` };
   }
-  return { kind: 'invalid', reason: `the reply ${quote(text)} is not a whole number from ${space.min} to ${space.max} or none` };
+  return {
+    kind: 'invalid',
+    reason: `the reply ${quote(text)} is not a whole number from ${space.min} to ${space.max} or none`,
+  };
 }
 
 function quote(text: string): string {

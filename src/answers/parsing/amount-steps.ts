@@ -13,13 +13,34 @@ import { evaluativeCandidates, statementCandidates, type Vocabulary } from './st
 const VERBS = String.raw`cho(?:ose|osing|se|sen)|pick(?:ed|ing)?|select(?:ed|ing)?|go(?:ing)?\s+with|opt(?:ed|ing)?\s+for|settled?\s+on|donat(?:e|es|ed|ing)|contribut(?:e|es|ed|ing)|put(?:ting)?\s+in|put(?:ting)?|chip(?:ping)?\s+in|throw(?:ing)?\s+in|pledg(?:e|ed|ing)|invest(?:ed|ing)?|allocat(?:e|ed|ing)|offer(?:ed|ing)?|giv(?:e|ing)|gave|given`;
 // Spelled numbers past ten are read too, so "donate twelve dollars" is out of range, not unread.
 const NUMBER_WORDS = [
-  'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten',
-  'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty',
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+  'twenty',
 ];
 const UNIT_WORDS: Record<string, string> = { $: 'dollars?|bucks|usd', '€': 'euros?|eur', '£': 'pounds?|gbp' };
 // Number followers that make it a count or a rate rather than the amount given.
-const NOT_AN_AMOUNT = /^(?:\s*(?:%|percent\b|times\b|x\b|more\b|other\b|others\b|residents?\b|people\b|persons?\b|players?\b|neighbou?rs?\b|each\b|per\b|of\s+(?:them|the\s+(?:other|residents|players)))|[A-Za-z0-9])/i;
-const STRICT_FOLLOW = /^(?:\s*$|[ \t]*[\n.,;:!)-]|\s+(?:out\s+of|of\s+my|to\s+the|into|towards?|because|since|as|and|so|from|I\s+(?:have|own|got))\b)/i;
+const NOT_AN_AMOUNT =
+  /^(?:\s*(?:%|percent\b|times\b|x\b|more\b|other\b|others\b|residents?\b|people\b|persons?\b|players?\b|neighbou?rs?\b|each\b|per\b|of\s+(?:them|the\s+(?:other|residents|players)))|[A-Za-z0-9])/i;
+const STRICT_FOLLOW =
+  /^(?:\s*$|[ \t]*[\n.,;:!)-]|\s+(?:out\s+of|of\s+my|to\s+the|into|towards?|because|since|as|and|so|from|I\s+(?:have|own|got))\b)/i;
 const LEADING_FOLLOW = /^(?:\s*$|[ \t]*[\n.,;!)-]|\s+(?:because|since|as)\b)/i;
 
 function escapeRe(s: string): string {
@@ -36,13 +57,17 @@ function buildAmountReader(space: IntegerActionSpace): Reader {
   const word = String.raw`(?:${unit}\s*)?(${NUMBER_WORDS.join('|')})\b(\s*(?:${words})\b)?`;
   const all = String.raw`(?:all(?:\s+of)?(?:\s+(?:it|them|my\s+(?:money|endowment|funds?|cash|savings)|the\s+money))?|everything|every\s+(?:single\s+)?(?:dollar|cent|penny)|(?:my|the)\s+(?:full|entire|whole|maximum|max)(?:\s+(?:amount|endowment|sum))?|the\s+max(?:imum)?)`;
   const none = String.raw`(?:nothing|none|no\s+money|not\s+(?:a\s+)?(?:single\s+)?(?:dollar|cent|penny|thing|anything))`;
-  const skip = /\s*(?:(?:[:=]|-(?=\s))\s*)?(?:(?:about|around|approximately|roughly|exactly|only|just|between|a\s+total\s+of)\s+)?["'(\[]*/iy;
+  const skip =
+    /\s*(?:(?:[:=]|-(?=\s))\s*)?(?:(?:about|around|approximately|roughly|exactly|only|just|between|a\s+total\s+of)\s+)?["'([]*/iy;
   const close = /["')\]]*/y;
   const numberRe = new RegExp(num, 'iy');
   const wordRe = new RegExp(word, 'iy');
   const allRe = new RegExp(`${all}(?:\\s+(?:of\\s+)?(?:my\\s+)?(?=[\\d${unit}]))?`, 'iy');
   const noneRe = new RegExp(none, 'iy');
-  const outOf = new RegExp(String.raw`\s+(?:out\s+)?of\s+(?:my\s+|the\s+)?(?:${unit}\s*)?\d+(?:\s*(?:${words})\b)?`, 'iy');
+  const outOf = new RegExp(
+    String.raw`\s+(?:out\s+)?of\s+(?:my\s+|the\s+)?(?:${unit}\s*)?\d+(?:\s*(?:${words})\b)?`,
+    'iy',
+  );
   // "$5 or $6", "5 to 7", "$4, maybe $5": several amounts in one statement decide nothing.
   const join = /\s*(?:,\s*(?:or\s+)?(?:maybe|perhaps|possibly)|,?\s*or|to|-|and)\s*/iy;
 
@@ -91,7 +116,8 @@ function buildAmountReader(space: IntegerActionSpace): Reader {
 
 /** "I will not donate anything" states 0; other negated amounts state nothing. */
 function negatedReader(space: IntegerActionSpace): Reader {
-  const re = /(?:\s+(?:anything|any(?:\s+(?:money|of\s+(?:it|my\s+money)))?|a\s+(?:single\s+)?(?:dollar|cent|penny|dime))\b(?:\s+at\s+all)?|(?=\s*(?:$|[\n.,;!])))/iy;
+  const re =
+    /(?:\s+(?:anything|any(?:\s+(?:money|of\s+(?:it|my\s+money)))?|a\s+(?:single\s+)?(?:dollar|cent|penny|dime))\b(?:\s+at\s+all)?|(?=\s*(?:$|[\n.,;!])))/iy;
   return (text, pos) => {
     re.lastIndex = pos;
     return re.exec(text) ? { values: [space.min], end: re.lastIndex } : undefined;

@@ -51,17 +51,25 @@ function optionsByUpperCase(space: ChoiceActionSpace): Map<string, string> {
 export const choiceReader = perSpace((space: ChoiceActionSpace): Reader => buildChoiceReader(space));
 
 /** The game's prose words for its options ("cooperate" for C), longest first, and the option each names. */
-function actionWordsOf(space: ChoiceActionSpace): { pattern: string; option: (word: string) => string | undefined } | undefined {
+function actionWordsOf(
+  space: ChoiceActionSpace,
+): { pattern: string; option: (word: string) => string | undefined } | undefined {
   const entries = Object.entries(space.actionWords ?? {}).filter(([label]) => space.options.includes(label));
   const byWord = new Map<string, string>();
   for (const [label, words] of entries) for (const w of words) byWord.set(w.toLowerCase(), label);
   if (byWord.size === 0) return undefined;
-  const pattern = [...byWord.keys()].sort((a, b) => b.length - a.length).map(escapeRe).join('|');
+  const pattern = [...byWord.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRe)
+    .join('|');
   return { pattern, option: (word) => byWord.get(word.toLowerCase()) };
 }
 
 function buildChoiceReader(space: ChoiceActionSpace): Reader {
-  const labels = [...space.options].sort((a, b) => b.length - a.length).map(escapeRe).join('|');
+  const labels = [...space.options]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRe)
+    .join('|');
   const words = actionWordsOf(space);
   const wordRe = words ? new RegExp(`(?:to\\s+)?(${words.pattern})\\b`, 'iy') : undefined;
   // "the C option" is read like "option C"; a bare "the C" is not, since "the" then starts a noun phrase.
@@ -116,10 +124,15 @@ function leadingLetter(text: string, space: ChoiceActionSpace, read: Reader): Ca
   return candidate(text, 0, r, /^\s*[.!]?\s*$/.test(text.slice(r.end)) ? 'bare-letter' : 'leading-letter');
 }
 
-
 function listsOptions(text: string, space: ChoiceActionSpace, first: Action[]): boolean {
   const others = space.options.filter((o) => !first.includes(o)).map(escapeRe);
-  return others.length > 0 && new RegExp(`(?:^|\\n)[ \\t]*(?:[-*•][ \\t]*)?(?:option\\s+|strategy\\s+)?(?:${others.join('|')})\\s*[:=]`, 'i').test(text);
+  return (
+    others.length > 0 &&
+    new RegExp(
+      `(?:^|\\n)[ \\t]*(?:[-*•][ \\t]*)?(?:option\\s+|strategy\\s+)?(?:${others.join('|')})\\s*[:=]`,
+      'i',
+    ).test(text)
+  );
 }
 
 /** The last line when it is only an option: the closing "**D**" after a block of reasoning. */
@@ -148,7 +161,13 @@ const tokenFirstPatterns = perSpace((space: ChoiceActionSpace) => ({
   best: tokenFirstPattern(space, `(?:${TAIL_BEST}|${TAIL_MOVE})`),
 }));
 
-function tokenFirst(text: string, space: ChoiceActionSpace, read: Reader, re: RegExp, source: Candidate['source']): Candidate[] {
+function tokenFirst(
+  text: string,
+  space: ChoiceActionSpace,
+  read: Reader,
+  re: RegExp,
+  source: Candidate['source'],
+): Candidate[] {
   const out: Candidate[] = [];
   for (const m of allMatches(re, text)) {
     const r = read(text, m.index);
@@ -162,7 +181,9 @@ function tokenFirst(text: string, space: ChoiceActionSpace, read: Reader, re: Re
 // Spaces that declare action words get their own vocabulary ("I'll cooperate" names the option by its verb).
 const vocabularyOf = perSpace((space: ChoiceActionSpace): Vocabulary => {
   const words = actionWordsOf(space);
-  return words ? { ...VOCABULARY, actionVerbs: { pattern: words.pattern, option: (w) => words.option(w) } } : VOCABULARY;
+  return words
+    ? { ...VOCABULARY, actionVerbs: { pattern: words.pattern, option: (w) => words.option(w) } }
+    : VOCABULARY;
 });
 
 export function choiceCandidates(text: string, space: ChoiceActionSpace): Extraction {
@@ -175,7 +196,10 @@ export function choiceCandidates(text: string, space: ChoiceActionSpace): Extrac
   for (const c of [leading, closing]) if (c) strong.push(c);
   const patterns = tokenFirstPatterns(space);
   strong.push(...tokenFirst(text, space, read, patterns.mine, 'explicit-statement'));
-  const weak = () => [...evaluativeCandidates(text, vocabulary, read), ...tokenFirst(text, space, read, patterns.best, 'evaluative-statement')];
+  const weak = () => [
+    ...evaluativeCandidates(text, vocabulary, read),
+    ...tokenFirst(text, space, read, patterns.best, 'evaluative-statement'),
+  ];
   return { strong, weak, negated };
 }
 

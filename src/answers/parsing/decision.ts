@@ -1,4 +1,9 @@
-import { isValidAction, type Action, type ActionSpace, type IntegerActionSpace } from '../../catalogue/games/action-space.js';
+import {
+  isValidAction,
+  type Action,
+  type ActionSpace,
+  type IntegerActionSpace,
+} from '../../catalogue/games/action-space.js';
 import type { ParseResult } from './parse-result.js';
 
 /**
@@ -25,7 +30,9 @@ export type Candidate = {
   evidence: string;
 };
 
-/** After a leading "C:" or "$7:" a reason must follow for it to be the answer; "C: I get 6 if ..." describes the option. */
+/**
+ * After a leading "C:" or "$7:" a reason must follow for it to be the answer; "C: I get 6 if ..." describes the option.
+ */
 export const LABEL_REASON =
   /^[ \t]*:[ \t]*(?:because|since|as|given|due\s+to|the\s+reason|my\s+(?:reason|reasoning|motivation|rationale)|reason(?:ing)?|motivation|rationale|explanation|(?:this|it)\s+(?:is\s+the|maximi[sz]es|protects|guarantees|ensures|secures|gives\s+me))\b/i;
 
@@ -105,7 +112,12 @@ function sameValues(a: Action[], b: Action[]): boolean {
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
-function overrides(text: string, earlier: Candidate, later: Candidate, insteadAfter: (from: number) => boolean): boolean {
+function overrides(
+  text: string,
+  earlier: Candidate,
+  later: Candidate,
+  insteadAfter: (from: number) => boolean,
+): boolean {
   if (later.source === 'correction' || later.source === 'final-answer') return true;
   return CORRECTION_MARKER.test(text.slice(earlier.end, later.index)) || insteadAfter(later.end);
 }
@@ -144,7 +156,9 @@ export function resolveCandidates(found: Candidate[], text: string, space: Actio
       return {
         ok: false,
         failure: 'ambiguous',
-        reason: `the answer states ${show(current.values)} ("${current.evidence}") and ${show(next.values)} ("${next.evidence}") with no correction between them`,
+        reason:
+          `the answer states ${show(current.values)} ("${current.evidence}") and ${show(next.values)} ` +
+          `("${next.evidence}") with no correction between them`,
       };
     }
     current = next;
@@ -160,8 +174,10 @@ function finish(chosen: Candidate, corrected: boolean, space: ActionSpace): Pars
   }
   const action = values[0]!;
   const rule = corrected ? 'self-correction' : chosen.source;
-  if (typeof action === 'number' && !Number.isInteger(action) && space.kind === 'integer') return fractional(space, action, rule, chosen.evidence);
-  if (!isValidAction(space, action)) return { ok: false, failure: 'out-of-range', reason: outOfRangeReason(space, action, chosen.evidence) };
+  if (typeof action === 'number' && !Number.isInteger(action) && space.kind === 'integer')
+    return fractional(space, action, rule, chosen.evidence);
+  if (!isValidAction(space, action))
+    return { ok: false, failure: 'out-of-range', reason: outOfRangeReason(space, action, chosen.evidence) };
   return { ok: true, action, rule, evidence: chosen.evidence };
 }
 
@@ -169,13 +185,16 @@ function finish(chosen: Candidate, corrected: boolean, space: ActionSpace): Pars
 function fractional(space: IntegerActionSpace, amount: number, rule: string, evidence: string): ParseResult {
   if ((space.fractionalAmounts ?? 'reject') === 'round-half-up') {
     const action = Math.floor(amount + 0.5);
-    if (isValidAction(space, action)) return { ok: true, action, rule, evidence, rounded: { from: amount, rule: 'round-half-up' } };
+    if (isValidAction(space, action))
+      return { ok: true, action, rule, evidence, rounded: { from: amount, rule: 'round-half-up' } };
     return { ok: false, failure: 'out-of-range', reason: outOfRangeReason(space, amount, evidence) };
   }
   return {
     ok: false,
     failure: 'fractional-amount',
-    reason: `${amount} is not a whole amount ("${evidence}") and this game reads amounts with cents as unanswered; expected ${describeSpace(space)}`,
+    reason:
+      `${amount} is not a whole amount ("${evidence}") and this game reads amounts with cents as ` +
+      `unanswered; expected ${describeSpace(space)}`,
   };
 }
 

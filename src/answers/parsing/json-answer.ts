@@ -76,7 +76,8 @@ const KEY_PATTERNS = new WeakMap<readonly string[], { names: string[]; re: RegEx
 
 function keyPattern(keyNames: readonly string[]): RegExp {
   const known = KEY_PATTERNS.get(keyNames);
-  if (known !== undefined && known.names.length === keyNames.length && known.names.every((n, i) => n === keyNames[i])) return known.re;
+  if (known !== undefined && known.names.length === keyNames.length && known.names.every((n, i) => n === keyNames[i]))
+    return known.re;
   const re = new RegExp(`^(?:${keyNames.join('|')})$`, 'i');
   KEY_PATTERNS.set(keyNames, { names: [...keyNames], re });
   return re;

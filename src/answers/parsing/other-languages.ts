@@ -12,36 +12,56 @@ type Pattern = { re: RegExp; valueGroup?: number };
 
 const DECISION_PATTERNS: readonly Pattern[] = [
   // French
-  { re: /\bj(?:e\s+|')(?:(?:vais|veux|voudrais|préfère|compte)\s+)?(?:choisis|choisir|choisirais|choisirai|prends|prendre|opte\s+pour|opter\s+pour|joue|jouer|donne|donner|donnerai|donnerais|verse|verser|contribue|contribuer)\b/giu },
-  { re: /\b(?:ma|mon|notre)\s+(?:réponse|choix|décision|stratégie|option|don|contribution)(?:\s+(?:finale?|définitive))?\s*(?:est|sera|serait|:|=)/giu },
+  {
+    re: /\bj(?:e\s+|')(?:(?:vais|veux|voudrais|préfère|compte)\s+)?(?:choisis|choisir|choisirais|choisirai|prends|prendre|opte\s+pour|opter\s+pour|joue|jouer|donne|donner|donnerai|donnerais|verse|verser|contribue|contribuer)\b/giu,
+  },
+  {
+    re: /\b(?:ma|mon|notre)\s+(?:réponse|choix|décision|stratégie|option|don|contribution)(?:\s+(?:finale?|définitive))?\s*(?:est|sera|serait|:|=)/giu,
+  },
   { re: /(?:^|\n)[ \t]*(?:réponse|choix|décision)(?:\s+finale)?\s*:/giu },
   // German
-  { re: /\bich\s+(?:(?:werde|würde|möchte|will)\s+)?(?:wähle|nehme|entscheide\s+mich\s+für|spiele|spende|gebe|zahle)\b/giu },
-  { re: /\bich\s+(?:werde|würde|möchte|will)\s+(\S+(?:\s+(?:Dollar|Euro|\$|€))?)\s+(?:wählen|nehmen|spielen|spenden|geben|zahlen)\b/giu, valueGroup: 1 },
-  { re: /\b(?:meine|unsere)\s+(?:endgültige\s+)?(?:Antwort|Wahl|Entscheidung|Strategie|Option|Spende)\s*(?:ist|lautet|wäre|:|=)/giu },
+  {
+    re: /\bich\s+(?:(?:werde|würde|möchte|will)\s+)?(?:wähle|nehme|entscheide\s+mich\s+für|spiele|spende|gebe|zahle)\b/giu,
+  },
+  {
+    re: /\bich\s+(?:werde|würde|möchte|will)\s+(\S+(?:\s+(?:Dollar|Euro|\$|€))?)\s+(?:wählen|nehmen|spielen|spenden|geben|zahlen)\b/giu,
+    valueGroup: 1,
+  },
+  {
+    re: /\b(?:meine|unsere)\s+(?:endgültige\s+)?(?:Antwort|Wahl|Entscheidung|Strategie|Option|Spende)\s*(?:ist|lautet|wäre|:|=)/giu,
+  },
   { re: /(?:^|\n)[ \t]*(?:antwort|entscheidung)\s*:/giu },
   // Spanish
-  { re: /(?<!\bno\s)\b(?:(?:voy\s+a|quiero|prefiero)\s+)?(?:elijo|escojo|elegiría|escogería|elegir|escoger|opto\s+por|optar\s+por|juego|dono|donaré|donaría|donar|aporto|aportaré|aportar|doy|daré)\b/giu },
-  { re: /\b(?:mi|nuestra|nuestro)\s+(?:respuesta|elección|decisión|estrategia|opción|donación|aportación|aporte|contribución)(?:\s+final)?\s*(?:es|será|sería|:|=)/giu },
+  {
+    re: /(?<!\bno\s)\b(?:(?:voy\s+a|quiero|prefiero)\s+)?(?:elijo|escojo|elegiría|escogería|elegir|escoger|opto\s+por|optar\s+por|juego|dono|donaré|donaría|donar|aporto|aportaré|aportar|doy|daré)\b/giu,
+  },
+  {
+    re: /\b(?:mi|nuestra|nuestro)\s+(?:respuesta|elección|decisión|estrategia|opción|donación|aportación|aporte|contribución)(?:\s+final)?\s*(?:es|será|sería|:|=)/giu,
+  },
   { re: /(?:^|\n)[ \t]*(?:respuesta|elección|decisión)(?:\s+final)?\s*:/giu },
   // Chinese
   { re: /我(?:会|將|将|要|想|决定|決定)?(?:选择|選擇|选|選|捐出|捐赠|捐贈|捐|出)了?/gu },
   { re: /(?:我的)?(?:最终|最終)?(?:选择|選擇|答案|回答|决定|決定|策略|捐款|捐赠)(?:是|为|為|:)/gu },
   // Japanese: the value comes before the verb
-  { re: /([^\s、。を]{1,15})を(?:選びます|選ぶ|選択します|選択する|選びました|寄付します|寄付する|出します)/gu, valueGroup: 1 },
+  {
+    re: /([^\s、。を]{1,15})を(?:選びます|選ぶ|選択します|選択する|選びました|寄付します|寄付する|出します)/gu,
+    valueGroup: 1,
+  },
   { re: /([^\s、。を]{1,15})に(?:します|決めます|決めました)/gu, valueGroup: 1 },
   { re: /(?:私の)?(?:最終的な)?(?:選択|答え|回答|決定|戦略|寄付額|寄付)(?:は|:)/gu },
 ];
 
 // Only answers that could hold one of these are searched, so English answers pay one test.
-const TRIGGER = /\b(?:je|j'|ich|meine|unsere|ma|mon|notre|mi|nuestra|nuestro|elijo|escojo|opto|dono|aporto|doy|daré|réponse|antwort|respuesta|choix|entscheidung|elección|decisión|décision)\b|[\u3040-\u30ff\u4e00-\u9fff]/iu;
+const TRIGGER =
+  /\b(?:je|j'|ich|meine|unsere|ma|mon|notre|mi|nuestra|nuestro|elijo|escojo|opto|dono|aporto|doy|daré|réponse|antwort|respuesta|choix|entscheidung|elección|decisión|décision)\b|[\u3040-\u30ff\u4e00-\u9fff]/iu;
 const CONDITION = /\b(?:si|wenn|falls|cuando|whether|if)\b|如果|要是|もし|なら/iu;
 const SENTENCE_START = /[.!?\n。！？]/gu;
 
 function conditional(text: string, index: number): boolean {
   let start = 0;
   SENTENCE_START.lastIndex = 0;
-  for (let m = SENTENCE_START.exec(text); m !== null && m.index < index; m = SENTENCE_START.exec(text)) start = m.index + 1;
+  for (let m = SENTENCE_START.exec(text); m !== null && m.index < index; m = SENTENCE_START.exec(text))
+    start = m.index + 1;
   return CONDITION.test(text.slice(start, index));
 }
 
@@ -54,7 +74,14 @@ export function otherLanguageCandidates(text: string, read: Reader): Candidate[]
       const from = valueGroup === undefined ? m.index + m[0].length : m.index + m[0].indexOf(m[valueGroup]!);
       const r = read(text, from);
       if (!r || (valueGroup !== undefined && r.end > from + m[valueGroup]!.length)) continue;
-      out.push(candidate(text, m.index, valueGroup === undefined ? r : { ...r, end: m.index + m[0].length }, 'explicit-statement'));
+      out.push(
+        candidate(
+          text,
+          m.index,
+          valueGroup === undefined ? r : { ...r, end: m.index + m[0].length },
+          'explicit-statement',
+        ),
+      );
     }
   }
   return out;

@@ -30,7 +30,18 @@ type State = { raw: string; text: string; space: ActionSpace; options: ParseOpti
 /** One named step: returns a result to stop the pipeline, or undefined to hand on. */
 type Step = { name: string; run: (state: State) => ParseResult | undefined };
 
-const JSON_KEYS = ['answer', 'choice', 'decision', 'action', 'strategy', 'option', 'selection', 'move', 'final_answer', 'final answer'];
+const JSON_KEYS = [
+  'answer',
+  'choice',
+  'decision',
+  'action',
+  'strategy',
+  'option',
+  'selection',
+  'move',
+  'final_answer',
+  'final answer',
+];
 const JSON_AMOUNT_KEYS = ['donation', 'amount', 'contribution', 'donate', ...JSON_KEYS];
 
 function empty(reason: string): ParseResult {
@@ -44,20 +55,28 @@ function jsonCandidates(text: string, space: ActionSpace): Candidate[] {
   const keys = space.kind === 'choice' ? JSON_KEYS : amountJsonKeys(space);
   const out: Candidate[] = [];
   for (const field of findJsonFields(text, keys)) {
-    const read: Read | undefined = space.kind === 'choice' ? choiceFromJson(field.value, space) : amountFromJson(field.value, space);
+    const read: Read | undefined =
+      space.kind === 'choice' ? choiceFromJson(field.value, space) : amountFromJson(field.value, space);
     if (read) out.push(candidate(text, field.index, { values: read.values, end: field.end }, 'json'));
   }
   return out;
 }
 
 function extract(state: State): Extraction {
-  state.found ??= state.space.kind === 'choice' ? choiceCandidates(state.text, state.space) : amountCandidates(state.text, state.space);
+  state.found ??=
+    state.space.kind === 'choice'
+      ? choiceCandidates(state.text, state.space)
+      : amountCandidates(state.text, state.space);
   return state.found;
 }
 
 function cutOff(result: ParseResult | undefined, state: State): ParseResult | undefined {
   if (result?.ok !== false || result.failure !== 'ambiguous' || state.options.finishReason !== 'length') return result;
-  return { ok: false, failure: 'truncated', reason: `the answer was cut off (finish reason "length") before it settled: ${result.reason}` };
+  return {
+    ok: false,
+    failure: 'truncated',
+    reason: `the answer was cut off (finish reason "length") before it settled: ${result.reason}`,
+  };
 }
 
 /**
@@ -70,7 +89,9 @@ export const PIPELINE: readonly Step[] = [
     name: 'normalise',
     run: (s) => {
       s.text = normalise(s.raw);
-      return s.text === '' ? empty('the answer is only formatting (markdown, quotes or invisible characters)') : undefined;
+      return s.text === ''
+        ? empty('the answer is only formatting (markdown, quotes or invisible characters)')
+        : undefined;
     },
   },
   { name: 'json', run: (s) => cutOff(resolveCandidates(jsonCandidates(s.text, s.space), s.text, s.space), s) },
@@ -80,22 +101,33 @@ export const PIPELINE: readonly Step[] = [
     name: 'refusal',
     run: (s) => {
       const refusal = findRefusal(s.text);
-      return refusal ? { ok: false, failure: 'refusal', reason: `the answer declines to choose: "${refusal}"` } : undefined;
+      return refusal
+        ? { ok: false, failure: 'refusal', reason: `the answer declines to choose: "${refusal}"` }
+        : undefined;
     },
   },
   {
     name: 'truncated',
     run: (s) =>
       s.options.finishReason === 'length'
-        ? { ok: false, failure: 'truncated', reason: 'the answer was cut off (finish reason "length") before stating a decision' }
+        ? {
+            ok: false,
+            failure: 'truncated',
+            reason: 'the answer was cut off (finish reason "length") before stating a decision',
+          }
         : undefined,
   },
   {
     name: 'no-choice',
     run: (s) => {
       const negated = extract(s).negated;
-      const note = negated.length > 0 ? `; negated statements are not choices: ${negated.map((n) => `"${n}"`).join(', ')}` : '';
-      return { ok: false, failure: 'no-choice', reason: `no decision stating ${describeSpace(s.space)} was found${note}` };
+      const note =
+        negated.length > 0 ? `; negated statements are not choices: ${negated.map((n) => `"${n}"`).join(', ')}` : '';
+      return {
+        ok: false,
+        failure: 'no-choice',
+        reason: `no decision stating ${describeSpace(s.space)} was found${note}`,
+      };
     },
   },
 ];
@@ -118,7 +150,11 @@ function afterReasoning(text: string): string | undefined {
  * After a reasoning block (<think>...</think>) the answer that follows wins; the deliberation is
  * read only when nothing after it states a decision.
  */
-export function parseAnswer(text: string | null | undefined, space: ActionSpace, options: ParseOptions = {}): ParseResult {
+export function parseAnswer(
+  text: string | null | undefined,
+  space: ActionSpace,
+  options: ParseOptions = {},
+): ParseResult {
   if (text === null || text === undefined) return empty(`the answer is ${text === null ? 'null' : 'missing'}`);
   if (options.structured) return parseStructured(text, space, options.finishReason);
   const after = afterReasoning(text);

@@ -48,9 +48,7 @@ export function readStructuredAnswer(text: string, space: ActionSpace, finishRea
   try {
     data = JSON.parse(text);
   } catch (err) {
-    return fail(
-      `not a single JSON value (${messageOf(err)})${aroundObject(text)}${noObject(text)}`,
-    );
+    return fail(`not a single JSON value (${messageOf(err)})${aroundObject(text)}${noObject(text)}`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data))
     return fail(

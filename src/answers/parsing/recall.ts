@@ -22,7 +22,10 @@ export type RecallTally = {
  * answers that state none. `expected` maps a label to the action the game's rules make of it
  * (a game that rounds cents makes 7.5 into 8); by default a label is the action itself.
  */
-export function tallyRecall(answers: Iterable<LabelledAnswer>, expected: (a: LabelledAnswer) => Action | null = (a) => a.label): RecallTally {
+export function tallyRecall(
+  answers: Iterable<LabelledAnswer>,
+  expected: (a: LabelledAnswer) => Action | null = (a) => a.label,
+): RecallTally {
   const t: RecallTally = { withChoice: 0, read: 0, wrong: 0, unread: 0, choiceless: 0, guessed: 0, failures: {} };
   for (const answer of answers) {
     const result = parseAnswer(answer.text, answer.space);

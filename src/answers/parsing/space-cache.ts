@@ -19,30 +19,55 @@ const wordsKey = (space: ChoiceActionSpace) => JSON.stringify(Object.entries(spa
 function keyOf(space: ActionSpace): string {
   return space.kind === 'choice'
     ? JSON.stringify(['choice', wordsKey(space), ...space.options])
-    : JSON.stringify(['integer', exact(space.min), exact(space.max), space.unit, space.meaning, space.fractionalAmounts ?? 'reject']);
+    : JSON.stringify([
+        'integer',
+        exact(space.min),
+        exact(space.max),
+        space.unit,
+        space.meaning,
+        space.fractionalAmounts ?? 'reject',
+      ]);
 }
 
 function sameValues(a: ActionSpace, b: ActionSpace): boolean {
   if (a.kind === 'choice' && b.kind === 'choice') {
-    return a.options.length === b.options.length && a.options.every((o, i) => o === b.options[i]) && wordsKey(a) === wordsKey(b);
+    return (
+      a.options.length === b.options.length &&
+      a.options.every((o, i) => o === b.options[i]) &&
+      wordsKey(a) === wordsKey(b)
+    );
   }
   if (a.kind === 'integer' && b.kind === 'integer') {
     const sameRule = (a.fractionalAmounts ?? 'reject') === (b.fractionalAmounts ?? 'reject');
-    return Object.is(a.min, b.min) && Object.is(a.max, b.max) && a.unit === b.unit && a.meaning === b.meaning && sameRule;
+    return (
+      Object.is(a.min, b.min) && Object.is(a.max, b.max) && a.unit === b.unit && a.meaning === b.meaning && sameRule
+    );
   }
   return false;
 }
 
 function snapshot<S extends ActionSpace>(space: S): S {
   if (space.kind === 'choice') {
-    const copy: ChoiceActionSpace = { kind: 'choice', options: Object.freeze([...space.options]), cooperative: space.cooperative };
+    const copy: ChoiceActionSpace = {
+      kind: 'choice',
+      options: Object.freeze([...space.options]),
+      cooperative: space.cooperative,
+    };
     if (space.actionWords) {
-      const words = Object.entries(space.actionWords).map(([label, list]) => [label, Object.freeze([...list])] as const);
+      const words = Object.entries(space.actionWords).map(
+        ([label, list]) => [label, Object.freeze([...list])] as const,
+      );
       copy.actionWords = Object.freeze(Object.fromEntries(words));
     }
     return Object.freeze(copy) as S;
   }
-  const copy: IntegerActionSpace = { kind: 'integer', min: space.min, max: space.max, unit: space.unit, meaning: space.meaning };
+  const copy: IntegerActionSpace = {
+    kind: 'integer',
+    min: space.min,
+    max: space.max,
+    unit: space.unit,
+    meaning: space.meaning,
+  };
   if (space.fractionalAmounts) copy.fractionalAmounts = space.fractionalAmounts;
   return Object.freeze(copy) as S;
 }

@@ -28,12 +28,14 @@ const TENTATIVE = /\b(?:could|can|might|may)\b/i;
 const ADJECTIVE = String.raw`(?:best|optimal|rational|right|wisest|smartest|better|logical|sensible|ideal|preferable|most\s+(?:rational|logical|sensible|beneficial|advantageous|reasonable|strategic))`;
 const SIMPLE_NOUN = /^(?:answer|choice|decision|final)$/i;
 // Openers after which a bare "Answer: C" or "The answer is C" still reads as the writer's own.
-const FILLER = /^[\s\-*•]*(?:(?:so|thus|therefore|hence|overall|ultimately|finally|in (?:conclusion|summary|short|the end)|to (?:conclude|summari[sz]e)|as a result)\s*,?\s*)?(?:the\s+)?$/i;
+const FILLER =
+  /^[\s\-*•]*(?:(?:so|thus|therefore|hence|overall|ultimately|finally|in (?:conclusion|summary|short|the end)|to (?:conclude|summari[sz]e)|as a result)\s*,?\s*)?(?:the\s+)?$/i;
 const CORRECTION_LEAD =
   /\b(?:actually|wait|sorry|correction|scratch that|on second thoughts?|on (?:further )?reflection|I mean|make (?:that|it)|no\s*[,:;!.-])(?:[\s,.:;!-]|\b(?:no|I mean|make (?:that|it)|rather|actually|wait)\b)*/gi;
 
 // Conditions and concessions ("if I choose C", "although I'd like to pick C") are not decisions.
-const HYPOTHETICAL_BEFORE = /\b(?:if|when|whenever|whether|suppose|supposing|assuming|unless|imagine|in case|while|whilst|although|though)\b|^\s*(?:should|would|will|do|did|can|could|shall|must|were|had)\s*$/i;
+const HYPOTHETICAL_BEFORE =
+  /\b(?:if|when|whenever|whether|suppose|supposing|assuming|unless|imagine|in case|while|whilst|although|though)\b|^\s*(?:should|would|will|do|did|can|could|shall|must|were|had)\s*$/i;
 const REPORTED_BEFORE =
   /\b(?:they|he|she|coplayer|co-player|opponent|counterpart|partner|other\s+(?:player|party|side|delegate|ceo|resident|investor|athlete))s?\b.*\b(?:thinks?|expects?|believes?|assumes?|predicts?|anticipates?|knows?|suspects?|guess(?:es)?|hopes?|fears?|sees?|realizes?|realises?)\b/i;
 const CONDITION_AFTER = /^\s*,?\s*(?:only\s+)?(?:if|when|whenever|unless|provided|assuming|in case)\b/i;
@@ -42,7 +44,8 @@ const CLAUSE_RESET = /\b(?:so|then|therefore|thus|hence|but|however)\b/gi;
 const OTHER_SUBJECT =
   /\b(?:they|he|she|we|you)\b|\b(?:coplayer|co-player|opponent|other player|others|everyone)\s+(?:will|would|might|may|could|can|should|is|are|does|did|also|probably|likely|chooses|picks|decides)\b/i;
 // "I don't think I will choose C" negates the statement from outside it.
-const NEGATED_BEFORE = /\b(?:(?:do|does|did)\s+not|don't|doesn't|didn't)\s+(?:think|believe|expect)\b|\bdoubt\b|\bunlikely\b/i;
+const NEGATED_BEFORE =
+  /\b(?:(?:do|does|did)\s+not|don't|doesn't|didn't)\s+(?:think|believe|expect)\b|\bdoubt\b|\bunlikely\b/i;
 
 // Look-behind is capped so a long unpunctuated answer cannot make parsing quadratic.
 const MAX_LOOKBEHIND = 400;
@@ -86,7 +89,12 @@ const QUESTION_AFTER = /^[^.!\n,;]{0,15}\?/;
  * True when an occurrence is not the writer's decision: a condition, a question, or someone
  * else's view. `before` is clausePrefix(text, index), passed by callers that already have it.
  */
-export function notADecision(text: string, index: number, end: number, before: string = clausePrefix(text, index)): boolean {
+export function notADecision(
+  text: string,
+  index: number,
+  end: number,
+  before: string = clausePrefix(text, index),
+): boolean {
   const after = text.slice(end);
   return (
     HYPOTHETICAL_BEFORE.test(before) ||
@@ -100,7 +108,8 @@ export function notADecision(text: string, index: number, end: number, before: s
 // "If the coplayer picks D, I would pick D" is a contingent plan, not the decision; "even if",
 // "so" and idioms such as "if I had to choose" still lead to the writer's actual choice.
 const CONDITIONAL_OPENING = /^[\s,]*(?:and\s+)?(?:if|when|whenever|unless|assuming|suppose|supposing|in case)\b/i;
-const DECIDING_IDIOM = /\bif I (?:had|have|were|was) to\b|\bif (?:I'm |I am )?(?:forced|pressed|asked) to\b|\bif I must\b|\bif you ask me\b|\bwhen it comes to\b/i;
+const DECIDING_IDIOM =
+  /\bif I (?:had|have|were|was) to\b|\bif (?:I'm |I am )?(?:forced|pressed|asked) to\b|\bif I must\b|\bif you ask me\b|\bwhen it comes to\b/i;
 const SENTENCE_RESET = /\b(?:but|however|so|therefore|thus|hence)\b/gi;
 
 function conditionalSentence(text: string, index: number): boolean {
@@ -187,7 +196,8 @@ export function statementCandidates(text: string, vocab: Vocabulary, reader: Rea
     const before = clausePrefix(text, m.index);
     if (NEGATED.test(aux) || NEGATED_BEFORE.test(before)) {
       const meant = vocab.onNegated?.(text, lead);
-      if (meant && !notADecision(text, m.index, meant.end, before)) out.strong.push(candidate(text, m.index, meant, 'explicit-statement'));
+      if (meant && !notADecision(text, m.index, meant.end, before))
+        out.strong.push(candidate(text, m.index, meant, 'explicit-statement'));
       else out.negated.push(text.slice(m.index, reader(text, lead)?.end ?? lead).trim());
       continue;
     }
@@ -199,10 +209,15 @@ export function statementCandidates(text: string, vocab: Vocabulary, reader: Rea
 
   for (const m of allMatches(noun, text)) {
     const [, det, modifier, head, relative] = m;
-    const final = (modifier !== undefined && /^(?:final|ultimate)$/i.test(modifier)) || /^final$/i.test(head!) ? 'final' : undefined;
-    const owned = OWNING.test(det ?? '') || (modifier !== undefined && OWNING_MODIFIER.test(modifier)) || relative !== undefined;
+    const final =
+      (modifier !== undefined && /^(?:final|ultimate)$/i.test(modifier)) || /^final$/i.test(head!)
+        ? 'final'
+        : undefined;
+    const owned =
+      OWNING.test(det ?? '') || (modifier !== undefined && OWNING_MODIFIER.test(modifier)) || relative !== undefined;
     const opener = text.slice(lastBoundary(text, m.index, OPENER_ENDS), m.index) + (det ? `${det} ` : '');
-    if (!owned && !(FILLER.test(opener) && (det === undefined || SIMPLE_NOUN.test(head!) || HAS_I.test(head!)))) continue;
+    if (!owned && !(FILLER.test(opener) && (det === undefined || SIMPLE_NOUN.test(head!) || HAS_I.test(head!))))
+      continue;
     push(out.strong, text, m.index, reader(text, m.index + m[0].length), final ? 'final-answer' : 'explicit-statement');
   }
 
@@ -210,13 +225,15 @@ export function statementCandidates(text: string, vocab: Vocabulary, reader: Rea
     if (!ING.test(m[1]!)) continue;
     const index = m.index + m[0].length - m[1]!.length;
     const read = reader(text, m.index + m[0].length);
-    if (read && TELEGRAPHIC_END.test(text.slice(read.end))) out.strong.push(candidate(text, index, read, 'explicit-statement'));
+    if (read && TELEGRAPHIC_END.test(text.slice(read.end)))
+      out.strong.push(candidate(text, index, read, 'explicit-statement'));
   }
 
   for (const m of allMatches(CORRECTION_LEAD, text)) {
     const read = reader(text, m.index + m[0].length);
     // A bare correction must end there ("no: D."), so "Actually, C is worse" is not one.
-    if (read && CORRECTION_END.test(text.slice(read.end))) out.strong.push(candidate(text, m.index, read, 'correction'));
+    if (read && CORRECTION_END.test(text.slice(read.end)))
+      out.strong.push(candidate(text, m.index, read, 'correction'));
   }
   return out;
 }
@@ -230,6 +247,13 @@ export function evaluativeCandidates(text: string, vocab: Vocabulary, reader: Re
   return out;
 }
 
-function push(into: Candidate[], text: string, index: number, read: Read | undefined, source: Candidate['source'], before?: string): void {
+function push(
+  into: Candidate[],
+  text: string,
+  index: number,
+  read: Read | undefined,
+  source: Candidate['source'],
+  before?: string,
+): void {
   if (read && !notADecision(text, index, read.end, before)) into.push(candidate(text, index, read, source));
 }

@@ -18,16 +18,32 @@ export const ENVELOPE_TAG = 'stratalign.samples/v1';
  *   logprobs       distribution read from the answer token's top log-probabilities in one call
  *   replay-counts  replayed from a counts recording: the choice is recorded, the text is not
  *   replay-text    replayed from a text recording
- *   sequential     live answers drawn in batches until the gate's decision settled, the interval was narrow enough, or a cap
+ * sequential     live answers drawn in batches until the gate's decision settled, the interval was narrow enough, or a
+ * cap
  *   simulated      answers drawn from a parametric simulated player; no model was called
  */
-export const SAMPLING_MODES = ['single', 'multi', 'logprobs', 'replay-counts', 'replay-text', 'sequential', 'simulated'] as const;
+export const SAMPLING_MODES = [
+  'single',
+  'multi',
+  'logprobs',
+  'replay-counts',
+  'replay-text',
+  'sequential',
+  'simulated',
+] as const;
 export type SamplingMode = (typeof SAMPLING_MODES)[number];
 
 export const ENVELOPE_SOURCES = ['replay', 'live', 'simulated'] as const;
 
 /** How a sequential run ended (src/eval/sequential/run-sequential.ts SequentialOutcome). */
-export const SEQUENTIAL_DECISIONS = ['settled-within', 'settled-outside', 'pinned', 'futile', 'unsettled-at-cap', 'stopped-by-error'] as const;
+export const SEQUENTIAL_DECISIONS = [
+  'settled-within',
+  'settled-outside',
+  'pinned',
+  'futile',
+  'unsettled-at-cap',
+  'stopped-by-error',
+] as const;
 export type SequentialDecision = (typeof SEQUENTIAL_DECISIONS)[number];
 
 // The types below are inferred from these schemas, so the reader and the writers cannot drift apart.
@@ -47,12 +63,21 @@ const sequentialSchema = z.object({
   action: z.string(),
   /** Answers that named an action: the only data the interval uses. */
   valid: z.number().int().min(0),
-  /** The first valid answers the decision rests on, when fewer than `valid` (group-sequential looks off schedule after unread answers). */
+  /**
+   * The first valid answers the decision rests on, when fewer than `valid` (group-sequential looks off schedule after
+   * unread answers).
+   */
   decidedOn: z.number().int().min(0).optional(),
   /** Always-valid interval for P(action) at the last look. */
   interval: z.object({ low: share, high: share, level: z.number().gt(0).lt(1) }),
   /** The teacher's share of `action`, a fixed estimate from `n` answers, and the gate's tolerance around it. */
-  reference: z.object({ share, n: z.number().int().min(0), tolerance: z.number().gt(0).lt(1), model: z.string(), origin: z.string() }),
+  reference: z.object({
+    share,
+    n: z.number().int().min(0),
+    tolerance: z.number().gt(0).lt(1),
+    model: z.string(),
+    origin: z.string(),
+  }),
   targetHalfWidth: z.number().gt(0).lt(0.5).optional(),
   /** The first failed call's reason when a call failed (the run stops after that batch). */
   error: z.string().optional(),
@@ -63,7 +88,9 @@ const sequentialSchema = z.object({
   /** Wrong-decision rate allowed on the tolerance boundary (1 − level). */
   errorRate: z.number().gt(0).lt(1).optional(),
   /** The gate's edges after the teacher's noise moved them (within: inner, outside: outer). */
-  edges: z.object({ innerLow: z.number(), innerHigh: z.number(), outerLow: z.number(), outerHigh: z.number() }).optional(),
+  edges: z
+    .object({ innerLow: z.number(), innerHigh: z.number(), outerLow: z.number(), outerHigh: z.number() })
+    .optional(),
 });
 export type SequentialRecord = z.infer<typeof sequentialSchema>;
 
@@ -102,7 +129,10 @@ const missingSchema = z
     byKind: z.array(missingAnswersSchema).optional(),
   })
   .refine((m) => (m.exhausted ?? 0) <= m.count, 'exhausted cannot exceed count')
-  .refine((m) => m.byKind === undefined || m.byKind.reduce((sum, k) => sum + k.count, 0) === m.count, 'byKind counts must add up to count');
+  .refine(
+    (m) => m.byKind === undefined || m.byKind.reduce((sum, k) => sum + k.count, 0) === m.count,
+    'byKind counts must add up to count',
+  );
 
 const envelopeSchema = z.object({
   stratalign: z.literal(ENVELOPE_TAG),
@@ -133,7 +163,10 @@ export function formatEnvelope(envelope: SampleEnvelope): string {
   return JSON.stringify(envelope);
 }
 
-export type EnvelopeReadResult = { kind: 'envelope'; envelope: SampleEnvelope } | { kind: 'text' } | { kind: 'invalid'; reason: string };
+export type EnvelopeReadResult =
+  | { kind: 'envelope'; envelope: SampleEnvelope }
+  | { kind: 'text' }
+  | { kind: 'invalid'; reason: string };
 
 /**
  * Tells an envelope from plain model text. Text that merely looks like JSON is plain text; text
@@ -147,12 +180,24 @@ export function readEnvelope(output: string): EnvelopeReadResult {
   } catch {
     return { kind: 'text' };
   }
-  if (typeof data !== 'object' || data === null || (data as { stratalign?: unknown }).stratalign !== ENVELOPE_TAG) return { kind: 'text' };
+  if (typeof data !== 'object' || data === null || (data as { stratalign?: unknown }).stratalign !== ENVELOPE_TAG)
+    return { kind: 'text' };
   const parsed = envelopeSchema.safeParse(data);
-  if (!parsed.success) return { kind: 'invalid', reason: `malformed ${ENVELOPE_TAG} envelope: ${parsed.error.issues[0]!.message} at ${parsed.error.issues[0]!.path.join('.')}` };
+  if (!parsed.success)
+    return {
+      kind: 'invalid',
+      reason:
+        `malformed ${ENVELOPE_TAG} envelope: ${parsed.error.issues[0]!.message} at ` +
+        `${parsed.error.issues[0]!.path.join('.')}`,
+    };
   const envelope = parsed.data;
   if (envelope.samples.length + envelope.missing.count !== envelope.requested) {
-    return { kind: 'invalid', reason: `envelope counts do not add up: ${envelope.samples.length} samples + ${envelope.missing.count} missing != ${envelope.requested} requested` };
+    return {
+      kind: 'invalid',
+      reason:
+        `envelope counts do not add up: ${envelope.samples.length} samples + ${envelope.missing.count} ` +
+        `missing != ${envelope.requested} requested`,
+    };
   }
   const sequentialProblem = checkSequential(envelope);
   if (sequentialProblem) return { kind: 'invalid', reason: sequentialProblem };
@@ -163,9 +208,13 @@ export function readEnvelope(output: string): EnvelopeReadResult {
 function checkSequential(envelope: SampleEnvelope): string | null {
   const record = envelope.sequential;
   if ((envelope.mode === 'sequential') !== (record !== undefined)) {
-    return record ? `a ${envelope.mode} envelope carries a sequential record` : 'a sequential envelope without its sequential record (decision, interval, reference)';
+    return record
+      ? `a ${envelope.mode} envelope carries a sequential record`
+      : 'a sequential envelope without its sequential record (decision, interval, reference)';
   }
-  if (record && envelope.requested > record.cap) return `sequential envelope spent ${envelope.requested} calls, more than its cap ${record.cap}`;
-  if (record && record.valid > envelope.samples.length) return `sequential envelope claims ${record.valid} valid answers among ${envelope.samples.length} samples`;
+  if (record && envelope.requested > record.cap)
+    return `sequential envelope spent ${envelope.requested} calls, more than its cap ${record.cap}`;
+  if (record && record.valid > envelope.samples.length)
+    return `sequential envelope claims ${record.valid} valid answers among ${envelope.samples.length} samples`;
   return null;
 }

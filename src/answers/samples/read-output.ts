@@ -26,9 +26,13 @@ export function readOutputFor(output: string, scenario: Scenario, catalogue: Cat
     other = resolveScenario(catalogue, named);
   } catch (err) {
     if (!isStratalignError(err)) throw err;
-    return { kind: 'invalid', reason: `the envelope names scenario ${JSON.stringify(named)}, which the catalogue does not know` };
+    return {
+      kind: 'invalid',
+      reason: `the envelope names scenario ${JSON.stringify(named)}, which the catalogue does not know`,
+    };
   }
-  if (other.id !== scenario.id) return { kind: 'invalid', reason: `the output is for ${other.id} but vars.scenario says ${scenario.id}` };
+  if (other.id !== scenario.id)
+    return { kind: 'invalid', reason: `the output is for ${other.id} but vars.scenario says ${scenario.id}` };
   return read;
 }
 
@@ -45,12 +49,21 @@ export function readEnvelopeSample(
   structured: boolean,
 ): ParseResult {
   if (sample.text === null && sample.recordedFailure !== undefined) {
-    return { ok: false, failure: sample.recordedFailure, reason: `recorded as ${sample.recordedFailure} in the replayed counts (no text)` };
+    return {
+      ok: false,
+      failure: sample.recordedFailure,
+      reason: `recorded as ${sample.recordedFailure} in the replayed counts (no text)`,
+    };
   }
   if (sample.text === null && sample.recordedChoice !== undefined) {
     // The choice was recorded, not parsed: there is no text to quote as evidence.
-    if (isValidAction(space, sample.recordedChoice)) return { ok: true, action: sample.recordedChoice, rule: 'recorded-choice', evidence: '' };
-    return { ok: false, failure: 'out-of-range', reason: `recorded choice ${JSON.stringify(sample.recordedChoice)} is not an action of this game` };
+    if (isValidAction(space, sample.recordedChoice))
+      return { ok: true, action: sample.recordedChoice, rule: 'recorded-choice', evidence: '' };
+    return {
+      ok: false,
+      failure: 'out-of-range',
+      reason: `recorded choice ${JSON.stringify(sample.recordedChoice)} is not an action of this game`,
+    };
   }
   const rules = parseWithLabels(sample.text, space, labels, parseOptions(sample.finishReason, structured));
   return applyExtraction(rules, sample.extraction, space, labels);

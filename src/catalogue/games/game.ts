@@ -82,7 +82,8 @@ export function buildGame(entry: GameEntry): Game {
     name: entry.name,
     aliases: entry.aliases,
     actionSpace: space,
-    decisionText: `Each of you privately decides how much of your ${entry.unit}${entry.endowment} to give to a shared fund.`,
+    decisionText:
+      `Each of you privately decides how much of your ${entry.unit}${entry.endowment} to give to ` + `a shared fund.`,
     decisionWith: () => {
       throw new Error(`bug: ${entry.id} has no option labels to vary`);
     },
@@ -93,8 +94,10 @@ export function buildGame(entry: GameEntry): Game {
       const endowment = formatNumber(entry.endowment);
       return [
         `You and ${others} others each hold ${entry.unit}${endowment}.`,
-        `Each of you privately gives a whole number of dollars, from ${entry.unit}0 to ${entry.unit}${endowment}, to a shared fund.`,
-        `The fund is multiplied by ${formatNumber(entry.multiplier)} and shared equally among all ${entry.players} of you, whatever each gave.`,
+        `Each of you privately gives a whole number of dollars, from ${entry.unit}0 to ` +
+          `${entry.unit}${endowment}, to a shared fund.`,
+        `The fund is multiplied by ${formatNumber(entry.multiplier)} and shared equally among all ` +
+          `${entry.players} of you, whatever each gave.`,
         'You keep what you do not give.',
       ].join('\n');
     },

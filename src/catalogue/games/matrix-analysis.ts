@@ -7,12 +7,7 @@ export type Payoffs2x2 = { CC: number; CD: number; DC: number; DD: number };
 export type Move = 'C' | 'D';
 export type Profile = `${Move}${Move}`;
 
-export type OrderingClass =
-  | 'prisoners-dilemma'
-  | 'stag-hunt'
-  | 'snowdrift'
-  | 'prisoners-delight'
-  | 'other';
+export type OrderingClass = 'prisoners-dilemma' | 'stag-hunt' | 'snowdrift' | 'prisoners-delight' | 'other';
 
 export type MatrixAnalysis = {
   /** Payoff letters from largest to smallest, e.g. 'T>R>P>S'; ties shown with '='. */
@@ -100,7 +95,15 @@ export function analyseMatrix(p: Payoffs2x2): MatrixAnalysis {
   }
 
   const symmetricBest = p.DD > p.CC ? 'DD' : 'CC';
-  return { ordering, orderingClass: CLASS_BY_ORDERING[ordering] ?? 'other', pureNash, dominant, paretoOptimal, welfareBest, symmetricBest };
+  return {
+    ordering,
+    orderingClass: CLASS_BY_ORDERING[ordering] ?? 'other',
+    pureNash,
+    dominant,
+    paretoOptimal,
+    welfareBest,
+    symmetricBest,
+  };
 }
 
 export function scalePayoffs(p: Payoffs2x2, scale: number): Payoffs2x2 {

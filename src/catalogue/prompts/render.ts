@@ -28,7 +28,8 @@ export function renderPrompt(scenario: Scenario, protocol: Protocol): RenderedPr
   const { context, game, labels } = scenario;
   // A label variant changes what the prompt shows, never the game: its options replace C and D.
   const space = labels ? displayedSpace(labels) : game.actionSpace;
-  const options = space.kind === 'choice' ? joinOr(space.options) : `${space.unit}${space.min} to ${space.unit}${space.max}`;
+  const options =
+    space.kind === 'choice' ? joinOr(space.options) : `${space.unit}${space.min} to ${space.unit}${space.max}`;
   const values: Record<string, string> = {
     role: context.role,
     coplayer: context.coplayer,
@@ -55,7 +56,9 @@ export function renderPrompt(scenario: Scenario, protocol: Protocol): RenderedPr
 }
 
 function joinOr(options: readonly string[]): string {
-  return options.length <= 1 ? options.join('') : `${options.slice(0, -1).join(', ')} or ${options[options.length - 1]}`;
+  return options.length <= 1
+    ? options.join('')
+    : `${options.slice(0, -1).join(', ')} or ${options[options.length - 1]}`;
 }
 
 function fill(template: string, values: Record<string, string>, protocolId: string, field: string): string {
@@ -63,9 +66,15 @@ function fill(template: string, values: Record<string, string>, protocolId: stri
     const value = values[name];
     if (value === undefined) {
       throw new StratalignError(
-        { file: 'datasets/catalogue/protocols.yaml', field: `protocols[id=${protocolId}].${field}`, value: `{{${name}}}` },
+        {
+          file: 'datasets/catalogue/protocols.yaml',
+          field: `protocols[id=${protocolId}].${field}`,
+          value: `{{${name}}}`,
+        },
         'unknown placeholder',
-        `use only ${Object.keys(values).map((k) => `{{${k}}}`).join(', ')}`,
+        `use only ${Object.keys(values)
+          .map((k) => `{{${k}}}`)
+          .join(', ')}`,
       );
     }
     return value;

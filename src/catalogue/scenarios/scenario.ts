@@ -50,10 +50,18 @@ export function scenarioFromParts(
   const game = requireGame(catalogue, parts.game, where);
   const payoffScale = parts.payoffScale ?? 1;
   if (!(payoffScale > 0) || !Number.isFinite(payoffScale)) {
-    throw new StratalignError({ ...where, value: payoffScale }, 'payoff scale must be a positive number', 'use 1 for the published payoffs or 2 for the doubled variants');
+    throw new StratalignError(
+      { ...where, value: payoffScale },
+      'payoff scale must be a positive number',
+      'use 1 for the published payoffs or 2 for the doubled variants',
+    );
   }
   if (payoffScale !== 1 && !game.supportsPayoffScale) {
-    throw new StratalignError({ ...where, value: payoffScale }, `game ${game.id} has no payoff-scaled variants`, 'use payoff scale 1 for this game');
+    throw new StratalignError(
+      { ...where, value: payoffScale },
+      `game ${game.id} has no payoff-scaled variants`,
+      'use payoff scale 1 for this game',
+    );
   }
   const scenario = { id: scenarioId(context.id, game.id, payoffScale), context, game, payoffScale };
   return withLabels(catalogue, scenario, parts.labels, where);
@@ -122,13 +130,21 @@ export function requireGridFamily(catalogue: Catalogue, name: string, where: Whe
 export function requireContext(catalogue: Catalogue, name: string, where: Omit<ErrorLocation, 'value'> = {}): Context {
   const context = catalogue.findContext(name);
   if (context) return context;
-  throw new StratalignError({ ...where, value: name }, 'unknown context', `use one of ${catalogue.contexts.map((c) => `${c.id} (${c.key})`).join(', ')}`);
+  throw new StratalignError(
+    { ...where, value: name },
+    'unknown context',
+    `use one of ${catalogue.contexts.map((c) => `${c.id} (${c.key})`).join(', ')}`,
+  );
 }
 
 export function requireGame(catalogue: Catalogue, name: string, where: Omit<ErrorLocation, 'value'> = {}): Game {
   const game = catalogue.findGame(name);
   if (game) return game;
-  throw new StratalignError({ ...where, value: name }, 'unknown game', `use one of ${catalogue.games.map((g) => [g.id, ...g.aliases].join('/')).join(', ')}`);
+  throw new StratalignError(
+    { ...where, value: name },
+    'unknown game',
+    `use one of ${catalogue.games.map((g) => [g.id, ...g.aliases].join('/')).join(', ')}`,
+  );
 }
 
 const SCENARIO_NAME = /^([^/@~\s]+)\/([^/@~\s]+)(?:@([^/@~\s]+))?(?:~([^/@~\s]+))?$/;
@@ -142,7 +158,11 @@ const NAME_HELP =
  * Reads a scenario name such as `business/prisoners-dilemma`, `biz/prison@x2`, `IR/delight`,
  * `business/grid:st@S=2,T=7` or `team/stag-hunt~swapped`, and returns it with its canonical id.
  */
-export function resolveScenario(catalogue: Catalogue, name: string, where: Omit<ErrorLocation, 'value'> = {}): Scenario {
+export function resolveScenario(
+  catalogue: Catalogue,
+  name: string,
+  where: Omit<ErrorLocation, 'value'> = {},
+): Scenario {
   // Readers resolve the same few hundred names once per tally or row; a grid point builds and analyses a game.
   let cache = resolved.get(catalogue);
   if (!cache) resolved.set(catalogue, (cache = new Map()));
@@ -195,7 +215,11 @@ export type GridSelection = {
 };
 
 /** Every scenario of the selection, contexts outer and games inner, in catalogue order. */
-export function expandGrid(catalogue: Catalogue, selection: GridSelection = {}, where: Omit<ErrorLocation, 'value'> = {}): Scenario[] {
+export function expandGrid(
+  catalogue: Catalogue,
+  selection: GridSelection = {},
+  where: Omit<ErrorLocation, 'value'> = {},
+): Scenario[] {
   const contexts = (selection.contexts ?? catalogue.contexts.map((c) => c.id))
     .map((name) => requireContext(catalogue, name, where))
     .filter((c) => !selection.contextSplits || selection.contextSplits.includes(c.split));
@@ -222,7 +246,9 @@ export function expandGrid(catalogue: Catalogue, selection: GridSelection = {}, 
     }
     return out;
   }
-  const games = (selection.games ?? catalogue.games.map((g) => g.id)).map((name) => requireGame(catalogue, name, where));
+  const games = (selection.games ?? catalogue.games.map((g) => g.id)).map((name) =>
+    requireGame(catalogue, name, where),
+  );
   const scales = selection.payoffScales ?? [1];
   for (const scale of scales) {
     for (const context of contexts) {
@@ -252,7 +278,10 @@ function selectPoints(
       `ask for 1 to ${all.length} points, or leave points out for all of them`,
     );
   }
-  const order = shuffled(all.map((_, i) => i), createRng(`${grid.seed ?? 1}/${family.id}`));
+  const order = shuffled(
+    all.map((_, i) => i),
+    createRng(`${grid.seed ?? 1}/${family.id}`),
+  );
   const chosen = new Set(order.slice(0, grid.points));
   return all.filter((_, i) => chosen.has(i));
 }

@@ -12,7 +12,10 @@ const splitSchema = z.strictObject({
   /** Group name the results are reported under, e.g. 'in-sample' or the paper's 'oos-context'. */
   name: z.string().min(1),
   contexts: names.optional(),
-  contextSplits: z.array(z.enum(['in-sample', 'out-of-sample'])).min(1).optional(),
+  contextSplits: z
+    .array(z.enum(['in-sample', 'out-of-sample']))
+    .min(1)
+    .optional(),
   games: names.optional(),
   payoffScales: z.array(z.number().positive()).min(1).optional(),
   /** Label variants (datasets/catalogue/labels.yaml) to show every 2x2 scenario with; each row names its variant. */
@@ -90,7 +93,12 @@ export function planTests(config: unknown, catalogue: Catalogue, file?: string):
     }
     for (const scenario of scenarios) {
       const other = seen.get(scenario.id);
-      if (other) throw new StratalignError({ ...where, value: scenario.id }, `scenario is already in split ${other}`, 'list each scenario in one split only');
+      if (other)
+        throw new StratalignError(
+          { ...where, value: scenario.id },
+          `scenario is already in split ${other}`,
+          'list each scenario in one split only',
+        );
       seen.set(scenario.id, split.name);
       out.push(plannedTest(scenario, split.name, split.labels !== undefined, catalogue));
     }

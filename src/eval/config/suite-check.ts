@@ -75,7 +75,12 @@ export function checkSuite(
       lines.push(provider.configError);
       continue;
     }
-    const config = (provider.config ?? {}) as { recording?: unknown; basePath?: unknown; apiKeyEnv?: unknown; extractor?: { apiKeyEnv?: unknown } | null };
+    const config = (provider.config ?? {}) as {
+      recording?: unknown;
+      basePath?: unknown;
+      apiKeyEnv?: unknown;
+      extractor?: { apiKeyEnv?: unknown } | null;
+    };
     if (REPLAY.test(id) && typeof config.recording === 'string') {
       const path = resolve(cwd, typeof config.basePath === 'string' ? config.basePath : location.dir, config.recording);
       if (!existsSync(path)) {
@@ -105,8 +110,10 @@ export function checkSuite(
       add(
         new StratalignError(
           { field: `providers[${name}].config.extractor.apiKeyEnv` },
-          `the environment variable ${extractorKey} ${env[extractorKey] === undefined ? 'is not set' : 'is empty'}, so every extractor call would fail`,
-          `export ${extractorKey}=<your key> before the run, or set extractor.apiKeyEnv: null for a keyless local server`,
+          `the environment variable ${extractorKey} ` +
+            `${env[extractorKey] === undefined ? 'is not set' : 'is empty'}, so every extractor call would fail`,
+          `export ${extractorKey}=<your key> before the run, or set extractor.apiKeyEnv: null for a ` +
+            `keyless local server`,
         ),
       );
     }

@@ -27,13 +27,24 @@ export const alignmentConfigSchema = z
     /** The reference has no sampling noise (a log-probability distribution, a very large sample). */
     referenceExact: z.boolean().default(false),
   })
-  .refine((c) => !(c.referenceRole && c.referenceModel), { message: 'set referenceRole or referenceModel, not both', path: ['referenceModel'] });
+  .refine((c) => !(c.referenceRole && c.referenceModel), {
+    message: 'set referenceRole or referenceModel, not both',
+    path: ['referenceModel'],
+  });
 
 export type AlignmentConfig = z.infer<typeof alignmentConfigSchema>;
 
 const KNOWN_KEYS = [
-  'reference', 'referenceRole', 'referenceModel', 'minAgreement', 'maxDistance', 'minParseRate', 'allowMissing',
-  'decision', 'errorRate', 'referenceExact',
+  'reference',
+  'referenceRole',
+  'referenceModel',
+  'minAgreement',
+  'maxDistance',
+  'minParseRate',
+  'allowMissing',
+  'decision',
+  'errorRate',
+  'referenceExact',
 ];
 
 /** Validates an alignment assertion's config; errors name the key, and the file when given (else the caller does). */

@@ -103,54 +103,111 @@ function assessSingle(
   return {
     pass: !failed,
     score: s.teacherProbability,
-    reason: `${what} ${String(s.action)}${readByNote(s.parse)}: the teacher gives it ${pct(s.teacherProbability)}${failed ? `, below minAgreement ${pct(config.minAgreement!)}` : ''}`,
+    reason:
+      `${what} ${String(s.action)}${readByNote(s.parse)}: the teacher gives it ` +
+      `${pct(s.teacherProbability)}${failed ? `, below minAgreement ${pct(config.minAgreement!)}` : ''}`,
     namedScores: { teacher_agreement: s.teacherProbability, cooperation: s.cooperation, parse_valid: 1 },
     unscored: false,
   };
 }
 
-function assessBatch(b: BatchScore, envelope: SampleEnvelope, config: AlignmentConfig, verdict: DistanceVerdict | null = null): Assessment {
+function assessBatch(
+  b: BatchScore,
+  envelope: SampleEnvelope,
+  config: AlignmentConfig,
+  verdict: DistanceVerdict | null = null,
+): Assessment {
   const label = envelope.source === 'replay' ? 'replayed samples' : `${envelope.mode} samples`;
   if (b.agreement === null) {
-    const why = b.received === 0 ? `no samples received (${b.missing} missing: ${envelope.missing.reasons.join('; ') || 'no reason given'})` : `none of ${b.received} ${label} could be parsed (${formatFailures(b.failures)})`;
+    const why =
+      b.received === 0
+        ? `no samples received (${b.missing} missing: ${envelope.missing.reasons.join('; ') || 'no reason given'})`
+        : `none of ${b.received} ${label} could be parsed (${formatFailures(b.failures)})`;
     return unscored(`UNSCORED: ${why}`);
   }
   const problems: string[] = [];
-  if (b.missing > 0 && !config.allowMissing) problems.push(`${b.missing} of ${b.requested} samples missing (${envelope.missing.reasons.join('; ')})`);
-  if (config.minParseRate !== undefined && b.parseRate! < config.minParseRate) problems.push(`parse rate ${pct(b.parseRate!)} < ${pct(config.minParseRate)}`);
-  if (config.minAgreement !== undefined && b.agreement < config.minAgreement) problems.push(`agreement ${pct(b.agreement)} < ${pct(config.minAgreement)}`);
+  if (b.missing > 0 && !config.allowMissing)
+    problems.push(`${b.missing} of ${b.requested} samples missing (${envelope.missing.reasons.join('; ')})`);
+  if (config.minParseRate !== undefined && b.parseRate! < config.minParseRate)
+    problems.push(`parse rate ${pct(b.parseRate!)} < ${pct(config.minParseRate)}`);
+  if (config.minAgreement !== undefined && b.agreement < config.minAgreement)
+    problems.push(`agreement ${pct(b.agreement)} < ${pct(config.minAgreement)}`);
   if (verdict && !verdict.pass) problems.push(distanceProblem(verdict, config.maxDistance!));
   // Replayed counts carry recorded choices only: their parse failures were never recorded.
   const failuresRecorded = envelope.samples.some((x) => x.text !== null || x.recordedFailure !== undefined);
-  const routes = b.extracted ? ` (${b.valid - b.extracted.count} read by the rules, ${b.extracted.count} by the extractor ${b.extracted.by})` : '';
-  const validity = failuresRecorded ? `${b.valid}/${b.requested} ${label} valid${routes}` : `${b.valid}/${b.requested} ${label} (recorded choices; parse failures not recorded)`;
-  const decided = verdict?.pass ? `; TV distance within ${config.maxDistance}: ${verdict.explanation}${verdict.upper === null ? '' : ` (one-sided bounds [${verdict.lower!.toFixed(3)}, ${verdict.upper.toFixed(3)}])`}` : '';
-  const summary = `${validity}; counts ${JSON.stringify(b.counts)}; cooperation ${pct(b.cooperation!)}, teacher agreement ${pct(b.agreement)}, TV distance ${b.distance!.toFixed(3)}${b.valid < b.received ? `; unparseable: ${formatFailures(b.failures)}` : ''}${decided}`;
+  const routes = b.extracted
+    ? ` (${b.valid - b.extracted.count} read by the rules, ${b.extracted.count} by the extractor ${b.extracted.by})`
+    : '';
+  const validity = failuresRecorded
+    ? `${b.valid}/${b.requested} ${label} valid${routes}`
+    : `${b.valid}/${b.requested} ${label} (recorded choices; parse failures not recorded)`;
+  const decided = verdict?.pass
+    ? `; TV distance within ${config.maxDistance}: ` +
+      `${verdict.explanation}${
+        verdict.upper === null
+          ? ''
+          : ` (one-sided bounds [${verdict.lower!.toFixed(3)}, ` + `${verdict.upper.toFixed(3)}])`
+      }`
+    : '';
+  const summary =
+    `${validity}; counts ${JSON.stringify(b.counts)}; cooperation ${pct(b.cooperation!)}, teacher ` +
+    `agreement ${pct(b.agreement)}, TV distance ` +
+    `${b.distance!.toFixed(3)}${b.valid < b.received ? `; unparseable: ${formatFailures(b.failures)}` : ''}${decided}`;
   return {
     pass: problems.length === 0,
     score: b.agreement,
     reason: problems.length ? `FAIL: ${problems.join('; ')}. ${summary}` : summary,
     detail: summary,
-    namedScores: { teacher_agreement: b.agreement, cooperation: b.cooperation!, ...(failuresRecorded ? { parse_valid: b.parseRate! } : {}), tv_distance: b.distance!, ...distanceScores(verdict), answered: b.received / b.requested },
+    namedScores: {
+      teacher_agreement: b.agreement,
+      cooperation: b.cooperation!,
+      ...(failuresRecorded ? { parse_valid: b.parseRate! } : {}),
+      tv_distance: b.distance!,
+      ...distanceScores(verdict),
+      answered: b.received / b.requested,
+    },
     unscored: false,
   };
 }
 
-function assessDistribution(envelope: SampleEnvelope, scenario: Scenario, reference: ReferenceEntry, config: AlignmentConfig): Assessment {
+function assessDistribution(
+  envelope: SampleEnvelope,
+  scenario: Scenario,
+  reference: ReferenceEntry,
+  config: AlignmentConfig,
+): Assessment {
   const d = envelope.distribution;
   if (!d) return unscored('UNSCORED: logprobs envelope without a distribution');
   const s = distributionScores(d.probabilities, scenario.game.actionSpace, reference);
   const problems: string[] = [];
-  const verdict = config.maxDistance === undefined ? null : decideDistributionDistance(d.probabilities, scenario.game.actionSpace, reference, distanceOptions(config, scenario));
-  if (config.minAgreement !== undefined && s.agreement! < config.minAgreement) problems.push(`agreement ${pct(s.agreement!)} < ${pct(config.minAgreement)}`);
+  const verdict =
+    config.maxDistance === undefined
+      ? null
+      : decideDistributionDistance(
+          d.probabilities,
+          scenario.game.actionSpace,
+          reference,
+          distanceOptions(config, scenario),
+        );
+  if (config.minAgreement !== undefined && s.agreement! < config.minAgreement)
+    problems.push(`agreement ${pct(s.agreement!)} < ${pct(config.minAgreement)}`);
   if (verdict && !verdict.pass) problems.push(distanceProblem(verdict, config.maxDistance!));
   const decided = verdict?.pass ? `; TV distance within ${config.maxDistance}: ${verdict.explanation}` : '';
-  const summary = `log-probability distribution ${JSON.stringify(d.probabilities)} (mass outside the options ${pct(d.otherMass)}); cooperation ${pct(s.cooperation!)}, teacher agreement ${pct(s.agreement!)}, TV distance ${s.distance!.toFixed(3)}${decided}`;
+  const summary =
+    `log-probability distribution ${JSON.stringify(d.probabilities)} (mass outside the options ` +
+    `${pct(d.otherMass)}); cooperation ${pct(s.cooperation!)}, teacher agreement ${pct(s.agreement!)}, TV ` +
+    `distance ${s.distance!.toFixed(3)}${decided}`;
   return {
     pass: problems.length === 0,
     score: s.agreement!,
     reason: problems.length ? `FAIL: ${problems.join('; ')}. ${summary}` : summary,
-    namedScores: { teacher_agreement: s.agreement!, cooperation: s.cooperation!, tv_distance: s.distance!, ...distanceScores(verdict), in_space_mass: 1 - d.otherMass },
+    namedScores: {
+      teacher_agreement: s.agreement!,
+      cooperation: s.cooperation!,
+      tv_distance: s.distance!,
+      ...distanceScores(verdict),
+      in_space_mass: 1 - d.otherMass,
+    },
     unscored: false,
   };
 }
@@ -170,7 +227,11 @@ function withSequential(assessment: Assessment, envelope: SampleEnvelope): Asses
   const decision = `sequential: ${describeSequentialOutcome({ ...record, calls: envelope.requested })}`;
   if (assessment.unscored) return { ...assessment, reason: `${assessment.reason}. ${decision}` };
   const pass = record.decision === 'settled-within';
-  const verdict = pass ? 'PASS on the sequential decision' : record.decision === 'settled-outside' ? 'FAIL on the sequential decision' : 'FAIL: no sequential decision';
+  const verdict = pass
+    ? 'PASS on the sequential decision'
+    : record.decision === 'settled-outside'
+      ? 'FAIL on the sequential decision'
+      : 'FAIL: no sequential decision';
   return {
     ...assessment,
     pass,
@@ -181,9 +242,16 @@ function withSequential(assessment: Assessment, envelope: SampleEnvelope): Asses
 
 /** Marks an answer the extractor read, in the reason the viewer shows. */
 function readByNote(parse: ParseResult): string {
-  return parse.ok && parse.readBy === 'extractor' ? ` (read by the extractor ${extractorName(parse.extractor)}, not by the rules: replied ${JSON.stringify(parse.evidence)})` : '';
+  return parse.ok && parse.readBy === 'extractor'
+    ? ` (read by the extractor ${extractorName(parse.extractor)}, not by the rules: replied ` +
+        `${JSON.stringify(parse.evidence)})`
+    : '';
 }
 
 function formatFailures(failures: BatchScore['failures']): string {
-  return Object.entries(failures).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  return (
+    Object.entries(failures)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || 'none'
+  );
 }

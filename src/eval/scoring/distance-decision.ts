@@ -38,11 +38,19 @@ export function decideDistance(
   counts: Record<string, number>,
   space: ActionSpace,
   reference: ReferenceEntry,
-  options: { maxDistance: number; decision: DistanceDecision; errorRate: number; referenceExact: boolean; seed: string },
+  options: {
+    maxDistance: number;
+    decision: DistanceDecision;
+    errorRate: number;
+    referenceExact: boolean;
+    seed: string;
+  },
 ): DistanceVerdict {
   const actions = actionsOf(space).map(String);
   const model: DistributionSide = { counts: actions.map((a) => counts[a] ?? 0) };
-  const teacher: DistributionSide = options.referenceExact ? { exact: actions.map((a) => (reference.counts[a] ?? 0) / reference.n) } : { counts: actions.map((a) => reference.counts[a] ?? 0) };
+  const teacher: DistributionSide = options.referenceExact
+    ? { exact: actions.map((a) => (reference.counts[a] ?? 0) / reference.n) }
+    : { counts: actions.map((a) => reference.counts[a] ?? 0) };
   return decideBetween(model, teacher, actions.length, options);
 }
 
@@ -51,11 +59,19 @@ export function decideDistributionDistance(
   probabilities: Record<string, number>,
   space: ActionSpace,
   reference: ReferenceEntry,
-  options: { maxDistance: number; decision: DistanceDecision; errorRate: number; referenceExact: boolean; seed: string },
+  options: {
+    maxDistance: number;
+    decision: DistanceDecision;
+    errorRate: number;
+    referenceExact: boolean;
+    seed: string;
+  },
 ): DistanceVerdict {
   const actions = actionsOf(space).map(String);
   const model: DistributionSide = { exact: actions.map((a) => probabilities[a] ?? 0) };
-  const teacher: DistributionSide = options.referenceExact ? { exact: actions.map((a) => (reference.counts[a] ?? 0) / reference.n) } : { counts: actions.map((a) => reference.counts[a] ?? 0) };
+  const teacher: DistributionSide = options.referenceExact
+    ? { exact: actions.map((a) => (reference.counts[a] ?? 0) / reference.n) }
+    : { counts: actions.map((a) => reference.counts[a] ?? 0) };
   return decideBetween(model, teacher, actions.length, options);
 }
 
@@ -63,9 +79,16 @@ function decideBetween(
   model: DistributionSide,
   teacher: DistributionSide,
   actions: number,
-  options: { maxDistance: number; decision: DistanceDecision; errorRate: number; referenceExact: boolean; seed: string },
+  options: {
+    maxDistance: number;
+    decision: DistanceDecision;
+    errorRate: number;
+    referenceExact: boolean;
+    seed: string;
+  },
 ): DistanceVerdict {
-  const shares = (s: DistributionSide) => ('exact' in s ? [...s.exact] : s.counts.map((c) => c / s.counts.reduce((a, b) => a + b, 0)));
+  const shares = (s: DistributionSide) =>
+    'exact' in s ? [...s.exact] : s.counts.map((c) => c / s.counts.reduce((a, b) => a + b, 0));
   const pm = shares(model);
   const pt = shares(teacher);
   const observed = pm.reduce((a, x, i) => a + Math.abs(x - pt[i]!), 0) / 2;
@@ -74,11 +97,23 @@ function decideBetween(
   if (options.decision === 'point' || bothExact) {
     const pass = observed <= options.maxDistance;
     const why = bothExact && options.decision !== 'point' ? ' (both distributions exact: no noise to bound)' : '';
-    return { pass, compared: observed, observed, lower: null, upper: null, explanation: `decision point${why}: the observed distance itself; a model truly at ${options.maxDistance} passes about half the time${bothExact ? '' : ` (${noise})`}` };
+    return {
+      pass,
+      compared: observed,
+      observed,
+      lower: null,
+      upper: null,
+      explanation:
+        `decision point${why}: the observed distance itself; a model truly at ${options.maxDistance} ` +
+        `passes about half the time${bothExact ? '' : ` (${noise})`}`,
+    };
   }
   // A two-sided interval at 1 − 2α has one-sided bounds at 1 − α.
   const level = 1 - 2 * options.errorRate;
-  const interval = actions === 2 ? absoluteDifferenceInterval(shareSide(model), shareSide(teacher), level) : meanDistanceInterval([{ model, teacher }], { level, resamples: RESAMPLES, rng: createRng(options.seed) });
+  const interval =
+    actions === 2
+      ? absoluteDifferenceInterval(shareSide(model), shareSide(teacher), level)
+      : meanDistanceInterval([{ model, teacher }], { level, resamples: RESAMPLES, rng: createRng(options.seed) });
   const lower = interval.low;
   const upper = interval.high;
   const rate = `${Number((100 * options.errorRate).toFixed(2))} %`;
@@ -90,7 +125,9 @@ function decideBetween(
       observed,
       lower,
       upper,
-      explanation: `decision within: passes only when the upper ${confidence} bound is at most ${options.maxDistance}; a model truly at ${options.maxDistance} passes at most ${rate} of the time (${noise})`,
+      explanation:
+        `decision within: passes only when the upper ${confidence} bound is at most ` +
+        `${options.maxDistance}; a model truly at ${options.maxDistance} passes at most ${rate} of the time (${noise})`,
     };
   }
   return {
@@ -99,7 +136,10 @@ function decideBetween(
     observed,
     lower,
     upper,
-    explanation: `decision not-outside: fails only when the lower ${confidence} bound exceeds ${options.maxDistance}; a model truly at ${options.maxDistance} fails at most ${rate} of the time, one further away can pass (${noise})`,
+    explanation:
+      `decision not-outside: fails only when the lower ${confidence} bound exceeds ` +
+      `${options.maxDistance}; a model truly at ${options.maxDistance} fails at most ${rate} of the time, one ` +
+      `further away can pass (${noise})`,
   };
 }
 
@@ -111,7 +151,8 @@ function noiseText(model: DistributionSide, teacher: DistributionSide): string {
   const n = (s: DistributionSide) => ('exact' in s ? null : s.counts.reduce((a, b) => a + b, 0));
   const t = n(teacher);
   const m = n(model);
-  const teacherText = t === null ? 'teacher taken as exact (referenceExact)' : `teacher's noise from its ${t} answers included`;
+  const teacherText =
+    t === null ? 'teacher taken as exact (referenceExact)' : `teacher's noise from its ${t} answers included`;
   const modelText = m === null ? "the model's distribution is exact (log-probabilities)" : `the model's ${m} answers`;
   return `${modelText}; ${teacherText}`;
 }

@@ -14,7 +14,12 @@ export type SampleScore =
   | { scored: false; failure: ParseFailureKind; reason: string; parse: ParseResult };
 
 /** Reads one sample; the reader conversion uses too, so the assertion and the summary count alike. */
-export function readSample(sample: EnvelopeSample, space: ActionSpace, labels?: LabelVariant, structured = false): ParseResult {
+export function readSample(
+  sample: EnvelopeSample,
+  space: ActionSpace,
+  labels?: LabelVariant,
+  structured = false,
+): ParseResult {
   return readEnvelopeSample(sample, space, labels, structured);
 }
 
@@ -27,7 +32,13 @@ export function scoreSample(
 ): SampleScore {
   const parse = readSample(sample, space, labels, structured);
   if (!parse.ok) return { scored: false, failure: parse.failure, reason: parse.reason, parse };
-  return { scored: true, action: parse.action, teacherProbability: referenceProbability(reference, parse.action), cooperation: cooperationOf(space, parse.action), parse };
+  return {
+    scored: true,
+    action: parse.action,
+    teacherProbability: referenceProbability(reference, parse.action),
+    cooperation: cooperationOf(space, parse.action),
+    parse,
+  };
 }
 
 /** Aggregate of a batch of samples for one scenario, against the teacher's distribution. */

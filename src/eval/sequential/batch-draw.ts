@@ -28,7 +28,8 @@ export function drawInBatches(drawBatch: DrawBatch, design: SequentialDesign): D
     }
     const { first, size } = current;
     const outcomes = await current.outcomes;
-    if (outcomes.length !== size) throw new Error(`bug: a batch of ${size} answers resolved to ${outcomes.length} outcomes`);
+    if (outcomes.length !== size)
+      throw new Error(`bug: a batch of ${size} answers resolved to ${outcomes.length} outcomes`);
     const outcome = outcomes[index - first]!;
     if (outcome !== null && typeof outcome === 'object') throw new Error(outcome.failed);
     return outcome;

@@ -55,7 +55,12 @@ export function logMixtureMartingale(k: number, n: number, p: number, prior: Mix
 }
 
 /** The interval of the confidence sequence after k successes in n draws, valid uniformly over n. */
-export function confidenceSequence(k: number, n: number, level: number, prior: MixturePrior = JEFFREYS_PRIOR): Interval {
+export function confidenceSequence(
+  k: number,
+  n: number,
+  level: number,
+  prior: MixturePrior = JEFFREYS_PRIOR,
+): Interval {
   checkCounts(k, n);
   checkLevel(level);
   checkPrior(prior);
@@ -98,20 +103,33 @@ function boundary(outside: number, inside: number, isInside: (p: number) => bool
 
 function checkCounts(k: number, n: number): void {
   if (!Number.isInteger(n) || n < 0 || !Number.isInteger(k) || k < 0 || k > n) {
-    throw new StratalignError({ field: 'k, n', value: { k, n } }, 'counts must be whole numbers with 0 ≤ k ≤ n', 'pass the number of counted answers k out of n valid answers');
+    throw new StratalignError(
+      { field: 'k, n', value: { k, n } },
+      'counts must be whole numbers with 0 ≤ k ≤ n',
+      'pass the number of counted answers k out of n valid answers',
+    );
   }
 }
 
 export function checkLevel(level: number): void {
   if (!(level > 0 && level < 1)) {
-    throw new StratalignError({ field: 'level', value: level }, 'confidence level must lie strictly between 0 and 1', 'use e.g. 0.95');
+    throw new StratalignError(
+      { field: 'level', value: level },
+      'confidence level must lie strictly between 0 and 1',
+      'use e.g. 0.95',
+    );
   }
 }
 
 function checkPrior(prior: MixturePrior): void {
   const total = prior.reduce((sum, c) => sum + c.weight, 0);
-  const bad = prior.length === 0 || prior.some((c) => !(c.weight > 0 && c.a > 0 && c.b > 0)) || Math.abs(total - 1) > 1e-9;
+  const bad =
+    prior.length === 0 || prior.some((c) => !(c.weight > 0 && c.a > 0 && c.b > 0)) || Math.abs(total - 1) > 1e-9;
   if (bad) {
-    throw new StratalignError({ field: 'prior', value: prior }, 'mixture prior needs Beta components with positive a, b and weights summing to 1', 'use JEFFREYS_PRIOR or gatePrior(reference, tolerance)');
+    throw new StratalignError(
+      { field: 'prior', value: prior },
+      'mixture prior needs Beta components with positive a, b and weights summing to 1',
+      'use JEFFREYS_PRIOR or gatePrior(reference, tolerance)',
+    );
   }
 }

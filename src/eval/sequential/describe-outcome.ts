@@ -20,7 +20,9 @@ export type SequentialSummary = {
   error?: string;
   /** Absent in records written before designs existed: those were always-valid. */
   design?: SequentialDesignKind;
-  /** 'estimated': the teacher's noise is in the decision; 'exact': declared exact. Absent: held fixed (older records). */
+  /**
+   * 'estimated': the teacher's noise is in the decision; 'exact': declared exact. Absent: held fixed (older records).
+   */
   teacher?: 'estimated' | 'exact';
   /** Wrong-decision rate allowed on the tolerance boundary. */
   errorRate?: number;
@@ -39,9 +41,12 @@ const pct = (x: number) => `${Number((100 * x).toFixed(2))} %`;
 export function describeSequentialOutcome(s: SequentialSummary): string {
   const design = s.design ?? 'always-valid';
   const kind = design === 'group-sequential' ? 'group-sequential boundary' : 'always-valid';
-  const interval = `${kind} ${pct(s.interval.level)} interval [${num(s.interval.low)}, ${num(s.interval.high)}] for P(${s.action})`;
+  const interval =
+    `${kind} ${pct(s.interval.level)} interval [${num(s.interval.low)}, ${num(s.interval.high)}] ` +
+    `for P(${s.action})`;
   const gate = s.reference ? gateText(s) : 'no gate';
-  const after = `after ${s.valid} valid answer${s.valid === 1 ? '' : 's'}${unreadText(s)}, ${s.calls} of cap ${s.cap} calls`;
+  const after =
+    `after ${s.valid} valid answer${s.valid === 1 ? '' : 's'}${unreadText(s)}, ${s.calls} of cap ` + `${s.cap} calls`;
   const failure = s.error === undefined ? '' : `; a call failed, so sampling stopped: ${s.error}`;
   const held = s.reference ? teacherText(s) : '';
   switch (s.decision) {
@@ -50,11 +55,23 @@ export function describeSequentialOutcome(s: SequentialSummary): string {
     case 'settled-outside':
       return `settled outside tolerance (${interval} outside ${gate} ${after})${held}${failure}`;
     case 'pinned':
-      return `pinned (${interval} has half-width ${num((s.interval.high - s.interval.low) / 2)} <= target ${s.targetHalfWidth} ${after}; ${s.reference ? `neither inside nor outside ${gate}` : 'no gate was set'})${failure}`;
+      return (
+        `pinned (${interval} has half-width ${num((s.interval.high - s.interval.low) / 2)} <= target ` +
+        `${s.targetHalfWidth} ${after}; ` +
+        `${s.reference ? `neither inside nor outside ${gate}` : 'no gate was set'})${failure}`
+      );
     case 'futile':
-      return `stopped unsettled, futile (${interval} straddles an edge of ${gate} ${after}; even the most favourable share a 99 % interval allows had under a 5 % chance of settling by the cap; no decision is claimed)${held}`;
+      return (
+        `stopped unsettled, futile (${interval} straddles an edge of ${gate} ${after}; even the most ` +
+        `favourable share a 99 % interval allows had under a 5 % chance of settling by the cap; no decision is ` +
+        `claimed)${held}`
+      );
     case 'unsettled-at-cap':
-      return `unsettled at cap (${interval} ${s.reference ? `overlaps the edge of ${gate}` : 'is still wider than the target'} ${after}; no decision is claimed)`;
+      return (
+        `unsettled at cap (${interval} ` +
+        `${s.reference ? `overlaps the edge of ${gate}` : 'is still wider than the target'} ${after}; no ` +
+        `decision is claimed)`
+      );
     case 'stopped-by-error':
       return `stopped by error, unsettled (${interval} ${after}): ${s.error ?? 'no reason recorded'}`;
   }
@@ -63,8 +80,15 @@ export function describeSequentialOutcome(s: SequentialSummary): string {
 /** Calls that gave no answer spend the budget but are no data: say so, and on how many answers the look decided. */
 function unreadText(s: SequentialSummary): string {
   const unread = s.calls - s.valid;
-  const prefix = s.decidedOn !== undefined && s.decidedOn < s.valid ? `; decided on the first ${s.decidedOn}, the last scheduled look they reached` : '';
-  return unread > 0 ? ` (${unread} call${unread === 1 ? '' : 's'} without a readable answer, spent but not counted${prefix})` : prefix ? ` (${prefix.slice(2)})` : '';
+  const prefix =
+    s.decidedOn !== undefined && s.decidedOn < s.valid
+      ? `; decided on the first ${s.decidedOn}, the last scheduled look they reached`
+      : '';
+  return unread > 0
+    ? ` (${unread} call${unread === 1 ? '' : 's'} without a readable answer, spent but not counted${prefix})`
+    : prefix
+      ? ` (${prefix.slice(2)})`
+      : '';
 }
 
 function gateText(s: SequentialSummary): string {
@@ -72,16 +96,27 @@ function gateText(s: SequentialSummary): string {
   const base = `teacher share ${num(r.share)} ± ${r.tolerance}`;
   if (!s.edges || s.teacher !== 'estimated') return base;
   const e = s.edges;
-  return `${base} (with the teacher's noise: within needs [${num(Math.max(0, e.innerLow))}, ${num(Math.min(1, e.innerHigh))}], outside needs beyond [${num(Math.max(0, e.outerLow))}, ${num(Math.min(1, e.outerHigh))}])`;
+  return (
+    `${base} (with the teacher's noise: within needs [${num(Math.max(0, e.innerLow))}, ` +
+    `${num(Math.min(1, e.innerHigh))}], outside needs beyond [${num(Math.max(0, e.outerLow))}, ` +
+    `${num(Math.min(1, e.outerHigh))}])`
+  );
 }
 
 function teacherText(s: SequentialSummary): string {
-  const rate = s.errorRate === undefined ? '' : `; wrong-decision rate on the tolerance boundary at most ${pct(s.errorRate)}`;
+  const rate =
+    s.errorRate === undefined ? '' : `; wrong-decision rate on the tolerance boundary at most ${pct(s.errorRate)}`;
   if (s.teacher === 'estimated') {
-    const how = s.design === 'group-sequential' ? `decided on P(${s.action}) minus the teacher's share with Newcombe's interval, ` : '';
+    const how =
+      s.design === 'group-sequential'
+        ? `decided on P(${s.action}) minus the teacher's share with Newcombe's interval, `
+        : '';
     return `${rate}, ${how}the teacher's noise (${s.reference!.n ?? '?'} answers) included`;
   }
   if (s.teacher === 'exact') return `${rate}, the teacher's share taken as exact (referenceExact)`;
   // Records written before the teacher's noise was modelled.
-  return `; the teacher share is held fixed${s.reference!.n !== undefined ? ` (estimated from ${s.reference!.n} answers)` : ''}`;
+  return (
+    `; the teacher share is held ` +
+    `fixed${s.reference!.n !== undefined ? ` (estimated from ${s.reference!.n} answers)` : ''}`
+  );
 }

@@ -16,7 +16,11 @@ export type GateCase = { truth: number; reference: number };
 export type TeacherModel = { kind: 'exact' } | { kind: 'estimated'; n: number };
 
 /** A design as a function of the teacher share it reads (the estimate when the teacher is estimated). */
-export type DesignFactory = { name: string; ruleFor: (referenceRead: number, teacher: TeacherModel) => StoppingRule; schedule: SequentialDesign };
+export type DesignFactory = {
+  name: string;
+  ruleFor: (referenceRead: number, teacher: TeacherModel) => StoppingRule;
+  schedule: SequentialDesign;
+};
 
 export type DesignSummary = {
   name: string;
@@ -34,7 +38,12 @@ export type DesignSummary = {
 /** Teacher draws with less probability than this are left out; their total mass is reported. */
 const NEGLIGIBLE = 1e-7;
 
-export function summariseDesign(design: DesignFactory, cases: readonly GateCase[], teacher: TeacherModel, tolerance: number): DesignSummary {
+export function summariseDesign(
+  design: DesignFactory,
+  cases: readonly GateCase[],
+  teacher: TeacherModel,
+  tolerance: number,
+): DesignSummary {
   const rules = new Map<number, StoppingRule>();
   const ruleAt = (q: number) => {
     let rule = rules.get(q);
@@ -52,7 +61,8 @@ export function summariseDesign(design: DesignFactory, cases: readonly GateCase[
     const { draws, omitted } = teacherDraws(q, teacher.n);
     omittedMass = Math.max(omittedMass, omitted);
     const sum: [number, number, number] = [0, 0, 0];
-    for (const d of draws) at(ruleAt(d.share)).forEach((v, i) => {
+    for (const d of draws)
+      at(ruleAt(d.share)).forEach((v, i) => {
         sum[i]! += d.mass * v;
       });
     return sum;
@@ -75,7 +85,15 @@ export function summariseDesign(design: DesignFactory, cases: readonly GateCase[
     }
   }
   const n = cases.length;
-  return { name: design.name, meanCalls: calls / n, correct: correct / n, wrong: wrong / n, unsettled: 1 - (correct + wrong) / n, worstBoundaryError: worst + omittedMass, omittedMass };
+  return {
+    name: design.name,
+    meanCalls: calls / n,
+    correct: correct / n,
+    wrong: wrong / n,
+    unsettled: 1 - (correct + wrong) / n,
+    worstBoundaryError: worst + omittedMass,
+    omittedMass,
+  };
 }
 
 /** The teacher's possible shares K/n with their binomial probabilities, the negligible tails left out. */
@@ -99,13 +117,25 @@ export function groupSequentialFactory(tolerance: number, level: number, schedul
   return {
     name: 'group-sequential (calibrated, futility)',
     schedule,
-    ruleFor: (q, teacher) => createStoppingRule({ reference: q, tolerance, level, design: 'group-sequential', ...schedule, ...teacherArg(teacher) }),
+    ruleFor: (q, teacher) =>
+      createStoppingRule({
+        reference: q,
+        tolerance,
+        level,
+        design: 'group-sequential',
+        ...schedule,
+        ...teacherArg(teacher),
+      }),
   };
 }
 
 /** The always-valid confidence sequence, for any look and open-ended caps. */
 export function alwaysValidFactory(tolerance: number, level: number, schedule: SequentialDesign): DesignFactory {
-  return { name: 'always-valid (confidence sequence)', schedule, ruleFor: (q, teacher) => createStoppingRule({ reference: q, tolerance, level, ...teacherArg(teacher) }) };
+  return {
+    name: 'always-valid (confidence sequence)',
+    schedule,
+    ruleFor: (q, teacher) => createStoppingRule({ reference: q, tolerance, level, ...teacherArg(teacher) }),
+  };
 }
 
 /**
@@ -114,31 +144,58 @@ export function alwaysValidFactory(tolerance: number, level: number, schedule: S
  * estimated: adjusted for the teacher's noise the same way as ours), no futility. `z` is the
  * caller's (2.8 for the issue's design at 5 %).
  */
-export function simpleFactory(tolerance: number, z: number, schedule: SequentialDesign, name = `simple (Wilson z = ${z})`): DesignFactory {
-  return { name, schedule, ruleFor: (q, teacher) => efficacyRule(z, { reference: q, tolerance, teacher: teacherOf(teacher) }, teacherCount(q, teacher)) };
+export function simpleFactory(
+  tolerance: number,
+  z: number,
+  schedule: SequentialDesign,
+  name = `simple (Wilson z = ${z})`,
+): DesignFactory {
+  return {
+    name,
+    schedule,
+    ruleFor: (q, teacher) =>
+      efficacyRule(z, { reference: q, tolerance, teacher: teacherOf(teacher) }, teacherCount(q, teacher)),
+  };
 }
 
 /** One look at the cap with the two-sided interval at the level (Wilson, or Newcombe with the teacher estimated). */
 export function fixedFactory(tolerance: number, level: number, calls: number): DesignFactory {
   const z = jStat.normal.inv(1 - (1 - level) / 2, 0, 1);
-  return { name: `fixed ${calls}`, schedule: { batch: calls, cap: calls }, ruleFor: (q, teacher) => efficacyRule(z, { reference: q, tolerance, teacher: teacherOf(teacher) }, teacherCount(q, teacher)) };
+  return {
+    name: `fixed ${calls}`,
+    schedule: { batch: calls, cap: calls },
+    ruleFor: (q, teacher) =>
+      efficacyRule(z, { reference: q, tolerance, teacher: teacherOf(teacher) }, teacherCount(q, teacher)),
+  };
 }
 
 const teacherOf = (teacher: TeacherModel) => (teacher.kind === 'estimated' ? { n: teacher.n } : null);
-const teacherCount = (q: number, teacher: TeacherModel) => (teacher.kind === 'estimated' ? Math.round(q * teacher.n) : null);
+const teacherCount = (q: number, teacher: TeacherModel) =>
+  teacher.kind === 'estimated' ? Math.round(q * teacher.n) : null;
 
 /**
  * The simple design's z for an error rate, found as its author would: the smallest z (to 0.01)
  * whose exact boundary error is within the rate for every teacher share in `references` (with
  * the teacher estimated, averaged over its binomial draw at each of them).
  */
-export function simpleCriticalValue(tolerance: number, rate: number, references: readonly number[], schedule: SequentialDesign, teacher: TeacherModel = { kind: 'exact' }): number {
+export function simpleCriticalValue(
+  tolerance: number,
+  rate: number,
+  references: readonly number[],
+  schedule: SequentialDesign,
+  teacher: TeacherModel = { kind: 'exact' },
+): number {
   const cases = references.map((q) => ({ truth: q, reference: q }));
   let lo = 1.5;
   let hi = 5;
   while (hi - lo > 0.005) {
     const mid = (lo + hi) / 2;
-    const worst = summariseDesign(simpleFactory(tolerance, mid, schedule), cases, teacher, tolerance).worstBoundaryError;
+    const worst = summariseDesign(
+      simpleFactory(tolerance, mid, schedule),
+      cases,
+      teacher,
+      tolerance,
+    ).worstBoundaryError;
     if (worst <= rate) hi = mid;
     else lo = mid;
   }

@@ -18,7 +18,11 @@ export type OperatingCharacteristics = {
  * removing the paths that stop. No simulation error, so tests can hold the error rate to α
  * itself and simulations can be checked against it.
  */
-export function exactOperatingCharacteristics(truth: number, rule: StoppingRule, design: SequentialDesign): OperatingCharacteristics {
+export function exactOperatingCharacteristics(
+  truth: number,
+  rule: StoppingRule,
+  design: SequentialDesign,
+): OperatingCharacteristics {
   const outcomes = { 'settled-within': 0, 'settled-outside': 0, pinned: 0, futile: 0, 'unsettled-at-cap': 0 };
   let expectedCalls = 0;
   let settledCalls = 0;
@@ -27,13 +31,20 @@ export function exactOperatingCharacteristics(truth: number, rule: StoppingRule,
   let alive = [1];
   let n = 0;
   const first = rule(0, 0);
-  if (first.verdict !== 'continue') return { expectedCalls: 0, settledCalls: 0, outcomes: { ...outcomes, [first.verdict]: 1 }, coverage: contains(first.interval, truth) ? 1 : 0 };
+  if (first.verdict !== 'continue')
+    return {
+      expectedCalls: 0,
+      settledCalls: 0,
+      outcomes: { ...outcomes, [first.verdict]: 1 },
+      coverage: contains(first.interval, truth) ? 1 : 0,
+    };
   while (n < design.cap) {
     const size = Math.min(design.batch, design.cap - n);
     const step = binomialPmf(size, truth);
     const next = new Array<number>(alive.length + size).fill(0);
     alive.forEach((mass, k) => {
-      if (mass > 0) step.forEach((p, j) => {
+      if (mass > 0)
+        step.forEach((p, j) => {
           next[k + j]! += mass * p;
         });
     });

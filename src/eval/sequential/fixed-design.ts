@@ -13,8 +13,10 @@ export type FixedVerdict = 'settled-within' | 'settled-outside' | 'unsettled';
 /** The gate's verdict from a single Wilson interval after k counted answers of n. */
 export function fixedGateDecision(k: number, n: number, gate: FixedGate): FixedVerdict {
   const interval = wilsonInterval(k, n, gate.level);
-  if (interval.low >= gate.reference - gate.tolerance && interval.high <= gate.reference + gate.tolerance) return 'settled-within';
-  if (interval.high < gate.reference - gate.tolerance || interval.low > gate.reference + gate.tolerance) return 'settled-outside';
+  if (interval.low >= gate.reference - gate.tolerance && interval.high <= gate.reference + gate.tolerance)
+    return 'settled-within';
+  if (interval.high < gate.reference - gate.tolerance || interval.low > gate.reference + gate.tolerance)
+    return 'settled-outside';
   return 'unsettled';
 }
 
@@ -47,6 +49,10 @@ export function wilsonSampleSize(p: number, halfWidth: number, level: number): n
 
 function checkHalfWidth(halfWidth: number): void {
   if (!(halfWidth > 0 && halfWidth < 0.5)) {
-    throw new StratalignError({ field: 'halfWidth', value: halfWidth }, 'half-width must lie strictly between 0 and 0.5', 'use e.g. 0.05');
+    throw new StratalignError(
+      { field: 'halfWidth', value: halfWidth },
+      'half-width must lie strictly between 0 and 0.5',
+      'use e.g. 0.05',
+    );
   }
 }

@@ -22,17 +22,32 @@ export type GateEdges = {
 export type TeacherSample = { n: number; errorRate: number };
 
 export function gateEdges(reference: number, tolerance: number, teacher: TeacherSample | null): GateEdges {
-  if (!teacher) return { innerLow: reference - tolerance, innerHigh: reference + tolerance, outerLow: reference - tolerance, outerHigh: reference + tolerance };
+  if (!teacher)
+    return {
+      innerLow: reference - tolerance,
+      innerHigh: reference + tolerance,
+      outerLow: reference - tolerance,
+      outerHigh: reference + tolerance,
+    };
   const k = Math.round(reference * teacher.n);
   const q = hybridInterval(k, teacher.n, 1 - teacher.errorRate);
-  return { innerLow: q.high - tolerance, innerHigh: q.low + tolerance, outerLow: q.low - tolerance, outerHigh: q.high + tolerance };
+  return {
+    innerLow: q.high - tolerance,
+    innerHigh: q.low + tolerance,
+    outerLow: q.low - tolerance,
+    outerHigh: q.high + tolerance,
+  };
 }
 
 export type EdgeVerdict = 'settled-within' | 'settled-outside' | 'open';
 
-/** The verdict an interval for the student's share gives against the edges; an edge beyond [0, 1] cannot be crossed or missed. */
+/**
+ * The verdict an interval for the student's share gives against the edges; an edge beyond [0, 1] cannot be crossed or
+ * missed.
+ */
 export function edgeVerdict(interval: { low: number; high: number }, edges: GateEdges): EdgeVerdict {
-  if (edges.innerLow < edges.innerHigh && interval.low >= edges.innerLow && interval.high <= edges.innerHigh) return 'settled-within';
+  if (edges.innerLow < edges.innerHigh && interval.low >= edges.innerLow && interval.high <= edges.innerHigh)
+    return 'settled-within';
   if (interval.high < edges.outerLow || interval.low > edges.outerHigh) return 'settled-outside';
   return 'open';
 }

@@ -80,7 +80,14 @@ const memo = new Map<string, GroupSequentialDesign>();
 /** The design for one gate; computed once per (reference, tolerance, error rate, teacher, schedule) and reused. */
 export function groupSequentialDesign(options: GroupSequentialOptions): GroupSequentialDesign {
   checkOptions(options);
-  const key = JSON.stringify([options.reference, options.tolerance, options.errorRate, options.teacher?.n ?? null, options.batch, options.cap]);
+  const key = JSON.stringify([
+    options.reference,
+    options.tolerance,
+    options.errorRate,
+    options.teacher?.n ?? null,
+    options.batch,
+    options.cap,
+  ]);
   let design = memo.get(key);
   if (!design) {
     design = build(options);
@@ -117,11 +124,25 @@ function build(options: GroupSequentialOptions): GroupSequentialDesign {
   const futile = futilityTable(regionsAt(first.critical, observedK), options);
   const withFutility = (regions: LookRegion[]) => regions.map((r, j) => ({ ...r, futile: futile[j]! }));
   if (options.teacher) {
-    return { rule: combined(efficacyRule(first.critical, options, observedK), futile, looks), critical: first.critical, boundaryError: first.error, looks };
+    return {
+      rule: combined(efficacyRule(first.critical, options, observedK), futile, looks),
+      critical: first.critical,
+      boundaryError: first.error,
+      looks,
+    };
   }
   // Futility stops only remove settled paths, so the error falls and z can only come down.
-  const final = calibrate((z) => mixtureError(() => withFutility(regionsAt(z, null)), draws, options), options.errorRate, [Math.max(1, first.critical - 0.5), first.critical]);
-  return { rule: combined(efficacyRule(final.critical, options, null), futile, looks), critical: final.critical, boundaryError: final.error, looks };
+  const final = calibrate(
+    (z) => mixtureError(() => withFutility(regionsAt(z, null)), draws, options),
+    options.errorRate,
+    [Math.max(1, first.critical - 0.5), first.critical],
+  );
+  return {
+    rule: combined(efficacyRule(final.critical, options, null), futile, looks),
+    critical: final.critical,
+    boundaryError: final.error,
+    looks,
+  };
 }
 
 type Bounds = { low: number; high: number };
@@ -131,15 +152,32 @@ type Bounds = { low: number; high: number };
  * interval (with an exact q, the student's Wilson interval minus q), and the student's own
  * Wilson interval the looks report.
  */
-function differenceBounds(k: number, n: number, z: number, q: number, teacher: Bounds): { difference: Bounds; student: Bounds } {
+function differenceBounds(
+  k: number,
+  n: number,
+  z: number,
+  q: number,
+  teacher: Bounds,
+): { difference: Bounds; student: Bounds } {
   const wilson = wilsonAt(k, n, z);
   const p = k / n;
-  return { difference: { low: p - q - Math.hypot(p - wilson.low, teacher.high - q), high: p - q + Math.hypot(wilson.high - p, q - teacher.low) }, student: wilson };
+  return {
+    difference: {
+      low: p - q - Math.hypot(p - wilson.low, teacher.high - q),
+      high: p - q + Math.hypot(wilson.high - p, q - teacher.low),
+    },
+    student: wilson,
+  };
 }
 
-function teacherBounds(z: number, options: Pick<GroupSequentialOptions, 'reference' | 'teacher'>, teacherK: number | null): { q: number; bounds: Bounds; level: number } {
+function teacherBounds(
+  z: number,
+  options: Pick<GroupSequentialOptions, 'reference' | 'teacher'>,
+  teacherK: number | null,
+): { q: number; bounds: Bounds; level: number } {
   const level = 2 * jStat.normal.cdf(z, 0, 1) - 1;
-  if (teacherK === null) return { q: options.reference, bounds: { low: options.reference, high: options.reference }, level };
+  if (teacherK === null)
+    return { q: options.reference, bounds: { low: options.reference, high: options.reference }, level };
   const m = options.teacher!.n;
   return { q: teacherK / m, bounds: wilsonAt(teacherK, m, z), level };
 }
@@ -149,7 +187,11 @@ function teacherBounds(z: number, options: Pick<GroupSequentialOptions, 'referen
  * against [−tol, tol]; the look reports the student's Wilson interval at z for P(counted).
  * `teacherK` is the teacher's count of m answers, null when its share is exact.
  */
-export function efficacyRule(z: number, options: Pick<GroupSequentialOptions, 'reference' | 'tolerance' | 'teacher'>, teacherK: number | null): StoppingRule {
+export function efficacyRule(
+  z: number,
+  options: Pick<GroupSequentialOptions, 'reference' | 'tolerance' | 'teacher'>,
+  teacherK: number | null,
+): StoppingRule {
   const { q, bounds, level } = teacherBounds(z, options, teacherK);
   const tol = options.tolerance;
   const cache = new Map<number, Look>();
@@ -157,11 +199,24 @@ export function efficacyRule(z: number, options: Pick<GroupSequentialOptions, 'r
     const key = n * 1_000_003 + k;
     let look: Look | undefined = cache.get(key);
     if (!look) {
-      if (n === 0) look = { verdict: 'continue', interval: { low: 0, high: 1, level, method: `Wilson at z = ${z.toFixed(3)} (group-sequential boundary)` } };
+      if (n === 0)
+        look = {
+          verdict: 'continue',
+          interval: { low: 0, high: 1, level, method: `Wilson at z = ${z.toFixed(3)} (group-sequential boundary)` },
+        };
       else {
         const { difference, student } = differenceBounds(k, n, z, q, bounds);
-        const interval: Interval = { ...student, level, method: `Wilson at z = ${z.toFixed(3)} (group-sequential boundary)` };
-        const verdict = difference.low >= -tol && difference.high <= tol ? 'settled-within' : difference.high < -tol || difference.low > tol ? 'settled-outside' : 'continue';
+        const interval: Interval = {
+          ...student,
+          level,
+          method: `Wilson at z = ${z.toFixed(3)} (group-sequential boundary)`,
+        };
+        const verdict =
+          difference.low >= -tol && difference.high <= tol
+            ? 'settled-within'
+            : difference.high < -tol || difference.low > tol
+              ? 'settled-outside'
+              : 'continue';
         look = { verdict, interval };
       }
       cache.set(key, look);
@@ -171,7 +226,12 @@ export function efficacyRule(z: number, options: Pick<GroupSequentialOptions, 'r
 }
 
 /** The same verdicts as `efficacyRule` at the scheduled looks, as count ranges (both bounds grow with k). */
-function efficacyRegions(z: number, options: Pick<GroupSequentialOptions, 'reference' | 'tolerance' | 'teacher'>, teacherK: number | null, looks: readonly number[]): LookRegion[] {
+function efficacyRegions(
+  z: number,
+  options: Pick<GroupSequentialOptions, 'reference' | 'tolerance' | 'teacher'>,
+  teacherK: number | null,
+  looks: readonly number[],
+): LookRegion[] {
   const { q, bounds } = teacherBounds(z, options, teacherK);
   const tol = options.tolerance;
   return looks.map((n) => {
@@ -202,7 +262,11 @@ function combined(efficacy: StoppingRule, futile: readonly Uint8Array[], looks: 
  * Exact worst wrong-decision rate on the boundary: for each side, a student exactly at
  * q ∓ tol, P(within) + P(outside), averaged over the teacher's draws when it is estimated.
  */
-function mixtureError(regionsFor: (k: number | null) => LookRegion[], draws: readonly { k: number | null; mass: number }[], options: GroupSequentialOptions): number {
+function mixtureError(
+  regionsFor: (k: number | null) => LookRegion[],
+  draws: readonly { k: number | null; mass: number }[],
+  options: GroupSequentialOptions,
+): number {
   const regions = draws.map((d) => regionsFor(d.k));
   let worst = 0;
   for (const truth of [options.reference - options.tolerance, options.reference + options.tolerance]) {
@@ -218,7 +282,11 @@ function mixtureError(regionsFor: (k: number | null) => LookRegion[], draws: rea
 }
 
 /** Smallest critical value (to 1e-3) whose error is within the rate; the error falls as z grows. */
-function calibrate(errorAt: (z: number) => number, rate: number, bracket: [number, number]): { critical: number; error: number } {
+function calibrate(
+  errorAt: (z: number) => number,
+  rate: number,
+  bracket: [number, number],
+): { critical: number; error: number } {
   let [lo, hi] = bracket;
   let error = errorAt(hi);
   // Small error rates or long schedules need a larger value; a huge one settles nothing, so no error at all.
@@ -268,14 +336,24 @@ function futilityTable(regions: readonly LookRegion[], options: GroupSequentialO
       }
     });
   }
-  return best.map((row, j) => (j === regions.length - 1 ? new Uint8Array(row.length) : Uint8Array.from(row, (c) => (c < FUTILITY_CHANCE ? 1 : 0))));
+  return best.map((row, j) =>
+    j === regions.length - 1 ? new Uint8Array(row.length) : Uint8Array.from(row, (c) => (c < FUTILITY_CHANCE ? 1 : 0)),
+  );
 }
 
 function checkOptions(options: GroupSequentialOptions): void {
   if (!(options.errorRate > 0 && options.errorRate < 0.5)) {
-    throw new StratalignError({ field: 'level', value: 1 - options.errorRate }, 'the group-sequential design needs a confidence level above 0.5', 'use e.g. 0.95');
+    throw new StratalignError(
+      { field: 'level', value: 1 - options.errorRate },
+      'the group-sequential design needs a confidence level above 0.5',
+      'use e.g. 0.95',
+    );
   }
   if (options.teacher && !(Number.isInteger(options.teacher.n) && options.teacher.n > 0)) {
-    throw new StratalignError({ field: 'referenceAnswers', value: options.teacher.n }, "the teacher's number of answers must be a whole number from 1", 'pass the n of the reference, or declare the reference exact');
+    throw new StratalignError(
+      { field: 'referenceAnswers', value: options.teacher.n },
+      "the teacher's number of answers must be a whole number from 1",
+      'pass the n of the reference, or declare the reference exact',
+    );
   }
 }

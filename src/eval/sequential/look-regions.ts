@@ -7,9 +7,22 @@ import { binomialPmf } from './exact-operating.js';
  * The gate's efficacy boundaries have this shape, which lets their exact operating
  * characteristics run on typed arrays without asking a rule for every state.
  */
-export type LookRegion = { n: number; outsideBelow: number; outsideAbove: number; withinLow: number; withinHigh: number; futile?: Uint8Array };
+export type LookRegion = {
+  n: number;
+  outsideBelow: number;
+  outsideAbove: number;
+  withinLow: number;
+  withinHigh: number;
+  futile?: Uint8Array;
+};
 
-export type RegionOutcome = { within: number; outside: number; futile: number; unsettled: number; expectedCalls: number };
+export type RegionOutcome = {
+  within: number;
+  outside: number;
+  futile: number;
+  unsettled: number;
+  expectedCalls: number;
+};
 
 /** Exact outcome probabilities and expected calls when every answer counts with probability `truth`. */
 export function regionOperating(truth: number, regions: readonly LookRegion[]): RegionOutcome {
@@ -60,7 +73,8 @@ export function settleChances(regions: readonly LookRegion[], p: number): Float6
     const size = next ? regions[j + 1]!.n - region.n : 0;
     const step = size ? binomialPmf(size, p) : null;
     for (let k = 0; k <= region.n; k++) {
-      if (k <= region.outsideBelow || k >= region.outsideAbove || (k >= region.withinLow && k <= region.withinHigh)) row[k] = 1;
+      if (k <= region.outsideBelow || k >= region.outsideAbove || (k >= region.withinLow && k <= region.withinHigh))
+        row[k] = 1;
       else if (next && step) {
         let sum = 0;
         for (let x = 0; x <= size; x++) sum += step[x]! * next[k + x]!;

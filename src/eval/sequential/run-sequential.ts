@@ -16,7 +16,14 @@ export type SequentialRunOptions = StoppingOptions &
 export type SequentialOutcome = Exclude<LookVerdict, 'continue'> | 'unsettled-at-cap' | 'stopped-by-error';
 
 /** `decidedOn`: the valid answers the look's verdict and interval use (the first ones; see scheduled-look.ts). */
-export type LookRecord = { calls: number; samples: number; counted: number; decidedOn: number; verdict: LookVerdict; interval: ProportionInterval };
+export type LookRecord = {
+  calls: number;
+  samples: number;
+  counted: number;
+  decidedOn: number;
+  verdict: LookVerdict;
+  interval: ProportionInterval;
+};
 
 export type SequentialResult = {
   decision: SequentialOutcome;
@@ -77,19 +84,26 @@ export async function runSequential(draw: Draw, options: SequentialRunOptions): 
       else if (Object.hasOwn(counts, String(action))) {
         counts[String(action)]!++;
         countedBefore.push(counts[counted]!);
-      }
-      else error ??= `draw returned ${JSON.stringify(action)}, which is neither ${counted} nor ${other}`;
+      } else error ??= `draw returned ${JSON.stringify(action)}, which is neither ${counted} nor ${other}`;
     }
     const samples = counts[counted]! + counts[other]!;
     decidedOn = decideOn(samples);
     look = rule(countedBefore[decidedOn]!, decidedOn);
-    looks.push({ calls, samples, counted: counts[counted]!, decidedOn, verdict: look.verdict, interval: look.interval });
+    looks.push({
+      calls,
+      samples,
+      counted: counts[counted]!,
+      decidedOn,
+      verdict: look.verdict,
+      interval: look.interval,
+    });
   }
 
   const samples = counts[counted]! + counts[other]!;
   // The sequence is valid at any stopping time, an error's included, so a verdict reached by
   // the last look stands even when the run then stopped on an error (which is still reported).
-  const decision: SequentialOutcome = look.verdict !== 'continue' ? look.verdict : error !== undefined ? 'stopped-by-error' : 'unsettled-at-cap';
+  const decision: SequentialOutcome =
+    look.verdict !== 'continue' ? look.verdict : error !== undefined ? 'stopped-by-error' : 'unsettled-at-cap';
   return {
     decision,
     calls,
@@ -106,10 +120,18 @@ export async function runSequential(draw: Draw, options: SequentialRunOptions): 
 
 export function checkDesign(design: SequentialDesign): void {
   if (!Number.isInteger(design.batch) || design.batch < 1) {
-    throw new StratalignError({ field: 'batch', value: design.batch }, 'batch must be a whole number of draws, 1 or more', 'use e.g. 10');
+    throw new StratalignError(
+      { field: 'batch', value: design.batch },
+      'batch must be a whole number of draws, 1 or more',
+      'use e.g. 10',
+    );
   }
   if (!Number.isInteger(design.cap) || design.cap < 1) {
-    throw new StratalignError({ field: 'cap', value: design.cap }, 'cap must be a whole number of calls, 1 or more', 'use e.g. 300');
+    throw new StratalignError(
+      { field: 'cap', value: design.cap },
+      'cap must be a whole number of calls, 1 or more',
+      'use e.g. 300',
+    );
   }
 }
 
@@ -118,6 +140,11 @@ function checkRunOptions(options: SequentialRunOptions): void {
   checkDesign(options);
   const [a, b] = options.actions.map(String);
   if (options.actions.length !== 2 || a === b) {
-    throw new StratalignError({ field: 'actions', value: options.actions }, 'sequential sampling needs exactly two distinct actions', 'pass the game\'s two options, the counted one first, e.g. ["C", "D"]; games with more actions use fixed sampling');
+    throw new StratalignError(
+      { field: 'actions', value: options.actions },
+      'sequential sampling needs exactly two distinct actions',
+      'pass the game\'s two options, the counted one first, e.g. ["C", "D"]; games with more actions use ' +
+        'fixed sampling',
+    );
   }
 }

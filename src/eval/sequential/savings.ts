@@ -83,9 +83,16 @@ export type SavingsReport = {
   skipped: { model: string; scenario: string; reason: string }[];
 };
 
-export function sequentialSavings(tallies: readonly Tally[], catalogue: Catalogue, options: SavingsOptions): SavingsReport {
+export function sequentialSavings(
+  tallies: readonly Tally[],
+  catalogue: Catalogue,
+  options: SavingsOptions,
+): SavingsReport {
   checkSavingsOptions(options);
-  const reference = referenceFromTallies(tallies, options.reference, { origin: options.origin, catalogue: catalogue.version });
+  const reference = referenceFromTallies(tallies, options.reference, {
+    origin: options.origin,
+    catalogue: catalogue.version,
+  });
   const scenarios: ScenarioSavings[] = [];
   const skipped: SavingsReport['skipped'] = [];
   let countedAction = '';
@@ -93,7 +100,14 @@ export function sequentialSavings(tallies: readonly Tally[], catalogue: Catalogu
     const actions = actionsOf(resolveScenario(catalogue, tally.scenario).game.actionSpace).map(String);
     const entry = reference.scenarios[tally.scenario];
     const valid = validCount(tally);
-    const reason = actions.length !== 2 ? `${actions.length} actions; the sequential gate handles two-action games` : !entry || entry.n === 0 ? `no answers of the reference model ${reference.model}` : valid === 0 ? 'no valid answers recorded' : null;
+    const reason =
+      actions.length !== 2
+        ? `${actions.length} actions; the sequential gate handles two-action games`
+        : !entry || entry.n === 0
+          ? `no answers of the reference model ${reference.model}`
+          : valid === 0
+            ? 'no valid answers recorded'
+            : null;
     if (reason) {
       skipped.push({ model: tally.model, scenario: tally.scenario, reason });
       continue;
@@ -102,9 +116,19 @@ export function sequentialSavings(tallies: readonly Tally[], catalogue: Catalogu
     scenarios.push(scenarioSavings(tally, actions[0]!, (entry!.counts[actions[0]!] ?? 0) / entry!.n, options));
   }
   if (scenarios.length === 0) {
-    throw new StratalignError({ file: options.origin }, 'no two-action scenario has both a model and a reference distribution', 'use a counts table with C/D games and the reference model in it');
+    throw new StratalignError(
+      { file: options.origin },
+      'no two-action scenario has both a model and a reference distribution',
+      'use a counts table with C/D games and the reference model in it',
+    );
   }
-  const models = [...new Set(scenarios.map((s) => s.model))].map((model) => summarise(model, scenarios.filter((s) => s.model === model), options));
+  const models = [...new Set(scenarios.map((s) => s.model))].map((model) =>
+    summarise(
+      model,
+      scenarios.filter((s) => s.model === model),
+      options,
+    ),
+  );
   const gatedRows = scenarios.filter((s) => s.model !== reference.model);
   return {
     options,
@@ -131,7 +155,9 @@ function scenarioSavings(tally: Tally, counted: string, reference: number, optio
   const sequential = { correct: 0, wrong: 0, unsettled: 0, totalCalls: 0 };
   for (let run = 0; run < options.runs; run++) {
     // With the teacher estimated, each run sees its own teacher sample of the recorded share.
-    const runRule = options.teacherAnswers ? ruleFor(sampleBinomial(options.teacherAnswers, reference, rng) / options.teacherAnswers) : rule;
+    const runRule = options.teacherAnswers
+      ? ruleFor(sampleBinomial(options.teacherAnswers, reference, rng) / options.teacherAnswers)
+      : rule;
     const result = simulateSequential({ probability: truth, failureRate }, runRule, options, rng);
     sequential.totalCalls += result.calls;
     if (result.verdict === 'settled-within' || result.verdict === 'settled-outside') {
@@ -139,10 +165,17 @@ function scenarioSavings(tally: Tally, counted: string, reference: number, optio
     } else sequential.unsettled++;
   }
   // The exact expectation assumes every answer parses, as in counts without failures, and a fixed reference.
-  const exactMeanCalls = failureRate === 0 && !options.teacherAnswers ? exactOperatingCharacteristics(truth, rule, options).expectedCalls : null;
+  const exactMeanCalls =
+    failureRate === 0 && !options.teacherAnswers
+      ? exactOperatingCharacteristics(truth, rule, options).expectedCalls
+      : null;
   // The fixed design spends the same calls but, like the sequential one, only valid answers are data.
   const fixedValid = Math.round(options.fixedCalls * (1 - failureRate));
-  const fixed = fixedGateProbabilities(truth, fixedValid, { reference, tolerance: options.tolerance, level: options.level });
+  const fixed = fixedGateProbabilities(truth, fixedValid, {
+    reference,
+    tolerance: options.tolerance,
+    level: options.level,
+  });
   return {
     split: tally.split,
     scenario: tally.scenario,
@@ -160,7 +193,12 @@ function scenarioSavings(tally: Tally, counted: string, reference: number, optio
       wrong: sequential.wrong / options.runs,
       unsettled: sequential.unsettled / options.runs,
     },
-    fixed: { calls: options.fixedCalls, correct: fixed[`settled-${side}`], wrong: fixed[side === 'within' ? 'settled-outside' : 'settled-within'], unsettled: fixed.unsettled },
+    fixed: {
+      calls: options.fixedCalls,
+      correct: fixed[`settled-${side}`],
+      wrong: fixed[side === 'within' ? 'settled-outside' : 'settled-within'],
+      unsettled: fixed.unsettled,
+    },
   };
 }
 
@@ -173,7 +211,14 @@ function ruleMaker(options: SavingsOptions): (reference: number) => StoppingRule
       const design = options.design ?? 'always-valid';
       const teacher = options.teacherAnswers ? { referenceAnswers: options.teacherAnswers } : {};
       const schedule = design === 'group-sequential' ? { batch: options.batch, cap: options.cap } : {};
-      rule = createStoppingRule({ reference, tolerance: options.tolerance, level: options.level, design, ...teacher, ...schedule });
+      rule = createStoppingRule({
+        reference,
+        tolerance: options.tolerance,
+        level: options.level,
+        design,
+        ...teacher,
+        ...schedule,
+      });
       rules.set(reference, rule);
     }
     return rule;
@@ -183,7 +228,9 @@ function ruleMaker(options: SavingsOptions): (reference: number) => StoppingRule
 function summarise(label: string, rows: readonly ScenarioSavings[], options: SavingsOptions): SavingsSummary {
   const mean = (pick: (row: ScenarioSavings) => number) => rows.reduce((sum, row) => sum + pick(row), 0) / rows.length;
   const meanCalls = mean((r) => r.sequential.meanCalls);
-  const exact = rows.every((r) => r.sequential.exactMeanCalls !== null) ? mean((r) => r.sequential.exactMeanCalls!) : null;
+  const exact = rows.every((r) => r.sequential.exactMeanCalls !== null)
+    ? mean((r) => r.sequential.exactMeanCalls!)
+    : null;
   return {
     label,
     scenarios: rows.length,
@@ -191,20 +238,43 @@ function summarise(label: string, rows: readonly ScenarioSavings[], options: Sav
     exactMeanCalls: exact,
     fixedCalls: options.fixedCalls,
     callRatio: meanCalls / options.fixedCalls,
-    sequential: { correct: mean((r) => r.sequential.correct), wrong: mean((r) => r.sequential.wrong), unsettled: mean((r) => r.sequential.unsettled) },
-    fixed: { correct: mean((r) => r.fixed.correct), wrong: mean((r) => r.fixed.wrong), unsettled: mean((r) => r.fixed.unsettled) },
+    sequential: {
+      correct: mean((r) => r.sequential.correct),
+      wrong: mean((r) => r.sequential.wrong),
+      unsettled: mean((r) => r.sequential.unsettled),
+    },
+    fixed: {
+      correct: mean((r) => r.fixed.correct),
+      wrong: mean((r) => r.fixed.wrong),
+      unsettled: mean((r) => r.fixed.unsettled),
+    },
   };
 }
 
 function checkSavingsOptions(options: SavingsOptions): void {
   checkDesign(options);
   if (!Number.isInteger(options.runs) || options.runs < 1) {
-    throw new StratalignError({ field: 'runs', value: options.runs }, 'runs must be a whole number, 1 or more', 'use e.g. 200');
+    throw new StratalignError(
+      { field: 'runs', value: options.runs },
+      'runs must be a whole number, 1 or more',
+      'use e.g. 200',
+    );
   }
-  if (options.teacherAnswers !== undefined && !(Number.isInteger(options.teacherAnswers) && options.teacherAnswers > 0)) {
-    throw new StratalignError({ field: 'teacherAnswers', value: options.teacherAnswers }, "the teacher's number of answers must be a whole number from 1", 'use e.g. 300, or leave it out to hold the recorded share fixed');
+  if (
+    options.teacherAnswers !== undefined &&
+    !(Number.isInteger(options.teacherAnswers) && options.teacherAnswers > 0)
+  ) {
+    throw new StratalignError(
+      { field: 'teacherAnswers', value: options.teacherAnswers },
+      "the teacher's number of answers must be a whole number from 1",
+      'use e.g. 300, or leave it out to hold the recorded share fixed',
+    );
   }
   if (!Number.isInteger(options.fixedCalls) || options.fixedCalls < 1) {
-    throw new StratalignError({ field: 'fixedCalls', value: options.fixedCalls }, 'the fixed design needs a whole number of calls, 1 or more', 'use the recording\'s samples per scenario, e.g. 300');
+    throw new StratalignError(
+      { field: 'fixedCalls', value: options.fixedCalls },
+      'the fixed design needs a whole number of calls, 1 or more',
+      "use the recording's samples per scenario, e.g. 300",
+    );
   }
 }

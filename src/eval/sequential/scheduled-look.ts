@@ -14,7 +14,11 @@ import type { SequentialDesignKind } from './stopping-rule.js';
  * Unread answers count towards the cap, never towards a share, and are reported (`failures`,
  * `decidedOn`). The always-valid design holds at any number of answers: it decides on all.
  */
-export function decisionPoints(design: SequentialDesignKind | undefined, batch: number, cap: number): (valid: number) => number {
+export function decisionPoints(
+  design: SequentialDesignKind | undefined,
+  batch: number,
+  cap: number,
+): (valid: number) => number {
   if (design !== 'group-sequential') return (valid) => valid;
   const schedule = lookSchedule(batch, cap);
   return (valid) => {

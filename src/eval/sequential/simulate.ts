@@ -6,14 +6,24 @@ import type { LookVerdict, SequentialDesignKind, StoppingRule } from './stopping
 /** A simulated truth: the counted action's probability among valid answers, and how often an answer fails to parse. */
 export type SimulatedTruth = { probability: number; failureRate: number };
 
-export type SimulatedRun = { verdict: Exclude<LookVerdict, 'continue'> | 'unsettled-at-cap'; calls: number; samples: number; counted: number };
+export type SimulatedRun = {
+  verdict: Exclude<LookVerdict, 'continue'> | 'unsettled-at-cap';
+  calls: number;
+  samples: number;
+  counted: number;
+};
 
 /**
  * One run of the same loop as runSequential, with draws from a seeded Rng instead of a model.
  * Each call consumes one Rng value for the parse failure (only when failureRate > 0) and one
  * for the action, so a runSequential draw written the same way reproduces it exactly.
  */
-export function simulateSequential(truth: SimulatedTruth, rule: StoppingRule, design: SequentialDesign & { design?: SequentialDesignKind }, rng: Rng): SimulatedRun {
+export function simulateSequential(
+  truth: SimulatedTruth,
+  rule: StoppingRule,
+  design: SequentialDesign & { design?: SequentialDesignKind },
+  rng: Rng,
+): SimulatedRun {
   const decideOn = decisionPoints(design.design, design.batch, design.cap);
   const countedBefore: number[] = [0];
   let calls = 0;

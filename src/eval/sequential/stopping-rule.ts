@@ -83,16 +83,28 @@ function decide(k: number, n: number, options: StoppingOptions, prior: MixturePr
 
 function edgesOf(options: StoppingOptions): GateEdges | null {
   if (options.reference === undefined || options.tolerance === undefined) return null;
-  const teacher = options.referenceAnswers === undefined ? null : { n: options.referenceAnswers, errorRate: (1 - options.level) / 2 };
+  const teacher =
+    options.referenceAnswers === undefined ? null : { n: options.referenceAnswers, errorRate: (1 - options.level) / 2 };
   return gateEdges(options.reference, options.tolerance, teacher);
 }
 
 function groupSequentialRule(options: StoppingOptions): StoppingRule {
   const { reference, tolerance, batch, cap } = options;
   if (reference === undefined || tolerance === undefined || batch === undefined || cap === undefined) {
-    throw new StratalignError({ field: 'design', value: 'group-sequential' }, 'the group-sequential design needs a gate (reference and tolerance) and its look schedule (batch and cap)', "give all four, or use design 'always-valid' (e.g. for pinning without a gate or an open-ended cap)");
+    throw new StratalignError(
+      { field: 'design', value: 'group-sequential' },
+      'the group-sequential design needs a gate (reference and tolerance) and its look schedule (batch and cap)',
+      "give all four, or use design 'always-valid' (e.g. for pinning without a gate or an open-ended cap)",
+    );
   }
-  const design = groupSequentialDesign({ reference, tolerance, errorRate: 1 - options.level, teacher: options.referenceAnswers === undefined ? null : { n: options.referenceAnswers }, batch, cap });
+  const design = groupSequentialDesign({
+    reference,
+    tolerance,
+    errorRate: 1 - options.level,
+    teacher: options.referenceAnswers === undefined ? null : { n: options.referenceAnswers },
+    batch,
+    cap,
+  });
   if (options.targetHalfWidth === undefined) return design.rule;
   const half = options.targetHalfWidth;
   return (k, n) => {
@@ -103,31 +115,64 @@ function groupSequentialRule(options: StoppingOptions): StoppingRule {
 }
 
 function defaultPrior(options: StoppingOptions): MixturePrior {
-  return options.reference !== undefined && options.tolerance !== undefined ? gatePrior(options.reference, options.tolerance) : JEFFREYS_PRIOR;
+  return options.reference !== undefined && options.tolerance !== undefined
+    ? gatePrior(options.reference, options.tolerance)
+    : JEFFREYS_PRIOR;
 }
 
 export function checkStoppingOptions(options: StoppingOptions): void {
   checkLevel(options.level);
   const { reference, tolerance, targetHalfWidth } = options;
   if ((reference === undefined) !== (tolerance === undefined)) {
-    throw new StratalignError({ field: reference === undefined ? 'reference' : 'tolerance', value: undefined }, 'a gate needs both the reference probability and the tolerance', 'give both, or neither and a targetHalfWidth');
+    throw new StratalignError(
+      { field: reference === undefined ? 'reference' : 'tolerance', value: undefined },
+      'a gate needs both the reference probability and the tolerance',
+      'give both, or neither and a targetHalfWidth',
+    );
   }
   if (reference === undefined && targetHalfWidth === undefined) {
-    throw new StratalignError({ field: 'reference, tolerance, targetHalfWidth' }, 'nothing to stop for', 'give a gate (reference and tolerance), a targetHalfWidth, or both');
+    throw new StratalignError(
+      { field: 'reference, tolerance, targetHalfWidth' },
+      'nothing to stop for',
+      'give a gate (reference and tolerance), a targetHalfWidth, or both',
+    );
   }
   if (reference !== undefined && !(reference >= 0 && reference <= 1)) {
-    throw new StratalignError({ field: 'reference', value: reference }, 'the reference is a probability and must lie in [0, 1]', "pass the teacher's share of the counted action");
+    throw new StratalignError(
+      { field: 'reference', value: reference },
+      'the reference is a probability and must lie in [0, 1]',
+      "pass the teacher's share of the counted action",
+    );
   }
-  if (options.referenceAnswers !== undefined && !(Number.isInteger(options.referenceAnswers) && options.referenceAnswers > 0)) {
-    throw new StratalignError({ field: 'referenceAnswers', value: options.referenceAnswers }, "the teacher's number of answers must be a whole number from 1", 'pass the n the reference share was estimated from, or leave it out for an exact reference');
+  if (
+    options.referenceAnswers !== undefined &&
+    !(Number.isInteger(options.referenceAnswers) && options.referenceAnswers > 0)
+  ) {
+    throw new StratalignError(
+      { field: 'referenceAnswers', value: options.referenceAnswers },
+      "the teacher's number of answers must be a whole number from 1",
+      'pass the n the reference share was estimated from, or leave it out for an exact reference',
+    );
   }
   if (options.design !== undefined && !SEQUENTIAL_DESIGNS.includes(options.design)) {
-    throw new StratalignError({ field: 'design', value: options.design }, 'unknown sequential design', `use one of ${SEQUENTIAL_DESIGNS.join(', ')}`);
+    throw new StratalignError(
+      { field: 'design', value: options.design },
+      'unknown sequential design',
+      `use one of ${SEQUENTIAL_DESIGNS.join(', ')}`,
+    );
   }
   if (tolerance !== undefined && !(tolerance > 0 && tolerance < 1)) {
-    throw new StratalignError({ field: 'tolerance', value: tolerance }, 'tolerance must lie strictly between 0 and 1', 'use e.g. 0.1');
+    throw new StratalignError(
+      { field: 'tolerance', value: tolerance },
+      'tolerance must lie strictly between 0 and 1',
+      'use e.g. 0.1',
+    );
   }
   if (targetHalfWidth !== undefined && !(targetHalfWidth > 0 && targetHalfWidth < 0.5)) {
-    throw new StratalignError({ field: 'targetHalfWidth', value: targetHalfWidth }, 'target half-width must lie strictly between 0 and 0.5', 'use e.g. 0.05');
+    throw new StratalignError(
+      { field: 'targetHalfWidth', value: targetHalfWidth },
+      'target half-width must lie strictly between 0 and 0.5',
+      'use e.g. 0.05',
+    );
   }
 }

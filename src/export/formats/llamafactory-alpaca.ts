@@ -10,11 +10,14 @@ const line = z.strictObject({ instruction: content, input: z.literal(''), output
 
 export const llamafactoryAlpaca: ExportFormat = {
   id: 'llamafactory-alpaca',
-  describe: "LLaMA-Factory alpaca (instruction/input/output/system) with its dataset_info.json entries",
+  describe: 'LLaMA-Factory alpaca (instruction/input/output/system) with its dataset_info.json entries',
   trainer: 'LLaMA-Factory',
   tokenizer: 'llama2',
   files: ({ name, dataFiles }) =>
-    datasetInfo(name, dataFiles, { formatting: 'alpaca', columns: { prompt: 'instruction', query: 'input', response: 'output', system: 'system' } }),
+    datasetInfo(name, dataFiles, {
+      formatting: 'alpaca',
+      columns: { prompt: 'instruction', query: 'input', response: 'output', system: 'system' },
+    }),
   toLine: (example) => ({ instruction: example.user, input: '', output: example.target, system: example.system }),
   validate: checkWith(line),
   readBack: (value) => {

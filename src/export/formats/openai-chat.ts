@@ -6,7 +6,11 @@ import { chatMessage, messagesFormat, type ExportFormat } from './format.js';
  * with the assistant turn the model is trained on; `weight` (0|1) is allowed on assistant turns.
  */
 const line = z.strictObject({
-  messages: z.tuple([chatMessage('system'), chatMessage('user'), chatMessage('assistant').extend({ weight: z.union([z.literal(0), z.literal(1)]).optional() })]),
+  messages: z.tuple([
+    chatMessage('system'),
+    chatMessage('user'),
+    chatMessage('assistant').extend({ weight: z.union([z.literal(0), z.literal(1)]).optional() }),
+  ]),
 });
 
 /** OpenAI's fine-tuning refuses a training file of fewer than 10 examples. */

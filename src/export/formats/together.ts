@@ -6,7 +6,9 @@ import { chatMessage, messagesFormat, type ExportFormat } from './format.js';
  * assistant, starting with system or user and alternating after; Together's file check rejects
  * any key besides `messages` and a file that mixes formats (docs.together.ai, "Data preparation").
  */
-const line = z.strictObject({ messages: z.tuple([chatMessage('system'), chatMessage('user'), chatMessage('assistant')]) });
+const line = z.strictObject({
+  messages: z.tuple([chatMessage('system'), chatMessage('user'), chatMessage('assistant')]),
+});
 
 const describe = 'Together AI conversational JSONL ({"messages":[...]}, no other keys)';
 

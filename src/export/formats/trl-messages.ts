@@ -5,7 +5,9 @@ import { chatMessage, messagesFormat, type ExportFormat } from './format.js';
  * Hugging Face TRL conversational language-modeling format: {"messages":[...]}. SFTTrainer
  * applies the model's chat template; with `assistant_only_loss` it trains on the assistant turn.
  */
-const line = z.strictObject({ messages: z.tuple([chatMessage('system'), chatMessage('user'), chatMessage('assistant')]) });
+const line = z.strictObject({
+  messages: z.tuple([chatMessage('system'), chatMessage('user'), chatMessage('assistant')]),
+});
 
 const describe = 'Hugging Face TRL conversational format ({"messages":[...]})';
 

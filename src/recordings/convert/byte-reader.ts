@@ -25,7 +25,10 @@ export class ByteReader {
   private captureStart = 0;
   private captured: Buffer[] = [];
 
-  constructor(readonly file: string, chunkSize = 1 << 20) {
+  constructor(
+    readonly file: string,
+    chunkSize = 1 << 20,
+  ) {
     try {
       this.fd = openSync(file, 'r');
     } catch (err) {
@@ -134,7 +137,8 @@ export class ByteReader {
   private skipScalar(): void {
     for (;;) {
       const b = this.peek();
-      if (b === -1 || b === 0x2c || b === 0x7d || b === 0x5d || b === 0x20 || b === NEWLINE || b === 0x09 || b === 0x0d) return;
+      if (b === -1 || b === 0x2c || b === 0x7d || b === 0x5d || b === 0x20 || b === NEWLINE || b === 0x09 || b === 0x0d)
+        return;
       this.pos++;
     }
   }

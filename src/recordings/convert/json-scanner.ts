@@ -14,7 +14,9 @@ export type ScannedValue = {
   line: number;
 };
 
-const FIX = 'point at a complete promptfoo output file (`promptfoo eval -o results.json`); a file cut short by an interrupted run cannot be read, re-export it with `promptfoo export`';
+const FIX =
+  'point at a complete promptfoo output file (`promptfoo eval -o results.json`); a file cut short by an ' +
+  'interrupted run cannot be read, re-export it with `promptfoo export`';
 
 /**
  * Streams the values a plan asks for out of a JSON document on disk, e.g. every element of
@@ -25,7 +27,11 @@ const FIX = 'point at a complete promptfoo output file (`promptfoo eval -o resul
  * three keys deep and the byte loop is ~100 lines; a library would add a tokenizer event per
  * string and number inside every row, which is the work we are skipping.
  */
-export function* scanJsonValues(file: string, plan: (path: JsonPath) => ScanDecision, chunkSize?: number): Generator<ScannedValue, void, undefined> {
+export function* scanJsonValues(
+  file: string,
+  plan: (path: JsonPath) => ScanDecision,
+  chunkSize?: number,
+): Generator<ScannedValue, void, undefined> {
   const reader = new ByteReader(file, chunkSize);
   try {
     if (reader.skipWhitespace() === -1) throw new StratalignError({ file }, 'file is empty', FIX);
@@ -36,7 +42,11 @@ export function* scanJsonValues(file: string, plan: (path: JsonPath) => ScanDeci
   }
 }
 
-function* walkValue(reader: ByteReader, path: JsonPath, plan: (path: JsonPath) => ScanDecision): Generator<ScannedValue, void, undefined> {
+function* walkValue(
+  reader: ByteReader,
+  path: JsonPath,
+  plan: (path: JsonPath) => ScanDecision,
+): Generator<ScannedValue, void, undefined> {
   const first = reader.skipWhitespace();
   if (first === -1) fail(reader, 'the file ends where a value should start');
   const decision = plan(path);
@@ -50,7 +60,11 @@ function* walkValue(reader: ByteReader, path: JsonPath, plan: (path: JsonPath) =
   else reader.skipValue();
 }
 
-function* walkObject(reader: ByteReader, path: JsonPath, plan: (path: JsonPath) => ScanDecision): Generator<ScannedValue, void, undefined> {
+function* walkObject(
+  reader: ByteReader,
+  path: JsonPath,
+  plan: (path: JsonPath) => ScanDecision,
+): Generator<ScannedValue, void, undefined> {
   reader.next();
   if (reader.skipWhitespace() === 0x7d) {
     reader.next();
@@ -70,7 +84,11 @@ function* walkObject(reader: ByteReader, path: JsonPath, plan: (path: JsonPath) 
   }
 }
 
-function* walkArray(reader: ByteReader, path: JsonPath, plan: (path: JsonPath) => ScanDecision): Generator<ScannedValue, void, undefined> {
+function* walkArray(
+  reader: ByteReader,
+  path: JsonPath,
+  plan: (path: JsonPath) => ScanDecision,
+): Generator<ScannedValue, void, undefined> {
   reader.next();
   if (reader.skipWhitespace() === 0x5d) {
     reader.next();
@@ -104,7 +122,12 @@ function readKey(reader: ByteReader): string {
 }
 
 function describe(path: JsonPath): string {
-  return path.length === 0 ? 'the top-level object' : path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+  return path.length === 0
+    ? 'the top-level object'
+    : path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+        .join('')
+        .replace(/^\./, '');
 }
 
 function fail(reader: ByteReader, problem: string): never {

@@ -44,7 +44,9 @@ export class Progress {
   private print(count: number, t: number): void {
     const seconds = Math.max((t - this.start) / 1000, 1e-3);
     const rate = Math.round(count / seconds);
-    const line = `${sanitizeForTerminal(this.options.label)}: ${count.toLocaleString('en-US')} ${this.options.unit} (${rate.toLocaleString('en-US')} ${this.options.unit}/s)`;
+    const line =
+      `${sanitizeForTerminal(this.options.label)}: ${count.toLocaleString('en-US')} ` +
+      `${this.options.unit} (${rate.toLocaleString('en-US')} ${this.options.unit}/s)`;
     this.options.out.write(this.options.overwrite ? `\r${line}` : `${line}\n`);
     this.printed = true;
   }
@@ -56,7 +58,13 @@ export class Progress {
  */
 export function stderrProgress(stderr: Writable, options: { asked: boolean; label: string; unit: string }): Progress {
   const tty = Boolean((stderr as { isTTY?: boolean }).isTTY);
-  return new Progress({ out: stderr, enabled: options.asked || tty, overwrite: tty, label: options.label, unit: options.unit });
+  return new Progress({
+    out: stderr,
+    enabled: options.asked || tty,
+    overwrite: tty,
+    label: options.label,
+    unit: options.unit,
+  });
 }
 
 /**

@@ -5,7 +5,13 @@ import type { SampleRecord } from '../types.js';
 import { lostSamples, type SampleEnvelope } from '../../answers/samples/envelope.js';
 import { readMissingByKind, type MissingAnswers, type MissingKind } from '../../answers/samples/missing.js';
 import type { Scenario } from '../../catalogue/scenarios/scenario.js';
-import { answersLostByErrorRow, isProviderError, readRowFields, requireVar, type StratalignMeta } from './promptfoo-row.js';
+import {
+  answersLostByErrorRow,
+  isProviderError,
+  readRowFields,
+  requireVar,
+  type StratalignMeta,
+} from './promptfoo-row.js';
 import { openPromptfooResults, type PromptfooRows } from './promptfoo-source.js';
 import { samplesFromRow } from './row-samples.js';
 import type { RunProvenance } from './run-provenance.js';
@@ -107,7 +113,11 @@ export function createConversionSummary(file: string): ConversionSummary {
  * Provider errors are not samples: each is reported through `onProviderError` and counted. Memory
  * holds one row at a time (its samples included), whatever the number of rows.
  */
-export function samplesFromPromptfooResults(file: string, catalogue: Catalogue, options: ConversionOptions = {}): AsyncGenerator<SampleRecord> {
+export function samplesFromPromptfooResults(
+  file: string,
+  catalogue: Catalogue,
+  options: ConversionOptions = {},
+): AsyncGenerator<SampleRecord> {
   return samplesFromRows(openPromptfooResults(file), catalogue, options);
 }
 
@@ -115,7 +125,11 @@ export function samplesFromPromptfooResults(file: string, catalogue: Catalogue, 
  * The one way promptfoo rows become samples, whether they stream from a file (`stratalign convert`,
  * the report and the gate) or are the rows the end-of-eval hook holds in memory (`rowsInMemory`).
  */
-export async function* samplesFromRows(source: PromptfooRows, catalogue: Catalogue, options: ConversionOptions = {}): AsyncGenerator<SampleRecord> {
+export async function* samplesFromRows(
+  source: PromptfooRows,
+  catalogue: Catalogue,
+  options: ConversionOptions = {},
+): AsyncGenerator<SampleRecord> {
   const file = source.file;
   const summary = options.summary ?? createConversionSummary(file);
   summary.kind = source.kind;
@@ -144,11 +158,22 @@ export async function* samplesFromRows(source: PromptfooRows, catalogue: Catalog
       }
       if (fields.output === null) {
         // Neither output nor error: promptfoo never writes this, so the file was edited or cut.
-        throw new StratalignError({ file, field: `${raw.field}, field response.output` }, 'the row has neither output nor an error', 'convert the unedited file promptfoo wrote');
+        throw new StratalignError(
+          { file, field: `${raw.field}, field response.output` },
+          'the row has neither output nor an error',
+          'convert the unedited file promptfoo wrote',
+        );
       }
       const scenario = requireVar(fields, 'scenario', where);
       const split = requireVar(fields, 'split', where);
-      result = samplesFromRow(fields, scenario, split, { origin: options.origin ?? file, where, rowNumber: raw.number, catalogue, run: source.run, scenarios });
+      result = samplesFromRow(fields, scenario, split, {
+        origin: options.origin ?? file,
+        where,
+        rowNumber: raw.number,
+        catalogue,
+        run: source.run,
+        scenarios,
+      });
     } catch (err) {
       if (!options.onUnreadableRow || !(err instanceof StratalignError)) throw err;
       summary.unreadableRows++;
@@ -162,7 +187,8 @@ export async function* samplesFromRows(source: PromptfooRows, catalogue: Catalog
       summary.samples++;
       if (sample.text === null) summary.choiceOnlySamples++;
       else summary.textSamples++;
-      if (!sample.parse.ok) summary.parseFailures[sample.parse.failure] = (summary.parseFailures[sample.parse.failure] ?? 0) + 1;
+      if (!sample.parse.ok)
+        summary.parseFailures[sample.parse.failure] = (summary.parseFailures[sample.parse.failure] ?? 0) + 1;
       yield sample;
     }
     options.onProgress?.(summary.rows);

@@ -10,7 +10,9 @@ import { formatPath } from '../../shared/validation.js';
 const rowSchema = z.looseObject({
   provider: z.union([
     z.string().min(1),
-    z.looseObject({ id: z.string().optional(), label: z.string().optional() }).refine((p) => Boolean(p.id || p.label), 'provider has neither id nor label'),
+    z
+      .looseObject({ id: z.string().optional(), label: z.string().optional() })
+      .refine((p) => Boolean(p.id || p.label), 'provider has neither id nor label'),
   ]),
   vars: z.record(z.string(), z.unknown()),
   response: z
@@ -60,24 +62,41 @@ export type RowFields = {
   meta: StratalignMeta;
 };
 
-const FIX = 'convert the file promptfoo wrote with `promptfoo eval -o results.json` (or .jsonl); each row needs provider, vars.scenario, vars.split and a response or an error';
+const FIX =
+  'convert the file promptfoo wrote with `promptfoo eval -o results.json` (or .jsonl); each row needs provider, ' +
+  'vars.scenario, vars.split and a response or an error';
 
 export function readRowFields(value: unknown, where: ErrorLocation): RowFields {
   const parsed = rowSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new StratalignError({ ...where, field: `${where.field}, field ${formatPath(issue.path) || '(row)'}` }, `not a promptfoo result row: ${issue.message}`, FIX);
+    throw new StratalignError(
+      { ...where, field: `${where.field}, field ${formatPath(issue.path) || '(row)'}` },
+      `not a promptfoo result row: ${issue.message}`,
+      FIX,
+    );
   }
   const row = parsed.data;
   const provider = typeof row.provider === 'string' ? { id: row.provider, label: undefined } : row.provider;
   const rawMeta = row.response?.metadata?.stratalign ?? row.metadata?.stratalign ?? {};
   const meta = stratalignMetaSchema.safeParse(rawMeta);
   if (!meta.success) {
-    throw new StratalignError({ ...where, field: `${where.field}, field response.metadata.stratalign.${formatPath(meta.error.issues[0]!.path)}` }, meta.error.issues[0]!.message, FIX);
+    throw new StratalignError(
+      {
+        ...where,
+        field: `${where.field}, field response.metadata.stratalign.${formatPath(meta.error.issues[0]!.path)}`,
+      },
+      meta.error.issues[0]!.message,
+      FIX,
+    );
   }
   const output = row.response?.output;
   if (output !== undefined && output !== null && typeof output !== 'string') {
-    throw new StratalignError({ ...where, field: `${where.field}, field response.output`, value: output }, 'output is not text', 'stratalign providers return text or a stratalign.samples/v1 envelope; convert results of those providers');
+    throw new StratalignError(
+      { ...where, field: `${where.field}, field response.output`, value: output },
+      'output is not text',
+      'stratalign providers return text or a stratalign.samples/v1 envelope; convert results of those providers',
+    );
   }
   const repeat = row.metadata?.repeatIndex ?? row.response?.metadata?.repeatIndex;
   return {
@@ -127,7 +146,8 @@ export function requireVar(fields: RowFields, name: 'scenario' | 'split', where:
     { ...where, field: `${where.field}, field vars.${name}` },
     `the row has no vars.${name}`,
     name === 'scenario'
-      ? 'generate tests with extensions/scenario-tests.ts, or set vars.scenario (e.g. business/prisoners-dilemma) on every test'
+      ? 'generate tests with extensions/scenario-tests.ts, or set vars.scenario (e.g. ' +
+          'business/prisoners-dilemma) on every test'
       : 'generate tests with extensions/scenario-tests.ts, or set vars.split (e.g. in-sample) on every test',
   );
 }

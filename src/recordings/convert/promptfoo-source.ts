@@ -44,7 +44,9 @@ export function rowsInMemory(rows: readonly unknown[], name: string): PromptfooR
 /** promptfoo output layouts this converter understands (`results.version`). */
 export const SUPPORTED_RESULTS_VERSIONS: readonly number[] = [3];
 
-const REEXPORT = 'export the eval again with promptfoo 0.121 (`promptfoo export eval <evalId> -o results.json`, or `-o results.jsonl`)';
+const REEXPORT =
+  'export the eval again with promptfoo 0.121 (`promptfoo export eval <evalId> -o results.json`, or `-o ' +
+  'results.jsonl`)';
 
 /**
  * Opens promptfoo output: `-o results.json` (one document, read in two streaming passes: first the
@@ -53,9 +55,15 @@ const REEXPORT = 'export the eval again with promptfoo 0.121 (`promptfoo export 
  */
 export function openPromptfooResults(file: string): PromptfooResultsFile {
   const kind = answersFileKind(file);
-  if (kind === 'counts-table') throw new StratalignError({ file }, 'this is a counts table, not promptfoo results', 'counts tables need no conversion: pass them straight to `stratalign report` or `stratalign reference`');
+  if (kind === 'counts-table')
+    throw new StratalignError(
+      { file },
+      'this is a counts table, not promptfoo results',
+      'counts tables need no conversion: pass them straight to `stratalign report` or `stratalign reference`',
+    );
   if (kind === 'recording') throw notPromptfoo(file, SAMPLE_SCHEMA);
-  if (kind === 'promptfoo-results-jsonl') return { file, kind: 'jsonl', run: runProvenanceFrom({}), rows: () => jsonlRows(file) };
+  if (kind === 'promptfoo-results-jsonl')
+    return { file, kind: 'jsonl', run: runProvenanceFrom({}), rows: () => jsonlRows(file) };
   const run = readRunParts(file);
   return { file, kind: 'json', run, rows: () => jsonRows(file) };
 }
@@ -68,7 +76,8 @@ function readRunParts(file: string): RunProvenance {
     if (path.length === 1) topKeys.push(String(path[0]));
     const key = path.join('.');
     if (key === 'results') return 'descend';
-    if (['evalId', 'config', 'metadata', 'schema', 'results.version', 'results.timestamp'].includes(key)) return 'capture';
+    if (['evalId', 'config', 'metadata', 'schema', 'results.version', 'results.timestamp'].includes(key))
+      return 'capture';
     return 'skip';
   };
   try {
@@ -76,7 +85,11 @@ function readRunParts(file: string): RunProvenance {
       try {
         parts[path.join('.')] = JSON.parse(text);
       } catch (err) {
-        throw new StratalignError({ file, field: `line ${line}, ${path.join('.')}` }, `not valid JSON (${(err as Error).message})`, REEXPORT);
+        throw new StratalignError(
+          { file, field: `line ${line}, ${path.join('.')}` },
+          `not valid JSON (${(err as Error).message})`,
+          REEXPORT,
+        );
       }
     }
   } catch (err) {
@@ -88,10 +101,18 @@ function readRunParts(file: string): RunProvenance {
   if (looksLikeRow(topKeys) && !topKeys.includes('results')) throw notADocument(file);
   const version = parts['results.version'];
   if (version === undefined) {
-    throw new StratalignError({ file, field: 'results.version' }, 'not a promptfoo results file (no results.version)', `write it with \`promptfoo eval -o results.json\`; ${REEXPORT}`);
+    throw new StratalignError(
+      { file, field: 'results.version' },
+      'not a promptfoo results file (no results.version)',
+      `write it with \`promptfoo eval -o results.json\`; ${REEXPORT}`,
+    );
   }
   if (typeof version !== 'number' || !SUPPORTED_RESULTS_VERSIONS.includes(version)) {
-    throw new StratalignError({ file, field: 'results.version', value: version }, `unsupported promptfoo results version (this converter reads version ${SUPPORTED_RESULTS_VERSIONS.join(', ')})`, REEXPORT);
+    throw new StratalignError(
+      { file, field: 'results.version', value: version },
+      `unsupported promptfoo results version (this converter reads version ${SUPPORTED_RESULTS_VERSIONS.join(', ')})`,
+      REEXPORT,
+    );
   }
   return runProvenanceFrom(parts);
 }
@@ -101,11 +122,20 @@ function looksLikeRow(topKeys: string[]): boolean {
 }
 
 function notPromptfoo(file: string, schema: string): StratalignError {
-  return new StratalignError({ file, field: 'schema', value: schema }, 'this is a stratalign file, not promptfoo results', 'recordings need no conversion: name them .jsonl and pass them to `stratalign reference` or `stratalign export`; `convert` reads promptfoo output');
+  return new StratalignError(
+    { file, field: 'schema', value: schema },
+    'this is a stratalign file, not promptfoo results',
+    'recordings need no conversion: name them .jsonl and pass them to `stratalign reference` or `stratalign ' +
+      'export`; `convert` reads promptfoo output',
+  );
 }
 
 function notADocument(file: string): StratalignError {
-  return new StratalignError({ file }, 'this looks like promptfoo JSONL output (one row per line), not a results.json document', 'name the file with a .jsonl extension so it is read line by line');
+  return new StratalignError(
+    { file },
+    'this looks like promptfoo JSONL output (one row per line), not a results.json document',
+    'name the file with a .jsonl extension so it is read line by line',
+  );
 }
 
 async function* jsonRows(file: string): AsyncGenerator<RawRow> {
@@ -130,12 +160,18 @@ async function* jsonRows(file: string): AsyncGenerator<RawRow> {
 
 async function* jsonlRows(file: string): AsyncGenerator<RawRow> {
   let number = 0;
-  for await (const { line, value } of readJsonLines(file, { fix: `each line must be one promptfoo result row; ${REEXPORT}` })) {
+  for await (const { line, value } of readJsonLines(file, {
+    fix: `each line must be one promptfoo result row; ${REEXPORT}`,
+  })) {
     number++;
     const schema = (value as { schema?: unknown } | null)?.schema;
     if (typeof schema === 'string') throw notPromptfoo(file, schema);
     if (value !== null && typeof value === 'object' && 'evalId' in value && 'results' in value) {
-      throw new StratalignError({ file, field: `line ${line}` }, 'this is a promptfoo results.json document, not JSONL', 'name the file with a .json extension');
+      throw new StratalignError(
+        { file, field: `line ${line}` },
+        'this is a promptfoo results.json document, not JSONL',
+        'name the file with a .json extension',
+      );
     }
     yield { value, number, field: `line ${line}` };
   }

@@ -17,13 +17,22 @@ export type SampleInputKind = 'recording' | 'promptfoo-results';
 export function sampleInputKind(file: string): SampleInputKind {
   const kind = answersFileKind(file);
   if (kind === 'counts-table') {
-    throw new StratalignError({ file }, 'this is a counts table: it holds counts per scenario, not the answers themselves', 'pass counts tables straight to `stratalign report` or `stratalign reference`; this command needs a recording (.jsonl) or promptfoo output, which carry the answer texts');
+    throw new StratalignError(
+      { file },
+      'this is a counts table: it holds counts per scenario, not the answers themselves',
+      'pass counts tables straight to `stratalign report` or `stratalign reference`; this command needs a ' +
+        'recording (.jsonl) or promptfoo output, which carry the answer texts',
+    );
   }
   return kind === 'recording' ? 'recording' : 'promptfoo-results';
 }
 
 /** Streams samples from a recording or from promptfoo output, each with the line or row it came from. */
-export async function* readLocatedSamples(file: string, catalogue: Catalogue, options: ConversionOptions = {}): AsyncGenerator<LocatedSample> {
+export async function* readLocatedSamples(
+  file: string,
+  catalogue: Catalogue,
+  options: ConversionOptions = {},
+): AsyncGenerator<LocatedSample> {
   if (sampleInputKind(file) === 'recording') {
     for await (const { sample, line } of readNumberedSamples(file, catalogue)) {
       yield { sample, where: { file, field: `line ${line}` } };
@@ -33,6 +42,12 @@ export async function* readLocatedSamples(file: string, catalogue: Catalogue, op
   }
   for await (const sample of samplesFromPromptfooResults(file, catalogue, options)) {
     const index = sample.provenance.sample;
-    yield { sample, where: { file, field: `row ${String(sample.provenance.row)}${typeof index === 'number' ? `, sample ${index + 1}` : ''}` } };
+    yield {
+      sample,
+      where: {
+        file,
+        field: `row ${String(sample.provenance.row)}${typeof index === 'number' ? `, sample ${index + 1}` : ''}`,
+      },
+    };
   }
 }

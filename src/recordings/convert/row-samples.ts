@@ -30,20 +30,32 @@ export type RowContext = {
   scenarios: Map<string, Scenario>;
 };
 
-const FIX_ENVELOPE = 'the provider wrote a broken stratalign.samples/v1 envelope; re-run the eval with the current providers';
+const FIX_ENVELOPE =
+  'the provider wrote a broken stratalign.samples/v1 envelope; re-run the eval with the current providers';
 
 /** Turns one promptfoo row that has output into samples: one for plain text, one per envelope sample. */
 export function samplesFromRow(fields: RowFields, scenarioName: string, split: string, ctx: RowContext): RowSamples {
   const scenario = scenarioFor(scenarioName, ctx, 'vars.scenario');
   const output = fields.output ?? '';
   const read = readOutputFor(output, scenario, ctx.catalogue);
-  if (read.kind === 'invalid') throw new StratalignError({ ...ctx.where, field: `${ctx.where.field}, field response.output` }, read.reason, FIX_ENVELOPE);
-  if (fields.meta.scenario !== undefined) sameScenario(scenario, fields.meta.scenario, 'response.metadata.stratalign.scenario', ctx);
+  if (read.kind === 'invalid')
+    throw new StratalignError(
+      { ...ctx.where, field: `${ctx.where.field}, field response.output` },
+      read.reason,
+      FIX_ENVELOPE,
+    );
+  if (fields.meta.scenario !== undefined)
+    sameScenario(scenario, fields.meta.scenario, 'response.metadata.stratalign.scenario', ctx);
 
   const base = baseProvenance(fields, ctx);
   // Answers asked for under a structured protocol are read by the strict reader only.
   const structured = recordedAsStructured(ctx.catalogue, fields.meta.protocol);
-  const record = (text: string | null, parse: ParseResult, source: SampleSource, extra: Record<string, unknown>): SampleRecord => ({
+  const record = (
+    text: string | null,
+    parse: ParseResult,
+    source: SampleSource,
+    extra: Record<string, unknown>,
+  ): SampleRecord => ({
     schema: SAMPLE_SCHEMA,
     scenario: scenario.id,
     split,
@@ -58,7 +70,17 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
     const source: SampleSource = fields.meta.source === 'replay' ? 'replay' : 'live';
     const finishReason = fields.meta.finishReason;
     const parse = parseScenarioAnswer(output, scenario, parseOptions(finishReason, structured));
-    return { scenario, samples: [record(output, parse, source, { mode: fields.meta.mode ?? 'single', ...(finishReason ? { finishReason } : {}) })], missing: { count: 0, reasons: [] }, distribution: false };
+    return {
+      scenario,
+      samples: [
+        record(output, parse, source, {
+          mode: fields.meta.mode ?? 'single',
+          ...(finishReason ? { finishReason } : {}),
+        }),
+      ],
+      missing: { count: 0, reasons: [] },
+      distribution: false,
+    };
   }
 
   const envelope = read.envelope;
@@ -71,7 +93,12 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
     if (envelope.distribution) extra.distribution = envelope.distribution;
     // The extractor's question and reply stay with the sample, so a recording can be audited and re-read.
     if (s.extraction) extra.extraction = s.extraction;
-    const sample = record(s.text, readEnvelopeSample(s, scenario.game.actionSpace, scenario.labels, structured), envelope.source, extra);
+    const sample = record(
+      s.text,
+      readEnvelopeSample(s, scenario.game.actionSpace, scenario.labels, structured),
+      envelope.source,
+      extra,
+    );
     sample.role = role;
     return sample;
   });
@@ -112,6 +139,10 @@ function sameScenario(scenario: Scenario, other: string, field: string, ctx: Row
   if (other === scenario.id) return;
   const resolved = scenarioFor(other, ctx, field);
   if (resolved.id !== scenario.id) {
-    throw new StratalignError({ ...ctx.where, field: `${ctx.where.field}, field ${field}`, value: other }, `the output is for ${resolved.id} but vars.scenario says ${scenario.id}`, 'the row mixes two scenarios; re-run the eval');
+    throw new StratalignError(
+      { ...ctx.where, field: `${ctx.where.field}, field ${field}`, value: other },
+      `the output is for ${resolved.id} but vars.scenario says ${scenario.id}`,
+      'the row mixes two scenarios; re-run the eval',
+    );
   }
 }

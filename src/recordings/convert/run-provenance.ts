@@ -36,8 +36,15 @@ export function runProvenanceFrom(parts: Record<string, unknown>): RunProvenance
 }
 
 /** The provider entry a row ran on, matched by label first (labels are unique in our suites), then id. */
-export function findProvider(run: RunProvenance, label: string | null, id: string | null): ProviderProvenance | undefined {
-  return run.providers.find((p) => label !== null && p.label === label) ?? run.providers.find((p) => id !== null && p.id === id && p.label === null);
+export function findProvider(
+  run: RunProvenance,
+  label: string | null,
+  id: string | null,
+): ProviderProvenance | undefined {
+  return (
+    run.providers.find((p) => label !== null && p.label === label) ??
+    run.providers.find((p) => id !== null && p.id === id && p.label === null)
+  );
 }
 
 /** promptfoo accepts providers as a string, a list of strings or objects, or a map of id to options. */
@@ -63,7 +70,9 @@ function providersOf(value: unknown): ProviderProvenance[] {
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 function stringOrNull(value: unknown): string | null {

@@ -45,21 +45,37 @@ export type BuildReferenceOptions = {
  * marked thin: a thin reference is never passed off as a full one.
  */
 export function buildReference(tallies: readonly Tally[], options: BuildReferenceOptions): BuiltReference {
-  const base = referenceFromTallies(tallies, options.selector, { origin: options.origin, catalogue: options.catalogue.version });
+  const base = referenceFromTallies(tallies, options.selector, {
+    origin: options.origin,
+    catalogue: options.catalogue.version,
+  });
   const splits = new Map(tallies.filter((t) => t.model === base.model).map((t) => [t.scenario, t.split]));
   const thin: string[] = [];
   const scenarios: Record<string, BuiltReferenceEntry> = {};
   for (const [id, entry] of Object.entries(base.scenarios)) {
     const space = resolveScenario(options.catalogue, id).game.actionSpace;
-    const proportions = Object.fromEntries(Object.entries(entry.counts).map(([action, k]) => [action, entry.n === 0 ? 0 : k / entry.n]));
+    const proportions = Object.fromEntries(
+      Object.entries(entry.counts).map(([action, k]) => [action, entry.n === 0 ? 0 : k / entry.n]),
+    );
     let interval: ReferenceInterval | null = null;
     if (entry.n > 0 && space.kind === 'choice') {
-      interval = { of: 'share', action: space.cooperative, ...wilsonInterval(entry.counts[space.cooperative] ?? 0, entry.n) };
+      interval = {
+        of: 'share',
+        action: space.cooperative,
+        ...wilsonInterval(entry.counts[space.cooperative] ?? 0, entry.n),
+      };
     } else if (entry.n > 0) {
       const values = Object.keys(entry.counts).map(Number);
       interval = { of: 'mean', ...meanInterval(summariseCounts(values, Object.values(entry.counts))) };
     }
-    const built: BuiltReferenceEntry = { counts: entry.counts, n: entry.n, failures: entry.failures, split: splits.get(id) ?? '', proportions, interval };
+    const built: BuiltReferenceEntry = {
+      counts: entry.counts,
+      n: entry.n,
+      failures: entry.failures,
+      split: splits.get(id) ?? '',
+      proportions,
+      interval,
+    };
     // Expected counts of log-probability readings: the file says so, and readReference requires it for fractions.
     if (entry.readings) built.readings = entry.readings;
     if (entry.n < options.minValid) {
@@ -71,7 +87,8 @@ export function buildReference(tallies: readonly Tally[], options: BuildReferenc
   if (thin.length > 0 && !options.allowThin) {
     throw new StratalignError(
       { file: options.origin, value: thin.slice(0, 5).join(', ') },
-      `${thin.length} scenario(s) of ${base.model} have fewer than ${options.minValid} valid answers: ${thin.join(', ')}`,
+      `${thin.length} scenario(s) of ${base.model} have fewer than ${options.minValid} valid answers: ` +
+        `${thin.join(', ')}`,
       'collect more answers for them, lower --min-valid, or pass --allow-thin to keep them marked as thin',
     );
   }

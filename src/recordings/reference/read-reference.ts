@@ -36,11 +36,24 @@ export type ReferenceSelector = { role?: string; model?: string };
  * Reads a reference: a reference JSON file written by `stratalign reference`, or a counts table
  * (.csv) from which the selected model's tallies are taken directly.
  */
-export function readReference(file: string, catalogue: Catalogue, selector: ReferenceSelector = { role: 'teacher' }): Reference {
+export function readReference(
+  file: string,
+  catalogue: Catalogue,
+  selector: ReferenceSelector = { role: 'teacher' },
+): Reference {
   if (file.endsWith('.csv')) {
-    const reference = referenceFromTallies(readCountsTable(file, catalogue), selector, { origin: file, catalogue: catalogue.version });
+    const reference = referenceFromTallies(readCountsTable(file, catalogue), selector, {
+      origin: file,
+      catalogue: catalogue.version,
+    });
     for (const [id, entry] of Object.entries(reference.scenarios)) {
-      if (entry.n === 0) throw new StratalignError({ file, field: `${reference.model} / ${id}`, value: entry.counts }, 'the reference model has no valid answer for this scenario, so there is no distribution to score against', 'remove the row, give it answers, or build a reference with `stratalign reference --allow-thin` to keep it marked thin');
+      if (entry.n === 0)
+        throw new StratalignError(
+          { file, field: `${reference.model} / ${id}`, value: entry.counts },
+          'the reference model has no valid answer for this scenario, so there is no distribution to score against',
+          'remove the row, give it answers, or build a reference with `stratalign reference --allow-thin` to ' +
+            'keep it marked thin',
+        );
     }
     return reference;
   }
@@ -49,14 +62,23 @@ export function readReference(file: string, catalogue: Catalogue, selector: Refe
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new StratalignError({ file }, code === 'ENOENT' ? 'reference file not found' : `not a JSON reference file (${(err as Error).message})`, 'build one with `stratalign reference` or point at a counts table (.csv)');
+    throw new StratalignError(
+      { file },
+      code === 'ENOENT' ? 'reference file not found' : `not a JSON reference file (${(err as Error).message})`,
+      'build one with `stratalign reference` or point at a counts table (.csv)',
+    );
   }
   const parsed = validateFile(referenceFileSchema, data, file, 'rebuild the file with `stratalign reference`');
   const scenarios: Record<string, ReferenceEntry> = {};
   for (const [name, entry] of Object.entries(parsed.scenarios)) {
     const field = `scenarios.${name}`;
     const scenario = resolveScenario(catalogue, name, { file, field });
-    if (scenarios[scenario.id]) throw new StratalignError({ file, field, value: scenario.id }, 'a second entry for the same scenario (under another name)', 'keep one entry per scenario');
+    if (scenarios[scenario.id])
+      throw new StratalignError(
+        { file, field, value: scenario.id },
+        'a second entry for the same scenario (under another name)',
+        'keep one entry per scenario',
+      );
     checkEntry(entry, actionsOf(scenario.game.actionSpace).map(String), { file, field, game: scenario.game.id });
     const readings = entry.readings ? { readings: entry.readings } : {};
     const extras = { ...(entry.thin ? { thin: true as const } : {}), ...readings };
@@ -69,11 +91,19 @@ const REBUILD = 'rebuild the file with `stratalign reference`';
 
 /** What the schema cannot see: counts of the game's actions only, n their sum, a usable n unless marked thin. */
 function checkEntry(
-  entry: { counts: Record<string, number>; n: number; failures: Record<string, number>; thin?: true; readings?: number },
+  entry: {
+    counts: Record<string, number>;
+    n: number;
+    failures: Record<string, number>;
+    thin?: true;
+    readings?: number;
+  },
   actions: string[],
   at: { file: string; field: string; game: string },
 ): void {
-  const fractional = Object.entries(entry.counts).filter(([, k]) => !Number.isInteger(k)).map(([a]) => a);
+  const fractional = Object.entries(entry.counts)
+    .filter(([, k]) => !Number.isInteger(k))
+    .map(([a]) => a);
   if (fractional.length && !entry.readings) {
     const why = 'counts must be whole answers unless the entry says they are log-probability readings (`readings`)';
     throw new StratalignError({ file: at.file, field: `${at.field}.counts`, value: fractional }, why, REBUILD);
@@ -83,33 +113,69 @@ function checkEntry(
     throw new StratalignError({ file: at.file, field: `${at.field}.readings`, value: entry.readings }, why, REBUILD);
   }
   const foreign = Object.keys(entry.counts).filter((k) => !actions.includes(k));
-  if (foreign.length) throw new StratalignError({ file: at.file, field: `${at.field}.counts`, value: foreign }, `not an action of ${at.game} (actions: ${actions.join(', ')})`, REBUILD);
+  if (foreign.length)
+    throw new StratalignError(
+      { file: at.file, field: `${at.field}.counts`, value: foreign },
+      `not an action of ${at.game} (actions: ${actions.join(', ')})`,
+      REBUILD,
+    );
   const kinds = PARSE_FAILURE_KINDS as readonly string[];
   const badKinds = Object.keys(entry.failures).filter((k) => !kinds.includes(k));
-  if (badKinds.length) throw new StratalignError({ file: at.file, field: `${at.field}.failures`, value: badKinds }, `not a parse failure kind (kinds: ${kinds.join(', ')})`, REBUILD);
+  if (badKinds.length)
+    throw new StratalignError(
+      { file: at.file, field: `${at.field}.failures`, value: badKinds },
+      `not a parse failure kind (kinds: ${kinds.join(', ')})`,
+      REBUILD,
+    );
   const sum = Object.values(entry.counts).reduce((a, b) => a + b, 0);
-  if (entry.n !== sum) throw new StratalignError({ file: at.file, field: `${at.field}.n`, value: entry.n }, `n must be the number of valid answers, the sum of the counts (${sum})`, REBUILD);
+  if (entry.n !== sum)
+    throw new StratalignError(
+      { file: at.file, field: `${at.field}.n`, value: entry.n },
+      `n must be the number of valid answers, the sum of the counts (${sum})`,
+      REBUILD,
+    );
   if (entry.n === 0 && !entry.thin) {
-    throw new StratalignError({ file: at.file, field: `${at.field}.n`, value: 0 }, 'no valid answers, so there is no distribution to score against', 'collect answers for this scenario and rebuild with `stratalign reference`, remove the entry, or mark it `"thin": true` (what `--allow-thin` writes) to keep it knowingly');
+    throw new StratalignError(
+      { file: at.file, field: `${at.field}.n`, value: 0 },
+      'no valid answers, so there is no distribution to score against',
+      'collect answers for this scenario and rebuild with `stratalign reference`, remove the entry, or mark it ' +
+        '`"thin": true` (what `--allow-thin` writes) to keep it knowingly',
+    );
   }
 }
 
 /** Picks one model's tallies (by role or label) as the reference; a scenario seen twice is an error. */
-export function referenceFromTallies(tallies: readonly Tally[], selector: ReferenceSelector, source: { origin: string; catalogue: string }): Reference {
+export function referenceFromTallies(
+  tallies: readonly Tally[],
+  selector: ReferenceSelector,
+  source: { origin: string; catalogue: string },
+): Reference {
   const chosen = tallies.filter((t) => (selector.model ? t.model === selector.model : t.role === selector.role));
   const describe = selector.model ? `model "${selector.model}"` : `role "${selector.role}"`;
   if (chosen.length === 0) {
     const known = [...new Set(tallies.map((t) => `${t.model} (${t.role ?? 'no role'})`))].join(', ');
-    throw new StratalignError({ file: source.origin, value: selector }, `no answers of ${describe}`, `choose one of: ${known}`);
+    throw new StratalignError(
+      { file: source.origin, value: selector },
+      `no answers of ${describe}`,
+      `choose one of: ${known}`,
+    );
   }
   const models = [...new Set(chosen.map((t) => t.model))];
   if (models.length > 1) {
-    throw new StratalignError({ file: source.origin, value: models }, `${describe} matches several models`, 'select the reference by model label instead of role');
+    throw new StratalignError(
+      { file: source.origin, value: models },
+      `${describe} matches several models`,
+      'select the reference by model label instead of role',
+    );
   }
   const scenarios: Record<string, ReferenceEntry> = {};
   for (const t of chosen) {
     if (scenarios[t.scenario]) {
-      throw new StratalignError({ file: source.origin, value: t.scenario }, `${describe} has two tallies for this scenario (splits overlap)`, 'keep one split per scenario for the reference model');
+      throw new StratalignError(
+        { file: source.origin, value: t.scenario },
+        `${describe} has two tallies for this scenario (splits overlap)`,
+        'keep one split per scenario for the reference model',
+      );
     }
     const readings = readingCount(t);
     const counted = { counts: { ...t.counts }, n: validCount(t), failures: { ...t.failures } };
@@ -119,7 +185,12 @@ export function referenceFromTallies(tallies: readonly Tally[], selector: Refere
     schema: REFERENCE_SCHEMA,
     model: models[0]!,
     role: chosen[0]!.role,
-    source: { origin: source.origin, kind: chosen[0]!.source, built: 'derived when loaded', catalogue: source.catalogue },
+    source: {
+      origin: source.origin,
+      kind: chosen[0]!.source,
+      built: 'derived when loaded',
+      catalogue: source.catalogue,
+    },
     scenarios,
   };
 }

@@ -13,7 +13,10 @@ export type ReferenceEntry = {
   n: number;
   /** Answers that could not be parsed; kept to show how thin or noisy the reference is. */
   failures: Tally['failures'];
-  /** Fewer valid answers than the builder's minimum, kept on request (`--allow-thin`); scores against it deserve saying so. */
+  /**
+   * Fewer valid answers than the builder's minimum, kept on request (`--allow-thin`); scores against it deserve saying
+   * so.
+   */
   thin?: true;
   /** How many of the n valid answers are log-probability readings, each counted as its distribution. */
   readings?: number;

@@ -52,12 +52,51 @@
     });
     return {
       type: 'scatter',
-      data: { datasets: [{ label: 'cooperation', data: points, pointStyle: 'rect', backgroundColor: points.map(function (p) { return heatColour(p.v); }), borderColor: '#555', borderWidth: 1,
-        pointRadius: cellRadius, pointHoverRadius: cellRadius }] },
+      data: {
+        datasets: [
+          {
+            label: 'cooperation',
+            data: points,
+            pointStyle: 'rect',
+            backgroundColor: points.map(function (p) {
+              return heatColour(p.v);
+            }),
+            borderColor: '#555',
+            borderWidth: 1,
+            pointRadius: cellRadius,
+            pointHoverRadius: cellRadius,
+          },
+        ],
+      },
       options: {
-        plugins: { legend: { display: false }, stratalignCellLabels: true, title: { display: true, text: wrap(spec.title, 55) },
-          tooltip: { callbacks: { label: function (item) { var p = item.raw; return p.y + ' / ' + p.x + ': ' + fmt(100 * p.v, 1) + ' % [' + fmt(100 * p.low, 1) + ', ' + fmt(100 * p.high, 1) + ']'; } } } },
-        scales: { x: { type: 'category', labels: spec.games, offset: true, grid: { display: false } }, y: { type: 'category', labels: spec.contexts, offset: true, reverse: true, grid: { display: false } } },
+        plugins: {
+          legend: { display: false },
+          stratalignCellLabels: true,
+          title: { display: true, text: wrap(spec.title, 55) },
+          tooltip: {
+            callbacks: {
+              label: function (item) {
+                var p = item.raw;
+                return (
+                  p.y +
+                  ' / ' +
+                  p.x +
+                  ': ' +
+                  fmt(100 * p.v, 1) +
+                  ' % [' +
+                  fmt(100 * p.low, 1) +
+                  ', ' +
+                  fmt(100 * p.high, 1) +
+                  ']'
+                );
+              },
+            },
+          },
+        },
+        scales: {
+          x: { type: 'category', labels: spec.games, offset: true, grid: { display: false } },
+          y: { type: 'category', labels: spec.contexts, offset: true, reverse: true, grid: { display: false } },
+        },
       },
     };
   }
@@ -109,8 +148,12 @@
       label: spec.measure,
       data: points,
       pointStyle: 'rect',
-      backgroundColor: points.map(function (p) { return colour(p.v); }),
-      borderColor: points.map(function (p) { return REGION_BORDER[p.region] || '#555'; }),
+      backgroundColor: points.map(function (p) {
+        return colour(p.v);
+      }),
+      borderColor: points.map(function (p) {
+        return REGION_BORDER[p.region] || '#555';
+      }),
       borderWidth: 2,
       pointRadius: cellRadius,
       pointHoverRadius: cellRadius,
@@ -137,10 +180,29 @@
   function improvement(spec) {
     var datasets = spec.series.map(function (s, i) {
       var colour = PALETTE[i % PALETTE.length];
-      return { label: s.label, data: s.values, backgroundColor: spec.flagged.map(function (f) { return f ? FLAGGED : colour; }), borderColor: colour, borderWidth: spec.flagged.map(function (f) { return f ? 3 : 1; }) };
+      return {
+        label: s.label,
+        data: s.values,
+        backgroundColor: spec.flagged.map(function (f) {
+          return f ? FLAGGED : colour;
+        }),
+        borderColor: colour,
+        borderWidth: spec.flagged.map(function (f) {
+          return f ? 3 : 1;
+        }),
+      };
     });
-    var labels = spec.scenarios.map(function (s, i) { return spec.flagged[i] ? s + ' (n.s.)' : s; });
-    return { type: 'bar', data: { labels: labels, datasets: datasets }, options: { plugins: { title: { display: true, text: spec.title } }, scales: { y: { title: { display: true, text: '%' } } } } };
+    var labels = spec.scenarios.map(function (s, i) {
+      return spec.flagged[i] ? s + ' (n.s.)' : s;
+    });
+    return {
+      type: 'bar',
+      data: { labels: labels, datasets: datasets },
+      options: {
+        plugins: { title: { display: true, text: spec.title } },
+        scales: { y: { title: { display: true, text: '%' } } },
+      },
+    };
   }
 
   // Draws each bar's point estimate as a dark tick across the interval bar it belongs to.
@@ -171,11 +233,45 @@
   function intervals(spec) {
     var datasets = spec.series.map(function (s, i) {
       var colour = PALETTE[i % PALETTE.length];
-      return { label: s.label + ' (tick: estimate, bar: 95 % interval)', estimates: s.values, data: s.low.map(function (l, j) { return l === null ? null : [l, s.high[j]]; }), backgroundColor: colour + '44', borderColor: colour, borderWidth: 1 };
+      return {
+        label: s.label + ' (tick: estimate, bar: 95 % interval)',
+        estimates: s.values,
+        data: s.low.map(function (l, j) {
+          return l === null ? null : [l, s.high[j]];
+        }),
+        backgroundColor: colour + '44',
+        borderColor: colour,
+        borderWidth: 1,
+      };
     });
-    return { type: 'bar', data: { labels: spec.categories, datasets: datasets }, options: { plugins: { title: { display: true, text: spec.title },
-      tooltip: { callbacks: { label: function (item) { var ds = item.dataset; var r = item.raw; return ds.label.split(' (')[0] + ': ' + fmt(ds.estimates[item.dataIndex], 3) + ' [' + fmt(r[0], 3) + ', ' + fmt(r[1], 3) + ']'; } } } },
-      scales: { y: { min: 0, title: { display: true, text: spec.axis } } } } };
+    return {
+      type: 'bar',
+      data: { labels: spec.categories, datasets: datasets },
+      options: {
+        plugins: {
+          title: { display: true, text: spec.title },
+          tooltip: {
+            callbacks: {
+              label: function (item) {
+                var ds = item.dataset;
+                var r = item.raw;
+                return (
+                  ds.label.split(' (')[0] +
+                  ': ' +
+                  fmt(ds.estimates[item.dataIndex], 3) +
+                  ' [' +
+                  fmt(r[0], 3) +
+                  ', ' +
+                  fmt(r[1], 3) +
+                  ']'
+                );
+              },
+            },
+          },
+        },
+        scales: { y: { min: 0, title: { display: true, text: spec.axis } } },
+      },
+    };
   }
 
   // Long titles wrap into lines so narrow charts do not clip them.

@@ -39,7 +39,8 @@ export const SCOPE_HELP =
   'write overall, or key=value pairs joined by commas with keys split, game, context, region, ' +
   'e.g. split=in-sample, split=in-sample,game=* (* = each) or region=stag-hunt';
 export const FLAG_HELP =
-  '<metric>[.<bound>][@<scope>]=<number>, e.g. paper-improvement@split=in-sample=40 or tv-distance.not-outside@game=*=0.2';
+  '<metric>[.<bound>][@<scope>]=<number>, e.g. paper-improvement@split=in-sample=40 or ' +
+  'tv-distance.not-outside@game=*=0.2';
 
 /** Reads `overall`, `split=in-sample`, `split=in-sample,game=*`. */
 export function parseScope(text: string, where: ErrorLocation): Scope {
@@ -52,11 +53,16 @@ export function parseScope(text: string, where: ErrorLocation): Scope {
       throw new StratalignError({ ...where, value: text }, `cannot read scope part "${part}"`, SCOPE_HELP);
     }
     const dim = key as (typeof DIMENSIONS)[number];
-    if (scope[dim] !== undefined) throw new StratalignError({ ...where, value: text }, `scope names ${dim} twice`, SCOPE_HELP);
+    if (scope[dim] !== undefined)
+      throw new StratalignError({ ...where, value: text }, `scope names ${dim} twice`, SCOPE_HELP);
     scope[dim] = value;
   }
   if (scope.game !== undefined && scope.context !== undefined) {
-    throw new StratalignError({ ...where, value: text }, 'the report has no groups by game and context together (that is a single scenario)', 'use game=... or context=..., each optionally with split=...');
+    throw new StratalignError(
+      { ...where, value: text },
+      'the report has no groups by game and context together (that is a single scenario)',
+      'use game=... or context=..., each optionally with split=...',
+    );
   }
   if (scope.region !== undefined && (scope.game !== undefined || scope.context !== undefined)) {
     throw new StratalignError(
@@ -96,7 +102,11 @@ export function checkThreshold(metric: MetricName, threshold: number, where: Err
   const def = metricDefinition(metric);
   const range = thresholdRange(def);
   if (threshold < range.min || threshold > range.max || (range.whole && !Number.isInteger(threshold))) {
-    throw new StratalignError({ ...where, value: threshold }, `${metric} is ${range.text}`, `give a threshold in that range, in the unit the report shows (${def.unit})`);
+    throw new StratalignError(
+      { ...where, value: threshold },
+      `${metric} is ${range.text}`,
+      `give a threshold in that range, in the unit the report shows (${def.unit})`,
+    );
   }
   if (def.unit !== 'percent') return null;
   if (threshold !== 0 && Math.abs(threshold) < 1) {
@@ -105,11 +115,12 @@ export function checkThreshold(metric: MetricName, threshold: number, where: Err
     throw new StratalignError({ ...where, value: threshold }, problem, `write ${asPercent} for ${asPercent} %`);
   }
   if (def.kind === 'group' && !def.range && (threshold < SANE_CLOSURE.min || threshold > SANE_CLOSURE.max)) {
-    const fix = threshold > SANE_CLOSURE.max
-      ? `write at most ${SANE_CLOSURE.max} (${SANE_CLOSURE.max} asks for the teacher's level; ` +
-        'more asks the student to overshoot it)'
-      : `write at least ${SANE_CLOSURE.min} (0 = no closer to the teacher than the base; ` +
-        `${SANE_CLOSURE.min} = moved away from the teacher by a whole base-teacher gap)`;
+    const fix =
+      threshold > SANE_CLOSURE.max
+        ? `write at most ${SANE_CLOSURE.max} (${SANE_CLOSURE.max} asks for the teacher's level; ` +
+          'more asks the student to overshoot it)'
+        : `write at least ${SANE_CLOSURE.min} (0 = no closer to the teacher than the base; ` +
+          `${SANE_CLOSURE.min} = moved away from the teacher by a whole base-teacher gap)`;
     throw new StratalignError(
       { ...where, value: threshold },
       `${metric} thresholds lie between ${SANE_CLOSURE.min} and ${SANE_CLOSURE.max} (percent of the base-teacher gap)`,
@@ -126,13 +137,22 @@ export function parseCheckFlag(flag: '--min' | '--max', text: string): Check {
   const left = eq < 0 ? '' : text.slice(0, eq);
   const threshold = eq < 0 ? Number.NaN : Number(text.slice(eq + 1).trim());
   if (!left || text.slice(eq + 1).trim() === '' || !Number.isFinite(threshold)) {
-    throw new StratalignError({ ...where, value: text }, 'expected a metric and a number', `write ${flag} ${FLAG_HELP}`);
+    throw new StratalignError(
+      { ...where, value: text },
+      'expected a metric and a number',
+      `write ${flag} ${FLAG_HELP}`,
+    );
   }
   const at = left.indexOf('@');
   const head = at < 0 ? left : left.slice(0, at);
   const scope = at < 0 ? {} : parseScope(left.slice(at + 1), where);
   const [metricText, boundText, extra] = head.trim().split('.');
-  if (extra !== undefined) throw new StratalignError({ ...where, value: text }, 'too many dots before the scope', `write ${flag} ${FLAG_HELP}`);
+  if (extra !== undefined)
+    throw new StratalignError(
+      { ...where, value: text },
+      'too many dots before the scope',
+      `write ${flag} ${FLAG_HELP}`,
+    );
   const check: Check = {
     metric: parseMetric(metricText ?? '', where),
     scope,

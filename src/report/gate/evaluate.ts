@@ -37,7 +37,8 @@ export type GateInput = {
 };
 
 /** Why a run-level count is missing: only promptfoo results record provider errors and missing samples. */
-export const RUN_COUNTS_NOT_RECORDED = 'not recorded in this input: only promptfoo results record provider errors and missing samples';
+export const RUN_COUNTS_NOT_RECORDED =
+  'not recorded in this input: only promptfoo results record provider errors and missing samples';
 
 /**
  * Runs every check on every group and model it covers. A value that cannot be computed fails:
@@ -61,28 +62,80 @@ export function implicitChecks(explicit: readonly Check[], lost: LostAnswers | n
   if (!lost) return [];
   return (['provider-errors', 'missing-samples'] as const)
     .filter((metric) => !explicit.some((c) => c.metric === metric))
-    .map((metric) => ({ metric, scope: {}, bound: null, max: 0, origin: 'default for promptfoo results', implicit: true }));
+    .map((metric) => ({
+      metric,
+      scope: {},
+      bound: null,
+      max: 0,
+      origin: 'default for promptfoo results',
+      implicit: true,
+    }));
 }
 
 function evaluateSide(check: Check, comparator: '>=' | '<=', threshold: number, input: GateInput): CheckOutcome[] {
   const def = metricDefinition(check.metric);
-  const base = { metric: check.metric, unit: def.unit, comparator, threshold, implicit: check.implicit ?? false, origin: check.origin };
+  const base = {
+    metric: check.metric,
+    unit: def.unit,
+    comparator,
+    threshold,
+    implicit: check.implicit ?? false,
+    origin: check.origin,
+  };
   const decided = (o: Omit<CheckOutcome, 'decision'>): CheckOutcome => (def.kind === 'run' ? o : { ...o, decision });
   // Run-level counts are counted, not estimated: no bound applies, and none is worth a note.
-  const { bound, boundNote, decision } = def.kind === 'run' && check.bound === null ? { bound: 'point' as const, boundNote: null, decision: 'point' as const } : resolveBound(check, comparator, def.hasInterval, input.defaultBound);
-  const decide = (value: number | null) => value !== null && (comparator === '>=' ? value >= threshold : value <= threshold);
+  const { bound, boundNote, decision } =
+    def.kind === 'run' && check.bound === null
+      ? { bound: 'point' as const, boundNote: null, decision: 'point' as const }
+      : resolveBound(check, comparator, def.hasInterval, input.defaultBound);
+  const decide = (value: number | null) =>
+    value !== null && (comparator === '>=' ? value >= threshold : value <= threshold);
 
   if (def.kind === 'run') {
     if (formatScope(check.scope) !== 'overall') {
-      throw new StratalignError({ field: check.origin, value: formatScope(check.scope) }, `${check.metric} is counted over the whole run`, 'drop the scope (it is always overall)');
+      throw new StratalignError(
+        { field: check.origin, value: formatScope(check.scope) },
+        `${check.metric} is counted over the whole run`,
+        'drop the scope (it is always overall)',
+      );
     }
-    if (!input.lost) return [decided({ ...base, pass: false, where: 'overall', model: null, bound, boundNote, value: null, estimate: null, detail: RUN_COUNTS_NOT_RECORDED })];
+    if (!input.lost)
+      return [
+        decided({
+          ...base,
+          pass: false,
+          where: 'overall',
+          model: null,
+          bound,
+          boundNote,
+          value: null,
+          estimate: null,
+          detail: RUN_COUNTS_NOT_RECORDED,
+        }),
+      ];
     const value = input.lost[def.field];
     const example = input.lost.examples[0];
     const details: string[] = [];
-    if (def.field === 'providerErrors' && example) details.push(`first: row ${example.row}, ${example.provider}${example.scenario ? `, ${example.scenario}` : ''}: ${example.error}`);
-    if (input.withoutRunCounts?.length) details.push(`counted over the promptfoo results only, not ${input.withoutRunCounts.join(', ')}`);
-    return [decided({ ...base, pass: decide(value), where: 'overall', model: null, bound, boundNote, value, estimate: null, detail: details.length ? details.join('; ') : null })];
+    if (def.field === 'providerErrors' && example)
+      details.push(
+        `first: row ${example.row}, ${example.provider}${example.scenario ? `, ${example.scenario}` : ''}: ` +
+          `${example.error}`,
+      );
+    if (input.withoutRunCounts?.length)
+      details.push(`counted over the promptfoo results only, not ${input.withoutRunCounts.join(', ')}`);
+    return [
+      decided({
+        ...base,
+        pass: decide(value),
+        where: 'overall',
+        model: null,
+        bound,
+        boundNote,
+        value,
+        estimate: null,
+        detail: details.length ? details.join('; ') : null,
+      }),
+    ];
   }
 
   if (!input.report) throw new Error('group metrics need a report');
@@ -94,16 +147,43 @@ function evaluateSide(check: Check, comparator: '>=' | '<=', threshold: number, 
     return models.map((model) => {
       const mine = figures.find((f) => f.model === model);
       const estimate = def.read(mine);
-      const value = estimate === null ? null : bound === 'point' ? estimate.value : bound === 'lower' ? estimate.low : estimate.high;
-      const missing = estimate === null || estimate.value === null ? 'undefined for this group' : (estimate.note ?? 'no interval could be computed');
-      // A note on a defined bound (e.g. a zero-width interval) is shown too: the line must not look more certain than the report.
-      const detail = value !== null ? (bound === 'point' ? null : (estimate?.note ?? null)) : (def.missing?.(mine) ?? missing);
-      return decided({ ...base, pass: decide(value), where: group.label, model, bound, boundNote, value, estimate, detail });
+      const value =
+        estimate === null
+          ? null
+          : bound === 'point'
+            ? estimate.value
+            : bound === 'lower'
+              ? estimate.low
+              : estimate.high;
+      const missing =
+        estimate === null || estimate.value === null
+          ? 'undefined for this group'
+          : (estimate.note ?? 'no interval could be computed');
+      // A note on a defined bound (e.g. a zero-width interval) is shown too: the line must not look more certain than
+      // the report.
+      const detail =
+        value !== null ? (bound === 'point' ? null : (estimate?.note ?? null)) : (def.missing?.(mine) ?? missing);
+      return decided({
+        ...base,
+        pass: decide(value),
+        where: group.label,
+        model,
+        bound,
+        boundNote,
+        value,
+        estimate,
+        detail,
+      });
     });
   });
 }
 
-function resolveBound(check: Check, comparator: '>=' | '<=', hasInterval: boolean, fallback: Bound): { bound: CheckOutcome['bound']; boundNote: string | null; decision: Exclude<Bound, 'conservative'> } {
+function resolveBound(
+  check: Check,
+  comparator: '>=' | '<=',
+  hasInterval: boolean,
+  fallback: Bound,
+): { bound: CheckOutcome['bound']; boundNote: string | null; decision: Exclude<Bound, 'conservative'> } {
   const asked = check.bound ?? fallback;
   const decision = asked === 'conservative' ? 'within' : asked;
   // Within: the end on the passing side must pass; not-outside: the end on the failing side.
@@ -112,7 +192,11 @@ function resolveBound(check: Check, comparator: '>=' | '<=', hasInterval: boolea
   const bound = decision === 'within' ? passing : decision === 'not-outside' ? failing : decision;
   if (bound === 'point' || hasInterval) return { bound, boundNote: null, decision };
   if (check.bound !== null) {
-    throw new StratalignError({ field: check.origin, value: check.bound }, `${check.metric} has no confidence interval`, 'check it on the point estimate (bound point)');
+    throw new StratalignError(
+      { field: check.origin, value: check.bound },
+      `${check.metric} has no confidence interval`,
+      'check it on the point estimate (bound point)',
+    );
   }
   return { bound: 'point', boundNote: `${check.metric} has no interval`, decision: 'point' };
 }
@@ -127,7 +211,8 @@ export function matchGroups(report: Report, scope: Scope, origin: string): Group
     return (Object.entries(scope) as [keyof Scope, string][]).every(([k, v]) => v === '*' || g.key[k] === v);
   });
   if (matches.length === 0) {
-    const known = (dim: keyof Scope) => [...new Set(report.groups.map((g) => g.key[dim]).filter((v) => v !== undefined))].join(', ');
+    const known = (dim: keyof Scope) =>
+      [...new Set(report.groups.map((g) => g.key[dim]).filter((v) => v !== undefined))].join(', ');
     throw new StratalignError(
       { field: origin, value: formatScope(scope) },
       'no group of the report matches this scope',

@@ -28,7 +28,9 @@ const gateFileSchema = z.strictObject({
 
 export type GateFile = { bound: Bound | null; checks: Check[] };
 
-const FIX = `write schema: ${GATE_SCHEMA}, an optional bound (${BOUNDS.join(', ')}) and checks: a list of {metric, scope, bound, min, max} with min or max (see README, "Gate")`;
+const FIX =
+  `write schema: ${GATE_SCHEMA}, an optional bound (${BOUNDS.join(', ')}) and checks: a list of ` +
+  `{metric, scope, bound, min, max} with min or max (see README, "Gate")`;
 
 /** Reads a gate file; every check names a metric and at least one threshold. */
 export function readGateFile(file: string): GateFile {
@@ -36,10 +38,18 @@ export function readGateFile(file: string): GateFile {
   const checks = data.checks.map((entry, i): Check => {
     const field = `checks[${i}]`;
     if (entry.min === undefined && entry.max === undefined) {
-      throw new StratalignError({ file, field, value: entry }, 'a check needs min or max', 'add `min: <number>` and/or `max: <number>`');
+      throw new StratalignError(
+        { file, field, value: entry },
+        'a check needs min or max',
+        'add `min: <number>` and/or `max: <number>`',
+      );
     }
     if (entry.min !== undefined && entry.max !== undefined && entry.min > entry.max) {
-      throw new StratalignError({ file, field, value: entry }, 'min is above max, so the check can never pass', 'swap the two thresholds');
+      throw new StratalignError(
+        { file, field, value: entry },
+        'min is above max, so the check can never pass',
+        'swap the two thresholds',
+      );
     }
     const check: Check = {
       metric: parseMetric(entry.metric, { file, field: `${field}.metric` }),

@@ -19,17 +19,33 @@ type GroupMetric = {
   missing?(figures: ModelFigures | undefined): string | null;
 };
 
-type RunMetric = { kind: 'run'; unit: 'count'; hasInterval: false; description: string; field: 'providerErrors' | 'missingSamples' };
+type RunMetric = {
+  kind: 'run';
+  unit: 'count';
+  hasInterval: false;
+  description: string;
+  field: 'providerErrors' | 'missingSamples';
+};
 
 export type MetricDefinition = GroupMetric | RunMetric;
 
 const asPercent = (e: Estimate | undefined | null): Estimate | null =>
-  e ? { ...e, value: e.value === null ? null : 100 * e.value, low: e.low === null ? null : 100 * e.low, high: e.high === null ? null : 100 * e.high } : null;
+  e
+    ? {
+        ...e,
+        value: e.value === null ? null : 100 * e.value,
+        low: e.low === null ? null : 100 * e.low,
+        high: e.high === null ? null : 100 * e.high,
+      }
+    : null;
 
 /** Every metric a gate can check, by the name used in flags and gate files. */
 export const METRICS = {
   'paper-improvement': {
-    kind: 'group', unit: 'percent', models: 'students', hasInterval: false,
+    kind: 'group',
+    unit: 'percent',
+    models: 'students',
+    hasInterval: false,
     description: "the paper's mean improvement on cooperation shares (no interval)",
     read: (f) => {
       const s = f?.student;
@@ -37,32 +53,82 @@ export const METRICS = {
     },
   },
   'paper-improvement-published': {
-    kind: 'group', unit: 'percent', models: 'students', hasInterval: false,
-    description: "the paper's mean improvement on counts, as published (no interval; means little when sample sizes differ)",
+    kind: 'group',
+    unit: 'percent',
+    models: 'students',
+    hasInterval: false,
+    description:
+      "the paper's mean improvement on counts, as published (no interval; means little when sample sizes differ)",
     read: (f) => {
       const s = f?.student;
       return s ? { value: s.paperImprovement.asPublished.value, low: null, high: null, method: 'none' } : null;
     },
   },
-  'pooled-gap-closure': { kind: 'group', unit: 'percent', models: 'students', hasInterval: true, description: 'pooled gap closure', read: (f) => f?.student?.pooledGapClosure ?? null },
-  'absolute-gap-closure': { kind: 'group', unit: 'percent', models: 'students', hasInterval: true, description: 'pooled absolute-gap closure', read: (f) => f?.student?.absoluteGapClosure ?? null },
-  'tv-distance': { kind: 'group', unit: 'distance', models: 'students', hasInterval: true, description: 'mean total variation distance to the teacher', read: (f) => f?.tv ?? null },
-  'js-distance': { kind: 'group', unit: 'distance', models: 'students', hasInterval: true, description: 'mean Jensen-Shannon distance (bits) to the teacher', read: (f) => f?.js ?? null },
-  'profile-correlation': { kind: 'group', unit: 'correlation', models: 'students', hasInterval: true, description: "correlation of cooperation across scenarios with the teacher's", read: (f) => f?.profileCorrelation ?? null },
+  'pooled-gap-closure': {
+    kind: 'group',
+    unit: 'percent',
+    models: 'students',
+    hasInterval: true,
+    description: 'pooled gap closure',
+    read: (f) => f?.student?.pooledGapClosure ?? null,
+  },
+  'absolute-gap-closure': {
+    kind: 'group',
+    unit: 'percent',
+    models: 'students',
+    hasInterval: true,
+    description: 'pooled absolute-gap closure',
+    read: (f) => f?.student?.absoluteGapClosure ?? null,
+  },
+  'tv-distance': {
+    kind: 'group',
+    unit: 'distance',
+    models: 'students',
+    hasInterval: true,
+    description: 'mean total variation distance to the teacher',
+    read: (f) => f?.tv ?? null,
+  },
+  'js-distance': {
+    kind: 'group',
+    unit: 'distance',
+    models: 'students',
+    hasInterval: true,
+    description: 'mean Jensen-Shannon distance (bits) to the teacher',
+    read: (f) => f?.js ?? null,
+  },
+  'profile-correlation': {
+    kind: 'group',
+    unit: 'correlation',
+    models: 'students',
+    hasInterval: true,
+    description: "correlation of cooperation across scenarios with the teacher's",
+    read: (f) => f?.profileCorrelation ?? null,
+  },
   'parse-rate': {
-    kind: 'group', unit: 'percent', models: 'all', hasInterval: true, range: { min: 0, max: 100 },
+    kind: 'group',
+    unit: 'percent',
+    models: 'all',
+    hasInterval: true,
+    range: { min: 0, max: 100 },
     description: 'share of answers that could be parsed',
     read: (f) => asPercent(f?.parseRate),
     missing: (f) => (f?.parseRate === null ? 'not recorded in this input: the data has no parse-failure counts' : null),
   },
   'rule-read-rate': {
-    kind: 'group', unit: 'percent', models: 'all', hasInterval: true, range: { min: 0, max: 100 },
+    kind: 'group',
+    unit: 'percent',
+    models: 'all',
+    hasInterval: true,
+    range: { min: 0, max: 100 },
     description: "share of answers the parser's rules read (answers read by the audited extractor do not count)",
     read: (f) => asPercent(f?.ruleReadRate),
     missing: (f) => (f && !f.ruleReadRate ? 'not recorded in this input: the data has no parse-failure counts' : null),
   },
   'label-bias': {
-    kind: 'group', unit: 'distance', models: 'students', hasInterval: true,
+    kind: 'group',
+    unit: 'distance',
+    models: 'students',
+    hasInterval: true,
     description: 'largest difference in cooperation between two label variants (0..1)',
     read: (f) => f?.labelBias ?? null,
     missing: (f) =>
@@ -71,7 +137,11 @@ export const METRICS = {
         : null,
   },
   'follows-letter': {
-    kind: 'group', unit: 'percent', models: 'students', hasInterval: true, range: { min: 0, max: 100 },
+    kind: 'group',
+    unit: 'percent',
+    models: 'students',
+    hasInterval: true,
+    range: { min: 0, max: 100 },
     description: 'share of scenarios where the choice keeps the letter, not the action, when letters swap meaning',
     read: (f) => asPercent(f?.followsLetter),
     missing: (f) =>
@@ -79,7 +149,13 @@ export const METRICS = {
         ? 'no meaning-swapped label variants in this group (e.g. paper and swapped)'
         : null,
   },
-  'provider-errors': { kind: 'run', unit: 'count', hasInterval: false, description: 'promptfoo rows that ended in an error instead of an answer', field: 'providerErrors' },
+  'provider-errors': {
+    kind: 'run',
+    unit: 'count',
+    hasInterval: false,
+    description: 'promptfoo rows that ended in an error instead of an answer',
+    field: 'providerErrors',
+  },
   'missing-samples': {
     kind: 'run',
     unit: 'count',
@@ -113,6 +189,7 @@ const UNIT_RANGES: Record<MetricUnit, ThresholdRange> = {
 
 /** The thresholds a metric can meaningfully be compared with. */
 export function thresholdRange(def: MetricDefinition): ThresholdRange {
-  if (def.kind === 'group' && def.range) return { ...def.range, whole: false, text: `a percentage between ${def.range.min} and ${def.range.max}` };
+  if (def.kind === 'group' && def.range)
+    return { ...def.range, whole: false, text: `a percentage between ${def.range.min} and ${def.range.max}` };
   return UNIT_RANGES[def.unit];
 }

@@ -38,8 +38,13 @@ export function decisionText(o: CheckOutcome, level: number): string | null {
   if (o.bound === 'point') return 'point: a model exactly at the threshold passes about half the time';
   // An end named directly decides like within or not-outside, depending on the side it is on.
   const within = o.bound === (o.comparator === '>=' ? 'lower' : 'upper');
-  const name = o.decision === 'lower' || o.decision === 'upper' ? `${o.decision} end, i.e. ${within ? 'within' : 'not-outside'}` : o.decision;
-  return within ? `${name}: a model exactly at the threshold passes at most ${tail} of the time` : `${name}: a model exactly at the threshold fails at most ${tail} of the time`;
+  const name =
+    o.decision === 'lower' || o.decision === 'upper'
+      ? `${o.decision} end, i.e. ${within ? 'within' : 'not-outside'}`
+      : o.decision;
+  return within
+    ? `${name}: a model exactly at the threshold passes at most ${tail} of the time`
+    : `${name}: a model exactly at the threshold fails at most ${tail} of the time`;
 }
 
 /** One line per check: verdict, what, where, the value read, the threshold, the bound, and by how much it failed. */
@@ -54,8 +59,13 @@ export function renderOutcome(o: CheckOutcome, level: number): string {
     const op = o.pass ? o.comparator : o.comparator === '>=' ? '<' : '>';
     parts.push(`${boundText(o, level)} ${show(o.value, o.unit, digits)} ${op} ${limit}`);
     const extras: string[] = [];
-    if (!o.pass) extras.push(`${o.comparator === '>=' ? 'short' : 'over'} by ${fixed(Math.abs(o.value - o.threshold), digits)}${MARGIN_UNIT[o.unit]}`);
-    if (o.bound !== 'point' && o.estimate?.value != null) extras.push(`estimate ${show(o.estimate.value, o.unit, DIGITS[o.unit])}`);
+    if (!o.pass)
+      extras.push(
+        `${o.comparator === '>=' ? 'short' : 'over'} by ` +
+          `${fixed(Math.abs(o.value - o.threshold), digits)}${MARGIN_UNIT[o.unit]}`,
+      );
+    if (o.bound !== 'point' && o.estimate?.value != null)
+      extras.push(`estimate ${show(o.estimate.value, o.unit, DIGITS[o.unit])}`);
     if (o.boundNote) extras.push(o.boundNote);
     const risk = decisionText(o, level);
     if (risk) extras.push(risk);
@@ -69,6 +79,8 @@ export function renderOutcome(o: CheckOutcome, level: number): string {
 export function renderGate(outcomes: readonly CheckOutcome[], level: number, header: string): string {
   const failed = outcomes.filter((o) => !o.pass).length;
   const checks = (n: number) => `${n} check${n === 1 ? '' : 's'}`;
-  const verdict = failed ? `gate FAILED: ${failed} of ${checks(outcomes.length)} failed` : `gate passed: ${checks(outcomes.length)}`;
+  const verdict = failed
+    ? `gate FAILED: ${failed} of ${checks(outcomes.length)} failed`
+    : `gate passed: ${checks(outcomes.length)}`;
   return [escapeTerminal(header), ...outcomes.map((o) => renderOutcome(o, level)), verdict, ''].join('\n');
 }

@@ -9,7 +9,12 @@ import {
   type LogisticFit,
 } from '../../stats/logistic-regression.js';
 import type { ChoiceCell } from './choice-cells.js';
-import { designRow, PARAMETER_LABELS, PARAMETER_NAMES, type ParameterName } from '../../catalogue/scenarios/choice-covariates.js';
+import {
+  designRow,
+  PARAMETER_LABELS,
+  PARAMETER_NAMES,
+  type ParameterName,
+} from '../../catalogue/scenarios/choice-covariates.js';
 
 export type FingerprintInterval = 'profile' | 'wald';
 

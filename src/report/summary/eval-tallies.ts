@@ -1,6 +1,10 @@
 import type { Catalogue } from '../../catalogue/catalogue.js';
 import type { StratalignError } from '../../shared/errors.js';
-import { createConversionSummary, samplesFromRows, type ConversionSummary } from '../../recordings/convert/promptfoo-results.js';
+import {
+  createConversionSummary,
+  samplesFromRows,
+  type ConversionSummary,
+} from '../../recordings/convert/promptfoo-results.js';
 import { rowsInMemory } from '../../recordings/convert/promptfoo-source.js';
 import { TallyBuilder } from '../../recordings/tally-builder.js';
 import type { Tally } from '../../recordings/types.js';

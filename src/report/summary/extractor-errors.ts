@@ -20,7 +20,10 @@ export function extractorErrors(rows: readonly unknown[]): ExtractorErrors {
 }
 
 export function describeExtractorErrors(e: ExtractorErrors): string {
-  return `EXTRACTOR ERRORS: ${e.answers} answer(s) in ${e.rows} row(s) could not be put to the extractor and stay unread (extractor-error); first: ${e.firstError ?? 'no reason given'}`;
+  return (
+    `EXTRACTOR ERRORS: ${e.answers} answer(s) in ${e.rows} row(s) could not be put to the extractor and ` +
+    `stay unread (extractor-error); first: ${e.firstError ?? 'no reason given'}`
+  );
 }
 
 function extractorSummaryOf(row: unknown): Record<string, unknown> | null {

@@ -25,9 +25,13 @@ export function agreementByModel(
     const n = validCount(t);
     if (!entry || entry.n === 0 || n === 0) continue;
     const shares = Object.fromEntries(Object.entries(t.counts).map(([a, c]) => [a, c / n]));
-    list.push(distributionScores(shares, scenarioById(resolved, catalogue, t.scenario).game.actionSpace, entry).agreement!);
+    list.push(
+      distributionScores(shares, scenarioById(resolved, catalogue, t.scenario).game.actionSpace, entry).agreement!,
+    );
   }
-  return new Map([...values].map(([model, xs]) => [model, xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null]));
+  return new Map(
+    [...values].map(([model, xs]) => [model, xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null]),
+  );
 }
 
 export type PlainModelRow = {
@@ -46,10 +50,22 @@ export type PlainModelRow = {
  * intervals or a comparison: what the summary can still show when the data names no base,
  * fine-tuned and teacher to compare.
  */
-export function plainModelRows(tallies: readonly Tally[], catalogue: Catalogue, resolved?: ResolvedScenarios): PlainModelRow[] {
+export function plainModelRows(
+  tallies: readonly Tally[],
+  catalogue: Catalogue,
+  resolved?: ResolvedScenarios,
+): PlainModelRow[] {
   const rows = new Map<string, PlainModelRow & { weighted: number; weight: number }>();
   for (const t of tallies) {
-    const fresh = { model: t.model, role: t.role, source: t.source, readings: 0, valid: 0, failures: 0, cooperation: null };
+    const fresh = {
+      model: t.model,
+      role: t.role,
+      source: t.source,
+      readings: 0,
+      valid: 0,
+      failures: 0,
+      cooperation: null,
+    };
     const row = rows.get(t.model) ?? { ...fresh, weighted: 0, weight: 0 };
     rows.set(t.model, row);
     const space = scenarioById(resolved, catalogue, t.scenario).game.actionSpace;
@@ -63,5 +79,8 @@ export function plainModelRows(tallies: readonly Tally[], catalogue: Catalogue, 
       row.weight += m.valid;
     }
   }
-  return [...rows.values()].map(({ weighted, weight, ...row }) => ({ ...row, cooperation: weight ? weighted / weight : null }));
+  return [...rows.values()].map(({ weighted, weight, ...row }) => ({
+    ...row,
+    cooperation: weight ? weighted / weight : null,
+  }));
 }

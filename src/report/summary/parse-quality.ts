@@ -17,7 +17,13 @@ export type ParseQuality = {
   extracted: number;
   failures: Record<string, number>;
   /** null when the data could not record failures (replayed counts) or fewer than two scenarios hold answers. */
-  spread: { statistic: number; df: number; p: number; approximate: boolean; worst: { scenario: string; unreadShare: number } } | null;
+  spread: {
+    statistic: number;
+    df: number;
+    p: number;
+    approximate: boolean;
+    worst: { scenario: string; unreadShare: number };
+  } | null;
 };
 
 export const UNEVEN_P = 0.01;
@@ -50,10 +56,16 @@ function homogeneity(rows: Array<{ scenario: string; read: number; unread: numbe
   const total = rows.reduce((s, r) => s + r.read + r.unread, 0);
   const unreadTotal = rows.reduce((s, r) => s + r.unread, 0);
   const p0 = unreadTotal / total;
-  const worst = rows.reduce((w, r) => (r.unread / (r.read + r.unread) > w.unreadShare ? { scenario: r.scenario, unreadShare: r.unread / (r.read + r.unread) } : w), {
-    scenario: rows[0]!.scenario,
-    unreadShare: rows[0]!.unread / (rows[0]!.read + rows[0]!.unread),
-  });
+  const worst = rows.reduce(
+    (w, r) =>
+      r.unread / (r.read + r.unread) > w.unreadShare
+        ? { scenario: r.scenario, unreadShare: r.unread / (r.read + r.unread) }
+        : w,
+    {
+      scenario: rows[0]!.scenario,
+      unreadShare: rows[0]!.unread / (rows[0]!.read + rows[0]!.unread),
+    },
+  );
   if (unreadTotal === 0 || p0 === 1) return { statistic: 0, df: rows.length - 1, p: 1, approximate: false, worst };
   let statistic = 0;
   let approximate = false;
@@ -78,17 +90,31 @@ const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)} %`;
 export function describeReadRoutes(q: Pick<ParseQuality, 'received' | 'read' | 'extracted' | 'failures'>): string {
   if (q.received === 0) return 'no answers';
   const extractorKinds = Object.entries(q.failures).some(([k, n]) => k.startsWith('extractor-') && (n ?? 0) > 0);
-  if (q.extracted === 0 && !extractorKinds) return `${pct(q.read, q.received)} read by the rules (${q.read} of ${q.received})`;
+  if (q.extracted === 0 && !extractorKinds)
+    return `${pct(q.read, q.received)} read by the rules (${q.read} of ${q.received})`;
   const rules = q.read - q.extracted;
   const unread = q.received - q.read;
-  return `${pct(rules, q.received)} read by the rules, ${pct(q.extracted, q.received)} by the extractor, ${pct(unread, q.received)} unread (${rules} + ${q.extracted} + ${unread} of ${q.received})`;
+  return (
+    `${pct(rules, q.received)} read by the rules, ${pct(q.extracted, q.received)} by the extractor, ` +
+    `${pct(unread, q.received)} unread (${rules} + ${q.extracted} + ${unread} of ${q.received})`
+  );
 }
 
 /** One line per model for summaries and reports; a warning when unread answers are unevenly spread. */
 export function describeParseQuality(q: ParseQuality): string {
-  const kinds = Object.entries(q.failures).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
+  const kinds = Object.entries(q.failures)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
   const base = `${q.model}: ${describeReadRoutes(q)}${kinds ? `; unread: ${kinds}` : ''}`;
   if (!q.spread || q.spread.p >= UNEVEN_P) return base;
   const s = q.spread;
-  return `${base}; WARNING unread answers are unevenly spread over scenarios (Pearson chi-square test of homogeneity, chi2 = ${s.statistic.toFixed(1)}, df = ${s.df}, p = ${s.p < 0.0001 ? '< 0.0001' : s.p.toFixed(4)}${s.approximate ? ', approximate: some expected counts below 1' : ''}; worst ${s.worst.scenario} with ${(100 * s.worst.unreadShare).toFixed(0)} % unread): a parsing bias, not noise`;
+  return (
+    `${base}; WARNING unread answers are unevenly spread over scenarios (Pearson chi-square test of ` +
+    `homogeneity, chi2 = ${s.statistic.toFixed(1)}, df = ${s.df}, p = ` +
+    `${s.p < 0.0001 ? '< 0.0001' : s.p.toFixed(4)}${
+      s.approximate ? ', approximate: some expected ' + 'counts below 1' : ''
+    }; worst ${s.worst.scenario} with ${(100 * s.worst.unreadShare).toFixed(0)} % ` +
+    `unread): a parsing bias, not noise`
+  );
 }

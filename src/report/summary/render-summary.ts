@@ -30,7 +30,10 @@ function gateOutcome(row: VerdictRow, outcomes: SummaryParts['outcomes']): strin
   const of = (label: string) => outcomes?.get(label)?.get(row.split);
   const mine = of(row.student);
   if (!mine) return '';
-  const others = [['base', row.base], ['teacher', row.teacher]].flatMap(([role, label]) => {
+  const others = [
+    ['base', row.base],
+    ['teacher', row.teacher],
+  ].flatMap(([role, label]) => {
     const o = of(label!);
     return o ? [`${role} ${o.passed} of ${o.scored}`] : [];
   });
@@ -61,7 +64,11 @@ function lostAnswerCauses(errors: SummaryParts['errorsByProvider']): string[] {
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
@@ -95,11 +102,26 @@ export function renderSummary(parts: SummaryParts): string {
   if (summary.error) {
     const rows = plain.map((m) => {
       const a = agreement?.get(m.model);
-      return [sanitizeForTerminal(m.model), sanitizeForTerminal(m.role ?? '-'), dataOf(m), String(m.valid), m.failures === null ? 'not recorded' : String(m.failures), m.cooperation === null ? 'n/a' : `${fixed(100 * m.cooperation, 1)} %`, a === undefined || a === null ? 'n/a' : `${fixed(100 * a, 1)} %`];
+      return [
+        sanitizeForTerminal(m.model),
+        sanitizeForTerminal(m.role ?? '-'),
+        dataOf(m),
+        String(m.valid),
+        m.failures === null ? 'not recorded' : String(m.failures),
+        m.cooperation === null ? 'n/a' : `${fixed(100 * m.cooperation, 1)} %`,
+        a === undefined || a === null ? 'n/a' : `${fixed(100 * a, 1)} %`,
+      ];
     });
-    out.push(...table(['model', 'role', 'data', 'valid answers', 'unparseable', 'cooperation', 'teacher agreement'], rows));
-    const roles = [...new Set(plain.map((m) => m.role ?? 'none'))].map(sanitizeForTerminal).join(', ') || 'none (no answers were collected)';
-    out.push('', `no base / fine-tuned / teacher comparison: it needs one provider with each role (roles in this eval: ${roles}).`);
+    out.push(
+      ...table(['model', 'role', 'data', 'valid answers', 'unparseable', 'cooperation', 'teacher agreement'], rows),
+    );
+    const roles =
+      [...new Set(plain.map((m) => m.role ?? 'none'))].map(sanitizeForTerminal).join(', ') ||
+      'none (no answers were collected)';
+    out.push(
+      '',
+      `no base / fine-tuned / teacher comparison: it needs one provider with each role (roles in this eval: ${roles}).`,
+    );
     const silent = [...(errorsByProvider ?? new Map()).keys()].filter((label) => !plain.some((m) => m.model === label));
     if (plain.length > 0 && plain.every((m) => m.role === 'teacher') && !silent.length) {
       out.push(
@@ -109,7 +131,10 @@ export function renderSummary(parts: SummaryParts): string {
     } else if (silent.length) {
       const who = silent.map(sanitizeForTerminal).join(', ');
       out.push(`No answers from ${who}: every row failed (the cause is under LOST ANSWERS below).`);
-    } else out.push("Set `role: base | fine-tuned | teacher` in each provider's config (replays take it from the recording).");
+    } else
+      out.push(
+        "Set `role: base | fine-tuned | teacher` in each provider's config (replays take it from the recording).",
+      );
   } else {
     const rows = summary.models.map((m) => {
       const a = agreement?.get(m.model);
@@ -123,28 +148,54 @@ export function renderSummary(parts: SummaryParts): string {
         a === undefined || a === null ? 'n/a' : `${fixed(100 * a, 1)} %`,
       ];
     });
-    out.push(...table(['model', 'role', 'data', 'valid answers', 'unparseable', 'cooperation [95 %]', 'teacher agreement'], rows));
+    out.push(
+      ...table(
+        ['model', 'role', 'data', 'valid answers', 'unparseable', 'cooperation [95 %]', 'teacher agreement'],
+        rows,
+      ),
+    );
     out.push(
       reference
-        ? `teacher agreement = mean over scenarios of P(a reference answer equals the model's), reference ${sanitizeForTerminal(reference.model)} from ${sanitizeForTerminal(relative(process.cwd(), reference.source.origin) || reference.source.origin)}`
+        ? `teacher agreement = mean over scenarios of P(a reference answer equals the model's), reference ` +
+            `${sanitizeForTerminal(reference.model)} from ` +
+            `${sanitizeForTerminal(relative(process.cwd(), reference.source.origin) || reference.source.origin)}`
         : 'teacher agreement: n/a (no alignment assertion with a readable reference in this config)',
     );
-    const students = summary.splits.flatMap((s) => s.students.map((st) => ({ split: s.split, nsGaps: s.nonSignificantGaps, ...st })));
+    const students = summary.splits.flatMap((s) =>
+      s.students.map((st) => ({ split: s.split, nsGaps: s.nonSignificantGaps, ...st })),
+    );
     if (students.length) {
-      out.push('', "paper's improvement metric (mean over scenarios of 100*(ft-base)/(teacher-base), on cooperation shares), by split:");
+      out.push(
+        '',
+        "paper's improvement metric (mean over scenarios of 100*(ft-base)/(teacher-base), on cooperation " +
+          'shares), by split:',
+      );
       for (const s of students) {
         const p = s.student.paperImprovement;
         const n = s.student.scenarios;
         const value = p.value === null ? 'n/a' : `${fixed(p.value, 2)} %`;
-        const over = p.used === n ? `${n} scenarios` : `${p.used} of ${n} scenarios (the rest have no base-teacher gap)`;
+        const over =
+          p.used === n ? `${n} scenarios` : `${p.used} of ${n} scenarios (the rest have no base-teacher gap)`;
         const published = publishedNote(p.value, p.asPublished.value);
-        const ns = s.nsGaps > 0 ? `; ${s.nsGaps} scenario(s) with a base-teacher gap that is not significant (the paper metric is noise there)` : '';
-        out.push(`  ${sanitizeForTerminal(s.split)}, ${sanitizeForTerminal(s.model)}: ${value} over ${over}${published}; pooled gap closure ${withInterval(s.student.pooledGapClosure, 'percent')}${ns}`);
+        const ns =
+          s.nsGaps > 0
+            ? `; ${s.nsGaps} scenario(s) with a base-teacher gap that is not significant (the paper metric ` +
+              `is noise there)`
+            : '';
+        out.push(
+          `  ${sanitizeForTerminal(s.split)}, ${sanitizeForTerminal(s.model)}: ${value} over ` +
+            `${over}${published}; pooled gap closure ${withInterval(s.student.pooledGapClosure, 'percent')}${ns}`,
+        );
       }
-      out.push('  Intervals here use 200 bootstrap resamples. The paper metric is unstable where teacher and base are close;');
+      out.push(
+        '  Intervals here use 200 bootstrap resamples. The paper metric is unstable where teacher and base are close;',
+      );
       out.push('  `stratalign report` shows 2000-resample intervals, n.s.-gap flags and robust companions.');
     } else {
-      out.push('', "paper's improvement metric: n/a (needs models with roles base, fine-tuned and teacher on the same scenarios)");
+      out.push(
+        '',
+        "paper's improvement metric: n/a (needs models with roles base, fine-tuned and teacher on the same scenarios)",
+      );
     }
   }
   if (probes) out.push(...probes);
@@ -154,10 +205,16 @@ export function renderSummary(parts: SummaryParts): string {
     out.push(...lostAnswerCauses(errorsByProvider));
   }
   if (skipped.rows > 0) {
-    out.push(`SKIPPED ${skipped.rows} result row(s) that are not stratalign rows (first: ${sanitizeForTerminal(skipped.firstReason ?? 'no reason')}); they are not in the figures above`);
+    out.push(
+      `SKIPPED ${skipped.rows} result row(s) that are not stratalign rows (first: ` +
+        `${sanitizeForTerminal(skipped.firstReason ?? 'no reason')}); they are not in the figures above`,
+    );
   }
   if (conversion.exhaustedReplays > 0) {
-    out.push(`note: ${conversion.exhaustedReplays} answer(s) were asked of replays past the end of their recording (shown, not counted as lost)`);
+    out.push(
+      `note: ${conversion.exhaustedReplays} answer(s) were asked of replays past the end of their recording ` +
+        `(shown, not counted as lost)`,
+    );
   }
   return `${out.join('\n')}\n`;
 }

@@ -20,7 +20,10 @@ function parseQualityBlock(tallies: readonly Tally[]): string {
   const known = tallies.filter((t) => t.failuresRecorded !== false);
   if (known.length === 0) return '';
   const lines = parseQualityByModel(known).map((q) => `  ${sanitizeForTerminal(describeParseQuality(q))}`);
-  return `\nparse quality (answers read per model: by the rules, by the audited extractor, unread; unread answers are never guessed):\n${lines.join('\n')}\n`;
+  return (
+    `\nparse quality (answers read per model: by the rules, by the audited extractor, unread; unread ` +
+    `answers are never guessed):\n${lines.join('\n')}\n`
+  );
 }
 import type { RowOutcome } from './scoring-coverage.js';
 
@@ -50,7 +53,12 @@ export async function summariseEval(
   outcomes?: Map<string, Map<string, RowOutcome>>,
 ): Promise<EvalOutcome> {
   // promptfoo hands the hook no rows when results are not kept (e.g. --no-write): nothing to count.
-  if (rows.length === 0) return { text: '\nstratalign summary: this eval passed no result rows to the hook (run without --no-write to get one)\n', lostAnswers: 0, summary: null };
+  if (rows.length === 0)
+    return {
+      text: '\nstratalign summary: this eval passed no result rows to the hook (run without --no-write to get one)\n',
+      lostAnswers: 0,
+      summary: null,
+    };
   let tallied;
   try {
     tallied = await tallyEvalRows(rows, catalogue);
@@ -60,14 +68,19 @@ export async function summariseEval(
     return { text: `${error}\n`, lostAnswers: 0, error, summary: null };
   }
   if (tallied.tallies.length === 0 && tallied.skipped.rows > 0) {
-    const error = `stratalign summary: none of the eval's rows could be read (${tallied.skipped.rows} skipped; first: ${tallied.skipped.firstReason})`;
+    const error =
+      `stratalign summary: none of the eval's rows could be read (${tallied.skipped.rows} skipped; ` +
+      `first: ${tallied.skipped.firstReason})`;
     return { text: `${error}\n`, lostAnswers: 0, error, summary: null };
   }
   const withProbes = hasProbes(tallied.tallies);
   const truths = withProbes ? simulatedTruths(rows) : new Map();
   // Each scenario was resolved once, when its row was read; the summary and the report carry it on.
   const resolved = tallied.scenarios;
-  const summary = summariseForEval(tallied.tallies, catalogue, { scenarios: resolved, ...(truths.size ? { simulatedTruths: truths } : {}) });
+  const summary = summariseForEval(tallied.tallies, catalogue, {
+    scenarios: resolved,
+    ...(truths.size ? { simulatedTruths: truths } : {}),
+  });
   // Without base, fine-tuned and teacher the report is not made, but each model's probes still are.
   const probeOptions = { resamples: MIN_RESAMPLES, seed: 'stratalign', level: 0.95, truths };
   const probes = !withProbes ? null : (summary.probes ?? buildProbes(tallied.tallies, catalogue, probeOptions));
@@ -79,7 +92,8 @@ export async function summariseEval(
   const { skipped, errorsByProvider } = tallied;
   const parts = { skipped, summary, plain, agreement, reference, conversion, errorsByProvider, outcomes, ...extra };
   const failedExtractions = extractorErrors(rows);
-  const extractorLine = failedExtractions.answers > 0 ? `${sanitizeForTerminal(describeExtractorErrors(failedExtractions))}\n` : '';
+  const extractorLine =
+    failedExtractions.answers > 0 ? `${sanitizeForTerminal(describeExtractorErrors(failedExtractions))}\n` : '';
   const text = renderSummary(parts) + parseQualityBlock(tallied.tallies) + extractorLine;
   const extracted = failedExtractions.answers > 0 ? { extractorErrors: failedExtractions.answers } : {};
   return { text, lostAnswers: lostAnswerCount(conversion), summary, ...extracted, ...(probes ? { probes } : {}) };

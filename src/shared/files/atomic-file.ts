@@ -48,7 +48,11 @@ export class AtomicFile {
     try {
       this.fd = openSync(this.temp, 'wx');
     } catch (err) {
-      throw new StratalignError({ file: path }, `cannot write here (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'check that the output directory exists and is writable');
+      throw new StratalignError(
+        { file: path },
+        `cannot write here (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        'check that the output directory exists and is writable',
+      );
     }
     track(this.temp);
   }

@@ -45,7 +45,8 @@ export function parseCsv(text: string, file: string): { line: number; cells: str
       sawAny = true;
     }
   }
-  if (quoted) throw new StratalignError({ file, field: `line ${rowLine}` }, 'unterminated quoted field', 'close the quote');
+  if (quoted)
+    throw new StratalignError({ file, field: `line ${rowLine}` }, 'unterminated quoted field', 'close the quote');
   if (sawAny || cell !== '') rows.push({ line: rowLine, cells: [...cells, cell] });
   return rows;
 }

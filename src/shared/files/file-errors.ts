@@ -9,6 +9,11 @@ export function isFileSystemError(err: unknown): err is NodeJS.ErrnoException {
 /** The one message for a file that cannot be opened or read: missing, a directory, or refused. */
 export function unreadableFile(file: string, err: unknown, fix = 'check the path'): StratalignError {
   const code = (err as NodeJS.ErrnoException | null)?.code;
-  const problem = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'this is a directory, not a file' : `cannot read file (${code ?? 'error'})`;
+  const problem =
+    code === 'ENOENT'
+      ? 'file not found'
+      : code === 'EISDIR'
+        ? 'this is a directory, not a file'
+        : `cannot read file (${code ?? 'error'})`;
   return new StratalignError({ file }, problem, fix);
 }

@@ -16,6 +16,10 @@ export function readYamlFile(file: string): unknown {
   } catch (err) {
     const mark = (err as { mark?: { line: number } }).mark;
     const reason = (err as { reason?: string }).reason ?? (err as Error).message;
-    throw new StratalignError({ file, field: mark ? `line ${mark.line + 1}` : undefined }, `invalid YAML: ${reason}`, 'fix the YAML syntax at that line');
+    throw new StratalignError(
+      { file, field: mark ? `line ${mark.line + 1}` : undefined },
+      `invalid YAML: ${reason}`,
+      'fix the YAML syntax at that line',
+    );
   }
 }

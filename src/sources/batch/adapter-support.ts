@@ -87,12 +87,18 @@ export function clockOffsetMs(dateHeader: string | null | undefined, receivedAt:
   return Number.isFinite(server) ? server - receivedAt : null;
 }
 
-/** Servers echo keys in error bodies ("Incorrect API key provided: sk-…"); failure reasons reach the errors file and the terminal. */
+/**
+ * Servers echo keys in error bodies ("Incorrect API key provided: sk-…"); failure reasons reach the errors file and the
+ * terminal.
+ */
 export function redactFailure(result: ItemResult, key: string | null): ItemResult {
   return result.kind === 'answer' ? result : redactSecret(result, key);
 }
 
-/** Splits a byte stream into JSONL values; a line that is not JSON comes through as its text, so the wire reader reports it. */
+/**
+ * Splits a byte stream into JSONL values; a line that is not JSON comes through as its text, so the wire reader reports
+ * it.
+ */
 export async function* jsonlValues(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<unknown> {
   const decoder = new TextDecoder();
   let rest = '';

@@ -19,7 +19,11 @@ export class AppendLog {
     try {
       this.fd = openSync(path, 'a+');
     } catch (err) {
-      throw new StratalignError({ file: path }, `cannot open for appending (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'check that the collection directory exists and is writable');
+      throw new StratalignError(
+        { file: path },
+        `cannot open for appending (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        'check that the collection directory exists and is writable',
+      );
     }
     this.repairedBytes = removeTornTail(this.fd);
     if (!existed) syncDirectory(dirname(path));

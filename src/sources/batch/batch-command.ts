@@ -88,14 +88,17 @@ async function runBatch(args: BatchArgs, io: CommandIO, openApi: OpenBatchApi): 
       code = 1;
     } else if (controller.signal.aborted) {
       io.stderr.write(
-        `stratalign batch ${args.step}: interrupted; every finished step is in ${dir}/journal.jsonl and batches already submitted keep running at ${plan.provider}. Continue with: stratalign batch resume --dir ${args.dir}\n`,
+        `stratalign batch ${args.step}: interrupted; every finished step is in ${dir}/journal.jsonl and batches ` +
+          `already submitted keep running at ${plan.provider}. Continue with: stratalign batch resume ` +
+          `--dir ${args.dir}\n`,
       );
       code = 130;
     } else if (isStratalignError(err)) {
       throw err;
     } else {
       io.stderr.write(
-        `stratalign batch ${args.step}: ${sanitizeForTerminal(api.describeError(err))}\nNothing collected is lost; once the cause is fixed, continue with: stratalign batch resume --dir ${args.dir}\n`,
+        `stratalign batch ${args.step}: ${sanitizeForTerminal(api.describeError(err))}\nNothing collected is ` +
+          `lost; once the cause is fixed, continue with: stratalign batch resume --dir ${args.dir}\n`,
       );
       code = 1;
     }
@@ -116,7 +119,8 @@ async function runBatch(args: BatchArgs, io: CommandIO, openApi: OpenBatchApi): 
   const finishing = args.step === 'run' || args.step === 'resume';
   if (code === 0 && finishing && summary.missing > 0) {
     io.stderr.write(
-      `stratalign batch ${args.step}: finished with ${summary.missing} of ${summary.requested} answers missing (listed above and in ${ERRORS_FILE})\n`,
+      `stratalign batch ${args.step}: finished with ${summary.missing} of ${summary.requested} answers missing ` +
+        `(listed above and in ${ERRORS_FILE})\n`,
     );
     code = 1;
   }

@@ -4,12 +4,15 @@ import { DEFAULT_MAX_ATTEMPTS } from './collection.js';
 
 const n = (value: number) => value.toLocaleString('en-US');
 
-export const BATCH_USAGE = `Usage: stratalign batch <step> --dir <collection dir> [options]
+export const BATCH_USAGE =
+  `Usage: stratalign batch <step> --dir <collection dir> [options]
 
 Collects many answers of a (teacher) model through the OpenAI Batch API or Anthropic's Message
 Batches API: one request per answer, each with a custom_id <context>_<game>[_x<scale>]_<sample>,
-split into batches within the API's limits (OpenAI ${n(API_LIMITS.openai.maxRequests)} requests / ${n(API_LIMITS.openai.maxBytes)} bytes
-per file, Anthropic ${n(API_LIMITS.anthropic.maxRequests)} requests / ${n(API_LIMITS.anthropic.maxBytes)} bytes per batch). Every step is
+split into batches within the API's limits (OpenAI ${n(API_LIMITS.openai.maxRequests)} requests / ` +
+  `${n(API_LIMITS.openai.maxBytes)} bytes
+per file, Anthropic ${n(API_LIMITS.anthropic.maxRequests)} requests / ${n(API_LIMITS.anthropic.maxBytes)} bytes ` +
+  `per batch). Every step is
 written to <dir>/journal.jsonl (fsynced) as soon as it has happened, so an interrupted collection
 resumes where it stopped. No answer is ever written twice (the recording itself is checked). No
 request is sent twice unless its batch expired, was cancelled or failed (those go out again in a

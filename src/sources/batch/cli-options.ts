@@ -137,7 +137,11 @@ function planInput(
   if (!provider) throw new UsageError('--provider is required to plan: openai or anthropic');
   if (!v.model)
     throw new UsageError('--model is required: the model id the API knows, e.g. gpt-4o-mini or claude-sonnet-4-5');
-  if (!v.protocol) throw new UsageError('--protocol is required: reasoned (answer + motivation), letter-only or structured (a JSON object: motivation, then answer)');
+  if (!v.protocol)
+    throw new UsageError(
+      '--protocol is required: reasoned (answer + motivation), letter-only or structured (a JSON object: ' +
+        'motivation, then answer)',
+    );
   const samples = integer(v.samples, '--samples', 1);
   if (samples === undefined)
     throw new UsageError('--samples is required: answers per scenario, e.g. 300 as in the paper');
@@ -152,7 +156,8 @@ function planInput(
     );
   if (!v.scenario && !grid)
     throw new UsageError(
-      'select scenarios with --scenario <context/game> (repeatable) or a grid: --contexts, --games, --payoff-scales, --context-split',
+      'select scenarios with --scenario <context/game> (repeatable) or a grid: --contexts, --games, ' +
+        '--payoff-scales, --context-split',
     );
   const contextSplit = v['context-split'];
   if (contextSplit !== undefined && contextSplit !== 'in-sample' && contextSplit !== 'out-of-sample')

@@ -58,7 +58,8 @@ export async function openCollectionFiles(
     ] as const) {
       if (bytes > 0)
         log(
-          `removed a partly written last line (${bytes} bytes) from ${name}, left by an interrupted run; that step runs again`,
+          `removed a partly written last line (${bytes} bytes) from ${name}, left by an interrupted run; that ` +
+            `step runs again`,
         );
     }
     let entries = await readJournal(join(dir, JOURNAL_FILE));

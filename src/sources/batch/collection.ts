@@ -45,7 +45,10 @@ export type CollectionOptions = {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** How commands printed for the user name the collection, e.g. `--dir runs/teacher`. */
   dirArg?: string;
-  /** Test seam: runs after a step's effect (batch created, results written) and before its journal entry, to simulate a crash there. */
+  /**
+   * Test seam: runs after a step's effect (batch created, results written) and before its journal entry, to simulate a
+   * crash there.
+   */
   beforeJournal?: (step: 'created' | 'collected', key: string) => void;
 };
 
@@ -129,7 +132,8 @@ export class Collection {
     if (progress.resubmit.size > 0) {
       const why = countBy([...progress.resubmit.values()].map((f) => f.outcome));
       this.log(
-        `re-submitting ${progress.resubmit.size} items that ended without an answer in an earlier batch (${why}) in a new batch`,
+        `re-submitting ${progress.resubmit.size} items that ended without an answer in an earlier batch (${why}) ` +
+          `in a new batch`,
       );
     }
     mkdirSync(this.path(REQUESTS_DIR), { recursive: true });

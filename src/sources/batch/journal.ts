@@ -161,7 +161,8 @@ export async function readJournal(path: string): Promise<JournalEntry[]> {
   await forEachLine(path, (line, lineNo) => {
     const where = { file: path, field: `line ${lineNo}` };
     const fix =
-      'the journal is written only by stratalign batch; restore it from a backup, or start a new collection in a new --dir';
+      'the journal is written only by stratalign batch; restore it from a backup, or start a new collection ' +
+      'in a new --dir';
     let data: unknown;
     try {
       data = JSON.parse(line);

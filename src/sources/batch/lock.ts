@@ -31,11 +31,19 @@ export function acquireLock(dir: string): () => void {
       return release;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new StratalignError({ file: path }, `cannot create the lock file (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'check that the collection directory exists and is writable');
+        throw new StratalignError(
+          { file: path },
+          `cannot create the lock file (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+          'check that the collection directory exists and is writable',
+        );
       }
       const holder = lockHolder(path);
       if (holder !== null && holder !== process.pid && isRunning(holder)) {
-        throw new StratalignError({ file: path, value: holder }, `another stratalign batch process (pid ${holder}) is working on this collection`, 'wait for it to finish or stop it; if no such process runs, delete the lock file');
+        throw new StratalignError(
+          { file: path, value: holder },
+          `another stratalign batch process (pid ${holder}) is working on this collection`,
+          'wait for it to finish or stop it; if no such process runs, delete the lock file',
+        );
       }
       try {
         unlinkSync(path);
@@ -44,7 +52,11 @@ export function acquireLock(dir: string): () => void {
       }
     }
   }
-  throw new StratalignError({ file: path }, 'the lock file keeps reappearing', 'make sure only one stratalign batch process works on this collection');
+  throw new StratalignError(
+    { file: path },
+    'the lock file keeps reappearing',
+    'make sure only one stratalign batch process works on this collection',
+  );
 }
 
 function lockHolder(path: string): number | null {

@@ -129,7 +129,8 @@ export function loadPlan(dir: string, catalogue: Catalogue): LoadedPlan {
   if (plan.catalogue !== catalogue.version) {
     throw new StratalignError(
       { file, field: 'catalogue', value: plan.catalogue },
-      `the plan was rendered from catalogue ${plan.catalogue}, but the installed catalogue is ${catalogue.version}: prompts would differ between batches`,
+      `the plan was rendered from catalogue ${plan.catalogue}, but the installed catalogue is ` +
+        `${catalogue.version}: prompts would differ between batches`,
       'finish the collection with the catalogue it started with, or start a new collection in a new --dir',
     );
   }

@@ -8,7 +8,10 @@ export function countsOf(status: BatchStatus): string {
 
 export function endedLine(key: string, status: BatchStatus): string {
   // Anthropic's only end status is "ended"; OpenAI's says how (completed, expired, failed, cancelled).
-  const how = status.status === 'ended' ? `ended${status.endedAs === 'cancelled' ? ' (cancelled)' : ''}` : `ended ${status.status}`;
+  const how =
+    status.status === 'ended'
+      ? `ended${status.endedAs === 'cancelled' ? ' (cancelled)' : ''}`
+      : `ended ${status.status}`;
   const errors = status.errors.length ? `: ${status.errors.slice(0, 3).join('; ')}` : '';
   return `${key} ${status.id}: ${how} (${countsOf(status)})${errors}`;
 }

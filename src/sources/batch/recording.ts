@@ -22,7 +22,10 @@ export function countParse(tally: ParseTally, parse: SampleRecord['parse']): voi
  * The custom_ids already in the recording. This, not the journal, decides whether a sample is
  * written, so a crash after writing samples but before journalling them cannot duplicate them.
  */
-export async function readRecording(path: string, byCustomId: ReadonlyMap<string, RequestItem>): Promise<{ ids: Set<string>; parse: ParseTally }> {
+export async function readRecording(
+  path: string,
+  byCustomId: ReadonlyMap<string, RequestItem>,
+): Promise<{ ids: Set<string>; parse: ParseTally }> {
   const seen = new Set<string>();
   const parse: ParseTally = { valid: 0, failures: {} };
   await forEachLine(path, (line, lineNo) => {
@@ -36,9 +39,14 @@ export async function readRecording(path: string, byCustomId: ReadonlyMap<string
       throw new StratalignError({ ...where, value: line }, 'not valid JSON', FIX);
     }
     if (typeof id !== 'string' || !byCustomId.has(id)) {
-      throw new StratalignError({ ...where, field: `${where.field}, field provenance.customId`, value: id }, 'not a request of this collection plan', FIX);
+      throw new StratalignError(
+        { ...where, field: `${where.field}, field provenance.customId`, value: id },
+        'not a request of this collection plan',
+        FIX,
+      );
     }
-    if (seen.has(id)) throw new StratalignError({ ...where, value: id }, 'this custom_id is already recorded on an earlier line', FIX);
+    if (seen.has(id))
+      throw new StratalignError({ ...where, value: id }, 'this custom_id is already recorded on an earlier line', FIX);
     seen.add(id);
   });
   return { ids: seen, parse };
@@ -65,7 +73,14 @@ export function errorKey(batchId: string, customId: string): string {
 export type BatchAnswer = { text: string; finishReason: string; model: string | null };
 
 /** A batch answer as a recording line: raw text, the parse, and where it came from. */
-export function batchSample(plan: CollectionPlan, planHash: string, item: RequestItem, answer: BatchAnswer, batchId: string, collectedAt: Date): SampleRecord {
+export function batchSample(
+  plan: CollectionPlan,
+  planHash: string,
+  item: RequestItem,
+  answer: BatchAnswer,
+  batchId: string,
+  collectedAt: Date,
+): SampleRecord {
   const seed = plan.sampling.seed === undefined ? null : plan.sampling.seed + item.sampleIndex;
   return {
     schema: SAMPLE_SCHEMA,
@@ -75,7 +90,11 @@ export function batchSample(plan: CollectionPlan, planHash: string, item: Reques
     role: plan.role,
     text: answer.text,
     // A structured request (its prompt carries the schema) is read by the strict reader only.
-    parse: parseScenarioAnswer(answer.text, item.scenario, parseOptions(answer.finishReason, item.prompt.answerSchema !== undefined)),
+    parse: parseScenarioAnswer(
+      answer.text,
+      item.scenario,
+      parseOptions(answer.finishReason, item.prompt.answerSchema !== undefined),
+    ),
     provenance: {
       source: 'live',
       origin: `${plan.provider} batch ${batchId}`,

@@ -12,7 +12,9 @@ export function renderSummary(
   files: { recording: string; errors: string },
 ): string {
   const lines = [
-    `collection: ${plan.provider} batch API, model ${plan.model}${plan.label !== plan.model ? ` (label ${plan.label})` : ''}, protocol ${plan.protocol}; LIVE answers collected through the batch API`,
+    `collection: ${plan.provider} batch API, model ` +
+      `${plan.model}${plan.label !== plan.model ? ` (label ${plan.label})` : ''}, protocol ${plan.protocol}; ` +
+      `LIVE answers collected through the batch API`,
     `batches: ${summary.batches.length === 0 ? 'none yet' : summary.batches.map((b) => `${b.key} ${b.batchId ?? '(not created)'} ${b.status}${b.collected ? ' collected' : ''}`).join('; ')}`,
     `requested ${n(summary.requested)} = recorded ${n(summary.recorded)} + missing ${n(summary.missing)}`,
   ];
@@ -24,7 +26,8 @@ export function renderSummary(
   }
   if (summary.resubmitted > 0)
     lines.push(
-      `re-submitted: ${n(summary.resubmitted)} items were sent in more than one batch (after their batch expired, was cancelled or failed)`,
+      `re-submitted: ${n(summary.resubmitted)} items were sent in more than one batch (after their batch ` +
+        `expired, was cancelled or failed)`,
     );
   const { unreadable, ignored } = summary.skippedLines;
   if (unreadable + ignored > 0) {
@@ -38,7 +41,8 @@ export function renderSummary(
     .map(([kind, count]) => `${kind} ${n(count)}`)
     .join(', ');
   lines.push(
-    `parsed: ${n(summary.parse.valid)} valid answers, ${n(summary.recorded - summary.parse.valid)} parse failures${failures ? ` (${failures})` : ''}`,
+    `parsed: ${n(summary.parse.valid)} valid answers, ${n(summary.recorded - summary.parse.valid)} parse ` +
+      `failures${failures ? ` (${failures})` : ''}`,
   );
   const unreported = summary.usage.unreported ? ` (${n(summary.usage.unreported)} answers reported no usage)` : '';
   lines.push(`tokens: prompt ${n(summary.usage.prompt)}, completion ${n(summary.usage.completion)}${unreported}`);

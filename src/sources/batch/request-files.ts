@@ -66,7 +66,8 @@ export function* chunkRequests(
     if (format.batchBytes(1, size) > limits.maxBytes) {
       throw new StratalignError(
         { field: 'request', value: item.customId },
-        `this one request is ${format.batchBytes(1, size)} bytes, more than a whole batch may be (${limits.maxBytes} bytes)`,
+        `this one request is ${format.batchBytes(1, size)} bytes, more than a whole batch may be ` +
+          `(${limits.maxBytes} bytes)`,
         'raise --max-bytes (up to the API limit) or use a shorter prompt protocol',
       );
     }

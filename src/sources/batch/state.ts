@@ -235,7 +235,8 @@ export function progressOf(
   if (lost.length > 0) {
     throw new StratalignError(
       { file: recordingFile, value: lost.slice(0, 3) },
-      `the journal says ${lost.length} samples were written to the recording, but it does not contain them: the file was truncated, edited or replaced`,
+      `the journal says ${lost.length} samples were written to the recording, but it does not contain them: the ` +
+        `file was truncated, edited or replaced`,
       'restore the recording from a backup; stratalign batch never removes samples from it',
     );
   }

@@ -18,7 +18,10 @@ export function anthropicRequestLine(item: RequestItem, plan: CollectionPlan): u
       model: plan.model,
       // buildPlan rejects an Anthropic plan without max_tokens.
       max_tokens,
-      system: messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n'),
+      system: messages
+        .filter((m) => m.role === 'system')
+        .map((m) => m.content)
+        .join('\n\n'),
       messages: messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role, content: m.content })),
       ...(temperature === undefined ? {} : { temperature }),
       ...(top_p === undefined ? {} : { top_p }),
@@ -43,7 +46,9 @@ export function anthropicStatus(raw: unknown): BatchStatus {
     ended,
     endedAs: ended ? (cancelled ? 'cancelled' : 'completed') : null,
     counts: {
-      total: c ? count('processing') + count('succeeded') + count('errored') + count('canceled') + count('expired') : null,
+      total: c
+        ? count('processing') + count('succeeded') + count('errored') + count('canceled') + count('expired')
+        : null,
       succeeded: count('succeeded'),
       failed: count('errored') + count('canceled') + count('expired'),
     },
@@ -57,7 +62,8 @@ export function anthropicResult(raw: unknown): ItemResult {
   const line = record(raw);
   const customId = typeof line?.custom_id === 'string' ? line.custom_id : null;
   const result = record(line?.result);
-  if (!line || customId === null) return { kind: 'malformed', customId: null, reason: `result line without custom_id: ${describe(raw)}` };
+  if (!line || customId === null)
+    return { kind: 'malformed', customId: null, reason: `result line without custom_id: ${describe(raw)}` };
   switch (result?.type) {
     case 'expired':
       return { kind: 'expired', customId, reason: 'expired: not processed within the 24-hour window' };
@@ -66,12 +72,20 @@ export function anthropicResult(raw: unknown): ItemResult {
     case 'errored': {
       const inner = record(record(result.error)?.error) ?? record(result.error);
       const type = typeof inner?.type === 'string' ? inner.type : 'error';
-      return { kind: 'errored', customId, reason: `${type}: ${typeof inner?.message === 'string' ? inner.message : 'no message'}` };
+      return {
+        kind: 'errored',
+        customId,
+        reason: `${type}: ${typeof inner?.message === 'string' ? inner.message : 'no message'}`,
+      };
     }
     case 'succeeded': {
       const message = record(result.message);
-      if (!message || !Array.isArray(message.content)) return { kind: 'malformed', customId, reason: 'succeeded result without a message content array' };
-      const texts = message.content.map(record).filter((b) => b?.type === 'text' && typeof b.text === 'string').map((b) => b!.text as string);
+      if (!message || !Array.isArray(message.content))
+        return { kind: 'malformed', customId, reason: 'succeeded result without a message content array' };
+      const texts = message.content
+        .map(record)
+        .filter((b) => b?.type === 'text' && typeof b.text === 'string')
+        .map((b) => b!.text as string);
       // Only structured requests send the tool (and force it): its input is the answer, as JSON text.
       const call = message.content.map(record).find((b) => b?.type === 'tool_use' && b.name === STRUCTURED_NAME);
       const text = call ? JSON.stringify(call.input ?? null) : texts.length ? texts.join('') : null;
@@ -81,8 +95,20 @@ export function anthropicResult(raw: unknown): ItemResult {
       return {
         kind: 'answer',
         customId,
-        choice: { text, finishReason: normaliseAnthropicStopReason(typeof message.stop_reason === 'string' ? message.stop_reason : null) },
-        usage: input === null || output === null ? null : { prompt: input + (num(usage?.cache_creation_input_tokens) ?? 0) + (num(usage?.cache_read_input_tokens) ?? 0), completion: output },
+        choice: {
+          text,
+          finishReason: normaliseAnthropicStopReason(
+            typeof message.stop_reason === 'string' ? message.stop_reason : null,
+          ),
+        },
+        usage:
+          input === null || output === null
+            ? null
+            : {
+                prompt:
+                  input + (num(usage?.cache_creation_input_tokens) ?? 0) + (num(usage?.cache_read_input_tokens) ?? 0),
+                completion: output,
+              },
         model: typeof message.model === 'string' ? message.model : null,
       };
     }

@@ -32,11 +32,17 @@ export function openAIRequestLine(item: RequestItem, plan: CollectionPlan): unkn
   };
 }
 
-const ENDS: Record<string, BatchEnd> = { completed: 'completed', expired: 'expired', failed: 'failed', cancelled: 'cancelled' };
+const ENDS: Record<string, BatchEnd> = {
+  completed: 'completed',
+  expired: 'expired',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
 
 export function openAIStatus(raw: unknown): BatchStatus {
   const b = record(raw);
-  if (!b || typeof b.id !== 'string' || typeof b.status !== 'string') throw new BatchWireError(`expected an OpenAI batch object with id and status, got ${describe(raw)}`);
+  if (!b || typeof b.id !== 'string' || typeof b.status !== 'string')
+    throw new BatchWireError(`expected an OpenAI batch object with id and status, got ${describe(raw)}`);
   const counts = record(b.request_counts);
   const errors = record(b.errors);
   const endedAs = ENDS[b.status] ?? null;
@@ -56,7 +62,8 @@ export function openAIStatus(raw: unknown): BatchStatus {
 export function openAIResult(raw: unknown): ItemResult {
   const line = record(raw);
   const customId = typeof line?.custom_id === 'string' ? line.custom_id : null;
-  if (!line || customId === null) return { kind: 'malformed', customId: null, reason: `result line without custom_id: ${describe(raw)}` };
+  if (!line || customId === null)
+    return { kind: 'malformed', customId: null, reason: `result line without custom_id: ${describe(raw)}` };
   const error = record(line.error);
   if (error) {
     const code = typeof error.code === 'string' ? error.code : 'error';
@@ -67,7 +74,8 @@ export function openAIResult(raw: unknown): ItemResult {
   }
   const response = record(line.response);
   const status = num(response?.status_code);
-  if (!response || status === null) return { kind: 'malformed', customId, reason: 'result line with neither response nor error' };
+  if (!response || status === null)
+    return { kind: 'malformed', customId, reason: 'result line with neither response nor error' };
   const body = record(response.body);
   if (status < 200 || status > 299) {
     const message = record(body?.error)?.message;
@@ -99,5 +107,8 @@ function usageOf(usage: Record<string, unknown> | null): TokenCounts | null {
 function batchError(raw: unknown): string {
   const e = record(raw);
   const line = num(e?.line);
-  return `${typeof e?.code === 'string' ? e.code : 'error'}: ${typeof e?.message === 'string' ? e.message : 'no message'}${line === null ? '' : ` (input line ${line})`}`;
+  return (
+    `${typeof e?.code === 'string' ? e.code : 'error'}: ` +
+    `${typeof e?.message === 'string' ? e.message : 'no message'}${line === null ? '' : ` (input line ${line})`}`
+  );
 }

@@ -12,7 +12,10 @@ export const extractorConfigSchema = z.strictObject({
   baseUrl: z.url({ protocol: /^https?$/ }).optional(),
   apiKeyEnv: z
     .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the NAME of an environment variable (letters, digits, _), never the key itself')
+    .regex(
+      /^[A-Za-z_][A-Za-z0-9_]*$/,
+      'must be the NAME of an environment variable (letters, digits, _), never the key itself',
+    )
     .nullable()
     .optional(),
   temperature: z.number().min(0).max(1).optional(),

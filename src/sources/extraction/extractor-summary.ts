@@ -17,7 +17,11 @@ export function extractorMeta(summaries: readonly ExtractorRowSummary[]): Record
     invalid: sum((s) => s.invalid),
     errors: sum((s) => s.errors),
     ...(firstError ? { firstError } : {}),
-    tokens: { prompt: sum((s) => s.tokens.prompt), completion: sum((s) => s.tokens.completion), requests: sum((s) => s.tokens.requests) },
+    tokens: {
+      prompt: sum((s) => s.tokens.prompt),
+      completion: sum((s) => s.tokens.completion),
+      requests: sum((s) => s.tokens.requests),
+    },
     ...(costs.every((x) => x !== undefined) ? { cost: costs.reduce((a, b) => a! + b!, 0) } : {}),
   };
   return { extractor: summary };

@@ -10,7 +10,11 @@ import { parseScenarioAnswer } from '../../answers/scenario-answer.js';
 import type { ParseResult } from '../../answers/parsing/parse-result.js';
 import { applyExtraction, shownSpace } from '../../answers/extraction/apply-extraction.js';
 import { isExtractable } from '../../answers/extraction/extractable.js';
-import { EXTRACTOR_PROMPT_VERSION, keptReply, type ExtractionRecord } from '../../answers/extraction/extraction-record.js';
+import {
+  EXTRACTOR_PROMPT_VERSION,
+  keptReply,
+  type ExtractionRecord,
+} from '../../answers/extraction/extraction-record.js';
 import type { ExtractorConfig } from './extractor-config.js';
 import { extractorPrompt } from '../../answers/extraction/extractor-prompt.js';
 
@@ -49,7 +53,11 @@ export class Extractor {
     this.limiter = createLimiter(config.concurrency);
   }
 
-  async extract(samples: readonly EnvelopeSample[], scenario: Scenario, signal?: AbortSignal): Promise<ExtractorRowSummary> {
+  async extract(
+    samples: readonly EnvelopeSample[],
+    scenario: Scenario,
+    signal?: AbortSignal,
+  ): Promise<ExtractorRowSummary> {
     const usage = emptyUsage();
     const space = scenario.game.actionSpace;
     const asks: Promise<void>[] = [];
@@ -57,7 +65,11 @@ export class Extractor {
     const rulesRead = new Map<EnvelopeSample, ParseResult>();
     for (const sample of samples) {
       if (sample.text === null || sample.extraction) continue;
-      const rules = parseScenarioAnswer(sample.text, scenario, sample.finishReason ? { finishReason: sample.finishReason } : {});
+      const rules = parseScenarioAnswer(
+        sample.text,
+        scenario,
+        sample.finishReason ? { finishReason: sample.finishReason } : {},
+      );
       rulesRead.set(sample, rules);
       if (rules.ok || !isExtractable(rules.failure)) continue;
       const text = sample.text;
@@ -77,14 +89,21 @@ export class Extractor {
     return this.summarise(samples, scenario, usage, asks.length, rulesRead);
   }
 
-  private async ask(text: string, scenario: Scenario, usage: UsageTotals, signal?: AbortSignal): Promise<Pick<ExtractionRecord, 'outcome' | 'reply' | 'error'>> {
+  private async ask(
+    text: string,
+    scenario: Scenario,
+    usage: UsageTotals,
+    signal?: AbortSignal,
+  ): Promise<Pick<ExtractionRecord, 'outcome' | 'reply' | 'error'>> {
     const key = lookupApiKey(this.config.apiKeyEnv, this.env);
     if (!key.ok) return { outcome: 'error', error: describeFault(key.fault, this.faultContext()) };
     const transport = await this.transportFor(key.key);
     const prompt = extractorPrompt(text, shownSpace(scenario.game.actionSpace, scenario.labels), scenario.id);
     usage.requests++;
     try {
-      const result = await this.limiter(() => withRequestSignal(signal, (s) => transport.complete({ prompt, n: 1, ...(s ? { signal: s } : {}) })));
+      const result = await this.limiter(() =>
+        withRequestSignal(signal, (s) => transport.complete({ prompt, n: 1, ...(s ? { signal: s } : {}) })),
+      );
       addUsage(usage, result.usage);
       const choice = result.choices[0];
       if (!choice) return { outcome: 'error', error: describeFault({ kind: 'no-choices' }, this.faultContext()) };
@@ -119,7 +138,10 @@ export class Extractor {
         firstError ??= sample.extraction.error;
       }
     }
-    const cost = costOf(usage, this.config.prices ?? (this.config.apiKeyEnv === null ? { inputPerMTok: 0, outputPerMTok: 0 } : null));
+    const cost = costOf(
+      usage,
+      this.config.prices ?? (this.config.apiKeyEnv === null ? { inputPerMTok: 0, outputPerMTok: 0 } : null),
+    );
     return {
       model: this.config.model,
       provider: this.config.provider,
@@ -133,7 +155,8 @@ export class Extractor {
   }
 
   private transportFor(key: string | null): Promise<ChatTransport> {
-    if (!this.transport || this.transport.key !== key) this.transport = { key, transport: Promise.resolve(this.makeTransport(key)) };
+    if (!this.transport || this.transport.key !== key)
+      this.transport = { key, transport: Promise.resolve(this.makeTransport(key)) };
     return this.transport.transport;
   }
 

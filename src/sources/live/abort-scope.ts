@@ -25,9 +25,13 @@ export async function withRequestSignal<T>(
   let fanout = fanouts.get(shared);
   if (!fanout) {
     const children = new Set<AbortController>();
-    const created: Fanout = { children, forward: () => children.forEach((c) => {
-      c.abort(shared.reason);
-    }) };
+    const created: Fanout = {
+      children,
+      forward: () =>
+        children.forEach((c) => {
+          c.abort(shared.reason);
+        }),
+    };
     shared.addEventListener('abort', created.forward, { once: true });
     fanouts.set(shared, created);
     fanout = created;

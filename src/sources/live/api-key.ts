@@ -6,10 +6,14 @@ export type KeyLookup = { ok: true; key: string | null } | { ok: false; fault: L
  * Reads the key at call time, never at load time, so configs with providers a run filters out
  * still load. Only the environment is consulted: a key never lives in a config file.
  */
-export function lookupApiKey(apiKeyEnv: string | null, env: Record<string, string | undefined> = process.env): KeyLookup {
+export function lookupApiKey(
+  apiKeyEnv: string | null,
+  env: Record<string, string | undefined> = process.env,
+): KeyLookup {
   if (apiKeyEnv === null) return { ok: true, key: null };
   const key = env[apiKeyEnv];
-  if (key === undefined || key.trim() === '') return { ok: false, fault: { kind: 'missing-key', envVar: apiKeyEnv, empty: key !== undefined } };
+  if (key === undefined || key.trim() === '')
+    return { ok: false, fault: { kind: 'missing-key', envVar: apiKeyEnv, empty: key !== undefined } };
   return { ok: true, key };
 }
 

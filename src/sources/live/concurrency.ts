@@ -6,7 +6,8 @@ export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
  * never put more than `limit` requests in flight against one server.
  */
 export function createLimiter(limit: number): Limiter {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
   let active = 0;
   const waiting: (() => void)[] = [];
   const release = () => {
@@ -19,10 +20,7 @@ export function createLimiter(limit: number): Limiter {
       const start = () => {
         active++;
         // A task that throws synchronously must still release its slot.
-        Promise.resolve()
-          .then(task)
-          .then(resolve, reject)
-          .finally(release);
+        Promise.resolve().then(task).then(resolve, reject).finally(release);
       };
       if (active < limit) start();
       else waiting.push(start);

@@ -23,8 +23,18 @@ export function addUsage(totals: UsageTotals, usage: TokenCounts | null): void {
 }
 
 /** promptfoo's tokenUsage fields. */
-export function toTokenUsage(totals: UsageTotals): { prompt: number; completion: number; total: number; numRequests: number } {
-  return { prompt: totals.prompt, completion: totals.completion, total: totals.prompt + totals.completion, numRequests: totals.requests };
+export function toTokenUsage(totals: UsageTotals): {
+  prompt: number;
+  completion: number;
+  total: number;
+  numRequests: number;
+} {
+  return {
+    prompt: totals.prompt,
+    completion: totals.completion,
+    total: totals.prompt + totals.completion,
+    numRequests: totals.requests,
+  };
 }
 
 /**

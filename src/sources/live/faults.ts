@@ -48,11 +48,17 @@ export function describeFault(fault: LiveFault, ctx: FaultContext): string {
   const url = ctx.baseUrl;
   switch (fault.kind) {
     case 'missing-key':
-      return `env var ${fault.envVar} is ${fault.empty ? 'empty' : 'not set'}: export it or set apiKeyEnv (null for a local server that needs no key)`;
+      return (
+        `env var ${fault.envVar} is ${fault.empty ? 'empty' : 'not set'}: export it or set apiKeyEnv (null ` +
+        `for a local server that needs no key)`
+      );
     case 'http':
       return describeHttp(fault, ctx);
     case 'timeout':
-      return `no response from ${url} within ${ctx.timeoutMs} ms${afterRetries(fault.retried)}: raise timeoutMs or check the server`;
+      return (
+        `no response from ${url} within ${ctx.timeoutMs} ms${afterRetries(fault.retried)}: raise timeoutMs ` +
+        `or check the server`
+      );
     case 'connection':
       return describeConnection(fault, url);
     case 'malformed':
@@ -60,7 +66,10 @@ export function describeFault(fault: LiveFault, ctx: FaultContext): string {
     case 'no-choices':
       return `${url} returned no choices for model "${ctx.model}"`;
     case 'no-logprobs':
-      return `${url} returned no log-probabilities for model "${ctx.model}": the server or model may not support them; use mode: multi instead`;
+      return (
+        `${url} returned no log-probabilities for model "${ctx.model}": the server or model may not support ` +
+        `them; use mode: multi instead`
+      );
     case 'aborted':
       return 'request aborted by promptfoo (eval timeout or interrupt)';
     case 'unexpected':
@@ -81,8 +90,16 @@ function describeHttp(fault: Extract<LiveFault, { kind: 'http' }>, ctx: FaultCon
     return `${what}${retries}: ${asked}; not retried${detail}`;
   }
   if (status === 429) return `429 rate limited by ${ctx.baseUrl}${retries}${wait}${detail}`;
-  if (status === 401 || status === 403) return `${status} authentication failed at ${ctx.baseUrl}${detail}: check the key and that it may use model "${ctx.model}"`;
-  if (status === 404) return `404 not found at ${ctx.baseUrl}${detail}: check model "${ctx.model}" and baseUrl (OpenAI-compatible servers usually end in /v1)`;
+  if (status === 401 || status === 403)
+    return (
+      `${status} authentication failed at ${ctx.baseUrl}${detail}: check the key and that it may use model ` +
+      `"${ctx.model}"`
+    );
+  if (status === 404)
+    return (
+      `404 not found at ${ctx.baseUrl}${detail}: check model "${ctx.model}" and baseUrl (OpenAI-compatible ` +
+      `servers usually end in /v1)`
+    );
   if (status >= 500) return `${status} server error at ${ctx.baseUrl}${retries}${wait}${detail}`;
   const hint = ctx.structured ? structuredRejectionHint(status, fault.message, ctx.structured) : null;
   return `${status} error from ${ctx.baseUrl}${retries}${detail}${hint ? `: ${hint}` : ''}`;
@@ -97,7 +114,8 @@ function describeConnection(fault: Extract<LiveFault, { kind: 'connection' }>, u
   if (reset) return `connection reset by ${url}${retries}`;
   if (fault.afterHeaders)
     return `response body from ${url} cut short after the headers${detail ? ` (${detail})` : ''}${retries}`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `host not found for ${url}${retries}: check baseUrl and the network`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `host not found for ${url}${retries}: check baseUrl and the network`;
   const why = [code, detail].filter(Boolean).join(': ');
   return `connection to ${url} failed${why ? ` (${why})` : ''}${retries}`;
 }

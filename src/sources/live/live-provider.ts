@@ -66,7 +66,8 @@ export class LiveProviderCore {
     this.reference = sequential
       ? loadSequentialReference(sequential, config.providerId, catalogue, config.basePath)
       : null;
-    this.extractor = config.extractor && makeExtractorTransport ? new Extractor(config.extractor, makeExtractorTransport, env) : null;
+    this.extractor =
+      config.extractor && makeExtractorTransport ? new Extractor(config.extractor, makeExtractorTransport, env) : null;
   }
 
   async call(input: CallInput): Promise<LiveResponse> {
@@ -108,7 +109,9 @@ export class LiveProviderCore {
       nSupport: this.nSupport,
       ...(input.signal ? { signal: input.signal } : {}),
     };
-    const response = gate ? await this.sampleSequential(ctx, scenario, gate, meta) : await this.sample(ctx, scenario, meta);
+    const response = gate
+      ? await this.sampleSequential(ctx, scenario, gate, meta)
+      : await this.sample(ctx, scenario, meta);
     return redactSecret({ ...response, prompt: prompt.messages }, key.key);
   }
 
@@ -142,14 +145,23 @@ export class LiveProviderCore {
     const c = this.config;
     if (c.mode === 'multi') {
       const { outcomes, usedN } = await runMulti(ctx);
-      const tally = tallyOutcomes(outcomes, this.faultContext(), (got, asked) => `server returned ${got} of ${asked} choices for n=${asked}: it may ignore n; set useN: auto or false`);
+      const tally = tallyOutcomes(
+        outcomes,
+        this.faultContext(),
+        (got, asked) =>
+          `server returned ${got} of ${asked} choices for n=${asked}: it may ignore n; set useN: auto or false`,
+      );
       const extracted = await this.extract(tally.samples, scenario, ctx.signal);
       const multiMeta = { ...meta, ...counts(tally, c.samples), usedN, ...extracted };
       if (tally.samples.length === 0) {
         const why = formatMissing(tally.missingReasons).join('; ');
         return this.fail(multiMeta, `no answer recorded for any of ${c.samples} samples: ${why}`, tally.usage);
       }
-      return this.succeed(formatEnvelope(liveEnvelope(c, scenario.id, 'multi', c.samples, tally)), multiMeta, tally.usage);
+      return this.succeed(
+        formatEnvelope(liveEnvelope(c, scenario.id, 'multi', c.samples, tally)),
+        multiMeta,
+        tally.usage,
+      );
     }
     const outcome = await runCall(ctx, 1, ctx.repeatIndex, c.mode === 'logprobs' ? c.topLogprobs : undefined);
     const tally = tallyOutcomes([outcome], this.faultContext(), () => 'no choice returned');
@@ -162,14 +174,19 @@ export class LiveProviderCore {
     if (c.mode === 'single' && this.extractor) {
       // With an extractor the answer goes out as an envelope: its extraction record travels with it.
       const extracted = await this.extract(tally.samples, scenario, ctx.signal);
-      return this.succeed(formatEnvelope(liveEnvelope(c, scenario.id, 'single', 1, tally)), { ...callMeta, ...extracted }, tally.usage);
+      return this.succeed(
+        formatEnvelope(liveEnvelope(c, scenario.id, 'single', 1, tally)),
+        { ...callMeta, ...extracted },
+        tally.usage,
+      );
     }
     if (c.mode === 'single') return this.succeed(sample.text ?? '', callMeta, tally.usage);
 
     const top = 'result' in outcome ? outcome.result.choices[0]?.firstTokenTopLogprobs : undefined;
     const reading = top?.length ? scenarioLogprobs(top, scenario) : noLogprobs(this.faultContext());
     const unread = (kind: MissingKind, reason: string, extra: Record<string, unknown> = {}): LiveResponse => {
-      // What logprobs mode asked for, the distribution, is missing; the answer text is kept, as the call was made and paid for.
+      // What logprobs mode asked for, the distribution, is missing; the answer text is kept, as the call was made and
+      // paid for.
       const missing: MissingAnswers[] = [{ kind, count: 1, message: reason }];
       const kept = { finishReason: sample.finishReason, unscoredText: sample.text, ...extra };
       const unreadMeta = { ...meta, ...answerCounts(1, 0, missing), ...kept };
@@ -180,14 +197,24 @@ export class LiveProviderCore {
     // Renormalised from a small share of the mass, the options' split says little about the choice: not scored.
     if (thin) return unread('low-in-space-mass', thin, { unscoredDistribution: reading.distribution });
     const envelope = liveEnvelope(c, scenario.id, 'logprobs', 1, tally, reading.distribution);
-    return this.succeed(formatEnvelope(envelope), { ...callMeta, otherMass: reading.distribution.otherMass }, tally.usage);
+    return this.succeed(
+      formatEnvelope(envelope),
+      { ...callMeta, otherMass: reading.distribution.otherMass },
+      tally.usage,
+    );
   }
 
-  private async sampleSequential(ctx: SamplingContext, scenario: Scenario, gate: SequentialGate, meta: Record<string, unknown>): Promise<LiveResponse> {
+  private async sampleSequential(
+    ctx: SamplingContext,
+    scenario: Scenario,
+    gate: SequentialGate,
+    meta: Record<string, unknown>,
+  ): Promise<LiveResponse> {
     const settings = this.config.sequential!;
     const summaries: ExtractorRowSummary[] = [];
     const extract = this.extractor
-      ? async (samples: EnvelopeSample[]) => void summaries.push(await this.extractor!.extract(samples, scenario, ctx.signal))
+      ? async (samples: EnvelopeSample[]) =>
+          void summaries.push(await this.extractor!.extract(samples, scenario, ctx.signal))
       : undefined;
     const sampling = await sampleSequentially(ctx, scenario, gate, settings, this.faultContext(), extract);
     const { tally, run } = sampling;
@@ -197,11 +224,19 @@ export class LiveProviderCore {
       const none = `no answer recorded for any of the ${run.calls} answers asked (${run.decision})`;
       return this.fail(seqMeta, `${none}: ${why}`, tally.usage);
     }
-    return this.succeed(formatEnvelope(sequentialEnvelope(this.config, scenario.id, sampling, gate)), seqMeta, tally.usage);
+    return this.succeed(
+      formatEnvelope(sequentialEnvelope(this.config, scenario.id, sampling, gate)),
+      seqMeta,
+      tally.usage,
+    );
   }
 
   /** Runs the extractor over a row's samples, if one is configured; its summary goes into the row's metadata. */
-  private async extract(samples: EnvelopeSample[], scenario: Scenario, signal?: AbortSignal): Promise<Record<string, unknown>> {
+  private async extract(
+    samples: EnvelopeSample[],
+    scenario: Scenario,
+    signal?: AbortSignal,
+  ): Promise<Record<string, unknown>> {
     if (!this.extractor) return {};
     return extractorMeta([await this.extractor.extract(samples, scenario, signal)]);
   }
@@ -214,7 +249,9 @@ export class LiveProviderCore {
   private faultContext(): FaultContext {
     const { baseUrl, model, timeoutMs, maxRetryAfterMs, kind, structuredMode } = this.config;
     const base = { baseUrl, model, timeoutMs, maxRetryAfterMs };
-    return isStructuredProtocol(this.protocol) ? { ...base, structured: { provider: kind, mode: structuredMode } } : base;
+    return isStructuredProtocol(this.protocol)
+      ? { ...base, structured: { provider: kind, mode: structuredMode } }
+      : base;
   }
 
   private succeed(output: string, meta: Record<string, unknown>, usage: UsageTotals): LiveResponse {
@@ -243,7 +280,8 @@ export class LiveProviderCore {
   }
 
   private accounting(usage: UsageTotals): Pick<LiveResponse, 'tokenUsage' | 'cost'> {
-    const prices = this.config.prices ?? (this.config.apiKeyEnv === null ? { inputPerMTok: 0, outputPerMTok: 0 } : null);
+    const prices =
+      this.config.prices ?? (this.config.apiKeyEnv === null ? { inputPerMTok: 0, outputPerMTok: 0 } : null);
     const cost = costOf(usage, prices);
     return { tokenUsage: toTokenUsage(usage), ...(cost === undefined ? {} : { cost }) };
   }

@@ -82,5 +82,8 @@ export function normaliseToken(token: string): string {
 export function logprobsUnsupportedReason(space: ActionSpace): string | null {
   if (space.kind === 'choice') return null;
   // With amounts 0..10 the first token "1" may begin "10": one token cannot tell them apart.
-  return `logprobs mode reads one token, which cannot tell a ${space.meaning} of ${space.unit}1 from ${space.unit}10; use mode: multi for this game`;
+  return (
+    `logprobs mode reads one token, which cannot tell a ${space.meaning} of ${space.unit}1 from ` +
+    `${space.unit}10; use mode: multi for this game`
+  );
 }

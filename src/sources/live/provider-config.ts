@@ -8,7 +8,12 @@ import { closestName } from '../../shared/closest-name.js';
 import { DEFAULT_SEQUENTIAL_BATCH, SEQUENTIAL_KEYS, sequentialConfigSchema } from './sequential-config.js';
 import { sequentialFix } from './sequential-config.js';
 import { sequentialSettings, type SequentialSettings } from './sequential-config.js';
-import { EXTRACTOR_KEYS, extractorConfigSchema, extractorSettings, type ExtractorConfig } from '../extraction/extractor-config.js';
+import {
+  EXTRACTOR_KEYS,
+  extractorConfigSchema,
+  extractorSettings,
+  type ExtractorConfig,
+} from '../extraction/extractor-config.js';
 
 export type ProviderKind = 'openai-compatible' | 'anthropic';
 export type LiveMode = 'single' | 'multi' | 'logprobs' | 'sequential';
@@ -23,7 +28,10 @@ export const liveConfigSchema = z.strictObject({
   /** Name of the env var holding the key; null for a local server that needs none. */
   apiKeyEnv: z
     .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the NAME of an environment variable (letters, digits, _), never the key itself')
+    .regex(
+      /^[A-Za-z_][A-Za-z0-9_]*$/,
+      'must be the NAME of an environment variable (letters, digits, _), never the key itself',
+    )
     .nullable()
     .optional(),
   role: z.string().min(1).optional(),
@@ -89,7 +97,12 @@ export type LiveConfig = {
 };
 
 const KIND_DEFAULTS = {
-  'openai-compatible': { baseUrl: 'https://api.openai.com/v1', apiKeyEnv: 'OPENAI_API_KEY', useN: 'auto' as const, maxTemperature: 2 },
+  'openai-compatible': {
+    baseUrl: 'https://api.openai.com/v1',
+    apiKeyEnv: 'OPENAI_API_KEY',
+    useN: 'auto' as const,
+    maxTemperature: 2,
+  },
   anthropic: { baseUrl: 'https://api.anthropic.com', apiKeyEnv: 'ANTHROPIC_API_KEY', useN: false, maxTemperature: 1 },
 };
 /** The SDKs' own defaults, stated here so the docs and metadata can show them. */
@@ -115,11 +128,20 @@ const CREDENTIAL_KEY = /^(api_?key|key|token|secret|password|auth_?token|access_
  * Validates a live provider's config when promptfoo loads it. Unknown keys, impossible mode
  * combinations and features the API lacks are config errors naming the provider and the key.
  */
-export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: string, catalogue: Catalogue): LiveConfig {
+export function parseLiveConfig(
+  raw: unknown,
+  kind: ProviderKind,
+  providerId: string,
+  catalogue: Catalogue,
+): LiveConfig {
   const input = stripPromptfooKeys(raw);
   const fail = (key: string, problem: string, fix: string, value?: unknown): never => {
     const location = { field: `providers[${providerId}].config${key ? `.${key}` : ''}` };
-    throw new StratalignError(value === undefined || SECRET_LOOKING.test(key) ? location : { ...location, value }, problem, fix);
+    throw new StratalignError(
+      value === undefined || SECRET_LOOKING.test(key) ? location : { ...location, value },
+      problem,
+      fix,
+    );
   };
   const parsed = liveConfigSchema.safeParse(input);
   if (!parsed.success) {
@@ -127,16 +149,33 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0]!;
       if (issue.path[0] === 'extractor') {
-        if (CREDENTIAL_KEY.test(key)) fail(`extractor.${key}`, 'API keys are never read from config', 'put the key in an environment variable and name it with extractor.apiKeyEnv');
+        if (CREDENTIAL_KEY.test(key))
+          fail(
+            `extractor.${key}`,
+            'API keys are never read from config',
+            'put the key in an environment variable and name it with extractor.apiKeyEnv',
+          );
         const hint = closestName(key, EXTRACTOR_KEYS);
-        fail(`extractor.${key}`, 'unknown key', `${hint ? `did you mean ${hint}? ` : ''}known keys under extractor: ${EXTRACTOR_KEYS.join(', ')}`);
+        fail(
+          `extractor.${key}`,
+          'unknown key',
+          `${hint ? `did you mean ${hint}? ` : ''}known keys under extractor: ${EXTRACTOR_KEYS.join(', ')}`,
+        );
       }
       if (issue.path[0] === 'sequential') {
         const hint = closestName(key, SEQUENTIAL_KEYS);
-        fail(`sequential.${key}`, 'unknown key', `${hint ? `did you mean ${hint}? ` : ''}known keys under sequential: ${SEQUENTIAL_KEYS.join(', ')}`);
+        fail(
+          `sequential.${key}`,
+          'unknown key',
+          `${hint ? `did you mean ${hint}? ` : ''}known keys under sequential: ${SEQUENTIAL_KEYS.join(', ')}`,
+        );
       }
       if (CREDENTIAL_KEY.test(key)) {
-        fail(key, 'API keys are never read from config', 'put the key in an environment variable and name it with apiKeyEnv (e.g. apiKeyEnv: OPENAI_API_KEY)');
+        fail(
+          key,
+          'API keys are never read from config',
+          'put the key in an environment variable and name it with apiKeyEnv (e.g. apiKeyEnv: OPENAI_API_KEY)',
+        );
       }
       const hint = closestName(key, LIVE_CONFIG_KEYS);
       fail(key, 'unknown key', `${hint ? `did you mean ${hint}? ` : ''}known keys: ${LIVE_CONFIG_KEYS.join(', ')}`);
@@ -151,7 +190,8 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
   const structured = isStructuredProtocol(protocol);
   if (c.structuredMode !== undefined) {
     const problem = `structuredMode only applies to a structured protocol (this provider asks under ${c.protocol})`;
-    if (!structured) fail('structuredMode', problem, 'remove structuredMode, or set protocol: structured', c.structuredMode);
+    if (!structured)
+      fail('structuredMode', problem, 'remove structuredMode, or set protocol: structured', c.structuredMode);
     const anthropic = 'Anthropic takes the answer schema as a forced tool call; there is no other mode';
     if (kind === 'anthropic') fail('structuredMode', anthropic, 'remove structuredMode', c.structuredMode);
   }
@@ -159,41 +199,123 @@ export function parseLiveConfig(raw: unknown, kind: ProviderKind, providerId: st
   const samples = c.samples ?? 1;
   const mode: LiveMode = c.mode ?? (c.sequential ? 'sequential' : samples > 1 ? 'multi' : 'single');
   if (mode === 'sequential') {
-    if (!c.sequential) fail('sequential', 'mode sequential needs a sequential block: the teacher reference, the tolerance and the cap', sequentialFix('sequential'));
-    if (c.samples !== undefined) fail('samples', 'mode sequential draws until the decision settles, so a fixed number of samples does not apply', 'remove samples; sequential.cap limits the calls per row (e.g. cap: 300)', c.samples);
+    if (!c.sequential)
+      fail(
+        'sequential',
+        'mode sequential needs a sequential block: the teacher reference, the tolerance and the cap',
+        sequentialFix('sequential'),
+      );
+    if (c.samples !== undefined)
+      fail(
+        'samples',
+        'mode sequential draws until the decision settles, so a fixed number of samples does not apply',
+        'remove samples; sequential.cap limits the calls per row (e.g. cap: 300)',
+        c.samples,
+      );
   } else if (c.sequential) {
-    fail('mode', 'the sequential block only applies to mode sequential', 'set mode: sequential (or remove mode), or remove the sequential block', mode);
+    fail(
+      'mode',
+      'the sequential block only applies to mode sequential',
+      'set mode: sequential (or remove mode), or remove the sequential block',
+      mode,
+    );
   }
-  if (mode === 'single' && samples > 1) fail('samples', 'mode single makes one answer per call', 'use mode: multi for N answers per call, or keep samples: 1 and use promptfoo --repeat', samples);
-  if (mode === 'multi' && samples < 2) fail('samples', 'mode multi needs at least 2 samples', 'set samples: N (N >= 2), or use mode: single', samples);
+  if (mode === 'single' && samples > 1)
+    fail(
+      'samples',
+      'mode single makes one answer per call',
+      'use mode: multi for N answers per call, or keep samples: 1 and use promptfoo --repeat',
+      samples,
+    );
+  if (mode === 'multi' && samples < 2)
+    fail('samples', 'mode multi needs at least 2 samples', 'set samples: N (N >= 2), or use mode: single', samples);
   if (mode === 'logprobs') {
-    if (kind === 'anthropic') fail('mode', "Anthropic's API returns no log-probabilities", 'use mode: multi with samples: N on Anthropic, or an OpenAI-compatible server for logprobs', mode);
+    if (kind === 'anthropic')
+      fail(
+        'mode',
+        "Anthropic's API returns no log-probabilities",
+        'use mode: multi with samples: N on Anthropic, or an OpenAI-compatible server for logprobs',
+        mode,
+      );
     if (structured) {
-      const problem = 'logprobs mode reads the first answer token, but a structured answer starts with the JSON object, not the choice';
-      fail('mode', problem, 'use mode: multi (or single, sequential) with protocol structured, or protocol letter-only for logprobs', mode);
+      const problem =
+        'logprobs mode reads the first answer token, but a structured answer starts with the JSON object, ' +
+        'not the choice';
+      fail(
+        'mode',
+        problem,
+        'use mode: multi (or single, sequential) with protocol structured, or protocol letter-only for logprobs',
+        mode,
+      );
     }
-    if (c.protocol !== 'letter-only') fail('mode', 'logprobs mode reads the first answer token, so it needs the letter-only protocol', 'set protocol: letter-only, or use mode: multi', mode);
-    if (samples !== 1) fail('samples', 'logprobs mode reads the whole distribution in one call', 'remove samples (or set it to 1)', samples);
+    if (c.protocol !== 'letter-only')
+      fail(
+        'mode',
+        'logprobs mode reads the first answer token, so it needs the letter-only protocol',
+        'set protocol: letter-only, or use mode: multi',
+        mode,
+      );
+    if (samples !== 1)
+      fail(
+        'samples',
+        'logprobs mode reads the whole distribution in one call',
+        'remove samples (or set it to 1)',
+        samples,
+      );
   }
   if (c.extractor && mode === 'logprobs') {
-    fail('extractor', 'logprobs mode is scored on the first token\'s probabilities, not on answer text, so there is nothing for an extractor to read', 'remove the extractor block, or use mode: multi', mode);
+    fail(
+      'extractor',
+      "logprobs mode is scored on the first token's probabilities, not on answer text, so there is nothing for " +
+        'an extractor to read',
+      'remove the extractor block, or use mode: multi',
+      mode,
+    );
   }
   if (c.extractor?.provider === 'anthropic' && c.extractor.temperature !== undefined && c.extractor.temperature > 1) {
-    fail('extractor.temperature', 'temperature must be at most 1 for this API', 'use a value from 0 to 1 (0 is the default: the same answer gets the same reading)', c.extractor.temperature);
+    fail(
+      'extractor.temperature',
+      'temperature must be at most 1 for this API',
+      'use a value from 0 to 1 (0 is the default: the same answer gets the same reading)',
+      c.extractor.temperature,
+    );
   }
-  if (c.topLogprobs !== undefined && mode !== 'logprobs') fail('topLogprobs', 'topLogprobs only applies to mode logprobs', 'remove topLogprobs, or set mode: logprobs', c.topLogprobs);
+  if (c.topLogprobs !== undefined && mode !== 'logprobs')
+    fail(
+      'topLogprobs',
+      'topLogprobs only applies to mode logprobs',
+      'remove topLogprobs, or set mode: logprobs',
+      c.topLogprobs,
+    );
   if (c.minInSpaceMass !== undefined && mode !== 'logprobs') {
     const fix = 'remove minInSpaceMass, or set mode: logprobs';
     fail('minInSpaceMass', 'minInSpaceMass only applies to mode logprobs', fix, c.minInSpaceMass);
   }
-  if (c.useN !== undefined && mode !== 'multi' && mode !== 'sequential') fail('useN', 'useN only applies to mode multi and mode sequential', 'remove useN, or set mode: multi with samples: N', c.useN);
+  if (c.useN !== undefined && mode !== 'multi' && mode !== 'sequential')
+    fail(
+      'useN',
+      'useN only applies to mode multi and mode sequential',
+      'remove useN, or set mode: multi with samples: N',
+      c.useN,
+    );
   if (kind === 'anthropic') {
-    if (c.useN !== undefined && c.useN !== false) fail('useN', "Anthropic's API has no `n`; multi mode makes N calls", 'remove useN', c.useN);
+    if (c.useN !== undefined && c.useN !== false)
+      fail('useN', "Anthropic's API has no `n`; multi mode makes N calls", 'remove useN', c.useN);
     if (c.seed !== undefined) fail('seed', "Anthropic's API has no seed parameter", 'remove seed', c.seed);
-    if (c.max_tokens === undefined) fail('max_tokens', "Anthropic's API requires max_tokens", 'set max_tokens, e.g. 1024 for protocol reasoned or 5 for letter-only');
+    if (c.max_tokens === undefined)
+      fail(
+        'max_tokens',
+        "Anthropic's API requires max_tokens",
+        'set max_tokens, e.g. 1024 for protocol reasoned or 5 for letter-only',
+      );
   }
   if (c.temperature !== undefined && c.temperature > defaults.maxTemperature) {
-    fail('temperature', `temperature must be at most ${defaults.maxTemperature} for this API`, `use a value from 0 to ${defaults.maxTemperature}`, c.temperature);
+    fail(
+      'temperature',
+      `temperature must be at most ${defaults.maxTemperature} for this API`,
+      `use a value from 0 to ${defaults.maxTemperature}`,
+      c.temperature,
+    );
   }
   return {
     kind,
@@ -256,15 +378,27 @@ function stripPromptfooKeys(raw: unknown): unknown {
 
 function fixFor(key: string): string {
   if (key === '') return 'give the provider a `config:` mapping with at least model and protocol';
-  if (key === 'model') return 'set model to the model name the server knows, e.g. gpt-4o-mini or ft:gpt-4o-mini-2024-07-18:org::abc123';
-  if (key === 'protocol') return 'set protocol: reasoned (answer + motivation, how the teacher was asked), letter-only (one letter, how students were scored) or structured (a JSON object: motivation, then answer)';
-  if (key === 'structuredMode') return `set structuredMode to one of ${STRUCTURED_MODES.join(', ')} (how an OpenAI-compatible server is asked for the JSON answer)`;
+  if (key === 'model')
+    return 'set model to the model name the server knows, e.g. gpt-4o-mini or ft:gpt-4o-mini-2024-07-18:org::abc123';
+  if (key === 'protocol')
+    return (
+      'set protocol: reasoned (answer + motivation, how the teacher was asked), letter-only (one letter, ' +
+      'how students were scored) or structured (a JSON object: motivation, then answer)'
+    );
+  if (key === 'structuredMode')
+    return (
+      `set structuredMode to one of ${STRUCTURED_MODES.join(', ')} (how an OpenAI-compatible server is ` +
+      `asked for the JSON answer)`
+    );
   if (key === 'baseUrl') return 'give an http(s) URL, e.g. http://127.0.0.1:11434/v1 for Ollama';
   if (key === 'sequential' || key.startsWith('sequential.')) return sequentialFix(key);
   if (key === 'maxRetryAfterMs') return 'give the longest retry-after wait in ms, e.g. 180000 (3 min); 0 never waits';
   if (key === 'minInSpaceMass') return 'give a share from 0 to 1, e.g. 0.5: the least probability on the options';
   if (key === 'extractor' || key.startsWith('extractor.')) {
-    return `give extractor: { provider: openai-compatible | anthropic, model, baseUrl?, apiKeyEnv?, temperature?, max_tokens? } (keys: ${EXTRACTOR_KEYS.join(', ')}); see "The audited extractor" in the README`;
+    return (
+      `give extractor: { provider: openai-compatible | anthropic, model, baseUrl?, apiKeyEnv?, ` +
+      `temperature?, max_tokens? } (keys: ${EXTRACTOR_KEYS.join(', ')}); see "The audited extractor" in the README`
+    );
   }
   if (key.startsWith('prices')) return 'give prices: { inputPerMTok, outputPerMTok } in dollars per million tokens';
   return `see the config keys table in the README (known keys: ${LIVE_CONFIG_KEYS.join(', ')})`;

@@ -30,7 +30,11 @@ export type SampleTally = {
  * Counts every asked-for answer exactly once: as a sample, or as missing with its reason.
  * `shortReason` explains a request that returned fewer choices than asked.
  */
-export function tallyOutcomes(outcomes: readonly CallOutcome[], ctx: FaultContext, shortReason: (got: number, asked: number) => string): SampleTally {
+export function tallyOutcomes(
+  outcomes: readonly CallOutcome[],
+  ctx: FaultContext,
+  shortReason: (got: number, asked: number) => string,
+): SampleTally {
   const samples: EnvelopeSample[] = [];
   const missing: MissingAnswers[] = [];
   let failedCount = 0;

@@ -31,7 +31,12 @@ export function seedFor(config: LiveConfig, sampleIndex: number): number | undef
 }
 
 /** One request through the shared limiter; a failure becomes a fault, never an exception. */
-export async function runCall(ctx: SamplingContext, n: number, sampleIndex: number, topLogprobs?: number): Promise<CallOutcome> {
+export async function runCall(
+  ctx: SamplingContext,
+  n: number,
+  sampleIndex: number,
+  topLogprobs?: number,
+): Promise<CallOutcome> {
   const seed = seedFor(ctx.config, sampleIndex);
   const request: CompletionRequest = {
     prompt: ctx.prompt,
@@ -55,7 +60,10 @@ export async function runCall(ctx: SamplingContext, n: number, sampleIndex: numb
  * up with single requests and the provider stops sending `n`; it is never silently counted as
  * fewer samples.
  */
-export async function runMulti(ctx: SamplingContext, batch?: { size: number; first: number }): Promise<{ outcomes: CallOutcome[]; usedN: boolean }> {
+export async function runMulti(
+  ctx: SamplingContext,
+  batch?: { size: number; first: number },
+): Promise<{ outcomes: CallOutcome[]; usedN: boolean }> {
   // A sequential run asks batch by batch; `first` keeps the seeds of its samples distinct.
   const total = batch?.size ?? ctx.config.samples;
   const first = batch?.first ?? ctx.repeatIndex * total;

@@ -23,7 +23,10 @@ export const sequentialConfigSchema = z.strictObject({
   cap: z.number().int().min(1).max(100_000),
   /** Also stop once the interval's half-width is at most this. */
   targetHalfWidth: z.number().gt(0).lt(0.5).optional(),
-  /** 'group-sequential' (default: exact error rate at this cap, fewest calls) or 'always-valid' (any look, open-ended caps). */
+  /**
+   * 'group-sequential' (default: exact error rate at this cap, fewest calls) or 'always-valid' (any look, open-ended
+   * caps).
+   */
   design: z.enum(['group-sequential', 'always-valid']).optional(),
   /** Treat the teacher's share as exact (a log-probability reference, a very large sample); default false. */
   referenceExact: z.boolean().optional(),
@@ -48,10 +51,21 @@ type Fail = (key: string, problem: string, fix: string, value?: unknown) => neve
 /** The validated block with its defaults; combinations zod cannot see are config errors. */
 export function sequentialSettings(c: z.infer<typeof sequentialConfigSchema>, fail: Fail): SequentialSettings {
   if (c.referenceRole !== undefined && c.referenceModel !== undefined) {
-    fail('sequential.referenceModel', 'set referenceRole or referenceModel, not both', 'keep referenceRole (e.g. teacher) or referenceModel (a model label of the counts table)', c.referenceModel);
+    fail(
+      'sequential.referenceModel',
+      'set referenceRole or referenceModel, not both',
+      'keep referenceRole (e.g. teacher) or referenceModel (a model label of the counts table)',
+      c.referenceModel,
+    );
   }
   const batch = c.batch ?? DEFAULT_SEQUENTIAL_BATCH;
-  if (batch > c.cap) fail('sequential.batch', `a batch of ${batch} answers is larger than the cap of ${c.cap} calls`, `lower sequential.batch to at most ${c.cap}, or raise sequential.cap`, batch);
+  if (batch > c.cap)
+    fail(
+      'sequential.batch',
+      `a batch of ${batch} answers is larger than the cap of ${c.cap} calls`,
+      `lower sequential.batch to at most ${c.cap}, or raise sequential.cap`,
+      batch,
+    );
   return {
     reference: c.reference,
     selector: c.referenceModel !== undefined ? { model: c.referenceModel } : { role: c.referenceRole ?? 'teacher' },
@@ -68,14 +82,31 @@ export function sequentialSettings(c: z.infer<typeof sequentialConfigSchema>, fa
 /** Fixes for errors under `sequential`, by key. */
 export function sequentialFix(key: string): string {
   const field = key.replace(/^sequential\.?/, '');
-  if (field === '') return 'give sequential: { reference: datasets/recordings/lfb-counts.csv, tolerance: 0.1, cap: 300 } (optional: referenceRole or referenceModel, level, batch, targetHalfWidth, design, referenceExact)';
-  if (field === 'reference') return "give the teacher's answers: a reference .json from `stratalign reference` or a counts .csv such as datasets/recordings/lfb-counts.csv";
-  if (field === 'tolerance') return 'give the largest |P(C) − teacher share| that still counts as aligned, strictly between 0 and 1, e.g. 0.1';
+  if (field === '')
+    return (
+      'give sequential: { reference: datasets/recordings/lfb-counts.csv, tolerance: 0.1, cap: 300 } ' +
+      '(optional: referenceRole or referenceModel, level, batch, targetHalfWidth, design, referenceExact)'
+    );
+  if (field === 'reference')
+    return (
+      "give the teacher's answers: a reference .json from `stratalign reference` or a counts .csv such as " +
+      'datasets/recordings/lfb-counts.csv'
+    );
+  if (field === 'tolerance')
+    return 'give the largest |P(C) − teacher share| that still counts as aligned, strictly between 0 and 1, e.g. 0.1';
   if (field === 'level') return 'give a confidence level strictly between 0 and 1, e.g. 0.95';
   if (field === 'batch') return 'give the answers drawn between looks as a whole number from 1, e.g. 10';
   if (field === 'cap') return 'give the most calls per row as a whole number from 1, e.g. 300';
   if (field === 'targetHalfWidth') return 'give a half-width strictly between 0 and 0.5, e.g. 0.05, or remove it';
-  if (field === 'design') return 'give group-sequential (the default: a fixed cap, fewest calls) or always-valid (looks at any time, open-ended caps)';
-  if (field === 'referenceExact') return 'give true only for a reference without sampling noise (log-probabilities, a very large sample), else leave it out';
+  if (field === 'design')
+    return (
+      'give group-sequential (the default: a fixed cap, fewest calls) or always-valid (looks at any time, ' +
+      'open-ended caps)'
+    );
+  if (field === 'referenceExact')
+    return (
+      'give true only for a reference without sampling noise (log-probabilities, a very large sample), ' +
+      'else leave it out'
+    );
   return `known keys under sequential: ${SEQUENTIAL_KEYS.join(', ')}`;
 }

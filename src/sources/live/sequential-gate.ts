@@ -43,19 +43,49 @@ export function loadSequentialReference(
 }
 
 /** The gate for one scenario, or why this scenario cannot be sampled sequentially (no call is made). */
-export function sequentialGateFor(scenario: Scenario, reference: Reference, settings: SequentialSettings): { ok: true; gate: SequentialGate } | { ok: false; reason: string } {
+export function sequentialGateFor(
+  scenario: Scenario,
+  reference: Reference,
+  settings: SequentialSettings,
+): { ok: true; gate: SequentialGate } | { ok: false; reason: string } {
   const space = scenario.game.actionSpace;
   if (space.kind !== 'choice' || space.options.length !== 2) {
-    const asks = space.kind === 'choice' ? `${space.options.length} options (${space.options.join(', ')})` : `an amount from ${space.min} to ${space.max}`;
-    return { ok: false, reason: `scenario ${scenario.id}: mode sequential needs a choice game with two options, and ${scenario.game.id} asks for ${asks}; use mode: multi with samples: N for this scenario` };
+    const asks =
+      space.kind === 'choice'
+        ? `${space.options.length} options (${space.options.join(', ')})`
+        : `an amount from ${space.min} to ${space.max}`;
+    return {
+      ok: false,
+      reason:
+        `scenario ${scenario.id}: mode sequential needs a choice game with two options, and ` +
+        `${scenario.game.id} asks for ${asks}; use mode: multi with samples: N for this scenario`,
+    };
   }
   const entry = reference.scenarios[scenario.id];
   if (!entry) {
-    return { ok: false, reason: `reference ${settings.reference} (${reference.model}) has no distribution for scenario ${scenario.id}: add the scenario to the reference, or leave it out of this provider's tests` };
+    return {
+      ok: false,
+      reason:
+        `reference ${settings.reference} (${reference.model}) has no distribution for scenario ` +
+        `${scenario.id}: add the scenario to the reference, or leave it out of this provider's tests`,
+    };
   }
   if (entry.n === 0) {
-    return { ok: false, reason: `reference ${settings.reference} (${reference.model}) has no valid answers for scenario ${scenario.id}, so there is no share to compare with` };
+    return {
+      ok: false,
+      reason:
+        `reference ${settings.reference} (${reference.model}) has no valid answers for scenario ` +
+        `${scenario.id}, so there is no share to compare with`,
+    };
   }
   const other = space.options.find((o) => o !== space.cooperative)!;
-  return { ok: true, gate: { actions: [space.cooperative, other], share: referenceProbability(entry, space.cooperative), n: entry.n, model: reference.model } };
+  return {
+    ok: true,
+    gate: {
+      actions: [space.cooperative, other],
+      share: referenceProbability(entry, space.cooperative),
+      n: entry.n,
+      model: reference.model,
+    },
+  };
 }

@@ -23,7 +23,8 @@ export type SequentialSampling = {
   usedN: boolean;
 };
 
-const SHORT_REASON = (got: number, asked: number) => `server returned ${got} of ${asked} choices for n=${asked}: it may ignore n; set useN: auto or false`;
+const SHORT_REASON = (got: number, asked: number) =>
+  `server returned ${got} of ${asked} choices for n=${asked}: it may ignore n; set useN: auto or false`;
 
 /**
  * Samples one scenario in batches (each a multi-mode batch: `n` or single calls, through the
@@ -38,7 +39,10 @@ export async function sampleSequentially(
   gate: SequentialGate,
   settings: SequentialSettings,
   faults: FaultContext,
-  /** The configured extractor, run on each batch before its answers are counted, so the decision uses what the eval reports. */
+  /**
+   * The configured extractor, run on each batch before its answers are counted, so the decision uses what the eval
+   * reports.
+   */
   extract?: (samples: EnvelopeSample[]) => Promise<void>,
 ): Promise<SequentialSampling> {
   const tallies: SampleTally[] = [];
@@ -58,7 +62,11 @@ export async function sampleSequentially(
       return parse.ok ? parse.action : null;
     });
     const withheld = tally.missingCount - tally.failedCount;
-    return [...answers, ...Array<null>(withheld).fill(null), ...Array.from({ length: tally.failedCount }, () => ({ failed: tally.firstFailure ?? 'call failed' }))];
+    return [
+      ...answers,
+      ...Array<null>(withheld).fill(null),
+      ...Array.from({ length: tally.failedCount }, () => ({ failed: tally.firstFailure ?? 'call failed' })),
+    ];
   };
   const run = await runSequential(drawInBatches(drawBatch, settings), {
     reference: gate.share,
@@ -75,7 +83,11 @@ export async function sampleSequentially(
 }
 
 /** The envelope's sequential record: why sampling stopped where it did. */
-export function sequentialRecord(run: SequentialResult, gate: SequentialGate, settings: SequentialSettings): SequentialRecord {
+export function sequentialRecord(
+  run: SequentialResult,
+  gate: SequentialGate,
+  settings: SequentialSettings,
+): SequentialRecord {
   return {
     decision: run.decision,
     looks: run.looks.length,
@@ -85,14 +97,23 @@ export function sequentialRecord(run: SequentialResult, gate: SequentialGate, se
     valid: run.samples,
     ...(run.decidedOn < run.samples ? { decidedOn: run.decidedOn } : {}),
     interval: { low: run.interval.low, high: run.interval.high, level: run.interval.level },
-    reference: { share: gate.share, n: gate.n, tolerance: settings.tolerance, model: gate.model, origin: settings.reference },
+    reference: {
+      share: gate.share,
+      n: gate.n,
+      tolerance: settings.tolerance,
+      model: gate.model,
+      origin: settings.reference,
+    },
     ...(settings.targetHalfWidth === undefined ? {} : { targetHalfWidth: settings.targetHalfWidth }),
     ...(run.error === undefined ? {} : { error: run.error }),
     design: settings.design,
     teacher: settings.referenceExact ? 'exact' : 'estimated',
     errorRate: 1 - settings.level,
-    // The always-valid design moves the gate's edges by the teacher's interval; the group-sequential one widens its own interval instead.
-    ...(settings.referenceExact || settings.design !== 'always-valid' ? {} : { edges: gateEdges(gate.share, settings.tolerance, { n: gate.n, errorRate: (1 - settings.level) / 2 }) }),
+    // The always-valid design moves the gate's edges by the teacher's interval; the group-sequential one widens its own
+    // interval instead.
+    ...(settings.referenceExact || settings.design !== 'always-valid'
+      ? {}
+      : { edges: gateEdges(gate.share, settings.tolerance, { n: gate.n, errorRate: (1 - settings.level) / 2 }) }),
   };
 }
 
@@ -101,7 +122,12 @@ export function describeRecord(record: SequentialRecord, calls: number): string 
 }
 
 /** The sample envelope of a sequential run: every answer, every missing one, and the record. */
-export function sequentialEnvelope(config: LiveConfig, scenarioId: string, sampling: SequentialSampling, gate: SequentialGate): SampleEnvelope {
+export function sequentialEnvelope(
+  config: LiveConfig,
+  scenarioId: string,
+  sampling: SequentialSampling,
+  gate: SequentialGate,
+): SampleEnvelope {
   const { run, tally } = sampling;
   const settings = config.sequential!;
   const base = liveEnvelope(config, scenarioId, 'sequential', run.calls, tally);
@@ -110,13 +136,19 @@ export function sequentialEnvelope(config: LiveConfig, scenarioId: string, sampl
   const lost = tally.missingCount ? `, ${tally.missingCount} missing` : '';
   return {
     ...base,
-    note: `LIVE sequential: ${tally.samples.length} answers from ${who} at ${config.baseUrl} in ${run.calls} of cap ${settings.cap} calls${lost}; ${run.decision}`,
+    note:
+      `LIVE sequential: ${tally.samples.length} answers from ${who} at ${config.baseUrl} in ${run.calls} of ` +
+      `cap ${settings.cap} calls${lost}; ${run.decision}`,
     sequential: record,
   };
 }
 
 /** The metadata a sequential row carries next to the shared provenance. */
-export function sequentialMeta(sampling: SequentialSampling, gate: SequentialGate, settings: SequentialSettings): Record<string, unknown> {
+export function sequentialMeta(
+  sampling: SequentialSampling,
+  gate: SequentialGate,
+  settings: SequentialSettings,
+): Record<string, unknown> {
   const { run, tally } = sampling;
   return {
     ...answerCounts(run.calls, tally.samples.length, tally.missingReasons),

@@ -44,6 +44,8 @@ export function parseReplayConfig(config: unknown, providerName: string, file?: 
   throw new StratalignError(
     { ...(file ? { file } : {}), field: `providers[${providerName}].config` },
     problems.join('; '),
-    `use only ${Object.keys(replayConfigSchema.shape).filter((k) => k !== 'basePath').join(', ')}; recording and model are required`,
+    `use only ${Object.keys(replayConfigSchema.shape)
+      .filter((k) => k !== 'basePath')
+      .join(', ')}; recording and model are required`,
   );
 }

@@ -31,7 +31,11 @@ const FIX_MODEL = 'set `model` to a model label that the recording contains';
 export async function loadReplaySource(file: string, catalogue: Catalogue, model: string): Promise<ReplaySource> {
   if (file.endsWith('.csv')) return fromTallies(readCountsTable(file, catalogue), file, model);
   if (!file.endsWith('.jsonl')) {
-    throw new StratalignError({ file, field: 'recording' }, 'unsupported recording type', 'use a counts table (.csv) or a JSONL recording (.jsonl)');
+    throw new StratalignError(
+      { file, field: 'recording' },
+      'unsupported recording type',
+      'use a counts table (.csv) or a JSONL recording (.jsonl)',
+    );
   }
   const tracks = new Map<string, ReplayTrack[]>();
   const models = new Set<string>();
@@ -45,8 +49,12 @@ export async function loadReplaySource(file: string, catalogue: Catalogue, model
     protocols.add(typeof recorded === 'string' ? recorded : null);
     if (logprobReading(sample)) {
       // Replayed as its text, a reading would count as the one token it sampled, unlike everywhere else.
-      const problem = `the answers of ${model} are ${READINGS_LABEL} (mode: logprobs), counted as distributions, not answers to replay`;
-      const fix = 'read the recording with report, gate or reference directly, or replay a recording of sampled answers (mode: multi)';
+      const problem =
+        `the answers of ${model} are ${READINGS_LABEL} (mode: logprobs), counted as distributions, ` +
+        `not answers to replay`;
+      const fix =
+        'read the recording with report, gate or reference directly, or replay a recording of sampled ' +
+        'answers (mode: multi)';
       throw new StratalignError({ file, field: 'provenance.distribution', value: sample.scenario }, problem, fix);
     }
     const track = trackFor(tracks, sample.scenario, sample.split, sample.role);
@@ -54,7 +62,12 @@ export async function loadReplaySource(file: string, catalogue: Catalogue, model
     else if (sample.parse.ok) track.answers.push({ text: null, recordedChoice: sample.parse.action });
     else track.answers.push({ text: null, recordedFailure: sample.parse.failure });
   }
-  if (tracks.size === 0) throw new StratalignError({ file, field: 'model', value: model }, `no answers of this model (models present: ${[...models].join(', ') || 'none'})`, FIX_MODEL);
+  if (tracks.size === 0)
+    throw new StratalignError(
+      { file, field: 'model', value: model },
+      `no answers of this model (models present: ${[...models].join(', ') || 'none'})`,
+      FIX_MODEL,
+    );
   const named = [...protocols].filter((p): p is string => p !== null);
   // One reader per replay: structured texts must not be read by the rules, nor free text strictly.
   if (protocols.size > 1 && named.some((p) => recordedAsStructured(catalogue, p))) {
@@ -73,7 +86,11 @@ function fromTallies(tallies: Tally[], file: string, model: string): ReplaySourc
   const mine = tallies.filter((t) => t.model === model);
   if (mine.length === 0) {
     const models = [...new Set(tallies.map((t) => t.model))].join(', ');
-    throw new StratalignError({ file, field: 'model', value: model }, `no answers of this model (models present: ${models})`, FIX_MODEL);
+    throw new StratalignError(
+      { file, field: 'model', value: model },
+      `no answers of this model (models present: ${models})`,
+      FIX_MODEL,
+    );
   }
   const tracks = new Map<string, ReplayTrack[]>();
   for (const tally of mine) {
@@ -83,13 +100,19 @@ function fromTallies(tallies: Tally[], file: string, model: string): ReplaySourc
       for (let i = 0; i < count; i++) track.answers.push({ text: null, recordedChoice });
     }
     for (const [failure, count] of Object.entries(tally.failures)) {
-      for (let i = 0; i < (count ?? 0); i++) track.answers.push({ text: null, recordedFailure: failure as NonNullable<EnvelopeSample['recordedFailure']> });
+      for (let i = 0; i < (count ?? 0); i++)
+        track.answers.push({ text: null, recordedFailure: failure as NonNullable<EnvelopeSample['recordedFailure']> });
     }
   }
   return { origin: file, model, role: mine[0]!.role, mode: 'replay-counts', tracks, protocol: null };
 }
 
-function trackFor(tracks: Map<string, ReplayTrack[]>, scenario: string, split: string, role: string | null): ReplayTrack {
+function trackFor(
+  tracks: Map<string, ReplayTrack[]>,
+  scenario: string,
+  split: string,
+  role: string | null,
+): ReplayTrack {
   const list = tracks.get(scenario) ?? [];
   tracks.set(scenario, list);
   let track = list.find((t) => t.split === split);
@@ -106,14 +129,18 @@ function trackFor(tracks: Map<string, ReplayTrack[]>, scenario: string, split: s
  */
 export function findTrack(source: ReplaySource, scenario: string, split: string | undefined): ReplayTrack | string {
   const list = source.tracks.get(scenario);
-  if (!list || list.length === 0) return `the recording ${source.origin} has no answers of ${source.model} for scenario ${scenario}`;
+  if (!list || list.length === 0)
+    return `the recording ${source.origin} has no answers of ${source.model} for scenario ${scenario}`;
   if (split !== undefined) {
     const match = list.find((t) => t.split === split);
     if (match) return match;
     if (list.length === 1) return list[0]!;
     return `the recording has ${scenario} under splits ${list.map((t) => t.split).join(', ')}, not ${split}`;
   }
-  if (list.length > 1) return `the recording has ${scenario} under several splits (${list.map((t) => t.split).join(', ')}); set vars.split`;
+  if (list.length > 1)
+    return (
+      `the recording has ${scenario} under several splits (${list.map((t) => t.split).join(', ')}); ` + `set vars.split`
+    );
   return list[0]!;
 }
 
@@ -125,7 +152,13 @@ export const EXHAUSTED_REASON = 'recording exhausted';
  * permutation of the recorded answers, so the first n calls reproduce the recording exactly.
  * Past the end, `cycle` starts a fresh seeded permutation; otherwise the replay stops there.
  */
-export function replayAnswers(track: ReplayTrack, seed: string | number, start: number, count: number, cycle: boolean): EnvelopeSample[] {
+export function replayAnswers(
+  track: ReplayTrack,
+  seed: string | number,
+  start: number,
+  count: number,
+  cycle: boolean,
+): EnvelopeSample[] {
   const n = track.answers.length;
   const end = cycle ? start + count : Math.min(start + count, n);
   const out: EnvelopeSample[] = [];

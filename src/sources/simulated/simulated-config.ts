@@ -57,7 +57,8 @@ export function parseSimulatedConfig(config: unknown, providerName: string): Sim
     throw new StratalignError(
       { file: 'promptfooconfig.yaml', field: `providers[${providerName}].config.protocol`, value: 'structured' },
       'the simulated player answers with a bare option label, not the JSON object the structured protocol reads',
-      'use protocol reasoned or letter-only for simulated players (the protocol is only recorded, it does not change their answers)',
+      'use protocol reasoned or letter-only for simulated players (the protocol is only recorded, it does not ' +
+        'change their answers)',
     );
   }
   if (result.success) return result.data;

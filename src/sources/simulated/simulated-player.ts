@@ -1,6 +1,10 @@
 import type { Catalogue } from '../../catalogue/catalogue.js';
 import { labelOfAction } from '../../catalogue/games/label-variant.js';
-import { choiceCovariates, cooperationProbability, type ChoiceParameters } from '../../catalogue/scenarios/choice-covariates.js';
+import {
+  choiceCovariates,
+  cooperationProbability,
+  type ChoiceParameters,
+} from '../../catalogue/scenarios/choice-covariates.js';
 import { createRng } from '../../shared/random.js';
 import { ENVELOPE_TAG, type EnvelopeSample, type SampleEnvelope } from '../../answers/samples/envelope.js';
 import { labelsOf, type Scenario } from '../../catalogue/scenarios/scenario.js';
