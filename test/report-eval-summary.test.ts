@@ -14,26 +14,27 @@ describe('summariseForEval', () => {
     expect(summary.splits.map((s) => s.split)).toEqual(['in-sample', 'oos-context']);
     const [inSample, oos] = summary.splits;
     expect(inSample!.students).toHaveLength(1);
-    const s = inSample!.students[0]!;
-    expect(s.model).toBe('llama2-7b-chat-lfb-lora');
+    const s = inSample!.students[0]!.student;
+    expect(inSample!.students[0]!.model).toBe('llama2-7b-chat-lfb-lora');
     expect(s.paperImprovement.value!.toFixed(2)).toBe('46.65');
-    expect(s.paperImprovement.asPublished!.toFixed(2)).toBe('46.26');
-    expect(s.paperImprovement).toMatchObject({ used: 20, scenarios: 20 });
+    expect(s.paperImprovement.asPublished.value!.toFixed(2)).toBe('46.26');
+    expect(s.paperImprovement).toMatchObject({ used: 20 });
+    expect(s.scenarios).toBe(20);
     expect(s.pooledGapClosure.value!.toFixed(1)).toBe('35.0');
     expect(s.pooledGapClosure.low!).toBeLessThan(s.pooledGapClosure.value!);
-    expect(oos!.students[0]!.paperImprovement.value!.toFixed(2)).toBe('18.26');
-    expect(oos!.students[0]!.paperImprovement.asPublished!.toFixed(2)).toBe('17.90');
+    expect(oos!.students[0]!.student.paperImprovement.value!.toFixed(2)).toBe('18.26');
+    expect(oos!.students[0]!.student.paperImprovement.asPublished.value!.toFixed(2)).toBe('17.90');
   });
 
   it('gives each model its cooperation pooled over all valid answers, not a mean over scenarios', () => {
     const teacher = summary.models.find((m) => m.role === 'teacher')!;
     expect(teacher).toMatchObject({
-      label: 'llama2-70b-chat',
+      model: 'llama2-70b-chat',
       dataRole: 'teacher',
       sourceLabel: 'recorded counts',
       failures: null,
     });
-    const own = tallies.filter((t) => t.model === teacher.label);
+    const own = tallies.filter((t) => t.model === teacher.model);
     const cooperative = own.reduce((a, t) => a + t.counts.C!, 0);
     const valid = own.reduce((a, t) => a + t.counts.C! + t.counts.D!, 0);
     expect(teacher.valid).toBe(valid);

@@ -67,9 +67,9 @@ describe("the paper's metric on shares", () => {
 
   it('reaches the end-of-eval summary with both values', () => {
     const s = summariseForEval(paper, catalogue);
-    const inSample = s.splits.find((x) => x.split === 'in-sample')!.students[0]!.paperImprovement;
+    const inSample = s.splits.find((x) => x.split === 'in-sample')!.students[0]!.student.paperImprovement;
     expect(inSample.value!.toFixed(2)).toBe('46.65');
-    expect(inSample.asPublished!.toFixed(2)).toBe('46.26');
+    expect(inSample.asPublished.value!.toFixed(2)).toBe('46.26');
   });
 });
 

@@ -1,47 +1,10 @@
 import type { Action } from '../catalogue/games/action-space.js';
-import type { ParseFailureKind, ParseResult } from '../answers/parsing/parse-result.js';
+import type { ParseFailureKind } from '../answers/parsing/parse-result.js';
+import type { SampleRecord, SampleSource } from './sample-schema.js';
 
-/** Version tag carried by every sample line and file we write; bump on any incompatible change. */
-export const SAMPLE_SCHEMA = 'stratalign.sample/v1';
-
-/**
- * Where a sample came from; shown wherever its numbers are shown. Declared once: sample lines,
- * references and reports all validate against this list.
- *   recorded-counts  published or recorded counts: the choice is known, the text is not
- *   recorded-text    a recorded raw answer text
- *   replay           a replay of a recording through the replay provider
- *   live             a live model call
- *   simulated        drawn from a parametric simulated player (providers/simulated.ts): no model exists behind it
- */
-export const SAMPLE_SOURCES = ['recorded-counts', 'recorded-text', 'replay', 'live', 'simulated'] as const;
-export type SampleSource = (typeof SAMPLE_SOURCES)[number];
-
-export type Provenance = {
-  source: SampleSource;
-  /** File, run or dataset the sample came from. */
-  origin: string;
-  /** Free-form extras: config hash, model id, seed, time, sampling mode. */
-  [key: string]: unknown;
-};
-
-/**
- * One answer of one model to one scenario: the common currency of providers, reference builder,
- * exporter and report. `parse` is the parse outcome; counts recordings carry
- * `{ ok: true, rule: 'recorded-choice' }` because their choice was recorded, not parsed.
- */
-export type SampleRecord = {
-  schema: typeof SAMPLE_SCHEMA;
-  scenario: string;
-  /** Group the sample is reported in, e.g. 'in-sample' or 'oos-context'; kept as given. */
-  split: string;
-  /** Model label, e.g. 'llama2-7b-chat'. */
-  model: string;
-  /** 'base', 'fine-tuned', 'teacher', or another role the user names; null when unknown. */
-  role: string | null;
-  text: string | null;
-  parse: ParseResult;
-  provenance: Provenance;
-};
+// The sample type and its enums are declared once, in the zod schema every recording is checked with.
+export { SAMPLE_SCHEMA, SAMPLE_SOURCES } from './sample-schema.js';
+export type { Provenance, SampleRecord, SampleSource } from './sample-schema.js';
 
 /**
  * Counts of one model's answers to one scenario. Statistics work on tallies, so counts tables,

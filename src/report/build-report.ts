@@ -16,10 +16,13 @@ import { scenarioRow } from './scenario-stats.js';
 import { REPORT_SCHEMA, type Report, type ReportModel, type ReportSettings } from './types.js';
 import { computeUnitWork } from './unit-work.js';
 import { buildUnits, type ScenarioUnit } from './units.js';
+import type { ResolvedScenarios } from '../catalogue/scenarios/resolved-scenarios.js';
 
 export type ReportInput = {
   tallies: readonly Tally[];
   inputs: { file: string; kind: string }[];
+  /** The tallies' scenarios, when whoever read the data already resolved them (the end-of-eval hook). */
+  scenarios?: ResolvedScenarios;
   /** Answers a promptfoo run lost to provider errors; they are in no statistic, so the report says how many. */
   lost?: { providerErrors: number; missingSamples: number; errorRowAnswers?: number } | null;
 };
@@ -56,7 +59,7 @@ export function buildReport(input: ReportInput, options: ReportOptions, catalogu
   }
   const models = selectModels(input.tallies, options.models, origin);
   const ordered = [models.base, ...models.students, models.teacher];
-  const units = buildUnits(input.tallies, ordered, catalogue, origin);
+  const units = buildUnits(input.tallies, ordered, catalogue, origin, input.scenarios);
   const settings: ReportSettings = {
     level: LEVEL,
     proportionInterval: options.proportionInterval,

@@ -1,5 +1,6 @@
 import { fixed, percent, pValue, share, withInterval } from './format.js';
-import type { GroupRow, GroupStudent, Report, ReportModel, ScenarioRow } from './types.js';
+import { groupFigures, type StudentFigures } from './model-figures.js';
+import type { GroupRow, Report, ReportModel, ScenarioRow } from './types.js';
 
 /**
  * Shown where the data could not have recorded a number (e.g. parse failures in a counts table without failure
@@ -30,12 +31,11 @@ export function modelsTable(r: Report): Table {
     title: 'Models',
     header: ['role', 'model', 'data', 'valid answers', 'parse failures', 'parse rate [95 %]'],
     numeric: [false, false, false, true, true, true],
-    rows: r.models.map((m) => {
-      const g = overall.models.find((x) => x.model === m.label)!;
+    rows: groupFigures(r, overall).map((g) => {
       return [
-        m.role,
-        m.label,
-        m.sourceLabel,
+        g.role,
+        g.model,
+        g.sourceLabel,
         String(g.valid),
         g.failures === null ? NOT_RECORDED : String(g.failures),
         g.parseRate === null ? NOT_RECORDED : withInterval(g.parseRate, 'share'),
@@ -62,9 +62,10 @@ export function summaryTable(r: Report, student: string, compact: boolean): Tabl
   if (!compact) header.push('JS base');
   header.push('profile r [95 %]', 'r base');
   const rows = r.groups.map((g) => {
-    const s = g.students.find((x) => x.model === student)!;
-    const m = g.models.find((x) => x.model === student)!;
-    const b = g.models.find((x) => x.model === base)!;
+    const figures = groupFigures(r, g);
+    const m = figures.find((x) => x.model === student)!;
+    const s = m.student!;
+    const b = figures.find((x) => x.model === base)!;
     const row = [
       g.label,
       String(s.scenarios),
@@ -96,7 +97,7 @@ export function cooperationTable(r: Report): Table {
   const header = ['group', ...r.models.map((m) => `${m.role} ${m.label}`)];
   const rows = r.groups.map((g: GroupRow) => [
     g.label,
-    ...r.models.map((m) => withInterval(g.models.find((x) => x.model === m.label)!.cooperation, 'share')),
+    ...groupFigures(r, g).map((f) => withInterval(f.cooperation, 'share')),
   ]);
   return {
     id: 'cooperation',
@@ -201,7 +202,7 @@ export function publishedDiffers(r: Report): boolean {
 }
 
 /** The paper's mean, saying over how many scenarios when a zero base-teacher gap left some out. */
-function paperCell(s: GroupStudent): string {
+function paperCell(s: StudentFigures): string {
   const value = percent(s.paperImprovement.value, 2);
   if (s.paperImprovement.value === null || s.paperImprovement.used === s.scenarios) return value;
   return `${value} (${s.paperImprovement.used} of ${s.scenarios})`;

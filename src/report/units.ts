@@ -1,7 +1,8 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { StratalignError } from '../shared/errors.js';
 import type { Tally } from '../recordings/types.js';
-import { resolveScenario, type Scenario } from '../catalogue/scenarios/scenario.js';
+import type { Scenario } from '../catalogue/scenarios/scenario.js';
+import { scenarioById, type ResolvedScenarios } from '../catalogue/scenarios/resolved-scenarios.js';
 
 /** One scenario of one split with the tallies of the chosen models (some may be missing). */
 export type ScenarioUnit = { split: string; scenario: Scenario; tallies: Map<string, Tally> };
@@ -16,6 +17,8 @@ export function buildUnits(
   models: readonly string[],
   catalogue: Catalogue,
   origin: string,
+  /** Scenarios the data's reader already resolved; the others are resolved from their id here. */
+  resolved?: ResolvedScenarios,
 ): ScenarioUnit[] {
   const units = new Map<string, ScenarioUnit>();
   for (const tally of tallies) {
@@ -25,7 +28,7 @@ export function buildUnits(
     if (!unit) {
       unit = {
         split: tally.split,
-        scenario: resolveScenario(catalogue, tally.scenario, { file: origin, field: 'scenario' }),
+        scenario: scenarioById(resolved, catalogue, tally.scenario, { file: origin, field: 'scenario' }),
         tallies: new Map(),
       };
       units.set(key, unit);

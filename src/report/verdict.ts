@@ -1,4 +1,5 @@
 import { fixed, withInterval } from './format.js';
+import { groupFigures } from './model-figures.js';
 import type { Table } from './tables.js';
 import type { Estimate, Report } from './types.js';
 
@@ -27,18 +28,26 @@ export function verdictRows(report: Report): VerdictRow[] {
   if (!base || !teacher) return [];
   return report.groups
     .filter((g) => g.key.split !== undefined && g.key.game === undefined && g.key.context === undefined)
-    .flatMap((g) =>
-      g.students.map((s) => ({
-        split: g.key.split!,
-        scenarios: s.scenarios,
-        student: s.model,
-        base,
-        teacher,
-        closure: s.pooledGapClosure,
-        studentTv: g.models.find((m) => m.model === s.model)?.tv ?? null,
-        baseTv: g.models.find((m) => m.model === base)?.tv ?? null,
-      })),
-    );
+    .flatMap((g) => {
+      const figures = groupFigures(report, g);
+      const baseTv = figures.find((f) => f.model === base)?.tv ?? null;
+      return figures.flatMap((f) =>
+        f.student
+          ? [
+              {
+                split: g.key.split!,
+                scenarios: f.student.scenarios,
+                student: f.model,
+                base,
+                teacher,
+                closure: f.student.pooledGapClosure,
+                studentTv: f.tv,
+                baseTv,
+              },
+            ]
+          : [],
+      );
+    });
 }
 
 /** The figures of a verdict row as text; labels are left to the caller, which knows how to escape them. */

@@ -37,7 +37,7 @@ export const extractionRecordSchema = z.object({
   provider: z.enum(EXTRACTOR_PROVIDERS),
   model: z.string().min(1),
   promptVersion: z.string().min(1),
-  ruleFailure: z.enum(PARSE_FAILURE_KINDS as [ParseFailureKind, ...ParseFailureKind[]]),
+  ruleFailure: z.enum(PARSE_FAILURE_KINDS),
   outcome: z.enum(['answered', 'error']),
   reply: z.string().nullable().optional(),
   error: z.string().optional(),

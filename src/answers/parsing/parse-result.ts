@@ -1,22 +1,11 @@
 import type { Action } from '../../catalogue/games/action-space.js';
 
-/** Why an answer could not be read as an action. Every failure is counted, never turned into a guess. */
-export type ParseFailureKind =
-  | 'empty'
-  | 'no-choice'
-  | 'ambiguous'
-  | 'out-of-range'
-  | 'fractional-amount'
-  | 'refusal'
-  | 'truncated'
-  /** A structured-protocol answer that is not exactly a JSON object of the requested schema. */
-  | 'schema-violation'
-  // The rules left the answer unread and the optional extractor (src/sources/extraction) did not read it either.
-  | 'extractor-none'
-  | 'extractor-invalid'
-  | 'extractor-error';
-
-export const PARSE_FAILURE_KINDS: readonly ParseFailureKind[] = [
+/**
+ * Why an answer could not be read as an action. Every failure is counted, never turned into a
+ * guess. Declared once: the type and every schema (recordings, envelopes, extraction records)
+ * come from this list.
+ */
+export const PARSE_FAILURE_KINDS = [
   'empty',
   'no-choice',
   'ambiguous',
@@ -24,11 +13,15 @@ export const PARSE_FAILURE_KINDS: readonly ParseFailureKind[] = [
   'fractional-amount',
   'refusal',
   'truncated',
+  /** A structured-protocol answer that is not exactly a JSON object of the requested schema. */
   'schema-violation',
+  // The rules left the answer unread and the optional extractor (src/sources/extraction) did not read it either.
   'extractor-none',
   'extractor-invalid',
   'extractor-error',
-];
+] as const;
+
+export type ParseFailureKind = (typeof PARSE_FAILURE_KINDS)[number];
 
 export type ParseSuccess = {
   ok: true;

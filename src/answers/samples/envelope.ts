@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { extractionRecordSchema } from '../extraction/extraction-record.js';
 import { missingAnswersSchema } from './missing.js';
-import { PARSE_FAILURE_KINDS, type ParseFailureKind } from '../parsing/parse-result.js';
+import { PARSE_FAILURE_KINDS } from '../parsing/parse-result.js';
 
 /**
  * What a stratalign provider returns as its output text when it answers with more than one sample
@@ -101,7 +101,7 @@ const envelopeSampleSchema = z
     /** The recorded choice, for counts replays only. Never set for live text. */
     recordedChoice: z.union([z.string(), z.number()]).optional(),
     /** A recorded parse failure (counts tables may count unparseable answers), for counts replays only. */
-    recordedFailure: z.enum(PARSE_FAILURE_KINDS as [ParseFailureKind, ...ParseFailureKind[]]).optional(),
+    recordedFailure: z.enum(PARSE_FAILURE_KINDS).optional(),
     /** API finish reason, e.g. 'stop' or 'length'; 'length' lets the parser say "truncated". */
     finishReason: z.string().optional(),
     /** Set when the rules left the text unread and an extractor was configured: what it was asked and said. */

@@ -19,6 +19,8 @@ export function readOutputFor(output: string, scenario: Scenario, catalogue: Cat
   const read = readEnvelope(output);
   if (read.kind !== 'envelope') return read;
   const named = read.envelope.scenario;
+  // Providers write the resolved id: only another spelling needs resolving to compare.
+  if (named === scenario.id) return read;
   let other: Scenario;
   try {
     other = resolveScenario(catalogue, named);

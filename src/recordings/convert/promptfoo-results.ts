@@ -73,6 +73,8 @@ export type ConversionOptions = {
    * envelope) is reported here and skipped; not given, it stops the conversion with its error.
    */
   onUnreadableRow?: (e: { row: number; error: StratalignError }) => void;
+  /** Given, filled with each row's scenario by id as it is resolved, so later readers carry the object. */
+  resolved?: Map<string, Scenario>;
 };
 
 /** Every answer asked for and not delivered: all answers of the error rows plus the envelopes' missing samples. */
@@ -133,6 +135,7 @@ export async function* samplesFromRows(
   summary.kind = source.kind;
   summary.run = source.run;
   const scenarios = new Map<string, Scenario>();
+  const resolved = options.resolved;
   for await (const raw of source.rows()) {
     summary.rows++;
     const where = { file, field: raw.field };
@@ -177,6 +180,7 @@ export async function* samplesFromRows(
       options.onUnreadableRow({ row: raw.number, error: err });
       continue;
     }
+    resolved?.set(result.scenario.id, result.scenario);
     if (result.distribution) summary.distributionRows++;
     addMissing(summary, result.missing);
     for (const sample of result.samples) {

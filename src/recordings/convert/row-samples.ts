@@ -12,6 +12,8 @@ import type { RowFields } from './promptfoo-row.js';
 import { findProvider, type RunProvenance } from './run-provenance.js';
 
 export type RowSamples = {
+  /** The row's scenario, resolved once here and carried on (samples name it by id). */
+  scenario: Scenario;
   samples: SampleRecord[];
   /** Samples the provider was asked for but could not deliver (from the envelope). */
   missing: SampleEnvelope['missing'];
@@ -69,6 +71,7 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
     const finishReason = fields.meta.finishReason;
     const parse = parseScenarioAnswer(output, scenario, parseOptions(finishReason, structured));
     return {
+      scenario,
       samples: [
         record(output, parse, source, {
           mode: fields.meta.mode ?? 'single',
@@ -99,7 +102,7 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
     sample.role = role;
     return sample;
   });
-  return { samples, missing: envelope.missing, distribution: envelope.distribution !== undefined };
+  return { scenario, samples, missing: envelope.missing, distribution: envelope.distribution !== undefined };
 }
 
 function baseProvenance(fields: RowFields, ctx: RowContext): Omit<Provenance, 'source' | 'origin'> {
@@ -132,6 +135,8 @@ function scenarioFor(name: string, ctx: RowContext, field: string): Scenario {
 }
 
 function sameScenario(scenario: Scenario, other: string, field: string, ctx: RowContext): void {
+  // The providers write the resolved id: only another spelling needs resolving to compare.
+  if (other === scenario.id) return;
   const resolved = scenarioFor(other, ctx, field);
   if (resolved.id !== scenario.id) {
     throw new StratalignError(

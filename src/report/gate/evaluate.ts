@@ -2,6 +2,7 @@ import { StratalignError } from '../../shared/errors.js';
 import type { LostAnswers } from '../../recordings/load-tallies.js';
 import type { Estimate, GroupRow, Report } from '../types.js';
 import { formatScope, type Bound, type Check, type Scope } from './checks.js';
+import { groupFigures } from '../model-figures.js';
 import { metricDefinition, type MetricName, type MetricUnit } from './metrics.js';
 
 export type CheckOutcome = {
@@ -141,9 +142,11 @@ function evaluateSide(check: Check, comparator: '>=' | '<=', threshold: number, 
   const report = input.report;
   const groups = matchGroups(report, check.scope, check.origin);
   const models = report.models.filter((m) => (def.models === 'all' ? true : m.role === 'student')).map((m) => m.label);
-  return groups.flatMap((group) =>
-    models.map((model) => {
-      const estimate = def.read(group, model);
+  return groups.flatMap((group) => {
+    const figures = groupFigures(report, group);
+    return models.map((model) => {
+      const mine = figures.find((f) => f.model === model);
+      const estimate = def.read(mine);
       const value =
         estimate === null
           ? null
@@ -159,11 +162,7 @@ function evaluateSide(check: Check, comparator: '>=' | '<=', threshold: number, 
       // A note on a defined bound (e.g. a zero-width interval) is shown too: the line must not look more certain than
       // the report.
       const detail =
-        value !== null
-          ? bound === 'point'
-            ? null
-            : (estimate?.note ?? null)
-          : (def.missing?.(group, model) ?? missing);
+        value !== null ? (bound === 'point' ? null : (estimate?.note ?? null)) : (def.missing?.(mine) ?? missing);
       return decided({
         ...base,
         pass: decide(value),
@@ -175,8 +174,8 @@ function evaluateSide(check: Check, comparator: '>=' | '<=', threshold: number, 
         estimate,
         detail,
       });
-    }),
-  );
+    });
+  });
 }
 
 function resolveBound(

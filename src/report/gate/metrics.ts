@@ -1,4 +1,5 @@
-import type { Estimate, GroupRow } from '../types.js';
+import type { ModelFigures } from '../model-figures.js';
+import type { Estimate } from '../types.js';
 
 /** How a metric's numbers are read and written: thresholds use the same unit as the report shows. */
 export type MetricUnit = 'percent' | 'distance' | 'correlation' | 'count';
@@ -12,9 +13,10 @@ type GroupMetric = {
   models: 'students' | 'all';
   hasInterval: boolean;
   description: string;
-  read(group: GroupRow, model: string): Estimate | null;
+  /** The number from the model's figures in the group (the summary and the report show the same); null if absent. */
+  read(figures: ModelFigures | undefined): Estimate | null;
   /** Why `read` gives nothing when the data cannot hold the number at all, e.g. unrecorded parse failures. */
-  missing?(group: GroupRow, model: string): string | null;
+  missing?(figures: ModelFigures | undefined): string | null;
 };
 
 type RunMetric = {
@@ -27,8 +29,6 @@ type RunMetric = {
 
 export type MetricDefinition = GroupMetric | RunMetric;
 
-const student = (g: GroupRow, m: string) => g.students.find((s) => s.model === m);
-const modelRow = (g: GroupRow, m: string) => g.models.find((s) => s.model === m);
 const asPercent = (e: Estimate | undefined | null): Estimate | null =>
   e
     ? {
@@ -47,8 +47,8 @@ export const METRICS = {
     models: 'students',
     hasInterval: false,
     description: "the paper's mean improvement on cooperation shares (no interval)",
-    read: (g, m) => {
-      const s = student(g, m);
+    read: (f) => {
+      const s = f?.student;
       return s ? { value: s.paperImprovement.value, low: null, high: null, method: 'none' } : null;
     },
   },
@@ -59,8 +59,8 @@ export const METRICS = {
     hasInterval: false,
     description:
       "the paper's mean improvement on counts, as published (no interval; means little when sample sizes differ)",
-    read: (g, m) => {
-      const s = student(g, m);
+    read: (f) => {
+      const s = f?.student;
       return s ? { value: s.paperImprovement.asPublished.value, low: null, high: null, method: 'none' } : null;
     },
   },
@@ -70,7 +70,7 @@ export const METRICS = {
     models: 'students',
     hasInterval: true,
     description: 'pooled gap closure',
-    read: (g, m) => student(g, m)?.pooledGapClosure ?? null,
+    read: (f) => f?.student?.pooledGapClosure ?? null,
   },
   'absolute-gap-closure': {
     kind: 'group',
@@ -78,7 +78,7 @@ export const METRICS = {
     models: 'students',
     hasInterval: true,
     description: 'pooled absolute-gap closure',
-    read: (g, m) => student(g, m)?.absoluteGapClosure ?? null,
+    read: (f) => f?.student?.absoluteGapClosure ?? null,
   },
   'tv-distance': {
     kind: 'group',
@@ -86,7 +86,7 @@ export const METRICS = {
     models: 'students',
     hasInterval: true,
     description: 'mean total variation distance to the teacher',
-    read: (g, m) => modelRow(g, m)?.tv ?? null,
+    read: (f) => f?.tv ?? null,
   },
   'js-distance': {
     kind: 'group',
@@ -94,7 +94,7 @@ export const METRICS = {
     models: 'students',
     hasInterval: true,
     description: 'mean Jensen-Shannon distance (bits) to the teacher',
-    read: (g, m) => modelRow(g, m)?.js ?? null,
+    read: (f) => f?.js ?? null,
   },
   'profile-correlation': {
     kind: 'group',
@@ -102,7 +102,7 @@ export const METRICS = {
     models: 'students',
     hasInterval: true,
     description: "correlation of cooperation across scenarios with the teacher's",
-    read: (g, m) => modelRow(g, m)?.profileCorrelation ?? null,
+    read: (f) => f?.profileCorrelation ?? null,
   },
   'parse-rate': {
     kind: 'group',
@@ -111,9 +111,8 @@ export const METRICS = {
     hasInterval: true,
     range: { min: 0, max: 100 },
     description: 'share of answers that could be parsed',
-    read: (g, m) => asPercent(modelRow(g, m)?.parseRate),
-    missing: (g, m) =>
-      modelRow(g, m)?.parseRate === null ? 'not recorded in this input: the data has no parse-failure counts' : null,
+    read: (f) => asPercent(f?.parseRate),
+    missing: (f) => (f?.parseRate === null ? 'not recorded in this input: the data has no parse-failure counts' : null),
   },
   'rule-read-rate': {
     kind: 'group',
@@ -122,11 +121,8 @@ export const METRICS = {
     hasInterval: true,
     range: { min: 0, max: 100 },
     description: "share of answers the parser's rules read (answers read by the audited extractor do not count)",
-    read: (g, m) => asPercent(modelRow(g, m)?.ruleReadRate),
-    missing: (g, m) =>
-      modelRow(g, m) && !modelRow(g, m)!.ruleReadRate
-        ? 'not recorded in this input: the data has no parse-failure counts'
-        : null,
+    read: (f) => asPercent(f?.ruleReadRate),
+    missing: (f) => (f && !f.ruleReadRate ? 'not recorded in this input: the data has no parse-failure counts' : null),
   },
   'label-bias': {
     kind: 'group',
@@ -134,9 +130,9 @@ export const METRICS = {
     models: 'students',
     hasInterval: true,
     description: 'largest difference in cooperation between two label variants (0..1)',
-    read: (g, m) => modelRow(g, m)?.labelBias ?? null,
-    missing: (g, m) =>
-      modelRow(g, m) && modelRow(g, m)!.labelBias === undefined
+    read: (f) => f?.labelBias ?? null,
+    missing: (f) =>
+      f && f.labelBias === undefined
         ? 'no label variants to compare in this group (the data needs scenarios under two or more variants)'
         : null,
   },
@@ -147,9 +143,9 @@ export const METRICS = {
     hasInterval: true,
     range: { min: 0, max: 100 },
     description: 'share of scenarios where the choice keeps the letter, not the action, when letters swap meaning',
-    read: (g, m) => asPercent(modelRow(g, m)?.followsLetter),
-    missing: (g, m) =>
-      modelRow(g, m) && modelRow(g, m)!.followsLetter === undefined
+    read: (f) => asPercent(f?.followsLetter),
+    missing: (f) =>
+      f && f.followsLetter === undefined
         ? 'no meaning-swapped label variants in this group (e.g. paper and swapped)'
         : null,
   },

@@ -8,9 +8,13 @@ import {
 import { rowsInMemory } from '../../recordings/convert/promptfoo-source.js';
 import { TallyBuilder } from '../../recordings/tally-builder.js';
 import type { Tally } from '../../recordings/types.js';
+import type { Scenario } from '../../catalogue/scenarios/scenario.js';
+import type { ResolvedScenarios } from '../../catalogue/scenarios/resolved-scenarios.js';
 
 export type EvalTallies = {
   tallies: Tally[];
+  /** Each row's scenario as resolved when its row was read, by id: the summary and report carry these. */
+  scenarios: ResolvedScenarios;
   conversion: ConversionSummary;
   /** Rows that could not become samples (not stratalign rows, unknown scenarios), with the first reason. */
   skipped: { rows: number; firstReason: string | null };
@@ -41,7 +45,8 @@ export async function tallyEvalRows(rows: readonly unknown[], catalogue: Catalog
     if (seen) seen.rows++;
     else errorsByProvider.set(provider, { rows: 1, firstError: error });
   };
-  const options = { summary: conversion, origin: 'this eval', onUnreadableRow, onProviderError };
+  const scenarios = new Map<string, Scenario>();
+  const options = { summary: conversion, origin: 'this eval', onUnreadableRow, onProviderError, resolved: scenarios };
   for await (const sample of samplesFromRows(source, catalogue, options)) builder.add(sample);
-  return { tallies: builder.tallies(), conversion, skipped, errorsByProvider };
+  return { tallies: builder.tallies(), scenarios, conversion, skipped, errorsByProvider };
 }

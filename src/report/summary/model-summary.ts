@@ -3,7 +3,7 @@ import { readingCount } from '../../recordings/logprob-reading.js';
 import { failureCount, failuresKnown, validCount, type Tally } from '../../recordings/types.js';
 import { cooperationRate, cooperationWeights, measureTally } from '../tally-measures.js';
 import type { Reference } from '../../recordings/reference/reference.js';
-import { resolveScenario } from '../../catalogue/scenarios/scenario.js';
+import { scenarioById, type ResolvedScenarios } from '../../catalogue/scenarios/resolved-scenarios.js';
 import { distributionScores } from '../../eval/scoring/score-samples.js';
 
 /**
@@ -15,6 +15,7 @@ export function agreementByModel(
   tallies: readonly Tally[],
   reference: Reference,
   catalogue: Catalogue,
+  resolved?: ResolvedScenarios,
 ): Map<string, number | null> {
   const values = new Map<string, number[]>();
   for (const t of tallies) {
@@ -24,7 +25,9 @@ export function agreementByModel(
     const n = validCount(t);
     if (!entry || entry.n === 0 || n === 0) continue;
     const shares = Object.fromEntries(Object.entries(t.counts).map(([a, c]) => [a, c / n]));
-    list.push(distributionScores(shares, resolveScenario(catalogue, t.scenario).game.actionSpace, entry).agreement!);
+    list.push(
+      distributionScores(shares, scenarioById(resolved, catalogue, t.scenario).game.actionSpace, entry).agreement!,
+    );
   }
   return new Map(
     [...values].map(([model, xs]) => [model, xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null]),
@@ -47,7 +50,11 @@ export type PlainModelRow = {
  * intervals or a comparison: what the summary can still show when the data names no base,
  * fine-tuned and teacher to compare.
  */
-export function plainModelRows(tallies: readonly Tally[], catalogue: Catalogue): PlainModelRow[] {
+export function plainModelRows(
+  tallies: readonly Tally[],
+  catalogue: Catalogue,
+  resolved?: ResolvedScenarios,
+): PlainModelRow[] {
   const rows = new Map<string, PlainModelRow & { weighted: number; weight: number }>();
   for (const t of tallies) {
     const fresh = {
@@ -61,7 +68,7 @@ export function plainModelRows(tallies: readonly Tally[], catalogue: Catalogue):
     };
     const row = rows.get(t.model) ?? { ...fresh, weighted: 0, weight: 0 };
     rows.set(t.model, row);
-    const space = resolveScenario(catalogue, t.scenario).game.actionSpace;
+    const space = scenarioById(resolved, catalogue, t.scenario).game.actionSpace;
     const m = measureTally(t, space);
     const rate = cooperationRate(m.counts, cooperationWeights(space));
     row.valid += m.valid;

@@ -114,7 +114,7 @@ type RegionRow = NonNullable<EvalSummary['regions']>[number];
 function regionText(probes: ProbesReport, r: RegionRow, s: RegionRow['students'][number]): string {
   const truth = probes.regionTruths?.find((t) => t.split === r.split && t.region === r.region && t.model === s.model);
   const tv = truth && s.tv ? ` (${against(truth.tv, s.tv.low, s.tv.high, 3)})` : '';
-  const g = s.pooledGapClosure;
+  const g = s.student.pooledGapClosure;
   const closure =
     truth && truth.pooledGapClosure !== null ? ` (${against(truth.pooledGapClosure, g.low, g.high, 1, 1, ' %')})` : '';
   return `${clean(s.model)} TV ${withInterval(s.tv, 'plain', 3)}${tv}, closure ${withInterval(g, 'percent')}${closure}`;

@@ -137,9 +137,9 @@ export function renderSummary(parts: SummaryParts): string {
       );
   } else {
     const rows = summary.models.map((m) => {
-      const a = agreement?.get(m.label);
+      const a = agreement?.get(m.model);
       return [
-        sanitizeForTerminal(m.label),
+        sanitizeForTerminal(m.model),
         sanitizeForTerminal(m.dataRole ?? m.role),
         m.sourceLabel,
         String(m.valid),
@@ -171,13 +171,12 @@ export function renderSummary(parts: SummaryParts): string {
           'shares), by split:',
       );
       for (const s of students) {
-        const p = s.paperImprovement;
+        const p = s.student.paperImprovement;
+        const n = s.student.scenarios;
         const value = p.value === null ? 'n/a' : `${fixed(p.value, 2)} %`;
         const over =
-          p.used === p.scenarios
-            ? `${p.scenarios} scenarios`
-            : `${p.used} of ${p.scenarios} scenarios (the rest have no base-teacher gap)`;
-        const published = publishedNote(p.value, p.asPublished);
+          p.used === n ? `${n} scenarios` : `${p.used} of ${n} scenarios (the rest have no base-teacher gap)`;
+        const published = publishedNote(p.value, p.asPublished.value);
         const ns =
           s.nsGaps > 0
             ? `; ${s.nsGaps} scenario(s) with a base-teacher gap that is not significant (the paper metric ` +
@@ -185,7 +184,7 @@ export function renderSummary(parts: SummaryParts): string {
             : '';
         out.push(
           `  ${sanitizeForTerminal(s.split)}, ${sanitizeForTerminal(s.model)}: ${value} over ` +
-            `${over}${published}; pooled gap closure ${withInterval(s.pooledGapClosure, 'percent')}${ns}`,
+            `${over}${published}; pooled gap closure ${withInterval(s.student.pooledGapClosure, 'percent')}${ns}`,
         );
       }
       out.push(

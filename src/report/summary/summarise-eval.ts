@@ -75,14 +75,19 @@ export async function summariseEval(
   }
   const withProbes = hasProbes(tallied.tallies);
   const truths = withProbes ? simulatedTruths(rows) : new Map();
-  const summary = summariseForEval(tallied.tallies, catalogue, truths.size ? { simulatedTruths: truths } : {});
+  // Each scenario was resolved once, when its row was read; the summary and the report carry it on.
+  const resolved = tallied.scenarios;
+  const summary = summariseForEval(tallied.tallies, catalogue, {
+    scenarios: resolved,
+    ...(truths.size ? { simulatedTruths: truths } : {}),
+  });
   // Without base, fine-tuned and teacher the report is not made, but each model's probes still are.
   const probeOptions = { resamples: MIN_RESAMPLES, seed: 'stratalign', level: 0.95, truths };
   const probes = !withProbes ? null : (summary.probes ?? buildProbes(tallied.tallies, catalogue, probeOptions));
-  const agreement = reference ? agreementByModel(tallied.tallies, reference, catalogue) : null;
+  const agreement = reference ? agreementByModel(tallied.tallies, reference, catalogue, resolved) : null;
   const conversion: ConversionSummary = tallied.conversion;
   const probeLines = probes ? renderProbesSummary(probes, summary.regions, MIN_RESAMPLES) : undefined;
-  const plain = summary.error ? plainModelRows(tallied.tallies, catalogue) : [];
+  const plain = summary.error ? plainModelRows(tallied.tallies, catalogue, resolved) : [];
   const extra = probeLines ? { probes: probeLines } : {};
   const { skipped, errorsByProvider } = tallied;
   const parts = { skipped, summary, plain, agreement, reference, conversion, errorsByProvider, outcomes, ...extra };

@@ -17,8 +17,12 @@ export function viewerVerdictScores(summary: EvalSummary | null): Map<string, Re
   };
   for (const split of summary?.splits ?? []) {
     for (const student of split.students) {
-      if (student.paperImprovement.value !== null)
-        put(student.model, `paper_improvement_${split.split}`, Number(student.paperImprovement.value.toFixed(2)));
+      if (student.student.paperImprovement.value !== null)
+        put(
+          student.model,
+          `paper_improvement_${split.split}`,
+          Number(student.student.paperImprovement.value.toFixed(2)),
+        );
     }
   }
   for (const row of summary?.verdict ?? []) {

@@ -7,6 +7,7 @@ import type { ChatTransport } from '../live/transport.js';
 import type { EnvelopeSample } from '../../answers/samples/envelope.js';
 import type { Scenario } from '../../catalogue/scenarios/scenario.js';
 import { parseScenarioAnswer } from '../../answers/scenario-answer.js';
+import type { ParseResult } from '../../answers/parsing/parse-result.js';
 import { applyExtraction, shownSpace } from '../../answers/extraction/apply-extraction.js';
 import { isExtractable } from '../../answers/extraction/extractable.js';
 import {
@@ -60,6 +61,8 @@ export class Extractor {
     const usage = emptyUsage();
     const space = scenario.game.actionSpace;
     const asks: Promise<void>[] = [];
+    // Each text is read by the rules once; the summary below reuses the reading.
+    const rulesRead = new Map<EnvelopeSample, ParseResult>();
     for (const sample of samples) {
       if (sample.text === null || sample.extraction) continue;
       const rules = parseScenarioAnswer(
@@ -67,6 +70,7 @@ export class Extractor {
         scenario,
         sample.finishReason ? { finishReason: sample.finishReason } : {},
       );
+      rulesRead.set(sample, rules);
       if (rules.ok || !isExtractable(rules.failure)) continue;
       const text = sample.text;
       asks.push(
@@ -82,7 +86,7 @@ export class Extractor {
       );
     }
     await Promise.all(asks);
-    return this.summarise(samples, scenario, usage, asks.length);
+    return this.summarise(samples, scenario, usage, asks.length, rulesRead);
   }
 
   private async ask(
@@ -115,16 +119,16 @@ export class Extractor {
     scenario: Scenario,
     usage: UsageTotals,
     asked: number,
+    rulesRead: ReadonlyMap<EnvelopeSample, ParseResult>,
   ): ExtractorRowSummary {
     const counts = { read: 0, none: 0, invalid: 0, errors: 0 };
     let firstError: string | undefined;
     for (const sample of samples) {
       if (!sample.extraction) continue;
-      const rules = parseScenarioAnswer(
-        sample.text,
-        scenario,
-        sample.finishReason ? { finishReason: sample.finishReason } : {},
-      );
+      // Samples that came with an extraction (e.g. replayed) were not read above.
+      const rules =
+        rulesRead.get(sample) ??
+        parseScenarioAnswer(sample.text, scenario, sample.finishReason ? { finishReason: sample.finishReason } : {});
       const read = applyExtraction(rules, sample.extraction, scenario.game.actionSpace, scenario.labels);
       if (read.ok) counts.read++;
       else if (read.failure === 'extractor-none') counts.none++;
