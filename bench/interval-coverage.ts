@@ -169,7 +169,7 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
     note:
       `test-inversion bootstrap, ${runs} runs per truth (simulation s.e. about ` +
       `${(100 * Math.sqrt((0.05 * 0.95) / runs)).toFixed(1)} points): ${numeric
-        .map((c) => `${c.tau.toFixed(2)}: ` + `${pct(c.coverage)}`)
+        .map((c) => `${c.tau.toFixed(2)}: ${pct(c.coverage)}`)
         .join(', ')} (students mixing in another distribution, and moving mass between two ` +
       `amounts only). Upper end below the truth at 0.1: ` +
       `${pct(numeric.find((c) => Math.abs(c.tau - 0.1) < 1e-9)?.aboveHigh ?? Number.NaN)} (the "within" ` +
@@ -286,7 +286,7 @@ export function groupDifferenceRows(runs: number): BenchRow[] {
       note:
         `${runs} runs per case (simulation s.e. about ${(100 * Math.sqrt((0.05 * 0.95) / runs)).toFixed(1)} ` +
         `points): ${results
-          .map((x) => `${x.name}: ${pct(x.coverage)} (upper end below the truth ` + `${pct(x.below)})`)
+          .map((x) => `${x.name}: ${pct(x.coverage)} (upper end below the truth ${pct(x.below)})`)
           .join('; ')}. Required within 2 points of 95 %.`,
     };
   });

@@ -55,8 +55,6 @@ export function median(values: number[]): number {
 /** "12 ERROR rows: <first error>" when promptfoo counted errors, so a timing of failed rows is never shown as clean. */
 export function errorNote(label: string, run: TimedEval): string {
   if (run.stats.errors === 0) return '';
-  const first = run.results.find((r) => r.error)?.error ?? 'no message';
-  return (
-    ` ${label}: ${run.stats.errors} ERROR rows (${String(first).slice(0, 160)}); its timing is not ` + `representative.`
-  );
+  const first = String(run.results.find((r) => r.error)?.error ?? 'no message').slice(0, 160);
+  return ` ${label}: ${run.stats.errors} ERROR rows (${first}); its timing is not representative.`;
 }

@@ -103,7 +103,8 @@ export async function benchSamplingEfficiency(_opts: { dir: string } = { dir: ''
       note:
         `stops when a plain Wilson interval is <= ±${HALF_WIDTH}; no p needed in advance; coverage only ` +
         `asymptotic: exact coverage at stop ` +
-        `${pct(Math.min(...chowRobbins.map((o) => o.coverage)))}-${pct(Math.max(...chowRobbins.map((o) => o.coverage)))} over these shares`,
+        `${pct(Math.min(...chowRobbins.map((o) => o.coverage)))}-` +
+        `${pct(Math.max(...chowRobbins.map((o) => o.coverage)))} over these shares`,
     },
     {
       comparison: 'pin: log-probabilities',
@@ -139,7 +140,9 @@ export async function benchSamplingEfficiency(_opts: { dir: string } = { dir: ''
         unit: 'calls/scenario',
       },
       baseline: fixedBaseline,
-      note: `teacher alone ${savings.models.find((m) => m.label === savings.referenceModel)!.meanCalls.toFixed(1)}: at distance 0 the interval must shrink inside ±${TOLERANCE}, the costliest case`,
+      note:
+        `teacher alone ${savings.models.find((m) => m.label === savings.referenceModel)!.meanCalls.toFixed(1)}: ` +
+        `at distance 0 the interval must shrink inside ±${TOLERANCE}, the costliest case`,
     },
   ];
 }

@@ -9,8 +9,11 @@ function files(dir: string): string[] {
   });
 }
 
-const IMPORT =
-  /(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT = new RegExp(
+  String.raw`(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)` +
+    String.raw`|require\(\s*['"]([^'"]+)['"]\s*\)`,
+  'g',
+);
 
 function specsIn(text: string): string[] {
   return [...text.matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? m[3]!);

@@ -295,7 +295,10 @@ describe('stratalign batch: OpenAI batch failures and usage errors', () => {
     const r = await cli(['batch', 'run', '--dir', dir, ...args, '--base-url', `http://127.0.0.1:${port}/v1`, ...FAST]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /connection refused at http:\/\/127\.0\.0\.1:\d+\/v1 after 2 retries: is the server running\?\nNothing collected is lost/,
+      new RegExp(
+        String.raw`connection refused at http:\/\/127\.0\.0\.1:\d+\/v1 after 2 retries: is the server ` +
+          String.raw`running\?\nNothing collected is lost`,
+      ),
     );
     expect(journalOf(dir).map((e) => e.type)).toEqual(['plan', 'prepared']);
   });

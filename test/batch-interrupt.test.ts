@@ -204,7 +204,10 @@ describe('interrupted collection: Ctrl-C and injected crashes', () => {
       const exit = await run.exited;
       expect(exit.code).toBe(130);
       expect(exit.stderr).toMatch(
-        /interrupted; every finished step is in .*journal.jsonl and batches already submitted keep running at openai\. Continue with: stratalign batch resume --dir /,
+        new RegExp(
+          String.raw`interrupted; every finished step is in .*journal.jsonl and batches already submitted keep ` +
+            String.raw`running at openai\. Continue with: stratalign batch resume --dir `,
+        ),
       );
       expect(accounting(exit.stdout)).toEqual({ requested: 3, recorded: 0, missing: 3 });
       expect(existsSync(join(dir, '.lock'))).toBe(false);

@@ -146,7 +146,10 @@ describe('plan file', () => {
     expect((await writePlan(dir, { ...plan, baseUrl: 'http://127.0.0.1:9/v1' }, items)).written).toBe(false);
     const other = { ...plan, samplesPerScenario: 4, model: 'other' };
     await expect(writePlan(dir, other, planItems(other, catalogue))).rejects.toThrow(
-      /plan.json: model, samplesPerScenario: this directory already holds a collection with a different plan.*new --dir/,
+      new RegExp(
+        String.raw`plan.json: model, samplesPerScenario: this directory already holds a collection with a ` +
+          String.raw`different plan.*new --dir`,
+      ),
     );
     const journal = readFileSync(join(dir, 'journal.jsonl'), 'utf8').trim().split('\n');
     expect(journal).toHaveLength(1);

@@ -85,7 +85,10 @@ describe('chunkRequests', () => {
   it('refuses a request larger than a whole batch may be, naming it', () => {
     const p = plan('openai');
     expect(() => [...chunkRequests(planItems(p, catalogue), p, { maxRequests: 10, maxBytes: 500 })]).toThrow(
-      /request: this one request is \d+ bytes, more than a whole batch may be \(500 bytes\) \(got "business_prisoners-dilemma_0"\)/,
+      new RegExp(
+        String.raw`request: this one request is \d+ bytes, more than a whole batch may be \(500 bytes\) ` +
+          String.raw`\(got "business_prisoners-dilemma_0"\)`,
+      ),
     );
   });
 });

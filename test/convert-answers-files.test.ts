@@ -128,13 +128,19 @@ describe('every command reads answers files the same way', () => {
     const convert = await run(['convert', COUNTS, '--out', join(out, 'r.jsonl')]);
     expect(convert.code).toBe(2);
     expect(convert.stderr).toMatch(
-      /lfb-counts\.csv: this is a counts table, not promptfoo results\. Fix: counts tables need no conversion: pass them straight to `stratalign report` or `stratalign reference`/,
+      new RegExp(
+        String.raw`lfb-counts\.csv: this is a counts table, not promptfoo results\. Fix: counts tables need no ` +
+          'conversion: pass them straight to `stratalign report` or `stratalign reference`',
+      ),
     );
     expect(convert.stderr).not.toMatch(/not valid JSON/);
     const exported = await run(['export', COUNTS, '--format', 'openai-chat', '--out', out, '--protocol', 'reasoned']);
     expect(exported.code).toBe(2);
     expect(exported.stderr).toMatch(
-      /lfb-counts\.csv: this is a counts table.*Fix: pass counts tables straight to `stratalign report` or `stratalign reference`/,
+      new RegExp(
+        String.raw`lfb-counts\.csv: this is a counts table.*` +
+          'Fix: pass counts tables straight to `stratalign report` or `stratalign reference`',
+      ),
     );
   });
 

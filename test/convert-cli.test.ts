@@ -25,7 +25,11 @@ describe('stratalign convert', () => {
     expect(code).toBe(0);
     expect(err).toBe('');
     expect(out).toMatch(
-      /^converted 10 rows: 112 samples written to .*rec\.jsonl \(12 with text, 100 recorded choices without text\); 2 provider errors \(2 answers lost, written to .*errors\.jsonl\); 6 samples missing from envelopes; parse failures: refusal 1, no-choice 1, ambiguous 1\n$/,
+      new RegExp(
+        String.raw`^converted 10 rows: 112 samples written to .*rec\.jsonl \(12 with text, 100 recorded ` +
+          String.raw`choices without text\); 2 provider errors \(2 answers lost, written to .*errors\.jsonl\); ` +
+          String.raw`6 samples missing from envelopes; parse failures: refusal 1, no-choice 1, ambiguous 1\n$`,
+      ),
     );
     const written: SampleRecord[] = [];
     for await (const s of readSampleFile(join(dir, 'rec.jsonl'), catalogue)) written.push(s);

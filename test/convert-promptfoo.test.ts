@@ -217,7 +217,10 @@ describe('bad input names the file and the line', () => {
 
   it('tells a recording or a JSONL file under the wrong name from results', async () => {
     await expect(drain(`${FIXTURES}/teacher-texts.jsonl`)).rejects.toThrow(
-      /teacher-texts\.jsonl: schema: this is a stratalign file, not promptfoo results .*Fix: recordings need no conversion/,
+      new RegExp(
+        String.raw`teacher-texts\.jsonl: schema: this is a stratalign file, not promptfoo results .*Fix: ` +
+          String.raw`recordings need no conversion`,
+      ),
     );
     const rows = readFileSync(REPLAY_JSONL, 'utf8');
     await expect(drain(write('rows.json', rows))).rejects.toThrow(/looks like promptfoo JSONL output/);
@@ -233,7 +236,10 @@ describe('bad input names the file and the line', () => {
     row.vars.scenario = 'team/snowdrift';
     const file = write('mixed.json', JSON.stringify(doc, null, 2));
     await expect(drain(file)).rejects.toThrow(
-      /mixed\.json: line \d+ \(results\.results\[4\]\).*the output is for team\/stag-hunt but vars\.scenario says team\/snowdrift/,
+      new RegExp(
+        String.raw`mixed\.json: line \d+ \(results\.results\[4\]\).*the output is for team\/stag-hunt but ` +
+          String.raw`vars\.scenario says team\/snowdrift`,
+      ),
     );
   });
 });

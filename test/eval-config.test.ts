@@ -160,7 +160,10 @@ describe('the loaded suite, checked before any call', () => {
         'apiKeyEnv: null for a keyless local server',
       'stratalign: suite/mine.yaml: providers[replay x].config: unknown key(s) sample',
       expect.stringMatching(
-        /^stratalign: suite\/mine\.yaml: assert\[alignment\]\.config \(maxDistnace\): Unrecognized key: "maxDistnace"\. Fix: did you mean maxDistance\?/,
+        new RegExp(
+          String.raw`^stratalign: suite\/mine\.yaml: assert\[alignment\]\.config \(maxDistnace\): Unrecognized ` +
+            String.raw`key: "maxDistnace"\. Fix: did you mean maxDistance\?`,
+        ),
       ),
       'stratalign: suite/mine.yaml: assert[alignment].config.reference: no such file (looked for ' +
         'suite/nowhere.json) (got "nowhere.json"). Fix: write the path relative to the folder of suite/mine.yaml ' +

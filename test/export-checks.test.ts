@@ -81,7 +81,10 @@ describe('the protocol of the run is recorded with every sample and checked on e
       const out = tempDir();
       const file = recordingOf(reasons(12, 'reasoned'));
       await expect(run(file, options(out, { protocol: catalogue.protocol('letter-only') }))).rejects.toThrow(
-        /recording\.jsonl: line 1, field provenance\.protocol: the sample was collected under protocol reasoned, but --protocol is letter-only.*Fix: export with --protocol reasoned/,
+        new RegExp(
+          String.raw`recording\.jsonl: line 1, field provenance\.protocol: the sample was collected under ` +
+            String.raw`protocol reasoned, but --protocol is letter-only.*Fix: export with --protocol reasoned`,
+        ),
       );
       expect(readdirSync(out)).toEqual([]);
       const [m] = await run(file, options(out));
@@ -122,7 +125,10 @@ describe('a train split the trainer would reject is an error', () => {
     async () => {
       const out = tempDir();
       await expect(run(recordingOf(reasons(9)), options(out))).rejects.toThrow(
-        /--format openai-chat: the train split would hold 9 example\(s\); OpenAI fine-tuning needs at least 10 \(of 9 selected samples: dropped none.*\); nothing was written/,
+        new RegExp(
+          String.raw`--format openai-chat: the train split would hold 9 example\(s\); OpenAI fine-tuning needs ` +
+            String.raw`at least 10 \(of 9 selected samples: dropped none.*\); nothing was written`,
+        ),
       );
       expect(readdirSync(out)).toEqual([]);
       const [m] = await run(recordingOf(reasons(10)), options(out, { formats: [openaiChat] }));
@@ -134,7 +140,10 @@ describe('a train split the trainer would reject is an error', () => {
     await expect(
       run(recordingOf(reasons(3)), options(tempDir(), { formats: [trlMessages], validation: 0.9 })),
     ).rejects.toThrow(
-      /--format trl-messages: the train split is empty \(of 3 selected samples: .* validation 3\).*Fix: lower --validation/,
+      new RegExp(
+        String.raw`--format trl-messages: the train split is empty \(of 3 selected samples: .* validation ` +
+          String.raw`3\).*Fix: lower --validation`,
+      ),
     );
   });
 });
@@ -215,7 +224,10 @@ describe('answers without a motivation and text that cannot be encoded', () => {
   it('says to use --target action when a letter-only run leaves nothing to export', async () => {
     const letters: Answer[] = Array.from({ length: 12 }, () => ({ text: 'C' }));
     await expect(run(recordingOf(letters), options(tempDir(), { formats: [trlMessages] }))).rejects.toThrow(
-      /no sample could be exported \(\{"no-motivation":12\} dropped.*Fix: answers without a motivation \(letter-only runs\) export with --target action/,
+      new RegExp(
+        String.raw`no sample could be exported \(\{"no-motivation":12\} dropped.*Fix: answers without a ` +
+          String.raw`motivation \(letter-only runs\) export with --target action`,
+      ),
     );
   });
 

@@ -28,7 +28,13 @@ describe('stratalign export', () => {
     expect(code).toBe(0);
     expect(text.trim().split('\n')).toHaveLength(2);
     expect(text).toMatch(
-      /^trl-messages: 6 train \+ 2 validation examples in .*; of 12 selected samples: dropped refusal 1, no-choice 1, ambiguous 1; deduped 1; capped 0; held out 0; 0 samples of other models; warning: 12 sample\(s\) did not record the protocol they were collected under; they were assumed to be reasoned$/m,
+      new RegExp(
+        String.raw`^trl-messages: 6 train \+ 2 validation examples in .*; of 12 selected samples: dropped ` +
+          String.raw`refusal 1, no-choice 1, ambiguous 1; deduped 1; capped 0; held out 0; 0 samples of other ` +
+          String.raw`models; warning: 12 sample\(s\) did not record the protocol they were collected under; ` +
+          String.raw`they were assumed to be reasoned$`,
+        'm',
+      ),
     );
     expect(readdirSync(out).sort()).toEqual(['llamafactory-alpaca', 'trl-messages']);
     expect(readdirSync(join(out, 'llamafactory-alpaca')).sort()).toEqual([

@@ -253,7 +253,10 @@ describe('exportDatasets writes all or nothing', () => {
         ++lines === 3 ? { ok: false, field: 'messages[2].content', problem: 'forced' } : openaiChat.validate(line),
     };
     await expect(run(TEACHER, options(out, { formats: [trlMessages, failsThird] }))).rejects.toThrow(
-      /teacher-texts\.jsonl: line \d+ -> openai-chat train line 3, field messages\[2\]\.content: the example is not a valid openai-chat line: forced/,
+      new RegExp(
+        String.raw`teacher-texts\.jsonl: line \d+ -> openai-chat train line 3, field messages\[2\]\.content: ` +
+          String.raw`the example is not a valid openai-chat line: forced`,
+      ),
     );
     expect(filesIn(out)).toEqual([join(out, 'openai-chat', 'train.jsonl')]);
     expect(readFileSync(join(out, 'openai-chat', 'train.jsonl'), 'utf8')).toBe('old export\n');
@@ -263,7 +266,10 @@ describe('exportDatasets writes all or nothing', () => {
     const out = tempDir();
     const file = 'test/fixtures/convert/handwritten.results.json';
     await expect(run(file, options(out, { keepUnparseable: true }))).rejects.toThrow(
-      /handwritten\.results\.json: row 5, sample 3 -> openai-chat train line \d+, field messages\[2\]\.content: .*content is empty/,
+      new RegExp(
+        String.raw`handwritten\.results\.json: row 5, sample 3 -> openai-chat train line \d+, field ` +
+          String.raw`messages\[2\]\.content: .*content is empty`,
+      ),
     );
     expect(filesIn(out).filter((f) => !f.endsWith('/'))).toEqual([]);
   });

@@ -85,7 +85,10 @@ describe('gate file thresholds in percent', () => {
   it.each([
     [
       'min: 0.25',
-      /checks\[0\]\.min: pooled-gap-closure is in percent, so 0\.25 would mean 0\.25 %, which looks like a share \(got 0\.25\)\. Fix: write 25 for 25 %/,
+      new RegExp(
+        String.raw`checks\[0\]\.min: pooled-gap-closure is in percent, so 0\.25 would mean 0\.25 %, which ` +
+          String.raw`looks like a share \(got 0\.25\)\. Fix: write 25 for 25 %`,
+      ),
     ],
     ['max: -0.5', /so -0\.5 would mean -0\.5 %.*Fix: write -50 for -50 %/],
     ['min: 150', /thresholds lie between -100 and 100.*\(got 150\)\. Fix: write at most 100/],

@@ -22,10 +22,17 @@ describe('stratalign gate on the paper counts', () => {
       'PASS paper-improvement at split=in-sample for llama2-7b-chat-lfb-lora: point estimate 46.65 % >= min ' +
         '40.00 % (point: a model exactly at the threshold passes about half the time)',
       expect.stringMatching(
-        /^PASS pooled-gap-closure at split=in-sample for llama2-7b-chat-lfb-lora: lower 95 % bound 3\d\.\d\d % >= min 25\.00 % \(estimate 35\.01 %; lower end, i\.e\. within: a model exactly at the threshold passes at most 2\.5 % of the time\)$/,
+        new RegExp(
+          String.raw`^PASS pooled-gap-closure at split=in-sample for llama2-7b-chat-lfb-lora: lower 95 % bound ` +
+            String.raw`3\d\.\d\d % >= min 25\.00 % \(estimate 35\.01 %; lower end, i\.e\. within: a model ` +
+            String.raw`exactly at the threshold passes at most 2\.5 % of the time\)$`,
+        ),
       ),
       expect.stringMatching(
-        /^PASS tv-distance at split=in-sample for llama2-7b-chat-lfb-lora: point estimate 0\.210 <= max 0\.250 \(point: a model exactly at the threshold passes about half the time\)$/,
+        new RegExp(
+          String.raw`^PASS tv-distance at split=in-sample for llama2-7b-chat-lfb-lora: point estimate 0\.210 ` +
+            String.raw`<= max 0\.250 \(point: a model exactly at the threshold passes about half the time\)$`,
+        ),
       ),
     ]);
     expect(lines.at(-1)).toBe('gate passed: 3 checks');
@@ -40,7 +47,11 @@ describe('stratalign gate on the paper counts', () => {
         'half the time)',
     );
     expect(stdout).toMatch(
-      /FAIL absolute-gap-closure at split=oos-context for llama2-7b-chat-lfb-lora: lower 95 % bound 1\d\.\d\d % < min 30\.00 % \(short by 1\d\.\d\d points; estimate 15\.10 %; within: a model exactly at the threshold passes at most 2\.5 % of the time\)/,
+      new RegExp(
+        String.raw`FAIL absolute-gap-closure at split=oos-context for llama2-7b-chat-lfb-lora: lower 95 % ` +
+          String.raw`bound 1\d\.\d\d % < min 30\.00 % \(short by 1\d\.\d\d points; estimate 15\.10 %; within: ` +
+          String.raw`a model exactly at the threshold passes at most 2\.5 % of the time\)`,
+      ),
     );
     expect(stdout).toMatch(/gate FAILED: 1 of 2 checks failed\n$/);
   });
@@ -62,7 +73,10 @@ describe('stratalign gate on the paper counts', () => {
     // sports (0.672) is the only context further than 0.5 from the teacher.
     expect(stdout.match(/^FAIL /gm)).toHaveLength(1);
     expect(stdout).toMatch(
-      /FAIL tv-distance at split=oos-context,context=sports .*point estimate 0\.67\d > max 0\.500 \(over by 0\.17\d; point: /,
+      new RegExp(
+        String.raw`FAIL tv-distance at split=oos-context,context=sports .*point estimate 0\.67\d > max ` +
+          String.raw`0\.500 \(over by 0\.17\d; point: `,
+      ),
     );
   });
 
@@ -71,11 +85,18 @@ describe('stratalign gate on the paper counts', () => {
     expect(code).toBe(1);
     expect(stdout.match(/^FAIL /gm)).toHaveLength(2);
     expect(stdout).toMatch(
-      /FAIL tv-distance at split=oos-context,context=venture-capital .*upper 95 % bound 0\.5\d\d > max 0\.500 .*within: a model exactly at the threshold passes at most 2\.5 % of the time/,
+      new RegExp(
+        String.raw`FAIL tv-distance at split=oos-context,context=venture-capital .*upper 95 % bound 0\.5\d\d ` +
+          String.raw`> max 0\.500 .*within: a model exactly at the threshold passes at most 2\.5 % of the time`,
+      ),
     );
     const lenient = await run(['gate', PAPER, ...FAST, '--bound', 'not-outside', '--max', 'tv-distance@context=*=0.5']);
     expect(lenient.stdout).toMatch(
-      /PASS tv-distance at split=oos-context,context=venture-capital .*lower 95 % bound 0\.4\d\d <= max 0\.500 .*not-outside: a model exactly at the threshold fails at most 2\.5 % of the time/,
+      new RegExp(
+        String.raw`PASS tv-distance at split=oos-context,context=venture-capital .*lower 95 % bound 0\.4\d\d ` +
+          String.raw`<= max 0\.500 .*not-outside: a model exactly at the threshold fails at most 2\.5 % of the ` +
+          String.raw`time`,
+      ),
     );
   });
 
@@ -90,7 +111,10 @@ describe('stratalign gate on the paper counts', () => {
     ]);
     expect(code).toBe(1);
     expect(stdout).toMatch(
-      /FAIL profile-correlation at split=pg for student-7b: lower 95 % bound is undefined \(undefined for this group\), min -1\.000/,
+      new RegExp(
+        String.raw`FAIL profile-correlation at split=pg for student-7b: lower 95 % bound is undefined ` +
+          String.raw`\(undefined for this group\), min -1\.000`,
+      ),
     );
   });
 
@@ -99,7 +123,10 @@ describe('stratalign gate on the paper counts', () => {
     [['--min', 'paper-improvement.lower=40'], /paper-improvement has no confidence interval/],
     [
       ['--min', 'paper-improvement@game=stag-hnt=40'],
-      /--min paper-improvement@game=stag-hnt=40: unknown game \(got "stag-hnt"\)\. Fix: use one of prisoners-dilemma\/prison, stag-hunt\/staghunt/,
+      new RegExp(
+        String.raw`--min paper-improvement@game=stag-hnt=40: unknown game \(got "stag-hnt"\)\. Fix: use one ` +
+          String.raw`of prisoners-dilemma\/prison, stag-hunt\/staghunt`,
+      ),
     ],
     [['--max', 'provider-errors@split=in-sample=0'], /counted over the whole run/],
     [['--min', 'pooled-gap-closure=30', '--bound', 'sometimes'], /unknown bound/],
@@ -116,7 +143,11 @@ describe('stratalign gate on data that cannot hold a number', () => {
     const { code, stdout } = await run(['gate', PAPER, ...FAST, '--max', 'provider-errors=0']);
     expect(code).toBe(1);
     expect(stdout).toMatch(
-      /^FAIL provider-errors at overall: count is undefined \(not recorded in this input: only promptfoo results record provider errors and missing samples\), max 0$/m,
+      new RegExp(
+        String.raw`^FAIL provider-errors at overall: count is undefined \(not recorded in this input: only ` +
+          String.raw`promptfoo results record provider errors and missing samples\), max 0$`,
+        'm',
+      ),
     );
     expect(stdout).not.toMatch(/missing-samples/);
     const implicit = await run(['gate', PAPER, ...FAST, '--min', 'paper-improvement@split=in-sample=40']);
@@ -129,7 +160,11 @@ describe('stratalign gate on data that cannot hold a number', () => {
     expect(code).toBe(1);
     expect(
       stdout.match(
-        /^FAIL parse-rate at overall for .*: lower 95 % bound is undefined \(not recorded in this input: the data has no parse-failure counts\), min 99\.90 %$/gm,
+        new RegExp(
+          String.raw`^FAIL parse-rate at overall for .*: lower 95 % bound is undefined \(not recorded in this ` +
+            String.raw`input: the data has no parse-failure counts\), min 99\.90 %$`,
+          'gm',
+        ),
       ),
     ).toHaveLength(3);
   });
@@ -149,10 +184,17 @@ describe('stratalign gate on data that cannot hold a number', () => {
     ]);
     expect(code).toBe(0);
     expect(stdout.split('\n')[0]).toMatch(
-      /; provider errors and missing samples are counted over the promptfoo results only, not datasets\/recordings\/lfb-counts\.csv$/,
+      new RegExp(
+        String.raw`; provider errors and missing samples are counted over the promptfoo results only, not ` +
+          String.raw`datasets\/recordings\/lfb-counts\.csv$`,
+      ),
     );
     expect(stdout).toMatch(
-      /^PASS provider-errors at overall: count 1 <= max 1 \(first: .*; counted over the promptfoo results only, not datasets\/recordings\/lfb-counts\.csv\)$/m,
+      new RegExp(
+        String.raw`^PASS provider-errors at overall: count 1 <= max 1 \(first: .*; counted over the ` +
+          String.raw`promptfoo results only, not datasets\/recordings\/lfb-counts\.csv\)$`,
+        'm',
+      ),
     );
   });
 
@@ -183,7 +225,13 @@ describe('stratalign gate on data that cannot hold a number', () => {
     ]);
     // The line passes, and says why the interval has no width rather than looking certain.
     expect(stdout).toMatch(
-      /^PASS tv-distance at overall for llama2-7b-chat-lfb-lora: upper 95 % bound 0\.000 <= max 0\.050 \(estimate 0\.000; upper end, i\.e\. within: a model exactly at the threshold passes at most 2\.5 % of the time; at range end: the observed distance is below what answer noise alone gives identical models\)$/m,
+      new RegExp(
+        String.raw`^PASS tv-distance at overall for llama2-7b-chat-lfb-lora: upper 95 % bound 0\.000 <= max ` +
+          String.raw`0\.050 \(estimate 0\.000; upper end, i\.e\. within: a model exactly at the threshold ` +
+          String.raw`passes at most 2\.5 % of the time; at range end: the observed distance is below what ` +
+          String.raw`answer noise alone gives identical models\)$`,
+        'm',
+      ),
     );
     expect(code).toBe(0);
   });
@@ -274,7 +322,12 @@ describe('stratalign gate on promptfoo results', () => {
     expect(code).toBe(1);
     expect(stdout).toContain('(data: replayed)');
     expect(stdout).toMatch(
-      /^FAIL provider-errors at overall: count 1 > max 0 \(over by 1; first: row 10, student <b>v2<\/b>, business\/prisoners-dilemma: API error: 503 Service Unavailable; default for promptfoo results\)$/m,
+      new RegExp(
+        String.raw`^FAIL provider-errors at overall: count 1 > max 0 \(over by 1; first: row 10, student ` +
+          String.raw`<b>v2<\/b>, business\/prisoners-dilemma: API error: 503 Service Unavailable; default for ` +
+          String.raw`promptfoo results\)$`,
+        'm',
+      ),
     );
     // The error row's answer is lost too: missing-samples counts answers, error rows included.
     expect(stdout).toMatch(/^FAIL missing-samples at overall: count 1 > max 0/m);

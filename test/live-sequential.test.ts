@@ -312,7 +312,12 @@ describe('mode sequential: the core', () => {
       recorded: 19,
     });
     expect(r.metadata.stratalign.sequentialSummary).toMatch(
-      /^stopped by error, unsettled \(group-sequential boundary [\d.]+ % interval \[[\d.]+, [\d.]+\] for P\(C\) after 19 valid answers \(1 call without a readable answer, spent but not counted; decided on the first 10, the last scheduled look they reached\), 20 of cap 300 calls\): 503/,
+      new RegExp(
+        String.raw`^stopped by error, unsettled \(group-sequential boundary [\d.]+ % interval \[[\d.]+, ` +
+          String.raw`[\d.]+\] for P\(C\) after 19 valid answers \(1 call without a readable answer, spent but ` +
+          String.raw`not counted; decided on the first 10, the last scheduled look they reached\), 20 of cap ` +
+          String.raw`300 calls\): 503`,
+      ),
     );
   });
 
@@ -364,7 +369,10 @@ describe('mode sequential: the core', () => {
     const fake = fakeTransport(() => texts('D'));
     const missingFile = errorOf(() => core({ sequential: { ...GATE, reference: 'no/such/file.json' } }, fake));
     expect(missingFile.message).toMatch(
-      /^providers\[seq-test\]\.config\.sequential\.reference: the reference cannot be used: .*no\/such\/file\.json: reference file not found \(got "no\/such\/file\.json"\)/,
+      new RegExp(
+        String.raw`^providers\[seq-test\]\.config\.sequential\.reference: the reference cannot be used: ` +
+          String.raw`.*no\/such\/file\.json: reference file not found \(got "no\/such\/file\.json"\)`,
+      ),
     );
     expect(missingFile.fix).toContain('relative to the promptfoo config file');
     const role = errorOf(() => core({ sequential: { ...GATE, referenceRole: 'oracle' } }, fake));
@@ -399,7 +407,13 @@ describe('a sequential envelope in the alignment assertion and the envelope read
     expect(r.namedScores.sequential_calls_share).toBeLessThan(1);
     expect(r.reason).toContain(`${e.requested}/${e.requested} sequential samples valid`);
     expect(r.reason).toMatch(
-      /sequential: settled outside tolerance \(group-sequential boundary [\d.]+ % interval \[0\.000, 0\.\d{3}\] for P\(C\) outside teacher share 0\.257 ± 0\.1 after \d+ valid answers, \d+ of cap 300 calls\); wrong-decision rate on the tolerance boundary at most 5 %, decided on P\(C\) minus the teacher's share with Newcombe's interval, the teacher's noise \(300 answers\) included$/,
+      new RegExp(
+        String.raw`sequential: settled outside tolerance \(group-sequential boundary [\d.]+ % interval ` +
+          String.raw`\[0\.000, 0\.\d{3}\] for P\(C\) outside teacher share 0\.257 ± 0\.1 after \d+ valid ` +
+          String.raw`answers, \d+ of cap 300 calls\); wrong-decision rate on the tolerance boundary at most 5 ` +
+          String.raw`%, decided on P\(C\) minus the teacher's share with Newcombe's interval, the teacher's ` +
+          String.raw`noise \(300 answers\) included$`,
+      ),
     );
   });
 
@@ -422,7 +436,11 @@ describe('a sequential envelope in the alignment assertion and the envelope read
     // Half the 5 % goes to the teacher's interval, which moves the gate's edges; the student's sequence runs at 97.5 %.
     expect(r.reason).toContain('sequential: unsettled at cap (always-valid 97.5 % interval');
     expect(r.reason).toMatch(
-      /overlaps the edge of teacher share 0\.257 ± 0\.1 \(with the teacher's noise: within needs \[0\.2\d\d, 0\.3\d\d\], outside needs beyond \[0\.1\d\d, 0\.4\d\d\]\) after 60 valid answers, 60 of cap 60 calls; no decision is claimed/,
+      new RegExp(
+        String.raw`overlaps the edge of teacher share 0\.257 ± 0\.1 \(with the teacher's noise: within needs ` +
+          String.raw`\[0\.2\d\d, 0\.3\d\d\], outside needs beyond \[0\.1\d\d, 0\.4\d\d\]\) after 60 valid ` +
+          String.raw`answers, 60 of cap 60 calls; no decision is claimed`,
+      ),
     );
   });
 

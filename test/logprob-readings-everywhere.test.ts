@@ -84,7 +84,10 @@ describe('log-probability readings are read the same way by every consumer', () 
     expect(converted.stderr).toBe('');
     expect(converted.code).toBe(0);
     expect(converted.stdout).toMatch(
-      /6 rows are log-probability readings, kept with their distribution: report, gate and reference count each as its distribution/,
+      new RegExp(
+        String.raw`6 rows are log-probability readings, kept with their distribution: report, gate and ` +
+          String.raw`reference count each as its distribution`,
+      ),
     );
     expect(converted.stdout).toMatch(/1 provider errors \(1 answers lost/);
 
@@ -119,7 +122,11 @@ describe('log-probability readings are read the same way by every consumer', () 
     const lost = await run(['gate', 'results.jsonl', '--resamples', '300', '--max', 'missing-samples=0'], dir);
     expect(lost.stdout).toMatch(/^FAIL missing-samples at overall: count 1 > max 0 \(over by 1\)$/m);
     expect(lost.stdout).toMatch(
-      /^FAIL provider-errors at overall: count 1 > max 0 \(over by 1; first: row 19, lp, biz\/prison: .*below minInSpaceMass 50\.0 %/m,
+      new RegExp(
+        String.raw`^FAIL provider-errors at overall: count 1 > max 0 \(over by 1; first: row 19, lp, ` +
+          String.raw`biz\/prison: .*below minInSpaceMass 50\.0 %`,
+        'm',
+      ),
     );
 
     // Replay would read each reading as its sampled token: refused, with the reason.

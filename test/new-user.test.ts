@@ -132,12 +132,18 @@ describe.concurrent("a new user's ordinary config mistakes", () => {
     [
       'misspells defaultTest',
       (t) => t.replace('\ndefaultTest:', '\ndefaultTests:'),
-      /^stratalign: suite\/mine\.yaml: defaultTests: unknown key \(promptfoo ignores it\)\. Fix: did you mean defaultTest\?$/,
+      new RegExp(
+        String.raw`^stratalign: suite\/mine\.yaml: defaultTests: unknown key \(promptfoo ignores it\)\. Fix: ` +
+          String.raw`did you mean defaultTest\?$`,
+      ),
     ],
     [
       'mistypes a game in the test generator',
       (t) => t.replace('games: [prisoners-dilemma, stag-hunt', 'games: [prisoner, stag-hunt'),
-      /^stratalign: suite\/mine\.yaml: tests\[scenario-tests\]\.config\.splits\[0\]: unknown game \(got "prisoner"\)\. Fix: use one of prisoners-dilemma\/prison/,
+      new RegExp(
+        String.raw`^stratalign: suite\/mine\.yaml: tests\[scenario-tests\]\.config\.splits\[0\]: unknown ` +
+          String.raw`game \(got "prisoner"\)\. Fix: use one of prisoners-dilemma\/prison`,
+      ),
     ],
     [
       'misspells a key of the test generator',
@@ -147,17 +153,28 @@ describe.concurrent("a new user's ordinary config mistakes", () => {
     [
       'gives a wrong recording path',
       (t) => t.replace('lfb-counts.csv, model: llama2-7b-chat,', 'lfb-count.csv, model: llama2-7b-chat,'),
-      /^stratalign: suite\/mine\.yaml: providers\[base llama2-7b-chat \[replay\]\]\.config\.recording: no such file .*lfb-count\.csv.*Fix: write the path relative to the folder of suite\/mine\.yaml/,
+      new RegExp(
+        String.raw`^stratalign: suite\/mine\.yaml: providers\[base llama2-7b-chat ` +
+          String.raw`\[replay\]\]\.config\.recording: no such file .*lfb-count\.csv.*Fix: write the path ` +
+          String.raw`relative to the folder of suite\/mine\.yaml`,
+      ),
     ],
     [
       'writes the reference relative to the working directory',
       (t) => t.replace(/reference: .*lfb-counts\.csv/, 'reference: datasets/recordings/lfb-counts.csv'),
-      /^stratalign: suite\/mine\.yaml: assert\[alignment\]\.config\.reference: no such file \(looked for suite\/datasets\/recordings\/lfb-counts\.csv\).*Fix: write the path relative to the folder of suite\/mine\.yaml/,
+      new RegExp(
+        String.raw`^stratalign: suite\/mine\.yaml: assert\[alignment\]\.config\.reference: no such file ` +
+          String.raw`\(looked for suite\/datasets\/recordings\/lfb-counts\.csv\).*Fix: write the path relative ` +
+          String.raw`to the folder of suite\/mine\.yaml`,
+      ),
     ],
     [
       'misspells the prompt protocol key',
       (t) => t.replace('config: { protocol: letter-only }', 'config: { protocl: letter-only }'),
-      /^stratalign: suite\/mine\.yaml: prompts\[letter-only\]\.config\.protocl: unknown key\. Fix: did you mean protocol\?/,
+      new RegExp(
+        String.raw`^stratalign: suite\/mine\.yaml: prompts\[letter-only\]\.config\.protocl: unknown key\. ` +
+          String.raw`Fix: did you mean protocol\?`,
+      ),
     ],
     [
       'misspells a provider key',
@@ -166,7 +183,10 @@ describe.concurrent("a new user's ordinary config mistakes", () => {
           'samples: all, seed: 1 }\n    prompts: [letter-only]',
           'sample: all, seed: 1 }\n    prompts: [letter-only]',
         ),
-      /^stratalign: suite\/mine\.yaml: providers\[replay llama2-7b-chat\]\.config: unknown key\(s\) sample \(did you mean samples\?\)/,
+      new RegExp(
+        String.raw`^stratalign: suite\/mine\.yaml: providers\[replay llama2-7b-chat\]\.config: unknown ` +
+          String.raw`key\(s\) sample \(did you mean samples\?\)`,
+      ),
     ],
   ];
 
@@ -299,7 +319,12 @@ describe('two evals at once in one checkout', () => {
       const waited = runs.flatMap(ourLines).filter((l) => l.startsWith('stratalign: waiting for another eval'));
       expect(waited).toHaveLength(1);
       expect(waited[0]).toMatch(
-        /^stratalign: waiting for another eval \(pid \d+, `promptfoo eval --report -c .*`, since .*\) to finish: it uses .*state, and two at once crash promptfoo's database \(SQLITE_BUSY\); to run both now, give this one its own PROMPTFOO_CONFIG_DIR\.$/,
+        new RegExp(
+          String.raw`^stratalign: waiting for another eval \(pid \d+, ` +
+            '`promptfoo eval --report -c .*`' +
+            String.raw`, since .*\) to finish: it uses .*state, and two at once crash promptfoo's database ` +
+            String.raw`\(SQLITE_BUSY\); to run both now, give this one its own PROMPTFOO_CONFIG_DIR\.$`,
+        ),
       );
       expect(existsSync(join(dir, 'a.json')) && existsSync(join(dir, 'b.json'))).toBe(true);
     },

@@ -66,7 +66,10 @@ describe('one envelope reader for the assertion and the summary', () => {
     const summary = await summaryOf(output);
     expect(verdict.pass).toBe(false);
     expect(verdict.reason).toMatch(
-      /^UNSCORED: the output is for international-relations\/prisoners-dilemma but vars\.scenario says business\/prisoners-dilemma/,
+      new RegExp(
+        String.raw`^UNSCORED: the output is for international-relations\/prisoners-dilemma but ` +
+          String.raw`vars\.scenario says business\/prisoners-dilemma`,
+      ),
     );
     expect(summary.skipped.rows).toBe(1);
     expect(summary.skipped.firstReason).toContain(verdict.reason.replace(/^UNSCORED: /, ''));

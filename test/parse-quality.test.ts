@@ -53,7 +53,10 @@ describe('parse quality by model', () => {
     expect(alarms).toBeGreaterThanOrEqual(95);
     const line = describeParseQuality(parseQualityByModel(simulate(createRng('x'), 0.03, 0.3))[0]!);
     expect(line).toMatch(
-      /WARNING unread answers are unevenly spread over scenarios \(Pearson chi-square test of homogeneity, chi2 = [\d.]+, df = 19, p = .*worst s0/,
+      new RegExp(
+        String.raw`WARNING unread answers are unevenly spread over scenarios \(Pearson chi-square test of ` +
+          String.raw`homogeneity, chi2 = [\d.]+, df = 19, p = .*worst s0`,
+      ),
     );
   });
 

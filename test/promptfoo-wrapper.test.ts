@@ -53,7 +53,12 @@ describe('the eval lock of a state folder', () => {
       expect(run.stdout).toBe('');
       expect(run.stderr.trim().split('\n')).toEqual([
         expect.stringMatching(
-          /^stratalign: stopping: another eval \(pid \d+, `promptfoo eval -c other\.yaml`.*\) uses .*state; two at once crash promptfoo's database \(SQLITE_BUSY\)\. Run it later, or give this one its own PROMPTFOO_CONFIG_DIR\.$/,
+          new RegExp(
+            String.raw`^stratalign: stopping: another eval \(pid \d+, ` +
+              '`promptfoo eval -c other\\.yaml`' +
+              String.raw`.*\) uses .*state; two at once crash promptfoo's database \(SQLITE_BUSY\)\. ` +
+              String.raw`Run it later, or give this one its own PROMPTFOO_CONFIG_DIR\.$`,
+          ),
         ),
       ]);
       expect(existsSync(lock)).toBe(true);

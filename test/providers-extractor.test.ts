@@ -213,7 +213,10 @@ describe('an extractor whose calls fail', () => {
         '1 extractor-error',
     );
     expect(outcome.text).toMatch(
-      /EXTRACTOR ERRORS: 1 answer\(s\) in 1 row\(s\) could not be put to the extractor and stay unread \(extractor-error\); first: 503/,
+      new RegExp(
+        String.raw`EXTRACTOR ERRORS: 1 answer\(s\) in 1 row\(s\) could not be put to the extractor and stay ` +
+          String.raw`unread \(extractor-error\); first: 503`,
+      ),
     );
   });
 

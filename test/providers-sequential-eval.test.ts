@@ -150,7 +150,10 @@ describe('promptfoo eval with mode sequential', () => {
     expect(r.pass).toBe(false);
     expect(r.reason).toContain('FAIL on the sequential decision: 30/30 sequential samples valid');
     expect(r.reason).toMatch(
-      /sequential: settled outside tolerance \(group-sequential boundary [\d.]+ % interval \[0\.000, [\d.]+\] for P\(C\) outside teacher share 0\.313 ± 0\.1/,
+      new RegExp(
+        String.raw`sequential: settled outside tolerance \(group-sequential boundary [\d.]+ % interval ` +
+          String.raw`\[0\.000, [\d.]+\] for P\(C\) outside teacher share 0\.313 ± 0\.1`,
+      ),
     );
     expect(r.reason).toContain("the teacher's noise (300 answers) included");
     expect(r.namedScores!.sequential_calls_share).toBe(e.requested / CAP);

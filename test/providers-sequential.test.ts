@@ -131,7 +131,13 @@ describe('openai-compatible, mode sequential', () => {
       usedN: false,
     });
     expect(meta(r).sequentialSummary).toMatch(
-      /^settled outside tolerance \(group-sequential boundary [\d.]+ % interval \[0\.000, 0\.1\d\d\] for P\(C\) outside teacher share 0\.257 ± 0\.1 after \d+ valid answers, \d+ of cap 300 calls\); wrong-decision rate on the tolerance boundary at most 5 %, decided on P\(C\) minus the teacher's share with Newcombe's interval, the teacher's noise \(300 answers\) included$/,
+      new RegExp(
+        String.raw`^settled outside tolerance \(group-sequential boundary [\d.]+ % interval \[0\.000, ` +
+          String.raw`0\.1\d\d\] for P\(C\) outside teacher share 0\.257 ± 0\.1 after \d+ valid answers, \d+ of ` +
+          String.raw`cap 300 calls\); wrong-decision rate on the tolerance boundary at most 5 %, decided on ` +
+          String.raw`P\(C\) minus the teacher's share with Newcombe's interval, the teacher's noise \(300 ` +
+          String.raw`answers\) included$`,
+      ),
     );
     expect(r.tokenUsage!.numRequests).toBe(e.requested);
   });
@@ -243,7 +249,10 @@ describe('openai-compatible, mode sequential', () => {
     const s = await serve(() => ok('D'));
     const r = await call(openai(s), 'team/public-goods');
     expect(r.error).toMatch(
-      /scenario team\/public-goods: mode sequential needs a choice game with two options, and public-goods asks for an amount from 0 to 10/,
+      new RegExp(
+        String.raw`scenario team\/public-goods: mode sequential needs a choice game with two options, and ` +
+          String.raw`public-goods asks for an amount from 0 to 10`,
+      ),
     );
     expect(s.requests).toHaveLength(0);
   });

@@ -131,7 +131,10 @@ describe('OpenAI-compatible provider, protocol structured', () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       expect(openai({ protocol: 'reasoned', structuredMode: 'json_object' }).configError).toMatch(
-        /config\.structuredMode.*only applies to a structured protocol.*Fix: remove structuredMode, or set protocol: structured/,
+        new RegExp(
+          String.raw`config\.structuredMode.*only applies to a structured protocol.*Fix: remove ` +
+            String.raw`structuredMode, or set protocol: structured`,
+        ),
       );
       expect(openai({ mode: 'logprobs' }).configError).toMatch(
         /config\.mode.*a structured answer starts with the JSON object, not the choice.*use mode: multi/,

@@ -53,7 +53,10 @@ describe('reading a reference file', () => {
     const message = errorOf(() => readReference(file, catalogue)).message;
     expect(message).toContain(file);
     expect(message).toMatch(
-      /scenarios\.IR\/prison\.n: no valid answers, so there is no distribution to score against \(got 0\)\. Fix: .*"thin": true/,
+      new RegExp(
+        String.raw`scenarios\.IR\/prison\.n: no valid answers, so there is no distribution to score against ` +
+          String.raw`\(got 0\)\. Fix: .*"thin": true`,
+      ),
     );
   });
 

@@ -99,7 +99,10 @@ describe('stratalign report', () => {
     // A provider error row that does not say how many answers it asked for counts as one lost answer.
     expect(report.lostAnswers).toEqual({ providerErrors: 2, missingSamples: 2 });
     expect(report.notes[0]).toMatch(
-      /LOST ANSWERS: 2 answer\(s\) asked for in the promptfoo results were not delivered, 2 of them in 2 provider error row\(s\)/,
+      new RegExp(
+        String.raw`LOST ANSWERS: 2 answer\(s\) asked for in the promptfoo results were not delivered, 2 of ` +
+          String.raw`them in 2 provider error row\(s\)`,
+      ),
     );
     expect(report.models.map((m) => m.sourceLabel)).toEqual(['replayed', 'replayed', 'replayed']);
     const row = report.scenarios.find((s) => s.scenario === 'business/prisoners-dilemma')!;

@@ -65,7 +65,10 @@ describe("the report's first table", () => {
     expect(lines[title + 4]).toMatch(/^oos-context +12 .* 15\.1 % .* FAIL \(1 of 1 check\)$/);
     expect(renderTerminal(report)).not.toMatch(/PASS \(/);
     expect(renderMarkdown(report, gate)).toMatch(
-      /\n\*\*Verdict at a glance[^\n]*\*\*\n\n\| split \| scen\. \| student \| gap closed \\\[95 %\\\] \|.*\| gate \|\n/,
+      new RegExp(
+        String.raw`\n\*\*Verdict at a glance[^\n]*\*\*\n\n\| split \| scen\. \| student \| gap closed \\\[95 ` +
+          String.raw`%\\\] \|.*\| gate \|\n`,
+      ),
     );
     const html = renderHtml(report, gate);
     expect(html.indexOf('<caption>Verdict at a glance')).toBeLessThan(html.indexOf('<caption>Models'));

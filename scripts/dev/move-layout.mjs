@@ -92,8 +92,12 @@ for (const [from, to] of moves) {
 const newPathOf = (abs) => moves.get(abs) ?? abs;
 
 // 2. Rewrite relative specifiers in code, resolved from where the file is now.
-const SPEC =
-  /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*|\bvi\.(?:mock|importActual|doMock)\s*\(\s*|\bnew URL\(\s*)(['"])(\.{1,2}\/[^'"]*)\2/g;
+const SPEC = new RegExp(
+  String.raw`(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*` +
+    String.raw`|\bvi\.(?:mock|importActual|doMock)\s*\(\s*|\bnew URL\(\s*)(['"])` +
+    String.raw`(\.{1,2}\/[^'"]*)\2`,
+  'g',
+);
 const unresolved = [];
 function rewriteSpecs(text, file) {
   const from = dirname(file);

@@ -136,7 +136,8 @@ export const gateCommand: Command = {
       renderGate(
         outcomes,
         LEVEL,
-        `stratalign gate on ${inputs.inputs.map((i) => i.file).join(', ')}${source}${runCountsNote(inputs.lost !== null, withoutRunCounts)}`,
+        `stratalign gate on ${inputs.inputs.map((i) => i.file).join(', ')}${source}` +
+          runCountsNote(inputs.lost !== null, withoutRunCounts),
       ),
     );
     return outcomes.every((o) => o.pass) ? 0 : 1;

@@ -17,12 +17,15 @@ import type { Report } from './types.js';
 import { PARSE_QUALITY_TITLE } from './parse-quality-section.js';
 import { verdictTable, type VerdictGate } from './verdict.js';
 
-const STYLE = `body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}
+const STYLE =
+  `body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.85rem}th,td{border:1px solid #ccc;padding:.2rem .45rem}
-td{white-space:nowrap}td.num{text-align:right}.table-wrap{overflow-x:auto;max-width:100%}caption{text-align:left;font-weight:600;padding:.3rem 0}
+td{white-space:nowrap}td.num{text-align:right}.table-wrap{overflow-x:auto;max-width:100%}` +
+  `caption{text-align:left;font-weight:600;padding:.3rem 0}
 .banner{background:#fff3cd;border:1px solid #e0b000;padding:.5rem .8rem;margin:.5rem 0}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:1rem}
-.chart{position:relative;height:340px}.chart.wide{grid-column:1/-1;height:420px}.chart-error{color:#b00020;font-weight:600}`;
+.chart{position:relative;height:340px}.chart.wide{grid-column:1/-1;height:420px}` +
+  `.chart-error{color:#b00020;font-weight:600}`;
 
 const BANNER = /^(RECORDED|SIMULATED) DATA/;
 const PROBES_TITLE = 'Validity probes: label variants, fingerprint, payoff regions';
@@ -113,5 +116,6 @@ function htmlTable(t: Table): string {
   const rows = t.rows.map(
     (r) => `<tr>${r.map((c, i) => `<td${t.numeric[i] ? ' class="num"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`,
   );
-  return `<div class="table-wrap"><table><caption>${escapeHtml(t.title)}</caption>${head}${rows.join('')}</table></div>`;
+  const caption = `<caption>${escapeHtml(t.title)}</caption>`;
+  return `<div class="table-wrap"><table>${caption}${head}${rows.join('')}</table></div>`;
 }

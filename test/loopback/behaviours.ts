@@ -86,7 +86,9 @@ export const delay = (ms: number, then: Behaviour): Behaviour => ({ kind: 'delay
 /** Reads the request, then destroys the socket without answering. */
 export const reset = (): Behaviour => ({ kind: 'reset' });
 /** A connection reset after the response headers: 200, half the body of `ok(text)`, then the socket is destroyed. */
-// biome-ignore lint/suspicious/noThenProperty: `then` is a plain data field (the behaviour after the reset), never a function, so the object is not a thenable.
+// `then` is a plain data field (the behaviour after the reset), never a function, so the object is
+// not a thenable.
+// biome-ignore lint/suspicious/noThenProperty: see the comment above.
 export const resetMidBody = (text = 'C'): Behaviour => ({ kind: 'reset-mid-body', then: { kind: 'ok', text } });
 /** Status 200, JSON content type, body cut off mid-object. */
 export const malformed = (): Behaviour => ({ kind: 'malformed' });

@@ -10,7 +10,12 @@ import { evaluativeCandidates, statementCandidates, type Vocabulary } from './st
  * ("I have $10", "multiplied by 2.5", "4 residents") are never read. Values are kept exactly:
  * 7.5 and -2 come back as out-of-range, never rounded or clamped.
  */
-const VERBS = String.raw`cho(?:ose|osing|se|sen)|pick(?:ed|ing)?|select(?:ed|ing)?|go(?:ing)?\s+with|opt(?:ed|ing)?\s+for|settled?\s+on|donat(?:e|es|ed|ing)|contribut(?:e|es|ed|ing)|put(?:ting)?\s+in|put(?:ting)?|chip(?:ping)?\s+in|throw(?:ing)?\s+in|pledg(?:e|ed|ing)|invest(?:ed|ing)?|allocat(?:e|ed|ing)|offer(?:ed|ing)?|giv(?:e|ing)|gave|given`;
+const VERBS =
+  String.raw`cho(?:ose|osing|se|sen)|pick(?:ed|ing)?|select(?:ed|ing)?|go(?:ing)?\s+with` +
+  String.raw`|opt(?:ed|ing)?\s+for|settled?\s+on|donat(?:e|es|ed|ing)` +
+  String.raw`|contribut(?:e|es|ed|ing)|put(?:ting)?\s+in|put(?:ting)?|chip(?:ping)?\s+in` +
+  String.raw`|throw(?:ing)?\s+in|pledg(?:e|ed|ing)|invest(?:ed|ing)?|allocat(?:e|ed|ing)` +
+  String.raw`|offer(?:ed|ing)?|giv(?:e|ing)|gave|given`;
 // Spelled numbers past ten are read too, so "donate twelve dollars" is out of range, not unread.
 const NUMBER_WORDS = [
   'zero',
@@ -37,10 +42,18 @@ const NUMBER_WORDS = [
 ];
 const UNIT_WORDS: Record<string, string> = { $: 'dollars?|bucks|usd', '€': 'euros?|eur', '£': 'pounds?|gbp' };
 // Number followers that make it a count or a rate rather than the amount given.
-const NOT_AN_AMOUNT =
-  /^(?:\s*(?:%|percent\b|times\b|x\b|more\b|other\b|others\b|residents?\b|people\b|persons?\b|players?\b|neighbou?rs?\b|each\b|per\b|of\s+(?:them|the\s+(?:other|residents|players)))|[A-Za-z0-9])/i;
-const STRICT_FOLLOW =
-  /^(?:\s*$|[ \t]*[\n.,;:!)-]|\s+(?:out\s+of|of\s+my|to\s+the|into|towards?|because|since|as|and|so|from|I\s+(?:have|own|got))\b)/i;
+const NOT_AN_AMOUNT = new RegExp(
+  String.raw`^(?:\s*(?:%|percent\b|times\b|x\b|more\b|other\b|others\b|residents?\b` +
+    String.raw`|people\b|persons?\b|players?\b|neighbou?rs?\b|each\b|per\b` +
+    String.raw`|of\s+(?:them|the\s+(?:other|residents|players)))|[A-Za-z0-9])`,
+  'i',
+);
+const STRICT_FOLLOW = new RegExp(
+  String.raw`^(?:\s*$|[ \t]*[\n.,;:!)-]|\s+` +
+    String.raw`(?:out\s+of|of\s+my|to\s+the|into|towards?|because|since|as|and|so|from` +
+    String.raw`|I\s+(?:have|own|got))\b)`,
+  'i',
+);
 const LEADING_FOLLOW = /^(?:\s*$|[ \t]*[\n.,;!)-]|\s+(?:because|since|as)\b)/i;
 
 function escapeRe(s: string): string {
@@ -55,10 +68,21 @@ function buildAmountReader(space: IntegerActionSpace): Reader {
   const words = UNIT_WORDS[space.unit] ?? 'units?';
   const num = String.raw`(-)?\s*(?:${unit}\s*)?(-)?(\d+(?:\.\d+)?)(?:\s*(?:${unit}|(?:${words})\b))?`;
   const word = String.raw`(?:${unit}\s*)?(${NUMBER_WORDS.join('|')})\b(\s*(?:${words})\b)?`;
-  const all = String.raw`(?:all(?:\s+of)?(?:\s+(?:it|them|my\s+(?:money|endowment|funds?|cash|savings)|the\s+money))?|everything|every\s+(?:single\s+)?(?:dollar|cent|penny)|(?:my|the)\s+(?:full|entire|whole|maximum|max)(?:\s+(?:amount|endowment|sum))?|the\s+max(?:imum)?)`;
-  const none = String.raw`(?:nothing|none|no\s+money|not\s+(?:a\s+)?(?:single\s+)?(?:dollar|cent|penny|thing|anything))`;
-  const skip =
-    /\s*(?:(?:[:=]|-(?=\s))\s*)?(?:(?:about|around|approximately|roughly|exactly|only|just|between|a\s+total\s+of)\s+)?["'([]*/iy;
+  const all =
+    String.raw`(?:all(?:\s+of)?` +
+    String.raw`(?:\s+(?:it|them|my\s+(?:money|endowment|funds?|cash|savings)|the\s+money))?` +
+    String.raw`|everything|every\s+(?:single\s+)?(?:dollar|cent|penny)` +
+    String.raw`|(?:my|the)\s+(?:full|entire|whole|maximum|max)` +
+    String.raw`(?:\s+(?:amount|endowment|sum))?|the\s+max(?:imum)?)`;
+  const none =
+    String.raw`(?:nothing|none|no\s+money|not\s+(?:a\s+)?(?:single\s+)?` +
+    String.raw`(?:dollar|cent|penny|thing|anything))`;
+  const skip = new RegExp(
+    String.raw`\s*(?:(?:[:=]|-(?=\s))\s*)?` +
+      String.raw`(?:(?:about|around|approximately|roughly|exactly|only|just|between` +
+      String.raw`|a\s+total\s+of)\s+)?["'([]*`,
+    'iy',
+  );
   const close = /["')\]]*/y;
   const numberRe = new RegExp(num, 'iy');
   const wordRe = new RegExp(word, 'iy');
@@ -116,8 +140,12 @@ function buildAmountReader(space: IntegerActionSpace): Reader {
 
 /** "I will not donate anything" states 0; other negated amounts state nothing. */
 function negatedReader(space: IntegerActionSpace): Reader {
-  const re =
-    /(?:\s+(?:anything|any(?:\s+(?:money|of\s+(?:it|my\s+money)))?|a\s+(?:single\s+)?(?:dollar|cent|penny|dime))\b(?:\s+at\s+all)?|(?=\s*(?:$|[\n.,;!])))/iy;
+  const re = new RegExp(
+    String.raw`(?:\s+(?:anything|any(?:\s+(?:money|of\s+(?:it|my\s+money)))?` +
+      String.raw`|a\s+(?:single\s+)?(?:dollar|cent|penny|dime))\b(?:\s+at\s+all)?` +
+      String.raw`|(?=\s*(?:$|[\n.,;!])))`,
+    'iy',
+  );
   return (text, pos) => {
     re.lastIndex = pos;
     return re.exec(text) ? { values: [space.min], end: re.lastIndex } : undefined;
@@ -141,7 +169,11 @@ function leadingNumber(text: string, read: Reader): Candidate | undefined {
 const vocabularyOf = perSpace(
   (space: IntegerActionSpace): Vocabulary => ({
     verbs: VERBS,
-    nouns: String.raw`(?:donation|contribution)\s+amount|amount\s+(?:I(?:'ll|'d|\s+will|\s+would)?\s+)?(?:donate|contribute|give)|${escapeRe(space.meaning)}|donation|contribution|amount|pledge|donate|answer|choice|decision`,
+    nouns:
+      String.raw`(?:donation|contribution)\s+amount|amount\s+` +
+      String.raw`(?:I(?:'ll|'d|\s+will|\s+would)?\s+)?(?:donate|contribute|give)` +
+      String.raw`|${escapeRe(space.meaning)}|donation|contribution|amount|pledge|donate|answer` +
+      String.raw`|choice|decision`,
     onNegated: negatedReader(space),
   }),
 );

@@ -12,7 +12,13 @@ import { evaluativeCandidates, notADecision, statementCandidates, type Vocabular
  * decision: a statement, the answer's first token, or its last line on its own.
  */
 const VOCABULARY: Vocabulary = {
-  verbs: String.raw`opt(?:ed|ing)?\s+for|go(?:ing)?\s+(?:with|for)|went\s+(?:with|for)|gone\s+with|stick(?:ing)?\s+(?:with|to)|settled?\s+(?:on|for)|vote\s+for|decided?\s+on|commit\s+to|lean(?:ing)?\s+(?:towards?|to)|cho(?:ose|osing|se|sen)|pick(?:ed|ing)?|select(?:ed|ing)?|play(?:ed|ing)?|tak(?:e|ing)|adopt(?:ed|ing)?|follow(?:ed|ing)?|employ(?:ed|ing)?|pursu(?:e|ed|ing)|implement(?:ed|ing)?|prefer|answer|say|submit|decided`,
+  verbs:
+    String.raw`opt(?:ed|ing)?\s+for|go(?:ing)?\s+(?:with|for)|went\s+(?:with|for)|gone\s+with` +
+    String.raw`|stick(?:ing)?\s+(?:with|to)|settled?\s+(?:on|for)|vote\s+for|decided?\s+on` +
+    String.raw`|commit\s+to|lean(?:ing)?\s+(?:towards?|to)|cho(?:ose|osing|se|sen)` +
+    String.raw`|pick(?:ed|ing)?|select(?:ed|ing)?|play(?:ed|ing)?|tak(?:e|ing)` +
+    String.raw`|adopt(?:ed|ing)?|follow(?:ed|ing)?|employ(?:ed|ing)?|pursu(?:e|ed|ing)` +
+    String.raw`|implement(?:ed|ing)?|prefer|answer|say|submit|decided`,
   nouns: String.raw`answer|choice|decision|selection|response|pick|strategy|option|move|action`,
 };
 const LABEL = String.raw`(?:(?:the\s+)?(option|strategy|letter|action|choice)\s*[:#]?\s*)?`;
@@ -74,7 +80,8 @@ function buildChoiceReader(space: ChoiceActionSpace): Reader {
   const wordRe = words ? new RegExp(`(?:to\\s+)?(${words.pattern})\\b`, 'iy') : undefined;
   // "the C option" is read like "option C"; a bare "the C" is not, since "the" then starts a noun phrase.
   const token = new RegExp(
-    `${LABEL}(?:the\\s+(?=\\S+\\s+(?:option|strategy)\\b))?${OPEN}(${labels}|[A-Za-z])${CLOSE}${BOUNDARY}(?:\\s+(?:option|strategy)\\b)?`,
+    `${LABEL}(?:the\\s+(?=\\S+\\s+(?:option|strategy)\\b))?${OPEN}` +
+      `(${labels}|[A-Za-z])${CLOSE}${BOUNDARY}(?:\\s+(?:option|strategy)\\b)?`,
     'iy',
   );
   const byUpperCase = optionsByUpperCase(space);
@@ -146,10 +153,23 @@ function lastLine(text: string, space: ChoiceActionSpace, read: Reader): Candida
 
 // Decisions written token-first: "C is my final answer" (strong), "C is the best option for me"
 // (weak, because the same words also describe payoffs).
-const TAIL_MINE = String.raw`(?:(?:is|will\s+be|would\s+be)\s+my\s+(?:final\s+)?(?:choice|answer|decision|pick|selection|move|strategy)\b|it\s+is(?=\s*[.!\n]|\s*$)|it\s+will\s+be(?=\s*[.!\n]|\s*$)|it'll\s+be(?=\s*[.!\n]|\s*$)|is\s+(?:what|the\s+one)\s+I(?:'ll|'m|\s+will|\s+am|\s+would)?\s+(?:${VOCABULARY.verbs})\b)`;
+const TAIL_MINE =
+  String.raw`(?:(?:is|will\s+be|would\s+be)\s+my\s+(?:final\s+)?` +
+  String.raw`(?:choice|answer|decision|pick|selection|move|strategy)\b` +
+  String.raw`|it\s+is(?=\s*[.!\n]|\s*$)|it\s+will\s+be(?=\s*[.!\n]|\s*$)` +
+  String.raw`|it'll\s+be(?=\s*[.!\n]|\s*$)|is\s+(?:what|the\s+one)\s+I` +
+  String.raw`(?:'ll|'m|\s+will|\s+am|\s+would)?\s+(?:${VOCABULARY.verbs})\b)`;
 // "D is the move that protects me": the subject names the option, but the same words describe options too.
-const TAIL_MOVE = String.raw`(?:is|seems|looks)\s+(?:like\s+)?(?:the|my)\s+(?:(?:right|safer?|smart|only)\s+)?(?:move|play|call|way\s+to\s+go|pick)\b(?!\s+for\s+(?:the\s+)?(?:coplayer|co-player|them|both|other))`;
-const TAIL_BEST = String.raw`(?:is|seems\s+(?:to\s+be\s+)?|would\s+be|appears\s+to\s+be)\s*(?:the|my)\s+(?:best|optimal|rational|right|wisest|smartest|better|logical|sensible|ideal|preferable)\s+(?:choice|option|strategy|move|decision|answer)(?!\s+for\s+(?:the\s+)?(?:coplayer|co-player|them|both|other|him|her|everyone|us|each))`;
+const TAIL_MOVE =
+  String.raw`(?:is|seems|looks)\s+(?:like\s+)?(?:the|my)\s+` +
+  String.raw`(?:(?:right|safer?|smart|only)\s+)?(?:move|play|call|way\s+to\s+go|pick)\b` +
+  String.raw`(?!\s+for\s+(?:the\s+)?(?:coplayer|co-player|them|both|other))`;
+const TAIL_BEST =
+  String.raw`(?:is|seems\s+(?:to\s+be\s+)?|would\s+be|appears\s+to\s+be)\s*(?:the|my)\s+` +
+  String.raw`(?:best|optimal|rational|right|wisest|smartest|better|logical|sensible|ideal` +
+  String.raw`|preferable)\s+(?:choice|option|strategy|move|decision|answer)` +
+  String.raw`(?!\s+for\s+(?:the\s+)?` +
+  String.raw`(?:coplayer|co-player|them|both|other|him|her|everyone|us|each))`;
 
 function tokenFirstPattern(space: ChoiceActionSpace, tail: string): RegExp {
   const labels = space.options.map(escapeRe).join('|');

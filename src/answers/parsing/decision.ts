@@ -33,8 +33,13 @@ export type Candidate = {
 /**
  * After a leading "C:" or "$7:" a reason must follow for it to be the answer; "C: I get 6 if ..." describes the option.
  */
-export const LABEL_REASON =
-  /^[ \t]*:[ \t]*(?:because|since|as|given|due\s+to|the\s+reason|my\s+(?:reason|reasoning|motivation|rationale)|reason(?:ing)?|motivation|rationale|explanation|(?:this|it)\s+(?:is\s+the|maximi[sz]es|protects|guarantees|ensures|secures|gives\s+me))\b/i;
+export const LABEL_REASON = new RegExp(
+  String.raw`^[ \t]*:[ \t]*(?:because|since|as|given|due\s+to|the\s+reason` +
+    String.raw`|my\s+(?:reason|reasoning|motivation|rationale)|reason(?:ing)?|motivation` +
+    String.raw`|rationale|explanation|(?:this|it)\s+` +
+    String.raw`(?:is\s+the|maximi[sz]es|protects|guarantees|ensures|secures|gives\s+me))\b`,
+  'i',
+);
 
 /** Value(s) a reader found at a position, and where the read stopped. */
 export type Read = { values: Action[]; end: number; labelled?: boolean };
@@ -61,8 +66,13 @@ const PRIORITY: Record<CandidateSource, number> = {
 };
 
 // Words with which a writer takes back what came before; only these let a later decision win.
-const CORRECTION_MARKER =
-  /\b(?:actually|wait|on second thoughts?|on (?:further |more )?reflection|correction|scratch that|I mean|changed? my mind|reconsider(?:ing|ed)?|rethink(?:ing)?|after (?:further|more) thought|ultimately|in the end|finally|instead(?! of))\b/i;
+const CORRECTION_MARKER = new RegExp(
+  String.raw`\b(?:actually|wait|on second thoughts?|on (?:further |more )?reflection` +
+    String.raw`|correction|scratch that|I mean|changed? my mind|reconsider(?:ing|ed)?` +
+    String.raw`|rethink(?:ing)?|after (?:further|more) thought|ultimately|in the end|finally` +
+    String.raw`|instead(?! of))\b`,
+  'i',
+);
 
 /**
  * Whether the sentence going on from a position says "instead" (not "instead of"), as

@@ -13,30 +13,64 @@ type Pattern = { re: RegExp; valueGroup?: number };
 const DECISION_PATTERNS: readonly Pattern[] = [
   // French
   {
-    re: /\bj(?:e\s+|')(?:(?:vais|veux|voudrais|préfère|compte)\s+)?(?:choisis|choisir|choisirais|choisirai|prends|prendre|opte\s+pour|opter\s+pour|joue|jouer|donne|donner|donnerai|donnerais|verse|verser|contribue|contribuer)\b/giu,
+    re: new RegExp(
+      String.raw`\bj(?:e\s+|')(?:(?:vais|veux|voudrais|préfère|compte)\s+)?` +
+        String.raw`(?:choisis|choisir|choisirais|choisirai|prends|prendre|opte\s+pour` +
+        String.raw`|opter\s+pour|joue|jouer|donne|donner|donnerai|donnerais|verse|verser` +
+        String.raw`|contribue|contribuer)\b`,
+      'giu',
+    ),
   },
   {
-    re: /\b(?:ma|mon|notre)\s+(?:réponse|choix|décision|stratégie|option|don|contribution)(?:\s+(?:finale?|définitive))?\s*(?:est|sera|serait|:|=)/giu,
+    re: new RegExp(
+      String.raw`\b(?:ma|mon|notre)\s+` +
+        String.raw`(?:réponse|choix|décision|stratégie|option|don|contribution)` +
+        String.raw`(?:\s+(?:finale?|définitive))?\s*(?:est|sera|serait|:|=)`,
+      'giu',
+    ),
   },
   { re: /(?:^|\n)[ \t]*(?:réponse|choix|décision)(?:\s+finale)?\s*:/giu },
   // German
   {
-    re: /\bich\s+(?:(?:werde|würde|möchte|will)\s+)?(?:wähle|nehme|entscheide\s+mich\s+für|spiele|spende|gebe|zahle)\b/giu,
+    re: new RegExp(
+      String.raw`\bich\s+(?:(?:werde|würde|möchte|will)\s+)?` +
+        String.raw`(?:wähle|nehme|entscheide\s+mich\s+für|spiele|spende|gebe|zahle)\b`,
+      'giu',
+    ),
   },
   {
-    re: /\bich\s+(?:werde|würde|möchte|will)\s+(\S+(?:\s+(?:Dollar|Euro|\$|€))?)\s+(?:wählen|nehmen|spielen|spenden|geben|zahlen)\b/giu,
+    re: new RegExp(
+      String.raw`\bich\s+(?:werde|würde|möchte|will)\s+(\S+(?:\s+(?:Dollar|Euro|\$|€))?)\s+` +
+        String.raw`(?:wählen|nehmen|spielen|spenden|geben|zahlen)\b`,
+      'giu',
+    ),
     valueGroup: 1,
   },
   {
-    re: /\b(?:meine|unsere)\s+(?:endgültige\s+)?(?:Antwort|Wahl|Entscheidung|Strategie|Option|Spende)\s*(?:ist|lautet|wäre|:|=)/giu,
+    re: new RegExp(
+      String.raw`\b(?:meine|unsere)\s+(?:endgültige\s+)?` +
+        String.raw`(?:Antwort|Wahl|Entscheidung|Strategie|Option|Spende)\s*` +
+        String.raw`(?:ist|lautet|wäre|:|=)`,
+      'giu',
+    ),
   },
   { re: /(?:^|\n)[ \t]*(?:antwort|entscheidung)\s*:/giu },
   // Spanish
   {
-    re: /(?<!\bno\s)\b(?:(?:voy\s+a|quiero|prefiero)\s+)?(?:elijo|escojo|elegiría|escogería|elegir|escoger|opto\s+por|optar\s+por|juego|dono|donaré|donaría|donar|aporto|aportaré|aportar|doy|daré)\b/giu,
+    re: new RegExp(
+      String.raw`(?<!\bno\s)\b(?:(?:voy\s+a|quiero|prefiero)\s+)?` +
+        String.raw`(?:elijo|escojo|elegiría|escogería|elegir|escoger|opto\s+por|optar\s+por|juego` +
+        String.raw`|dono|donaré|donaría|donar|aporto|aportaré|aportar|doy|daré)\b`,
+      'giu',
+    ),
   },
   {
-    re: /\b(?:mi|nuestra|nuestro)\s+(?:respuesta|elección|decisión|estrategia|opción|donación|aportación|aporte|contribución)(?:\s+final)?\s*(?:es|será|sería|:|=)/giu,
+    re: new RegExp(
+      String.raw`\b(?:mi|nuestra|nuestro)\s+` +
+        String.raw`(?:respuesta|elección|decisión|estrategia|opción|donación|aportación|aporte` +
+        String.raw`|contribución)(?:\s+final)?\s*(?:es|será|sería|:|=)`,
+      'giu',
+    ),
   },
   { re: /(?:^|\n)[ \t]*(?:respuesta|elección|decisión)(?:\s+final)?\s*:/giu },
   // Chinese
@@ -52,8 +86,12 @@ const DECISION_PATTERNS: readonly Pattern[] = [
 ];
 
 // Only answers that could hold one of these are searched, so English answers pay one test.
-const TRIGGER =
-  /\b(?:je|j'|ich|meine|unsere|ma|mon|notre|mi|nuestra|nuestro|elijo|escojo|opto|dono|aporto|doy|daré|réponse|antwort|respuesta|choix|entscheidung|elección|decisión|décision)\b|[\u3040-\u30ff\u4e00-\u9fff]/iu;
+const TRIGGER = new RegExp(
+  String.raw`\b(?:je|j'|ich|meine|unsere|ma|mon|notre|mi|nuestra|nuestro|elijo|escojo|opto` +
+    String.raw`|dono|aporto|doy|daré|réponse|antwort|respuesta|choix|entscheidung|elección` +
+    String.raw`|decisión|décision)\b|[\u3040-\u30ff\u4e00-\u9fff]`,
+  'iu',
+);
 const CONDITION = /\b(?:si|wenn|falls|cuando|whether|if)\b|如果|要是|もし|なら/iu;
 const SENTENCE_START = /[.!?\n。！？]/gu;
 

@@ -38,10 +38,23 @@ function nextMatch(re: RegExp, text: string, from: number): number {
 
 const REFUSALS: ReadonlyArray<RegExp | ((text: string) => string | undefined)> = [
   apologeticRefusal,
-  /\bI\s+(?:cannot|can't|can not|won't|will not|must decline to|decline to|refuse to|am unable to|'m unable to|am not able to|'m not able to|do not feel comfortable|don't feel comfortable)\s+(?:\w+\s+){0,3}?(?:participat\w*|play\w*|choos\w*|mak\w*|engag\w*|provid\w*|select\w*|pick\w*|answer\w*|tak\w* part|role-?play\w*|compl\w*|assist\w*|help\w*|donat\w*|decid\w*)\b[^.\n]*/i,
+  new RegExp(
+    String.raw`\bI\s+(?:cannot|can't|can not|won't|will not|must decline to|decline to` +
+      String.raw`|refuse to|am unable to|'m unable to|am not able to|'m not able to` +
+      String.raw`|do not feel comfortable|don't feel comfortable)\s+(?:\w+\s+){0,3}?` +
+      String.raw`(?:participat\w*|play\w*|choos\w*|mak\w*|engag\w*|provid\w*|select\w*|pick\w*` +
+      String.raw`|answer\w*|tak\w* part|role-?play\w*|compl\w*|assist\w*|help\w*|donat\w*` +
+      String.raw`|decid\w*)\b[^.\n]*`,
+    'i',
+  ),
   /\bas an? (?:AI|artificial intelligence|(?:large )?language model|assistant)\b[^.\n]*/i,
   /\bI(?:'m| am) (?:just |only )?(?:an? )?(?:AI|language model|chatbot)\b[^.\n]*/i,
-  /\bI\s+(?:don't|do not)\s+(?:make (?:choices|decisions)|have (?:personal )?(?:preferences|opinions|the ability))\b[^.\n]*/i,
+  new RegExp(
+    String.raw`\bI\s+(?:don't|do not)\s+` +
+      String.raw`(?:make (?:choices|decisions)|have (?:personal )?` +
+      String.raw`(?:preferences|opinions|the ability))\b[^.\n]*`,
+    'i',
+  ),
 ];
 
 /** The refusal sentence, if the answer contains one. */

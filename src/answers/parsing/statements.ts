@@ -22,27 +22,60 @@ export type Vocabulary = {
 
 // Auxiliaries and adverbs between "I" and the verb. Tentative and negated ones are matched so
 // they can be recognised and excluded, rather than letting the verb match without them.
-const AUX = String.raw`(?:won't|wouldn't|don't|didn't|can't|couldn't|shouldn't|shan't|cannot|not|never|would|will|shall|should|must|am|do|did|have|has|had|been|be|could|can|might|may|going\s+to|gonna|have\s+to|got\s+to|need\s+to|decided\s+to|decide\s+to|chosen\s+to|choose\s+to|opted\s+to|opt\s+to|elected\s+to|want\s+to|wanna|like\s+to|prefer\s+to|plan\s+to|intend\s+to|definitely|certainly|therefore|thus|then|also|still|rather|ultimately|finally|now|personally|instead|happily|confidently|just|actually|hereby|clearly|again|hence|always|gladly)`;
+const AUX =
+  String.raw`(?:won't|wouldn't|don't|didn't|can't|couldn't|shouldn't|shan't|cannot|not` +
+  String.raw`|never|would|will|shall|should|must|am|do|did|have|has|had|been|be|could|can` +
+  String.raw`|might|may|going\s+to|gonna|have\s+to|got\s+to|need\s+to|decided\s+to` +
+  String.raw`|decide\s+to|chosen\s+to|choose\s+to|opted\s+to|opt\s+to|elected\s+to` +
+  String.raw`|want\s+to|wanna|like\s+to|prefer\s+to|plan\s+to|intend\s+to|definitely` +
+  String.raw`|certainly|therefore|thus|then|also|still|rather|ultimately|finally|now` +
+  String.raw`|personally|instead|happily|confidently|just|actually|hereby|clearly|again` +
+  String.raw`|hence|always|gladly)`;
 const NEGATED = /\bnot\b|\bnever\b|n't\b|\bcannot\b/i;
 const TENTATIVE = /\b(?:could|can|might|may)\b/i;
-const ADJECTIVE = String.raw`(?:best|optimal|rational|right|wisest|smartest|better|logical|sensible|ideal|preferable|most\s+(?:rational|logical|sensible|beneficial|advantageous|reasonable|strategic))`;
+const ADJECTIVE =
+  String.raw`(?:best|optimal|rational|right|wisest|smartest|better|logical|sensible|ideal` +
+  String.raw`|preferable|most\s+` +
+  String.raw`(?:rational|logical|sensible|beneficial|advantageous|reasonable|strategic))`;
 const SIMPLE_NOUN = /^(?:answer|choice|decision|final)$/i;
 // Openers after which a bare "Answer: C" or "The answer is C" still reads as the writer's own.
-const FILLER =
-  /^[\s\-*•]*(?:(?:so|thus|therefore|hence|overall|ultimately|finally|in (?:conclusion|summary|short|the end)|to (?:conclude|summari[sz]e)|as a result)\s*,?\s*)?(?:the\s+)?$/i;
-const CORRECTION_LEAD =
-  /\b(?:actually|wait|sorry|correction|scratch that|on second thoughts?|on (?:further )?reflection|I mean|make (?:that|it)|no\s*[,:;!.-])(?:[\s,.:;!-]|\b(?:no|I mean|make (?:that|it)|rather|actually|wait)\b)*/gi;
+const FILLER = new RegExp(
+  String.raw`^[\s\-*•]*(?:(?:so|thus|therefore|hence|overall|ultimately|finally` +
+    String.raw`|in (?:conclusion|summary|short|the end)|to (?:conclude|summari[sz]e)` +
+    String.raw`|as a result)\s*,?\s*)?(?:the\s+)?$`,
+  'i',
+);
+const CORRECTION_LEAD = new RegExp(
+  String.raw`\b(?:actually|wait|sorry|correction|scratch that|on second thoughts?` +
+    String.raw`|on (?:further )?reflection|I mean|make (?:that|it)|no\s*[,:;!.-])` +
+    String.raw`(?:[\s,.:;!-]|\b(?:no|I mean|make (?:that|it)|rather|actually|wait)\b)*`,
+  'gi',
+);
 
 // Conditions and concessions ("if I choose C", "although I'd like to pick C") are not decisions.
-const HYPOTHETICAL_BEFORE =
-  /\b(?:if|when|whenever|whether|suppose|supposing|assuming|unless|imagine|in case|while|whilst|although|though)\b|^\s*(?:should|would|will|do|did|can|could|shall|must|were|had)\s*$/i;
-const REPORTED_BEFORE =
-  /\b(?:they|he|she|coplayer|co-player|opponent|counterpart|partner|other\s+(?:player|party|side|delegate|ceo|resident|investor|athlete))s?\b.*\b(?:thinks?|expects?|believes?|assumes?|predicts?|anticipates?|knows?|suspects?|guess(?:es)?|hopes?|fears?|sees?|realizes?|realises?)\b/i;
+const HYPOTHETICAL_BEFORE = new RegExp(
+  String.raw`\b(?:if|when|whenever|whether|suppose|supposing|assuming|unless|imagine` +
+    String.raw`|in case|while|whilst|although|though)\b` +
+    String.raw`|^\s*(?:should|would|will|do|did|can|could|shall|must|were|had)\s*$`,
+  'i',
+);
+const REPORTED_BEFORE = new RegExp(
+  String.raw`\b(?:they|he|she|coplayer|co-player|opponent|counterpart|partner` +
+    String.raw`|other\s+(?:player|party|side|delegate|ceo|resident|investor|athlete))s?\b.*\b` +
+    String.raw`(?:thinks?|expects?|believes?|assumes?|predicts?|anticipates?|knows?|suspects?` +
+    String.raw`|guess(?:es)?|hopes?|fears?|sees?|realizes?|realises?)\b`,
+  'i',
+);
 const CONDITION_AFTER = /^\s*,?\s*(?:only\s+)?(?:if|when|whenever|unless|provided|assuming|in case)\b/i;
 const CLAUSE_RESET = /\b(?:so|then|therefore|thus|hence|but|however)\b/gi;
 // Pronouns are always subjects; nouns only when a verb follows ("trust the coplayer and pick C" is still mine).
-const OTHER_SUBJECT =
-  /\b(?:they|he|she|we|you)\b|\b(?:coplayer|co-player|opponent|other player|others|everyone)\s+(?:will|would|might|may|could|can|should|is|are|does|did|also|probably|likely|chooses|picks|decides)\b/i;
+const OTHER_SUBJECT = new RegExp(
+  String.raw`\b(?:they|he|she|we|you)\b|\b` +
+    String.raw`(?:coplayer|co-player|opponent|other player|others|everyone)\s+` +
+    String.raw`(?:will|would|might|may|could|can|should|is|are|does|did|also|probably|likely` +
+    String.raw`|chooses|picks|decides)\b`,
+  'i',
+);
 // "I don't think I will choose C" negates the statement from outside it.
 const NEGATED_BEFORE =
   /\b(?:(?:do|does|did)\s+not|don't|doesn't|didn't)\s+(?:think|believe|expect)\b|\bdoubt\b|\bunlikely\b/i;
@@ -108,8 +141,12 @@ export function notADecision(
 // "If the coplayer picks D, I would pick D" is a contingent plan, not the decision; "even if",
 // "so" and idioms such as "if I had to choose" still lead to the writer's actual choice.
 const CONDITIONAL_OPENING = /^[\s,]*(?:and\s+)?(?:if|when|whenever|unless|assuming|suppose|supposing|in case)\b/i;
-const DECIDING_IDIOM =
-  /\bif I (?:had|have|were|was) to\b|\bif (?:I'm |I am )?(?:forced|pressed|asked) to\b|\bif I must\b|\bif you ask me\b|\bwhen it comes to\b/i;
+const DECIDING_IDIOM = new RegExp(
+  String.raw`\bif I (?:had|have|were|was) to\b|\bif (?:I'm |I am )?` +
+    String.raw`(?:forced|pressed|asked) to\b|\bif I must\b|\bif you ask me\b` +
+    String.raw`|\bwhen it comes to\b`,
+  'i',
+);
 const SENTENCE_RESET = /\b(?:but|however|so|therefore|thus|hence)\b/gi;
 
 function conditionalSentence(text: string, index: number): boolean {
@@ -146,7 +183,12 @@ const QUALIFIER = String.raw`(?:\s+(?:of|for|in)\s+(?:[A-Za-z'-]+\s+){0,3}?[A-Za
 const COPULA = String.raw`(?:\s+(?:is|will\s+be|would\s+be|shall\s+be|remains)\b|\s*[:=-]|\s*(?=\n))`;
 
 function relativeClause(vocab: Vocabulary): string {
-  return String.raw`\s+(?:that\s+|which\s+)?I(?:'ll|'d|'m\s+going\s+to|\s+(?:will|would|shall|am\s+going\s+to|want\s+to|plan\s+to|intend\s+to|have\s+decided\s+to|decided\s+to))?\s+(?:${vocab.verbs})`;
+  return (
+    String.raw`\s+(?:that\s+|which\s+)?I` +
+    String.raw`(?:'ll|'d|'m\s+going\s+to|\s+` +
+    String.raw`(?:will|would|shall|am\s+going\s+to|want\s+to|plan\s+to|intend\s+to` +
+    String.raw`|have\s+decided\s+to|decided\s+to))?\s+(?:${vocab.verbs})`
+  );
 }
 
 // Built once per vocabulary (each is over a kilobyte of source): rebuilding them for every
@@ -165,16 +207,24 @@ function patternsOf(vocab: Vocabulary): Patterns {
 function buildPatterns(vocab: Vocabulary): Patterns {
   return {
     firstPerson: new RegExp(
-      String.raw`\b(I|and|let\s+me)((?:'(?:d|ll|m|ve)\b|\s+${AUX}\b)*)\s+(?:${vocab.verbs}${vocab.actionVerbs ? `|(${vocab.actionVerbs.pattern})` : ''})\b`,
+      String.raw`\b(I|and|let\s+me)((?:'(?:d|ll|m|ve)\b|\s+${AUX}\b)*)\s+` +
+        String.raw`(?:${vocab.verbs}` +
+        String.raw`${vocab.actionVerbs ? `|(${vocab.actionVerbs.pattern})` : ''})\b`,
       'gi',
     ),
     noun: new RegExp(
-      String.raw`\b(?:(my|our|the)\s+)?(?:(${MODIFIER})\s+)?((?:${vocab.nouns}|final(?=\s*[:=]))(?:\s+(?:${vocab.nouns}))?)(${relativeClause(vocab)})?${QUALIFIER}${COPULA}\s*(?:to\s+(?:${AUX}\s+)*(?:${vocab.verbs})\b)?`,
+      String.raw`\b(?:(my|our|the)\s+)?(?:(${MODIFIER})\s+)?` +
+        String.raw`((?:${vocab.nouns}|final(?=\s*[:=]))(?:\s+(?:${vocab.nouns}))?)` +
+        String.raw`(${relativeClause(vocab)})?${QUALIFIER}${COPULA}\s*` +
+        String.raw`(?:to\s+(?:${AUX}\s+)*(?:${vocab.verbs})\b)?`,
       'gi',
     ),
     telegraphic: new RegExp(String.raw`(?:^|[.!?;\n])[ \t*_-]*(${vocab.verbs})\b`, 'gi'),
     evaluative: new RegExp(
-      String.raw`\b(?:the|my)\s+${ADJECTIVE}\s+(?:${vocab.nouns}|course\s+of\s+action)(?:\s+for\s+me|\s+here|\s+in\s+this\s+(?:situation|scenario|case|game))?\s*(?:is|would\s+be|seems\s+to\s+be|appears\s+to\s+be|:)\s*(?:to\s+(?:${AUX}\s+)*(?:${vocab.verbs})\b)?`,
+      String.raw`\b(?:the|my)\s+${ADJECTIVE}\s+(?:${vocab.nouns}|course\s+of\s+action)` +
+        String.raw`(?:\s+for\s+me|\s+here|\s+in\s+this\s+(?:situation|scenario|case|game))?\s*` +
+        String.raw`(?:is|would\s+be|seems\s+to\s+be|appears\s+to\s+be|:)\s*` +
+        String.raw`(?:to\s+(?:${AUX}\s+)*(?:${vocab.verbs})\b)?`,
       'gi',
     ),
   };

@@ -77,13 +77,13 @@ export function buildGame(entry: GameEntry): Game {
     fractionalAmounts: entry.fractional_amounts,
   };
   const others = entry.players - 1;
+  const unitEndowment = `${entry.unit}${entry.endowment}`;
   return {
     id: entry.id,
     name: entry.name,
     aliases: entry.aliases,
     actionSpace: space,
-    decisionText:
-      `Each of you privately decides how much of your ${entry.unit}${entry.endowment} to give to ` + `a shared fund.`,
+    decisionText: `Each of you privately decides how much of your ${unitEndowment} to give to a shared fund.`,
     decisionWith: () => {
       throw new Error(`bug: ${entry.id} has no option labels to vary`);
     },

@@ -88,8 +88,8 @@ export function clockOffsetMs(dateHeader: string | null | undefined, receivedAt:
 }
 
 /**
- * Servers echo keys in error bodies ("Incorrect API key provided: sk-…"); failure reasons reach the errors file and the
- * terminal.
+ * Servers echo keys in error bodies ("Incorrect API key provided: sk-…"); failure reasons reach the errors
+ * file and the terminal.
  */
 export function redactFailure(result: ItemResult, key: string | null): ItemResult {
   return result.kind === 'answer' ? result : redactSecret(result, key);

@@ -1,5 +1,7 @@
 /** Readers for untrusted JSON bodies: a wrong shape gives null, never a throw or a guess. */
-// biome-ignore lint/suspicious/noExplicitAny: callers probe fields of untrusted JSON one by one and check each with num()/strings; unknown would need a cast at every read.
+// Callers probe fields of untrusted JSON one by one and check each with num()/strings; `unknown`
+// would need a cast at every read.
+// biome-ignore lint/suspicious/noExplicitAny: see the comment above.
 export function record(value: unknown): Record<string, any> | null {
   // biome-ignore lint/suspicious/noExplicitAny: as above.
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, any>) : null;

@@ -4,6 +4,8 @@ import type { CollectionSummary } from './summary.js';
 
 const MAX_REASONS = 8;
 const n = (value: number) => value.toLocaleString('en-US');
+const batchLine = (b: CollectionSummary['batches'][number]) =>
+  `${b.key} ${b.batchId ?? '(not created)'} ${b.status}${b.collected ? ' collected' : ''}`;
 
 /** The end-of-command report. Server messages inside reasons are untrusted and sanitised. */
 export function renderSummary(
@@ -15,7 +17,7 @@ export function renderSummary(
     `collection: ${plan.provider} batch API, model ` +
       `${plan.model}${plan.label !== plan.model ? ` (label ${plan.label})` : ''}, protocol ${plan.protocol}; ` +
       `LIVE answers collected through the batch API`,
-    `batches: ${summary.batches.length === 0 ? 'none yet' : summary.batches.map((b) => `${b.key} ${b.batchId ?? '(not created)'} ${b.status}${b.collected ? ' collected' : ''}`).join('; ')}`,
+    `batches: ${summary.batches.length === 0 ? 'none yet' : summary.batches.map(batchLine).join('; ')}`,
     `requested ${n(summary.requested)} = recorded ${n(summary.recorded)} + missing ${n(summary.missing)}`,
   ];
   const shown = summary.missingBy.slice(0, MAX_REASONS);
