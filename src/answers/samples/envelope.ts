@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { Catalogue } from '../../catalogue/catalogue.js';
+import { resolveScenario, type Scenario } from '../../catalogue/scenarios/scenario.js';
+import { isStratalignError } from '../../shared/errors.js';
 import { extractionRecordSchema } from '../extraction/extraction-record.js';
 import { missingAnswersSchema } from './missing.js';
 import { PARSE_FAILURE_KINDS } from '../parsing/parse-result.js';
@@ -217,4 +220,31 @@ function checkSequential(envelope: SampleEnvelope): string | null {
   if (record && record.valid > envelope.samples.length)
     return `sequential envelope claims ${record.valid} valid answers among ${envelope.samples.length} samples`;
   return null;
+}
+
+/**
+ * The one reader of a provider's output for a known scenario, shared by the alignment assertion and
+ * by conversion (the end-of-eval summary, `stratalign convert`), so the two cannot disagree on the
+ * same row: an envelope that is malformed, or that is for another scenario than the row's
+ * `vars.scenario`, is 'invalid' for both. It never throws on the output's content.
+ */
+export function readOutputFor(output: string, scenario: Scenario, catalogue: Catalogue): EnvelopeReadResult {
+  const read = readEnvelope(output);
+  if (read.kind !== 'envelope') return read;
+  const named = read.envelope.scenario;
+  // Providers write the resolved id: only another spelling needs resolving to compare.
+  if (named === scenario.id) return read;
+  let other: Scenario;
+  try {
+    other = resolveScenario(catalogue, named);
+  } catch (err) {
+    if (!isStratalignError(err)) throw err;
+    return {
+      kind: 'invalid',
+      reason: `the envelope names scenario ${JSON.stringify(named)}, which the catalogue does not know`,
+    };
+  }
+  if (other.id !== scenario.id)
+    return { kind: 'invalid', reason: `the output is for ${other.id} but vars.scenario says ${scenario.id}` };
+  return read;
 }
