@@ -117,24 +117,18 @@ export const ANSWER_PATH = [
   {
     branch: 'gate',
     from: 'src/recordings/convert/row-samples.ts#samplesFromRow',
-    to: 'src/answers/samples/envelope.ts#readOutputFor',
-    what: "the one envelope reader (for the row's scenario): parses the envelope once",
+    to: 'src/answers/samples/envelope.ts#readOutputSamples',
+    what: "the one reader: the envelope parsed once for the row's scenario, then each sample (readEnvelopeSample)",
   },
   {
     branch: 'gate',
-    from: 'src/recordings/convert/row-samples.ts#samplesFromRow',
-    to: 'src/answers/samples/read-output.ts#readEnvelopeSample',
-    what: 'the one reader of an envelope sample',
-  },
-  {
-    branch: 'gate',
-    from: 'src/answers/samples/read-output.ts#readEnvelopeSample',
+    from: 'src/answers/samples/envelope.ts#readEnvelopeSample',
     to: 'src/answers/parsing/parse-answer.ts#parseWithLabels',
     what: 'the parser (one box), against the labels shown: the parse result, computed once',
   },
   {
     branch: 'gate',
-    from: 'src/answers/samples/read-output.ts#readEnvelopeSample',
+    from: 'src/answers/samples/envelope.ts#readEnvelopeSample',
     to: 'src/answers/extraction/apply-extraction.ts#applyExtraction',
     what: "the audited extractor's reading, if any",
   },
@@ -211,7 +205,7 @@ export const ANSWER_PATH = [
   {
     branch: 'assertion',
     from: 'src/eval/scoring/score-samples.ts#readSample',
-    to: 'src/answers/samples/read-output.ts#readEnvelopeSample',
+    to: 'src/answers/samples/envelope.ts#readEnvelopeSample',
     what: "the same sample reader as the gate's",
   },
 
@@ -240,7 +234,7 @@ export const ANSWER_PATH = [
     branch: 'summary',
     from: 'src/report/summary/eval-tallies.ts#tallyEvalRows',
     to: 'src/recordings/convert/promptfoo-results.ts#samplesFromRows',
-    what: "the gate's own row reader (hops 13-17 from here)",
+    what: "the gate's own row reader (hops 13-16 from here)",
   },
   {
     branch: 'summary',
@@ -252,7 +246,7 @@ export const ANSWER_PATH = [
     branch: 'summary',
     from: 'src/report/eval-summary.ts#summariseForEval',
     to: 'src/report/build-report.ts#buildReport',
-    what: "the gate's own report (hops 20-21 from here)",
+    what: "the gate's own report (hops 19-20 from here)",
   },
   {
     branch: 'summary',
