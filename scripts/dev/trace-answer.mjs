@@ -334,7 +334,7 @@ export function checkHops(root, hops = ANSWER_PATH) {
   });
 }
 
-/** Hops per branch, e.g. { gate: 29, assertion: 5, summary: 8 }. */
+/** Hops per branch, e.g. { gate: 23, assertion: 5, summary: 8 }. */
 export function hopCounts(hops = ANSWER_PATH) {
   const counts = {};
   for (const h of hops) counts[h.branch] = (counts[h.branch] ?? 0) + 1;
