@@ -6,7 +6,7 @@ import { readLocatedSamples } from '../src/recordings/convert/read-samples.js';
 import { exportDatasets, type ExportOptions } from '../src/export/export-datasets.js';
 import { openaiChat } from '../src/export/formats/openai-chat.js';
 import { SAMPLE_SCHEMA, type SampleRecord } from '../src/recordings/types.js';
-import { parseScenarioAnswer } from '../src/answers/scenario-answer.js';
+import { parseScenarioAnswer } from '../src/answers/parsing/parse-answer.js';
 import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 

@@ -13,7 +13,7 @@ import { PARSE_FAILURE_KINDS } from '../src/answers/parsing/parse-result.js';
 import { TallyBuilder } from '../src/recordings/tally-builder.js';
 import { SAMPLE_SCHEMA, type SampleRecord } from '../src/recordings/types.js';
 import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
-import { parseScenarioAnswer } from '../src/answers/scenario-answer.js';
+import { parseScenarioAnswer } from '../src/answers/parsing/parse-answer.js';
 import { readSample, scoreBatch } from '../src/eval/scoring/score-samples.js';
 import { errorOf } from './helpers/error-of.js';
 

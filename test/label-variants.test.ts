@@ -6,7 +6,7 @@ import { actionOfLabel, labelOfAction, letterTerm, positionTerm } from '../src/c
 import { scenarioLogprobs } from '../src/sources/live/labelled-logprobs.js';
 import { renderPrompt } from '../src/catalogue/prompts/render.js';
 import { readSample, scoreBatch } from '../src/eval/scoring/score-samples.js';
-import { parseScenarioAnswer } from '../src/answers/scenario-answer.js';
+import { parseScenarioAnswer } from '../src/answers/parsing/parse-answer.js';
 import { baseScenarioId, expandGrid, resolveScenario } from '../src/catalogue/scenarios/scenario.js';
 import { errorOf } from './helpers/error-of.js';
 import { useTempDirs } from './helpers/temp-dir.js';

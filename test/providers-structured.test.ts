@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import AnthropicProvider from '../providers/anthropic.js';
 import OpenAICompatibleProvider from '../providers/openai-compatible.js';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { parseScenarioAnswer } from '../src/answers/scenario-answer.js';
+import { parseScenarioAnswer } from '../src/answers/parsing/parse-answer.js';
 import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
 import { envelopeOf, stratalignMeta as meta, useLoopbackServer } from './helpers/loopback-provider.js';
 import { ok, status, truncated, type LoopbackServer } from './loopback/server.js';

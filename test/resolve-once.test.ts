@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
 import { tallyEvalRows } from '../src/report/summary/eval-tallies.js';
-import { buildUnits } from '../src/report/units.js';
-import { ENVELOPE_TAG, formatEnvelope } from '../src/answers/samples/envelope.js';
-import { readOutputFor } from '../src/answers/samples/read-output.js';
+import { buildUnits } from '../src/report/unit-work.js';
+import { readOutputFor, ENVELOPE_TAG, formatEnvelope } from '../src/answers/samples/envelope.js';
 
 // Issue 13 item 2: a row's scenario is resolved once, when the row is read, and the object is
 // carried to the report's units instead of being resolved again from its id.

@@ -3,7 +3,7 @@ import SimulatedProvider from '../providers/simulated.js';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { choiceCovariates, cooperationProbability } from '../src/catalogue/scenarios/choice-covariates.js';
 import { readEnvelope } from '../src/answers/samples/envelope.js';
-import { parseScenarioAnswer } from '../src/answers/scenario-answer.js';
+import { parseScenarioAnswer } from '../src/answers/parsing/parse-answer.js';
 import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
 import { parseSimulatedConfig, playerParameters } from '../src/sources/simulated/simulated-config.js';
 import { simulateCall, UNREADABLE_ANSWER } from '../src/sources/simulated/simulated-player.js';

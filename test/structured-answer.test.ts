@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { parseAnswer } from '../src/answers/parsing/parse-answer.js';
+import { parseAnswer, parseScenarioAnswer } from '../src/answers/parsing/parse-answer.js';
 import { PARSE_FAILURE_KINDS } from '../src/answers/parsing/parse-result.js';
 import { renderPrompt } from '../src/catalogue/prompts/render.js';
 import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
-import { parseScenarioAnswer } from '../src/answers/scenario-answer.js';
 import { answerSchemaFor, isStructuredProtocol } from '../src/catalogue/structured/answer-schema.js';
 import { readStructuredAnswer } from '../src/answers/parsing/read-structured.js';
 

@@ -8,7 +8,7 @@
 // answer (or the test or row that will carry it) and hands it, or a value made from it, on. Calls
 // inside one file are not hops. Calls that never see the answer (resolving the scenario, rendering
 // the prompt, loading the reference) are not hops either. Leaf modules count as one box: the hop
-// into the parser ends at parseAnswer, into the report's statistics at groupRow.
+// into the parser ends at parseWithLabels (parse-answer.ts), into the report's statistics at groupRow.
 //
 // `via` says how a hop crosses a boundary the import graph does not show:
 //   promptfoo - promptfoo calls the function, named in a config (checked: `config` names the file)
@@ -99,20 +99,8 @@ export const ANSWER_PATH = [
   {
     branch: 'gate',
     from: 'src/cli/gate-command.ts#run',
-    to: 'src/cli/report-command.ts#reportFromArgs',
-    what: 'inputs and report settings',
-  },
-  {
-    branch: 'gate',
-    from: 'src/cli/report-command.ts#reportFromArgs',
-    to: 'src/report/load-inputs.ts#loadInputs',
-    what: 'reads each input file',
-  },
-  {
-    branch: 'gate',
-    from: 'src/report/load-inputs.ts#loadInputs',
-    to: 'src/recordings/load-tallies.ts#loadTallies',
-    what: 'tallies of one file',
+    to: 'src/recordings/load-tallies.ts#loadInputs',
+    what: 'reads each input file into tallies',
   },
   {
     branch: 'gate',
@@ -129,36 +117,18 @@ export const ANSWER_PATH = [
   {
     branch: 'gate',
     from: 'src/recordings/convert/row-samples.ts#samplesFromRow',
-    to: 'src/answers/samples/read-output.ts#readOutputFor',
-    what: "the one envelope reader (for the row's scenario)",
+    to: 'src/answers/samples/envelope.ts#readOutputSamples',
+    what: "the one reader: the envelope parsed once for the row's scenario, then each sample (readEnvelopeSample)",
   },
   {
     branch: 'gate',
-    from: 'src/answers/samples/read-output.ts#readOutputFor',
-    to: 'src/answers/samples/envelope.ts#readEnvelope',
-    what: 'parses the envelope once',
+    from: 'src/answers/samples/envelope.ts#readEnvelopeSample',
+    to: 'src/answers/parsing/parse-answer.ts#parseWithLabels',
+    what: 'the parser (one box), against the labels shown: the parse result, computed once',
   },
   {
     branch: 'gate',
-    from: 'src/recordings/convert/row-samples.ts#samplesFromRow',
-    to: 'src/answers/samples/read-output.ts#readEnvelopeSample',
-    what: 'the one reader of an envelope sample',
-  },
-  {
-    branch: 'gate',
-    from: 'src/answers/samples/read-output.ts#readEnvelopeSample',
-    to: 'src/answers/scenario-answer.ts#parseWithLabels',
-    what: 'the rules, against the labels shown',
-  },
-  {
-    branch: 'gate',
-    from: 'src/answers/scenario-answer.ts#parseWithLabels',
-    to: 'src/answers/parsing/parse-answer.ts#parseAnswer',
-    what: 'the parser (one box): the parse result, computed once',
-  },
-  {
-    branch: 'gate',
-    from: 'src/answers/samples/read-output.ts#readEnvelopeSample',
+    from: 'src/answers/samples/envelope.ts#readEnvelopeSample',
     to: 'src/answers/extraction/apply-extraction.ts#applyExtraction',
     what: "the audited extractor's reading, if any",
   },
@@ -170,21 +140,15 @@ export const ANSWER_PATH = [
   },
   {
     branch: 'gate',
-    from: 'src/cli/report-command.ts#reportFromArgs',
+    from: 'src/cli/gate-command.ts#run',
     to: 'src/report/build-report.ts#buildReport',
     what: 'the report from the tallies',
   },
   {
     branch: 'gate',
     from: 'src/report/build-report.ts#buildReport',
-    to: 'src/report/units.ts#buildUnits',
-    what: 'tallies by split and scenario',
-  },
-  {
-    branch: 'gate',
-    from: 'src/report/build-report.ts#buildReport',
-    to: 'src/report/unit-work.ts#computeUnitWork',
-    what: 'per scenario: measures and bootstrap replicates',
+    to: 'src/report/unit-work.ts#scenarioWork',
+    what: 'tallies by split and scenario, each with its measures and bootstrap replicates',
   },
   {
     branch: 'gate',
@@ -229,7 +193,7 @@ export const ANSWER_PATH = [
   {
     branch: 'assertion',
     from: 'src/eval/scoring/assess-output.ts#assessOutput',
-    to: 'src/answers/samples/read-output.ts#readOutputFor',
+    to: 'src/answers/samples/envelope.ts#readOutputFor',
     what: "the same envelope reader as the gate's",
   },
   {
@@ -241,7 +205,7 @@ export const ANSWER_PATH = [
   {
     branch: 'assertion',
     from: 'src/eval/scoring/score-samples.ts#readSample',
-    to: 'src/answers/samples/read-output.ts#readEnvelopeSample',
+    to: 'src/answers/samples/envelope.ts#readEnvelopeSample',
     what: "the same sample reader as the gate's",
   },
 
@@ -270,7 +234,7 @@ export const ANSWER_PATH = [
     branch: 'summary',
     from: 'src/report/summary/eval-tallies.ts#tallyEvalRows',
     to: 'src/recordings/convert/promptfoo-results.ts#samplesFromRows',
-    what: "the gate's own row reader (hops 15-21 from here)",
+    what: "the gate's own row reader (hops 13-16 from here)",
   },
   {
     branch: 'summary',
@@ -282,7 +246,7 @@ export const ANSWER_PATH = [
     branch: 'summary',
     from: 'src/report/eval-summary.ts#summariseForEval',
     to: 'src/report/build-report.ts#buildReport',
-    what: "the gate's own report (hops 24-26 from here)",
+    what: "the gate's own report (hops 19-20 from here)",
   },
   {
     branch: 'summary',
@@ -370,7 +334,7 @@ export function checkHops(root, hops = ANSWER_PATH) {
   });
 }
 
-/** Hops per branch, e.g. { gate: 29, assertion: 5, summary: 8 }. */
+/** Hops per branch, e.g. { gate: 23, assertion: 5, summary: 8 }. */
 export function hopCounts(hops = ANSWER_PATH) {
   const counts = {};
   for (const h of hops) counts[h.branch] = (counts[h.branch] ?? 0) + 1;

@@ -16,11 +16,12 @@ import { readGateFile, GATE_SCHEMA } from '../report/gate/gate-file.js';
 import { METRIC_NAMES, metricDefinition } from '../report/gate/metrics.js';
 import { withCanonicalScopes } from '../report/gate/scope-aliases.js';
 import { renderGate, renderOutcome } from '../report/gate/render-gate.js';
-import { LEVEL } from '../report/build-report.js';
 import { dataLabel } from '../report/tables.js';
 import type { Report } from '../report/types.js';
 import { UsageError, type Command } from '../shared/command.js';
-import { INPUT_OPTIONS, INPUT_USAGE, parseCliArgs, reportFromArgs } from './report-command.js';
+import { loadInputs } from '../recordings/load-tallies.js';
+import { buildReport, LEVEL } from '../report/build-report.js';
+import { INPUT_OPTIONS, INPUT_USAGE, parseCliArgs, reportOptionsFrom, requireAnswersFiles } from './report-command.js';
 
 const USAGE = `Usage: stratalign gate <answers files...> [--config gate.yaml] [--min ...] [--max ...] [options]
 
@@ -105,7 +106,9 @@ export const gateCommand: Command = {
     });
     const { checks, bound } = checksFrom(values, io.cwd);
     for (const warning of checks.flatMap((c) => c.warnings ?? [])) io.stderr.write(`warning: ${warning}\n`);
-    const { inputs, build } = await reportFromArgs(positionals, values, io);
+    requireAnswersFiles(positionals);
+    const options = reportOptionsFrom(values);
+    const inputs = await loadInputs(positionals, defaultCatalogue(), io.cwd);
     const withoutRunCounts = inputs.inputs.filter((i) => i.kind !== 'promptfoo-results').map((i) => i.file);
     const all = [...checks, ...implicitChecks(checks, inputs.lost)];
     const runChecks = all.filter((c) => metricDefinition(c.metric).kind === 'run');
@@ -120,7 +123,7 @@ export const gateCommand: Command = {
     let report: Report | null = null;
     if (groupChecks.length) {
       try {
-        report = build();
+        report = buildReport(inputs, options, defaultCatalogue());
       } catch (err) {
         // Lost answers often explain why the data cannot be reported on; show them before the error.
         if (isStratalignError(err)) for (const o of runOutcomes) io.stderr.write(`${renderOutcome(o, LEVEL)}\n`);

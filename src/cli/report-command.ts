@@ -4,7 +4,6 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { defaultCatalogue } from '../catalogue/index.js';
 import { StratalignError } from '../shared/errors.js';
 import { buildReport, MIN_RESAMPLES, type ReportOptions } from '../report/build-report.js';
-import { loadInputs } from '../report/load-inputs.js';
 import { renderHtml } from '../report/render-html.js';
 import { renderJson } from '../report/render-json.js';
 import { renderMarkdown } from '../report/render-markdown.js';
@@ -14,7 +13,7 @@ import type { VerdictGate } from '../report/verdict.js';
 import { evaluateChecks, implicitChecks } from '../report/gate/evaluate.js';
 import { readGateFile, type GateFile } from '../report/gate/gate-file.js';
 import { withCanonicalScopes } from '../report/gate/scope-aliases.js';
-import type { LostAnswers } from '../recordings/load-tallies.js';
+import { loadInputs, type LostAnswers } from '../recordings/load-tallies.js';
 import { PROPORTION_METHODS, type ProportionMethod } from '../stats/proportion.js';
 import { UsageError, type Command, type CommandIO } from '../shared/command.js';
 
@@ -118,12 +117,9 @@ export function reportOptionsFrom(values: InputValues): ReportOptions {
   return { models, proportionInterval, resamples, seed, teacherExact, ...(values.probes ? { probes: true } : {}) };
 }
 
-/** Loads the answers files and builds the report: the part `report` and `gate` share. */
-export async function reportFromArgs(files: string[], values: InputValues, io: CommandIO) {
+/** `report` and `gate` without an answers file: nothing to read, a usage error. */
+export function requireAnswersFiles(files: readonly string[]): void {
   if (files.length === 0) throw new UsageError('name at least one answers file');
-  const options = reportOptionsFrom(values);
-  const inputs = await loadInputs(files, defaultCatalogue(), io.cwd);
-  return { inputs, build: () => buildReport(inputs, options, defaultCatalogue()) };
 }
 
 /** A gate file's checks run on the report, as `stratalign gate` runs them, for the verdict table. */
@@ -159,8 +155,10 @@ export const reportCommand: Command = {
         `--format must be one of ${Object.keys(FORMATS).join(', ')} (got ${JSON.stringify(format)})`,
       );
     const gateFile = values.gate === undefined ? null : readGateFile(resolve(io.cwd, values.gate));
-    const { inputs, build } = await reportFromArgs(positionals, values, io);
-    const report: Report = build();
+    requireAnswersFiles(positionals);
+    const settings = reportOptionsFrom(values);
+    const inputs = await loadInputs(positionals, defaultCatalogue(), io.cwd);
+    const report: Report = buildReport(inputs, settings, defaultCatalogue());
     const gate = gateFile ? verdictGate(values.gate!, gateFile, report, inputs.lost) : undefined;
     if (values.json !== undefined) writeOutput(values.json, renderJson(report), io);
     if (values.markdown !== undefined) writeOutput(values.markdown, renderMarkdown(report, gate), io);

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { answersFileKind } from './answers-file.js';
 import { readCountsTable } from './counts-table.js';
@@ -20,7 +21,38 @@ export type LostAnswers = {
 
 export type LoadedTallies = { tallies: Tally[]; origin: string; kind: TallyFileKind; lost: LostAnswers | null };
 
+/** Every answers file of a command line, read into one list of tallies (a report's or a gate's input). */
+export type LoadedInputs = {
+  tallies: Tally[];
+  inputs: { file: string; kind: TallyFileKind }[];
+  /** Provider errors and missing samples summed over the promptfoo files; null when none was read. */
+  lost: LostAnswers | null;
+};
+
 const KEPT_EXAMPLES = 5;
+
+/**
+ * Loads every answers file named on the command line (paths relative to `cwd`) into one list of
+ * tallies, so e.g. a recorded teacher and a freshly evaluated student can be reported together.
+ */
+export async function loadInputs(files: readonly string[], catalogue: Catalogue, cwd: string): Promise<LoadedInputs> {
+  const tallies: Tally[] = [];
+  const inputs: LoadedInputs['inputs'] = [];
+  let lost: LostAnswers | null = null;
+  for (const file of files) {
+    const loaded = await loadTallies(resolve(cwd, file), catalogue);
+    tallies.push(...loaded.tallies);
+    inputs.push({ file, kind: loaded.kind });
+    if (loaded.lost) {
+      lost ??= { providerErrors: 0, missingSamples: 0, examples: [] };
+      lost.providerErrors += loaded.lost.providerErrors;
+      lost.missingSamples += loaded.lost.missingSamples;
+      lost.errorRowAnswers = (lost.errorRowAnswers ?? 0) + (loaded.lost.errorRowAnswers ?? 0);
+      lost.examples.push(...loaded.lost.examples);
+    }
+  }
+  return { tallies, inputs, lost };
+}
 
 /**
  * Reads answers from any of the three places they live (see detectAnswersFile): counts tables,

@@ -14,8 +14,7 @@ import { payoffSensitivity } from './payoff-sensitivity.js';
 import { reportParseQuality } from './parse-quality-section.js';
 import { scenarioRow } from './scenario-stats.js';
 import { REPORT_SCHEMA, type Report, type ReportModel, type ReportSettings } from './types.js';
-import { computeUnitWork } from './unit-work.js';
-import { buildUnits, type ScenarioUnit } from './units.js';
+import { scenarioWork, type ScenarioUnit } from './unit-work.js';
 import type { ResolvedScenarios } from '../catalogue/scenarios/resolved-scenarios.js';
 
 export type ReportInput = {
@@ -59,7 +58,6 @@ export function buildReport(input: ReportInput, options: ReportOptions, catalogu
   }
   const models = selectModels(input.tallies, options.models, origin);
   const ordered = [models.base, ...models.students, models.teacher];
-  const units = buildUnits(input.tallies, ordered, catalogue, origin, input.scenarios);
   const settings: ReportSettings = {
     level: LEVEL,
     proportionInterval: options.proportionInterval,
@@ -79,14 +77,10 @@ export function buildReport(input: ReportInput, options: ReportOptions, catalogu
     seed: options.seed,
     teacherExact: options.teacherExact === true,
   };
-  const studied: StudiedUnit[] = units.map((unit) => {
-    const work = computeUnitWork(unit, models, {
-      resamples: options.resamples,
-      seed: options.seed,
-      teacherExact: distance.teacherExact,
-    });
-    return { work, row: scenarioRow(work, models, settings, distance) };
-  });
+  const plan = { resamples: options.resamples, seed: options.seed, teacherExact: distance.teacherExact };
+  const works = scenarioWork(input.tallies, models, catalogue, origin, plan, input.scenarios);
+  const units = works.map((work) => work.unit);
+  const studied: StudiedUnit[] = works.map((work) => ({ work, row: scenarioRow(work, models, settings, distance) }));
   const groups = groupKeys(units).map((key) =>
     groupRow(
       key,

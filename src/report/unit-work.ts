@@ -1,4 +1,8 @@
 import type { ActionSpace } from '../catalogue/games/action-space.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
+import type { Scenario } from '../catalogue/scenarios/scenario.js';
+import { scenarioById, type ResolvedScenarios } from '../catalogue/scenarios/resolved-scenarios.js';
+import { StratalignError } from '../shared/errors.js';
 import { createRng } from '../shared/random.js';
 import type { Tally } from '../recordings/types.js';
 import { resampleCounts } from '../stats/bootstrap.js';
@@ -12,7 +16,64 @@ import {
   publishedPaperQuantity,
   type Measured,
 } from './tally-measures.js';
-import type { ScenarioUnit } from './units.js';
+
+/** One scenario of one split with the tallies of the chosen models (some may be missing). */
+export type ScenarioUnit = { split: string; scenario: Scenario; tallies: Map<string, Tally> };
+
+/**
+ * Groups the chosen models' tallies by (split, scenario), in first-seen order. A model answering
+ * the same scenario twice in one split (e.g. the same run loaded from two files) is an error:
+ * adding them up or picking one would both be guesses.
+ */
+export function buildUnits(
+  tallies: readonly Tally[],
+  models: readonly string[],
+  catalogue: Catalogue,
+  origin: string,
+  /** Scenarios the data's reader already resolved; the others are resolved from their id here. */
+  resolved?: ResolvedScenarios,
+): ScenarioUnit[] {
+  const units = new Map<string, ScenarioUnit>();
+  for (const tally of tallies) {
+    if (!models.includes(tally.model)) continue;
+    const key = `${tally.split}\u0000${tally.scenario}`;
+    let unit = units.get(key);
+    if (!unit) {
+      unit = {
+        split: tally.split,
+        scenario: scenarioById(resolved, catalogue, tally.scenario, { file: origin, field: 'scenario' }),
+        tallies: new Map(),
+      };
+      units.set(key, unit);
+    }
+    if (unit.tallies.has(tally.model)) {
+      throw new StratalignError(
+        { file: origin, value: `${tally.split} / ${tally.scenario} / ${tally.model}` },
+        'the same model answers the same scenario twice in one split',
+        'load each run once, or give the runs different split names or model labels',
+      );
+    }
+    unit.tallies.set(tally.model, tally);
+  }
+  return [...units.values()];
+}
+
+/**
+ * The report's per-scenario step: the chosen models' tallies grouped by (split, scenario), each
+ * with its measures and bootstrap replicates. The two always go together, so they are one call.
+ */
+export function scenarioWork(
+  tallies: readonly Tally[],
+  models: SelectedModels,
+  catalogue: Catalogue,
+  origin: string,
+  plan: BootstrapPlan,
+  /** Scenarios the data's reader already resolved; the others are resolved from their id. */
+  resolved?: ResolvedScenarios,
+): UnitWork[] {
+  const ordered = [models.base, ...models.students, models.teacher];
+  return buildUnits(tallies, ordered, catalogue, origin, resolved).map((unit) => computeUnitWork(unit, models, plan));
+}
 
 /** One model's answers to one scenario with everything the statistics need, bootstrap included. */
 export type Cell = {

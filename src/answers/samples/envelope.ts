@@ -1,13 +1,22 @@
 import { z } from 'zod';
+import type { Catalogue } from '../../catalogue/catalogue.js';
+import { resolveScenario, type Scenario } from '../../catalogue/scenarios/scenario.js';
+import { isStratalignError } from '../../shared/errors.js';
+import { isValidAction, type ActionSpace } from '../../catalogue/games/action-space.js';
+import type { LabelVariant } from '../../catalogue/games/label-variant.js';
+import { applyExtraction } from '../extraction/apply-extraction.js';
 import { extractionRecordSchema } from '../extraction/extraction-record.js';
+import { parseOptions, parseWithLabels } from '../parsing/parse-answer.js';
+import type { ParseResult } from '../parsing/parse-result.js';
 import { missingAnswersSchema } from './missing.js';
 import { PARSE_FAILURE_KINDS } from '../parsing/parse-result.js';
 
 /**
  * What a stratalign provider returns as its output text when it answers with more than one sample
  * (or replays a recording): a JSON envelope that carries every raw answer, says where the answers
- * came from, and counts what is missing. Assertions and converters read it; plain-text outputs
- * (one live answer) are read as a single sample.
+ * came from, and counts what is missing. This file holds its schema, its writer and its one reader
+ * (readOutputFor, readEnvelopeSample, both together in readOutputSamples), which the assertion and
+ * conversion share; plain-text outputs (one live answer) are read as a single sample.
  */
 export const ENVELOPE_TAG = 'stratalign.samples/v1';
 
@@ -217,4 +226,88 @@ function checkSequential(envelope: SampleEnvelope): string | null {
   if (record && record.valid > envelope.samples.length)
     return `sequential envelope claims ${record.valid} valid answers among ${envelope.samples.length} samples`;
   return null;
+}
+
+/**
+ * The one reader of a provider's output for a known scenario, shared by the alignment assertion and
+ * by conversion (the end-of-eval summary, `stratalign convert`), so the two cannot disagree on the
+ * same row: an envelope that is malformed, or that is for another scenario than the row's
+ * `vars.scenario`, is 'invalid' for both. It never throws on the output's content.
+ */
+export function readOutputFor(output: string, scenario: Scenario, catalogue: Catalogue): EnvelopeReadResult {
+  const read = readEnvelope(output);
+  if (read.kind !== 'envelope') return read;
+  const named = read.envelope.scenario;
+  // Providers write the resolved id: only another spelling needs resolving to compare.
+  if (named === scenario.id) return read;
+  let other: Scenario;
+  try {
+    other = resolveScenario(catalogue, named);
+  } catch (err) {
+    if (!isStratalignError(err)) throw err;
+    return {
+      kind: 'invalid',
+      reason: `the envelope names scenario ${JSON.stringify(named)}, which the catalogue does not know`,
+    };
+  }
+  if (other.id !== scenario.id)
+    return { kind: 'invalid', reason: `the output is for ${other.id} but vars.scenario says ${scenario.id}` };
+  return read;
+}
+
+/** A row's output read for its scenario, with the parse result of each envelope sample, in order. */
+export type OutputSamplesRead =
+  | { kind: 'envelope'; envelope: SampleEnvelope; parses: ParseResult[] }
+  | { kind: 'text' }
+  | { kind: 'invalid'; reason: string };
+
+/**
+ * What conversion needs from one row: the envelope checked against the row's scenario
+ * (readOutputFor) and each of its samples read once (readEnvelopeSample).
+ */
+export function readOutputSamples(
+  output: string,
+  scenario: Scenario,
+  catalogue: Catalogue,
+  /** Asked under a structured protocol: read by the strict reader only. */
+  structured: boolean,
+): OutputSamplesRead {
+  const read = readOutputFor(output, scenario, catalogue);
+  if (read.kind !== 'envelope') return read;
+  const { actionSpace } = scenario.game;
+  const parses = read.envelope.samples.map((s) => readEnvelopeSample(s, actionSpace, scenario.labels, structured));
+  return { ...read, parses };
+}
+
+/**
+ * The one reader of an envelope sample: a recorded failure or choice is taken as recorded (a choice
+ * that is not an action of the game counts as out of range, never as a guess), a text goes through
+ * the rules against the labels the prompt showed and then through the audited extractor's reading.
+ */
+export function readEnvelopeSample(
+  sample: EnvelopeSample,
+  space: ActionSpace,
+  labels: LabelVariant | undefined,
+  /** Asked under a structured protocol: read by the strict reader only. */
+  structured: boolean,
+): ParseResult {
+  if (sample.text === null && sample.recordedFailure !== undefined) {
+    return {
+      ok: false,
+      failure: sample.recordedFailure,
+      reason: `recorded as ${sample.recordedFailure} in the replayed counts (no text)`,
+    };
+  }
+  if (sample.text === null && sample.recordedChoice !== undefined) {
+    // The choice was recorded, not parsed: there is no text to quote as evidence.
+    if (isValidAction(space, sample.recordedChoice))
+      return { ok: true, action: sample.recordedChoice, rule: 'recorded-choice', evidence: '' };
+    return {
+      ok: false,
+      failure: 'out-of-range',
+      reason: `recorded choice ${JSON.stringify(sample.recordedChoice)} is not an action of this game`,
+    };
+  }
+  const rules = parseWithLabels(sample.text, space, labels, parseOptions(sample.finishReason, structured));
+  return applyExtraction(rules, sample.extraction, space, labels);
 }

@@ -1,8 +1,7 @@
 import type { ParseResult } from '../../answers/parsing/parse-result.js';
 import type { ReferenceEntry } from '../../recordings/reference/reference.js';
 import type { Catalogue } from '../../catalogue/catalogue.js';
-import { readEnvelope, type SampleEnvelope } from '../../answers/samples/envelope.js';
-import { readOutputFor } from '../../answers/samples/read-output.js';
+import { readOutputFor, readEnvelope, type SampleEnvelope } from '../../answers/samples/envelope.js';
 import type { Scenario } from '../../catalogue/scenarios/scenario.js';
 import { describeSequentialOutcome } from '../sequential/describe-outcome.js';
 import type { AlignmentConfig } from './assertion-config.js';

@@ -2,8 +2,7 @@ import { actionsOf, cooperationOf, type Action, type ActionSpace } from '../../c
 import type { LabelVariant } from '../../catalogue/games/label-variant.js';
 import type { ParseFailureKind, ParseResult } from '../../answers/parsing/parse-result.js';
 import { referenceProbability, type ReferenceEntry } from '../../recordings/reference/reference.js';
-import type { EnvelopeSample } from '../../answers/samples/envelope.js';
-import { readEnvelopeSample } from '../../answers/samples/read-output.js';
+import { readEnvelopeSample, type EnvelopeSample } from '../../answers/samples/envelope.js';
 
 /**
  * Per-sample scoring. A sample is either scored (it names an action) or explicitly unscored

@@ -2,11 +2,9 @@ import type { Catalogue } from '../../catalogue/catalogue.js';
 import { StratalignError, type ErrorLocation } from '../../shared/errors.js';
 import type { ParseResult } from '../../answers/parsing/parse-result.js';
 import { SAMPLE_SCHEMA, type Provenance, type SampleRecord, type SampleSource } from '../types.js';
-import type { SampleEnvelope } from '../../answers/samples/envelope.js';
-import { readEnvelopeSample, readOutputFor } from '../../answers/samples/read-output.js';
+import { readOutputSamples, type SampleEnvelope } from '../../answers/samples/envelope.js';
 import { resolveScenario, type Scenario } from '../../catalogue/scenarios/scenario.js';
-import { parseOptions } from '../../answers/parsing/parse-answer.js';
-import { parseScenarioAnswer } from '../../answers/scenario-answer.js';
+import { parseOptions, parseScenarioAnswer } from '../../answers/parsing/parse-answer.js';
 import { recordedAsStructured } from '../../catalogue/structured/answer-schema.js';
 import type { RowFields } from './promptfoo-row.js';
 import { findProvider, type RunProvenance } from './run-provenance.js';
@@ -37,7 +35,9 @@ const FIX_ENVELOPE =
 export function samplesFromRow(fields: RowFields, scenarioName: string, split: string, ctx: RowContext): RowSamples {
   const scenario = scenarioFor(scenarioName, ctx, 'vars.scenario');
   const output = fields.output ?? '';
-  const read = readOutputFor(output, scenario, ctx.catalogue);
+  // Answers asked for under a structured protocol are read by the strict reader only.
+  const structured = recordedAsStructured(ctx.catalogue, fields.meta.protocol);
+  const read = readOutputSamples(output, scenario, ctx.catalogue, structured);
   if (read.kind === 'invalid')
     throw new StratalignError(
       { ...ctx.where, field: `${ctx.where.field}, field response.output` },
@@ -48,8 +48,6 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
     sameScenario(scenario, fields.meta.scenario, 'response.metadata.stratalign.scenario', ctx);
 
   const base = baseProvenance(fields, ctx);
-  // Answers asked for under a structured protocol are read by the strict reader only.
-  const structured = recordedAsStructured(ctx.catalogue, fields.meta.protocol);
   const record = (
     text: string | null,
     parse: ParseResult,
@@ -93,12 +91,7 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
     if (envelope.distribution) extra.distribution = envelope.distribution;
     // The extractor's question and reply stay with the sample, so a recording can be audited and re-read.
     if (s.extraction) extra.extraction = s.extraction;
-    const sample = record(
-      s.text,
-      readEnvelopeSample(s, scenario.game.actionSpace, scenario.labels, structured),
-      envelope.source,
-      extra,
-    );
+    const sample = record(s.text, read.parses[i]!, envelope.source, extra);
     sample.role = role;
     return sample;
   });

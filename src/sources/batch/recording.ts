@@ -1,7 +1,6 @@
 import { StratalignError } from '../../shared/errors.js';
 import { SAMPLE_SCHEMA, type SampleRecord } from '../../recordings/types.js';
-import { parseOptions } from '../../answers/parsing/parse-answer.js';
-import { parseScenarioAnswer } from '../../answers/scenario-answer.js';
+import { parseOptions, parseScenarioAnswer } from '../../answers/parsing/parse-answer.js';
 import { forEachLine } from './journal.js';
 import type { CollectionPlan, RequestItem } from './plan.js';
 

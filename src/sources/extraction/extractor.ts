@@ -6,7 +6,7 @@ import { describeFault, LiveFaultError, type FaultContext } from '../live/faults
 import type { ChatTransport } from '../live/transport.js';
 import type { EnvelopeSample } from '../../answers/samples/envelope.js';
 import type { Scenario } from '../../catalogue/scenarios/scenario.js';
-import { parseScenarioAnswer } from '../../answers/scenario-answer.js';
+import { parseScenarioAnswer } from '../../answers/parsing/parse-answer.js';
 import type { ParseResult } from '../../answers/parsing/parse-result.js';
 import { applyExtraction, shownSpace } from '../../answers/extraction/apply-extraction.js';
 import { isExtractable } from '../../answers/extraction/extractable.js';

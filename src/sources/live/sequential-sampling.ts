@@ -1,7 +1,6 @@
 import type { SampleEnvelope, SequentialRecord } from '../../answers/samples/envelope.js';
 import type { Scenario } from '../../catalogue/scenarios/scenario.js';
-import { parseOptions } from '../../answers/parsing/parse-answer.js';
-import { parseScenarioAnswer } from '../../answers/scenario-answer.js';
+import { parseOptions, parseScenarioAnswer } from '../../answers/parsing/parse-answer.js';
 import { applyExtraction } from '../../answers/extraction/apply-extraction.js';
 import type { EnvelopeSample } from '../../answers/samples/envelope.js';
 import { drawInBatches, type BatchOutcome } from '../../eval/sequential/batch-draw.js';
