@@ -59,21 +59,25 @@ describe('test-inversion interval for the TV distance of a numeric game', () => 
 
   it('covers a student exactly at 0.1 and rarely calls it within, where the bootstrap around the observed point does (seeded simulation)', () => {
     const rng = createRng('coverage-0.1');
-    // Each test carries a double-bootstrap level calibration: 120 runs keep this to seconds.
-    const runs = 120;
+    // The basic bootstrap is cheap: 200 runs. Each of our tests carries a double-bootstrap level
+    // calibration, so it runs on the first 80 only, which keeps the test to seconds.
+    const runs = 200;
+    const tested = 80;
     let covered = 0;
     let within = 0;
     let basicWithin = 0;
     for (let r = 0; r < runs; r++) {
       const model = sampleMultinomial(N, mixture(0.1), rng);
       const teacher = sampleMultinomial(N, TEACHER, rng);
-      const t = distanceTest([{ model: { counts: model }, teacher: { counts: teacher } }], 0.1, {
-        level: 0.95,
-        resamples: 400,
-        rng,
-      });
-      if (!t.aboveHigh && !t.belowLow) covered++;
-      if (t.aboveHigh) within++;
+      if (r < tested) {
+        const t = distanceTest([{ model: { counts: model }, teacher: { counts: teacher } }], 0.1, {
+          level: 0.95,
+          resamples: 400,
+          rng,
+        });
+        if (!t.aboveHigh && !t.belowLow) covered++;
+        if (t.aboveHigh) within++;
+      }
       // The interval the report used before: the basic bootstrap of the plug-in distance.
       const a = resampleCounts(model, 400, rng);
       const b = resampleCounts(teacher, 400, rng);
@@ -84,9 +88,10 @@ describe('test-inversion interval for the TV distance of a numeric game', () => 
       })!;
       if (basic.high < 0.1) basicWithin++;
     }
-    // 120 runs: a standard error of 2.0 points at 95 %, 1.4 at 2.5 %.
-    expect(covered / runs).toBeGreaterThan(0.9);
-    expect(within / runs).toBeLessThanOrEqual(0.06);
+    // 80 runs: a standard error of 2.4 points at 95 %, 1.7 at 2.5 %: loose bands, the full-size
+    // figures are in bench section k. The basic bootstrap calls it within about 8 % of the time.
+    expect(covered / tested).toBeGreaterThan(0.88);
+    expect(within / tested).toBeLessThanOrEqual(0.075);
     expect(basicWithin / runs).toBeGreaterThan(0.06);
   });
 });

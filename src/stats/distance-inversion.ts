@@ -60,7 +60,10 @@ export type DistanceInterval = {
 export type InversionOptions = { level: number; resamples: number; rng: Rng };
 
 export const INVERSION_METHOD =
-  'test-inversion parametric bootstrap (upper end: dense spread, level calibrated by a double bootstrap; lower end: sparse spread)';
+  'test-inversion parametric bootstrap (upper end: dense spread; lower end: sparse spread)';
+/** With a scenario of more than two actions the upper end's level is calibrated (calibratedTail). */
+export const CALIBRATED_INVERSION_METHOD =
+  'test-inversion parametric bootstrap (upper end: dense spread, its level calibrated by a double bootstrap; lower end: sparse spread)';
 
 /** Precision of the interval ends and the estimate on the distance scale. */
 const TOLERANCE = 1e-4;
@@ -109,7 +112,7 @@ export function meanDistanceInterval(pairs: readonly DistancePair[], options: In
     low: Math.min(low, value),
     high: Math.max(high, value),
     level: options.level,
-    method: INVERSION_METHOD,
+    method: many ? CALIBRATED_INVERSION_METHOD : INVERSION_METHOD,
     observed,
     belowNoise,
   };
