@@ -1,16 +1,6 @@
-import jStat from 'jstat';
 import { createRng, type Rng } from '../shared/random.js';
-import { quantileType7, sampleMultinomial } from './bootstrap.js';
-import {
-  isExactSide,
-  makeUniforms,
-  scenarioNull,
-  sideSize,
-  type DistributionSide,
-  type NullPair,
-  type NullShape,
-  type ScenarioNull,
-} from './distance-nulls.js';
+import { quantileType7 } from './bootstrap.js';
+import { makeUniforms, scenarioNull, type DistributionSide, type NullShape, type ScenarioNull } from './distance-nulls.js';
 
 /**
  * Intervals for the total-variation distance where no closed form holds its level: a scenario
@@ -27,9 +17,8 @@ import {
  * the data barely show when the distance is small. Each end is therefore computed under the
  * spread that errs on its safe side: the upper end, on which a "within tolerance" claim rests,
  * under the dense spread (every scenario at the same distance, each action's difference in the
- * observed shape), which makes the plug-in smallest for a given truth; with more than two
- * actions that shape carries the answers' noise, so the level of the upper end's test is
- * calibrated by a double bootstrap (calibratedTail) and the end searched again; the lower end under the sparse spread the data
+ * observed shape), which makes the plug-in smallest for a given truth, so the upper end is never
+ * too low for a truth spread any other way; the lower end under the sparse spread the data
  * support best (soft thresholding by each difference's noise, the profile-likelihood shape),
  * which keeps it low enough for a difference concentrated in a few scenarios or actions. The
  * estimate is median-unbiased under the dense spread, and a function of the counts alone: its
@@ -59,11 +48,7 @@ export type DistanceInterval = {
 
 export type InversionOptions = { level: number; resamples: number; rng: Rng };
 
-export const INVERSION_METHOD =
-  'test-inversion parametric bootstrap (upper end: dense spread; lower end: sparse spread)';
-/** With a scenario of more than two actions the upper end's level is calibrated (calibratedTail). */
-export const CALIBRATED_INVERSION_METHOD =
-  'test-inversion parametric bootstrap (upper end: dense spread, its level calibrated by a double bootstrap; lower end: sparse spread)';
+export const INVERSION_METHOD = 'test-inversion parametric bootstrap (upper end: dense spread; lower end: sparse spread)';
 
 /** Precision of the interval ends and the estimate on the distance scale. */
 const TOLERANCE = 1e-4;
@@ -76,14 +61,9 @@ export function meanDistanceInterval(pairs: readonly DistancePair[], options: In
   const observed = mean(nulls.map((n) => n.observed));
   const top = mean(nulls.map((n) => n.maxDistance));
   const tail = (1 - options.level) / 2;
-  // Only scenarios with more than two actions have a spread within them to be concentrated or
-  // to be read with noise (the calibration below).
+  // Only scenarios with more than two actions have a spread within them to be concentrated.
   const many = pairs.some((p) => actionCount(p) > 2);
-  const cache: Record<NullShape, Map<number, Float64Array>> = {
-    dense: new Map(),
-    sparse: new Map(),
-    concentrated: new Map(),
-  };
+  const cache: Record<NullShape, Map<number, Float64Array>> = { dense: new Map(), sparse: new Map(), concentrated: new Map() };
   const quantile = (tau: number, shape: NullShape, p: number) => {
     let sorted = cache[shape].get(tau);
     if (!sorted) cache[shape].set(tau, (sorted = simulateMean(nulls, targets(nulls, tau, shape, observed), shape, R)));
@@ -91,31 +71,14 @@ export function meanDistanceInterval(pairs: readonly DistancePair[], options: In
   };
   // Upper end: the largest tau under which the observed value is not in the lower tail.
   const belowNoise = quantile(0, 'dense', tail) > observed;
-  const rough = belowNoise ? 0 : lastAtOrBelow(top, (tau) => quantile(tau, 'dense', tail) <= observed);
-  // The dense null is drawn around the observed shape, noisier than the truth's; the level of its
-  // test is calibrated at the first-pass end (see calibratedTail) and the end searched again.
-  const calibrated = many && rough > 0 && rough < top ? calibratedTail(pairs, rough, tail, options.rng) : tail;
-  const high =
-    calibrated === tail ? rough : lastAtOrBelow(top, (tau) => quantile(tau, 'dense', calibrated) <= observed);
+  const high = belowNoise ? 0 : lastAtOrBelow(top, (tau) => quantile(tau, 'dense', tail) <= observed);
   // Lower end: the smallest tau under which the observed value is not in the upper tail.
   // The lower end holds for the least favourable of the sparse spreads: soft thresholded or concentrated.
-  const upperTail = (tau: number) =>
-    Math.max(
-      quantile(tau, 'sparse', 1 - tail),
-      many ? quantile(tau, 'concentrated', 1 - tail) : Number.NEGATIVE_INFINITY,
-    );
+  const upperTail = (tau: number) => Math.max(quantile(tau, 'sparse', 1 - tail), many ? quantile(tau, 'concentrated', 1 - tail) : Number.NEGATIVE_INFINITY);
   const low = upperTail(0) >= observed ? 0 : firstAtOrAbove(top, (tau) => upperTail(tau) >= observed);
   const value = pointEstimate(pairs);
   // Monte Carlo noise can put the ends a hair on the wrong side of the estimate; never report that.
-  return {
-    value,
-    low: Math.min(low, value),
-    high: Math.max(high, value),
-    level: options.level,
-    method: many ? CALIBRATED_INVERSION_METHOD : INVERSION_METHOD,
-    observed,
-    belowNoise,
-  };
+  return { value, low: Math.min(low, value), high: Math.max(high, value), level: options.level, method: INVERSION_METHOD, observed, belowNoise };
 }
 
 /** Resamples behind the value shown; fixed, so the value does not depend on --resamples. */
@@ -131,13 +94,10 @@ export function pointEstimate(pairs: readonly DistancePair[]): number {
   const ordered = [...pairs].map((p) => JSON.stringify(p)).sort();
   const rng = createRng(`stratalign-tv-point\u0000${ordered.join('\u0000')}`);
   const canonical = ordered.map((s) => JSON.parse(s) as DistancePair);
-  const nulls = canonical.map((p) =>
-    scenarioNull(p.model, p.teacher, makeUniforms(actionCount(p), POINT_RESAMPLES, rng)),
-  );
+  const nulls = canonical.map((p) => scenarioNull(p.model, p.teacher, makeUniforms(actionCount(p), POINT_RESAMPLES, rng)));
   const observed = mean(nulls.map((n) => n.observed));
   const top = mean(nulls.map((n) => n.maxDistance));
-  const median = (tau: number) =>
-    quantileType7(simulateMean(nulls, targets(nulls, tau, 'dense', observed), 'dense', POINT_RESAMPLES), 0.5);
+  const median = (tau: number) => quantileType7(simulateMean(nulls, targets(nulls, tau, 'dense', observed), 'dense', POINT_RESAMPLES), 0.5);
   return median(0) >= observed ? 0 : firstAtOrAbove(top, (tau) => median(tau) >= observed);
 }
 
@@ -178,12 +138,7 @@ function targets(nulls: readonly ScenarioNull[], tau: number, shape: NullShape, 
 }
 
 /** Sorted mean plug-in distances over the resamples, every scenario drawn at its target distance. */
-function simulateMean(
-  nulls: readonly ScenarioNull[],
-  t: readonly number[],
-  shape: NullShape,
-  resamples: number,
-): Float64Array {
+function simulateMean(nulls: readonly ScenarioNull[], t: readonly number[], shape: NullShape, resamples: number): Float64Array {
   const sums = new Float64Array(resamples);
   nulls.forEach((n, i) => {
     const draws = n.distanceDraws(n.pairAt(t[i]!, shape), resamples);
@@ -225,75 +180,14 @@ function firstAtOrAbove(top: number, holds: (tau: number) => boolean): number {
  * `aboveHigh` when tau lies above the upper end, `belowLow` when it lies below the lower end.
  * For coverage studies: the interval covers tau exactly when neither holds.
  */
-export function distanceTest(
-  pairs: readonly DistancePair[],
-  tau: number,
-  options: InversionOptions,
-): { belowLow: boolean; aboveHigh: boolean } {
+export function distanceTest(pairs: readonly DistancePair[], tau: number, options: InversionOptions): { belowLow: boolean; aboveHigh: boolean } {
   const R = options.resamples;
   const nulls = pairs.map((p) => scenarioNull(p.model, p.teacher, makeUniforms(actionCount(p), R, options.rng)));
   const observed = mean(nulls.map((n) => n.observed));
   const tail = (1 - options.level) / 2;
   const dense = simulateMean(nulls, targets(nulls, tau, 'dense', observed), 'dense', R);
-  const many = pairs.some((p) => actionCount(p) > 2);
-  const calibrated = many ? calibratedTail(pairs, tau, tail, options.rng) : tail;
   const sparse = simulateMean(nulls, targets(nulls, tau, 'sparse', observed), 'sparse', R);
-  const concentrated = many
-    ? quantileType7(simulateMean(nulls, targets(nulls, tau, 'concentrated', observed), 'concentrated', R), 1 - tail)
-    : Number.NEGATIVE_INFINITY;
-  return {
-    aboveHigh: quantileType7(dense, calibrated) > observed,
-    belowLow: Math.max(quantileType7(sparse, 1 - tail), concentrated) < observed,
-  };
-}
-
-/** Outer resamples (data sets drawn at the candidate truth) and inner resamples (each one's own test) of the level calibration. */
-export const CALIBRATION_OUTER = 200;
-export const CALIBRATION_INNER = 200;
-
-/**
- * The nominal lower-tail level at which the dense-spread test rejects a true mean distance tau
- * with probability `tail`: the calibration of the level by a double bootstrap (Loh 1987,
- * "Calibrating confidence coefficients", JASA 82:155; Beran 1987, "Prepivoting", Biometrika
- * 74:457). The dense null takes its spread from the observed answers, which carry noise the
- * truth does not, so its test's real level depends on that spread (7 % instead of 2.5 % for a
- * student mixing in another donation profile at 0.2, 0.3 % for one moving mass between two
- * amounts). Each outer data set is drawn from the dense null pair at tau, gets its own dense
- * null from its own answers (both sides redrawn unless exact, so the teacher's noise is in),
- * and yields the inner p-value of its observed distance. The level returned is the `tail`
- * quantile of those p-values, read from a normal fit to their probits so that 200 outer sets
- * are enough for a 2.5 % tail (an empirical 2.5 % quantile of 200 rests on 5 values). Kept
- * within [tail / 4, 4 tail]: beyond that the calibration itself is Monte Carlo noise.
- */
-export function calibratedTail(pairs: readonly DistancePair[], tau: number, tail: number, rng: Rng): number {
-  const nulls = pairs.map((p) => scenarioNull(p.model, p.teacher, makeUniforms(actionCount(p), 1, rng)));
-  const truths = targets(nulls, tau, 'dense', 0).map((t, i) => nulls[i]!.pairAt(t, 'dense'));
-  const probits: number[] = [];
-  for (let b = 0; b < CALIBRATION_OUTER; b++) {
-    const drawn = pairs.map((p, i) => redraw(p, truths[i]!, rng));
-    const inner = drawn.map((p) =>
-      scenarioNull(p.model, p.teacher, makeUniforms(actionCount(p), CALIBRATION_INNER, rng)),
-    );
-    const observed = mean(inner.map((n) => n.observed));
-    const sorted = simulateMean(inner, targets(inner, tau, 'dense', observed), 'dense', CALIBRATION_INNER);
-    let below = 0;
-    let equal = 0;
-    for (const v of sorted) {
-      if (v < observed - 1e-12) below++;
-      else if (v <= observed + 1e-12) equal++;
-    }
-    // Mid-rank p-value, kept off 0 and 1 so its probit is finite.
-    probits.push(jStat.normal.inv((below + equal / 2 + 0.5) / (CALIBRATION_INNER + 1), 0, 1));
-  }
-  const m = mean(probits);
-  const sd = Math.sqrt(probits.reduce((a, z) => a + (z - m) ** 2, 0) / (probits.length - 1));
-  const level = jStat.normal.cdf(m + sd * jStat.normal.inv(tail, 0, 1), 0, 1);
-  return Math.min(4 * tail, Math.max(tail / 4, level));
-}
-
-/** New answers of both sides (an exact side stays exact) drawn from a candidate truth, as many as observed. */
-function redraw(p: DistancePair, truth: NullPair, rng: Rng): DistancePair {
-  const side = (s: DistributionSide, probabilities: readonly number[]): DistributionSide =>
-    isExactSide(s) ? s : { counts: sampleMultinomial(sideSize(s), probabilities, rng) };
-  return { model: side(p.model, truth.model), teacher: side(p.teacher, truth.teacher) };
+  const many = pairs.some((p) => actionCount(p) > 2);
+  const concentrated = many ? quantileType7(simulateMean(nulls, targets(nulls, tau, 'concentrated', observed), 'concentrated', R), 1 - tail) : Number.NEGATIVE_INFINITY;
+  return { aboveHigh: quantileType7(dense, tail) > observed, belowLow: Math.max(quantileType7(sparse, 1 - tail), concentrated) < observed };
 }
