@@ -57,7 +57,12 @@ export type Uniforms = { model: Float64Array; teacher: Float64Array; stages: num
 
 export function makeUniforms(actions: number, resamples: number, rng: () => number): Uniforms {
   const stages = Math.max(1, actions - 1);
-  const fill = () => Float64Array.from({ length: resamples * stages }, () => rng());
+  // A plain loop: Float64Array.from with a mapping callback was a third of the simulation time.
+  const fill = () => {
+    const out = new Float64Array(resamples * stages);
+    for (let i = 0; i < out.length; i++) out[i] = rng();
+    return out;
+  };
   return { model: fill(), teacher: fill(), stages };
 }
 
