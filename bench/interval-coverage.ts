@@ -133,7 +133,8 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
   const groupRuns = quick ? 60 : 400;
   const resamples = 400;
   progress(
-    `numeric (0..10) distances: ${numericRuns} seeded runs per truth; groups: ${groupRuns}; ${resamples} resamples each`,
+    `numeric (0..10) distances: ${numericRuns} seeded runs per truth; groups: ${groupRuns}; ${resamples} ` +
+      `resamples each`,
   );
   const rng = createRng('bench-h');
   const coverageOf = (truth: [number[], number[]][], times: number) => {
@@ -170,14 +171,22 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
     const numeric = shapeTaus.map((tau) => coverageOf([[student(tau), teacher]], numericRuns));
     const pooled = numeric.reduce((a, c) => a + c.coverage, 0) / numeric.length;
     rows.push({
-      comparison: `numeric game (donations 0..10) TV, teacher from 300 answers, ${shape}: coverage over true distances ${shapeTaus.join(', ')}`,
+      comparison:
+        `numeric game (donations 0..10) TV, teacher from 300 answers, ${shape}: coverage over true ` +
+        `distances ${shapeTaus.join(', ')}`,
       subject: {
         label: 'lowest simulated coverage',
         value: 100 * Math.min(...numeric.map((c) => c.coverage)),
         unit: '%',
       },
       baseline: { label: 'nominal', value: 95, unit: '%' },
-      note: `test-inversion bootstrap, ${numericRuns} runs per truth (± is the simulation s.e.): ${numeric.map((c) => `${c.tau.toFixed(2)}: ${withSe(c)} (upper end below the truth ${pct(c.aboveHigh)})`).join(', ')}; mean over the truths ${pct(pooled)} ±${(100 * Math.sqrt((0.05 * 0.95) / (numericRuns * numeric.length))).toFixed(1)}. Required within 2 points of 95 %, "within" error at the tolerance <= 4 %.`,
+      note:
+        `test-inversion bootstrap, ${numericRuns} runs per truth (± is the simulation s.e.): ` +
+        `${numeric
+          .map((c) => `${c.tau.toFixed(2)}: ${withSe(c)} (upper end below the truth ` + `${pct(c.aboveHigh)})`)
+          .join(', ')}; mean over the truths ${pct(pooled)} ` +
+        `±${(100 * Math.sqrt((0.05 * 0.95) / (numericRuns * numeric.length))).toFixed(1)}. Required within 2 ` +
+        `points of 95 %, "within" error at the tolerance <= 4 %.`,
     });
   }
 
@@ -203,7 +212,11 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
     comparison: 'group mean TV (20 two-option scenarios), teacher from 300 answers: coverage',
     subject: { label: 'lowest simulated coverage', value: 100 * Math.min(...groups.map((g) => g.coverage)), unit: '%' },
     baseline: { label: 'nominal', value: 95, unit: '%' },
-    note: `${groupRuns} runs per truth (± is the simulation s.e.): ${groups.map((g) => `${g.name} (${g.tau.toFixed(3)}): ${withSe(g)}`).join('; ')}. Upper end below a mean of 0.1 when every scenario sits at 0.1: ${pct(groups.find((g) => g.name.endsWith('at 0.1'))?.aboveHigh ?? Number.NaN)}.`,
+    note:
+      `${groupRuns} runs per truth (± is the simulation s.e.): ` +
+      `${groups.map((g) => `${g.name} (${g.tau.toFixed(3)}): ${withSe(g)}`).join('; ')}. Upper end below a mean ` +
+      `of 0.1 when every scenario sits at 0.1: ` +
+      `${pct(groups.find((g) => g.name.endsWith('at 0.1'))?.aboveHigh ?? Number.NaN)}.`,
   });
   return rows;
 }
@@ -276,7 +289,9 @@ export function groupDifferenceRows(runs: number): BenchRow[] {
       return { name: c.name, coverage: 1 - miss / runs, below: below / runs };
     });
     return {
-      comparison: `group mean difference P(C)model - P(C)teacher (20 two-option scenarios, stratified score), teacher ${exact ? 'exact' : 'from 300 answers'}: coverage`,
+      comparison:
+        `group mean difference P(C)model - P(C)teacher (20 two-option scenarios, stratified score), ` +
+        `teacher ${exact ? 'exact' : 'from 300 answers'}: coverage`,
       subject: {
         label: 'lowest simulated coverage',
         value: 100 * Math.min(...results.map((x) => x.coverage)),

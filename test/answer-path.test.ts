@@ -44,7 +44,10 @@ describe('how an answer flows', () => {
       const broken = trace(root);
       expect(broken.status).toBe(1);
       expect(broken.out).toMatch(
-        /STALE hop \d+ \(src\/report\/eval-summary\.ts#summariseForEval -> src\/report\/model-figures\.ts#groupFigures\): .* never calls groupFigures/,
+        new RegExp(
+          String.raw`STALE hop \d+ \(src/report/eval-summary\.ts#summariseForEval -> ` +
+            String.raw`src/report/model-figures\.ts#groupFigures\): .* never calls groupFigures`,
+        ),
       );
     } finally {
       rmSync(root, { recursive: true, force: true });

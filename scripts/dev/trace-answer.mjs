@@ -268,7 +268,9 @@ const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 function defines(text, name) {
   const n = escapeRegExp(name);
   return new RegExp(
-    `(?:function\\s*\\*?\\s*${n}\\b|^\\s*(?:export\\s+)?(?:(?:private|public|protected|static|readonly|async)\\s+)*\\*?\\s*${n}\\s*[(<]|\\b${n}\\s*:\\s*(?:async\\s*)?\\(|\\b${n}\\s*=\\s*(?:async\\s*)?\\()`,
+    `(?:function\\s*\\*?\\s*${n}\\b` +
+      `|^\\s*(?:export\\s+)?(?:(?:private|public|protected|static|readonly|async)\\s+)*\\*?\\s*${n}\\s*[(<]` +
+      `|\\b${n}\\s*:\\s*(?:async\\s*)?\\(|\\b${n}\\s*=\\s*(?:async\\s*)?\\()`,
     'm',
   ).test(text);
 }
