@@ -59,7 +59,6 @@ export class Extractor {
     signal?: AbortSignal,
   ): Promise<ExtractorRowSummary> {
     const usage = emptyUsage();
-    const space = scenario.game.actionSpace;
     const asks: Promise<void>[] = [];
     // Each text is read by the rules once; the summary below reuses the reading.
     const rulesRead = new Map<EnvelopeSample, ParseResult>();
