@@ -10,7 +10,7 @@ import { configProblems } from '../src/eval/config/config-problems.js';
 import { alignmentAssertions, type SuiteLike } from '../src/eval/config/suite-check.js';
 import { cachedReference } from '../src/recordings/reference/reference-cache.js';
 import type { Reference } from '../src/recordings/reference/reference.js';
-import { viewerVerdictScores } from '../src/report/summary/viewer-scores.js';
+import { viewerLabelBiasScores, viewerVerdictScores } from '../src/report/summary/viewer-scores.js';
 import { alignmentReference, type AssertionLike } from '../src/report/summary/reference-config.js';
 import { coverageProblems, scoringCoverage } from '../src/report/summary/scoring-coverage.js';
 import { summariseEval } from '../src/report/summary/summarise-eval.js';
@@ -30,22 +30,11 @@ export async function afterAll(context: HookContext): Promise<void> {
   process.stdout.write(outcome.text);
 
   // Shown as chips in the viewer next to promptfoo's own metrics, on each model's column.
-  for (const [label, scores] of viewerVerdictScores(outcome.summary)) {
-    const named = context.prompts?.find((p) => p.provider === label)?.metrics?.namedScores;
-    if (named) Object.assign(named, scores);
-  }
-
-  // Label bias per split, 0..1, as a chip on each model's column (only when the eval has label variants).
-  for (const entry of outcome.probes?.labelBias ?? []) {
-    const key = entry.key;
-    const split = key.split;
-    const narrower = key.game !== undefined || key.context !== undefined || key.region !== undefined;
-    if (split === undefined || narrower) continue;
-    const named = context.prompts?.find((p) => p.provider === entry.model)?.metrics?.namedScores;
-    const bias = entry.stats.labelBias.value;
-    if (named && bias !== null) named[`label_bias_${split}`] = Number(bias.toFixed(4));
-    const letter = entry.stats.followsLetter?.share.value;
-    if (named && letter !== undefined && letter !== null) named[`follows_letter_${split}`] = Number(letter.toFixed(4));
+  for (const scores of [viewerVerdictScores(outcome.summary), viewerLabelBiasScores(outcome.probes)]) {
+    for (const [label, named] of scores) {
+      const metrics = context.prompts?.find((p) => p.provider === label)?.metrics?.namedScores;
+      if (metrics) Object.assign(metrics, named);
+    }
   }
 
   const found = configProblems(context.suite, location);

@@ -3,6 +3,7 @@ import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { summariseEval } from '../src/report/summary/summarise-eval.js';
+import { viewerLabelBiasScores } from '../src/report/summary/viewer-scores.js';
 import { simulatedRows, type SimulatedProviderSpec } from './helpers/simulated-rows.js';
 
 const catalogue = defaultCatalogue();
@@ -29,6 +30,27 @@ describe('end-of-eval summary of examples/probes.yaml (rows made exactly as the 
     expect(bias('fine-tuned sim-small-ft [simulated]')).toBeGreaterThan(0.25);
     expect(bias('teacher sim-large [simulated]')).toBeLessThan(0.05);
   });
+
+  it(
+    'gives the viewer one label-bias and one follows-letter chip per model and split, from ' + 'the same figures',
+    async () => {
+      const outcome = await summariseEval(
+        simulatedRows(catalogue, probes.tests[0]!.config, providers),
+        null,
+        catalogue,
+      );
+      const chips = viewerLabelBiasScores(outcome.probes);
+      expect([...chips.keys()].sort()).toEqual(providers.map((p) => p.label).sort());
+      for (const p of providers) {
+        const entry = outcome.probes!.labelBias.find((e) => e.model === p.label && e.group === 'split=grid')!;
+        expect(chips.get(p.label)).toEqual({
+          label_bias_grid: Number(entry.stats.labelBias.value!.toFixed(4)),
+          follows_letter_grid: Number(entry.stats.followsLetter!.share.value!.toFixed(4)),
+        });
+      }
+      expect(viewerLabelBiasScores(null).size).toBe(0);
+    },
+  );
 
   it("still reports each model's probes when there is no base to compare with", async () => {
     const plan = {

@@ -1,4 +1,5 @@
 import type { EvalSummary } from '../eval-summary.js';
+import type { ProbesReport } from '../probes/probes-report.js';
 import { fixed } from '../format.js';
 import { roundedClosure } from '../verdict.js';
 
@@ -32,6 +33,27 @@ export function viewerVerdictScores(summary: EvalSummary | null): Map<string, Re
     const tv = (e: typeof row.studentTv) => (e?.value == null ? null : Number(fixed(e.value, 3)));
     put(row.student, `tv_to_teacher_${row.split}`, tv(row.studentTv));
     put(row.base, `tv_to_teacher_${row.split}`, tv(row.baseTv));
+  }
+  return out;
+}
+
+/**
+ * Per model label, the label-variant probe as named metrics for the viewer (only when the eval has
+ * label variants): per split, the label bias (`label_bias_<split>`, 0..1) and the share of scenarios
+ * whose choice follows the letter rather than the action (`follows_letter_<split>`). Narrower
+ * scopes (a game, a context, a payoff region) stay in the summary and the report.
+ */
+export function viewerLabelBiasScores(probes: ProbesReport | null | undefined): Map<string, Record<string, number>> {
+  const out = new Map<string, Record<string, number>>();
+  const put = (label: string, name: string, value: number | null | undefined) => {
+    if (value === null || value === undefined || !Number.isFinite(value)) return;
+    out.set(label, { ...out.get(label), [name]: Number(value.toFixed(4)) });
+  };
+  for (const entry of probes?.labelBias ?? []) {
+    const { split, game, context, region } = entry.key;
+    if (split === undefined || game !== undefined || context !== undefined || region !== undefined) continue;
+    put(entry.model, `label_bias_${split}`, entry.stats.labelBias.value);
+    put(entry.model, `follows_letter_${split}`, entry.stats.followsLetter?.share.value);
   }
   return out;
 }
