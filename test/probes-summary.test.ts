@@ -10,10 +10,14 @@ const catalogue = defaultCatalogue();
 type Config = { providers: { label: string; config: Record<string, unknown> }[]; tests: { config: unknown }[] };
 const probes = load(readFileSync('examples/probes.yaml', 'utf8')) as Config;
 const providers: SimulatedProviderSpec[] = probes.providers.map((p) => ({ label: p.label, config: p.config }));
+// The summary of the example's rows is built once and shared by the tests that only read it.
+let exampleSummary: ReturnType<typeof summariseEval> | undefined;
+const summariseExample = () =>
+  (exampleSummary ??= summariseEval(simulatedRows(catalogue, probes.tests[0]!.config, providers), null, catalogue));
 
 describe('end-of-eval summary of examples/probes.yaml (rows made exactly as the simulated provider answers)', () => {
   it("prints each model's label bias and parameters, every interval holding the simulation's truth", async () => {
-    const outcome = await summariseEval(simulatedRows(catalogue, probes.tests[0]!.config, providers), null, catalogue);
+    const outcome = await summariseExample();
     const text = outcome.text;
     expect(text).toContain('label variants (cooperation [95 %]');
     expect(text).toContain('fingerprint: P(C) = logistic(');
@@ -34,11 +38,7 @@ describe('end-of-eval summary of examples/probes.yaml (rows made exactly as the 
   it(
     'gives the viewer one label-bias and one follows-letter chip per model and split, from ' + 'the same figures',
     async () => {
-      const outcome = await summariseEval(
-        simulatedRows(catalogue, probes.tests[0]!.config, providers),
-        null,
-        catalogue,
-      );
+      const outcome = await summariseExample();
       const chips = viewerLabelBiasScores(outcome.probes);
       expect([...chips.keys()].sort()).toEqual(providers.map((p) => p.label).sort());
       for (const p of providers) {

@@ -10,12 +10,9 @@ import { roundedClosure } from '../verdict.js';
  * definition) and the mean TV distance to the teacher (`tv_to_teacher_<split>`), so base and
  * student sit side by side; on students also the paper's metric (`paper_improvement_<split>`).
  */
-export function viewerVerdictScores(summary: EvalSummary | null): Map<string, Record<string, number>> {
-  const out = new Map<string, Record<string, number>>();
-  const put = (label: string, name: string, value: number | null) => {
-    if (value === null || !Number.isFinite(value)) return;
-    out.set(label, { ...out.get(label), [name]: value });
-  };
+export function viewerVerdictScores(summary: EvalSummary | null): ViewerScores {
+  const out: ViewerScores = new Map();
+  const put = scorePutter(out);
   for (const split of summary?.splits ?? []) {
     for (const student of split.students) {
       if (student.student.paperImprovement.value !== null)
@@ -43,17 +40,26 @@ export function viewerVerdictScores(summary: EvalSummary | null): Map<string, Re
  * whose choice follows the letter rather than the action (`follows_letter_<split>`). Narrower
  * scopes (a game, a context, a payoff region) stay in the summary and the report.
  */
-export function viewerLabelBiasScores(probes: ProbesReport | null | undefined): Map<string, Record<string, number>> {
-  const out = new Map<string, Record<string, number>>();
-  const put = (label: string, name: string, value: number | null | undefined) => {
-    if (value === null || value === undefined || !Number.isFinite(value)) return;
-    out.set(label, { ...out.get(label), [name]: Number(value.toFixed(4)) });
-  };
+export function viewerLabelBiasScores(probes: ProbesReport | null | undefined): ViewerScores {
+  const out: ViewerScores = new Map();
+  const put = scorePutter(out);
   for (const entry of probes?.labelBias ?? []) {
     const { split, game, context, region } = entry.key;
     if (split === undefined || game !== undefined || context !== undefined || region !== undefined) continue;
-    put(entry.model, `label_bias_${split}`, entry.stats.labelBias.value);
-    put(entry.model, `follows_letter_${split}`, entry.stats.followsLetter?.share.value);
+    const four = (v: number | null | undefined) => (v == null ? null : Number(v.toFixed(4)));
+    put(entry.model, `label_bias_${split}`, four(entry.stats.labelBias.value));
+    put(entry.model, `follows_letter_${split}`, four(entry.stats.followsLetter?.share.value));
   }
   return out;
+}
+
+/** Named metrics per model label, as promptfoo's viewer shows them. */
+export type ViewerScores = Map<string, Record<string, number>>;
+
+/** Adds one metric to a model's scores; a missing or non-finite value is left out, never shown as 0. */
+function scorePutter(out: ViewerScores) {
+  return (label: string, name: string, value: number | null) => {
+    if (value === null || !Number.isFinite(value)) return;
+    out.set(label, { ...out.get(label), [name]: value });
+  };
 }
