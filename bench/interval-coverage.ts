@@ -141,6 +141,7 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
     const tau = truth.reduce((a, [p, q]) => a + totalVariation(p, q), 0) / truth.length;
     let miss = 0;
     let within = 0;
+    let above = 0;
     for (let r = 0; r < times; r++) {
       const pairs: DistancePair[] = truth.map(([p, q]) => ({
         model: { counts: sampleMultinomial(N, p, rng) },
@@ -149,11 +150,13 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
       const t = distanceTest(pairs, tau, { level: LEVEL, resamples, rng });
       if (t.belowLow || t.aboveHigh) miss++;
       if (t.aboveHigh) within++;
+      if (t.belowLow) above++;
     }
     return {
       tau,
       coverage: 1 - miss / times,
       aboveHigh: within / times,
+      belowLow: above / times,
       se: Math.sqrt(((1 - miss / times) * (miss / times) || 0.05 * 0.95) / times),
     };
   };
@@ -164,8 +167,15 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
   const full = totalVariation(teacher, other);
   const mixture = (tau: number) => teacher.map((x, i) => (1 - tau / full) * x + (tau / full) * other[i]!);
   const oneCell = (tau: number) => teacher.map((x, i) => (i === 6 ? x + tau : i === 7 ? x - tau : x));
+  const uniform = teacher.map(() => 1 / teacher.length);
+  const toUniform = (tau: number) =>
+    teacher.map(
+      (x, i) =>
+        (1 - tau / totalVariation(teacher, uniform)) * x + (tau / totalVariation(teacher, uniform)) * uniform[i]!,
+    );
   for (const [shape, student, shapeTaus] of [
     ['a student mixing in another donation profile', mixture, taus],
+    ['a student mixing in uniform answers', toUniform, taus],
     ['a student moving mass between two amounts', oneCell, taus.filter((t) => t <= 0.2)],
   ] as const) {
     const numeric = shapeTaus.map((tau) => coverageOf([[student(tau), teacher]], numericRuns));
@@ -207,6 +217,11 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
     })),
     { name: "the paper's in-sample student", truth: studentShares.map((p, i) => two(p, teacherShares[i]!)) },
     { name: 'half at 0, half at 0.1', truth: teacherShares.map((q, i) => two(q + (i % 2 ? 0.1 : 0), q)) },
+    { name: 'a quarter at 0.2, the rest at 0', truth: teacherShares.map((q, i) => two(q + (i % 4 ? 0 : 0.2), q)) },
+    {
+      name: 'spread evenly from 0 to 0.2',
+      truth: teacherShares.map((q, i) => two(Math.min(1, q + (0.2 * i) / 19), q)),
+    },
   ].map((g) => ({ ...g, ...coverageOf(g.truth, groupRuns) }));
   rows.push({
     comparison: 'group mean TV (20 two-option scenarios), teacher from 300 answers: coverage',
@@ -214,7 +229,9 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
     baseline: { label: 'nominal', value: 95, unit: '%' },
     note:
       `${groupRuns} runs per truth (± is the simulation s.e.): ` +
-      `${groups.map((g) => `${g.name} (${g.tau.toFixed(3)}): ${withSe(g)}`).join('; ')}. Upper end below a mean ` +
+      `${groups
+        .map((g) => `${g.name} (${g.tau.toFixed(3)}): ${withSe(g)} (${pct(g.belowLow)} low, ${pct(g.aboveHigh)} high)`)
+        .join('; ')}. Upper end below a mean ` +
       `of 0.1 when every scenario sits at 0.1: ` +
       `${pct(groups.find((g) => g.name.endsWith('at 0.1'))?.aboveHigh ?? Number.NaN)}.`,
   });

@@ -21,14 +21,16 @@ export const sideSize = (s: DistributionSide) =>
 
 /**
  * How the answer-noise bias of a plug-in distance is modelled at a candidate true distance:
- * 'dense' spreads the difference over every action that differs (the shape the observed
- * difference has), 'sparse' keeps only the differences that stand out of the noise (soft
- * thresholding, the profile-likelihood shape). For a given true distance, noise inflates the
- * plug-in distance most when the true difference is sparse and least when it is dense.
- * 'concentrated' is the sparsest: the whole difference on the action(s) with the largest observed
- * positive and negative differences.
+ * 'dense' spreads the difference over every action that differs in the shape the observed
+ * difference has (the median-unbiased estimate uses it); 'even' puts each action's difference in
+ * proportion to its noise, the spread that inflates the plug-in least (the upper end uses it);
+ * 'sparse' keeps only the differences that stand out of the noise (soft thresholding, the
+ * profile-likelihood shape); 'concentrated' is the sparsest: the whole difference on the
+ * action(s) with the largest observed positive and negative differences. For a given true
+ * distance, noise inflates the plug-in distance most when the true difference is sparse and
+ * least when it is even. Two-option scenarios have one shape; across scenarios see targets().
  */
-export type NullShape = 'dense' | 'sparse' | 'concentrated';
+export type NullShape = 'dense' | 'even' | 'sparse' | 'concentrated';
 
 /**
  * A pair of distributions to draw from: the model's and the teacher's (null when that side is exact and not redrawn).
@@ -189,6 +191,7 @@ class ManyOptionNull implements ScenarioNull {
     const target = Math.min(t, this.maxDistance);
     if (shape === 'sparse' && target <= this.observed) return this.thresholded(target);
     if (shape === 'concentrated') return this.concentrated(target);
+    if (shape === 'even') return this.even(target);
     if (this.observed === 0) return { model: this.pooled, teacher: this.pooled };
     // Distance grows with lambda; bisect (linear below 1, where nothing is cut).
     let lo = 0;
@@ -200,6 +203,53 @@ class ManyOptionNull implements ScenarioNull {
       else hi = mid;
     }
     const [model, teacher] = this.stretched(hi);
+    return { model, teacher };
+  }
+
+  /**
+   * Every differing action's difference in proportion to its own noise (standard deviation), with
+   * the observed signs, positive and negative parts each summing to t. Noise inflates the
+   * plug-in by b(d/sd) per action, a convex, decreasing function of the standardised difference,
+   * so for a given t the sum is smallest when the standardised differences are equal (Jensen):
+   * this is the truth that makes the plug-in smallest, the least favourable one for the upper
+   * end. The observed shape is not: it carries the answer noise once more, and the convexity of
+   * b makes a noisy shape inflate the plug-in more than the truth does, so an upper end built on
+   * it was below a true 0.2 in 6.5 % of samples instead of 2.5 %.
+   */
+  private even(t: number): NullPair {
+    const diff = this.pa.map((x, i) => x - this.pb[i]!);
+    const sd = this.cellNoise.map((v, i) => (this.pooled[i]! > 0 ? Math.sqrt(v) : 0));
+    const dir = diff.map((d, i) => Math.sign(d) * sd[i]!);
+    const pos = dir.reduce((a, x) => a + Math.max(0, x), 0);
+    const neg = dir.reduce((a, x) => a + Math.max(0, -x), 0);
+    if (pos === 0 || neg === 0) return { model: this.pooled, teacher: this.pooled };
+    return this.alongDirection(
+      dir.map((x) => (x > 0 ? x / pos : x / neg)),
+      t,
+    );
+  }
+
+  /** The pair pooled ± c·dir (each side weighted as in the pooled mean, cut at 0) at distance t. */
+  private alongDirection(dir: number[], t: number): NullPair {
+    const at = (c: number): [number[], number[]] => {
+      const norm = (v: number[]) => {
+        const s = v.reduce((a, b) => a + b, 0);
+        return v.map((x) => x / s);
+      };
+      return [
+        norm(this.pooled.map((m, i) => Math.max(0, m + this.wb * c * dir[i]!))),
+        norm(this.pooled.map((m, i) => Math.max(0, m - this.wa * c * dir[i]!))),
+      ];
+    };
+    let lo = 0;
+    let hi = 1;
+    while (totalVariation(...at(hi)) < t && hi < 1e6) hi *= 2;
+    for (let i = 0; i < 60; i++) {
+      const mid = (lo + hi) / 2;
+      if (totalVariation(...at(mid)) < t) lo = mid;
+      else hi = mid;
+    }
+    const [model, teacher] = at(hi);
     return { model, teacher };
   }
 
