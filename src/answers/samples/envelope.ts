@@ -53,7 +53,6 @@ export const SEQUENTIAL_DECISIONS = [
   'unsettled-at-cap',
   'stopped-by-error',
 ] as const;
-export type SequentialDecision = (typeof SEQUENTIAL_DECISIONS)[number];
 
 // The types below are inferred from these schemas, so the reader and the writers cannot drift apart.
 const share = z.number().min(0).max(1);
