@@ -2,39 +2,14 @@
 // Ctrl-C while it is in flight) is paid for once: the batch is looked up, not created again.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { anthropicBatchApi } from '../providers/batch/anthropic-batch.js';
-import { openAIBatchApi } from '../providers/batch/openai-batch.js';
+import { describe, expect, it } from 'vitest';
 import { Collection } from '../src/sources/batch/collection.js';
-import { buildPlan } from '../src/sources/batch/plan-builder.js';
-import { writePlan } from '../src/sources/batch/plan-file.js';
-import { planItems } from '../src/sources/batch/plan.js';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
 import type { BatchFault } from './loopback/batch-routes.js';
-import {
-  accounting,
-  cli,
-  journalOf,
-  KEY,
-  KEY_ENV,
-  planArgs,
-  recordedCounts,
-  startBatchServer,
-  type BatchServer,
-} from './batch-helpers.js';
-import { useTempDirs } from './helpers/temp-dir.js';
+import { accounting, cli, journalOf, planArgs, recordedCounts, type BatchServer } from './batch-helpers.js';
+import { apiFor, FAST, plannedDir, useBatchFixture } from './helpers/batch-fixture.js';
 
-const tempDir = useTempDirs();
-const FAST = ['--poll-interval', '0.01'];
-let server: BatchServer | undefined;
-beforeEach(() => {
-  process.env[KEY_ENV] = KEY;
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const { tempDir, startServer } = useBatchFixture();
 
 const CREATE = { openai: /^\/v1\/batches$/, anthropic: /^\/v1\/messages\/batches$/ } as const;
 const after = (provider: 'openai' | 'anthropic', fault: Omit<BatchFault, 'method' | 'path' | 'phase'>): BatchFault => ({
@@ -69,7 +44,7 @@ function expectEveryIdOnce(dir: string, expected: number): void {
 for (const provider of ['openai', 'anthropic'] as const) {
   describe(`a lost create reply (${provider})`, () => {
     it('a 500 after the API created the batch: found, not created again; the collection pays once', async () => {
-      server = await startBatchServer({ faults: [after(provider, { status: 500 })] });
+      const server = await startServer({ faults: [after(provider, { status: 500 })] });
       const dir = tempDir();
       const r = await cli([
         'batch',
@@ -113,7 +88,7 @@ for (const provider of ['openai', 'anthropic'] as const) {
     });
 
     it('a connection reset after the API created the batch: found, not created again', async () => {
-      server = await startBatchServer({ faults: [after(provider, { reset: true })] });
+      const server = await startServer({ faults: [after(provider, { reset: true })] });
       const dir = tempDir();
       const r = await cli([
         'batch',
@@ -134,7 +109,7 @@ for (const provider of ['openai', 'anthropic'] as const) {
     });
 
     it('a 503 before anything was created: the look-up finds nothing and the batch is created (once)', async () => {
-      server = await startBatchServer({ faults: [before(provider, { status: 503 })] });
+      const server = await startServer({ faults: [before(provider, { status: 503 })] });
       const dir = tempDir();
       const r = await cli([
         'batch',
@@ -163,7 +138,7 @@ for (const provider of ['openai', 'anthropic'] as const) {
     });
 
     it('a refusal (400) is final: journalled, nothing looked up or re-sent; resume creates it', async () => {
-      server = await startBatchServer({ faults: [before(provider, { status: 400 })] });
+      const server = await startServer({ faults: [before(provider, { status: 400 })] });
       const dir = tempDir();
       const r = await cli([
         'batch',
@@ -194,7 +169,7 @@ for (const provider of ['openai', 'anthropic'] as const) {
     });
 
     it('three 5xx that created nothing: the step stops, counts its retries truthfully; resume creates it', async () => {
-      server = await startBatchServer({ faults: [before(provider, { status: 500, times: 3 })] });
+      const server = await startServer({ faults: [before(provider, { status: 500, times: 3 })] });
       const dir = tempDir();
       const r = await cli([
         'batch',
@@ -225,7 +200,7 @@ for (const provider of ['openai', 'anthropic'] as const) {
 
 describe('a lost create reply on Anthropic when other batches look alike', () => {
   it('two unknown batches of that size meanwhile: stops, creates nothing, says how to adopt', async () => {
-    server = await startBatchServer({ faults: [after('anthropic', { status: 500 })] });
+    const server = await startServer({ faults: [after('anthropic', { status: 500 })] });
     // Another collection of the same account creates a batch of the same size at the same moment.
     const s = server;
     const dir = tempDir();
@@ -273,7 +248,7 @@ describe('a lost create reply on Anthropic when other batches look alike', () =>
   });
 
   it('an ended look-alike whose results hold other custom_ids is ruled out by reading them', async () => {
-    server = await startBatchServer({ faults: [after('anthropic', { status: 500 })] });
+    const server = await startServer({ faults: [after('anthropic', { status: 500 })] });
     const foreign = server.batches.addForeign('anthropic', ['other_0', 'other_1', 'other_2']);
     // Retrieving a loopback batch moves it on; this one has ended before the look-up reads it.
     await fetch(`${server.baseUrl('anthropic')}/v1/messages/batches/${foreign.id}`, {
@@ -306,7 +281,7 @@ describe('a lost create reply on Anthropic when other batches look alike', () =>
   });
 
   it('adopt --none: the user says no batch was created; the next run creates it', async () => {
-    server = await startBatchServer({ faults: [after('anthropic', { status: 500 })] });
+    const server = await startServer({ faults: [after('anthropic', { status: 500 })] });
     const s = server;
     s.batches.addForeign('anthropic', ['x_1', 'x_2']);
     const dir = tempDir();
@@ -333,7 +308,7 @@ describe('a lost create reply on Anthropic when other batches look alike', () =>
   });
 
   it('adopt refuses a batch of another size, and a collection with nothing to adopt', async () => {
-    server = await startBatchServer({ faults: [after('anthropic', { status: 500 })] });
+    const server = await startServer({ faults: [after('anthropic', { status: 500 })] });
     const s = server;
     const other = s.batches.addForeign('anthropic', ['x_1', 'x_2', 'x_3', 'x_4']);
     s.batches.addForeign('anthropic', ['y_1', 'y_2']);
@@ -377,33 +352,11 @@ describe('a lost create reply on Anthropic when other batches look alike', () =>
 
 describe('a crash between the create and its journal entry', () => {
   const catalogue = defaultCatalogue();
-  async function plannedDir(provider: 'openai' | 'anthropic', s: BatchServer): Promise<string> {
-    const dir = tempDir();
-    const plan = buildPlan(
-      {
-        provider,
-        model: 'm',
-        protocol: 'letter-only',
-        samples: 6,
-        scenarios: [{ scenario: resolveScenario(catalogue, 'biz/prison'), split: 'in-sample' }],
-        sampling: { max_tokens: 5 },
-        baseUrl: s.baseUrl(provider),
-        apiKeyEnv: KEY_ENV,
-      },
-      catalogue,
-    );
-    await writePlan(dir, plan, planItems(plan, catalogue));
-    return dir;
-  }
-  const apiFor = (provider: 'openai' | 'anthropic', dir: string) => {
-    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
-    return provider === 'openai' ? openAIBatchApi(plan) : anthropicBatchApi(plan);
-  };
 
   for (const provider of ['openai', 'anthropic'] as const) {
     it(`${provider}: resume finds the batch the API created and creates none again`, async () => {
-      server = await startBatchServer({ pollsToEnd: 1 });
-      const dir = await plannedDir(provider, server);
+      const server = await startServer({ pollsToEnd: 1 });
+      const dir = await plannedDir(tempDir(), provider, server, catalogue);
       const collection = await Collection.open({
         dir,
         api: apiFor(provider, dir),
@@ -431,8 +384,8 @@ describe('a crash between the create and its journal entry', () => {
   }
 
   it('a kill while the created step was being written (torn last line): removed, and the batch found', async () => {
-    server = await startBatchServer({ pollsToEnd: 1 });
-    const dir = await plannedDir('anthropic', server);
+    const server = await startServer({ pollsToEnd: 1 });
+    const dir = await plannedDir(tempDir(), 'anthropic', server, catalogue);
     const collection = await Collection.open({ dir, api: apiFor('anthropic', dir), catalogue });
     await collection.submit();
     collection.close();
@@ -449,8 +402,8 @@ describe('a crash between the create and its journal entry', () => {
   });
 
   it('a v1 journal (no create intents): a prepared batch is looked up, not created blindly', async () => {
-    server = await startBatchServer({ pollsToEnd: 1 });
-    const dir = await plannedDir('anthropic', server);
+    const server = await startServer({ pollsToEnd: 1 });
+    const dir = await plannedDir(tempDir(), 'anthropic', server, catalogue);
     const collection = await Collection.open({
       dir,
       api: apiFor('anthropic', dir),

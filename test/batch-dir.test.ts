@@ -3,20 +3,11 @@
 // is written, and temp files of an interrupted write do not stay behind.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli, journalOf, KEY, KEY_ENV, planArgs, startBatchServer, type BatchServer } from './batch-helpers.js';
-import { useTempDirs } from './helpers/temp-dir.js';
+import { describe, expect, it } from 'vitest';
+import { cli, journalOf, planArgs, type BatchServer } from './batch-helpers.js';
+import { FAST, useBatchFixture } from './helpers/batch-fixture.js';
 
-const tempDir = useTempDirs();
-const FAST = ['--poll-interval', '0.01'];
-let server: BatchServer | undefined;
-beforeEach(() => {
-  process.env[KEY_ENV] = KEY;
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const { tempDir, startServer } = useBatchFixture();
 
 const OURS = 'business_prisoners-dilemma_0';
 const escapeRegExp = (text: string) => text.replace(/[/.]/g, '\\$&');
@@ -24,7 +15,7 @@ const sizes = (s: BatchServer) => s.batches.batches.map((b) => b.items.length);
 
 describe('--max-requests and --max-bytes are part of the plan', () => {
   it('a later submit keeps the planned batch size without repeating the option', async () => {
-    server = await startBatchServer({ pollsToEnd: 1 });
+    const server = await startServer({ pollsToEnd: 1 });
     const dir = tempDir();
     const plan = await cli([
       'batch',
@@ -48,7 +39,7 @@ describe('--max-requests and --max-bytes are part of the plan', () => {
   });
 
   it('the same limit again is fine; a different one is refused with the planned value', async () => {
-    server = await startBatchServer({ pollsToEnd: 1 });
+    const server = await startServer({ pollsToEnd: 1 });
     const dir = tempDir();
     await cli([
       'batch',
@@ -74,7 +65,7 @@ describe('--max-requests and --max-bytes are part of the plan', () => {
   });
 
   it('run with plan options and a limit, repeated, plans once', async () => {
-    server = await startBatchServer({ pollsToEnd: 1 });
+    const server = await startServer({ pollsToEnd: 1 });
     const dir = tempDir();
     const args = [
       'batch',
@@ -100,7 +91,7 @@ describe('--max-requests and --max-bytes are part of the plan', () => {
 
 describe('a wrong base URL can be corrected', () => {
   it('run again with the right --base-url: the journal records the change and the collection finishes', async () => {
-    server = await startBatchServer({ pollsToEnd: 1 });
+    const server = await startServer({ pollsToEnd: 1 });
     const dir = tempDir();
     const wrong = `${server.baseUrl('anthropic')}/v1`;
     const options = (url: string) => [
@@ -133,7 +124,7 @@ describe('a wrong base URL can be corrected', () => {
   });
 
   it('resume --base-url corrects it too; a non-http URL is refused', async () => {
-    server = await startBatchServer({ pollsToEnd: 1 });
+    const server = await startServer({ pollsToEnd: 1 });
     const dir = tempDir();
     const wrong = `http://127.0.0.1:9/v1`;
     await cli([
@@ -200,7 +191,7 @@ describe('--dir is checked before anything is written', () => {
   });
 
   it("a folder holding someone else's recording: refused, nothing added to it", async () => {
-    server = await startBatchServer();
+    const server = await startServer();
     const dir = tempDir();
     writeFileSync(
       join(dir, 'recording.jsonl'),
@@ -227,7 +218,7 @@ describe('--dir is checked before anything is written', () => {
   });
 
   it('a recording or a journal without its plan.json: refused, nothing added', async () => {
-    server = await startBatchServer();
+    const server = await startServer();
     const samePlan = tempDir();
     writeFileSync(
       join(samePlan, 'recording.jsonl'),
@@ -269,7 +260,7 @@ describe('--dir is checked before anything is written', () => {
   });
 
   it('a folder with unrelated files is used as it is (they are left alone)', async () => {
-    server = await startBatchServer({ pollsToEnd: 1 });
+    const server = await startServer({ pollsToEnd: 1 });
     const dir = tempDir();
     writeFileSync(join(dir, 'README.txt'), 'teacher run for the April report\n');
     const r = await cli([
@@ -291,7 +282,7 @@ describe('--dir is checked before anything is written', () => {
 
 describe('temp files of an interrupted write', () => {
   it('are removed when the collection is next opened, and the removal is reported', async () => {
-    server = await startBatchServer({ pollsToEnd: 1 });
+    const server = await startServer({ pollsToEnd: 1 });
     const dir = tempDir();
     await cli([
       'batch',

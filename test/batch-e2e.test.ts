@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ItemOutcome } from './loopback/batch-routes.js';
 import {
   accounting,
@@ -17,20 +17,10 @@ import {
   recordedCounts,
   recordingOf,
   ROOT,
-  startBatchServer,
-  type BatchServer,
 } from './batch-helpers.js';
-import { useTempDirs } from './helpers/temp-dir.js';
+import { useBatchFixture } from './helpers/batch-fixture.js';
 
-const tempDir = useTempDirs();
-let server: BatchServer | undefined;
-beforeEach(() => {
-  process.env[KEY_ENV] = KEY;
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const { tempDir, startServer } = useBatchFixture();
 
 const SCENARIOS = ['--scenario', 'biz/prison', '--scenario', 'IR/staghunt@x2'];
 const FAST = ['--poll-interval', '0.005'];
@@ -55,7 +45,7 @@ function allFiles(dir: string): string {
 for (const provider of ['openai', 'anthropic'] as const) {
   describe(`stratalign batch run (${provider})`, () => {
     it('collects every answer once, re-submits what expired and accounts for the rest', async () => {
-      server = await startBatchServer({ answer: scripted });
+      const server = await startServer({ answer: scripted });
       const dir = tempDir();
       const r = await cli([
         'batch',
@@ -152,7 +142,7 @@ for (const provider of ['openai', 'anthropic'] as const) {
     });
 
     it('works step by step: plan, submit, status, collect; each step accounts for every request', async () => {
-      server = await startBatchServer({ pollsToEnd: 2 });
+      const server = await startServer({ pollsToEnd: 2 });
       const dir = tempDir();
       const plan = await cli([
         'batch',
@@ -203,7 +193,7 @@ for (const provider of ['openai', 'anthropic'] as const) {
     });
 
     it('cancel: unfinished requests are cancelled, listed as missing and not sent again', async () => {
-      server = await startBatchServer({ pollsToEnd: 1000 });
+      const server = await startServer({ pollsToEnd: 1000 });
       const dir = tempDir();
       await cli([
         'batch',
@@ -231,7 +221,7 @@ for (const provider of ['openai', 'anthropic'] as const) {
 
 describe('stratalign batch: OpenAI batch failures and usage errors', () => {
   it('re-submits the requests of a batch that failed validation, and shows why it failed', async () => {
-    server = await startBatchServer({ failBatch: (b) => (b.index === 0 ? 'scripted validation failure' : null) });
+    const server = await startServer({ failBatch: (b) => (b.index === 0 ? 'scripted validation failure' : null) });
     const dir = tempDir();
     const r = await cli([
       'batch',
@@ -253,7 +243,7 @@ describe('stratalign batch: OpenAI batch failures and usage errors', () => {
   });
 
   it('a missing key is a usage error naming the variable; nothing is sent', async () => {
-    server = await startBatchServer();
+    const server = await startServer();
     const dir = tempDir();
     delete process.env[KEY_ENV];
     const r = await cli([
@@ -277,7 +267,7 @@ describe('stratalign batch: OpenAI batch failures and usage errors', () => {
   it('an unreachable API stops the step with the reason; the collection resumes later', async () => {
     const port = await closedPort();
     const dir = tempDir();
-    server = await startBatchServer();
+    await startServer();
     const args = [
       '--provider',
       'openai',

@@ -1,48 +1,23 @@
 // Faults around the batch calls other than a lost create: Ctrl-C while a create is in flight,
 // a crash right after the API accepted a cancel, an upload that fails once, and result files
 // with a line that is not JSON.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BatchFault } from './loopback/batch-routes.js';
 import {
   accounting,
   CHILD_TEST_TIMEOUT,
   cli,
   journalOf,
-  KEY,
-  KEY_ENV,
   planArgs,
-  recordedCounts,
-  spawnBatch,
-  startBatchServer,
   waitFor,
-  type BatchChild,
   type BatchServer,
 } from './batch-helpers.js';
-import { useTempDirs } from './helpers/temp-dir.js';
+import { expectEveryIdOnce, FAST, useBatchFixture } from './helpers/batch-fixture.js';
 
-const tempDir = useTempDirs();
-const FAST = ['--poll-interval', '0.01'];
-let server: BatchServer | undefined;
-let running: BatchChild | undefined;
-beforeEach(() => {
-  process.env[KEY_ENV] = KEY;
-});
-afterEach(async () => {
-  const child = running?.child;
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  running = undefined;
-  await server?.close();
-  server = undefined;
-});
+const { tempDir, startServer, spawn } = useBatchFixture();
 
 const CREATE = { openai: /^\/v1\/batches$/, anthropic: /^\/v1\/messages\/batches$/ } as const;
 const journalTypes = (dir: string) => journalOf(dir).map((e) => e.type as string);
-
-function expectEveryIdOnce(dir: string, expected: number): void {
-  const counts = recordedCounts(dir);
-  expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
-  expect(counts.size).toBe(expected);
-}
 
 for (const provider of ['openai', 'anthropic'] as const) {
   describe(`Ctrl-C and cancel (${provider})`, () => {
@@ -50,10 +25,10 @@ for (const provider of ['openai', 'anthropic'] as const) {
       'Ctrl-C while the API answers a create waits for it, journals the batch, stops; resume creates nothing',
       async () => {
         const hold: BatchFault = { method: 'POST', path: CREATE[provider], phase: 'after', delayMs: 1500, times: 1 };
-        server = await startBatchServer({ pollsToEnd: 1, faults: [hold] });
+        const server = await startServer({ pollsToEnd: 1, faults: [hold] });
         const s = server;
         const dir = tempDir();
-        running = spawnBatch([
+        const running = spawn([
           'run',
           '--dir',
           dir,
@@ -92,7 +67,7 @@ for (const provider of ['openai', 'anthropic'] as const) {
     it(
       'a crash after the API accepted a cancel: already journalled, so resume re-sends none of its requests',
       async () => {
-        server = await startBatchServer({
+        const server = await startServer({
           pollsToEnd: 1_000_000,
           faults: [{ method: 'POST', path: /\/cancel$/, phase: 'after', delayMs: 5000, times: 1 }],
         });
@@ -114,7 +89,7 @@ for (const provider of ['openai', 'anthropic'] as const) {
           ).code,
         ).toBe(0);
         expect((await cli(['batch', 'submit', '--dir', dir])).code).toBe(0);
-        running = spawnBatch(['cancel', '--dir', dir]);
+        const running = spawn(['cancel', '--dir', dir]);
         await waitFor('the cancel to be accepted', () => s.batches.faultEvents.length > 0, running.output);
         running.child.kill('SIGKILL');
         await running.exited;
@@ -133,7 +108,7 @@ for (const provider of ['openai', 'anthropic'] as const) {
     );
 
     it('a cancel journalled but never delivered (the API failed) is sent again by the next step', async () => {
-      server = await startBatchServer({
+      const server = await startServer({
         pollsToEnd: 1_000_000,
         faults: [{ method: 'POST', path: /\/cancel$/, phase: 'before', status: 500, times: 3 }],
       });
@@ -175,7 +150,7 @@ describe('the OpenAI upload', () => {
     s.server.requests.filter((r) => r.method === 'POST' && UPLOAD.test(r.path)).length;
 
   it('survives one 500: the request file is sent again, and the collection completes', async () => {
-    server = await startBatchServer({
+    const server = await startServer({
       faults: [{ method: 'POST', path: UPLOAD, phase: 'before', status: 500, times: 1 }],
     });
     const dir = tempDir();
@@ -202,7 +177,7 @@ describe('the OpenAI upload', () => {
   });
 
   it('survives one 429 with retry-after', async () => {
-    server = await startBatchServer({
+    const server = await startServer({
       faults: [{ method: 'POST', path: UPLOAD, phase: 'before', status: 429, retryAfter: 0, times: 1 }],
     });
     const dir = tempDir();
@@ -223,7 +198,7 @@ describe('the OpenAI upload', () => {
   });
 
   it('says "after 2 retries" only when three uploads were sent, and claims none for a refusal', async () => {
-    server = await startBatchServer({
+    const server = await startServer({
       faults: [{ method: 'POST', path: UPLOAD, phase: 'before', status: 500, times: 3 }],
     });
     const r = await cli([
@@ -243,7 +218,7 @@ describe('the OpenAI upload', () => {
     expect(r.stderr).toMatch(/stratalign batch run: 500 server error at \S+ after 2 retries: loopback scripted 500/);
     await server.close();
 
-    server = await startBatchServer({
+    const refusing = await startServer({
       faults: [{ method: 'POST', path: UPLOAD, phase: 'before', status: 413, times: 1 }],
     });
     const refused = await cli([
@@ -251,7 +226,7 @@ describe('the OpenAI upload', () => {
       'run',
       '--dir',
       tempDir(),
-      ...planArgs('openai', server),
+      ...planArgs('openai', refusing),
       '--samples',
       '2',
       '--scenario',
@@ -259,7 +234,7 @@ describe('the OpenAI upload', () => {
       ...FAST,
     ]);
     expect(refused.code).toBe(1);
-    expect(uploads(server)).toBe(1);
+    expect(uploads(refusing)).toBe(1);
     expect(refused.stderr).toMatch(/stratalign batch run: 413 error from \S+: loopback scripted 413/);
     expect(refused.stderr).not.toMatch(/retr(y|ies)/);
   });
@@ -268,7 +243,7 @@ describe('the OpenAI upload', () => {
 for (const provider of ['openai', 'anthropic'] as const) {
   describe(`results with a line that is not JSON (${provider})`, () => {
     it('counts and skips the line; every answer is recorded and a resume has nothing left to do', async () => {
-      server = await startBatchServer({ pollsToEnd: 1, extraResultLines: () => ['<html>upstream hiccup</html>'] });
+      const server = await startServer({ pollsToEnd: 1, extraResultLines: () => ['<html>upstream hiccup</html>'] });
       const dir = tempDir();
       const r = await cli([
         'batch',

@@ -2,66 +2,18 @@
 // SIGKILL after submission, SIGKILL while results are being written, Ctrl-C while polling, and
 // crashes injected between a step's effect and its journal entry (the create step's own cases are
 // in batch-create-once.test.ts).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { anthropicBatchApi } from '../providers/batch/anthropic-batch.js';
-import { openAIBatchApi } from '../providers/batch/openai-batch.js';
+import { describe, expect, it } from 'vitest';
 import { Collection } from '../src/sources/batch/collection.js';
-import { buildPlan } from '../src/sources/batch/plan-builder.js';
-import { writePlan } from '../src/sources/batch/plan-file.js';
-import { planItems } from '../src/sources/batch/plan.js';
 import { defaultCatalogue } from '../src/catalogue/index.js';
-import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
-import {
-  accounting,
-  cli,
-  errorsOf,
-  journalOf,
-  KEY,
-  KEY_ENV,
-  planArgs,
-  recordedCounts,
-  ROOT,
-  startBatchServer,
-  type BatchServer,
-} from './batch-helpers.js';
-import { useTempDirs } from './helpers/temp-dir.js';
+import { accounting, cli, errorsOf, journalOf, planArgs, CHILD_TEST_TIMEOUT, waitFor } from './batch-helpers.js';
+import { apiFor, expectEveryIdOnce, FAST, plannedDir, useBatchFixture } from './helpers/batch-fixture.js';
 
-const tempDir = useTempDirs();
-const FAST = ['--poll-interval', '0.01'];
-let server: BatchServer | undefined;
-let child: ChildProcess | undefined;
-beforeEach(() => {
-  process.env[KEY_ENV] = KEY;
-});
-afterEach(async () => {
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  child = undefined;
-  await server?.close();
-  server = undefined;
-});
+const { tempDir, startServer, spawn } = useBatchFixture();
 
-type Exit = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
-
-/** Starts `stratalign batch run` in a child process; `exited` resolves once it ends. */
-function runChild(args: string[]): { exited: Promise<Exit>; output: () => string } {
-  child = spawn(process.execPath, ['bin/stratalign.mjs', 'batch', 'run', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, [KEY_ENV]: KEY },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const proc = child;
-  return {
-    exited: new Promise((done) => proc.on('exit', (code, signal) => done({ code, signal, stdout, stderr }))),
-    output: () => `${stdout}\n${stderr}`,
-  };
-}
+/** Starts `stratalign batch run` in a child process (killed after the test if it still runs). */
+const runChild = (args: string[]) => spawn(['run', ...args]);
 
 /** Complete lines of a file another process is appending to. */
 function completeLines(file: string): string[] {
@@ -70,32 +22,15 @@ function completeLines(file: string): string[] {
   return lines.slice(0, -1).filter(Boolean);
 }
 
-/** Child processes start slowly on a loaded machine (tsx compiles on start): generous deadlines, no timing claims. */
-const CHILD_TEST_TIMEOUT = 120_000;
-
-async function waitFor(what: string, ready: () => boolean, output: () => string): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the child wrote:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 const journalTypes = (dir: string) =>
   completeLines(join(dir, 'journal.jsonl')).map((l) => JSON.parse(l).type as string);
-
-function expectEveryIdOnce(dir: string, expected: number): void {
-  const counts = recordedCounts(dir);
-  expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
-  expect(counts.size).toBe(expected);
-}
 
 for (const provider of ['openai', 'anthropic'] as const) {
   describe(`interrupted collection (${provider})`, () => {
     it(
       'SIGKILL after submission: resume polls the batches it created and creates none again',
       async () => {
-        server = await startBatchServer({ pollsToEnd: 1_000_000 });
+        const server = await startServer({ pollsToEnd: 1_000_000 });
         const dir = tempDir();
         const run = runChild([
           '--dir',
@@ -118,7 +53,7 @@ for (const provider of ['openai', 'anthropic'] as const) {
           () => journalTypes(dir).filter((t) => t === 'created').length === 3,
           run.output,
         );
-        child!.kill('SIGKILL');
+        run.child.kill('SIGKILL');
         expect((await run.exited).signal).toBe('SIGKILL');
         expect(existsSync(join(dir, '.lock'))).toBe(true); // left by the killed process
 
@@ -138,7 +73,7 @@ for (const provider of ['openai', 'anthropic'] as const) {
       async () => {
         // Sample 9 of each scenario errors, so the accounting has something missing. The server sends
         // 7 result lines and holds the rest, so the kill lands mid-collection whatever the machine's speed.
-        server = await startBatchServer({
+        const server = await startServer({
           pollsToEnd: 1,
           holdResultsAfter: 7,
           answer: (i) =>
@@ -159,7 +94,7 @@ for (const provider of ['openai', 'anthropic'] as const) {
           ...FAST,
         ]);
         await waitFor('7 samples written', () => completeLines(recording).length === 7, run.output);
-        child!.kill('SIGKILL');
+        run.child.kill('SIGKILL');
         await run.exited;
         const before = completeLines(recording).length;
         expect(before).toBe(7);
@@ -187,7 +122,7 @@ describe('interrupted collection: Ctrl-C and injected crashes', () => {
   it(
     'Ctrl-C while polling exits 130 with the state saved; resume finishes',
     async () => {
-      server = await startBatchServer({ pollsToEnd: 1_000_000 });
+      const server = await startServer({ pollsToEnd: 1_000_000 });
       const dir = tempDir();
       const run = runChild([
         '--dir',
@@ -200,7 +135,7 @@ describe('interrupted collection: Ctrl-C and injected crashes', () => {
         ...FAST,
       ]);
       await waitFor('the batch to be polled', () => journalTypes(dir).includes('status'), run.output);
-      child!.kill('SIGINT');
+      run.child.kill('SIGINT');
       const exit = await run.exited;
       expect(exit.code).toBe(130);
       expect(exit.stderr).toMatch(
@@ -222,28 +157,6 @@ describe('interrupted collection: Ctrl-C and injected crashes', () => {
   );
 
   const catalogue = defaultCatalogue();
-  async function plannedDir(provider: 'openai' | 'anthropic', s: BatchServer): Promise<string> {
-    const dir = tempDir();
-    const plan = buildPlan(
-      {
-        provider,
-        model: 'm',
-        protocol: 'letter-only',
-        samples: 6,
-        scenarios: [{ scenario: resolveScenario(catalogue, 'biz/prison'), split: 'in-sample' }],
-        sampling: { max_tokens: 5 },
-        baseUrl: s.baseUrl(provider),
-        apiKeyEnv: KEY_ENV,
-      },
-      catalogue,
-    );
-    await writePlan(dir, plan, planItems(plan, catalogue));
-    return dir;
-  }
-  const apiFor = (provider: 'openai' | 'anthropic', dir: string) => {
-    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
-    return provider === 'openai' ? openAIBatchApi(plan) : anthropicBatchApi(plan);
-  };
   const crashAt = (step: 'created' | 'collected') => (at: string) => {
     if (at === step) throw new Error(`injected crash after ${step}`);
   };
@@ -252,8 +165,8 @@ describe('interrupted collection: Ctrl-C and injected crashes', () => {
     'a crash after samples were written but before the journal said so, plus a torn last line, ' +
       'writes nothing twice',
     async () => {
-      server = await startBatchServer({ pollsToEnd: 1 });
-      const dir = await plannedDir('anthropic', server);
+      const server = await startServer({ pollsToEnd: 1 });
+      const dir = await plannedDir(tempDir(), 'anthropic', server, catalogue);
       const collection = await Collection.open({
         dir,
         api: apiFor('anthropic', dir),

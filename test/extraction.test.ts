@@ -10,7 +10,7 @@ import { readExtractorReply } from '../src/answers/extraction/extractor-reply.js
 import { parseLiveConfig } from '../src/sources/live/provider-config.js';
 import { describeParseQuality, parseQualityByModel } from '../src/report/summary/parse-quality.js';
 import { PARSE_FAILURE_KINDS } from '../src/answers/parsing/parse-result.js';
-import { TallyBuilder } from '../src/recordings/tally-builder.js';
+import { TallyBuilder } from '../src/recordings/load-tallies.js';
 import { SAMPLE_SCHEMA, type SampleRecord } from '../src/recordings/types.js';
 import { resolveScenario } from '../src/catalogue/scenarios/scenario.js';
 import { parseScenarioAnswer } from '../src/answers/parsing/parse-answer.js';

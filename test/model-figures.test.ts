@@ -7,9 +7,9 @@ import { summariseForEval } from '../src/report/eval-summary.js';
 import { evaluateChecks } from '../src/report/gate/evaluate.js';
 import type { Check } from '../src/report/gate/checks.js';
 import type { MetricName } from '../src/report/gate/metrics.js';
-import { groupFigures, modelFigures } from '../src/report/model-figures.js';
 import { renderJson } from '../src/report/render-json.js';
 import { modelsTable, summaryTable } from '../src/report/tables.js';
+import { verdictRows } from '../src/report/verdict.js';
 import type { Estimate, GroupRow, Report } from '../src/report/types.js';
 
 const catalogue = defaultCatalogue();
@@ -89,26 +89,33 @@ describe('one per-model figures type', () => {
 
   it('makes the gate and the report tables follow the report figures, not numbers of their own', () => {
     const r = report();
-    const g = group(r, 'split=in-sample');
-    // Plant values no computation can give; every reader of the figures must show them.
-    g.students.find((s) => s.model === STUDENT)!.pooledGapClosure = {
+    const figure = (label: string, model: string) => r.figures.find((f) => f.group === label && f.model === model)!;
+    // Plant values no computation can give in the figures the report carries; every reader must show them.
+    figure('split=in-sample', STUDENT).student!.pooledGapClosure = {
       value: 1234.5,
       low: 1000,
       high: 1500,
       method: 'planted',
     };
-    group(r, 'overall').models.find((m) => m.model === BASE)!.valid = 987654;
+    figure('overall', BASE).valid = 987654;
     expect(gateEstimate(r, 'pooled-gap-closure', 'in-sample', STUDENT)!.value).toBe(1234.5);
     const closureColumn = summaryTable(r, STUDENT, true).header.indexOf('pooled closure [95 %]');
     const row = summaryTable(r, STUDENT, true).rows.find((x) => x[0] === 'split=in-sample')!;
     expect(row[closureColumn]).toMatch(/^1234\.5/);
     expect(modelsTable(r).rows.find((x) => x[1] === BASE)![3]).toBe('987654');
-    expect(groupFigures(r, g).find((f) => f.model === STUDENT)!.student!.pooledGapClosure.value).toBe(1234.5);
+    const verdict = verdictRows(r).find((v) => v.split === 'in-sample' && v.student === STUDENT)!;
+    expect(verdict.closure.value).toBe(1234.5);
   });
 
   it('joins every model of every group once, students with their closure and the others without', () => {
-    const all = modelFigures(built);
+    const all = built.figures;
     expect(all).toHaveLength(built.groups.length * built.models.length);
+    expect(all.map((f) => f.group)).toEqual(built.groups.flatMap((g) => built.models.map(() => g.label)));
     for (const f of all) expect(f.student === null).toBe(f.role !== 'student');
+  });
+
+  it('keeps the figures out of the report JSON, which publishes the same numbers in its groups', () => {
+    expect(json).not.toHaveProperty('figures');
+    expect(Object.keys(json)).toEqual(Object.keys(built).filter((k) => k !== 'figures'));
   });
 });

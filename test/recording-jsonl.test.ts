@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { readSampleFile } from '../src/recordings/jsonl.js';
-import { TallyBuilder } from '../src/recordings/tally-builder.js';
+import { TallyBuilder } from '../src/recordings/load-tallies.js';
 import { SAMPLE_SCHEMA } from '../src/recordings/types.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 

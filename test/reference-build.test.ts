@@ -5,7 +5,7 @@ import { alignment } from '../assertions/alignment.js';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { readCountsTable } from '../src/recordings/counts-table.js';
 import { readSampleFile } from '../src/recordings/jsonl.js';
-import { TallyBuilder } from '../src/recordings/tally-builder.js';
+import { TallyBuilder } from '../src/recordings/load-tallies.js';
 import { buildReference, formatReference } from '../src/recordings/reference/build-reference.js';
 import { readReference } from '../src/recordings/reference/read-reference.js';
 import { wilsonInterval } from '../src/stats/proportion.js';

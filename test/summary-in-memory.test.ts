@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../src/catalogue/index.js';
 import { createConversionSummary, samplesFromPromptfooResults } from '../src/recordings/convert/promptfoo-results.js';
-import { TallyBuilder } from '../src/recordings/tally-builder.js';
+import { TallyBuilder } from '../src/recordings/load-tallies.js';
 import { ENVELOPE_TAG, formatEnvelope, type SampleEnvelope } from '../src/answers/samples/envelope.js';
 import { tallyEvalRows } from '../src/report/summary/eval-tallies.js';
 import { summariseEval } from '../src/report/summary/summarise-eval.js';

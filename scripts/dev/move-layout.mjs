@@ -154,14 +154,16 @@ function wrap(text) {
   return lines.join('\n');
 }
 
-const folderReadme = (name, { owns, mayImport }) => {
+const folderReadme = (name, { owns, mayImport, notes }) => {
   const allowed = mayImport.length
     ? mayImport.map((f) => `\`${f}/\``).join(', ')
     : 'nothing in src/ (Node built-ins and npm packages only)';
   const rules =
     'No folder of src/ imports promptfoo or a model SDK. test/architecture.test.ts checks these rules ' +
     '(folder direction, no file or folder cycles, dynamic imports included) from scripts/dev/layout.json.';
-  return `# src/${name}\n\n${wrap(owns)}\n\n${wrap(`May import: ${allowed}.`)}\n\n${wrap(rules)}\n`;
+  // `notes`: a paragraph of the folder's own, after the rules (e.g. where its one shared type lives).
+  const extra = notes ? `\n${wrap(notes)}\n` : '';
+  return `# src/${name}\n\n${wrap(owns)}\n\n${wrap(`May import: ${allowed}.`)}\n\n${wrap(rules)}\n${extra}`;
 };
 
 /** The src/ lines of the README's Layout block, one per folder, bottom layer first. */

@@ -73,20 +73,14 @@ export const ANSWER_PATH = [
   {
     branch: 'gate',
     from: 'src/sources/live/live-provider.ts#sample',
-    to: 'src/sources/live/sample-tally.ts#tallyOutcomes',
-    what: 'answers and structured missing answers',
+    to: 'src/sources/live/sample-tally.ts#liveAnswers',
+    what: 'the tally (answers and structured missing answers) and its stratalign.samples/v1 envelope, in one step',
   },
   {
     branch: 'gate',
-    from: 'src/sources/live/live-provider.ts#sample',
-    to: 'src/sources/live/sample-tally.ts#liveEnvelope',
-    what: 'the stratalign.samples/v1 envelope',
-  },
-  {
-    branch: 'gate',
-    from: 'src/sources/live/live-provider.ts#sample',
+    from: 'src/sources/live/sample-tally.ts#liveAnswers',
     to: 'src/answers/samples/envelope.ts#formatEnvelope',
-    what: "the row's output text",
+    what: "the envelope written as the row's output text",
   },
   // The gate: `stratalign gate` on the results promptfoo wrote (-o results.jsonl).
   {
@@ -106,7 +100,7 @@ export const ANSWER_PATH = [
     branch: 'gate',
     from: 'src/recordings/load-tallies.ts#loadPromptfooResults',
     to: 'src/recordings/convert/promptfoo-results.ts#samplesFromPromptfooResults',
-    what: 'streams the rows (then samplesFromRows, same file)',
+    what: 'streams the rows (then samplesFromRows, same file); tallySamples, in load-tallies.ts, folds their samples',
   },
   {
     branch: 'gate',
@@ -134,12 +128,6 @@ export const ANSWER_PATH = [
   },
   {
     branch: 'gate',
-    from: 'src/recordings/load-tallies.ts#loadPromptfooResults',
-    to: 'src/recordings/tally-builder.ts#tallySamples',
-    what: 'samples to tallies (counts and failures by kind)',
-  },
-  {
-    branch: 'gate',
     from: 'src/cli/gate-command.ts#run',
     to: 'src/report/build-report.ts#buildReport',
     what: 'the report from the tallies',
@@ -154,7 +142,7 @@ export const ANSWER_PATH = [
     branch: 'gate',
     from: 'src/report/build-report.ts#buildReport',
     to: 'src/report/group-stats.ts#groupRow',
-    what: 'per group and model: the figures (statistics are one box)',
+    what: 'per group and model: the figures (statistics are one box), joined per model in build-report.ts',
   },
   {
     branch: 'gate',
@@ -165,14 +153,8 @@ export const ANSWER_PATH = [
   {
     branch: 'gate',
     from: 'src/report/gate/evaluate.ts#evaluateSide',
-    to: 'src/report/model-figures.ts#groupFigures',
-    what: 'the one per-model figures type',
-  },
-  {
-    branch: 'gate',
-    from: 'src/report/gate/evaluate.ts#evaluateSide',
     to: 'src/report/gate/metrics.ts#read',
-    what: 'the number a check compares',
+    what: "the number a check compares, read off the report's per-model figures (Report.figures)",
   },
 
   // Branch: the alignment assertion scores the same output while the eval runs.
@@ -234,7 +216,13 @@ export const ANSWER_PATH = [
     branch: 'summary',
     from: 'src/report/summary/eval-tallies.ts#tallyEvalRows',
     to: 'src/recordings/convert/promptfoo-results.ts#samplesFromRows',
-    what: "the gate's own row reader (hops 13-16 from here)",
+    what: "the gate's own row reader (hops 12-15 from here)",
+  },
+  {
+    branch: 'summary',
+    from: 'src/report/summary/eval-tallies.ts#tallyEvalRows',
+    to: 'src/recordings/load-tallies.ts#add',
+    what: "each sample into its tally (TallyBuilder, the gate's tallySamples uses the same)",
   },
   {
     branch: 'summary',
@@ -246,13 +234,7 @@ export const ANSWER_PATH = [
     branch: 'summary',
     from: 'src/report/eval-summary.ts#summariseForEval',
     to: 'src/report/build-report.ts#buildReport',
-    what: "the gate's own report (hops 19-20 from here)",
-  },
-  {
-    branch: 'summary',
-    from: 'src/report/eval-summary.ts#summariseForEval',
-    to: 'src/report/model-figures.ts#groupFigures',
-    what: 'the one per-model figures type',
+    what: "the gate's own report with its per-model figures (hops 17-18 from here), read by the summary",
   },
   {
     branch: 'summary',
@@ -336,7 +318,7 @@ export function checkHops(root, hops = ANSWER_PATH) {
   });
 }
 
-/** Hops per branch, e.g. { gate: 23, assertion: 5, summary: 8 }. */
+/** Hops per branch, e.g. { gate: 20, assertion: 5, summary: 8 }. */
 export function hopCounts(hops = ANSWER_PATH) {
   const counts = {};
   for (const h of hops) counts[h.branch] = (counts[h.branch] ?? 0) + 1;

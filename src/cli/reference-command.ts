@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../shared/files/atomic-file.js';
 import { answersFileKind } from '../recordings/answers-file.js';
 import { unreadableFile } from '../shared/files/file-errors.js';
 import { readCountsTable } from '../recordings/counts-table.js';
-import { TallyBuilder } from '../recordings/tally-builder.js';
+import { TallyBuilder } from '../recordings/load-tallies.js';
 import type { Tally } from '../recordings/types.js';
 import { buildReference, formatReference } from '../recordings/reference/build-reference.js';
 import { sanitizeForTerminal } from '../shared/terminal.js';

@@ -13,7 +13,16 @@ import { selectModels, type ModelChoice, type SelectedModels } from './model-sel
 import { payoffSensitivity } from './payoff-sensitivity.js';
 import { reportParseQuality } from './parse-quality-section.js';
 import { scenarioRow } from './scenario-stats.js';
-import { REPORT_SCHEMA, type Report, type ReportModel, type ReportSettings } from './types.js';
+import {
+  REPORT_SCHEMA,
+  type GroupRow,
+  type GroupStudent,
+  type ModelFigures,
+  type Report,
+  type ReportModel,
+  type ReportSettings,
+  type StudentFigures,
+} from './types.js';
 import { scenarioWork, type ScenarioUnit } from './unit-work.js';
 import type { ResolvedScenarios } from '../catalogue/scenarios/resolved-scenarios.js';
 
@@ -92,6 +101,7 @@ export function buildReport(input: ReportInput, options: ReportOptions, catalogu
   );
   const probes = attachProbes(groups, input.tallies, models, { ...options, level: LEVEL }, catalogue);
   const parseQuality = reportParseQuality(input.tallies, ordered);
+  const described = reportModels(input.tallies, models);
   return {
     schema: REPORT_SCHEMA,
     tool: { name: 'stratalign', catalogue: catalogue.version },
@@ -104,7 +114,7 @@ export function buildReport(input: ReportInput, options: ReportOptions, catalogu
       correlation: '-1..1',
       parseRate: 'share 0..1',
     },
-    models: reportModels(input.tallies, models),
+    models: described,
     definitions: DEFINITIONS,
     scenarios: studied.map((s) => s.row),
     groups,
@@ -119,7 +129,37 @@ export function buildReport(input: ReportInput, options: ReportOptions, catalogu
     notes: [...lostNotes(input.lost ?? null), ...notesFor(units, models)],
     ...(probes ? { probes } : {}),
     ...(parseQuality ? { parseQuality } : {}),
+    // After the probes: they add label bias to the groups' model rows.
+    figures: groups.flatMap((g) => groupFigures(described, g)),
   };
+}
+
+/**
+ * The figures of each of the report's models in one group: its row joined with its role and, for a student, closure.
+ */
+function groupFigures(models: readonly ReportModel[], group: GroupRow): ModelFigures[] {
+  return models.flatMap((m) => {
+    const row = group.models.find((x) => x.model === m.label);
+    if (!row) return [];
+    const s = group.students.find((x) => x.model === m.label);
+    const { model, ...figures } = row;
+    return [
+      {
+        ...figures,
+        model,
+        role: m.role,
+        dataRole: m.dataRole,
+        sourceLabel: m.sourceLabel,
+        group: group.label,
+        key: group.key,
+        student: s ? closureOf(s) : null,
+      },
+    ];
+  });
+}
+
+function closureOf({ model: _named, ...closure }: GroupStudent): StudentFigures {
+  return closure;
 }
 
 function reportModels(tallies: readonly Tally[], models: SelectedModels): ReportModel[] {

@@ -4,9 +4,8 @@ import type { ChoiceParameters } from '../catalogue/scenarios/choice-covariates.
 import type { ProbesReport } from './probes/probes-report.js';
 import type { Tally } from '../recordings/types.js';
 import { buildReport, MIN_RESAMPLES } from './build-report.js';
-import type { GroupRow } from './types.js';
+import type { GroupRow, ModelFigures, StudentFigures } from './types.js';
 import type { ResolvedScenarios } from '../catalogue/scenarios/resolved-scenarios.js';
-import { groupFigures, type ModelFigures, type StudentFigures } from './model-figures.js';
 import { verdictRows, type VerdictRow } from './verdict.js';
 
 /** A student's figures in a summary row: its closure of the gap is always there. */
@@ -67,10 +66,10 @@ export function summariseForEval(
     if (isStratalignError(err)) return { models: [], splits: [], error: err.message };
     throw err;
   }
-  // Every number below is the report's, read through the one per-model figures type.
-  const studentsOf = (g: GroupRow) =>
-    groupFigures(report, g).filter((f): f is StudentModelFigures => f.student !== null);
-  const models = groupFigures(report, report.groups.find((g) => g.label === 'overall')!);
+  // Every number below is the report's: the per-model figures it carries, read, never recomputed.
+  const figuresIn = (g: GroupRow) => report.figures.filter((f) => f.group === g.label);
+  const studentsOf = (g: GroupRow) => figuresIn(g).filter((f): f is StudentModelFigures => f.student !== null);
+  const models = figuresIn(report.groups.find((g) => g.label === 'overall')!);
   const splits = report.groups
     .filter((g) => g.key.split !== undefined && g.key.game === undefined && g.key.context === undefined)
     .filter((g) => g.key.region === undefined)

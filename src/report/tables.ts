@@ -1,6 +1,5 @@
 import { fixed, percent, pValue, share, withInterval } from './format.js';
-import { groupFigures, type StudentFigures } from './model-figures.js';
-import type { GroupRow, Report, ReportModel, ScenarioRow } from './types.js';
+import type { GroupRow, ModelFigures, Report, ReportModel, ScenarioRow, StudentFigures } from './types.js';
 
 /**
  * Shown where the data could not have recorded a number (e.g. parse failures in a counts table without failure
@@ -14,6 +13,8 @@ export const NOT_RECORDED = 'n/a (not recorded)';
  */
 export type Table = { id: string; title: string; header: string[]; numeric: boolean[]; rows: string[][] };
 
+/** The report's figures of each model in group `g` (joined once by buildReport). */
+const figuresIn = (r: Report, g: GroupRow): ModelFigures[] => r.figures.filter((f) => f.group === g.label);
 const students = (r: Report) => r.models.filter((m) => m.role === 'student');
 const modelOf = (r: Report, role: ReportModel['role']) => r.models.find((m) => m.role === role)!;
 
@@ -31,7 +32,7 @@ export function modelsTable(r: Report): Table {
     title: 'Models',
     header: ['role', 'model', 'data', 'valid answers', 'parse failures', 'parse rate [95 %]'],
     numeric: [false, false, false, true, true, true],
-    rows: groupFigures(r, overall).map((g) => {
+    rows: figuresIn(r, overall).map((g) => {
       return [
         g.role,
         g.model,
@@ -62,7 +63,7 @@ export function summaryTable(r: Report, student: string, compact: boolean): Tabl
   if (!compact) header.push('JS base');
   header.push('profile r [95 %]', 'r base');
   const rows = r.groups.map((g) => {
-    const figures = groupFigures(r, g);
+    const figures = figuresIn(r, g);
     const m = figures.find((x) => x.model === student)!;
     const s = m.student!;
     const b = figures.find((x) => x.model === base)!;
@@ -97,7 +98,7 @@ export function cooperationTable(r: Report): Table {
   const header = ['group', ...r.models.map((m) => `${m.role} ${m.label}`)];
   const rows = r.groups.map((g: GroupRow) => [
     g.label,
-    ...groupFigures(r, g).map((f) => withInterval(f.cooperation, 'share')),
+    ...figuresIn(r, g).map((f) => withInterval(f.cooperation, 'share')),
   ]);
   return {
     id: 'cooperation',

@@ -147,6 +147,31 @@ export type GroupStudent = {
   meanAbsoluteClosure: number | null;
 };
 
+/** A student's closure of the base-teacher gap in one group (the report's GroupStudent without its name). */
+export type StudentFigures = Omit<GroupStudent, 'model'>;
+
+/**
+ * One model's figures in one group of scenarios: cooperation, parse quality, distances and
+ * profile correlation to the teacher, label bias, and for a student its gap closure. The one
+ * per-model type the end-of-eval summary, the report's tables, the verdict and the gate render
+ * from, so none of them can compute a number of its own: buildReport joins them once and the
+ * report carries them (`Report.figures`). The report JSON keeps its published shape (GroupRow's
+ * `models` and `students`); these are the same objects' numbers joined per model.
+ */
+export type ModelFigures = Omit<GroupModel, 'model'> & {
+  model: string;
+  role: ModelRole;
+  /** The role the data gave the model (e.g. 'fine-tuned'), if any. */
+  dataRole: string | null;
+  /** Where the numbers come from, e.g. 'replayed' or 'recorded counts'. */
+  sourceLabel: string;
+  /** The group's label (`overall`, `split=in-sample`, ...) and key. */
+  group: string;
+  key: GroupKey;
+  /** Students only: their closure of the base-teacher gap; null for base and teacher. */
+  student: StudentFigures | null;
+};
+
 export type GroupRow = {
   key: GroupKey;
   label: string;
@@ -192,4 +217,10 @@ export type Report = {
    * recorded.
    */
   parseQuality?: ReportParseQuality[];
+  /**
+   * Every model's figures in every group, in the groups' and models' order: what the summary, the
+   * tables, the verdict and the gate read. In memory only: the JSON leaves them out (renderJson), as
+   * `groups` holds the same numbers in the published shape.
+   */
+  figures: ModelFigures[];
 };

@@ -1,5 +1,4 @@
 import { fixed, withInterval } from './format.js';
-import { groupFigures } from './model-figures.js';
 import type { Table } from './tables.js';
 import type { Estimate, Report } from './types.js';
 
@@ -29,7 +28,7 @@ export function verdictRows(report: Report): VerdictRow[] {
   return report.groups
     .filter((g) => g.key.split !== undefined && g.key.game === undefined && g.key.context === undefined)
     .flatMap((g) => {
-      const figures = groupFigures(report, g);
+      const figures = report.figures.filter((f) => f.group === g.label);
       const baseTv = figures.find((f) => f.model === base)?.tv ?? null;
       return figures.flatMap((f) =>
         f.student

@@ -53,7 +53,6 @@ export const SEQUENTIAL_DECISIONS = [
   'unsettled-at-cap',
   'stopped-by-error',
 ] as const;
-export type SequentialDecision = (typeof SEQUENTIAL_DECISIONS)[number];
 
 // The types below are inferred from these schemas, so the reader and the writers cannot drift apart.
 const share = z.number().min(0).max(1);
@@ -255,15 +254,16 @@ export function readOutputFor(output: string, scenario: Scenario, catalogue: Cat
   return read;
 }
 
-/** A row's output read for its scenario, with the parse result of each envelope sample, in order. */
+/** A row's output read for its scenario: each envelope sample's parse result, in order, or the plain answer's. */
 export type OutputSamplesRead =
   | { kind: 'envelope'; envelope: SampleEnvelope; parses: ParseResult[] }
-  | { kind: 'text' }
+  | { kind: 'text'; parse: ParseResult }
   | { kind: 'invalid'; reason: string };
 
 /**
  * What conversion needs from one row: the envelope checked against the row's scenario
- * (readOutputFor) and each of its samples read once (readEnvelopeSample).
+ * (readOutputFor) and each of its samples read once (readEnvelopeSample); plain text is one
+ * sample, read by the same readEnvelopeSample as the assertion reads it.
  */
 export function readOutputSamples(
   output: string,
@@ -271,10 +271,16 @@ export function readOutputSamples(
   catalogue: Catalogue,
   /** Asked under a structured protocol: read by the strict reader only. */
   structured: boolean,
+  /** The provider's finish reason for a plain answer, so a cut-off answer reads as truncated. */
+  finishReason?: string,
 ): OutputSamplesRead {
   const read = readOutputFor(output, scenario, catalogue);
-  if (read.kind !== 'envelope') return read;
   const { actionSpace } = scenario.game;
+  if (read.kind === 'text') {
+    const plain = { text: output, ...(finishReason ? { finishReason } : {}) };
+    return { kind: 'text', parse: readEnvelopeSample(plain, actionSpace, scenario.labels, structured) };
+  }
+  if (read.kind !== 'envelope') return read;
   const parses = read.envelope.samples.map((s) => readEnvelopeSample(s, actionSpace, scenario.labels, structured));
   return { ...read, parses };
 }

@@ -26,6 +26,14 @@ const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
  * Scores one provider output (a plain answer or a sample envelope) against the teacher's
  * distribution. `finishReason` is the provider's for a plain answer, so a cut-off answer reads as
  * truncated rather than as no choice.
+ *
+ * Why not samplesFromRows, the row reader the end-of-eval hook and the CLI share: promptfoo hands
+ * an assertion one output string while the row is still being made, not a result row (no
+ * provider label, eval id or error field yet), and an assertion must give a verdict on any
+ * output, where samplesFromRows throws on or skips an unreadable row and builds recordings with
+ * provenance the score does not use. What could make the two disagree is shared instead: the
+ * envelope reader (readOutputFor, which the row reader calls through readOutputSamples) and the
+ * sample reader (readEnvelopeSample, for plain text too), so a row scores and counts alike.
  */
 export function assessOutput(
   output: string,

@@ -51,17 +51,3 @@ export function edgeVerdict(interval: { low: number; high: number }, edges: Gate
   if (interval.high < edges.outerLow || interval.low > edges.outerHigh) return 'settled-outside';
   return 'open';
 }
-
-/**
- * The shares at which each wrong verdict is likeliest, inside (0, 1): "within" errs worst for a
- * truth on an inner edge, "outside" for one on an outer edge. Each pair is checked together, so
- * the error of a side is P(within at the inner edge) + P(outside at the outer edge).
- */
-export function boundaryTruths(edges: GateEdges): { within: number; outside: number }[] {
-  const inside = (p: number) => p > 0 && p < 1;
-  const sides = [
-    { within: edges.innerLow, outside: edges.outerLow },
-    { within: edges.innerHigh, outside: edges.outerHigh },
-  ];
-  return sides.filter((s) => inside(s.within) || inside(s.outside));
-}

@@ -1,5 +1,7 @@
 // Sequential sampling: sample a scenario until the gate's decision is settled, with an error rate
 // that holds however often the data are looked at. See confidence-sequence.ts for the method.
+// This file is the folder's library API (README, "Sequential sampling"): users import it, the code
+// here mostly does not, so knip.json lists it as an entry and does not report its exports unused.
 export {
   confidenceSequence,
   gatePrior,

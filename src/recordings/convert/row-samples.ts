@@ -4,7 +4,6 @@ import type { ParseResult } from '../../answers/parsing/parse-result.js';
 import { SAMPLE_SCHEMA, type Provenance, type SampleRecord, type SampleSource } from '../types.js';
 import { readOutputSamples, type SampleEnvelope } from '../../answers/samples/envelope.js';
 import { resolveScenario, type Scenario } from '../../catalogue/scenarios/scenario.js';
-import { parseOptions, parseScenarioAnswer } from '../../answers/parsing/parse-answer.js';
 import { recordedAsStructured } from '../../catalogue/structured/answer-schema.js';
 import type { RowFields } from './promptfoo-row.js';
 import { findProvider, type RunProvenance } from './run-provenance.js';
@@ -37,7 +36,8 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
   const output = fields.output ?? '';
   // Answers asked for under a structured protocol are read by the strict reader only.
   const structured = recordedAsStructured(ctx.catalogue, fields.meta.protocol);
-  const read = readOutputSamples(output, scenario, ctx.catalogue, structured);
+  const finishReason = fields.meta.finishReason;
+  const read = readOutputSamples(output, scenario, ctx.catalogue, structured, finishReason);
   if (read.kind === 'invalid')
     throw new StratalignError(
       { ...ctx.where, field: `${ctx.where.field}, field response.output` },
@@ -66,12 +66,10 @@ export function samplesFromRow(fields: RowFields, scenarioName: string, split: s
 
   if (read.kind === 'text') {
     const source: SampleSource = fields.meta.source === 'replay' ? 'replay' : 'live';
-    const finishReason = fields.meta.finishReason;
-    const parse = parseScenarioAnswer(output, scenario, parseOptions(finishReason, structured));
     return {
       scenario,
       samples: [
-        record(output, parse, source, {
+        record(output, read.parse, source, {
           mode: fields.meta.mode ?? 'single',
           ...(finishReason ? { finishReason } : {}),
         }),

@@ -2,7 +2,6 @@ import { StratalignError } from '../../shared/errors.js';
 import type { LostAnswers } from '../../recordings/load-tallies.js';
 import type { Estimate, GroupRow, Report } from '../types.js';
 import { formatScope, type Bound, type Check, type Scope } from './checks.js';
-import { groupFigures } from '../model-figures.js';
 import { metricDefinition, type MetricName, type MetricUnit } from './metrics.js';
 
 export type CheckOutcome = {
@@ -143,7 +142,8 @@ function evaluateSide(check: Check, comparator: '>=' | '<=', threshold: number, 
   const groups = matchGroups(report, check.scope, check.origin);
   const models = report.models.filter((m) => (def.models === 'all' ? true : m.role === 'student')).map((m) => m.label);
   return groups.flatMap((group) => {
-    const figures = groupFigures(report, group);
+    // The report carries every model's figures (buildReport joined them once): the gate reads, never recomputes.
+    const figures = report.figures.filter((f) => f.group === group.label);
     return models.map((model) => {
       const mine = figures.find((f) => f.model === model);
       const estimate = def.read(mine);

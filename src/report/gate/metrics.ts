@@ -1,4 +1,4 @@
-import type { ModelFigures } from '../model-figures.js';
+import type { ModelFigures } from '../types.js';
 import type { Estimate } from '../types.js';
 
 /** How a metric's numbers are read and written: thresholds use the same unit as the report shows. */

@@ -6,7 +6,7 @@ import {
   type ConversionSummary,
 } from '../../recordings/convert/promptfoo-results.js';
 import { rowsInMemory } from '../../recordings/convert/promptfoo-source.js';
-import { TallyBuilder } from '../../recordings/tally-builder.js';
+import { TallyBuilder } from '../../recordings/load-tallies.js';
 import type { Tally } from '../../recordings/types.js';
 import type { Scenario } from '../../catalogue/scenarios/scenario.js';
 import type { ResolvedScenarios } from '../../catalogue/scenarios/resolved-scenarios.js';

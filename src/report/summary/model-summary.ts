@@ -49,6 +49,12 @@ export type PlainModelRow = {
  * Per-model answers and cooperation pooled over all answers (the report's definition), without
  * intervals or a comparison: what the summary can still show when the data names no base,
  * fine-tuned and teacher to compare.
+ *
+ * It computes its cooperation itself because it is used exactly when no report exists (buildReport
+ * refuses data without one base and one teacher, so there are no per-model figures to read). It
+ * reads no answer of its own: its tallies come from the same samplesFromRows and TallyBuilder as
+ * the report's, and each tally is measured with the report's measureTally, cooperationWeights and
+ * cooperationRate, weighted by valid answers as the report pools a group.
  */
 export function plainModelRows(
   tallies: readonly Tally[],

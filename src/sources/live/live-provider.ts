@@ -4,7 +4,6 @@ import { isStructuredProtocol } from '../../catalogue/structured/answer-schema.j
 import type { ChatMessage, RenderedPrompt } from '../../catalogue/prompts/render.js';
 import { renderPrompt } from '../../catalogue/prompts/render.js';
 import type { Reference } from '../../recordings/reference/reference.js';
-import { formatEnvelope } from '../../answers/samples/envelope.js';
 import { resolveScenario, type Scenario } from '../../catalogue/scenarios/scenario.js';
 import { lookupApiKey, redactSecret } from './api-key.js';
 import { createLimiter, type Limiter } from './concurrency.js';
@@ -15,10 +14,10 @@ import { inSpaceMassProblem, logprobsUnsupportedReason } from './logprob-distrib
 import { answerCounts, formatMissing, missingKindOf } from './missing-answers.js';
 import type { MissingAnswers, MissingKind } from './missing-answers.js';
 import type { LiveConfig } from './provider-config.js';
-import { liveEnvelope, tallyOutcomes, type SampleTally } from './sample-tally.js';
+import { liveAnswers, type SampleTally } from './sample-tally.js';
 import { runCall, runMulti, type NSupport, type SamplingContext } from './sampling.js';
 import { loadSequentialReference, sequentialGateFor, type SequentialGate } from './sequential-gate.js';
-import { sampleSequentially, sequentialEnvelope, sequentialMeta } from './sequential-sampling.js';
+import { sampleSequentially, sequentialMeta, sequentialOutput } from './sequential-sampling.js';
 import type { ChatTransport } from './transport.js';
 import { Extractor, type ExtractorRowSummary } from '../extraction/extractor.js';
 import { extractorMeta } from '../extraction/extractor-summary.js';
@@ -145,11 +144,12 @@ export class LiveProviderCore {
     const c = this.config;
     if (c.mode === 'multi') {
       const { outcomes, usedN } = await runMulti(ctx);
-      const tally = tallyOutcomes(
+      const { tally, output } = liveAnswers(
         outcomes,
         this.faultContext(),
         (got, asked) =>
           `server returned ${got} of ${asked} choices for n=${asked}: it may ignore n; set useN: auto or false`,
+        { config: c, scenarioId: scenario.id, mode: 'multi', requested: c.samples },
       );
       const extracted = await this.extract(tally.samples, scenario, ctx.signal);
       const multiMeta = { ...meta, ...counts(tally, c.samples), usedN, ...extracted };
@@ -157,14 +157,16 @@ export class LiveProviderCore {
         const why = formatMissing(tally.missingReasons).join('; ');
         return this.fail(multiMeta, `no answer recorded for any of ${c.samples} samples: ${why}`, tally.usage);
       }
-      return this.succeed(
-        formatEnvelope(liveEnvelope(c, scenario.id, 'multi', c.samples, tally)),
-        multiMeta,
-        tally.usage,
-      );
+      return this.succeed(output(), multiMeta, tally.usage);
     }
     const outcome = await runCall(ctx, 1, ctx.repeatIndex, c.mode === 'logprobs' ? c.topLogprobs : undefined);
-    const tally = tallyOutcomes([outcome], this.faultContext(), () => 'no choice returned');
+    const mode = c.mode === 'logprobs' ? 'logprobs' : 'single';
+    const { tally, output } = liveAnswers([outcome], this.faultContext(), () => 'no choice returned', {
+      config: c,
+      scenarioId: scenario.id,
+      mode,
+      requested: 1,
+    });
     const sample = tally.samples[0];
     if (!sample) {
       const why = tally.missingReasons.map((r) => r.message).join('; ');
@@ -174,11 +176,7 @@ export class LiveProviderCore {
     if (c.mode === 'single' && this.extractor) {
       // With an extractor the answer goes out as an envelope: its extraction record travels with it.
       const extracted = await this.extract(tally.samples, scenario, ctx.signal);
-      return this.succeed(
-        formatEnvelope(liveEnvelope(c, scenario.id, 'single', 1, tally)),
-        { ...callMeta, ...extracted },
-        tally.usage,
-      );
+      return this.succeed(output(), { ...callMeta, ...extracted }, tally.usage);
     }
     if (c.mode === 'single') return this.succeed(sample.text ?? '', callMeta, tally.usage);
 
@@ -196,9 +194,8 @@ export class LiveProviderCore {
     const thin = inSpaceMassProblem(reading.distribution, top!, scenario.game.actionSpace, c.minInSpaceMass);
     // Renormalised from a small share of the mass, the options' split says little about the choice: not scored.
     if (thin) return unread('low-in-space-mass', thin, { unscoredDistribution: reading.distribution });
-    const envelope = liveEnvelope(c, scenario.id, 'logprobs', 1, tally, reading.distribution);
     return this.succeed(
-      formatEnvelope(envelope),
+      output(reading.distribution),
       { ...callMeta, otherMass: reading.distribution.otherMass },
       tally.usage,
     );
@@ -224,11 +221,7 @@ export class LiveProviderCore {
       const none = `no answer recorded for any of the ${run.calls} answers asked (${run.decision})`;
       return this.fail(seqMeta, `${none}: ${why}`, tally.usage);
     }
-    return this.succeed(
-      formatEnvelope(sequentialEnvelope(this.config, scenario.id, sampling, gate)),
-      seqMeta,
-      tally.usage,
-    );
+    return this.succeed(sequentialOutput(this.config, scenario.id, sampling, gate), seqMeta, tally.usage);
   }
 
   /** Runs the extractor over a row's samples, if one is configured; its summary goes into the row's metadata. */

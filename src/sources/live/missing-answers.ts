@@ -1,7 +1,7 @@
 import type { LiveFault } from './faults.js';
 
 // The value itself is declared once, with the envelope that carries it (src/answers/samples/missing.ts).
-export { MISSING_KINDS, type MissingAnswers, type MissingKind } from '../../answers/samples/missing.js';
+export type { MissingAnswers, MissingKind } from '../../answers/samples/missing.js';
 import type { MissingAnswers, MissingKind } from '../../answers/samples/missing.js';
 
 /** The kind of answer a fault costs. */

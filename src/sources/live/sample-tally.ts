@@ -1,4 +1,9 @@
-import { ENVELOPE_TAG, type EnvelopeSample, type SampleEnvelope } from '../../answers/samples/envelope.js';
+import {
+  ENVELOPE_TAG,
+  formatEnvelope,
+  type EnvelopeSample,
+  type SampleEnvelope,
+} from '../../answers/samples/envelope.js';
 import { classifyChoice } from './choice-outcome.js';
 import { addUsage, emptyUsage, type UsageTotals } from './cost.js';
 import { describeFault, type FaultContext, type LiveFault } from './faults.js';
@@ -66,6 +71,40 @@ export function tallyOutcomes(
     if (short > 0) fail('short-n', shortReason(choices.length, outcome.asked), short);
   }
   return { samples, missingCount: missingTotal(missing), missingReasons: missing, failedCount, firstFailure, usage };
+}
+
+/** A live row as its envelope names it: who answered, in which mode, how many answers it asked for. */
+export type LiveRow = {
+  config: LiveConfig;
+  scenarioId: string;
+  mode: 'single' | 'multi' | 'logprobs';
+  requested: number;
+};
+
+/** What a live row's call outcomes come to: their tally, and the row's output text once its samples are final. */
+export type LiveAnswers = {
+  tally: SampleTally;
+  /**
+   * The tally's stratalign.samples/v1 envelope as the row's output text (a logprobs row adds its distribution).
+   * Written when asked, so the records an extractor adds to the samples in between travel with them.
+   */
+  output: (distribution?: LogprobDistribution) => string;
+};
+
+/**
+ * The one step from a live row's outcomes to its output: every asked-for answer counted once
+ * (tallyOutcomes), then the envelope (liveEnvelope) written as text.
+ */
+export function liveAnswers(
+  outcomes: readonly CallOutcome[],
+  ctx: FaultContext,
+  shortReason: (got: number, asked: number) => string,
+  row: LiveRow,
+): LiveAnswers {
+  const tally = tallyOutcomes(outcomes, ctx, shortReason);
+  const output = (distribution?: LogprobDistribution) =>
+    formatEnvelope(liveEnvelope(row.config, row.scenarioId, row.mode, row.requested, tally, distribution));
+  return { tally, output };
 }
 
 /** One tally of several, in order: a sequential run tallies batch by batch. */

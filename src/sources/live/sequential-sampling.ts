@@ -1,8 +1,11 @@
-import type { SampleEnvelope, SequentialRecord } from '../../answers/samples/envelope.js';
+import {
+  formatEnvelope,
+  readEnvelopeSample,
+  type EnvelopeSample,
+  type SampleEnvelope,
+  type SequentialRecord,
+} from '../../answers/samples/envelope.js';
 import type { Scenario } from '../../catalogue/scenarios/scenario.js';
-import { parseOptions, parseScenarioAnswer } from '../../answers/parsing/parse-answer.js';
-import { applyExtraction } from '../../answers/extraction/apply-extraction.js';
-import type { EnvelopeSample } from '../../answers/samples/envelope.js';
 import { drawInBatches, type BatchOutcome } from '../../eval/sequential/batch-draw.js';
 import { describeSequentialOutcome } from '../../eval/sequential/describe-outcome.js';
 import { gateEdges } from '../../eval/sequential/gate-edges.js';
@@ -53,11 +56,11 @@ export async function sampleSequentially(
     const tally = tallyOutcomes(batch.outcomes, faults, SHORT_REASON);
     tallies.push(tally);
     if (extract) await extract(tally.samples);
+    // A structured prompt carries its schema; its answers are read by the strict reader only.
+    const structured = ctx.prompt.answerSchema !== undefined;
     const answers = tally.samples.map((s) => {
-      // A structured prompt carries its schema; its answers are read by the strict reader only.
-      const structured = ctx.prompt.answerSchema !== undefined;
-      const rules = parseScenarioAnswer(s.text, scenario, parseOptions(s.finishReason, structured));
-      const parse = applyExtraction(rules, s.extraction, scenario.game.actionSpace, scenario.labels);
+      // The one sample reader the gate reads this row's envelope with: rules, then the extractor's recorded reply.
+      const parse = readEnvelopeSample(s, scenario.game.actionSpace, scenario.labels, structured);
       return parse.ok ? parse.action : null;
     });
     const withheld = tally.missingCount - tally.failedCount;
@@ -120,26 +123,29 @@ export function describeRecord(record: SequentialRecord, calls: number): string 
   return describeSequentialOutcome({ ...record, calls });
 }
 
-/** The sample envelope of a sequential run: every answer, every missing one, and the record. */
-export function sequentialEnvelope(
+/**
+ * The row's output: the sample envelope of a sequential run (every answer, every missing one, and the record) as text.
+ */
+export function sequentialOutput(
   config: LiveConfig,
   scenarioId: string,
   sampling: SequentialSampling,
   gate: SequentialGate,
-): SampleEnvelope {
+): string {
   const { run, tally } = sampling;
   const settings = config.sequential!;
   const base = liveEnvelope(config, scenarioId, 'sequential', run.calls, tally);
   const record = sequentialRecord(run, gate, settings);
   const who = `${config.model}${config.role ? ` (${config.role})` : ''}`;
   const lost = tally.missingCount ? `, ${tally.missingCount} missing` : '';
-  return {
+  const envelope: SampleEnvelope = {
     ...base,
     note:
       `LIVE sequential: ${tally.samples.length} answers from ${who} at ${config.baseUrl} in ${run.calls} of ` +
       `cap ${settings.cap} calls${lost}; ${run.decision}`,
     sequential: record,
   };
+  return formatEnvelope(envelope);
 }
 
 /** The metadata a sequential row carries next to the shared provenance. */
