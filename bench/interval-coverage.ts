@@ -1,4 +1,4 @@
-// (h) Coverage of the report's intervals where gates decide, at full size: binomial shares and
+// (k) Coverage of the report's intervals where gates decide, at full size: binomial shares and
 // the two-option distance exactly (enumeration over every count), the distance of numeric games
 // and of groups by seeded simulation. Every number is computed in this run.
 import jStat from 'jstat';
@@ -63,7 +63,7 @@ const range = (xs: number[]) => `${pct(Math.min(...xs))}-${pct(Math.max(...xs))}
 export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean } = { dir: '' }): Promise<BenchRow[]> {
   const quick = opts.quick ?? false;
   const rows: BenchRow[] = [];
-  const progress = (what: string) => process.stderr.write(`  (h) ${what}\n`);
+  const progress = (what: string) => process.stderr.write(`  (k) ${what}\n`);
 
   progress('binomial share intervals, exact coverage at 300 answers');
   const hybrid = shareCoverage('hybrid', N);

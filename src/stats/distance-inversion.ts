@@ -159,8 +159,8 @@ function targets(nulls: readonly ScenarioNull[], tau: number, shape: NullShape, 
  * none, so alone it made the lower end too high when a quarter of the scenarios differ and the
  * rest do not (8.2 % of samples above the truth instead of 2.5 %). Hard: the smallest distances
  * set to 0 and the rest scaled to tau, the sparsest shape the data point to; alone it over-covered
- * (99 % for the paper's student). The midpoint held 93.5-98.0 % over the shapes of
- * test/stats-distance-inversion.test.ts and bench section h.
+ * (99 % for the paper's student). The midpoint covered 94.5-99.0 % over the groups of bench
+ * section k (96.0 % for both sparse groups, 97.5 % for the paper's student).
  */
 function sparseTargets(nulls: readonly ScenarioNull[], tau: number): number[] {
   const at = (theta: number) => nulls.map((n) => Math.max(0, n.observed - theta * n.noise));
