@@ -60,8 +60,7 @@ export async function loadInputs(files: readonly string[], catalogue: Catalogue,
 
 /**
  * Reads answers from any of the three places they live (see detectAnswersFile): counts tables,
- * recordings and promptfoo output. Parse failures stay in the tallies; provider errors are
- * returned apart.
+ * recordings and promptfoo output. Parse failures stay in the tallies; provider errors are returned apart.
  */
 export async function loadTallies(file: string, catalogue: Catalogue): Promise<LoadedTallies> {
   const kind = answersFileKind(file);

@@ -27,8 +27,8 @@ export const ENVELOPE_TAG = 'stratalign.samples/v1';
  *   logprobs       distribution read from the answer token's top log-probabilities in one call
  *   replay-counts  replayed from a counts recording: the choice is recorded, the text is not
  *   replay-text    replayed from a text recording
- * sequential     live answers drawn in batches until the gate's decision settled, the interval was narrow enough, or a
- * cap
+ *   sequential     live answers drawn in batches until the gate's decision settled, the interval
+ *                  was narrow enough, or a cap
  *   simulated      answers drawn from a parametric simulated player; no model was called
  */
 export const SAMPLING_MODES = [
@@ -124,8 +124,7 @@ export type EnvelopeSample = z.infer<typeof envelopeSampleSchema>;
 
 /**
  * Requested samples that produced no answer. `exhausted` counts those that were asked of a replay
- * past the end of its recording: nothing was collected for them, so they are shown but are not
- * lost answers.
+ * past the end of its recording: nothing was collected for them, so they are shown but are not lost answers.
  */
 const missingSchema = z
   .object({

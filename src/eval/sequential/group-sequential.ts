@@ -33,8 +33,7 @@ import type { Look, SequentialDesign, StoppingRule } from './look.js';
  * Neither the boundary shape nor the futility thresholds were tuned on the paper's students:
  * they were chosen on shares spread uniformly over [0, 1]. Looks happen at fixed numbers of
  * valid answers; parse failures shift them, where the error rate holds approximately (no
- * futility stop is taken off the schedule). For an open-ended cap or looks at any time use the
- * always-valid design.
+ * futility stop is taken off the schedule). For an open-ended cap or looks at any time use the always-valid design.
  */
 export type GroupSequentialOptions = {
   reference: number;

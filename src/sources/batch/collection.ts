@@ -242,8 +242,7 @@ export class Collection {
   /**
    * Asks the API to cancel every batch that has not ended; their unfinished items are not
    * re-submitted. The intent is journalled before each request, so a crash right after the API
-   * accepted it cannot send those items again; a cancel that never arrived is sent again by the
-   * next poll.
+   * accepted it cannot send those items again; a cancel that never arrived is sent again by the next poll.
    */
   async cancel(): Promise<number> {
     let asked = 0;
@@ -269,8 +268,7 @@ export class Collection {
   /**
    * Settles a batch whose create got no clear answer when the look-up could not: takes the batch
    * the user names for it, or (`batchId` null) records that none was created so the next run
-   * creates it. Also replaces a batch that was taken by its size and creation time and is not
-   * collected yet.
+   * creates it. Also replaces a batch that was taken by its size and creation time and is not collected yet.
    */
   async adopt(key: string | null, batchId: string | null): Promise<void> {
     const open = this.state.batches.filter(

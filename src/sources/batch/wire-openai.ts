@@ -12,8 +12,7 @@ export const OPENAI_ENDPOINT = '/v1/chat/completions';
 
 /**
  * One input-file line. A configured seed is offset by the sample index, as the live provider
- * offsets it by promptfoo's repeat index: one seed for every sample would ask for the same answer
- * N times.
+ * offsets it by promptfoo's repeat index: one seed for every sample would ask for the same answer N times.
  */
 export function openAIRequestLine(item: RequestItem, plan: CollectionPlan): unknown {
   const { seed, ...sampling } = plan.sampling;

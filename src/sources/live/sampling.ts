@@ -57,8 +57,7 @@ export async function runCall(
 /**
  * N answers (`samples`, or one sequential batch): with `n` in as few requests as possible, or N
  * single requests. Under 'auto', a request that came back short (server ignores `n`) is topped
- * up with single requests and the provider stops sending `n`; it is never silently counted as
- * fewer samples.
+ * up with single requests and the provider stops sending `n`; it is never silently counted as fewer samples.
  */
 export async function runMulti(
   ctx: SamplingContext,
