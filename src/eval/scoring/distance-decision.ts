@@ -34,24 +34,22 @@ export type DistanceVerdict = {
 /** Resamples of the test-inversion bootstrap for games with more than two actions. */
 const RESAMPLES = 1000;
 
+type DecisionOptions = {
+  maxDistance: number;
+  decision: DistanceDecision;
+  errorRate: number;
+  referenceExact: boolean;
+  seed: string;
+};
+
 export function decideDistance(
   counts: Record<string, number>,
   space: ActionSpace,
   reference: ReferenceEntry,
-  options: {
-    maxDistance: number;
-    decision: DistanceDecision;
-    errorRate: number;
-    referenceExact: boolean;
-    seed: string;
-  },
+  options: DecisionOptions,
 ): DistanceVerdict {
   const actions = actionsOf(space).map(String);
-  const model: DistributionSide = { counts: actions.map((a) => counts[a] ?? 0) };
-  const teacher: DistributionSide = options.referenceExact
-    ? { exact: actions.map((a) => (reference.counts[a] ?? 0) / reference.n) }
-    : { counts: actions.map((a) => reference.counts[a] ?? 0) };
-  return decideBetween(model, teacher, actions.length, options);
+  return decideAgainst({ counts: actions.map((a) => counts[a] ?? 0) }, actions, reference, options);
 }
 
 /** The same decision for a model distribution read from log-probabilities: exact on the model's side. */
@@ -59,16 +57,19 @@ export function decideDistributionDistance(
   probabilities: Record<string, number>,
   space: ActionSpace,
   reference: ReferenceEntry,
-  options: {
-    maxDistance: number;
-    decision: DistanceDecision;
-    errorRate: number;
-    referenceExact: boolean;
-    seed: string;
-  },
+  options: DecisionOptions,
 ): DistanceVerdict {
   const actions = actionsOf(space).map(String);
-  const model: DistributionSide = { exact: actions.map((a) => probabilities[a] ?? 0) };
+  return decideAgainst({ exact: actions.map((a) => probabilities[a] ?? 0) }, actions, reference, options);
+}
+
+/** The teacher's side from the reference: its counts, or its shares when the user declared it exact. */
+function decideAgainst(
+  model: DistributionSide,
+  actions: readonly string[],
+  reference: ReferenceEntry,
+  options: DecisionOptions,
+): DistanceVerdict {
   const teacher: DistributionSide = options.referenceExact
     ? { exact: actions.map((a) => (reference.counts[a] ?? 0) / reference.n) }
     : { counts: actions.map((a) => reference.counts[a] ?? 0) };
@@ -79,13 +80,7 @@ function decideBetween(
   model: DistributionSide,
   teacher: DistributionSide,
   actions: number,
-  options: {
-    maxDistance: number;
-    decision: DistanceDecision;
-    errorRate: number;
-    referenceExact: boolean;
-    seed: string;
-  },
+  options: DecisionOptions,
 ): DistanceVerdict {
   const shares = (s: DistributionSide) =>
     'exact' in s ? [...s.exact] : s.counts.map((c) => c / s.counts.reduce((a, b) => a + b, 0));

@@ -15,7 +15,7 @@ import type { LoadedPlan } from './plan.js';
 import { countBy, countsOf, endedLine, plural } from './progress-lines.js';
 import { RECORDING_FILE, type ParseTally } from './recording.js';
 import { chunkRequests, collectionLimits, writeRequestFile } from './request-files.js';
-import { withScopedSignal } from './scoped-signal.js';
+import { withRequestSignal } from '../live/abort-scope.js';
 import {
   progressOf,
   replayJournal,
@@ -161,14 +161,14 @@ export class Collection {
     for (const batch of this.state.batches) {
       if (batch.batchId === null || batch.ended) continue;
       this.throwIfAborted();
-      let status = await withScopedSignal(this.options.signal, (signal) =>
+      let status = await withRequestSignal(this.options.signal, (signal) =>
         this.options.api.retrieve(batch.batchId!, signal),
       );
       if (batch.cancelRequested && !status.cancelling) {
         // `batch cancel` journals first and then asks the API; that request may never have arrived.
         const again = 'sending the cancel asked for earlier again (the API has not started cancelling)';
         this.log(`${batch.key} ${batch.batchId}: ${again}`);
-        status = await withScopedSignal(this.options.signal, (signal) =>
+        status = await withRequestSignal(this.options.signal, (signal) =>
           this.options.api.cancel(batch.batchId!, signal),
         );
       }
@@ -206,7 +206,7 @@ export class Collection {
       this.throwIfAborted();
       const status =
         this.statuses.get(batch.key) ??
-        (await withScopedSignal(this.options.signal, (signal) => this.options.api.retrieve(batch.batchId!, signal)));
+        (await withRequestSignal(this.options.signal, (signal) => this.options.api.retrieve(batch.batchId!, signal)));
       if (batch.match === 'count-and-time') await this.checkMatchedBatch(batch, status);
       const { recording, errors, errorKeys } = this.files;
       const base = {
@@ -221,7 +221,7 @@ export class Collection {
         parse: this.parse,
         now: this.now,
       };
-      const entry = await withScopedSignal(this.options.signal, (signal) =>
+      const entry = await withRequestSignal(this.options.signal, (signal) =>
         collectBatch({ ...base, signal }, batch, status),
       );
       this.options.beforeJournal?.('collected', batch.key);
@@ -251,7 +251,7 @@ export class Collection {
       if (!batch.cancelRequested) this.record({ type: 'cancel-requested', key: batch.key, batchId: batch.batchId! });
       this.statuses.set(
         batch.key,
-        await withScopedSignal(this.options.signal, (signal) => this.options.api.cancel(batch.batchId!, signal)),
+        await withRequestSignal(this.options.signal, (signal) => this.options.api.cancel(batch.batchId!, signal)),
       );
       asked++;
     };
@@ -322,7 +322,7 @@ export class Collection {
         `batch ${batchId} is already this collection's batch ${owner.key}`,
         'adopt the batch that holds these requests',
       );
-    const status = await withScopedSignal(this.options.signal, (signal) => this.options.api.retrieve(batchId, signal));
+    const status = await withRequestSignal(this.options.signal, (signal) => this.options.api.retrieve(batchId, signal));
     const file = this.requestFile(batch);
     if (status.counts.total !== null && status.counts.total > 0 && status.counts.total !== file.requests) {
       throw new StratalignError(
@@ -417,7 +417,7 @@ export class Collection {
    * belongs to someone else, and the user decides.
    */
   private async checkMatchedBatch(batch: BatchRecord, status: BatchStatus): Promise<void> {
-    const foreign = await withScopedSignal(this.options.signal, (signal) =>
+    const foreign = await withRequestSignal(this.options.signal, (signal) =>
       firstForeignId(this.options.api, status, new Set(batch.customIds), undefined, signal),
     );
     if (foreign === null) return;

@@ -4,7 +4,7 @@ import { BatchCallError, type BatchApi, type BatchStatus, type ListedBatch, type
 import { CREATE_WINDOW_MS, listSince, matchCreated, type CreateLookup } from './create-lookup.js';
 import { firstForeignId } from './collect.js';
 import type { NewJournalEntry } from './journal.js';
-import { withScopedSignal } from './scoped-signal.js';
+import { withRequestSignal } from '../live/abort-scope.js';
 import type { BatchRecord } from './state.js';
 
 /**
@@ -106,7 +106,7 @@ export async function createOnce(
   for (let attempt = 1; ; attempt++) {
     if (ctx.signal?.aborted) throw ctx.signal.reason;
     if (ctx.api.upload && uploaded === null)
-      uploaded = await withScopedSignal(ctx.signal, (signal) => ctx.api.upload!(file, signal));
+      uploaded = await withRequestSignal(ctx.signal, (signal) => ctx.api.upload!(file, signal));
     ctx.record({ type: 'creating', key: batch.key, attempt });
     firstSentAt ??= ctx.now().getTime();
     let status: BatchStatus;
@@ -161,7 +161,7 @@ async function lookUp(
   latestAt: number,
 ): Promise<BatchStatus | null> {
   const { api } = ctx;
-  const listed = await withScopedSignal(ctx.signal, (signal) =>
+  const listed = await withRequestSignal(ctx.signal, (signal) =>
     api.listRecent(new Date(listSince(sentAt, api.tagsBatches)), signal),
   );
   const known = ctx.knownIds();
@@ -241,7 +241,7 @@ async function holdsForeignResults(
   ours: ReadonlySet<string>,
 ): Promise<boolean> {
   return (
-    (await withScopedSignal(ctx.signal, (signal) =>
+    (await withRequestSignal(ctx.signal, (signal) =>
       firstForeignId(ctx.api, candidate, ours, RESULTS_CHECKED, signal),
     )) !== null
   );

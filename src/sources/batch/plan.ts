@@ -7,14 +7,11 @@ import { StratalignError } from '../../shared/errors.js';
 import { renderPrompt, type RenderedPrompt } from '../../catalogue/prompts/render.js';
 import { resolveScenario, type Scenario } from '../../catalogue/scenarios/scenario.js';
 import { validateFile } from '../../shared/validation.js';
+import { apiKeyEnvName } from '../live/api-key.js';
 import { customIdFor } from './custom-id.js';
 
 export const PLAN_SCHEMA = 'stratalign.batch-plan/v1';
 export const PLAN_FILE = 'plan.json';
-
-const envName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the NAME of an environment variable, never the key itself');
 
 export const planSchema = z.strictObject({
   schema: z.literal(PLAN_SCHEMA),
@@ -28,7 +25,7 @@ export const planSchema = z.strictObject({
   /** Catalogue version the prompts are rendered from; a different catalogue would change them. */
   catalogue: z.string().min(1),
   baseUrl: z.url({ protocol: /^https?$/ }),
-  apiKeyEnv: envName.nullable(),
+  apiKeyEnv: apiKeyEnvName.nullable(),
   sampling: z.strictObject({
     temperature: z.number().min(0).max(2).optional(),
     top_p: z.number().gt(0).max(1).optional(),

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { apiKeyEnvName } from '../live/api-key.js';
+import { pricesSchema } from '../live/cost.js';
 import { EXTRACTOR_PROVIDERS, type ExtractorProvider } from '../../answers/extraction/extraction-record.js';
 
 /**
@@ -10,21 +12,14 @@ export const extractorConfigSchema = z.strictObject({
   provider: z.enum(EXTRACTOR_PROVIDERS),
   model: z.string().min(1),
   baseUrl: z.url({ protocol: /^https?$/ }).optional(),
-  apiKeyEnv: z
-    .string()
-    .regex(
-      /^[A-Za-z_][A-Za-z0-9_]*$/,
-      'must be the NAME of an environment variable (letters, digits, _), never the key itself',
-    )
-    .nullable()
-    .optional(),
+  apiKeyEnv: apiKeyEnvName.nullable().optional(),
   temperature: z.number().min(0).max(1).optional(),
   max_tokens: z.number().int().min(1).max(64).optional(),
   timeoutMs: z.number().int().min(1).optional(),
   maxRetries: z.number().int().min(0).max(20).optional(),
   maxRetryAfterMs: z.number().int().min(0).optional(),
   concurrency: z.number().int().min(1).max(256).optional(),
-  prices: z.strictObject({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) }).optional(),
+  prices: pricesSchema.optional(),
 });
 
 export const EXTRACTOR_KEYS = Object.keys(extractorConfigSchema.shape);

@@ -1,5 +1,6 @@
 /**
- * Gives each request its own abort signal, tied to promptfoo's shared one by a single listener.
+ * Gives each request its own abort signal, tied to a shared one (promptfoo's, or a batch
+ * collection's) by a single listener.
  *
  * Both SDKs add an abort listener to the signal of every request and never remove it; promptfoo
  * hands every call of an eval the same signal, so passing it through piles up one listener per

@@ -1,4 +1,13 @@
+import { z } from 'zod';
 import type { LiveFault } from './faults.js';
+
+/** The config field naming the key's environment variable (live providers, the extractor, batch plans). */
+export const apiKeyEnvName = z
+  .string()
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]*$/,
+    'must be the NAME of an environment variable, never the key itself (letters, digits and _)',
+  );
 
 export type KeyLookup = { ok: true; key: string | null } | { ok: false; fault: LiveFault };
 

@@ -1,5 +1,9 @@
-import type { Prices } from './provider-config.js';
+import { z } from 'zod';
 import type { TokenCounts } from './transport.js';
+
+/** Prices per million tokens, as a config gives them (live providers and the extractor). */
+export const pricesSchema = z.strictObject({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) });
+export type Prices = z.infer<typeof pricesSchema>;
 
 /** Token totals of one promptfoo call, which may have made several requests. */
 export type UsageTotals = TokenCounts & {

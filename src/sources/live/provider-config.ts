@@ -5,6 +5,8 @@ import { formatPath, valueAt } from '../../shared/validation.js';
 import { isStructuredProtocol } from '../../catalogue/structured/answer-schema.js';
 import { STRUCTURED_MODES, type StructuredMode } from '../../catalogue/structured/request-fields.js';
 import { closestName } from '../../shared/closest-name.js';
+import { apiKeyEnvName } from './api-key.js';
+import { pricesSchema, type Prices } from './cost.js';
 import { DEFAULT_SEQUENTIAL_BATCH, SEQUENTIAL_KEYS, sequentialConfigSchema } from './sequential-config.js';
 import { sequentialFix } from './sequential-config.js';
 import { sequentialSettings, type SequentialSettings } from './sequential-config.js';
@@ -17,7 +19,6 @@ import {
 
 export type ProviderKind = 'openai-compatible' | 'anthropic';
 export type LiveMode = 'single' | 'multi' | 'logprobs' | 'sequential';
-export type Prices = { inputPerMTok: number; outputPerMTok: number };
 
 const count = z.number().int();
 
@@ -26,14 +27,7 @@ export const liveConfigSchema = z.strictObject({
   /** OpenAI-compatible: up to and including /v1. Anthropic: the host, without /v1. */
   baseUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Name of the env var holding the key; null for a local server that needs none. */
-  apiKeyEnv: z
-    .string()
-    .regex(
-      /^[A-Za-z_][A-Za-z0-9_]*$/,
-      'must be the NAME of an environment variable (letters, digits, _), never the key itself',
-    )
-    .nullable()
-    .optional(),
+  apiKeyEnv: apiKeyEnvName.nullable().optional(),
   role: z.string().min(1).optional(),
   protocol: z.string().min(1),
   samples: count.min(1).max(100_000).optional(),
@@ -50,7 +44,7 @@ export const liveConfigSchema = z.strictObject({
   concurrency: count.min(1).max(256).optional(),
   topLogprobs: count.min(1).max(20).optional(),
   minInSpaceMass: z.number().min(0).max(1).optional(),
-  prices: z.strictObject({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) }).optional(),
+  prices: pricesSchema.optional(),
   /** Off unless given: a model that reads answers the rules left unread (src/sources/extraction). */
   extractor: extractorConfigSchema.optional(),
   structuredMode: z.enum(STRUCTURED_MODES).optional(),
