@@ -57,6 +57,15 @@ function exactly(p: number, q: number, teacherExact: boolean, holds: (a: ShareSi
   return total;
 }
 
+// The paper's in-sample P(C), teacher and fine-tuned student, in the scenario order of
+// datasets/recordings/lfb-counts.csv (C of 300 answers): realistic shares for the group simulations.
+const PAPER_TEACHER = [
+  77, 106, 120, 109, 94, 137, 105, 104, 246, 208, 196, 231, 125, 157, 139, 114, 200, 230, 220, 202,
+].map((k) => k / 300);
+const PAPER_STUDENT = [
+  221, 225, 216, 214, 223, 221, 214, 223, 225, 236, 214, 228, 190, 208, 196, 186, 225, 223, 221, 209,
+].map((k) => k / 300);
+
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const range = (xs: number[]) => `${pct(Math.min(...xs))}-${pct(Math.max(...xs))}`;
 
@@ -164,15 +173,14 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
   // A teacher spread over donations 5..10 like the paper's; students mix in a distribution centred lower.
   const teacher = [0, 0, 0, 0, 0, 0.1, 0.2, 0.3, 0.25, 0.1, 0.05];
   const other = [0, 0, 0, 0, 0.05, 0.5, 0.3, 0.1, 0.05, 0, 0];
-  const full = totalVariation(teacher, other);
-  const mixture = (tau: number) => teacher.map((x, i) => (1 - tau / full) * x + (tau / full) * other[i]!);
+  // A student at true distance tau from the teacher on the way to another profile.
+  const mixingIn = (profile: number[]) => {
+    const full = totalVariation(teacher, profile);
+    return (tau: number) => teacher.map((x, i) => (1 - tau / full) * x + (tau / full) * profile[i]!);
+  };
+  const mixture = mixingIn(other);
+  const toUniform = mixingIn(teacher.map(() => 1 / teacher.length));
   const oneCell = (tau: number) => teacher.map((x, i) => (i === 6 ? x + tau : i === 7 ? x - tau : x));
-  const uniform = teacher.map(() => 1 / teacher.length);
-  const toUniform = (tau: number) =>
-    teacher.map(
-      (x, i) =>
-        (1 - tau / totalVariation(teacher, uniform)) * x + (tau / totalVariation(teacher, uniform)) * uniform[i]!,
-    );
   for (const [shape, student, shapeTaus] of [
     ['a student mixing in another donation profile', mixture, taus],
     ['a student mixing in uniform answers', toUniform, taus],
@@ -200,12 +208,8 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
     });
   }
 
-  const teacherShares = [
-    77, 106, 120, 109, 94, 137, 105, 104, 246, 208, 196, 231, 125, 157, 139, 114, 200, 230, 220, 202,
-  ].map((k) => k / 300);
-  const studentShares = [
-    221, 225, 216, 214, 223, 221, 214, 223, 225, 236, 214, 228, 190, 208, 196, 186, 225, 223, 221, 209,
-  ].map((k) => k / 300);
+  const teacherShares = PAPER_TEACHER;
+  const studentShares = PAPER_STUDENT;
   const two = (p: number, q: number): [number[], number[]] => [
     [p, 1 - p],
     [q, 1 - q],
@@ -271,12 +275,8 @@ export function paperMetricRow(): BenchRow {
 
 /** Coverage of the group interval for the mean of P(C)model − P(C)teacher over 20 two-option scenarios. */
 export function groupDifferenceRows(runs: number): BenchRow[] {
-  const teacher = [
-    77, 106, 120, 109, 94, 137, 105, 104, 246, 208, 196, 231, 125, 157, 139, 114, 200, 230, 220, 202,
-  ].map((k) => k / 300);
-  const student = [
-    221, 225, 216, 214, 223, 221, 214, 223, 225, 236, 214, 228, 190, 208, 196, 186, 225, 223, 221, 209,
-  ].map((k) => k / 300);
+  const teacher = PAPER_TEACHER;
+  const student = PAPER_STUDENT;
   const cases = [
     { name: "the paper's student", model: student, teacher },
     { name: 'every scenario +0.1', model: teacher.map((q) => Math.min(0.99, q + 0.1)), teacher },

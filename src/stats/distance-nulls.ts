@@ -145,8 +145,9 @@ function toShareSide(s: DistributionSide): ShareSide {
 /**
  * Scenario with more than two actions (e.g. donations 0..10). 'dense': the line through the two
  * observed distributions, shrunk towards their pooled mean below the observed distance and
- * stretched beyond it (cut at 0 and renormalised); 'sparse': each action's difference soft
- * thresholded by its own noise, positive and negative parts apart so both still sum to one.
+ * stretched beyond it (cut at 0 and renormalised); 'even': the same construction along each
+ * difference's noise instead; 'sparse': each action's difference soft thresholded by its own
+ * noise, positive and negative parts apart so both still sum to one; 'concentrated': see there.
  */
 class ManyOptionNull implements ScenarioNull {
   readonly observed: number;
@@ -154,6 +155,8 @@ class ManyOptionNull implements ScenarioNull {
   readonly noise: number;
   private readonly pa: number[];
   private readonly pb: number[];
+  /** The observed difference of the shares (model minus teacher): the dense spread's direction. */
+  private readonly diff: number[];
   private readonly pooled: number[];
   private readonly cellNoise: number[];
   private readonly wa: number;
@@ -165,6 +168,7 @@ class ManyOptionNull implements ScenarioNull {
   ) {
     this.pa = sideShares(model);
     this.pb = sideShares(teacher);
+    this.diff = this.pa.map((x, i) => x - this.pb[i]!);
     const na = sideSize(model);
     const nb = sideSize(teacher);
     // Weights of each side in the pooled mean; an exact side is the anchor and does not move.
@@ -173,18 +177,37 @@ class ManyOptionNull implements ScenarioNull {
     this.pooled = this.pa.map((x, i) => this.wa * x + this.wb * this.pb[i]!);
     this.cellNoise = this.pooled.map((m) => Math.max(m * (1 - m), 1e-6) * (inverse(na) + inverse(nb)));
     this.observed = totalVariation(this.pa, this.pb);
-    this.maxDistance = totalVariation(...this.stretched(1e6));
+    this.maxDistance = totalVariation(...this.along(this.diff, 1e6));
     this.noise = this.cellNoise.reduce((a, b) => a + b, 0) / 2;
   }
 
-  /** The pair on the line through the observed distributions at parameter lambda (1 = observed). */
-  private stretched(lambda: number): [number[], number[]] {
-    const along = (v: number[]) => {
-      const w = v.map((x, i) => Math.max(0, this.pooled[i]! + lambda * (x - this.pooled[i]!)));
-      const s = w.reduce((a, b) => a + b, 0);
-      return w.map((x) => x / s);
+  /**
+   * The pair pooled ± c·dir, each side moved by the other's weight in the pooled mean, cut at 0
+   * and renormalised. Along the observed difference, c = 1 is the observed pair.
+   */
+  private along(dir: readonly number[], c: number): [number[], number[]] {
+    const norm = (v: number[]) => {
+      const s = v.reduce((a, b) => a + b, 0);
+      return v.map((x) => x / s);
     };
-    return [along(this.pa), along(this.pb)];
+    return [
+      norm(this.pooled.map((m, i) => Math.max(0, m + this.wb * c * dir[i]!))),
+      norm(this.pooled.map((m, i) => Math.max(0, m - this.wa * c * dir[i]!))),
+    ];
+  }
+
+  /** The pair along dir at distance t: distance grows with c (linearly until a share is cut); bisect. */
+  private alongDirection(dir: readonly number[], t: number): NullPair {
+    let lo = 0;
+    let hi = 1;
+    while (totalVariation(...this.along(dir, hi)) < t && hi < 1e6) hi *= 2;
+    for (let i = 0; i < 60; i++) {
+      const mid = (lo + hi) / 2;
+      if (totalVariation(...this.along(dir, mid)) < t) lo = mid;
+      else hi = mid;
+    }
+    const [model, teacher] = this.along(dir, hi);
+    return { model, teacher };
   }
 
   pairAt(t: number, shape: NullShape): NullPair {
@@ -193,17 +216,7 @@ class ManyOptionNull implements ScenarioNull {
     if (shape === 'concentrated') return this.concentrated(target);
     if (shape === 'even') return this.even(target);
     if (this.observed === 0) return { model: this.pooled, teacher: this.pooled };
-    // Distance grows with lambda; bisect (linear below 1, where nothing is cut).
-    let lo = 0;
-    let hi = 1;
-    while (totalVariation(...this.stretched(hi)) < target && hi < 1e6) hi *= 2;
-    for (let i = 0; i < 60; i++) {
-      const mid = (lo + hi) / 2;
-      if (totalVariation(...this.stretched(mid)) < target) lo = mid;
-      else hi = mid;
-    }
-    const [model, teacher] = this.stretched(hi);
-    return { model, teacher };
+    return this.alongDirection(this.diff, target);
   }
 
   /**
@@ -217,9 +230,8 @@ class ManyOptionNull implements ScenarioNull {
    * it was below a true 0.2 in 6.5 % of samples instead of 2.5 %.
    */
   private even(t: number): NullPair {
-    const diff = this.pa.map((x, i) => x - this.pb[i]!);
     const sd = this.cellNoise.map((v, i) => (this.pooled[i]! > 0 ? Math.sqrt(v) : 0));
-    const dir = diff.map((d, i) => Math.sign(d) * sd[i]!);
+    const dir = this.diff.map((d, i) => Math.sign(d) * sd[i]!);
     const pos = dir.reduce((a, x) => a + Math.max(0, x), 0);
     const neg = dir.reduce((a, x) => a + Math.max(0, -x), 0);
     if (pos === 0 || neg === 0) return { model: this.pooled, teacher: this.pooled };
@@ -229,37 +241,13 @@ class ManyOptionNull implements ScenarioNull {
     );
   }
 
-  /** The pair pooled ± c·dir (each side weighted as in the pooled mean, cut at 0) at distance t. */
-  private alongDirection(dir: number[], t: number): NullPair {
-    const at = (c: number): [number[], number[]] => {
-      const norm = (v: number[]) => {
-        const s = v.reduce((a, b) => a + b, 0);
-        return v.map((x) => x / s);
-      };
-      return [
-        norm(this.pooled.map((m, i) => Math.max(0, m + this.wb * c * dir[i]!))),
-        norm(this.pooled.map((m, i) => Math.max(0, m - this.wa * c * dir[i]!))),
-      ];
-    };
-    let lo = 0;
-    let hi = 1;
-    while (totalVariation(...at(hi)) < t && hi < 1e6) hi *= 2;
-    for (let i = 0; i < 60; i++) {
-      const mid = (lo + hi) / 2;
-      if (totalVariation(...at(mid)) < t) lo = mid;
-      else hi = mid;
-    }
-    const [model, teacher] = at(hi);
-    return { model, teacher };
-  }
-
   /**
    * The difference t put on as few actions as the shares allow: positive on the actions with the
    * largest observed positive differences, negative on those with the largest negative ones,
    * each filled up to what keeps both distributions within [0, 1] before the next is used.
    */
   private concentrated(t: number): NullPair {
-    const diff = this.pa.map((x, i) => x - this.pb[i]!);
+    const { diff } = this;
     const d = new Array<number>(diff.length).fill(0);
     // How far each action's difference can go either way with both sides' shares in [0, 1].
     const room = (i: number, sign: number) => {
@@ -286,7 +274,7 @@ class ManyOptionNull implements ScenarioNull {
   }
 
   private thresholded(t: number): NullPair {
-    const diff = this.pa.map((x, i) => x - this.pb[i]!);
+    const { diff } = this;
     const part = (sign: number) => {
       const idx = diff.map((d, i) => (sign * d > 0 ? i : -1)).filter((i) => i >= 0);
       const sumAt = (theta: number) =>
