@@ -9,6 +9,7 @@ import { buildReport } from '../src/report/build-report.js';
 import { sampleBinomial, sampleMultinomial } from '../src/stats/bootstrap.js';
 import { stratifiedDifferenceInterval } from '../src/stats/stratified-difference.js';
 import { distanceTest, type DistancePair } from '../src/stats/distance-inversion.js';
+import { makeUniforms, scenarioNull, type NullShape } from '../src/stats/distance-nulls.js';
 import { totalVariation } from '../src/stats/distance.js';
 import { proportionInterval, type ProportionMethod } from '../src/stats/proportion.js';
 import { acceptsAbsoluteDifference, scoreStatistic, type ShareSide } from '../src/stats/share-difference.js';
@@ -208,6 +209,13 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
     });
   }
 
+  // Its own random numbers, so the coverage figures around it do not move with it.
+  const spreadRng = createRng('bench-k-spreads');
+  rows.push(
+    spreadInflationRow('a student mixing in another donation profile', teacher, mixture(0.2), 0.2, quick, spreadRng),
+    spreadInflationRow('a student mixing in uniform answers', teacher, toUniform(0.1), 0.1, quick, spreadRng),
+  );
+
   const teacherShares = PAPER_TEACHER;
   const studentShares = PAPER_STUDENT;
   const two = (p: number, q: number): [number[], number[]] => [
@@ -240,6 +248,52 @@ export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean
       `${pct(groups.find((g) => g.name.endsWith('at 0.1'))?.aboveHigh ?? Number.NaN)}.`,
   });
   return rows;
+}
+
+/**
+ * Why each end assumes the spread it does: the mean plug-in distance (truth tau plus the answer
+ * noise's inflation) of the true pair, beside the mean plug-in the interval's null pair at tau gives
+ * under each spread, averaged over datasets drawn from the truth. The upper end needs a spread
+ * whose plug-in is not above the truth's, the lower end one whose plug-in is not below it.
+ */
+function spreadInflationRow(
+  who: string,
+  teacher: number[],
+  student: number[],
+  tau: number,
+  quick: boolean,
+  rng: () => number,
+): BenchRow {
+  const datasets = quick ? 40 : 200;
+  const draws = 1000;
+  const plugIn = (a: number[], b: number[]) =>
+    totalVariation(
+      a.map((x) => x / N),
+      b.map((x) => x / N),
+    );
+  let truth = 0;
+  for (let r = 0; r < 4 * draws; r++)
+    truth += plugIn(sampleMultinomial(N, student, rng), sampleMultinomial(N, teacher, rng)) / (4 * draws);
+  const shapes: NullShape[] = ['even', 'dense', 'sparse', 'concentrated'];
+  const under = Object.fromEntries(shapes.map((shape) => [shape, 0])) as Record<NullShape, number>;
+  for (let d = 0; d < datasets; d++) {
+    const model = { counts: sampleMultinomial(N, student, rng) };
+    const null_ = scenarioNull(model, { counts: sampleMultinomial(N, teacher, rng) }, makeUniforms(11, draws, rng));
+    for (const shape of shapes) {
+      const sample = null_.distanceDraws(null_.pairAt(tau, shape), draws);
+      under[shape] += sample.reduce((a, b) => a + b, 0) / draws / datasets;
+    }
+  }
+  const f = (x: number) => x.toFixed(4);
+  return {
+    comparison: `numeric game, ${who} at ${tau}: mean plug-in distance, the even spread's null vs the truth`,
+    subject: { label: 'even spread (upper end)', value: under.even, unit: '' },
+    baseline: { label: 'the true pair', value: truth, unit: '' },
+    note:
+      `${datasets} datasets x ${draws} draws per null, ${4 * draws} draws of the truth: truth ${f(truth)}; nulls at ` +
+      `${tau}: even ${f(under.even)}, observed shape ${f(under.dense)}, soft threshold ${f(under.sparse)}, ` +
+      `concentrated ${f(under.concentrated)}. An upper end built on a null above the truth is too low.`,
+  };
 }
 
 /** Done-when check: the paper's metric on shares does not move when the student has three times the answers. */
