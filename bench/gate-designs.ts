@@ -48,13 +48,15 @@ const measure = (s: DesignSummary) => ({
 const describe = (s: DesignSummary) =>
   `${s.name} ${decisions(s)}, worst exact boundary error ${pct(s.worstBoundaryError)}`;
 
-export async function benchGateDesigns(opts: { dir: string; quick?: boolean } = { dir: '' }): Promise<BenchRow[]> {
+export async function benchGateDesigns(
+  opts: { dir: string; quick?: boolean; progress?: (what: string) => void } = { dir: '' },
+): Promise<BenchRow[]> {
   const cases = paperGateCases(opts.quick ? ['in-sample'] : undefined);
   const scope =
     `${cases.length} RECORDED student ` +
     `distributions${opts.quick ? ' (in-sample only, --quick)' : ' (base and fine-tuned, 32 scenarios)'}`;
   const rows: BenchRow[] = [];
-  const progress = (what: string) => process.stderr.write(`  (g) ${what}\n`);
+  const progress = opts.progress ?? (() => {});
 
   const exact: TeacherModel = { kind: 'exact' };
   progress('teacher exact: fixed, simple, group-sequential, always-valid');

@@ -70,10 +70,12 @@ const PAPER_STUDENT = [
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const range = (xs: number[]) => `${pct(Math.min(...xs))}-${pct(Math.max(...xs))}`;
 
-export async function benchIntervalCoverage(opts: { dir: string; quick?: boolean } = { dir: '' }): Promise<BenchRow[]> {
+export async function benchIntervalCoverage(
+  opts: { dir: string; quick?: boolean; progress?: (what: string) => void } = { dir: '' },
+): Promise<BenchRow[]> {
   const quick = opts.quick ?? false;
   const rows: BenchRow[] = [];
-  const progress = (what: string) => process.stderr.write(`  (k) ${what}\n`);
+  const progress = opts.progress ?? (() => {});
 
   progress('binomial share intervals, exact coverage at 300 answers');
   const hybrid = shareCoverage('hybrid', N);

@@ -150,7 +150,13 @@ async function runSection(section: Section): Promise<SectionOutcome> {
   const start = performance.now();
   const seconds = () => (performance.now() - start) / 1000;
   try {
-    const checked = checkRows(await (run as (o: Record<string, unknown>) => Promise<unknown>)(section.options(dir)));
+    const checked = checkRows(
+      await (run as (o: Record<string, unknown>) => Promise<unknown>)({
+        ...section.options(dir),
+        // Long sections report their steps under their own letter, whatever it is.
+        progress: (what: string) => process.stderr.write(`  (${section.id}) ${what}\n`),
+      }),
+    );
     if ('problem' in checked) return { status: 'failed', reason: checked.problem, seconds: seconds() };
     return { status: 'ok', rows: checked.rows, seconds: seconds() };
   } catch (err) {
